@@ -1,0 +1,30 @@
+// Where things live, shared by the project's scripts.
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+
+export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+export const VENV = join(ROOT, ".venv");
+export const VENV_PYTHON = join(VENV, "bin", "python");
+export const JUPYTER = join(VENV, "bin", "jupyter");
+export const KERNELS_DIR = join(VENV, "share", "jupyter", "kernels");
+export const NOTEBOOKS = join(ROOT, "notebooks");
+export const CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+
+export function chromiumPath() {
+  return CHROMIUM_CANDIDATES.find((p) => existsSync(p)) ?? null;
+}
+export function hasChromium() {
+  return chromiumPath() !== null;
+}
+
+// Environment for anything that starts Jupyter: the venv first on PATH, this project's
+// node_modules/.bin for tslab, and Jupyter's paths confined to the venv.
+export function jupyterEnv(extra = {}) {
+  return {
+    ...process.env,
+    PATH: `${join(VENV, "bin")}:${join(ROOT, "node_modules", ".bin")}:${process.env.PATH ?? ""}`,
+    JUPYTER_PATH: join(VENV, "share", "jupyter"),
+    ...extra,
+  };
+}

@@ -1,0 +1,65 @@
+// `npm install` runs this (postinstall): it makes the project runnable with no other step.
+//   1. builds src/ to dist/ (the notebooks and the CLI import the compiled engine),
+//   2. creates .venv with the pinned JupyterLab, nbclient and nbconvert (requirements.txt),
+//   3. registers the tslab TypeScript kernel inside .venv (never in the user's Jupyter),
+//      pointing at this project's own tslab so it works without node_modules/.bin on PATH,
+//   4. when running as root on Debian without a browser, installs Debian's chromium for the
+//      browser tests (never a test tool's own browser download).
+// Each step is skipped when already done, so re-running is cheap.
+import { existsSync, readFileSync, writeFileSync, readdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { ROOT, VENV_PYTHON, KERNELS_DIR, hasChromium } from "./paths.mjs";
+
+function run(cmd, args, opts = {}) {
+  console.log(`[setup] ${cmd} ${args.join(" ")}`);
+  try {
+    execFileSync(cmd, args, { stdio: "inherit", cwd: ROOT, ...opts });
+  } catch (err) {
+    if (opts.optional) throw err;
+    console.error(`[setup] failed: ${cmd} ${args.join(" ")} (exit ${err.status ?? err.code}). Fix the error above and run \`npm install\` again.`);
+    process.exit(1);
+  }
+}
+
+function requirementsHash() {
+  return readFileSync(join(ROOT, "requirements.txt"), "utf8");
+}
+
+// 1. build
+run(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"]);
+
+// 2. venv
+const stamp = join(ROOT, ".venv", ".requirements-installed");
+if (!existsSync(VENV_PYTHON)) run("python3", ["-m", "venv", ".venv"]);
+if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== requirementsHash()) {
+  run(VENV_PYTHON, ["-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", "requirements.txt"]);
+  writeFileSync(stamp, requirementsHash());
+}
+
+// 3. kernel
+run(process.execPath, [join(ROOT, "node_modules/tslab/bin/tslab"), "install", `--python=${VENV_PYTHON}`, "--sys-prefix"]);
+for (const name of readdirSync(KERNELS_DIR)) {
+  const specPath = join(KERNELS_DIR, name, "kernel.json");
+  if (!existsSync(specPath)) continue;
+  const spec = JSON.parse(readFileSync(specPath, "utf8"));
+  // The spec tslab writes starts the bare command `tslab`, found only when node_modules/.bin
+  // is on PATH. Point it at this project's copy, run by this Node, so JupyterLab finds it anywhere.
+  if (spec.argv[0] === "tslab") spec.argv.splice(0, 1, process.execPath, join(ROOT, "node_modules/tslab/bin/tslab"));
+  writeFileSync(specPath, JSON.stringify(spec, null, 2) + "\n");
+}
+
+// 4. browser for the end-to-end tests
+if (!hasChromium()) {
+  if (process.getuid?.() === 0 && existsSync("/usr/bin/apt-get")) {
+    try {
+      run("apt-get", ["update", "-qq"], { optional: true });
+      run("apt-get", ["install", "-y", "-qq", "chromium"], { optional: true, env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    } catch {
+      console.log("[setup] could not install Debian's chromium; the browser tests will say so when they run.");
+    }
+  } else {
+    console.log("[setup] no chromium found: install Debian's package (apt-get install chromium) for the browser tests.");
+  }
+}
+console.log("[setup] done: `npm start` opens JupyterLab on notebooks/, `npm test` runs the tests.");

@@ -1,0 +1,150 @@
+// Numbers in three precisions behind one interface, so that the network, the graph engine and
+// the training loop are written once and run in IEEE doubles, in exact decimals or in
+// hand-rounded decimals alike.
+//
+//   float  IEEE double: fast, for training.
+//   exact  decimal.js with 50 significant digits (exp, ln, tanh, atan included): the reference
+//          that a hand calculation is judged against.
+//   dp:N   the same decimals, but every quantity a person writes down is rounded half-up to N
+//          decimal places (`written`), which reproduces slide values digit for digit. Half-up
+//          means a tie goes towards +∞ (−0.01905 → −0.0190), the schoolbook rule: with ties away
+//          from zero the classic example's ∂E_o2/∂a_h1 would be −0.0191, not the slides' −0.0190.
+import { Decimal } from "decimal.js";
+import { TutorError } from "./errors.js";
+
+export type Precision = { kind: "float" } | { kind: "exact" } | { kind: "dp"; places: number };
+
+/** Arithmetic over T. Every engine module takes one of these and never touches T directly. */
+export interface Arith<T> {
+  readonly precision: Precision;
+  /** A number from the spec: a JS number or a decimal string such as "0.15". */
+  of(x: number | string): T;
+  add(a: T, b: T): T;
+  sub(a: T, b: T): T;
+  mul(a: T, b: T): T;
+  div(a: T, b: T): T;
+  neg(a: T): T;
+  exp(a: T): T;
+  log(a: T): T;
+  tanh(a: T): T;
+  atan(a: T): T;
+  sqrt(a: T): T;
+  pow(a: T, b: T): T;
+  abs(a: T): T;
+  gt(a: T, b: T): boolean;
+  lt(a: T, b: T): boolean;
+  isFinite(a: T): boolean;
+  toNumber(a: T): number;
+  /** The full value as a decimal string, for traces (never exponent notation for ordinary sizes). */
+  toString(a: T): string;
+  /** The value as a person would write it in a formula: N places in dp:N, else ~10 significant digits. */
+  show(a: T): string;
+  /** The rounding applied to every written-down quantity: identity except in dp:N. */
+  written(a: T): T;
+}
+
+export const EXACT_DIGITS = 50;
+
+// One Decimal constructor for the whole engine: 50 digits, half-up, plain notation for the
+// magnitudes a tutor meets (exponent notation only beyond 1e-30 / 1e40).
+export const D = Decimal.clone({ precision: EXACT_DIGITS, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -30, toExpPos: 40 });
+export type Dec = InstanceType<typeof D>;
+
+export function parsePrecision(text: string): Precision {
+  if (text === "float") return { kind: "float" };
+  if (text === "exact") return { kind: "exact" };
+  const m = /^dp:(\d{1,2})$/.exec(text);
+  if (m) return { kind: "dp", places: Number(m[1]) };
+  throw new TutorError("precision", `unknown precision "${text}"`, 'use "float", "exact" or "dp:N" with N a whole number of decimal places, e.g. "dp:4"');
+}
+
+export function precisionName(p: Precision): string {
+  return p.kind === "dp" ? `dp:${p.places}` : p.kind;
+}
+
+/** Trim a float to ~10 significant digits for display, without exponent notation for normal sizes. */
+function showFloat(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return "0";
+  const abs = Math.abs(x);
+  if (abs >= 1e-6 && abs < 1e12) return String(Number(x.toPrecision(10)));
+  return x.toPrecision(6);
+}
+
+export const floatArith: Arith<number> = {
+  precision: { kind: "float" },
+  of: (x) => {
+    const v = typeof x === "number" ? x : Number(x);
+    return v;
+  },
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  neg: (a) => -a,
+  exp: Math.exp,
+  log: Math.log,
+  tanh: Math.tanh,
+  atan: Math.atan,
+  sqrt: Math.sqrt,
+  pow: (a, b) => a ** b,
+  abs: Math.abs,
+  gt: (a, b) => a > b,
+  lt: (a, b) => a < b,
+  isFinite: Number.isFinite,
+  toNumber: (a) => a,
+  toString: (a) => String(a),
+  show: showFloat,
+  written: (a) => a,
+};
+
+function decimalArith(precision: Precision): Arith<Dec> {
+  const places = precision.kind === "dp" ? precision.places : -1;
+  return {
+    precision,
+    of: (x) => new D(x),
+    add: (a, b) => a.plus(b),
+    sub: (a, b) => a.minus(b),
+    mul: (a, b) => a.times(b),
+    div: (a, b) => a.div(b),
+    neg: (a) => a.neg(),
+    exp: (a) => a.exp(),
+    log: (a) => a.ln(),
+    tanh: (a) => a.tanh(),
+    atan: (a) => a.atan(),
+    sqrt: (a) => a.sqrt(),
+    pow: (a, b) => a.pow(b),
+    abs: (a) => a.abs(),
+    gt: (a, b) => a.gt(b),
+    lt: (a, b) => a.lt(b),
+    isFinite: (a) => a.isFinite(),
+    toNumber: (a) => a.toNumber(),
+    toString: (a) => (a.isFinite() ? a.toSignificantDigits(40).toString() : a.toString()),
+    show: places >= 0 ? (a) => a.toFixed(places, D.ROUND_HALF_CEIL) : (a) => (a.isFinite() ? a.toSignificantDigits(10).toString() : a.toString()),
+    written: places >= 0 ? (a) => a.toDecimalPlaces(places, D.ROUND_HALF_CEIL) : (a) => a,
+  };
+}
+
+export const exactArith: Arith<Dec> = decimalArith({ kind: "exact" });
+
+const roundedAriths = new Map<number, Arith<Dec>>();
+export function roundedArith(places: number): Arith<Dec> {
+  let a = roundedAriths.get(places);
+  if (!a) roundedAriths.set(places, (a = decimalArith({ kind: "dp", places })));
+  return a;
+}
+
+/** The arithmetic for a precision. Float and decimal values never mix: each trace uses one. */
+export function arithFor(precision: Precision | string): Arith<number> | Arith<Dec> {
+  const p = typeof precision === "string" ? parsePrecision(precision) : precision;
+  if (p.kind === "float") return floatArith;
+  if (p.kind === "exact") return exactArith;
+  return roundedArith(p.places);
+}
+
+/** Sum of a list in the given arithmetic (left to right, as a person adds). */
+export function sum<T>(A: Arith<T>, xs: readonly T[]): T {
+  let s = A.of(0);
+  for (const x of xs) s = A.add(s, x);
+  return s;
+}

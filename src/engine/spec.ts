@@ -1,0 +1,206 @@
+// Reading a network spec (../shared/spec/network-spec.md): every field is checked, and a
+// problem is reported with the field's path and what was expected. Numbers stay as the spec
+// wrote them (number or decimal string) until an Arith turns them into its own kind.
+import { resolveActivation, type ResolvedActivation } from "./activations.js";
+import { resolveLoss, type Loss } from "./losses.js";
+import { SpecError, ShapeError } from "./errors.js";
+
+/** A number as written in the spec: a JS number or a decimal string ("0.15"). */
+export type Raw = number | string;
+
+export interface BiasLayer {
+  /** true when the spec gave one number for the whole layer (the classic b1, b2) */
+  shared: boolean;
+  /** one value per unit; for a shared bias, the single value */
+  values: Raw[];
+}
+
+export interface Example {
+  input: Raw[];
+  target: Raw[];
+}
+
+export type BatchMode = { kind: "full" } | { kind: "mini"; size: number } | { kind: "stochastic" };
+
+export interface UnitNames {
+  units?: string[][];
+  weights?: string[][][];
+  biases?: (string | string[])[];
+}
+
+export interface NetworkSpec {
+  layers: number[];
+  activations: ResolvedActivation[];
+  loss: Loss;
+  weights: Raw[][][];
+  biases: BiasLayer[];
+  updateBiases: boolean;
+  learningRate: Raw;
+  examples: Example[];
+  /** whether the spec used `inputs`/`targets` (a batch) rather than one `input`/`target` */
+  isBatch: boolean;
+  batch: BatchMode;
+  names?: UnitNames;
+  /**
+   * Which output-layer weights the hidden-layer deltas use. "original" is backpropagation;
+   * "updated" reproduces a widely printed mistake (w5..w8 already updated), kept so the tutor
+   * can show why a published figure differs from the correct one.
+   */
+  hiddenDeltaWeights: "original" | "updated";
+  /** L2 weight decay λ: the update uses dW + λW (biases are not decayed). */
+  weightDecay: Raw;
+  /** The raw JSON, for extensions (training options) that other modules read. */
+  raw: Record<string, unknown>;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A finite number or a decimal string; anything else is an error naming the field. */
+export function readNumber(v: unknown, where: string): Raw {
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) throw new SpecError(where, `${v} is not a finite number`, "give an ordinary number such as 0.15");
+    return v;
+  }
+  if (typeof v === "string" && NUMBER_TEXT.test(v.trim())) return v.trim();
+  throw new SpecError(where, `expected a number, got ${JSON.stringify(v)}`, 'write a number such as 0.15 or a decimal string such as "0.15"');
+}
+
+function readNumberArray(v: unknown, length: number, where: string, what: string): Raw[] {
+  if (!Array.isArray(v)) throw new SpecError(where, `expected an array of ${length} numbers (${what}), got ${JSON.stringify(v)}`, `write ${what} as a list of ${length} numbers`);
+  if (v.length !== length) throw new ShapeError(where, `has ${v.length} value${v.length === 1 ? "" : "s"} but ${what} needs ${length}`, `give exactly ${length}`);
+  return v.map((x, i) => readNumber(x, `${where}[${i}]`));
+}
+
+function readBatch(v: unknown): BatchMode {
+  if (v === undefined || v === "full") return { kind: "full" };
+  if (v === "stochastic") return { kind: "stochastic" };
+  if (typeof v === "string") {
+    const m = /^mini:(\d+)$/.exec(v);
+    if (m && Number(m[1]) > 0) return { kind: "mini", size: Number(m[1]) };
+  }
+  throw new SpecError("batch", `unknown batch mode ${JSON.stringify(v)}`, 'use "full", "stochastic" or "mini:N" with N ≥ 1, e.g. "mini:10"');
+}
+
+export interface ParseOptions {
+  /** Allow a spec without weights (they will be drawn by an initialiser). */
+  allowMissingWeights?: boolean;
+}
+
+/** Check and read a spec. Throws SpecError/ShapeError naming the field. */
+export function parseSpec(json: unknown, options: ParseOptions = {}): NetworkSpec {
+  if (!isObject(json)) throw new SpecError("spec", `expected a JSON object, got ${Array.isArray(json) ? "an array" : JSON.stringify(json)}`, 'start from the example in the network spec: {"layers": [2, 2, 2], ...}');
+
+  const layersRaw = json.layers;
+  if (!Array.isArray(layersRaw) || layersRaw.length < 2 || !layersRaw.every((n) => Number.isInteger(n) && (n as number) > 0)) {
+    throw new SpecError("layers", `expected unit counts such as [2, 2, 2] (input layer first, at least two layers, each a whole number ≥ 1), got ${JSON.stringify(layersRaw)}`, "list the number of units in each layer, input layer first");
+  }
+  const layers = layersRaw as number[];
+  const L = layers.length - 1;
+
+  if (!Array.isArray(json.activations)) throw new SpecError("activations", `expected a list of ${L} activation names (one per computing layer), got ${JSON.stringify(json.activations)}`, `e.g. ${JSON.stringify(Array(L).fill("sigmoid"))}`);
+  if (json.activations.length !== L) throw new ShapeError("activations", `has ${json.activations.length} entries but layers ${JSON.stringify(layers)} has ${L} computing layer${L === 1 ? "" : "s"}`, `give one activation per layer after the input, ${L} in all`);
+  const activations = json.activations.map((a, i) => resolveActivation(a, `activations[${i}]`));
+  activations.forEach((act, i) => {
+    if (act.def.kind === "vector" && i !== L - 1) throw new SpecError(`activations[${i}]`, `softmax is used on hidden layer ${i + 1}`, "softmax is for the output layer only; use e.g. sigmoid, tanh or relu in hidden layers");
+    if (act.def.kind === "vector" && layers[i + 1] < 2) throw new SpecError(`activations[${i}]`, "softmax on a layer of one unit always outputs 1", "use sigmoid for a single output, or give the output layer one unit per class");
+  });
+
+  if (json.loss === undefined) throw new SpecError("loss", "is missing", 'add e.g. "loss": "half_sse" (or mse, bce, cross_entropy)');
+  const loss = resolveLoss(json.loss);
+  const outAct = activations[L - 1].def.name;
+  if (loss.name === "cross_entropy" && outAct !== "softmax") throw new SpecError("loss", `cross_entropy needs a softmax output layer, but the output activation is ${outAct}`, 'set the last activation to "softmax", or use "bce" for sigmoid outputs');
+
+  let weights: Raw[][][] = [];
+  if (json.weights === undefined) {
+    if (!options.allowMissingWeights) throw new SpecError("weights", "is missing", `give ${L} weight matrices, weights[l-1][j][k] from unit k of layer l-1 to unit j of layer l, or use training with an "init" method`);
+  } else {
+    if (!Array.isArray(json.weights)) throw new SpecError("weights", `expected ${L} weight matrices, got ${JSON.stringify(json.weights)}`, "write weights as a list of matrices, one per computing layer");
+    if (json.weights.length !== L) throw new ShapeError("weights", `has ${json.weights.length} matrices but layers ${JSON.stringify(layers)} needs ${L}`, `give one matrix per layer after the input, ${L} in all`);
+    weights = json.weights.map((W, l) => {
+      const rows = layers[l + 1], cols = layers[l], where = `weights[${l}]`;
+      if (!Array.isArray(W) || W.length !== rows) throw new ShapeError(where, `layer ${l + 1} has ${rows} unit${rows === 1 ? "" : "s"}, so this matrix needs ${rows} rows (one per receiving unit), got ${Array.isArray(W) ? W.length : JSON.stringify(W)}`, `write weights[${l}][j][k] for the weight from unit k of layer ${l} to unit j of layer ${l + 1}`);
+      return W.map((row, j) => readNumberArray(row, cols, `${where}[${j}]`, `the ${cols} incoming weights of unit ${j} in layer ${l + 1}`));
+    });
+  }
+
+  let biases: BiasLayer[];
+  if (json.biases === undefined) {
+    biases = layers.slice(1).map((n) => ({ shared: false, values: Array<Raw>(n).fill(0) }));
+  } else {
+    if (!Array.isArray(json.biases) || json.biases.length !== L) throw new ShapeError("biases", `expected ${L} entries (one per computing layer), got ${Array.isArray(json.biases) ? json.biases.length : JSON.stringify(json.biases)}`, "give each layer either one shared number or a list with one bias per unit");
+    biases = json.biases.map((b, l) =>
+      Array.isArray(b)
+        ? { shared: false, values: readNumberArray(b, layers[l + 1], `biases[${l}]`, `layer ${l + 1}'s biases`) }
+        : { shared: true, values: [readNumber(b, `biases[${l}]`)] },
+    );
+  }
+
+  const updateBiases = json.updateBiases ?? true;
+  if (typeof updateBiases !== "boolean") throw new SpecError("updateBiases", `expected true or false, got ${JSON.stringify(updateBiases)}`, "write true to update biases (the default) or false to leave them fixed");
+
+  const learningRate = json.learningRate === undefined ? 0.5 : readNumber(json.learningRate, "learningRate");
+  const weightDecay = json.weightDecay === undefined ? 0 : readNumber(json.weightDecay, "weightDecay");
+
+  const nIn = layers[0], nOut = layers[L];
+  let examples: Example[];
+  const isBatch = json.inputs !== undefined || json.targets !== undefined;
+  if (isBatch) {
+    if (json.input !== undefined) throw new SpecError("input", "is given together with inputs", "use either input/target (one example) or inputs/targets (a batch)");
+    if (!Array.isArray(json.inputs) || json.inputs.length === 0) throw new SpecError("inputs", `expected a non-empty list of examples, got ${JSON.stringify(json.inputs)}`, `write inputs as [[x1, x2, ...], ...] with ${nIn} numbers per example`);
+    if (!Array.isArray(json.targets)) throw new SpecError("targets", "is missing", `give one target per example, each with ${nOut} numbers`);
+    if (json.targets.length !== json.inputs.length) throw new ShapeError("targets", `has ${json.targets.length} examples but inputs has ${json.inputs.length}`, "give exactly one target per input");
+    const targets = json.targets;
+    examples = json.inputs.map((x, i) => ({
+      input: readNumberArray(x, nIn, `inputs[${i}]`, `the input layer's ${nIn} units`),
+      target: readNumberArray(targets[i], nOut, `targets[${i}]`, `the output layer's ${nOut} units`),
+    }));
+  } else {
+    if (json.input === undefined) throw new SpecError("input", "is missing", `give the example as "input": [${Array(nIn).fill("x").join(", ")}] (${nIn} numbers), or a batch as "inputs"`);
+    if (json.target === undefined) throw new SpecError("target", "is missing", `give the desired output as "target" with ${nOut} numbers`);
+    examples = [{
+      input: readNumberArray(json.input, nIn, "input", `the input layer's ${nIn} units`),
+      target: readNumberArray(json.target, nOut, "target", `the output layer's ${nOut} units`),
+    }];
+  }
+
+  const hiddenDeltaWeights = json.hiddenDeltaWeights ?? "original";
+  if (hiddenDeltaWeights !== "original" && hiddenDeltaWeights !== "updated") throw new SpecError("hiddenDeltaWeights", `expected "original" or "updated", got ${JSON.stringify(hiddenDeltaWeights)}`, 'leave it out for standard backpropagation ("original")');
+
+  const spec: NetworkSpec = {
+    layers, activations, loss, weights, biases, updateBiases, learningRate, examples, isBatch,
+    batch: readBatch(json.batch), hiddenDeltaWeights, weightDecay, raw: json,
+  };
+  if (json.names !== undefined) spec.names = readNames(json.names, layers);
+  return spec;
+}
+
+function readNames(v: unknown, layers: number[]): UnitNames {
+  if (!isObject(v)) throw new SpecError("names", `expected an object with units/weights/biases, got ${JSON.stringify(v)}`, 'e.g. "names": {"units": [["i1", "i2"], ["h1", "h2"], ["o1", "o2"]]}');
+  const names: UnitNames = {};
+  const isStr = (x: unknown): x is string => typeof x === "string" && x.length > 0;
+  if (v.units !== undefined) {
+    const u = v.units;
+    if (!Array.isArray(u) || u.length !== layers.length || !u.every((row, l) => Array.isArray(row) && row.length === layers[l] && row.every(isStr))) {
+      throw new ShapeError("names.units", `expected one list of names per layer matching layers ${JSON.stringify(layers)}`, 'e.g. [["i1", "i2"], ["h1", "h2"], ["o1", "o2"]]');
+    }
+    names.units = u as string[][];
+  }
+  if (v.weights !== undefined) {
+    const w = v.weights;
+    const ok = Array.isArray(w) && w.length === layers.length - 1 && w.every((M, l) => Array.isArray(M) && M.length === layers[l + 1] && M.every((row) => Array.isArray(row) && row.length === layers[l] && row.every(isStr)));
+    if (!ok) throw new ShapeError("names.weights", "must have the same shape as weights", 'e.g. [[["w1", "w2"], ["w3", "w4"]], [["w5", "w6"], ["w7", "w8"]]]');
+    names.weights = w as string[][][];
+  }
+  if (v.biases !== undefined) {
+    const b = v.biases;
+    if (!Array.isArray(b) || b.length !== layers.length - 1 || !b.every((x, l) => isStr(x) || (Array.isArray(x) && x.length === layers[l + 1] && x.every(isStr)))) {
+      throw new ShapeError("names.biases", "must have one name (shared bias) or one list of names per computing layer", 'e.g. ["b1", "b2"]');
+    }
+    names.biases = b as (string | string[])[];
+  }
+  return names;
+}
