@@ -50,7 +50,21 @@ export class StepLog<T> {
     /** how a parameter from the spec is displayed: as the spec wrote it while it is unchanged */
     readonly given: (x: T) => string,
     readonly example?: number,
+    /**
+     * Values to use instead of the computed ones, by step id: the checker re-runs a calculation
+     * on a student's own numbers this way, to give follow-through credit.
+     */
+    readonly overrides?: ReadonlyMap<string, T>,
   ) {}
+
+  id(idParts: readonly (string | number)[]): string {
+    return (this.example === undefined ? "" : `example.${this.example}.`) + idParts.join(".");
+  }
+
+  /** The value to carry on with: an override for this step if one is given, else the computed one. */
+  pick(idParts: readonly (string | number)[], computed: T): T {
+    return this.overrides?.get(this.id(idParts)) ?? computed;
+  }
 
   show(x: T): string {
     return this.A.show(x);
@@ -58,8 +72,7 @@ export class StepLog<T> {
 
   push(s: Omit<Step, "id" | "key" | "symbol" | "value" | "example"> & { sym: Sym; value: T; idParts: (string | number)[] }): void {
     const { sym, value, idParts, ...rest } = s;
-    const prefix = this.example === undefined ? "" : `example.${this.example}.`;
-    const step: Step = { id: prefix + idParts.join("."), ...rest, symbol: sym.tex, key: sym.key, value: this.A.toString(value) };
+    const step: Step = { id: this.id(idParts), ...rest, symbol: sym.tex, key: sym.key, value: this.A.toString(value) };
     if (this.example !== undefined) step.example = this.example;
     this.steps.push(step);
   }
@@ -92,6 +105,7 @@ export function forwardPass<T>(net: Net<T>, input: readonly T[], log?: StepLog<T
       let s = A.mul(row[0], prev[0]);
       for (let k = 1; k < row.length; k++) s = A.add(s, A.mul(row[k], prev[k]));
       zl[j] = A.written(A.add(s, b[j]));
+      if (log) zl[j] = log.pick(["forward", "z", l, j], zl[j]);
     }
     z.push(zl);
     const act = net.activations[l - 1];
@@ -101,6 +115,7 @@ export function forwardPass<T>(net: Net<T>, input: readonly T[], log?: StepLog<T
       const def = act.def;
       al = zl.map((zj) => A.written(def.value(A, zj, act.params)));
     }
+    if (log) al = al.map((v, j) => log.pick(["forward", "a", l, j], v));
     a.push(al);
     if (log) logForwardLayer(net, log, l, z, a);
   }
@@ -135,7 +150,8 @@ function logForwardLayer<T>(net: Net<T>, log: StepLog<T>, l: number, z: T[][], a
 /** The loss of one example. */
 export function exampleLoss<T>(net: Net<T>, output: readonly T[], target: readonly T[], log?: StepLog<T>): T {
   const { A } = net;
-  const value = A.written(net.loss.value(A, output, target));
+  let value = A.written(net.loss.value(A, output, target));
+  if (log) value = log.pick(["loss"], value);
   if (log) {
     const N = log.notation, L = net.layers.length - 1;
     log.push({
@@ -176,6 +192,7 @@ export function backwardPass<T>(net: Net<T>, fwd: ForwardResult<T>, target: read
       if (!(act.def.kind === "vector" && net.loss.name === "cross_entropy")) {
         for (let j = 0; j < n; j++) {
           dA[j] = A.written(net.loss.gradient(A, a[L][j], target[j], n));
+          if (log) dA[j] = log.pick(["backward", "dL/da", l, j], dA[j]);
           if (log && N) {
             log.push({
               idParts: ["backward", "dL/da", l, j], phase: "backward", layer: l, unit: j, quantity: "dL/da",
@@ -192,7 +209,8 @@ export function backwardPass<T>(net: Net<T>, fwd: ForwardResult<T>, target: read
       for (let j = 0; j < n; j++) {
         const paths: T[] = [];
         for (let k = 0; k < net.layers[l + 1]; k++) {
-          const p = A.written(A.mul(delta[l + 1][k], Wnext[k][j]));
+          let p = A.written(A.mul(delta[l + 1][k], Wnext[k][j]));
+          if (log) p = log.pick(["backward", "path", l, j, k], p);
           paths.push(p);
           if (log && N) {
             const pathSym: Sym = l + 1 === L && net.activations[L - 1].def.kind === "scalar"
@@ -214,6 +232,7 @@ export function backwardPass<T>(net: Net<T>, fwd: ForwardResult<T>, target: read
         let s = paths[0];
         for (let k = 1; k < paths.length; k++) s = A.add(s, paths[k]);
         dA[j] = A.written(s);
+        if (log) dA[j] = log.pick(["backward", "dL/da", l, j], dA[j]);
         if (log && N) {
           log.push({
             idParts: ["backward", "dL/da", l, j], phase: "backward", layer: l, unit: j, quantity: "dL/da",
@@ -232,6 +251,7 @@ export function backwardPass<T>(net: Net<T>, fwd: ForwardResult<T>, target: read
       if (act.def.kind === "vector") {
         if (net.loss.name === "cross_entropy") {
           delta[l][j] = A.written(A.sub(a[l][j], target[j]));
+          if (log) delta[l][j] = log.pick(["backward", "delta", l, j], delta[l][j]);
           if (log && N) log.push({
             idParts: ["backward", "delta", l, j], phase: "backward", layer: l, unit: j, quantity: "delta", sym: N.delta(l, j),
             formula: `${N.a(l, j).tex} - ${N.target(j).tex}`,
@@ -243,6 +263,7 @@ export function backwardPass<T>(net: Net<T>, fwd: ForwardResult<T>, target: read
           let s = A.of(0);
           for (let i = 0; i < n; i++) s = A.add(s, A.mul(dA[i], A.written(def.jacobian(A, a[l], i, j))));
           delta[l][j] = A.written(s);
+          if (log) delta[l][j] = log.pick(["backward", "delta", l, j], delta[l][j]);
           if (log && N) log.push({
             idParts: ["backward", "delta", l, j], phase: "backward", layer: l, unit: j, quantity: "delta", sym: N.delta(l, j),
             formula: Array.from({ length: n }, (_, i) => `${derivative(N.lossD, N.a(l, i)).tex} ${derivative(N.a(l, i), N.z(l, j)).tex}`).join(" + "),
@@ -254,7 +275,9 @@ export function backwardPass<T>(net: Net<T>, fwd: ForwardResult<T>, target: read
       }
       const def = act.def;
       dAdZ[j] = A.written(def.derivative(A, z[l][j], a[l][j], act.params));
+      if (log) dAdZ[j] = log.pick(["backward", "da/dz", l, j], dAdZ[j]);
       delta[l][j] = A.written(A.mul(dA[j], dAdZ[j]));
+      if (log) delta[l][j] = log.pick(["backward", "delta", l, j], delta[l][j]);
       if (log && N) {
         log.push({
           idParts: ["backward", "da/dz", l, j], phase: "backward", layer: l, unit: j, quantity: "da/dz",
@@ -285,6 +308,7 @@ export function backwardPass<T>(net: Net<T>, fwd: ForwardResult<T>, target: read
         let g = prev[k];
         for (const f of chain) g = A.mul(f, g);
         dW[l - 1][j][k] = A.written(g);
+        if (log) dW[l - 1][j][k] = log.pick(["backward", "dW", l, j, k], dW[l - 1][j][k]);
         if (log && N) {
           const symbols = chainFactorSymbols(N, l, j, k, act.def.kind === "vector");
           const values = [...chain, prev[k]];
@@ -299,7 +323,7 @@ export function backwardPass<T>(net: Net<T>, fwd: ForwardResult<T>, target: read
         }
       }
       if (!net.sharedBias[l - 1]) {
-        db[l - 1][j] = delta[l][j];
+        db[l - 1][j] = log ? log.pick(["backward", "db", l, j], delta[l][j]) : delta[l][j];
         if (log && N) log.push({
           idParts: ["backward", "db", l, j], phase: "backward", layer: l, unit: j, quantity: "db",
           sym: derivative(N.lossD, N.bias(l, j)),
@@ -318,7 +342,7 @@ export function backwardPass<T>(net: Net<T>, fwd: ForwardResult<T>, target: read
       // one bias feeds every unit of the layer, so its gradient is the sum of their deltas
       let s = delta[l][0];
       for (let j = 1; j < n; j++) s = A.add(s, delta[l][j]);
-      const g = A.written(s);
+      const g = log ? log.pick(["backward", "db", l], A.written(s)) : A.written(s);
       for (let j = 0; j < n; j++) db[l - 1][j] = g;
       if (log && N) log.push({
         idParts: ["backward", "db", l], phase: "backward", layer: l, unit: null, quantity: "db",
@@ -346,9 +370,17 @@ export function applyUpdate<T>(net: Net<T>, grads: Pick<Gradients<T>, "dW" | "db
   const decay = lambda !== undefined && A.gt(A.abs(lambda), A.of(0)) ? lambda : undefined;
   const W = params.W.map((M, li) => M.map((row, j) => row.map((w, k) => {
     const g = decay ? A.add(grads.dW[li][j][k], A.mul(decay, w)) : grads.dW[li][j][k];
-    return A.written(A.sub(w, A.mul(eta, g)));
+    const v = A.written(A.sub(w, A.mul(eta, g)));
+    return log ? log.pick(["update", "W", li + 1, j, k], v) : v;
   })));
-  const b = params.b.map((row, li) => (opts.updateBiases ? row.map((v, j) => A.written(A.sub(v, A.mul(eta, grads.db[li][j])))) : row.slice()));
+  const b = params.b.map((row, li) => {
+    if (!opts.updateBiases) return row.slice();
+    const shared = net.sharedBias[li];
+    return row.map((v, j) => {
+      const nv = A.written(A.sub(v, A.mul(eta, grads.db[li][j])));
+      return log ? log.pick(shared ? ["update", "b", li + 1] : ["update", "b", li + 1, j], nv) : nv;
+    });
+  });
   if (log) {
     const N = log.notation, L = net.layers.length - 1;
     const etaShown = log.given(eta);

@@ -119,7 +119,8 @@ function decimalArith(precision: Precision): Arith<Dec> {
     lt: (a, b) => a.lt(b),
     isFinite: (a) => a.isFinite(),
     toNumber: (a) => a.toNumber(),
-    toString: (a) => (a.isFinite() ? a.toSignificantDigits(40).toString() : a.toString()),
+    // dp:N values are written to N places, and a trace shows them so ("0.0190", not "0.019")
+    toString: places >= 0 ? (a) => a.toFixed(places, D.ROUND_HALF_CEIL) : (a) => (a.isFinite() ? a.toSignificantDigits(40).toString() : a.toString()),
     show: places >= 0 ? (a) => a.toFixed(places, D.ROUND_HALF_CEIL) : (a) => (a.isFinite() ? a.toSignificantDigits(10).toString() : a.toString()),
     written: places >= 0 ? (a) => a.toDecimalPlaces(places, D.ROUND_HALF_CEIL) : (a) => a,
   };
