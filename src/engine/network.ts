@@ -449,6 +449,8 @@ function givenDisplay<T>(A: Arith<T>): (x: T) => string {
 export interface TraceOptions {
   precision?: Precision | string;
   notation?: NotationPreset;
+  /** step id → value to carry on with instead of the computed one (see StepLog.pick) */
+  overrides?: Readonly<Record<string, Raw>>;
 }
 
 /** The full trace of one forward pass, backward pass and update, as the spec's "Trace" defines it. */
@@ -456,15 +458,16 @@ export function traceNetwork(spec: unknown, options: TraceOptions = {}): Network
   const parsed = isParsed(spec) ? spec : parseSpec(spec);
   const precision = typeof options.precision === "string" ? parsePrecision(options.precision) : (options.precision ?? { kind: "exact" });
   // arithFor returns one of two concrete arithmetics; traceWith is generic over both
-  return traceWith(arithFor(precision) as Arith<unknown>, parsed, notationFor(parsed, options.notation));
+  return traceWith(arithFor(precision) as Arith<unknown>, parsed, notationFor(parsed, options.notation), options.overrides);
 }
 
 function isParsed(x: unknown): x is NetworkSpec {
   return typeof x === "object" && x !== null && "examples" in x && "raw" in x && Array.isArray((x as NetworkSpec).activations) && typeof (x as NetworkSpec).activations[0] === "object" && "def" in ((x as NetworkSpec).activations[0] as object);
 }
 
-function traceWith<T>(A: Arith<T>, spec: NetworkSpec, notation: Notation): NetworkTrace {
+function traceWith<T>(A: Arith<T>, spec: NetworkSpec, notation: Notation, rawOverrides?: Readonly<Record<string, Raw>>): NetworkTrace {
   const net = instantiate(A, spec);
+  const overrides = rawOverrides ? new Map(Object.entries(rawOverrides).map(([id, v]) => [id, A.of(v)] as const)) : undefined;
   const given = givenDisplay(A);
   const lr = A.of(spec.learningRate);
   const str = (x: T) => A.toString(x);
@@ -475,7 +478,7 @@ function traceWith<T>(A: Arith<T>, spec: NetworkSpec, notation: Notation): Netwo
   const batch = spec.examples.length > 1 || spec.isBatch;
   const backOpts: BackwardOptions<T> = spec.hiddenDeltaWeights === "updated" ? { updatedDeltaWeights: { learningRate: lr } } : {};
   spec.examples.forEach((ex, i) => {
-    const log = new StepLog(A, notation, given, batch ? i : undefined);
+    const log = new StepLog(A, notation, given, batch ? i : undefined, overrides);
     const x = ex.input.map((v) => A.of(v)), t = ex.target.map((v) => A.of(v));
     const fwd = forwardPass(net, x, log);
     losses.push(exampleLoss(net, fwd.a[fwd.a.length - 1], t, log));
@@ -488,7 +491,7 @@ function traceWith<T>(A: Arith<T>, spec: NetworkSpec, notation: Notation): Netwo
       delta: g.delta.map((row, l) => (l === 0 ? null : row.map(str))),
     });
   });
-  const meanLog = new StepLog(A, notation, given);
+  const meanLog = new StepLog(A, notation, given, undefined, overrides);
   let grads: Pick<Gradients<T>, "dW" | "db"> = perExample[0];
   let loss = losses[0];
   if (batch) {
