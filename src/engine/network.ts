@@ -61,9 +61,17 @@ export class StepLog<T> {
     return (this.example === undefined ? "" : `example.${this.example}.`) + idParts.join(".");
   }
 
+  /** Values computed where an override took their place: what the step gives from the values before it. */
+  readonly replaced = new Map<string, T>();
+
   /** The value to carry on with: an override for this step if one is given, else the computed one. */
   pick(idParts: readonly (string | number)[], computed: T): T {
-    return this.overrides?.get(this.id(idParts)) ?? computed;
+    if (!this.overrides) return computed;
+    const id = this.id(idParts);
+    const o = this.overrides.get(id);
+    if (o === undefined) return computed;
+    this.replaced.set(id, computed);
+    return o;
   }
 
   show(x: T): string {
@@ -455,6 +463,14 @@ export interface TraceOptions {
 
 /** The full trace of one forward pass, backward pass and update, as the spec's "Trace" defines it. */
 export function traceNetwork(spec: unknown, options: TraceOptions = {}): NetworkTrace {
+  return traceWithReplaced(spec, options).trace;
+}
+
+/**
+ * The trace, and for every overridden step the value it computes from the (possibly overridden)
+ * values before it: with a student's numbers as overrides, that is "their next step, done right".
+ */
+export function traceWithReplaced(spec: unknown, options: TraceOptions = {}): { trace: NetworkTrace; replaced: Record<string, string> } {
   const parsed = isParsed(spec) ? spec : parseSpec(spec);
   const precision = typeof options.precision === "string" ? parsePrecision(options.precision) : (options.precision ?? { kind: "exact" });
   // arithFor returns one of two concrete arithmetics; traceWith is generic over both
@@ -465,7 +481,9 @@ function isParsed(x: unknown): x is NetworkSpec {
   return typeof x === "object" && x !== null && "examples" in x && "raw" in x && Array.isArray((x as NetworkSpec).activations) && typeof (x as NetworkSpec).activations[0] === "object" && "def" in ((x as NetworkSpec).activations[0] as object);
 }
 
-function traceWith<T>(A: Arith<T>, spec: NetworkSpec, notation: Notation, rawOverrides?: Readonly<Record<string, Raw>>): NetworkTrace {
+function traceWith<T>(A: Arith<T>, spec: NetworkSpec, notation: Notation, rawOverrides?: Readonly<Record<string, Raw>>): { trace: NetworkTrace; replaced: Record<string, string> } {
+  const replaced: Record<string, string> = {};
+  const keepReplaced = (log: StepLog<T>) => log.replaced.forEach((v, id) => { replaced[id] = A.toString(v); });
   const net = instantiate(A, spec);
   const overrides = rawOverrides ? new Map(Object.entries(rawOverrides).map(([id, v]) => [id, A.of(v)] as const)) : undefined;
   const given = givenDisplay(A);
@@ -485,6 +503,7 @@ function traceWith<T>(A: Arith<T>, spec: NetworkSpec, notation: Notation, rawOve
     const g = backwardPass(net, fwd, t, log, backOpts);
     perExample.push(g);
     steps.push(...log.steps);
+    keepReplaced(log);
     examples.push({
       forward: { z: fwd.z.map((row, l) => (l === 0 ? null : row.map(str))), a: fwd.a.map((row) => row.map(str)) },
       loss: str(losses[i]),
@@ -503,6 +522,7 @@ function traceWith<T>(A: Arith<T>, spec: NetworkSpec, notation: Notation, rawOve
   }
   const next = applyUpdate(net, grads, { learningRate: lr, updateBiases: spec.updateBiases, weightDecay: A.of(spec.weightDecay) }, meanLog);
   steps.push(...meanLog.steps);
+  keepReplaced(meanLog);
   const perLayerBias = (rows: T[][]) => rows.map((row, l) => (spec.biases[l].shared ? str(row[0]) : row.map(str)));
   const trace: NetworkTrace = {
     precision: precisionName(A.precision),
@@ -514,7 +534,7 @@ function traceWith<T>(A: Arith<T>, spec: NetworkSpec, notation: Notation, rawOve
     steps,
   };
   if (batch) trace.examples = examples;
-  return trace;
+  return { trace, replaced };
 }
 
 function logBatchMeans<T>(net: Net<T>, log: StepLog<T>, losses: T[], cost: T, grads: Pick<Gradients<T>, "dW" | "db">, perExample: Gradients<T>[]): void {
