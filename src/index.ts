@@ -7,3 +7,4 @@ export * from "./engine/spec.js";
 export * from "./engine/notation.js";
 export * from "./engine/trace.js";
 export * from "./engine/network.js";
+export * from "./engine/matrix.js";
