@@ -450,7 +450,9 @@ export function meanGradients<T>(A: Arith<T>, all: readonly Gradients<T>[]): Pic
 function givenDisplay<T>(A: Arith<T>): (x: T) => string {
   return (x) => {
     const full = A.toString(x);
-    return /^-?\d*\.?\d{0,6}$/.test(full) ? full : A.show(x);
+    if (!/^-?\d*\.?\d{0,6}$/.test(full)) return A.show(x);
+    // dp:N pads to N places; a given 0.15 should still read 0.15
+    return full.includes(".") ? full.replace(/0+$/, "").replace(/\.$/, "") : full;
   };
 }
 
