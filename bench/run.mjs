@@ -1,0 +1,66 @@
+// npm run bench: the project's figures side by side with the baselines in ../shared/bench/,
+// all in one run (times on these machines vary by 30% between runs, so compare ratios).
+// Prints one JSON line per figure, then one line per target with the ratio and whether it holds.
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const SHARED = join(ROOT, "..", "shared", "bench");
+const only = process.argv.slice(2);
+const wanted = (name) => only.length === 0 || only.some((o) => name.includes(o));
+const results = [];
+
+function report(obj) {
+  results.push(obj);
+  console.log(JSON.stringify(obj));
+}
+
+/** Run a baseline script and collect its JSON lines. */
+function baseline(script, args = []) {
+  const path = join(SHARED, script);
+  if (!existsSync(path)) { console.error(`bench: ${path} not found; baselines skipped`); return; }
+  const out = execFileSync(process.execPath, [path, ...args], { cwd: ROOT, encoding: "utf8" });
+  for (const line of out.trim().split("\n")) if (line.startsWith("{")) report({ ...JSON.parse(line), source: "baseline" });
+}
+
+/** Median of n timed runs of fn (after one warm-up), in milliseconds. */
+export function timeMs(fn, n = 15) {
+  fn();
+  const t = [];
+  for (let i = 0; i < n; i++) { const t0 = performance.now(); fn(); t.push(performance.now() - t0); }
+  t.sort((a, b) => a - b);
+  return t[Math.floor(n / 2)];
+}
+
+const cases = (await import("./cases.mjs")).CASES;
+if (wanted("baseline") || wanted("moons") || wanted("mnist") || wanted("iris")) {
+  baseline("js_scalar_baseline.mjs", ["--style", "static"]);
+  baseline("js_scalar_baseline.mjs");
+  baseline("js_matrix_baseline.mjs", ["all"]);
+}
+for (const c of cases) {
+  if (!wanted(c.name)) continue;
+  try {
+    for (const r of await c.run({ timeMs, SHARED, ROOT })) report({ ...r, source: "backprop-tutor" });
+  } catch (err) {
+    report({ impl: "backprop-tutor", case: c.name, error: String(err?.message ?? err) });
+  }
+}
+
+// Targets from the issues: ratio = ours / baseline (or absolute ms)
+const find = (impl, kase) => results.find((r) => r.impl === impl && r.case === kase);
+const targets = [
+  ["graph engine, logging off vs js-scalar-static (moons)", "graph-nolog", "js-scalar-static", "moons", 1.5],
+  ["graph engine, full logging vs js-scalar-static (moons)", "graph-log", "js-scalar-static", "moons", 3],
+  ["matrix path vs js-matrix (mnist-shape)", "matrix", "js-matrix", "mnist-shape", 1.5],
+  ["matrix path vs js-matrix (iris-shape)", "matrix", "js-matrix", "iris-shape", 1.5],
+];
+for (const [label, ours, base, kase, limit] of targets) {
+  const a = find(ours, kase), b = find(base, kase);
+  if (!a || !b || a.error) continue;
+  const ratio = a.seconds / b.seconds;
+  console.log(JSON.stringify({ target: label, ratio: Number(ratio.toFixed(3)), limit, holds: ratio <= limit }));
+}
+for (const r of results) if (r.limit_ms !== undefined) console.log(JSON.stringify({ target: `${r.case} (ms)`, ms: r.ms, limit_ms: r.limit_ms, holds: r.ms <= r.limit_ms }));
