@@ -8,3 +8,4 @@ export * from "./engine/notation.js";
 export * from "./engine/trace.js";
 export * from "./engine/network.js";
 export * from "./engine/matrix.js";
+export * from "./engine/normalise.js";
