@@ -1,0 +1,151 @@
+// A student's answers: quantity → number, from a JSON object or a two-column CSV. Each number is
+// kept exactly as typed, because the decimals a student wrote ("0.3775": 4) are the precision
+// their work is judged at; JSON.parse would turn 0.0190 into 0.019, so number lexemes are read
+// from the text itself.
+import { AnswerError } from "../engine/errors.js";
+import { D, type Dec } from "../engine/numeric.js";
+
+export interface TypedAnswer {
+  /** the key as the student wrote it */
+  key: string;
+  /** the number as the student wrote it */
+  typed: string;
+  /** where it came from, for messages: `line 4` or `"z_h1"` */
+  where: string;
+}
+
+/** Answers as a notebook passes them: prefer strings ("0.0190") so trailing zeros survive. */
+export type AnswersInput = Readonly<Record<string, number | string>> | readonly TypedAnswer[];
+
+export interface TypedNumber {
+  value: Dec;
+  /** decimal places written: 0.3775 → 4, .0820 → 4, 5 → 0, 4e-4 → 4 */
+  decimals: number;
+  /** the number in plain form: ".0820" → "0.0820", "−0.019" → "-0.019" */
+  text: string;
+}
+
+const NUMBER = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+
+/** Read a typed number; anything else is an AnswerError naming the answer. */
+export function parseTypedNumber(typed: string, where: string): TypedNumber {
+  const t = typed.trim().replace(/[−–]/g, "-");
+  const m = NUMBER.exec(t);
+  if (!m || (m[2] === "" && (m[3] ?? "") === "")) {
+    const hint = /^\s*[+-]?\d*,\d+\s*$/.test(typed) ? "write the decimal point as a point: 0.5933, not 0,5933" : "write a decimal number such as 0.3775 or -0.0190";
+    throw new AnswerError(where, `${JSON.stringify(typed)} is not a number`, hint);
+  }
+  const decimals = Math.max(0, (m[3] ?? "").length - Number(m[4] ?? 0));
+  const text = `${m[1] === "-" ? "-" : ""}${m[2] === "" ? "0" : m[2]}${m[3] !== undefined ? `.${m[3]}` : ""}${m[4] !== undefined ? `e${m[4]}` : ""}`;
+  return { value: new D(text), decimals, text };
+}
+
+/** Answers from a notebook object or list; numbers as JS numbers lose trailing zeros (0.0190 → 3 decimals). */
+export function answersFromInput(input: AnswersInput): TypedAnswer[] {
+  if (Array.isArray(input)) return (input as readonly TypedAnswer[]).slice();
+  if (typeof input !== "object" || input === null) throw new AnswerError("answers", `expected an object such as {"z_h1": "0.3775"}, got ${JSON.stringify(input)}`, "key each value by its quantity");
+  const list = Object.entries(input as Record<string, unknown>).map(([key, v]) => {
+    const where = `answers[${JSON.stringify(key)}]`;
+    if (typeof v === "number") return { key, typed: Number.isFinite(v) ? String(v) : "NaN", where };
+    if (typeof v === "string") return { key, typed: v, where };
+    throw new AnswerError(where, `${JSON.stringify(v) ?? String(v)} is not a number`, 'write a number, or a string such as "0.0190" to keep its trailing zeros');
+  });
+  if (list.length === 0) throw new AnswerError("answers", "there are no answers", 'give at least one, e.g. {"z_h1": "0.3775"}');
+  return list;
+}
+
+/** Answers from a file's text: JSON when it starts with `{`, else CSV. */
+export function parseAnswersText(text: string, source = "answers"): TypedAnswer[] {
+  const body = text.replace(/^\uFEFF/, "");
+  if (body.trim() === "") throw new AnswerError(source, "the file is empty", 'write one answer per line as quantity,value (e.g. z_h1,0.3775), or a JSON object {"z_h1": 0.3775}');
+  return body.trimStart().startsWith("{") || body.trimStart().startsWith("[") ? parseAnswersJson(body, source) : parseAnswersCsv(body, source);
+}
+
+/** A flat JSON object; number lexemes are kept as written, duplicate keys are an error. */
+export function parseAnswersJson(text: string, source = "answers"): TypedAnswer[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new AnswerError(source, `is not valid JSON (${(e as Error).message})`, 'write {"z_h1": 0.3775, "a_h1": 0.5933}, or a CSV file with the header quantity,value');
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new AnswerError(source, `expected a JSON object of quantity → value, got ${Array.isArray(parsed) ? "an array" : JSON.stringify(parsed)}`, 'write {"z_h1": 0.3775, "a_h1": 0.5933}');
+  }
+  const obj = parsed as Record<string, unknown>;
+  // Valid JSON: walk its top level once to read each value's text
+  const out: TypedAnswer[] = [];
+  const seen = new Set<string>();
+  let i = text.indexOf("{") + 1;
+  const ws = () => { while (i < text.length && /\s/.test(text[i])) i++; };
+  const stringToken = (): string => {
+    const start = i;
+    for (i++; text[i] !== '"'; i++) if (text[i] === "\\") i++;
+    i++;
+    return JSON.parse(text.slice(start, i)) as string;
+  };
+  for (;;) {
+    ws();
+    if (text[i] === "}") break;
+    const key = stringToken();
+    ws(); i++; ws(); // the colon
+    const where = `${source}: ${JSON.stringify(key)}`;
+    let typed: string;
+    if (text[i] === '"') typed = stringToken();
+    else {
+      const m = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+      if (!m) throw new AnswerError(where, `${JSON.stringify(obj[key])} is not a number`, 'write a number such as 0.3775 (or "0.3775")');
+      typed = m[0];
+      i += m[0].length;
+    }
+    if (seen.has(key)) throw new AnswerError(where, "is given twice", "keep one value per quantity");
+    seen.add(key);
+    out.push({ key, typed, where });
+    ws();
+    if (text[i] === ",") i++;
+  }
+  if (out.length === 0) throw new AnswerError(source, "has no answers", 'give at least one, e.g. {"z_h1": 0.3775}');
+  return out;
+}
+
+/** Split one CSV line into fields; double quotes protect commas (aima keys such as "W_3,5"). */
+function csvFields(line: string): string[] {
+  const fields: string[] = [];
+  let cur = "", quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') { cur += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else cur += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") { fields.push(cur); cur = ""; }
+    else cur += c;
+  }
+  fields.push(cur);
+  return fields.map((f) => f.trim());
+}
+
+/** Two columns, quantity,value; an optional header line; blank lines and # comments are skipped. */
+export function parseAnswersCsv(text: string, source = "answers"): TypedAnswer[] {
+  const out: TypedAnswer[] = [];
+  const seen = new Map<string, number>();
+  const lines = text.split(/\r?\n/);
+  lines.forEach((line, idx) => {
+    const n = idx + 1;
+    if (line.trim() === "" || line.trim().startsWith("#")) return;
+    const fields = csvFields(line);
+    const where = `${source}, line ${n}`;
+    if (fields.length !== 2) {
+      throw new AnswerError(where, `has ${fields.length} column${fields.length === 1 ? "" : "s"} (${JSON.stringify(line.trim())}) but an answers CSV has exactly two`, 'write quantity,value, e.g. z_h1,0.3775 (put a key containing a comma in double quotes: "W_3,5",0.1)');
+    }
+    const [key, typed] = fields;
+    if (out.length === 0 && seen.size === 0 && /^(quantity|key|symbol|name)$/i.test(key) && /^(value|answer|number)$/i.test(typed)) return; // the header
+    if (key === "") throw new AnswerError(where, "has no quantity", "write quantity,value, e.g. z_h1,0.3775");
+    if (seen.has(key)) throw new AnswerError(where, `gives ${key} again (first on line ${seen.get(key)})`, "keep one value per quantity");
+    seen.set(key, n);
+    out.push({ key, typed, where });
+  });
+  if (out.length === 0) throw new AnswerError(source, "has no answers", "write one answer per line as quantity,value, e.g. z_h1,0.3775");
+  return out;
+}

@@ -1,0 +1,269 @@
+// Checking a hand calculation quantity by quantity, as an examiner marks it:
+//
+//   correct   the exact value, rounded to the decimals the student wrote, is their number;
+//   rounding  it is not, but rounding explains it: it is the dp:N chain's value, or their own
+//             (rounded) earlier numbers give it, or it lies within the tolerance that rounding
+//             the step's inputs to N decimals propagates;
+//   follows   wrong against the exact value, but right from their own earlier numbers, one of
+//             which was wrong (follow-through credit);
+//   wrong     none of these. The first one is where the calculation went off, and a classic
+//             mistake that reproduces the number is named (see mistakes.ts).
+//
+// "Their own earlier numbers" come from one exact engine run with all of the student's numbers
+// as overrides: `replaced[id]` is then each step done right from what the student had before it.
+import { D, type Dec } from "../engine/numeric.js";
+import { AnswerError } from "../engine/errors.js";
+import { parseSpec, type NetworkSpec } from "../engine/spec.js";
+import { traceNetwork, traceWithReplaced } from "../engine/network.js";
+import type { NotationPreset } from "../engine/notation.js";
+import type { Step } from "../engine/trace.js";
+import { answersFromInput, parseTypedNumber, type AnswersInput, type TypedNumber } from "./answers.js";
+import { keyResolver, type KeyTarget } from "./keys.js";
+import { sensitivity } from "./sensitivity.js";
+import { diagnose, type Diagnosis, type DiagnosisContext } from "./mistakes.js";
+
+export type Verdict = "correct" | "rounding" | "follows" | "wrong";
+
+export interface CheckRow {
+  /** the key as the student typed it */
+  key: string;
+  /** the quantity's key in the notation in use */
+  canonicalKey: string;
+  /** the step checked against (`given.input.0` / `given.weight.2.0.0` for numbers of the spec) */
+  stepId: string;
+  /** "factor": a chain-rule factor equal to a step (∂z_o1/∂w5 = a_h1); "given": a number of the spec */
+  role: "step" | "factor" | "given";
+  /** LaTeX */
+  symbol: string;
+  typed: string;
+  decimals: number;
+  /** the exact value (40 significant digits) */
+  exact: string;
+  /** the value when every written quantity is rounded to the student's decimals (dp:N) */
+  roundedChain: string;
+  /** the value computed exactly from the student's own earlier numbers */
+  followThrough: string;
+  verdict: Verdict;
+  /** one line, plain text */
+  explanation: string;
+  diagnosis?: Diagnosis;
+  /** for "follows": the keys (as typed) of the wrong answers it follows from */
+  followsFrom?: string[];
+  isFirstWrong: boolean;
+}
+
+export interface UnknownKey {
+  key: string;
+  message: string;
+  suggestions: string[];
+}
+
+export interface CheckReport {
+  notation: NotationPreset;
+  rows: CheckRow[];
+  /** the key (as typed) of the first wrong quantity, in the order of the calculation */
+  firstWrong?: string;
+  /** keys that name no quantity of this calculation; the others are checked */
+  unknownKeys: UnknownKey[];
+  summary: { correct: number; rounding: number; followThrough: number; wrong: number; total: number };
+}
+
+export interface CheckOptions {
+  /** the notation the keys are written in (default: the spec's names, else bracket); other notations' keys are accepted where unambiguous */
+  notation?: NotationPreset;
+}
+
+interface Pending {
+  key: string;
+  where: string;
+  num: TypedNumber;
+  target: KeyTarget;
+  canonical: string;
+  symbol: string;
+  /** position in the calculation, for ordering */
+  order: number;
+}
+
+function isParsedSpec(x: unknown): x is NetworkSpec {
+  return typeof x === "object" && x !== null && "raw" in x && "loss" in x && typeof (x as { loss: unknown }).loss === "object";
+}
+
+const pow10 = (d: number): Dec => new D(10).pow(-d);
+const round = (x: Dec, d: number): Dec => x.toDecimalPlaces(d, D.ROUND_HALF_CEIL);
+const fixed = (x: Dec, d: number): string => x.toFixed(d, D.ROUND_HALF_CEIL);
+/** an exact value shown with a few more digits than the student wrote */
+const shown = (x: Dec, d: number): string => x.toDecimalPlaces(d + 4, D.ROUND_HALF_CEIL).toString();
+
+export function checkHandCalculation(spec: unknown, answers: AnswersInput, options: CheckOptions = {}): CheckReport {
+  const parsed = isParsedSpec(spec) ? spec : parseSpec(spec);
+  if (parsed.isBatch || parsed.examples.length > 1) {
+    throw new AnswerError("spec", "is a batch (inputs/targets); the checker follows one example's hand calculation", "give the example as input/target");
+  }
+  const preset: NotationPreset = options.notation ?? (parsed.names ? "names" : "bracket");
+  const exact = traceNetwork(parsed, { precision: "exact", notation: preset });
+  const steps = new Map<string, Step>(exact.steps.map((s) => [s.id, s]));
+  const position = new Map<string, number>(exact.steps.map((s, i) => [s.id, i]));
+  const exactValues = new Map<string, string>(exact.steps.map((s) => [s.id, s.value]));
+  const resolver = keyResolver(parsed, exact.steps, preset);
+
+  // Read every answer: numbers first (a non-number is an error), then keys (unknown ones are listed)
+  const typed = answersFromInput(answers).map((a) => ({ ...a, num: parseTypedNumber(a.typed, a.where) }));
+  const unknownKeys: UnknownKey[] = [];
+  const pending: Pending[] = [];
+  const seen = new Map<string, string>();
+  for (const a of typed) {
+    const r = resolver.resolve(a.key);
+    if (!r.ok) { unknownKeys.push({ key: a.key, message: r.message, suggestions: r.suggestions }); continue; }
+    const id = r.target.kind === "given" ? r.target.id : `${r.target.kind}:${r.target.stepId}`;
+    const before = seen.get(id);
+    if (before !== undefined) throw new AnswerError(a.where, `"${a.key}" and "${before}" are the same quantity (${r.canonical})`, "keep one value per quantity");
+    seen.set(id, a.key);
+    const anchor = r.target.kind === "step" ? r.target.stepId : r.target.near;
+    pending.push({ key: a.key, where: a.where, num: a.num, target: r.target, canonical: r.canonical, symbol: r.symbol, order: (position.get(anchor) ?? 0) - (r.target.kind === "step" ? 0 : 0.5) });
+  }
+  if (pending.length === 0) {
+    throw new AnswerError("answers", `no key names a quantity of this calculation (${unknownKeys.map((u) => u.message).join("; ")})`, `write keys in the ${preset} notation, e.g. ${exact.steps.slice(0, 2).map((s) => s.key).join(", ")}, ${exact.steps.find((s) => s.quantity === "dW")?.key ?? ""}`);
+  }
+  pending.sort((x, y) => x.order - y.order);
+
+  // The student's numbers as overrides: a factor row (∂z_o1/∂w5) stands in for its step only when the step itself is not answered
+  const answered: Record<string, string> = {};
+  const overridingRow = new Map<string, Pending>();
+  for (const p of pending) if (p.target.kind === "step") { answered[p.target.stepId] = p.num.text; overridingRow.set(p.target.stepId, p); }
+  for (const p of pending) if (p.target.kind === "factor" && !(p.target.stepId in answered)) { answered[p.target.stepId] = p.num.text; overridingRow.set(p.target.stepId, p); }
+
+  const ft = traceWithReplaced(parsed, { precision: "exact", notation: preset, overrides: answered });
+  const pinned: Record<string, string> = {};
+  for (const s of ft.trace.steps) pinned[s.id] = answered[s.id] ?? s.value;
+  const followThrough = (id: string): Dec => new D(ft.replaced[id] ?? pinned[id]);
+
+  const chains = new Map<number, Map<string, string>>();
+  const chain = (d: number): Map<string, string> => {
+    let c = chains.get(d);
+    if (!c) chains.set(d, (c = new Map(traceNetwork(parsed, { precision: `dp:${Math.min(d, 99)}`, notation: preset }).steps.map((s) => [s.id, s.value]))));
+    return c;
+  };
+
+  const sens = sensitivity(parsed, exactValues);
+  const inputsOf = (id: string) => sens.inputs.get(id) ?? [];
+
+  // How far rounding can move a step the student did not write, had they written it to d places:
+  // its own rounding plus its inputs' bounds, each scaled by |∂step/∂input|.
+  const boundMemo = new Map<string, number>();
+  const inputBound = (id: string, d: number): number => {
+    const p = overridingRow.get(id);
+    return p ? 0.5 * 10 ** -p.num.decimals : unansweredBound(id, d);
+  };
+  const unansweredBound = (id: string, d: number): number => {
+    const k = `${id}@${d}`;
+    let b = boundMemo.get(k);
+    if (b === undefined) {
+      b = 0.5 * 10 ** -d;
+      for (const x of inputsOf(id)) b += x.weight * inputBound(x.id, d);
+      boundMemo.set(k, b);
+    }
+    return b;
+  };
+
+  // Whether a step carries a wrong number: its own (when answered) or one it was computed from
+  interface Status { tainted: boolean; roots: string[] }
+  const statusMemo = new Map<string, Status>();
+  const verdictMemo = new Map<Pending, CheckRow>();
+  const inputsStatus = (id: string): Status => {
+    const roots = new Set<string>();
+    for (const x of inputsOf(id)) for (const r of status(x.id).roots) roots.add(r);
+    return { tainted: roots.size > 0, roots: [...roots] };
+  };
+  const status = (id: string): Status => {
+    let s = statusMemo.get(id);
+    if (!s) {
+      const p = overridingRow.get(id);
+      if (!p) s = inputsStatus(id);
+      else {
+        const row = judge(p);
+        s = row.verdict === "wrong" ? { tainted: true, roots: [p.key] } : row.verdict === "follows" ? inputsStatus(id) : { tainted: false, roots: [] };
+      }
+      statusMemo.set(id, s);
+    }
+    return s;
+  };
+
+  const judge = (p: Pending): CheckRow => {
+    const memo = verdictMemo.get(p);
+    if (memo) return memo;
+    const row = p.target.kind === "given" ? judgeGiven(p, p.target.value, p.target.what) : judgeStep(p, p.target.stepId);
+    verdictMemo.set(p, row);
+    return row;
+  };
+
+  const judgeGiven = (p: Pending, value: string, what: string): CheckRow => {
+    const E = new D(value), d = p.num.decimals;
+    const ok = p.num.value.eq(round(E, d));
+    return {
+      key: p.key, canonicalKey: p.canonical, stepId: p.target.kind === "given" ? p.target.id : "", role: "given", symbol: p.symbol,
+      typed: p.num.text, decimals: d, exact: E.toString(), roundedChain: fixed(E, d), followThrough: E.toString(),
+      verdict: ok ? "correct" : "wrong",
+      explanation: ok ? `${what}, ${value}` : `this factor is ${what}, ${value}`,
+      isFirstWrong: false,
+    };
+  };
+
+  const judgeStep = (p: Pending, id: string): CheckRow => {
+    const v = p.num.value, d = p.num.decimals, ulp = pow10(d);
+    const E = new D(exactValues.get(id)!);
+    const C = chain(d).get(id)!;
+    // a factor row beside its own answered step is judged as a copy of the student's number for that step
+    const copy = p.target.kind === "factor" && overridingRow.get(id) !== p;
+    const F = copy ? new D(pinned[id]) : followThrough(id);
+    const st = copy ? status(id) : inputsStatus(id);
+    let slack = 0, tol = 0.5 * 10 ** -d;
+    for (const x of copy ? [] : inputsOf(id)) {
+      const b = inputBound(x.id, d);
+      tol += x.weight * b;
+      if (!overridingRow.has(x.id)) slack += x.weight * b;
+    }
+    const base = {
+      key: p.key, canonicalKey: p.canonical, stepId: id, role: p.target.kind === "factor" ? "factor" as const : "step" as const, symbol: p.symbol,
+      typed: p.num.text, decimals: d, exact: E.toString(), roundedChain: C, followThrough: F.toString(), isFirstWrong: false,
+    };
+    const rE = fixed(E, d), rF = fixed(F, d);
+    const places = `${d} decimal${d === 1 ? "" : "s"}`;
+    if (v.eq(round(E, d))) return { ...base, verdict: "correct", explanation: `the exact value ${shown(E, d)} is ${rE} to the ${places} written` };
+    if (v.eq(new D(C))) return { ...base, verdict: "rounding", explanation: `exact ${shown(E, d)} rounds to ${rE}; rounding every earlier value to ${places} gives ${C}` };
+    const matchesF = round(F, d).minus(v).abs().lte(ulp) || F.minus(v).abs().lte(ulp.times(0.5).plus(slack));
+    if (matchesF && !st.tainted) {
+      return { ...base, verdict: "rounding", explanation: `exact ${shown(E, d)} rounds to ${rE}; your own rounded earlier values give ${shown(F, d)}, so the difference is rounding` };
+    }
+    if (matchesF) {
+      return { ...base, verdict: "follows", followsFrom: st.roots, explanation: `should be ${rE}, but from your earlier values it is ${rF}: follows from your value of ${st.roots.join(" and ")}` };
+    }
+    if (E.minus(v).abs().lte(tol)) {
+      return { ...base, verdict: "rounding", explanation: `exact ${shown(E, d)} rounds to ${rE}; ${p.num.text} is within ${new D(tol).toSignificantDigits(2).toString()}, as far as rounding the inputs of this step to ${places} can move it` };
+    }
+    return { ...base, verdict: "wrong", explanation: `should be ${rE} (exact ${shown(E, d)})${rF !== rE ? `; from your own earlier values it is ${rF}` : ""}` };
+  };
+
+  const rows = pending.map(judge);
+  const ctx: DiagnosisContext = { spec: parsed, steps, pinned, answers: answered, inputsOf: (id) => inputsOf(id).map((x) => x.id) };
+  const named = new Map<string, string>();
+  for (const row of rows) {
+    if (row.verdict !== "wrong" || row.role !== "step") continue;
+    const diagnosis = diagnose({ stepId: row.stepId, typed: new D(row.typed), decimals: row.decimals, followThrough: new D(row.followThrough) }, ctx);
+    if (!diagnosis) continue;
+    const earlier = named.get(diagnosis.mistake);
+    row.diagnosis = earlier ? { ...diagnosis, description: `${diagnosis.description} (the same mistake as at ${earlier})` } : diagnosis;
+    row.explanation += `; probably: ${row.diagnosis.description}`;
+    if (!earlier) named.set(diagnosis.mistake, row.key);
+  }
+  const first = rows.find((r) => r.verdict === "wrong");
+  if (first) first.isFirstWrong = true;
+  const count = (v: Verdict) => rows.filter((r) => r.verdict === v).length;
+  const report: CheckReport = {
+    notation: preset,
+    rows,
+    unknownKeys,
+    summary: { correct: count("correct"), rounding: count("rounding"), followThrough: count("follows"), wrong: count("wrong"), total: rows.length },
+  };
+  if (first) report.firstWrong = first.key;
+  return report;
+}

@@ -1,0 +1,229 @@
+// Which quantity a student's key names. Students write the same symbol in many ways (dE/dw5,
+// ∂E_total/∂w5, \frac{\partial E}{\partial w_5}, w5+, w5_new, new w5, δ_o1, z^{[1]}_2 ...), so
+// every key is reduced to a normal form, and every quantity of the trace is listed under the
+// normal forms of its spellings. Keys of the notation in use win over other notations' keys.
+import type { NetworkSpec } from "../engine/spec.js";
+import type { Step } from "../engine/trace.js";
+import { derivative, updated, notationFor, NOTATION_PRESETS, type Notation, type NotationPreset, type Sym } from "../engine/notation.js";
+
+/** What a key names: a step of the trace, a chain-rule factor equal to a step, or a number of the spec. */
+export type KeyTarget =
+  | { kind: "step"; stepId: string }
+  /** ∂z_o1/∂w5 is a_h1: checked against that step, with the student's own a_h1 as follow-through */
+  | { kind: "factor"; stepId: string; near: string }
+  /** ∂z_h1/∂w1 = i1 and ∂z_o1/∂a_h1 = w5 are numbers of the spec */
+  | { kind: "given"; id: string; value: string; what: string; near: string };
+
+export interface ResolvedKey {
+  target: KeyTarget;
+  /** the key in the notation in use (what the tutor would have typed) */
+  canonical: string;
+  /** LaTeX of the quantity */
+  symbol: string;
+}
+
+export type KeyResolution = ({ ok: true } & ResolvedKey) | { ok: false; message: string; suggestions: string[] };
+
+/** `\frac{A}{B}` → `A/B`, with balanced braces, so that LaTeX-typed keys reduce like plain ones. */
+function unfrac(s: string): string {
+  for (let at = s.indexOf("\\frac"); at >= 0; at = s.indexOf("\\frac")) {
+    const groups: string[] = [];
+    let i = at + 5;
+    while (groups.length < 2) {
+      while (s[i] === " ") i++;
+      if (s[i] !== "{") return s; // not a well-formed \frac: leave it, the key will be unknown
+      let depth = 0;
+      const start = i;
+      for (; i < s.length; i++) {
+        if (s[i] === "{") depth++;
+        else if (s[i] === "}" && --depth === 0) break;
+      }
+      if (depth !== 0) return s;
+      groups.push(s.slice(start + 1, i));
+      i++;
+    }
+    s = `${s.slice(0, at)}${groups[0]}/${groups[1]}${s.slice(i)}`;
+  }
+  return s;
+}
+
+/**
+ * The normal form of a key: case, spaces, braces, `_`, `^`, `*` and LaTeX commands do not count;
+ * ∂ is d, δ is delta; an updated parameter is `name+` however it was marked (w5', w5_new, new w5).
+ */
+export function normaliseKey(raw: string): string {
+  let s = unfrac(raw.normalize("NFKC").trim());
+  s = s
+    .replace(/\\partial\s*/g, "d").replace(/∂/g, "d")
+    .replace(/\\delta\s*/g, "delta").replace(/δ/g, "delta")
+    .replace(/\\Delta\s*/g, "Delta").replace(/Δ/g, "Delta")
+    .replace(/[−–]/g, "-").replace(/[′’`]/g, "'")
+    .replace(/\\(left|right|mathcal|mathrm|operatorname|text|,|;|!)/g, "")
+    .replace(/\\/g, "");
+  s = s.toLowerCase().replace(/[\s{}_^*·]/g, "");
+  const updatedMark = /^(.+?)(\(new\)|new|updated|'|\+)$/.exec(s) ?? (/^new(.+)$/.exec(s) && [s, s.slice(3), "+"]);
+  if (updatedMark && !s.includes("/")) s = `${updatedMark[1]}+`;
+  return s;
+}
+
+/** Numerators accepted for "the loss" in a derivative, besides the notation's own. */
+const LOSS_NAMES = ["E", "E_total", "Etotal", "E_tot", "L", "J", "C", "loss", "cost"];
+
+interface Entry extends ResolvedKey {
+  /** 0: the notation in use; 1: another notation (used only where it names nothing else) */
+  rank: number;
+}
+
+/** A step's layer, unit and other unit (0 where absent). */
+function indices(step: Step): { l: number; j: number; k: number } {
+  return { l: step.layer ?? 0, j: step.unit ?? 0, k: step.other ?? 0 };
+}
+
+function spellings(step: Step, N: Notation, spec: NetworkSpec): Sym[] {
+  const { l, j, k } = indices(step);
+  const L = spec.layers.length - 1;
+  const lossNums: Sym[] = [N.lossD, N.loss, ...LOSS_NAMES.map((n) => ({ tex: n, key: n }))];
+  // E_o1 is the part of the loss carried by o1: dE_o1/da_o1 = dE/da_o1 when the loss is a sum over outputs
+  const separable = step.layer === L && spec.loss.name !== "cross_entropy";
+  const d = (den: Sym) => lossNums.map((n) => derivative(n, den));
+  switch (step.quantity) {
+    case "z": return [N.z(l, j)];
+    case "a": return [N.a(l, j)];
+    case "loss": return step.id === "loss" ? [N.loss, ...lossNums] : [];
+    case "dL/da": return [...d(N.a(l, j)), ...(separable ? [derivative(N.lossPart(j), N.a(l, j))] : [])];
+    case "path": return [
+      { tex: "", key: `${N.delta(l + 1, k).key}*${N.weight(l + 1, k, j).key}` },
+      ...(l + 1 === L ? [derivative(N.lossPart(k), N.a(l, j))] : []),
+    ];
+    case "da/dz": return [derivative(N.a(l, j), N.z(l, j))];
+    case "delta": return [N.delta(l, j), ...d(N.z(l, j)), ...(separable ? [derivative(N.lossPart(j), N.z(l, j))] : [])];
+    case "dW": return d(N.weight(l, j, k));
+    case "db": return d(N.bias(l, j));
+    case "W+": return [updated(N.weight(l, j, k))];
+    case "b+": return [updated(N.bias(l, j))];
+  }
+}
+
+export interface KeyResolver {
+  resolve(key: string): KeyResolution;
+  /** the notation's keys, for "did you mean" */
+  readonly known: readonly string[];
+}
+
+/** A resolver for one spec's trace (single example) in one notation. */
+export function keyResolver(spec: NetworkSpec, steps: readonly Step[], preset: NotationPreset): KeyResolver {
+  const table = new Map<string, Entry | null>(); // null: two quantities share this spelling elsewhere
+  const add = (raw: string, entry: Entry) => {
+    const norm = normaliseKey(raw);
+    if (!table.has(norm)) { table.set(norm, entry); return; }
+    const old = table.get(norm);
+    if (old && (sameTarget(old.target, entry.target) || old.rank < entry.rank)) return; // the notation in use wins
+    table.set(norm, null); // two quantities of the same rank share this spelling: neither gets it
+  };
+  const primary = notationFor(spec, preset);
+  const notations = [primary, ...NOTATION_PRESETS.filter((p) => p !== preset).map((p) => notationFor(spec, p))];
+  const L = spec.layers.length - 1;
+  notations.forEach((N, rank) => {
+    const r = rank === 0 ? 0 : 1;
+    for (const step of steps) {
+      const syms = spellings(step, N, spec);
+      for (const s of syms) add(s.key, { target: { kind: "step", stepId: step.id }, canonical: step.key, symbol: step.symbol, rank: r });
+    }
+    // chain-rule factors that students write out: ∂z/∂w is the sending activation, ∂z/∂a the weight
+    for (let l = 1; l <= L; l++) for (let j = 0; j < spec.layers[l]; j++) for (let k = 0; k < spec.layers[l - 1]; k++) {
+      const dzdw = derivative(N.z(l, j), N.weight(l, j, k));
+      const canonical = derivative(primary.z(l, j), primary.weight(l, j, k));
+      const target: KeyTarget = l === 1
+        ? { kind: "given", id: `given.input.${k}`, value: String(spec.examples[0].input[k]), what: `the input ${primary.a(0, k).key}`, near: `backward.dW.${l}.${j}.${k}` }
+        : { kind: "factor", stepId: `forward.a.${l - 1}.${k}`, near: `backward.dW.${l}.${j}.${k}` };
+      add(dzdw.key, { target, canonical: canonical.key, symbol: canonical.tex, rank: r });
+      if (l >= 2) {
+        const dzda = derivative(N.z(l, j), N.a(l - 1, k));
+        const c2 = derivative(primary.z(l, j), primary.a(l - 1, k));
+        add(dzda.key, { target: { kind: "given", id: `given.weight.${l}.${j}.${k}`, value: String(spec.weights[l - 1][j][k]), what: `the weight ${primary.weight(l, j, k).key}`, near: `backward.path.${l - 1}.${k}.${j}` }, canonical: c2.key, symbol: c2.tex, rank: r });
+      }
+    }
+  });
+  const known = steps.map((s) => s.key);
+  return {
+    known,
+    resolve(key) {
+      const norm = normaliseKey(key);
+      const e = table.get(norm);
+      if (e) return { ok: true, target: e.target, canonical: e.canonical, symbol: e.symbol };
+      const suggestions = closest(norm, known);
+      const mismatch = specMismatch(key, spec, primary);
+      const message = e === null
+        ? `"${key}" could name more than one quantity`
+        : mismatch ?? `"${key}" is not a quantity of this calculation`;
+      return { ok: false, message: suggestions.length ? `${message}: did you mean ${suggestions.join(" or ")}?` : message, suggestions };
+    },
+  };
+}
+
+function sameTarget(a: KeyTarget, b: KeyTarget): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === "given" && b.kind === "given") return a.id === b.id;
+  return a.kind !== "given" && b.kind !== "given" && a.stepId === b.stepId;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
+}
+
+/** Up to three known keys nearest the typed one, within a small edit distance (normal forms compared). */
+function closest(norm: string, known: readonly string[]): string[] {
+  const limit = Math.max(1, Math.min(3, Math.floor(norm.length / 3)));
+  const scored = known.map((k) => ({ k, d: editDistance(norm, normaliseKey(k)) })).filter((x) => x.d <= limit);
+  const best = Math.min(...scored.map((x) => x.d));
+  // only the nearest: "dE/dww5" suggests dE/dw5, not every weight
+  return scored.filter((x) => x.d === best).slice(0, 3).map((x) => x.k);
+}
+
+const PLURAL: Record<string, string> = { weight: "weights", unit: "units", bias: "biases" };
+
+/**
+ * A key that names a weight, unit or layer the spec does not have ("w9+" for a network with
+ * w1..w8, "z_h3", "z^[3]_1" for two computing layers): the answers belong to another network.
+ */
+function specMismatch(key: string, spec: NetworkSpec, N: Notation): string | undefined {
+  const lower = key.toLowerCase();
+  if (N.preset === "names") {
+    const L = spec.layers.length - 1;
+    const kinds: [string, string[]][] = [
+      ["weight", spec.layers.slice(1).flatMap((n, l) => Array.from({ length: n }, (_, j) => Array.from({ length: spec.layers[l] }, (_, k) => N.weight(l + 1, j, k).key)).flat())],
+      ["unit", spec.layers.flatMap((n, l) => Array.from({ length: n }, (_, j) => N.a(l, j).key.replace(/^a_/, "")))],
+      ["bias", Array.from({ length: L }, (_, l) => Array.from({ length: spec.layers[l + 1] }, (_, j) => N.bias(l + 1, j).key)).flat()],
+    ];
+    const all = new Set(kinds.flatMap(([, names]) => names.map((n) => n.toLowerCase())));
+    for (const m of lower.matchAll(/[a-z]+\d+/g)) {
+      const candidates = [0, 1, 2].map((cut) => m[0].slice(cut)).filter((c) => /^[a-z]+\d+$/.test(c));
+      if (candidates.some((c) => all.has(c))) continue;
+      for (const c of candidates) {
+        const prefix = c.replace(/\d+$/, "");
+        for (const [kind, names] of kinds) {
+          const same = [...new Set(names)].filter((n) => n.toLowerCase().replace(/\d+$/, "") === prefix);
+          if (same.length) return `the spec has no ${kind} ${c} (its ${PLURAL[kind]} are ${same.join(", ")})`;
+        }
+      }
+    }
+    return undefined;
+  }
+  const layer = /\[(\d+)\]|\((\d+)\)/.exec(lower);
+  const L = spec.layers.length - 1;
+  if (layer && (N.preset === "bracket" || N.preset === "paren")) {
+    const l = Number(layer[1] ?? layer[2]);
+    if (l > L) return `the spec has no layer ${l} (its computing layers are 1 to ${L})`;
+  }
+  return undefined;
+}

@@ -1,0 +1,69 @@
+// A check report as a table: quantity, the student's value, the exact value, the verdict and a
+// one-line explanation. Markdown puts symbols in $..$ (KaTeX in Jupyter renders them); HTML
+// renders them with KaTeX. Everything a student typed is escaped.
+import katex from "katex";
+import type { CheckReport, CheckRow, Verdict } from "./check.js";
+
+const LABEL: Record<Verdict, string> = { correct: "correct", rounding: "rounding", follows: "follows from an earlier error", wrong: "wrong" };
+const MARK: Record<Verdict, string> = { correct: "✓", rounding: "≈", follows: "→", wrong: "✗" };
+
+/** Exact values with a few more digits than the student wrote. */
+function exactShown(row: CheckRow): string {
+  const [int, frac = ""] = row.exact.replace(/^-/, "").split(".");
+  const sign = row.exact.startsWith("-") ? "-" : "";
+  const more = frac.slice(0, row.decimals + 4);
+  return `${sign}${int}${more ? `.${more}` : ""}${frac.length > more.length ? "…" : ""}`;
+}
+
+function escapeMarkdown(s: string): string {
+  return s.replace(/[\\`*_[\]|<>$]/g, (c) => (c === "|" ? "\\|" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : `\\${c}`));
+}
+
+function summaryLine(report: CheckReport): string {
+  const s = report.summary;
+  return `${s.total} checked: ${s.correct} correct, ${s.rounding} rounding, ${s.followThrough} follow${s.followThrough === 1 ? "s" : ""} from an earlier error, ${s.wrong} wrong.`;
+}
+
+export function checkReportMarkdown(report: CheckReport): string {
+  const lines = [
+    "| quantity | your value | exact | verdict | why |",
+    "| --- | ---: | ---: | --- | --- |",
+    ...report.rows.map((r) => {
+      const verdict = `${MARK[r.verdict]} ${LABEL[r.verdict]}${r.isFirstWrong ? " (first error)" : ""}`;
+      return `| $${r.symbol}$ | ${escapeMarkdown(r.typed)} | ${exactShown(r)} | ${r.isFirstWrong ? `**${verdict}**` : verdict} | ${escapeMarkdown(r.explanation)} |`;
+    }),
+    "",
+    summaryLine(report),
+  ];
+  if (report.firstWrong) lines.push(`The calculation first goes off at ${escapeMarkdown(report.firstWrong)}.`);
+  for (const u of report.unknownKeys) lines.push(`Not checked: ${escapeMarkdown(u.message)}`);
+  return lines.join("\n");
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+/** KaTeX HTML for a symbol; a symbol KaTeX cannot read is shown as escaped text. */
+export function katexMath(tex: string): string {
+  return katex.renderToString(tex, { throwOnError: false, output: "html" });
+}
+
+export interface HtmlOptions {
+  /** renders LaTeX to HTML (the render module's renderMath can be passed here); KaTeX by default */
+  renderMath?: (tex: string) => string;
+}
+
+export function checkReportHtml(report: CheckReport, options: HtmlOptions = {}): string {
+  const math = options.renderMath ?? katexMath;
+  const rows = report.rows.map((r) => {
+    const cls = `bt-check-${r.verdict}${r.isFirstWrong ? " bt-check-first" : ""}`;
+    return `<tr class="${cls}"><td>${math(r.symbol)}</td><td style="text-align:right">${escapeHtml(r.typed)}</td><td style="text-align:right">${escapeHtml(exactShown(r))}</td>`
+      + `<td>${MARK[r.verdict]} ${escapeHtml(LABEL[r.verdict])}${r.isFirstWrong ? " <strong>(first error)</strong>" : ""}</td><td>${escapeHtml(r.explanation)}</td></tr>`;
+  });
+  const notes = [
+    `<p>${escapeHtml(summaryLine(report))}${report.firstWrong ? ` The calculation first goes off at <strong>${escapeHtml(report.firstWrong)}</strong>.` : ""}</p>`,
+    ...report.unknownKeys.map((u) => `<p class="bt-check-unknown">Not checked: ${escapeHtml(u.message)}</p>`),
+  ];
+  return `<table class="bt-check"><thead><tr><th>quantity</th><th>your value</th><th>exact</th><th>verdict</th><th>why</th></tr></thead><tbody>${rows.join("")}</tbody></table>${notes.join("")}`;
+}

@@ -1,0 +1,309 @@
+// The hand-calculation checker: the slide values of seed 001 Example 8 (every verdict), clean
+// answer sets at 4, 3 and 2 decimals, key spellings, partial sets, malformed answers, the
+// renderers, the command and the time it takes.
+import { describe, expect, it } from "vitest";
+import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Decimal } from "decimal.js";
+import { traceNetwork } from "../src/index.js";
+import { checkHandCalculation, type CheckReport, type Verdict } from "../src/checking/check.js";
+import { parseAnswersText, parseTypedNumber } from "../src/checking/answers.js";
+import { normaliseKey } from "../src/checking/keys.js";
+import { checkReportHtml, checkReportMarkdown } from "../src/checking/render.js";
+import { runCheck } from "../src/cli/commands/check.js";
+
+const classic = JSON.parse(readFileSync(new URL("../examples/classic.json", import.meta.url), "utf8"));
+
+/** The slides' numbers, as printed (strings keep their trailing zeros: 0.3590 has 4 decimals). */
+const SLIDES: [string, string, Verdict][] = [
+  ["z_h1", "0.3775", "correct"], ["a_h1", "0.5933", "correct"], ["z_h2", "0.3925", "correct"], ["a_h2", "0.5969", "correct"],
+  ["z_o1", "1.1059", "correct"], ["a_o1", "0.7514", "correct"], ["z_o2", "1.2249", "correct"], ["a_o2", "0.7729", "correct"],
+  ["E_total", "0.2984", "correct"], ["dE/da_o1", "0.7414", "correct"], ["da_o1/dz_o1", "0.1868", "correct"],
+  ["dz_o1/dw5", "0.5933", "correct"],
+  // the slip: 0.7414 × 0.1868 × 0.5933 = 0.08217…, written .0820
+  ["dE/dw5", ".0820", "wrong"],
+  // 0.40 − 0.5 × 0.0820: right from the slip
+  ["w5+", "0.3590", "follows"],
+  ["w6+", "0.4087", "correct"], ["w7+", "0.5113", "correct"],
+  // correct is 0.5614; no rounding of the chain gives 0.5617
+  ["w8+", "0.5617", "wrong"],
+  ["dE_o1/dz_o1", "0.1385", "correct"], ["dE_o1/da_h1", "0.0554", "correct"], ["dE_o2/da_h1", "-0.0190", "correct"],
+  ["dE/da_h1", "0.0364", "correct"], ["da_h1/dz_h1", "0.2413", "correct"],
+  // exact 0.000438568…: right at the 4 decimals written
+  ["dE/dw1", "0.0004", "correct"],
+  ["w1+", "0.1498", "correct"], ["w2+", "0.1996", "correct"], ["w3+", "0.2498", "correct"], ["w4+", "0.2995", "correct"],
+];
+const slideAnswers = Object.fromEntries(SLIDES.map(([k, v]) => [k, v]));
+
+const row = (r: CheckReport, key: string) => {
+  const x = r.rows.find((y) => y.key === key);
+  if (!x) throw new Error(`no row ${key}`);
+  return x;
+};
+
+/** Every step's value in one precision, keyed by the names notation. */
+function chainAnswers(precision: string): Record<string, string> {
+  return Object.fromEntries(traceNetwork(classic, { precision }).steps.map((s) => [s.key, s.value]));
+}
+
+describe("the slide values of seed 001 Example 8", () => {
+  const report = checkHandCalculation(classic, slideAnswers);
+
+  it("gives every value on the slides its verdict", () => {
+    expect(report.unknownKeys).toEqual([]);
+    expect(report.rows).toHaveLength(SLIDES.length);
+    for (const [key, , verdict] of SLIDES) expect(row(report, key).verdict, key).toBe(verdict);
+    expect(report.summary).toEqual({ correct: 24, rounding: 0, followThrough: 1, wrong: 2, total: 27 });
+  });
+
+  it("marks dE/dw5 as where the calculation goes off, and w5+ as following from it", () => {
+    expect(report.firstWrong).toBe("dE/dw5");
+    expect(report.rows.filter((r) => r.isFirstWrong).map((r) => r.key)).toEqual(["dE/dw5"]);
+    const w5 = row(report, "w5+");
+    expect(w5.followsFrom).toEqual(["dE/dw5"]);
+    expect(w5.explanation).toContain("follows from your value of dE/dw5");
+    expect(new Decimal(w5.followThrough).toFixed(4)).toBe("0.3590");
+    const dw5 = row(report, "dE/dw5");
+    expect(dw5.decimals).toBe(4);
+    expect(dw5.typed).toBe("0.0820");
+    expect(dw5.explanation).toContain("should be 0.0822");
+    expect(row(report, "w8+").explanation).toContain("should be 0.5614");
+  });
+
+  it("checks the factor dz_o1/dw5 as a_h1, and dE_o1/dz_o1 as delta_o1", () => {
+    expect(row(report, "dz_o1/dw5")).toMatchObject({ role: "factor", stepId: "forward.a.1.0", canonicalKey: "dz_o1/dw5" });
+    expect(row(report, "dE_o1/dz_o1")).toMatchObject({ role: "step", stepId: "backward.delta.2.0", canonicalKey: "delta_o1" });
+  });
+
+  it("orders rows as the calculation goes (the factor just before the product it is in)", () => {
+    const keys = report.rows.map((r) => r.key);
+    expect(keys.indexOf("dz_o1/dw5")).toBe(keys.indexOf("dE/dw5") - 1);
+    expect(keys.indexOf("dE/dw5")).toBeLessThan(keys.indexOf("dE_o1/da_h1"));
+    expect(keys.indexOf("w8+")).toBeLessThan(keys.indexOf("w1+"));
+  });
+});
+
+describe("clean answer sets", () => {
+  it("at 4 decimals (the dp:4 chain): nothing wrong, and the two places where the chain drifts are rounding", () => {
+    const r = checkHandCalculation(classic, chainAnswers("dp:4"));
+    expect(r.summary.wrong + r.summary.followThrough).toBe(0);
+    expect(r.summary.total).toBe(43);
+    // ∂E/∂a_h2 = 0.0623 + (−0.0210) = 0.0413 on paper; exact 0.041370… rounds to 0.0414
+    expect(new Decimal("0.0623").plus("-0.0210").toFixed(4)).toBe("0.0413");
+    expect(row(r, "dE/da_h2").verdict).toBe("rounding");
+    expect(row(r, "delta_h2").verdict).toBe("rounding");
+    expect(r.rows.filter((x) => x.verdict === "rounding").map((x) => x.key).sort()).toEqual(["dE/da_h2", "delta_h2"]);
+  });
+
+  it("at 4 decimals of the exact values: all correct", () => {
+    const r = checkHandCalculation(classic, Object.fromEntries(Object.entries(chainAnswers("exact")).map(([k, v]) => [k, new Decimal(v).toFixed(4)])));
+    expect(r.summary.correct).toBe(43);
+  });
+
+  it("at 2 decimals: z_o2 = 0.50 × 0.59 + 0.55 × 0.60 + 0.60 = 1.225 → 1.23 is rounding (exact 1.2249… → 1.22)", () => {
+    const r = checkHandCalculation(classic, chainAnswers("dp:2"));
+    const z = new Decimal("0.50").times("0.59").plus(new Decimal("0.55").times("0.60")).plus("0.60");
+    expect(z.toFixed(2, Decimal.ROUND_HALF_UP)).toBe("1.23");
+    expect(row(r, "z_o2")).toMatchObject({ typed: "1.23", verdict: "rounding", roundedChain: "1.23" });
+    expect(new Decimal(row(r, "z_o2").exact).toFixed(2)).toBe("1.22");
+    expect(r.summary.wrong + r.summary.followThrough).toBe(0);
+  });
+
+  it("at 3 decimals: delta_o1 = 0.741 × 0.187 = 0.138567 → 0.139 is rounding (exact 0.13850 → 0.138)", () => {
+    const r = checkHandCalculation(classic, chainAnswers("dp:3"));
+    expect(new Decimal("0.741").times("0.187").toFixed(3)).toBe("0.139");
+    expect(row(r, "delta_o1")).toMatchObject({ typed: "0.139", verdict: "rounding" });
+    expect(r.summary.wrong + r.summary.followThrough).toBe(0);
+  });
+
+  it("a value rounded from the student's own rounded inputs, off the dp chain, is rounding, not wrong", () => {
+    // a_h1 copied with 6 decimals, then z_o1 from it at 4 decimals
+    const r = checkHandCalculation(classic, { a_h1: "0.593270", a_h2: "0.5969", z_o1: "1.1059" });
+    expect(row(r, "z_o1").verdict).toBe("correct");
+    const r2 = checkHandCalculation(classic, { a_h1: "0.5933", a_h2: "0.5969", z_o1: "1.10", "a_o1": "0.75" });
+    expect(row(r2, "z_o1").verdict).toBe("rounding");
+  });
+});
+
+describe("partial answer sets", () => {
+  it("checks only what is there, with follow-through across unanswered steps", () => {
+    const r = checkHandCalculation(classic, { "dE/dw5": "0.0900", "w5+": "0.3550" });
+    expect(r.rows.map((x) => [x.key, x.verdict])).toEqual([["dE/dw5", "wrong"], ["w5+", "follows"]]);
+    expect(r.firstWrong).toBe("dE/dw5");
+  });
+
+  it("a single right answer", () => {
+    const r = checkHandCalculation(classic, { "w8+": "0.5614" });
+    expect(r.summary).toEqual({ correct: 1, rounding: 0, followThrough: 0, wrong: 0, total: 1 });
+    expect(r.firstWrong).toBeUndefined();
+  });
+});
+
+describe("keys", () => {
+  it("accepts the common spellings", () => {
+    const spellings: [string, string][] = [
+      ["dEtotal/dw5", "backward.dW.2.0.0"], ["dE_total/dw5", "backward.dW.2.0.0"], ["∂E/∂w5", "backward.dW.2.0.0"],
+      ["\\frac{\\partial E_{total}}{\\partial w_5}", "backward.dW.2.0.0"], ["DE/DW5", "backward.dW.2.0.0"], ["dE / dw5", "backward.dW.2.0.0"],
+      ["w5_new", "update.W.2.0.0"], ["w5'", "update.W.2.0.0"], ["w5^+", "update.W.2.0.0"], ["new w5", "update.W.2.0.0"], ["w5^{+}", "update.W.2.0.0"],
+      ["δ_o1", "backward.delta.2.0"], ["dE/dz_o1", "backward.delta.2.0"], ["\\delta_{o1}", "backward.delta.2.0"],
+      ["E", "loss"], ["Etotal", "loss"], ["E_{total}", "loss"],
+      ["z^{[1]}_2", "forward.z.1.1"], ["z^[1]_2", "forward.z.1.1"], ["z[1]_2", "forward.z.1.1"], ["Z_H2", "forward.z.1.1"],
+    ];
+    for (const [key, id] of spellings) {
+      const r = checkHandCalculation(classic, { [key]: "0.5" });
+      expect(r.unknownKeys, key).toEqual([]);
+      expect(r.rows[0].stepId, key).toBe(id);
+    }
+  });
+
+  it("reduces LaTeX and Unicode to one normal form", () => {
+    expect(normaliseKey("\\frac{\\partial E_{total}}{\\partial w_{5}}")).toBe("detotal/dw5");
+    expect(normaliseKey("new w5")).toBe("w5+");
+    expect(normaliseKey("−δ_o1")).toBe("-deltao1");
+  });
+
+  it("uses the bracket notation's keys for a spec without names", () => {
+    const { names: _names, ...plain } = classic;
+    const r = checkHandCalculation(plain, { "z^{[1]}_1": "0.3775", "dL/dW^[2]_11": "0.0822", "W^[2]_11+": "0.3589" });
+    expect(r.rows.map((x) => x.verdict)).toEqual(["correct", "correct", "correct"]);
+  });
+});
+
+describe("malformed answers give one clear message each", () => {
+  it("an unknown key is listed with close matches, and the rest is checked", () => {
+    const r = checkHandCalculation(classic, { "dE/dww5": "0.0822", z_h1: "0.3775" });
+    expect(r.rows.map((x) => x.key)).toEqual(["z_h1"]);
+    expect(r.unknownKeys).toEqual([{ key: "dE/dww5", message: '"dE/dww5" is not a quantity of this calculation: did you mean dE/dw5?', suggestions: ["dE/dw5"] }]);
+  });
+
+  it("a key for another network names what the spec lacks", () => {
+    const r = checkHandCalculation(classic, { "w9+": "0.1", z_h1: "0.3775" });
+    expect(r.unknownKeys[0].message).toContain("the spec has no weight w9 (its weights are w1, w2, w3, w4, w5, w6, w7, w8)");
+    const r2 = checkHandCalculation(classic, { z_h3: "0.1", z_h1: "0.3775" });
+    expect(r2.unknownKeys[0].message).toContain("the spec has no unit h3 (its units are h1, h2)");
+  });
+
+  it("answers that match nothing in the spec are an error", () => {
+    expect(() => checkHandCalculation(classic, { "w9+": "0.1", "w10+": "0.2" })).toThrow(/no key names a quantity of this calculation .*the spec has no weight w9/);
+  });
+
+  it("a non-number", () => {
+    expect(() => checkHandCalculation(classic, { z_h1: "abc" })).toThrow('answers["z_h1"]: "abc" is not a number. write a decimal number such as 0.3775 or -0.0190.');
+    expect(() => checkHandCalculation(classic, { z_h1: "0,3775" })).toThrow(/write the decimal point as a point/);
+    expect(() => parseAnswersText('{"z_h1": true}', "a.json")).toThrow('a.json: "z_h1": true is not a number');
+  });
+
+  it("an empty file, or one without answers", () => {
+    expect(() => parseAnswersText("  \n", "a.csv")).toThrow("a.csv: the file is empty.");
+    expect(() => parseAnswersText("quantity,value\n", "a.csv")).toThrow("a.csv: has no answers.");
+    expect(() => parseAnswersText("{}", "a.json")).toThrow("a.json: has no answers.");
+    expect(() => checkHandCalculation(classic, {})).toThrow("answers: there are no answers.");
+  });
+
+  it("a CSV line with three columns names the line", () => {
+    expect(() => parseAnswersText("quantity,value\nz_h1,0.3775\na_h1,0.5933,extra\n", "a.csv"))
+      .toThrow('a.csv, line 3: has 3 columns ("a_h1,0.5933,extra") but an answers CSV has exactly two.');
+  });
+
+  it("a duplicate key, as written or as another spelling of the same quantity", () => {
+    expect(() => parseAnswersText("z_h1,0.3775\nz_h1,0.3776\n", "a.csv")).toThrow("a.csv, line 2: gives z_h1 again (first on line 1)");
+    expect(() => parseAnswersText('{"z_h1": 0.3775, "z_h1": 0.3776}', "a.json")).toThrow('a.json: "z_h1": is given twice');
+    expect(() => checkHandCalculation(classic, { delta_o1: "0.1385", "dE/dz_o1": "0.1385" })).toThrow('"dE/dz_o1" and "delta_o1" are the same quantity (delta_o1)');
+  });
+
+  it("invalid JSON", () => {
+    expect(() => parseAnswersText('{"z_h1": 0.3775,', "a.json")).toThrow(/a.json: is not valid JSON/);
+  });
+});
+
+describe("reading answers", () => {
+  it("keeps numbers as typed, from JSON and CSV, and infers their decimals", () => {
+    const json = parseAnswersText('{"a": 0.0190, "b": "-.02", "c": 4e-4}', "x");
+    expect(json.map((a) => a.typed)).toEqual(["0.0190", "-.02", "4e-4"]);
+    expect(json.map((a) => parseTypedNumber(a.typed, "x").decimals)).toEqual([4, 2, 4]);
+    const csv = parseAnswersText('quantity,value\r\n# a comment\n"dE/dw5", 0.0820\n', "x");
+    expect(csv).toEqual([{ key: "dE/dw5", typed: "0.0820", where: "x, line 3" }]);
+    expect(parseTypedNumber("−0.0190", "x")).toMatchObject({ text: "-0.0190", decimals: 4 });
+  });
+
+  it("a CSV of the slides gives the same report as the object", () => {
+    const csv = ["quantity,value", ...SLIDES.map(([k, v]) => `${k},${v}`)].join("\n");
+    const r = checkHandCalculation(classic, parseAnswersText(csv, "slides.csv"));
+    expect(r.rows.map((x) => x.verdict)).toEqual(checkHandCalculation(classic, slideAnswers).rows.map((x) => x.verdict));
+  });
+});
+
+describe("rendering", () => {
+  const report = checkHandCalculation(classic, slideAnswers);
+
+  it("markdown: a table row per quantity, symbols in $..$, the first error marked", () => {
+    const md = checkReportMarkdown(report);
+    expect(md.split("\n").filter((l) => l.startsWith("| $"))).toHaveLength(27);
+    expect(md).toContain("| $\\frac{\\partial E_{total}}{\\partial w_{5}}$ | 0.0820 | 0.08216704… | **✗ wrong (first error)** |");
+    expect(md).toContain("27 checked: 24 correct, 0 rounding, 1 follows from an earlier error, 2 wrong.");
+  });
+
+  it("HTML: KaTeX symbols, escaped student text", () => {
+    const r = checkHandCalculation(classic, { z_h1: "0.3775", "<b>x</b>": "1" });
+    const html = checkReportHtml(r);
+    expect(html).toContain('class="katex"');
+    expect(html).toContain("&lt;b&gt;x&lt;/b&gt;");
+    expect(html).not.toContain("<b>x</b>");
+  });
+});
+
+describe("the check command", () => {
+  const dir = mkdtempSync(join(tmpdir(), "bt-check-"));
+  const specPath = join(dir, "spec.json");
+  writeFileSync(specPath, JSON.stringify(classic));
+
+  it("prints the table and exits 1 when something is wrong", async () => {
+    const answers = join(dir, "slides.csv");
+    writeFileSync(answers, ["quantity,value", ...SLIDES.map(([k, v]) => `${k},${v}`)].join("\n"));
+    const out = await runCheck([specPath, answers]);
+    expect(out.code).toBe(1);
+    expect(out.stdout).toContain("The calculation first goes off at dE/dw5.");
+    const json = await runCheck([specPath, answers, "--format", "json"]);
+    expect((JSON.parse(json.stdout) as CheckReport).firstWrong).toBe("dE/dw5");
+  });
+
+  it("exits 0 for a right answer set, 2 with one message for bad input", async () => {
+    const good = join(dir, "good.json");
+    writeFileSync(good, '{"z_h1": 0.3775, "w8+": 0.5614}');
+    expect((await runCheck([specPath, good, "--notation=names"])).code).toBe(0);
+    const bad = join(dir, "bad.csv");
+    writeFileSync(bad, "z_h1,0.3775,1\n");
+    expect(await runCheck([specPath, bad])).toEqual({ code: 2, stdout: "", stderr: `${bad}, line 1: has 3 columns ("z_h1,0.3775,1") but an answers CSV has exactly two. write quantity,value, e.g. z_h1,0.3775 (put a key containing a comma in double quotes: "W_3,5",0.1).\n` });
+    expect((await runCheck([specPath])).stderr).toMatch(/^check: expected a spec file and an answers file, got 1 file\. usage:/);
+    expect((await runCheck([specPath, join(dir, "missing.json")])).stderr).toContain("(no such file)");
+    expect((await runCheck([specPath, good, "--format", "xml"])).stderr).toContain('unknown format "xml"');
+  });
+
+  it("a spec that does not match the answers", async () => {
+    const other = join(dir, "other.json");
+    writeFileSync(other, JSON.stringify({ ...classic, layers: [2, 1, 2], weights: [[[0.15, 0.2]], [[0.4], [0.5]]], names: undefined }));
+    const answers = join(dir, "a.json");
+    writeFileSync(answers, '{"z^[1]_2": 0.3925, "z^[3]_1": 1}');
+    const out = await runCheck([other, answers]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("the spec has no layer 3 (its computing layers are 1 to 2)");
+    expect(out.stderr).toContain('"z^[1]_2" is not a quantity of this calculation');
+  });
+});
+
+describe("speed", () => {
+  it("checks the full slide set in under 100 ms after warm-up", () => {
+    checkHandCalculation(classic, slideAnswers);
+    const times: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      const t0 = performance.now();
+      checkHandCalculation(classic, slideAnswers);
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    const median = times[4];
+    console.log(`checkHandCalculation, classic slide set: median ${median.toFixed(1)} ms`);
+    expect(median).toBeLessThan(100);
+  });
+});
