@@ -1,0 +1,133 @@
+// `backprop-tutor graph "EXPR" name=value ...`: a computation graph's forward values, gradients
+// and, for every edge, upstream gradient × local gradient = product.
+//
+// The engine (src/engine/graph.ts, graphTrace) is written separately. Until it is in every
+// build it is loaded on first use, and these types mirror its contract; once it has landed,
+// replace loadGraphTrace() with `import { graphTrace, type GraphTrace } from "../../engine/graph.js"`.
+import { ExpressionError } from "../../engine/errors.js";
+import { choice, shortUsage, usageError, type Command } from "../command.js";
+import { escapeCell, math, table } from "../markdown.js";
+import { FORMATS, isNumberText, precisionOption } from "./common.js";
+
+export interface GraphNode {
+  id: string;
+  label: string;
+  kind: string;
+  op?: string;
+  inputs: string[];
+  value: string;
+  grad: string;
+}
+export interface GraphEdge {
+  from: string;
+  to: string;
+  upstream: string;
+  local: string;
+  product: string;
+}
+export interface GraphStep {
+  id: string;
+  phase: string;
+  node: string;
+  symbol: string;
+  formula: string;
+  substituted: string;
+  value: string;
+}
+export interface GraphTrace {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  steps: GraphStep[];
+}
+type GraphTraceFn = (expr: string, values: Record<string, number | string>, precision?: string) => GraphTrace;
+
+const GRAPH_MODULE: string = "../../engine/graph.js";
+
+async function loadGraphTrace(): Promise<GraphTraceFn | undefined> {
+  try {
+    const mod = (await import(GRAPH_MODULE)) as { graphTrace?: GraphTraceFn };
+    return mod.graphTrace;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") return undefined;
+    throw e;
+  }
+}
+
+/** `name=value` arguments; a malformed one is a usage error, a non-numeric value an input error. */
+export function readValues(args: readonly string[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const a of args) {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/.exec(a);
+    if (!m) throw usageError(`"${a}"`, "is not a value of the form name=value", "write each input as e.g. x=-2 (no spaces around =, or quote the whole argument)");
+    const [, name, raw] = m;
+    const v = raw.trim();
+    if (!isNumberText(v)) throw new ExpressionError(name, `expected a number, got "${raw}"`, `write e.g. ${name}=-2 or ${name}=0.5`);
+    if (name in values) throw usageError(name, "is given twice", "give each input once");
+    values[name] = v;
+  }
+  return values;
+}
+
+function output(g: GraphTrace): GraphNode | undefined {
+  return g.nodes.find((n) => n.kind === "output") ?? g.nodes[g.nodes.length - 1];
+}
+
+export function graphMarkdown(g: GraphTrace, expr: string): string {
+  const label = new Map(g.nodes.map((n) => [n.id, n.label || n.id] as const));
+  const out = output(g);
+  return [
+    `# Computation graph of \`${escapeCell(expr)}\``,
+    "",
+    out ? `output ${label.get(out.id)} = ${out.value}` : "",
+    "",
+    "## Nodes",
+    "",
+    "Forward value and gradient ∂output/∂node.",
+    "",
+    table(["node", "kind", "inputs", "value", "gradient"], g.nodes.map((n) => [
+      `\`${escapeCell(label.get(n.id)!)}\``, escapeCell(n.op ? `${n.kind} ${n.op}` : n.kind), escapeCell(n.inputs.map((i) => label.get(i) ?? i).join(", ")), n.value, n.grad,
+    ]), ["l", "l", "l", "r", "r"]),
+    "",
+    "## Edges",
+    "",
+    "Each edge's gradient is the upstream gradient times the local gradient.",
+    "",
+    table(["edge", "upstream", "local", "product"], g.edges.map((e) => [
+      `\`${escapeCell(label.get(e.from) ?? e.from)}\` → \`${escapeCell(label.get(e.to) ?? e.to)}\``, e.upstream, `× ${e.local}`, `= ${e.product}`,
+    ]), ["l", "r", "r", "r"]),
+    ...(g.steps.length ? ["", "## Steps", "", table(["step", "symbol", "formula", "with numbers", "value"], g.steps.map((s, i) => [
+      String(i + 1), math(s.symbol), math(s.formula), math(s.substituted), s.value,
+    ]), ["r", "l", "l", "l", "r"])] : []),
+    "",
+  ].join("\n");
+}
+
+export const graphCommand: Command = {
+  name: "graph",
+  summary: "Trace a computation graph: every node's value and gradient, and upstream × local = product on every edge.",
+  usage: 'backprop-tutor graph "EXPR" name=value ... [--precision float|exact|dp:N] [--format json|markdown]',
+  options: {
+    precision: { value: "float|exact|dp:N", help: "arithmetic (default exact)" },
+    format: { value: "json|markdown", help: "output format (default json)" },
+  },
+  details: [
+    "examples:",
+    '  backprop-tutor graph "(x + y) * z" x=-2 y=5 z=-4 --format markdown',
+    '  backprop-tutor graph "1 / (1 + exp(-(w0*x0 + w1*x1 + w2)))" w0=2 x0=-1 w1=-3 x1=-2 w2=-3',
+  ].join("\n"),
+  async run(args, io) {
+    const [expr, ...rest] = args.positionals;
+    if (expr === undefined || expr.trim() === "") throw usageError("graph", "missing the expression", `write ${shortUsage(graphCommand)}, e.g. backprop-tutor graph "(x + y) * z" x=-2 y=5 z=-4`);
+    const values = readValues(rest);
+    const precision = precisionOption(args, "exact");
+    const format = choice(args, "format", FORMATS, "json");
+    const graphTrace = await loadGraphTrace();
+    if (!graphTrace) {
+      io.stderr("backprop-tutor: graph: the computation-graph engine is not in this build yet.\n");
+      return 3;
+    }
+    const g = graphTrace(expr, values, precision);
+    io.stdout(format === "json" ? JSON.stringify(g, null, 2) + "\n" : graphMarkdown(g, expr));
+    return 0;
+  },
+};

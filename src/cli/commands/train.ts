@@ -1,0 +1,136 @@
+// `backprop-tutor train SPEC.json --epochs N`: the loss at the kept epochs, the final parameters
+// and the final outputs.
+import { train, type TrainOptions, type TrainResult } from "../../engine/train.js";
+import { OPTIMIZER_NAMES } from "../../engine/optimizers.js";
+import { choice, expectPositionals, usageError, wholeNumber, type Command, type Io } from "../command.js";
+import { readJsonFile } from "../input.js";
+import { table } from "../markdown.js";
+import { FORMATS, isNumberText, precisionOption } from "./common.js";
+
+interface Names {
+  weights?: string[][][];
+  biases?: (string | string[])[];
+  units?: string[][];
+}
+
+function namesOf(spec: unknown): Names {
+  const n = (spec as { names?: unknown } | null)?.names;
+  return typeof n === "object" && n !== null ? (n as Names) : {};
+}
+
+export function trainMarkdown(r: TrainResult, title: string, spec: unknown): string {
+  const names = namesOf(spec);
+  const label = (where: string, name: unknown) => (typeof name === "string" ? `${where} (${name})` : where);
+  const params: string[][] = [];
+  r.final.weights.forEach((M, l) => M.forEach((row, j) => row.forEach((v, k) => params.push([label(`weights[${l}][${j}][${k}]`, names.weights?.[l]?.[j]?.[k]), v]))));
+  r.final.biases.forEach((b, l) => {
+    const n = names.biases?.[l];
+    if (typeof b === "string") params.push([label(`biases[${l}]`, typeof n === "string" ? n : undefined), b]);
+    else b.forEach((v, j) => params.push([label(`biases[${l}][${j}]`, Array.isArray(n) ? n[j] : undefined), v]));
+  });
+  const outUnits = names.units?.[names.units.length - 1];
+  const width = r.final.outputs[0]?.length ?? 0;
+  const outHeader = ["example", ...Array.from({ length: width }, (_, j) => (typeof outUnits?.[j] === "string" ? outUnits[j] : `output ${j}`))];
+  return [
+    `# Training ${title}`,
+    "",
+    `optimizer: ${r.optimizer}, precision: ${r.precision}, epochs: ${r.epochs}`,
+    "",
+    "## Loss",
+    "",
+    "The loss of each epoch's forward passes, before its update.",
+    "",
+    table(["epoch", "loss"], r.history.map((h) => [String(h.epoch), h.loss]), ["r", "r"]),
+    "",
+    `Loss after the last update: ${r.final.loss}`,
+    "",
+    "## Final parameters",
+    "",
+    table(["parameter", "value"], params, ["l", "r"]),
+    "",
+    "## Final outputs",
+    "",
+    table(outHeader, r.final.outputs.map((row, i) => [String(i), ...row]), outHeader.map((_, i) => (i === 0 ? "l" : "r"))),
+    "",
+  ].join("\n");
+}
+
+/** Progress on stderr (only when it is a terminal), at most ten times a second. */
+function progress(io: Io, epochs: number): { onEpoch?: TrainOptions["onEpoch"]; done(): void } {
+  if (!io.stderrIsTTY) return { done() {} };
+  let last = 0, shown = false;
+  return {
+    onEpoch(r) {
+      const now = Date.now();
+      if (now - last < 100 && r.epoch !== epochs) return;
+      last = now;
+      shown = true;
+      io.stderr(`\repoch ${r.epoch}/${epochs}  loss ${Number(r.lossNumber.toPrecision(6))}\x1b[K`);
+    },
+    done() {
+      if (shown) io.stderr("\r\x1b[K");
+    },
+  };
+}
+
+export const trainCommand: Command = {
+  name: "train",
+  summary: "Train a network spec and print the loss by epoch, the final parameters and the final outputs.",
+  usage: "backprop-tutor train SPEC.json --epochs N [--optimizer NAME] [--learning-rate X] [--precision P] [--every K] [--batch full|stochastic|mini:N] [--shuffle] [--seed S] [--format json|markdown]",
+  options: {
+    epochs: { value: "N", help: "number of epochs (required), a whole number ≥ 1" },
+    optimizer: { value: "NAME", help: `the update rule: ${OPTIMIZER_NAMES.join(", ")} (default sgd)` },
+    "learning-rate": { value: "X", help: "the learning rate (default: the spec's learningRate, else 0.5)" },
+    precision: { value: "float|exact|dp:N", help: "arithmetic (default float)" },
+    every: { value: "K", help: "keep the loss of every K-th epoch besides the first and the last (default: about 1000 records)" },
+    batch: { value: "full|stochastic|mini:N", help: "examples per update (default: the spec's batch, else full)" },
+    shuffle: { help: "reshuffle the examples every epoch (default: data order)" },
+    seed: { value: "S", help: "seed for --shuffle (default: the seed of the spec's \"init\", else 0)" },
+    "hidden-delta-weights": { value: "original|updated", help: "\"updated\" reproduces the widely printed mistake of using the already-updated output weights" },
+    format: { value: "json|markdown", help: "output format (default json)" },
+  },
+  details: [
+    "Progress is shown on stderr when stderr is a terminal.",
+    "",
+    "examples:",
+    "  backprop-tutor train examples/classic.json --epochs 10000 --every 1000 --format markdown",
+    "  backprop-tutor train examples/classic.json --epochs 100 --optimizer adam --learning-rate 0.01",
+  ].join("\n"),
+  async run(args, io) {
+    const [path] = expectPositionals(trainCommand, args, ["SPEC.json"]);
+    if (args.values.epochs === undefined) throw usageError("--epochs", "is required", "e.g. --epochs 1000");
+    const epochs = wholeNumber(args, "epochs", 1, "1000")!;
+    const options: TrainOptions = { epochs, precision: precisionOption(args, "float") };
+    const optimizer = args.values.optimizer;
+    if (optimizer !== undefined) options.optimizer = choice(args, "optimizer", OPTIMIZER_NAMES, "sgd");
+    const lr = args.values["learning-rate"];
+    if (lr !== undefined) {
+      if (!isNumberText(lr) || Number(lr) <= 0) throw usageError("--learning-rate", `expected a positive number, got "${lr}"`, "e.g. --learning-rate 0.5");
+      options.learningRate = lr.trim();
+    }
+    const every = wholeNumber(args, "every", 1, "100");
+    if (every !== undefined) options.every = every;
+    const batch = args.values.batch;
+    if (batch !== undefined) {
+      if (!/^(full|stochastic|mini:[1-9]\d*)$/.test(batch)) throw usageError("--batch", `unknown batch mode "${batch}"`, "use full, stochastic or mini:N with N ≥ 1, e.g. mini:10");
+      options.batch = batch as TrainOptions["batch"];
+    }
+    if (args.switches.has("shuffle")) options.shuffle = true;
+    const seed = wholeNumber(args, "seed", 0, "42");
+    if (seed !== undefined) options.seed = seed;
+    if (args.values["hidden-delta-weights"] !== undefined) options.hiddenDeltaWeights = choice(args, "hidden-delta-weights", ["original", "updated"] as const, "original");
+    const format = choice(args, "format", FORMATS, "json");
+
+    const spec = await readJsonFile(path);
+    const p = progress(io, epochs);
+    if (p.onEpoch) options.onEpoch = p.onEpoch;
+    let result: TrainResult;
+    try {
+      result = train(spec, options);
+    } finally {
+      p.done();
+    }
+    io.stdout(format === "json" ? JSON.stringify(result, null, 2) + "\n" : trainMarkdown(result, path, spec));
+    return 0;
+  },
+};

@@ -1,0 +1,90 @@
+// The program: finds the command, handles --help, --version and --debug, and turns an error
+// into one line on stderr and an exit code (see ./command.ts for the codes).
+import { readFileSync } from "node:fs";
+import { isTutorError } from "../engine/errors.js";
+import { commandHelp, parseCommandArgs, usageError, type Command, type Io } from "./command.js";
+import { COMMANDS } from "./commands/index.js";
+
+export const PROGRAM = "backprop-tutor";
+
+export function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string };
+    return pkg.version ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+export function programHelp(commands: readonly Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    `usage: ${PROGRAM} COMMAND [arguments] [options]`,
+    "",
+    "A step-by-step backpropagation tutor: every z, a, delta and gradient, in float, exact and hand-rounded arithmetic.",
+    "",
+    "commands:",
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    "options:",
+    "  -h, --help     show this help (or a command's help: backprop-tutor COMMAND --help)",
+    "  --version      show the version",
+    "  --debug        show the stack trace of an error",
+    "",
+    "exit codes: 0 done, 1 the input is wrong (file, spec, expression, training), 2 the command line is wrong, 3 an internal error.",
+    "",
+  ].join("\n");
+}
+
+const isHelp = (a: string) => a === "--help" || a === "-h";
+
+/** Run the program on argv (without "node" and the script) and return the exit code. */
+export async function runProgram(argv: readonly string[], io: Io, commands: readonly Command[] = COMMANDS): Promise<number> {
+  const debug = argv.includes("--debug");
+  const args = argv.filter((a) => a !== "--debug");
+  try {
+    const first = args[0];
+    if (first === undefined) {
+      io.stderr(programHelp(commands));
+      return 2;
+    }
+    if (isHelp(first) || first === "help") {
+      const topic = args[1] && commands.find((c) => c.name === args[1]);
+      io.stdout(topic ? commandHelp(topic) : programHelp(commands));
+      return 0;
+    }
+    if (first === "--version" || first === "-v") {
+      io.stdout(`${version()}\n`);
+      return 0;
+    }
+    const command = commands.find((c) => c.name === first);
+    if (!command) {
+      if (first.startsWith("-")) throw usageError(first, "unknown option", `run "${PROGRAM} --help" for the commands and options`);
+      throw usageError(first, "unknown command", `use one of ${commands.map((c) => c.name).join(", ")}`);
+    }
+    const rest = args.slice(1);
+    const dashDash = rest.indexOf("--");
+    if ((dashDash < 0 ? rest : rest.slice(0, dashDash)).some(isHelp)) {
+      io.stdout(commandHelp(command));
+      return 0;
+    }
+    const parsed = command.parse === false
+      ? { positionals: [...rest], values: {}, switches: new Set<string>(), argv: [...rest], debug }
+      : { ...parseCommandArgs(command, rest), debug };
+    return await command.run(parsed, io);
+  } catch (e) {
+    if (isTutorError(e)) {
+      io.stderr(`${PROGRAM}: ${e.message}\n`);
+      if (debug && e.stack) io.stderr(`${e.stack}\n`);
+      return e.kind === "usage" ? 2 : 1;
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    io.stderr(`${PROGRAM}: internal error (this is a bug in backprop-tutor, please report it): ${firstLine(err.message)}${debug ? "" : "; run with --debug for details"}\n`);
+    if (debug) io.stderr(`${err.stack ?? err.message}\n`);
+    return 3;
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split("\n")[0];
+}

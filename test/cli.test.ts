@@ -1,0 +1,299 @@
+// The command line, run as a user runs it: the built dist/cli/main.js in a child process. Exit
+// codes: 0 done, 1 bad input, 2 bad command line, 3 internal error.
+import { beforeAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runProgram } from "../src/cli/program.js";
+import type { Command, Io } from "../src/cli/command.js";
+import { diagnoseJson } from "../src/cli/input.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const main = join(root, "dist/cli/main.js");
+const classicPath = join(root, "examples/classic.json");
+const classic = JSON.parse(readFileSync(classicPath, "utf8"));
+const tmp = mkdtempSync(join(tmpdir(), "bt-cli-"));
+
+function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [main, ...args], { cwd: root, encoding: "utf8", timeout: 60_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A spec file: the classic example with one change, or the given text. */
+function specFile(name: string, content: string | ((s: any) => void)): string {
+  const path = join(tmp, name);
+  if (typeof content === "string") writeFileSync(path, content);
+  else {
+    const s = structuredClone(classic);
+    content(s);
+    writeFileSync(path, JSON.stringify(s, null, 2));
+  }
+  return path;
+}
+
+const STACK_LINE = /^\s+at /m;
+
+/** One line on stderr, prefixed with the program name, no stack trace. */
+function expectOneCleanLine(stderr: string): string {
+  expect(stderr.startsWith("backprop-tutor: "), stderr).toBe(true);
+  expect(stderr.trimEnd().split("\n"), stderr).toHaveLength(1);
+  expect(stderr).not.toMatch(STACK_LINE);
+  return stderr.trimEnd();
+}
+
+// the graph engine (src/engine/graph.ts) is written separately; its test runs once it exists
+const graphBuilt = () => existsSync(join(root, "src/engine/graph.ts"));
+
+beforeAll(() => {
+  const r = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], { cwd: root, encoding: "utf8" });
+  // other modules may be mid-edit; only errors in the command line's own files stop these tests
+  const cliErrors = (r.stdout + r.stderr).split("\n").filter((l) => l.startsWith("src/cli/"));
+  if (cliErrors.length > 0 || !existsSync(main)) throw new Error(`the build failed:\n${r.stdout}${r.stderr}`);
+}, 180_000);
+
+describe("trace", () => {
+  it("classic example in exact: loss 0.29837110876… and w5+ 0.358916479717…", () => {
+    const r = cli("trace", classicPath, "--precision", "exact");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    const t = JSON.parse(r.stdout);
+    expect(t.precision).toBe("exact");
+    expect(t.loss.startsWith("0.29837110876")).toBe(true);
+    expect(t.update.weights[1][0][0].startsWith("0.358916479717")).toBe(true);
+    expect(t.steps.find((s: { key: string }) => s.key === "w5+").value.startsWith("0.358916479717")).toBe(true);
+  });
+
+  it("exact is the default, and the JSON is pretty-printed", () => {
+    const r = cli("trace", classicPath);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).precision).toBe("exact");
+    expect(r.stdout).toContain('\n  "precision": "exact"');
+  });
+
+  it("dp:4 markdown: a table of steps by phase with the slide values", () => {
+    const r = cli("trace", classicPath, "--precision", "dp:4", "--format", "markdown");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("0.3775");
+    expect(r.stdout).toContain("0.5933");
+    for (const h of ["## Forward pass", "## Loss", "## Backward pass", "## Update"]) expect(r.stdout).toContain(h);
+    expect(r.stdout).toContain("| step | key | symbol | formula | with numbers | value |");
+    expect(r.stdout).toMatch(/\| `z_h1` \| \$z_\{h1\}\$ \| .* \| \$0\.15 \\times 0\.05 \+ 0\.2 \\times 0\.1 \+ 0\.35 \\times 1\$ \| 0\.3775 \|/);
+    expect(r.stdout).toMatch(/\| `w5\+` \|.*\| 0\.3589 \|/);
+  });
+
+  it("--notation and --option=value", () => {
+    const r = cli("trace", classicPath, "--notation=bracket", "--format=json", "--precision=float");
+    expect(r.code).toBe(0);
+    const t = JSON.parse(r.stdout);
+    expect(t.notation).toBe("bracket");
+    expect(t.precision).toBe("float");
+  });
+});
+
+describe("train", () => {
+  it("classic, 1 epoch: the loss before and after the update, the final parameters and outputs", () => {
+    const r = cli("train", classicPath, "--epochs", "1");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(""); // no progress when stderr is not a terminal
+    const t = JSON.parse(r.stdout);
+    expect(t.epochs).toBe(1);
+    expect(t.optimizer).toBe("sgd");
+    expect(t.history).toHaveLength(1);
+    expect(Number(t.history[0].loss)).toBeCloseTo(0.29837110876, 10);
+    expect(Number(t.final.loss)).toBeCloseTo(0.29102777369, 10);
+    expect(Number(t.final.weights[1][0][0])).toBeCloseTo(0.358916479717, 11);
+    expect(t.final.biases).toEqual(["0.35", "0.6"]);
+    expect(t.final.outputs).toHaveLength(1);
+  });
+
+  it("markdown with --every: loss table, named parameters, outputs", () => {
+    const r = cli("train", classicPath, "--epochs", "100", "--every", "50", "--format", "markdown", "--precision", "dp:6");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("| epoch | loss |");
+    expect(r.stdout).toMatch(/\| 1 \| 0\.298371 \|/);
+    expect(r.stdout).toMatch(/\| 50 \| /);
+    expect(r.stdout).toMatch(/\| 100 \| /);
+    expect(r.stdout).toContain("weights[1][0][0] (w5)");
+    expect(r.stdout).toContain("| example | o1 | o2 |");
+  });
+
+  it("options reach the trainer: --optimizer, --learning-rate, --batch", () => {
+    const r = cli("train", classicPath, "--epochs", "3", "--optimizer", "adam", "--learning-rate", "0.01", "--batch", "stochastic", "--seed", "1", "--shuffle");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).optimizer).toBe("adam");
+  });
+});
+
+describe("graph", () => {
+  it.skipIf(!graphBuilt())('"(x + y) * z" with x=-2 y=5 z=-4: f = -12, gradients -4, -4, 3', () => {
+    const r = cli("graph", "(x + y) * z", "x=-2", "y=5", "z=-4");
+    expect(r.code).toBe(0);
+    const g = JSON.parse(r.stdout);
+    const byLabel = (l: string) => g.nodes.find((n: { label: string; id: string }) => n.label === l || n.id === l);
+    const out = g.nodes.find((n: { kind: string }) => n.kind === "output") ?? g.nodes[g.nodes.length - 1];
+    expect(Number(out.value)).toBe(-12);
+    expect(Number(byLabel("x").grad)).toBe(-4);
+    expect(Number(byLabel("y").grad)).toBe(-4);
+    expect(Number(byLabel("z").grad)).toBe(3);
+    const md = cli("graph", "(x + y) * z", "x=-2", "y=5", "z=-4", "--format", "markdown");
+    expect(md.code).toBe(0);
+    expect(md.stdout).toContain("-12");
+    expect(md.stdout).toContain("| edge | upstream | local | product |");
+  });
+
+  it("a value that is not a number is an input error naming the input", () => {
+    const r = cli("graph", "(x + y) * z", "x=-2", "y=abc", "z=-4");
+    expect(r.code).toBe(1);
+    expect(expectOneCleanLine(r.stderr)).toBe('backprop-tutor: y: expected a number, got "abc". write e.g. y=-2 or y=0.5.');
+  });
+
+  it("a value without = is a usage error", () => {
+    const r = cli("graph", "(x + y) * z", "x", "y=5");
+    expect(r.code).toBe(2);
+    expectOneCleanLine(r.stderr);
+  });
+});
+
+describe("help and version", () => {
+  it("--help lists the commands; each command has its own help", () => {
+    const r = cli("--help");
+    expect(r.code).toBe(0);
+    for (const c of ["trace", "train", "graph"]) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, "m"));
+    const t = cli("train", "--help");
+    expect(t.code).toBe(0);
+    expect(t.stdout).toContain("usage: backprop-tutor train SPEC.json --epochs N");
+    expect(t.stdout).toContain("--learning-rate X");
+    expect(cli("help", "graph").stdout).toContain('usage: backprop-tutor graph "EXPR"');
+  });
+
+  it("--version prints package.json's version", () => {
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+    const r = cli("--version");
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(pkg.version);
+  });
+
+  it("no arguments: the help on stderr, exit code 2", () => {
+    const r = cli();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("usage: backprop-tutor COMMAND");
+  });
+
+  it("main.js starts with a shebang", () => {
+    expect(readFileSync(main, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
+  });
+});
+
+describe("bad input: exit code 1, one line naming the place", () => {
+  const cases: [name: string, args: () => string[], message: string | RegExp][] = [
+    ["a missing file", () => ["trace", join(tmp, "nope.json")], `backprop-tutor: ${join(tmp, "nope.json")}: cannot read the spec (no such file, ENOENT). check the path and that the file is readable.`],
+    ["a directory", () => ["trace", tmp], `backprop-tutor: ${tmp}: cannot read the spec (it is a directory, not a file, EISDIR). check the path and that the file is readable.`],
+    ["invalid JSON: a trailing comma", () => ["trace", specFile("trailing.json", '{\n  "layers": [2, 2, 2],\n  "loss": "half_sse",\n}\n')],
+      `backprop-tutor: ${join(tmp, "trailing.json")}: line 4, column 1: invalid JSON: expected a field name after ',', found '}'. JSON allows no comma after the last field; remove it.`],
+    ["invalid JSON: a missing comma", () => ["trace", specFile("comma.json", '{\n  "layers": [2, 2, 2]\n  "loss": "half_sse"\n}\n')],
+      `backprop-tutor: ${join(tmp, "comma.json")}: line 3, column 3: invalid JSON: expected ',' or '}' after a field's value, found '"'. a comma is missing between two fields.`],
+    ["invalid JSON: single quotes", () => ["trace", specFile("quotes.json", "{'layers': [2, 2, 2]}")],
+      `backprop-tutor: ${join(tmp, "quotes.json")}: line 1, column 2: invalid JSON: expected a field name in double quotes, found '''. JSON strings and names use double quotes: write "sigmoid", not 'sigmoid'.`],
+    ["invalid JSON: an empty file", () => ["trace", specFile("empty.json", "")],
+      `backprop-tutor: ${join(tmp, "empty.json")}: line 1, column 1: invalid JSON: expected a value (a number, a string in double quotes, true, false, null, [...] or {...}), found the end of the file. a spec is one JSON object such as examples/classic.json.`],
+    ["a missing field", () => ["trace", specFile("noloss.json", (s) => delete s.loss)], 'backprop-tutor: loss: is missing. add e.g. "loss": "half_sse" (or mse, bce, cross_entropy).'],
+    ["a mistyped field", () => ["trace", specFile("upd.json", (s) => (s.updateBiases = "no"))], 'backprop-tutor: updateBiases: expected true or false, got "no". write true to update biases (the default) or false to leave them fixed.'],
+    ["weights that do not match layers", () => ["trace", specFile("cols.json", (s) => s.weights[1][0].push(0.1))], "backprop-tutor: weights[1][0]: has 3 values but the 2 incoming weights of unit 0 in layer 2 needs 2. give exactly 2."],
+    ["an unknown activation", () => ["trace", specFile("act.json", (s) => (s.activations = ["sigmoid", "sigmod"]))], /^backprop-tutor: activations\[1\]: unknown activation "sigmod"\. use one of .*sigmoid/],
+    ["an unknown loss", () => ["train", specFile("loss.json", (s) => (s.loss = "mae")), "--epochs", "1"], 'backprop-tutor: loss: unknown loss "mae". use one of half_sse, mse, bce, cross_entropy.'],
+    ["softmax on a hidden layer", () => ["trace", specFile("softmax.json", (s) => (s.activations = ["softmax", "sigmoid"]))], "backprop-tutor: activations[0]: softmax is used on hidden layer 1. softmax is for the output layer only; use e.g. sigmoid, tanh or relu in hidden layers."],
+    ["a non-numeric value", () => ["trace", specFile("abc.json", (s) => (s.weights[0][1][0] = "abc"))], 'backprop-tutor: weights[0][1][0]: expected a number, got "abc". write a number such as 0.15 or a decimal string such as "0.15".'],
+    ["Infinity reached in training", () => ["train", specFile("diverge.json", JSON.stringify({ layers: [1, 1], activations: ["identity"], loss: "mse", weights: [[[1]]], biases: [[0]], input: [1], target: [3], learningRate: 50, names: { weights: [[["w1"]]] } })), "--epochs", "10000"],
+      /^backprop-tutor: epoch \d+: the loss is Infinity; the largest parameter is weights\[0\]\[0\]\[0\] \(w1\) = .*learning rate 50 is too large: try 0\.5/],
+    ["NaN reached in training", () => ["train", specFile("nan.json", JSON.stringify({ layers: [1, 1], activations: ["sigmoid"], loss: "bce", weights: [[[0]]], biases: [[0]], updateBiases: false, input: [1], target: [1] })), "--epochs", "5", "--learning-rate", "1000"],
+      /^backprop-tutor: epoch 2, weights\[0\]\[0\]\[0\]: became NaN at update 2\. log of 0 in bce/],
+  ];
+  it.each(cases)("%s", (_name, args, message) => {
+    const r = cli(...args());
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toBe("");
+    const line = expectOneCleanLine(r.stderr);
+    if (typeof message === "string") expect(line).toBe(message);
+    else expect(line).toMatch(message);
+  });
+});
+
+describe("bad command line: exit code 2, one line", () => {
+  const cases: [name: string, args: string[], message: string][] = [
+    ["an unknown command", ["frobnicate"], "backprop-tutor: frobnicate: unknown command. use one of trace, train, graph."],
+    ["an unknown option", ["trace", classicPath, "--verbose"], 'backprop-tutor: trace: unknown option --verbose. run "backprop-tutor trace --help" for the options.'],
+    ["an unknown short option", ["trace", classicPath, "-x"], 'backprop-tutor: trace: unknown option -x. run "backprop-tutor trace --help" for the options.'],
+    ["a missing argument", ["trace"], "backprop-tutor: trace: missing SPEC.json. write backprop-tutor trace SPEC.json [options]."],
+    ["an extra argument", ["trace", classicPath, "more.json"], 'backprop-tutor: trace: unexpected argument "more.json". write backprop-tutor trace SPEC.json [options].'],
+    ["an option without its value", ["trace", classicPath, "--precision"], "backprop-tutor: --precision: is missing its value. write --precision float|exact|dp:N."],
+    ["a bad --precision", ["trace", classicPath, "--precision", "dp:x"], 'backprop-tutor: --precision: unknown precision "dp:x". use float, exact or dp:N with N a whole number of decimal places, e.g. dp:4.'],
+    ["a bad --format", ["trace", classicPath, "--format", "xml"], 'backprop-tutor: --format: unknown value "xml". use one of json, markdown.'],
+    ["--epochs missing", ["train", classicPath], "backprop-tutor: --epochs: is required. e.g. --epochs 1000."],
+    ["--epochs not a number", ["train", classicPath, "--epochs", "ten"], 'backprop-tutor: --epochs: expected a whole number ≥ 1, got "ten". e.g. --epochs 1000.'],
+    ["--epochs zero", ["train", classicPath, "--epochs", "0"], 'backprop-tutor: --epochs: expected a whole number ≥ 1, got "0". e.g. --epochs 1000.'],
+    ["--epochs fractional", ["train", classicPath, "--epochs", "1.5"], 'backprop-tutor: --epochs: expected a whole number ≥ 1, got "1.5". e.g. --epochs 1000.'],
+    ["an unknown optimizer", ["train", classicPath, "--epochs", "1", "--optimizer", "adamw"], 'backprop-tutor: --optimizer: unknown value "adamw". use one of sgd, momentum, nesterov, adagrad, rmsprop, adam.'],
+    ["a bad --batch", ["train", classicPath, "--epochs", "1", "--batch", "mini:0"], 'backprop-tutor: --batch: unknown batch mode "mini:0". use full, stochastic or mini:N with N ≥ 1, e.g. mini:10.'],
+    ["a bad --learning-rate", ["train", classicPath, "--epochs", "1", "--learning-rate", "fast"], 'backprop-tutor: --learning-rate: expected a positive number, got "fast". e.g. --learning-rate 0.5.'],
+    ["graph without an expression", ["graph"], 'backprop-tutor: graph: missing the expression. write backprop-tutor graph "EXPR" name=value ... [options], e.g. backprop-tutor graph "(x + y) * z" x=-2 y=5 z=-4.'],
+  ];
+  it.each(cases)("%s", (_name, args, message) => {
+    const r = cli(...args);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(expectOneCleanLine(r.stderr)).toBe(message);
+  });
+});
+
+describe("--debug", () => {
+  it("shows the stack trace after the message", () => {
+    const path = specFile("debug.json", (s) => (s.weights[0][1][0] = "abc"));
+    const plain = cli("trace", path);
+    expect(plain.stderr).not.toMatch(STACK_LINE);
+    const r = cli("trace", path, "--debug");
+    expect(r.code).toBe(1);
+    expect(r.stderr.split("\n")[0]).toBe(plain.stderr.trimEnd());
+    expect(r.stderr).toMatch(STACK_LINE);
+    expect(r.stderr).toContain("parseSpec");
+  });
+});
+
+describe("in process", () => {
+  function capture(stderrIsTTY = false): Io & { out: string; err: string } {
+    const io = { out: "", err: "", stderrIsTTY, stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+    return io;
+  }
+  const boom: Command = {
+    name: "boom", summary: "throws", usage: "backprop-tutor boom", options: {},
+    async run() { throw new TypeError("cannot read properties of undefined (reading 'x')\n    more"); },
+  };
+
+  it("an internal error is one line saying it is a bug, exit code 3; --debug adds the stack", async () => {
+    const io = capture();
+    expect(await runProgram(["boom"], io, [boom])).toBe(3);
+    expect(io.err).toBe("backprop-tutor: internal error (this is a bug in backprop-tutor, please report it): cannot read properties of undefined (reading 'x'); run with --debug for details\n");
+    const dbg = capture();
+    expect(await runProgram(["boom", "--debug"], dbg, [boom])).toBe(3);
+    expect(dbg.err).toMatch(STACK_LINE);
+  });
+
+  it("progress goes to stderr only when stderr is a terminal", async () => {
+    const tty = capture(true);
+    expect(await runProgram(["train", classicPath, "--epochs", "5"], tty)).toBe(0);
+    expect(tty.err).toContain("epoch 5/5");
+    const pipe = capture(false);
+    expect(await runProgram(["train", classicPath, "--epochs", "5"], pipe)).toBe(0);
+    expect(pipe.err).toBe("");
+    expect(JSON.parse(pipe.out)).toEqual(JSON.parse(tty.out));
+  });
+
+  it("the JSON diagnosis agrees with JSON.parse on valid and invalid text", () => {
+    for (const ok of ['{"a": [1, -2.5e3, "x\\n", true, null, {}]}', " [ ] ", '"\\u00e9"']) expect(diagnoseJson(ok)).toBeUndefined();
+    for (const bad of ["{", "[1 2]", "[1,]", '{"a" 1}', "NaN", "[.5]", "[01]", '"a\nb"', "{} {}", "// c\n{}"]) {
+      expect(() => JSON.parse(bad)).toThrow();
+      expect(diagnoseJson(bad), bad).toBeDefined();
+    }
+  });
+});
