@@ -1,0 +1,178 @@
+"""Execute one prepared submission on the tslab kernel, headless, and report per cell.
+
+Called by the grader (src/exercises/grade.ts), one process per submission:
+
+    .venv/bin/python scripts/exercises/run_submission.py NOTEBOOK RESULT.json \
+        --cell-timeout 10 --max-output 65536 --pid-file PIDS --max-restarts 3
+
+Why this is not `jupyter nbconvert --execute`: a hostile classroom. A cell that never ends must
+cost only that cell, not the whole notebook, so a timed-out cell is skipped: the kernel (which
+an infinite loop in Node cannot be interrupted out of) is killed, a fresh one replays the cells
+that ran before, and execution goes on after the bad cell. Output is capped per cell so that a
+print loop cannot fill memory or the feedback. Errors in student cells do not stop the run.
+
+The result file lists every cell: status (ok | error | timeout | skipped), the error name and
+value, whether its output was truncated, and the text it printed (capped). The grader reads the
+test cells' marker lines from it; nothing here knows about points or the answer key.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import sys
+import time
+from typing import Any
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+
+class CappedClient(NotebookClient):
+    """A client that keeps at most `max_output` characters of output per cell."""
+
+    max_output = 65536
+
+    def __init__(self, nb: Any, **kw: Any) -> None:
+        super().__init__(nb, **kw)
+        self.out_chars: dict[int, int] = {}
+        self.truncated: set[int] = set()
+
+    def output(self, outs: list[Any], msg: dict[str, Any], display_id: str | None, cell_index: int) -> Any:
+        out = super().output(outs, msg, display_id, cell_index)
+        if out is None:
+            return out
+        used = self.out_chars.get(cell_index, 0) + len(json.dumps(out))
+        self.out_chars[cell_index] = used
+        if used > self.max_output:
+            # drop it: the cell keeps the output it had before going over the cap
+            if outs and outs[-1] is out:
+                outs.pop()
+            self.truncated.add(cell_index)
+        return out
+
+
+def cell_text(cell: Any) -> str:
+    """Everything a cell printed as text (stream and text/plain), which is where markers are."""
+    parts: list[str] = []
+    for o in cell.get("outputs", []):
+        if o.get("output_type") == "stream":
+            parts.append(o.get("text", ""))
+        elif o.get("output_type") in ("execute_result", "display_data"):
+            parts.append(str(o.get("data", {}).get("text/plain", "")))
+    return "".join(parts)
+
+
+def cell_error(cell: Any) -> tuple[str, str] | None:
+    """The cell's error. tslab reports compile and runtime errors as stderr text, not as an
+    `error` output, so stderr counts as an error too (a cell that logs with console.error
+    is then reported as an error; that is only a label, nothing is graded on it)."""
+    for o in cell.get("outputs", []):
+        if o.get("output_type") == "error":
+            return str(o.get("ename", "")), str(o.get("evalue", ""))
+    for o in cell.get("outputs", []):
+        if o.get("output_type") == "stream" and o.get("name") == "stderr":
+            lines = [l for l in str(o.get("text", "")).splitlines() if l.strip()]
+            named = [l for l in lines if re.match(r"^\s*\w*(Error|Exception)\b", l)]
+            return "stderr", (named[0] if named else (lines[0] if lines else "")).strip()
+    return None
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    nb = nbformat.read(args.notebook, as_version=4)
+    client = CappedClient(
+        nb,
+        kernel_name="tslab",
+        timeout=args.cell_timeout,
+        startup_timeout=60,
+        allow_errors=True,
+        interrupt_on_timeout=False,
+        shutdown_kernel="immediate",
+        resources={"metadata": {"path": args.cwd}},
+    )
+    client.max_output = args.max_output
+    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    status: dict[int, dict[str, Any]] = {}
+    ran_ok: list[int] = []  # cells to replay after a restart
+    restarts = 0
+    pos = 0
+    while pos < len(code):
+        if restarts > args.max_restarts:
+            for i in code[pos:]:
+                status[i] = {"status": "skipped", "reason": "too many kernel restarts"}
+            break
+        client.km = None
+        client.kc = None
+        try:
+            async with client.async_setup_kernel():
+                pid = getattr(getattr(client.km, "provisioner", None), "pid", None)
+                if pid and args.pid_file:
+                    with open(args.pid_file, "a") as f:
+                        f.write(f"{pid}\n")
+                for i in ran_ok:  # replay what ran before the restart; its outputs are not kept
+                    replay = nbformat.from_dict(json.loads(json.dumps(nb.cells[i])))
+                    await client.async_execute_cell(replay, i)
+                while pos < len(code):
+                    i = code[pos]
+                    pos += 1
+                    try:
+                        await client.async_execute_cell(nb.cells[i], i)
+                    except CellTimeoutError:
+                        status[i] = {"status": "timeout", "reason": f"did not finish within {args.cell_timeout} s"}
+                        restarts += 1
+                        break  # leave the context: the kernel is killed, a new one replays
+                    except DeadKernelError:
+                        status[i] = {"status": "error", "reason": "the kernel died"}
+                        restarts += 1
+                        break
+                    err = cell_error(nb.cells[i])
+                    if err:
+                        status[i] = {"status": "error", "ename": err[0], "evalue": err[1][:500]}
+                        # tslab drops requests for ~200 ms after a cell raises
+                        await asyncio.sleep(0.3)
+                    else:
+                        status[i] = {"status": "ok"}
+                        ran_ok.append(i)
+        except (CellTimeoutError, DeadKernelError) as e:
+            # a replayed cell misbehaved this time: give up on the rest rather than loop
+            for i in code[pos:]:
+                status.setdefault(i, {"status": "skipped", "reason": f"kernel lost during replay ({type(e).__name__})"})
+            break
+    cells = []
+    for i, c in enumerate(nb.cells):
+        if c.cell_type != "code":
+            continue
+        entry = {"index": i, **status.get(i, {"status": "skipped", "reason": "not reached"})}
+        entry["meta"] = c.get("metadata", {}).get("backprop_tutor")
+        entry["truncated"] = i in client.truncated
+        entry["text"] = cell_text(c)[: args.max_output]
+        cells.append(entry)
+    return {"cells": cells, "restarts": restarts}
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("notebook")
+    p.add_argument("result")
+    p.add_argument("--cwd", required=True, help="the kernel's working directory")
+    p.add_argument("--cell-timeout", type=int, default=10)
+    p.add_argument("--max-output", type=int, default=65536)
+    p.add_argument("--max-restarts", type=int, default=3)
+    p.add_argument("--pid-file", default="")
+    args = p.parse_args()
+    started = time.monotonic()
+    try:
+        result = asyncio.run(run(args))
+    except Exception as e:  # noqa: BLE001 - anything here is reported to the grader, not raised
+        result = {"fatal": f"{type(e).__name__}: {str(e)[:500]}", "cells": [], "restarts": 0}
+    result["seconds"] = round(time.monotonic() - started, 2)
+    with open(args.result, "w") as f:
+        json.dump(result, f)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,136 @@
+// The one place where grading meets the checker (src/checking) and the graph engine: the grader
+// and the feedback call only this module, so swapping in src/engine/graph.ts (graphTrace) when it
+// lands, or a new checker option, is a change here and nowhere else.
+import { checkHandCalculation, type CheckReport, type Verdict } from "../checking/check.js";
+import { parseTypedNumber } from "../checking/answers.js";
+import { checkReportHtml, escapeHtml, katexMath } from "../checking/render.js";
+import { traceNetwork } from "../engine/network.js";
+import { D } from "../engine/numeric.js";
+import { graphKeyValues, traceGraph, type GraphQuestion } from "./graph.js";
+import type { NetworkParams } from "./variant.js";
+
+/** A quantity's verdict; "missing" and "invalid" are the grader's, the rest the checker's. */
+export type GradeVerdict = Verdict | "missing" | "invalid";
+
+export interface QuantityResult {
+  key: string;
+  typed: string;
+  verdict: GradeVerdict;
+  explanation: string;
+  /** the classic mistake the checker recognised, e.g. "added-gradient: w5+ added η·dE/dw5 instead of subtracting it" */
+  mistake?: string;
+}
+
+export interface PartCheck {
+  byKey: Map<string, QuantityResult>;
+  /** the checker's table for what the student wrote (HTML with KaTeX) */
+  html: string;
+}
+
+/** Verdicts that earn the quantity's points: rounding is not an error, follow-through is credited. */
+export const CREDITED: ReadonlySet<GradeVerdict> = new Set<GradeVerdict>(["correct", "rounding", "follows"]);
+
+/** Same spelling test as a person would apply: case, spaces and ∂/d do not matter. */
+function looseKey(k: string): string {
+  return k.normalize("NFKC").replace(/∂/g, "d").replace(/\s+/g, "").toLowerCase();
+}
+
+/** Splits typed answers into usable numbers and ones that are not numbers at all. */
+function usable(answers: Readonly<Record<string, string>>): { ok: Record<string, string>; invalid: Map<string, string> } {
+  const ok: Record<string, string> = {};
+  const invalid = new Map<string, string>();
+  for (const [k, v] of Object.entries(answers)) {
+    if (v.trim() === "") continue;
+    try {
+      parseTypedNumber(v, k);
+      ok[k] = v.trim();
+    } catch {
+      invalid.set(k, v);
+    }
+  }
+  return { ok, invalid };
+}
+
+function findTyped(answers: Readonly<Record<string, string>>, key: string): [string, string] | undefined {
+  const want = looseKey(key);
+  return Object.entries(answers).find(([k]) => looseKey(k) === want);
+}
+
+export function checkNetworkPart(spec: NetworkParams, answers: Readonly<Record<string, string>>, quantities: readonly string[]): PartCheck {
+  const { ok, invalid } = usable(answers);
+  // the checker refuses an empty answer set; with nothing usable every quantity is missing/invalid
+  const report: CheckReport | undefined = Object.keys(ok).length ? checkHandCalculation(spec, ok) : undefined;
+  const byKey = new Map<string, QuantityResult>();
+  for (const q of quantities) {
+    const typed = findTyped(answers, q);
+    const row = report?.rows.find((r) => looseKey(r.canonicalKey) === looseKey(q));
+    if (row) {
+      byKey.set(q, {
+        key: q, typed: row.typed, verdict: row.verdict, explanation: row.explanation,
+        ...(row.diagnosis ? { mistake: `${row.diagnosis.mistake}: ${row.diagnosis.description}` } : {}),
+      });
+    } else if (typed && invalid.has(typed[0])) {
+      byKey.set(q, { key: q, typed: typed[1], verdict: "invalid", explanation: `"${typed[1]}" is not a number` });
+    } else {
+      byKey.set(q, { key: q, typed: "", verdict: "missing", explanation: "not answered" });
+    }
+  }
+  return { byKey, html: report ? checkReportHtml(report) : "<p>No network answers were given.</p>" };
+}
+
+export function checkGraphPart(question: GraphQuestion, answers: Readonly<Record<string, string>>, quantities: readonly string[]): PartCheck {
+  const values = graphKeyValues(question);
+  const byKey = new Map<string, QuantityResult>();
+  const rows: string[] = [];
+  for (const q of quantities) {
+    const expected = values.get(q);
+    const typed = findTyped(answers, q);
+    let result: QuantityResult;
+    if (!expected) result = { key: q, typed: typed?.[1] ?? "", verdict: "invalid", explanation: `the question has no quantity ${q}` };
+    else if (!typed || typed[1].trim() === "") result = { key: q, typed: "", verdict: "missing", explanation: "not answered" };
+    else {
+      let n;
+      try {
+        n = parseTypedNumber(typed[1], q);
+      } catch {
+        n = undefined;
+      }
+      if (!n) result = { key: q, typed: typed[1], verdict: "invalid", explanation: `"${typed[1]}" is not a number` };
+      else {
+        const places = n.decimals;
+        const want = expected.value.toDecimalPlaces(places, D.ROUND_HALF_UP);
+        const got = new D(typed[1].trim());
+        if (got.eq(want)) result = { key: q, typed: typed[1], verdict: "correct", explanation: `the exact value is ${expected.value.toString()}` };
+        else if (got.eq(want.neg())) result = { key: q, typed: typed[1], verdict: "wrong", explanation: `should be ${want.toString()}: the sign is wrong`, mistake: "sign: the sign of the gradient is wrong" };
+        else result = { key: q, typed: typed[1], verdict: "wrong", explanation: `should be ${want.toString()}` };
+      }
+    }
+    byKey.set(q, result);
+    rows.push(`<tr class="bt-check-${result.verdict}"><td>${katexMath(expected?.tex ?? q)}</td><td style="text-align:right">${escapeHtml(result.typed)}</td>`
+      + `<td style="text-align:right">${escapeHtml(expected?.value.toString() ?? "")}</td><td>${escapeHtml(result.verdict)}</td><td>${escapeHtml(result.explanation)}</td></tr>`);
+  }
+  const html = `<table class="bt-check"><thead><tr><th>quantity</th><th>your value</th><th>exact</th><th>verdict</th><th>why</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  return { byKey, html };
+}
+
+/** The worked solution for this student's numbers: every step at 4 dp, formula, substitution, value. */
+export function workedNetworkHtml(spec: NetworkParams): string {
+  const steps = traceNetwork(spec, { precision: "dp:4" }).steps;
+  const rows = steps.map((s) => `<tr><td>${katexMath(s.symbol)}</td><td>${katexMath(s.formula)}</td><td>${katexMath(`= ${s.substituted}`)}</td><td style="text-align:right"><strong>${escapeHtml(s.value)}</strong></td></tr>`);
+  return `<table class="bt-worked"><thead><tr><th>quantity</th><th>formula</th><th>with your numbers</th><th>value (4 dp)</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+}
+
+export function workedGraphHtml(question: GraphQuestion): string {
+  const t = traceGraph(question);
+  const rows = t.nodes.map((n) => `<tr><td>${katexMath(n.name)}</td><td>${katexMath(`${n.name} = ${n.formula}`)}</td><td style="text-align:right">${escapeHtml(n.value.toString())}</td>`
+    + `<td>${katexMath(`\\frac{\\partial ${t.output}}{\\partial ${n.name}} = ${n.gradFormula}`)}</td><td style="text-align:right">${escapeHtml(n.grad.toString())}</td></tr>`);
+  return `<table class="bt-worked"><thead><tr><th>node</th><th>forward</th><th>value</th><th>backward (chain rule)</th><th>gradient</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+}
+
+/** The key for the teacher: each graded quantity at 4 dp (network, dp:4 chain) or exact (graph). */
+export function keyValues(spec: NetworkParams, question: GraphQuestion): { network: Record<string, string>; networkExact: Record<string, string>; graph: Record<string, string> } {
+  const network = Object.fromEntries(traceNetwork(spec, { precision: "dp:4" }).steps.map((s) => [s.key, s.value]));
+  const networkExact = Object.fromEntries(traceNetwork(spec, { precision: "exact" }).steps.map((s) => [s.key, s.value]));
+  const graph = Object.fromEntries([...graphKeyValues(question)].map(([k, v]) => [k, v.value.toString()]));
+  return { network, networkExact, graph };
+}

@@ -1,0 +1,87 @@
+// One HTML page per student: the score per test with its reason, each graded quantity with the
+// checker's verdict (and the classic mistake it recognised), and the worked solution for the
+// student's own numbers. KaTeX renders the mathematics to HTML here, so the page needs only
+// KaTeX's stylesheet and fonts, copied next to the feedback (graded/assets/katex), no network.
+import { cp, mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { escapeHtml } from "../checking/render.js";
+import type { StudentKey } from "./assign.js";
+import type { QuantityResult } from "./checking.js";
+import { workedGraphHtml, workedNetworkHtml } from "./checking.js";
+import { ROOT } from "./run.js";
+
+export interface TestScore {
+  id: string;
+  points: number;
+  max: number;
+  hidden: boolean;
+  /** why points were lost as a whole (test cell edited, notebook did not run ...) */
+  reason?: string;
+  quantities: QuantityResult[];
+}
+
+export interface StudentResult {
+  student: string;
+  onRoster: boolean;
+  /** the submission file as found (relative to the submissions folder), or null */
+  submission: string | null;
+  submissionHash: string | null;
+  assignment: string;
+  gradedAt: string;
+  tests: TestScore[];
+  total: number;
+  max: number;
+  /** things the teacher and student should know: timed-out cells, edited params, truncated output */
+  notes: string[];
+  seconds: number;
+}
+
+const STYLE = `body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;line-height:1.4}
+table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem;vertical-align:middle}
+.bt-check-correct td,.bt-check-rounding td{background:#eefbea}.bt-check-follows td{background:#fff8e1}
+.bt-check-wrong td,.bt-check-missing td,.bt-check-invalid td{background:#fdecea}.bt-check-first td{font-weight:600}
+.reason{color:#a00}.score{font-size:1.4rem}`;
+
+export function fmtPoints(n: number): string {
+  return String(Number(n.toFixed(2)));
+}
+
+function testsTable(r: StudentResult): string {
+  const rows = r.tests.map((t) => {
+    const lost = t.quantities.filter((q) => !["correct", "rounding", "follows"].includes(q.verdict));
+    const why = t.reason ?? (lost.length ? lost.map((q) => `${q.key}: ${q.verdict}${q.mistake ? ` (${q.mistake})` : ""}`).join("; ") : "");
+    return `<tr><td>${escapeHtml(t.id)}${t.hidden ? " (hidden)" : ""}</td><td style="text-align:right">${fmtPoints(t.points)} / ${fmtPoints(t.max)}</td><td class="reason">${escapeHtml(why)}</td></tr>`;
+  });
+  return `<table><thead><tr><th>test</th><th>points</th><th>what lost points</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+}
+
+export interface FeedbackParts {
+  networkCheckHtml?: string;
+  graphCheckHtml?: string;
+}
+
+export function feedbackHtml(r: StudentResult, key: StudentKey | undefined, parts: FeedbackParts): string {
+  const sections: string[] = [
+    `<h1>${escapeHtml(r.assignment)}: feedback for ${escapeHtml(r.student)}${key?.name ? ` (${escapeHtml(key.name)})` : ""}</h1>`,
+    `<p class="score">Score: <strong>${fmtPoints(r.total)} / ${fmtPoints(r.max)}</strong></p>`,
+    testsTable(r),
+  ];
+  if (r.notes.length) sections.push(`<h2>Notes</h2><ul>${r.notes.map((n) => `<li class="reason">${escapeHtml(n)}</li>`).join("")}</ul>`);
+  if (key) {
+    if (parts.networkCheckHtml) sections.push(`<h2>Your network answers, checked</h2>${parts.networkCheckHtml}`);
+    sections.push(`<h2>Worked solution for your numbers</h2><p>Every quantity rounded to 4 decimal places as it is written down, with learning rate ${escapeHtml(String(key.params.network.learningRate))}.</p>${workedNetworkHtml(key.params.network)}`);
+    if (parts.graphCheckHtml) sections.push(`<h2>Your computation-graph answers, checked</h2>${parts.graphCheckHtml}`);
+    sections.push(`<h2>Worked solution: the computation graph</h2><p>${escapeHtml(key.params.graph.assignments.join(", "))} with ${escapeHtml(Object.entries(key.params.graph.values).map(([k, v]) => `${k} = ${v}`).join(", "))}.</p>${workedGraphHtml(key.params.graph)}`);
+  }
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(r.assignment)}: ${escapeHtml(r.student)}</title>`
+    + `<link rel="stylesheet" href="../assets/katex/katex.min.css"><style>${STYLE}</style></head><body>${sections.join("\n")}</body></html>\n`;
+}
+
+/** KaTeX's stylesheet and fonts beside the feedback pages, so they render offline. */
+export async function copyKatexAssets(gradedDir: string): Promise<void> {
+  const dest = join(gradedDir, "assets", "katex");
+  await mkdir(dest, { recursive: true });
+  const dist = join(ROOT, "node_modules", "katex", "dist");
+  await cp(join(dist, "katex.min.css"), join(dest, "katex.min.css"));
+  await cp(join(dist, "fonts"), join(dest, "fonts"), { recursive: true });
+}

@@ -1,0 +1,75 @@
+// End to end on the real tslab kernel: assign the example to its three students, submit one
+// perfect notebook, one with a classic mistake (the gradient added instead of subtracted) and one
+// hostile one (an infinite loop and an edited test cell), grade, and check the exact CSV rows and
+// the feedback. Takes about 15-30 s (three kernels, one of them restarted after the loop).
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { Decimal } from "decimal.js";
+import { runAssign, runGrade } from "../src/exercises/cli.js";
+import type { AnswerKey } from "../src/exercises/assign.js";
+import { codeCell, metaOf, sourceOf, toLines, type Notebook } from "../src/exercises/notebook.js";
+import { ROOT } from "../src/exercises/run.js";
+
+const EX = join(ROOT, "exercises", "backprop-1");
+const hasKernel = existsSync(join(ROOT, ".venv", "bin", "python")) && existsSync(join(ROOT, ".venv", "share", "jupyter", "kernels", "tslab"));
+
+/** The released notebook with the answer cell filled in. */
+function submit(release: string, answers: Record<string, string>): Notebook {
+  const nb = JSON.parse(readFileSync(release, "utf8")) as Notebook;
+  const cell = nb.cells.find((c) => metaOf(c)?.kind === "answer")!;
+  cell.source = toLines(`const answers: Record<string, string | number> = ${JSON.stringify(answers, null, 2)};`);
+  return nb;
+}
+
+describe.skipIf(!hasKernel)("assign → submit → grade, on the tslab kernel", () => {
+  it("grades a perfect, a mistaken and a hostile submission exactly, each on its own numbers", async () => {
+    const out = mkdtempSync(join(ROOT, ".tmp", "e2e-"));
+    const assigned = await runAssign([join(EX, "source.ipynb"), "--roster", join(EX, "roster.csv"), "--out", out, "--secret", "e2e-secret"]);
+    expect(assigned.code, assigned.stderr).toBe(0);
+    const key = JSON.parse(readFileSync(join(out, "key", "key.json"), "utf8")) as AnswerKey;
+    const release = (id: string) => join(out, "release", id, "backprop-1.ipynb");
+    const answersOf = (id: string) => ({ ...key.students.find((s) => s.id === id)!.answers });
+    const subs = join(out, "submissions");
+    mkdirSync(subs);
+
+    // ada: every answer right (the 4-dp chain of her own numbers)
+    writeFileSync(join(subs, "ada.ipynb"), JSON.stringify(submit(release("ada"), answersOf("ada"))));
+
+    // alan: w5+ = w5 + η·dE/dw5, the sign slip of the update
+    const alan = answersOf("alan");
+    const net = key.students.find((s) => s.id === "alan")!.params.network;
+    alan["w5+"] = new Decimal(net.weights[1][0][0]).add(new Decimal(net.learningRate).mul(alan["dE/dw5"])).toFixed(4);
+    writeFileSync(join(subs, "alan.ipynb"), JSON.stringify(submit(release("alan"), alan)));
+
+    // grace: right answers, then an infinite loop, and the forward test edited to print a pass
+    const grace = submit(release("grace"), answersOf("grace"));
+    const answerAt = grace.cells.findIndex((c) => metaOf(c)?.kind === "answer");
+    grace.cells.splice(answerAt + 1, 0, codeCell("while (true) {}"));
+    const forward = grace.cells.find((c) => metaOf(c)?.id === "forward")!;
+    forward.source = toLines(sourceOf(forward) + '\nconsole.log("all correct!");');
+    writeFileSync(join(subs, "grace.ipynb"), JSON.stringify(grace));
+
+    const started = Date.now();
+    const graded = await runGrade([subs, "--key", join(out, "key", "key.json"), "--out", join(out, "graded"), "--jobs", "3", "--cell-timeout", "5", "--quiet"]);
+    const seconds = (Date.now() - started) / 1000;
+    expect(graded.code, graded.stderr).toBe(0);
+    expect(readFileSync(join(out, "graded", "grades.csv"), "utf8").trim().split("\n")).toEqual([
+      "student,forward,output,hidden,graph,total,max,notes",
+      "ada,3,4,3,2,12,12,",
+      "alan,3,3,3,2,11,12,output: wrong w5+ (added-gradient)",
+      `grace,0,4,3,2,9,12,forward: test cell edited; cell ${answerAt + 2} timed out (did not finish within 5 s) and was skipped`,
+    ]);
+    const feedback = (id: string) => readFileSync(join(out, "graded", id, "feedback.html"), "utf8");
+    expect(feedback("alan")).toContain("added η·dE/dw5 instead of subtracting it");
+    expect(feedback("alan")).toContain("Worked solution for your numbers");
+    expect(feedback("alan")).toContain('class="katex"');
+    expect(feedback("grace")).toContain("test cell edited");
+    expect(feedback("grace")).toContain("timed out");
+    expect(feedback("ada")).toContain("Score: <strong>12 / 12</strong>");
+    // the grading folders inside the repo are gone; the key never went there
+    expect(existsSync(join(ROOT, ".tmp", "grading")) ? readdirSync(join(ROOT, ".tmp", "grading")).filter((d) => !d.startsWith(".")) : []).toEqual([]);
+    console.log(`e2e grading of 3 submissions took ${seconds.toFixed(1)} s`);
+    rmSync(out, { recursive: true, force: true });
+  }, 180_000);
+});

@@ -1,0 +1,157 @@
+// Exercises without a kernel: variants (reproducible, distinct, in range), authoring (solution
+// regions, hidden tests), roster and command errors, the graph question, and grading of the
+// submissions that are never run (unknown student, invalid JSON, missing file), including
+// resumability: skip, --force, and grades.csv never silently overwritten.
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { traceNetwork } from "../src/index.js";
+import { drawVariant, networkProblem, Z_MAX, MIN_GRADIENT } from "../src/exercises/variant.js";
+import { traceGraph } from "../src/exercises/graph.js";
+import { parseRoster } from "../src/exercises/roster.js";
+import { stripSolutions } from "../src/exercises/source.js";
+import { metaOf, sourceOf, type Notebook } from "../src/exercises/notebook.js";
+import { runAssign, runGrade } from "../src/exercises/cli.js";
+import { checkNetworkPart, CREDITED } from "../src/exercises/checking.js";
+
+const EX = new URL("../exercises/backprop-1/", import.meta.url).pathname;
+const SOURCE = join(EX, "source.ipynb"), ROSTER = join(EX, "roster.csv");
+const tmp = () => mkdtempSync(join(tmpdir(), "bt-ex-"));
+
+describe("variants", () => {
+  it("are reproducible from roster and secret, and differ between students and secrets", () => {
+    const a1 = drawVariant("secret-1", "backprop-1", "ada"), a2 = drawVariant("secret-1", "backprop-1", "ada");
+    expect(a2).toEqual(a1);
+    expect(drawVariant("secret-1", "backprop-1", "alan").network.weights).not.toEqual(a1.network.weights);
+    expect(drawVariant("secret-2", "backprop-1", "ada").network.weights).not.toEqual(a1.network.weights);
+  });
+
+  it("avoid saturated sigmoids and gradients that vanish at 4 dp, for many students", () => {
+    for (let i = 0; i < 40; i++) {
+      const v = drawVariant("range-check", "backprop-1", `s${i}`);
+      expect(networkProblem(v.network)).toBeNull();
+      const t = traceNetwork(v.network, { precision: "exact" });
+      for (const layer of t.forward.z) for (const z of layer ?? []) expect(Math.abs(Number(z))).toBeLessThanOrEqual(Z_MAX);
+      for (const M of t.backward.dW) for (const row of M) for (const g of row) expect(Math.abs(Number(g))).toBeGreaterThanOrEqual(MIN_GRADIENT);
+      const g = traceGraph(v.graph);
+      expect(g.nodes.every((n) => !n.value.isZero() && !n.grad.isZero())).toBe(true);
+    }
+  });
+
+  it("assign writes identical notebooks and keys for the same roster and secret", async () => {
+    const [o1, o2] = [tmp(), tmp()];
+    for (const o of [o1, o2]) expect((await runAssign([SOURCE, "--roster", ROSTER, "--out", o, "--secret", "same"])).code).toBe(0);
+    for (const id of ["ada", "alan", "grace"]) expect(readFileSync(join(o1, "release", id, "backprop-1.ipynb"), "utf8")).toBe(readFileSync(join(o2, "release", id, "backprop-1.ipynb"), "utf8"));
+    const k1 = JSON.parse(readFileSync(join(o1, "key", "key.json"), "utf8")), k2 = JSON.parse(readFileSync(join(o2, "key", "key.json"), "utf8"));
+    expect(k1.students).toEqual(k2.students);
+    expect(k1.students[0].answers["z_h1"]).not.toBe(k1.students[1].answers["z_h1"]);
+  });
+});
+
+describe("authoring", () => {
+  it("replaces solution regions by the stub, keeping the indentation", () => {
+    const src = "function f() {\n  // BEGIN SOLUTION\n  return 1;\n  // END SOLUTION\n}";
+    expect(stripSolutions(src, "return NaN;", "c")).toBe("function f() {\n  return NaN;\n}");
+    expect(() => stripSolutions("// BEGIN SOLUTION\nx", "", "cell 3")).toThrow(/cell 3: has \/\/ BEGIN SOLUTION without/);
+  });
+
+  it("releases a student notebook without solutions or hidden tests, with the student's own params", async () => {
+    const out = tmp();
+    await runAssign([SOURCE, "--roster", ROSTER, "--out", out, "--secret", "x"]);
+    const nb = JSON.parse(readFileSync(join(out, "release", "ada", "backprop-1.ipynb"), "utf8")) as Notebook;
+    const all = nb.cells.map(sourceOf).join("\n");
+    expect(all).not.toContain("BEGIN SOLUTION");
+    expect(all).not.toContain('"0.3775"'); // the teacher's solution values
+    expect(nb.cells.filter((c) => metaOf(c)?.kind === "test").map((c) => metaOf(c)?.id)).toEqual(["forward", "output", "graph"]);
+    const key = JSON.parse(readFileSync(join(out, "key", "key.json"), "utf8"));
+    expect(all).toContain(JSON.stringify(key.students[0].params.network.input).replace(",", ", "));
+    expect(key.tests.find((t: { id: string }) => t.id === "hidden").hidden).toBe(true);
+  });
+});
+
+describe("the graph question", () => {
+  it("gives the textbook values for (x + y) z at x = -2, y = 5, z = -4", () => {
+    const t = traceGraph({ assignments: ["q = x + y", "f = q * z"], values: { x: -2, y: 5, z: -4 } });
+    const by = Object.fromEntries(t.nodes.map((n) => [n.name, [n.value.toString(), n.grad.toString()]]));
+    expect(by).toEqual({ x: ["-2", "-4"], y: ["5", "-4"], z: ["-4", "3"], q: ["3", "-4"], f: ["-12", "1"] });
+  });
+});
+
+describe("checking a network part", () => {
+  it("names a classic mistake and marks missing and non-numbers", () => {
+    const v = drawVariant("k", "backprop-1", "ada").network;
+    const t = traceNetwork(v, { precision: "dp:4" });
+    const val = (k: string) => t.steps.find((s) => s.key === k)!.value;
+    const wrongW5 = (Number(val("w5+")) + 2 * v.learningRate * Number(val("dE/dw5"))).toFixed(4);
+    const r = checkNetworkPart(v, { "dE/dw5": val("dE/dw5"), "w5+": wrongW5, z_h1: "abc" }, ["dE/dw5", "w5+", "z_h1", "a_h1"]);
+    expect(CREDITED.has(r.byKey.get("dE/dw5")!.verdict)).toBe(true);
+    expect(r.byKey.get("w5+")?.mistake).toMatch(/^added-gradient/);
+    expect(r.byKey.get("z_h1")?.verdict).toBe("invalid");
+    expect(r.byKey.get("a_h1")?.verdict).toBe("missing");
+  });
+});
+
+describe("command errors", () => {
+  it("missing roster, roster without id column, missing key: exit 2 with a clear message", async () => {
+    const out = tmp();
+    const missing = await runAssign([SOURCE, "--roster", join(out, "nope.csv"), "--out", out]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read the roster \(missing file\)/);
+    writeFileSync(join(out, "r.csv"), "name,email\nAda,a@x\n");
+    const noId = await runAssign([SOURCE, "--roster", join(out, "r.csv"), "--out", out]);
+    expect(noId.code).toBe(2);
+    expect(noId.stderr).toMatch(/no id column/);
+    expect(() => parseRoster("id\nada\nada\n", "r")).toThrow(/appears twice/);
+    const noKey = await runGrade([out, "--key", join(out, "key.json"), "--out", join(out, "g")]);
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toMatch(/cannot read the answer key/);
+    expect((await runGrade([join(out, "none"), "--key", join(out, "key.json"), "--out", join(out, "g")])).code).toBe(2);
+    expect((await runAssign([SOURCE])).stderr).toMatch(/--roster is required/);
+  });
+});
+
+describe("grading submissions that are never run", () => {
+  it("unknown student, invalid JSON and missing files get 0 with a reason; re-runs skip, --force re-grades, grades.csv history is kept", async () => {
+    const out = tmp();
+    await runAssign([SOURCE, "--roster", ROSTER, "--out", out, "--secret", "x"]);
+    const subs = join(out, "submissions");
+    mkdirSync(subs);
+    writeFileSync(join(subs, "ada.ipynb"), "{ not json");
+    writeFileSync(join(subs, "mallory.ipynb"), readFileSync(join(out, "release", "ada", "backprop-1.ipynb")));
+    mkdirSync(join(subs, "grace"));
+    const args = [subs, "--key", join(out, "key", "key.json"), "--out", join(out, "graded"), "--jobs", "2", "--quiet"];
+    const first = await runGrade(args);
+    expect(first.code).toBe(0);
+    const csv = readFileSync(join(out, "graded", "grades.csv"), "utf8");
+    expect(csv.trim().split("\n")).toEqual([
+      "student,forward,output,hidden,graph,total,max,notes",
+      "ada,0,0,0,0,0,12,notebook is not valid JSON",
+      "alan,0,0,0,0,0,12,no submission (missing file)",
+      "grace,0,0,0,0,0,12,no notebook in the folder",
+      "mallory,0,0,0,0,0,12,not on the roster",
+    ]);
+    const fb = readFileSync(join(out, "graded", "ada", "feedback.html"), "utf8");
+    expect(fb).toContain("notebook is not valid JSON");
+    expect(fb).toContain("Worked solution for your numbers");
+
+    // second run: everything is skipped, nothing changes
+    const second = await runGrade(args);
+    expect(second.stdout).toMatch(/graded 0, skipped 4/);
+    expect(readFileSync(join(out, "graded", "grades.csv"), "utf8")).toBe(csv);
+    // a changed submission is not re-graded silently: exit 1 and a message
+    writeFileSync(join(subs, "ada.ipynb"), "{ still not json ");
+    const stale = await runGrade(args);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/ada: the submission changed since it was graded/);
+    // the teacher edits grades.csv; --force re-grades and keeps both the old results and the old CSV
+    writeFileSync(join(out, "graded", "grades.csv"), csv.replace("ada,0,0,0,0,0,12", "ada,1,0,0,0,1,12"));
+    const forced = await runGrade([...args, "--force"]);
+    expect(forced.stdout).toMatch(/graded 4, skipped 0/);
+    const history = join(out, "graded", "history");
+    const kept = readdirSync(history);
+    expect(kept.some((f) => f.startsWith("grades-") && readFileSync(join(history, f), "utf8").includes("ada,1,0,0,0,1,12"))).toBe(true);
+    expect(kept.some((f) => existsSync(join(history, f, "ada", "result.json")))).toBe(true);
+    expect(readFileSync(join(out, "graded", "grades.csv"), "utf8")).toBe(csv);
+  });
+});
