@@ -19,7 +19,7 @@ export function markdownToNotebook(text) {
   for (let i = 0; i < lines.length; i++) {
     const fence = /^```(ts|typescript)\s*(\{.*\})?\s*$/.exec(lines[i]);
     if (!fence) {
-      // a line "---cell---" splits prose into two markdown cells
+      // a line "<!-- cell -->" splits prose into two markdown cells
       if (lines[i].trim() === "<!-- cell -->") flushProse();
       else prose.push(lines[i]);
       continue;
