@@ -40,4 +40,14 @@ export const CASES = [
       return [{ impl: "backprop-tutor", case: "exact-step", ms: timeMs(() => traceNetwork(spec, { precision: "exact" })), limit_ms: 20 }];
     },
   },
+  {
+    // the full slide answer set of seed 001 Example 8 (27 values, two slips and a follow-through)
+    name: "check-classic",
+    run: async ({ timeMs, ROOT }) => {
+      const { checkHandCalculation, parseAnswersCsv } = await engine();
+      const spec = JSON.parse(readFileSync(join(ROOT, "examples", "classic.json"), "utf8"));
+      const answers = parseAnswersCsv(readFileSync(join(ROOT, "examples", "classic-slide-answers.csv"), "utf8"));
+      return [{ impl: "backprop-tutor", case: "check-classic", ms: timeMs(() => checkHandCalculation(spec, answers)), limit_ms: 100 }];
+    },
+  },
 ];
