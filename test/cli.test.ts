@@ -200,9 +200,9 @@ describe("bad input: exit code 1, one line naming the place", () => {
       `backprop-tutor: ${join(tmp, "empty.json")}: line 1, column 1: invalid JSON: expected a value (a number, a string in double quotes, true, false, null, [...] or {...}), found the end of the file. a spec is one JSON object such as examples/classic.json.`],
     ["a missing field", () => ["trace", specFile("noloss.json", (s) => delete s.loss)], 'backprop-tutor: loss: is missing. add e.g. "loss": "half_sse" (or mse, bce, cross_entropy).'],
     ["a mistyped field", () => ["trace", specFile("upd.json", (s) => (s.updateBiases = "no"))], 'backprop-tutor: updateBiases: expected true or false, got "no". write true to update biases (the default) or false to leave them fixed.'],
-    ["weights that do not match layers", () => ["trace", specFile("cols.json", (s) => s.weights[1][0].push(0.1))], "backprop-tutor: weights[1][0]: has 3 values but the 2 incoming weights of unit 0 in layer 2 needs 2. give exactly 2."],
-    ["an unknown activation", () => ["trace", specFile("act.json", (s) => (s.activations = ["sigmoid", "sigmod"]))], /^backprop-tutor: activations\[1\]: unknown activation "sigmod"\. use one of .*sigmoid/],
-    ["an unknown loss", () => ["train", specFile("loss.json", (s) => (s.loss = "mae")), "--epochs", "1"], 'backprop-tutor: loss: unknown loss "mae". use one of half_sse, mse, bce, cross_entropy.'],
+    ["weights that do not match layers", () => ["trace", specFile("cols.json", (s) => s.weights[1][0].push(0.1))], "backprop-tutor: weights[1][0]: has 3 values but needs 2: one weight from each of the 2 units of layer 1 into unit 0 of layer 2. give exactly 2."],
+    ["an unknown activation", () => ["trace", specFile("act.json", (s) => (s.activations = ["sigmoid", "sigmod"]))], /^backprop-tutor: activations\[1\]: unknown activation "sigmod" \(did you mean "sigmoid"\?\)\. use one of .*sigmoid/],
+    ["an unknown loss", () => ["train", specFile("loss.json", (s) => (s.loss = "mae")), "--epochs", "1"], 'backprop-tutor: loss: unknown loss "mae" (did you mean "mse"?). use one of half_sse, mse, bce, cross_entropy.'],
     ["softmax on a hidden layer", () => ["trace", specFile("softmax.json", (s) => (s.activations = ["softmax", "sigmoid"]))], "backprop-tutor: activations[0]: softmax is used on hidden layer 1. softmax is for the output layer only; use e.g. sigmoid, tanh or relu in hidden layers."],
     ["a non-numeric value", () => ["trace", specFile("abc.json", (s) => (s.weights[0][1][0] = "abc"))], 'backprop-tutor: weights[0][1][0]: expected a number, got "abc". write a number such as 0.15 or a decimal string such as "0.15".'],
     ["Infinity reached in training", () => ["train", specFile("diverge.json", JSON.stringify({ layers: [1, 1], activations: ["identity"], loss: "mse", weights: [[[1]]], biases: [[0]], input: [1], target: [3], learningRate: 50, names: { weights: [[["w1"]]] } })), "--epochs", "10000"],
@@ -222,7 +222,7 @@ describe("bad input: exit code 1, one line naming the place", () => {
 
 describe("bad command line: exit code 2, one line", () => {
   const cases: [name: string, args: string[], message: string][] = [
-    ["an unknown command", ["frobnicate"], "backprop-tutor: frobnicate: unknown command. use one of trace, train, graph."],
+    ["an unknown command", ["frobnicate"], "backprop-tutor: frobnicate: unknown command. use one of trace, train, graph, check, check-graph, assign, grade."],
     ["an unknown option", ["trace", classicPath, "--verbose"], 'backprop-tutor: trace: unknown option --verbose. run "backprop-tutor trace --help" for the options.'],
     ["an unknown short option", ["trace", classicPath, "-x"], 'backprop-tutor: trace: unknown option -x. run "backprop-tutor trace --help" for the options.'],
     ["a missing argument", ["trace"], "backprop-tutor: trace: missing SPEC.json. write backprop-tutor trace SPEC.json [options]."],

@@ -5,6 +5,7 @@
 import type { NetworkSpec } from "../engine/spec.js";
 import type { Step } from "../engine/trace.js";
 import { derivative, updated, notationFor, NOTATION_PRESETS, type Notation, type NotationPreset, type Sym } from "../engine/notation.js";
+import { closest } from "../engine/suggest.js";
 
 /** What a key names: a step of the trace, a chain-rule factor equal to a step, or a number of the spec. */
 export type KeyTarget =
@@ -151,7 +152,7 @@ export function keyResolver(spec: NetworkSpec, steps: readonly Step[], preset: N
       const norm = normaliseKey(key);
       const e = table.get(norm);
       if (e) return { ok: true, target: e.target, canonical: e.canonical, symbol: e.symbol };
-      const suggestions = closest(norm, known);
+      const suggestions = closest(norm, known, normaliseKey);
       const mismatch = specMismatch(key, spec, primary);
       const message = e === null
         ? `"${key}" could name more than one quantity`
@@ -165,29 +166,6 @@ function sameTarget(a: KeyTarget, b: KeyTarget): boolean {
   if (a.kind !== b.kind) return false;
   if (a.kind === "given" && b.kind === "given") return a.id === b.id;
   return a.kind !== "given" && b.kind !== "given" && a.stepId === b.stepId;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
-}
-
-/** Up to three known keys nearest the typed one, within a small edit distance (normal forms compared). */
-function closest(norm: string, known: readonly string[]): string[] {
-  const limit = Math.max(1, Math.min(3, Math.floor(norm.length / 3)));
-  const scored = known.map((k) => ({ k, d: editDistance(norm, normaliseKey(k)) })).filter((x) => x.d <= limit);
-  const best = Math.min(...scored.map((x) => x.d));
-  // only the nearest: "dE/dww5" suggests dE/dw5, not every weight
-  return scored.filter((x) => x.d === best).slice(0, 3).map((x) => x.k);
 }
 
 const PLURAL: Record<string, string> = { weight: "weights", unit: "units", bias: "biases" };

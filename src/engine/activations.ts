@@ -3,6 +3,7 @@
 // to compute a sigmoid.
 import type { Arith } from "./numeric.js";
 import { SpecError } from "./errors.js";
+import { didYouMean } from "./suggest.js";
 
 /** LaTeX for a value that may be negative, wrapped so that `e^{-(-0.5)}` reads right. */
 export function wrapNegative(x: string): string {
@@ -163,7 +164,7 @@ export function resolveActivation(spec: unknown, where: string): ResolvedActivat
     throw new SpecError(where, `expected an activation name or {"name": ..., "alpha": ...}, got ${JSON.stringify(spec)}`, `use one of ${ACTIVATION_NAMES.join(", ")}`);
   }
   if (!(ACTIVATION_NAMES as readonly string[]).includes(name)) {
-    throw new SpecError(where, `unknown activation "${name}"`, `use one of ${ACTIVATION_NAMES.join(", ")}`);
+    throw new SpecError(where, `unknown activation "${name}"${didYouMean(name, ACTIVATION_NAMES)}`, `use one of ${ACTIVATION_NAMES.join(", ")}`);
   }
   const def = ACTIVATIONS[name as ActivationName];
   let alpha = def.kind === "scalar" ? (def.defaultAlpha ?? 0) : 0;

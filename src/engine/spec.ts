@@ -4,6 +4,7 @@
 import { resolveActivation, type ResolvedActivation } from "./activations.js";
 import { resolveLoss, type Loss } from "./losses.js";
 import { SpecError, ShapeError } from "./errors.js";
+import { closest } from "./suggest.js";
 
 /** A number as written in the spec: a JS number or a decimal string ("0.15"). */
 export type Raw = number | string;
@@ -71,8 +72,32 @@ export function readNumber(v: unknown, where: string): Raw {
 
 function readNumberArray(v: unknown, length: number, where: string, what: string): Raw[] {
   if (!Array.isArray(v)) throw new SpecError(where, `expected an array of ${length} numbers (${what}), got ${JSON.stringify(v)}`, `write ${what} as a list of ${length} numbers`);
-  if (v.length !== length) throw new ShapeError(where, `has ${v.length} value${v.length === 1 ? "" : "s"} but ${what} needs ${length}`, `give exactly ${length}`);
+  if (v.length !== length) throw new ShapeError(where, `has ${v.length} value${v.length === 1 ? "" : "s"} but needs ${length}: ${what}`, `give exactly ${length}`);
   return v.map((x, i) => readNumber(x, `${where}[${i}]`));
+}
+
+function readNonNegative(v: unknown, where: string, why: string, example: string): Raw {
+  const x = readNumber(v, where);
+  if (Number(x) < 0) throw new SpecError(where, `is ${x}, but it must not be negative (${why})`, `give ${example}`);
+  return x;
+}
+
+/** The spec's fields, as network-spec.md lists them, plus the training extensions. */
+const SPEC_FIELDS = [
+  "layers", "activations", "loss", "weights", "biases", "updateBiases", "learningRate", "input", "target",
+  "inputs", "targets", "batch", "names", "hiddenDeltaWeights", "weightDecay", "init", "optimizer", "seed", "epochs",
+] as const;
+
+/**
+ * A field that is not in the spec but is one typo away from a field that is ("lerningRate") would
+ * otherwise be ignored and its default used silently. Other extra fields (a "description") are allowed.
+ */
+function rejectMisspelledFields(json: Record<string, unknown>): void {
+  for (const key of Object.keys(json)) {
+    if ((SPEC_FIELDS as readonly string[]).includes(key)) continue;
+    const near = closest(key, SPEC_FIELDS);
+    if (near.length) throw new SpecError(key, `is not a field of the network spec (did you mean "${near[0]}"?)`, `rename it to "${near[0]}"; as written it would be ignored`);
+  }
 }
 
 function readBatch(v: unknown): BatchMode {
@@ -94,6 +119,7 @@ export interface ParseOptions {
 export function parseSpec(json: unknown, options: ParseOptions = {}): NetworkSpec {
   if (!isObject(json)) throw new SpecError("spec", `expected a JSON object, got ${Array.isArray(json) ? "an array" : JSON.stringify(json)}`, 'start from the example in the network spec: {"layers": [2, 2, 2], ...}');
 
+  rejectMisspelledFields(json);
   const layersRaw = json.layers;
   if (!Array.isArray(layersRaw) || layersRaw.length < 2 || !layersRaw.every((n) => Number.isInteger(n) && (n as number) > 0)) {
     throw new SpecError("layers", `expected unit counts such as [2, 2, 2] (input layer first, at least two layers, each a whole number ≥ 1), got ${JSON.stringify(layersRaw)}`, "list the number of units in each layer, input layer first");
@@ -102,7 +128,7 @@ export function parseSpec(json: unknown, options: ParseOptions = {}): NetworkSpe
   const L = layers.length - 1;
 
   if (!Array.isArray(json.activations)) throw new SpecError("activations", `expected a list of ${L} activation names (one per computing layer), got ${JSON.stringify(json.activations)}`, `e.g. ${JSON.stringify(Array(L).fill("sigmoid"))}`);
-  if (json.activations.length !== L) throw new ShapeError("activations", `has ${json.activations.length} entries but layers ${JSON.stringify(layers)} has ${L} computing layer${L === 1 ? "" : "s"}`, `give one activation per layer after the input, ${L} in all`);
+  if (json.activations.length !== L) throw new ShapeError("activations", `has ${json.activations.length} ${json.activations.length === 1 ? "entry" : "entries"} but layers ${JSON.stringify(layers)} has ${L} computing layer${L === 1 ? "" : "s"}`, `give one activation per layer after the input, ${L} in all`);
   const activations = json.activations.map((a, i) => resolveActivation(a, `activations[${i}]`));
   activations.forEach((act, i) => {
     if (act.def.kind === "vector" && i !== L - 1) throw new SpecError(`activations[${i}]`, `softmax is used on hidden layer ${i + 1}`, "softmax is for the output layer only; use e.g. sigmoid, tanh or relu in hidden layers");
@@ -123,7 +149,7 @@ export function parseSpec(json: unknown, options: ParseOptions = {}): NetworkSpe
     weights = json.weights.map((W, l) => {
       const rows = layers[l + 1], cols = layers[l], where = `weights[${l}]`;
       if (!Array.isArray(W) || W.length !== rows) throw new ShapeError(where, `layer ${l + 1} has ${rows} unit${rows === 1 ? "" : "s"}, so this matrix needs ${rows} rows (one per receiving unit), got ${Array.isArray(W) ? W.length : JSON.stringify(W)}`, `write weights[${l}][j][k] for the weight from unit k of layer ${l} to unit j of layer ${l + 1}`);
-      return W.map((row, j) => readNumberArray(row, cols, `${where}[${j}]`, `the ${cols} incoming weights of unit ${j} in layer ${l + 1}`));
+      return W.map((row, j) => readNumberArray(row, cols, `${where}[${j}]`, `one weight from each of the ${cols} unit${cols === 1 ? "" : "s"} of layer ${l} into unit ${j} of layer ${l + 1}`));
     });
   }
 
@@ -134,7 +160,7 @@ export function parseSpec(json: unknown, options: ParseOptions = {}): NetworkSpe
     if (!Array.isArray(json.biases) || json.biases.length !== L) throw new ShapeError("biases", `expected ${L} entries (one per computing layer), got ${Array.isArray(json.biases) ? json.biases.length : JSON.stringify(json.biases)}`, "give each layer either one shared number or a list with one bias per unit");
     biases = json.biases.map((b, l) =>
       Array.isArray(b)
-        ? { shared: false, values: readNumberArray(b, layers[l + 1], `biases[${l}]`, `layer ${l + 1}'s biases`) }
+        ? { shared: false, values: readNumberArray(b, layers[l + 1], `biases[${l}]`, `one bias per unit of layer ${l + 1}`) }
         : { shared: true, values: [readNumber(b, `biases[${l}]`)] },
     );
   }
@@ -142,8 +168,8 @@ export function parseSpec(json: unknown, options: ParseOptions = {}): NetworkSpe
   const updateBiases = json.updateBiases ?? true;
   if (typeof updateBiases !== "boolean") throw new SpecError("updateBiases", `expected true or false, got ${JSON.stringify(updateBiases)}`, "write true to update biases (the default) or false to leave them fixed");
 
-  const learningRate = json.learningRate === undefined ? 0.5 : readNumber(json.learningRate, "learningRate");
-  const weightDecay = json.weightDecay === undefined ? 0 : readNumber(json.weightDecay, "weightDecay");
+  const learningRate = json.learningRate === undefined ? 0.5 : readNonNegative(json.learningRate, "learningRate", "a negative step climbs the loss", "a step size such as 0.5");
+  const weightDecay = json.weightDecay === undefined ? 0 : readNonNegative(json.weightDecay, "weightDecay", "negative decay makes the weights grow", "an L2 strength such as 0.001, or leave it out");
 
   const nIn = layers[0], nOut = layers[L];
   let examples: Example[];
@@ -152,18 +178,18 @@ export function parseSpec(json: unknown, options: ParseOptions = {}): NetworkSpe
     if (json.input !== undefined) throw new SpecError("input", "is given together with inputs", "use either input/target (one example) or inputs/targets (a batch)");
     if (!Array.isArray(json.inputs) || json.inputs.length === 0) throw new SpecError("inputs", `expected a non-empty list of examples, got ${JSON.stringify(json.inputs)}`, `write inputs as [[x1, x2, ...], ...] with ${nIn} numbers per example`);
     if (!Array.isArray(json.targets)) throw new SpecError("targets", "is missing", `give one target per example, each with ${nOut} numbers`);
-    if (json.targets.length !== json.inputs.length) throw new ShapeError("targets", `has ${json.targets.length} examples but inputs has ${json.inputs.length}`, "give exactly one target per input");
+    if (json.targets.length !== json.inputs.length) throw new ShapeError("targets", `has ${json.targets.length} example${json.targets.length === 1 ? "" : "s"} but inputs has ${json.inputs.length}`, "give exactly one target per input");
     const targets = json.targets;
     examples = json.inputs.map((x, i) => ({
-      input: readNumberArray(x, nIn, `inputs[${i}]`, `the input layer's ${nIn} units`),
-      target: readNumberArray(targets[i], nOut, `targets[${i}]`, `the output layer's ${nOut} units`),
+      input: readNumberArray(x, nIn, `inputs[${i}]`, `one value per input unit`),
+      target: readNumberArray(targets[i], nOut, `targets[${i}]`, `one value per output unit`),
     }));
   } else {
     if (json.input === undefined) throw new SpecError("input", "is missing", `give the example as "input": [${Array(nIn).fill("x").join(", ")}] (${nIn} numbers), or a batch as "inputs"`);
     if (json.target === undefined) throw new SpecError("target", "is missing", `give the desired output as "target" with ${nOut} numbers`);
     examples = [{
-      input: readNumberArray(json.input, nIn, "input", `the input layer's ${nIn} units`),
-      target: readNumberArray(json.target, nOut, "target", `the output layer's ${nOut} units`),
+      input: readNumberArray(json.input, nIn, "input", `one value per input unit`),
+      target: readNumberArray(json.target, nOut, "target", `one value per output unit`),
     }];
   }
 
