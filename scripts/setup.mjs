@@ -37,6 +37,10 @@ if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== requirementsHash()) {
   writeFileSync(stamp, requirementsHash());
 }
 
+// The project's package.json says "type": "module", which would make Node read the JavaScript
+// that Python packages inside .venv run (JupyterLab's yarn.js) as ESM, and fail; mark .venv CommonJS.
+writeFileSync(join(ROOT, ".venv", "package.json"), '{ "type": "commonjs" }\n');
+
 // 3. kernel
 run(process.execPath, [join(ROOT, "node_modules/tslab/bin/tslab"), "install", `--python=${VENV_PYTHON}`, "--sys-prefix"]);
 for (const name of readdirSync(KERNELS_DIR)) {

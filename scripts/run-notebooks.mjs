@@ -1,0 +1,95 @@
+// Executes every notebook in notebooks/ headless on the tslab kernel (nbclient from .venv),
+// two at a time, and fails on any cell error, naming the notebook, the cell and the error.
+//
+//   node scripts/run-notebooks.mjs                 all notebooks
+//   node scripts/run-notebooks.mjs 05 04-comp      only those whose names contain the words
+//   node scripts/run-notebooks.mjs --html          also write executed copies and HTML exports
+//                                                  to test-artifacts/notebooks/
+// Timings go to test-artifacts/notebook-timings.json. Notebooks in notebooks/ stay output-free.
+import { spawn, execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { ROOT, NOTEBOOKS, JUPYTER, VENV_PYTHON, jupyterEnv } from "./paths.mjs";
+
+const args = process.argv.slice(2);
+const html = args.includes("--html");
+const only = args.filter((a) => !a.startsWith("--"));
+const CELL_TIMEOUT = 300;
+const ARTIFACTS = join(ROOT, "test-artifacts");
+const EXECUTED = join(ARTIFACTS, "notebooks");
+
+function fail(message) {
+  console.error(`run-notebooks: ${message}`);
+  process.exit(1);
+}
+
+if (!existsSync(VENV_PYTHON)) fail(".venv is missing. run `npm install` (it creates .venv with JupyterLab and the tslab kernel).");
+if (!existsSync(join(ROOT, "dist", "index.js"))) fail("dist/ is missing. run `npm run build` first.");
+try {
+  execFileSync(process.execPath, [join(ROOT, "scripts", "build-notebooks.mjs"), "--check"], { stdio: "inherit" });
+} catch {
+  fail("the notebooks are older than their sources in notebooks-src/. run `npm run notebooks` and commit the result.");
+}
+
+const names = readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort()
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
+if (names.length === 0) fail(only.length ? `no notebook matches ${only.join(", ")}` : "no notebooks in notebooks/");
+mkdirSync(EXECUTED, { recursive: true });
+
+function runOne(name) {
+  return new Promise((resolve) => {
+    const out = html ? join(EXECUTED, name) : "";
+    const child = spawn(VENV_PYTHON, [join(ROOT, "scripts", "run_notebooks.py"), join(NOTEBOOKS, name), NOTEBOOKS, String(CELL_TIMEOUT), out],
+      { env: jupyterEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "", stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => {
+      const line = stdout.trim().split("\n").reverse().find((l) => l.startsWith("{"));
+      if (line) resolve({ name, ...JSON.parse(line) });
+      else resolve({ name, ok: false, ename: "RunnerError", evalue: `exit ${code}: ${stderr.trim().split("\n").slice(-3).join(" | ")}` });
+    });
+  });
+}
+
+const jobs = Math.max(1, Math.min(2, availableParallelism()));
+const queue = [...names];
+const results = [];
+const started = Date.now();
+await Promise.all(Array.from({ length: jobs }, async () => {
+  for (let name = queue.shift(); name; name = queue.shift()) {
+    const r = await runOne(name);
+    results.push(r);
+    if (r.ok) console.log(`  ok    ${name}  ${r.seconds.toFixed(1)} s`);
+    else {
+      const where = r.cell !== undefined && r.cell !== null ? `cell ${r.cell}` : "before any cell";
+      const message = r.evalue.startsWith(r.ename) ? r.evalue : `${r.ename}: ${r.evalue}`;
+      console.log(`  FAIL  ${name}  ${where}: ${message}`);
+      if (r.source) console.log(`        the cell begins: ${r.source}`);
+    }
+  }
+}));
+
+if (html) {
+  for (const r of results) {
+    const executed = join(EXECUTED, r.name);
+    if (!existsSync(executed)) continue;
+    try {
+      execFileSync(JUPYTER, ["nbconvert", "--to", "html", "--log-level=ERROR", executed], { env: jupyterEnv(), stdio: "inherit" });
+    } catch {
+      console.log(`  could not export ${r.name} to HTML`);
+    }
+  }
+}
+
+results.sort((a, b) => a.name.localeCompare(b.name));
+const total = (Date.now() - started) / 1000;
+mkdirSync(ARTIFACTS, { recursive: true });
+writeFileSync(join(ARTIFACTS, "notebook-timings.json"), JSON.stringify({
+  total_seconds: Number(total.toFixed(1)),
+  notebooks: Object.fromEntries(results.map((r) => [r.name, r.seconds ?? null])),
+}, null, 2) + "\n");
+const failed = results.filter((r) => !r.ok).length;
+console.log(`notebooks: ${results.length - failed} passed, ${failed} failed (${total.toFixed(1)} s, timings in test-artifacts/notebook-timings.json)`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,74 @@
+"""Execute one notebook headless on the tslab kernel and report as one JSON line.
+
+Called by scripts/run-notebooks.mjs (which runs several of these at once and prints the summary).
+The notebook runs with its own folder as the working directory, as in JupyterLab, so its
+`import ... from "../dist/index"` resolves. Outputs are never written back into notebooks/.
+"""
+import json
+import re
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+
+def first_lines(source: str, n: int = 3) -> str:
+    lines = [l for l in source.splitlines() if l.strip()]
+    more = " …" if len(lines) > n else ""
+    return " / ".join(lines[:n]) + more
+
+
+def error_text(cell) -> str:
+    """tslab reports a cell's error on stderr, not as an error output: find its message there."""
+    text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("name") == "stderr")
+    lines = [l.strip() for l in text.splitlines() if l.strip()]
+    for l in lines:
+        if re.match(r"^[A-Za-z]*(Error|Exception)\b.*:", l):
+            return l
+    # a type error: "3:7 - Type 'string' is not assignable to type 'number'."
+    return " ".join(lines[:2])
+
+
+def main() -> int:
+    path, cwd, timeout = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    out = sys.argv[4] if len(sys.argv) > 4 else ""
+    started = time.time()
+    result = {"notebook": path, "ok": True}
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception as e:  # not JSON, not a notebook
+        print(json.dumps({**result, "ok": False, "error": f"cannot be read as a notebook: {e}"}))
+        return 1
+    client = NotebookClient(nb, timeout=timeout, kernel_name="tslab", resources={"metadata": {"path": cwd}})
+    current = {"index": None}
+
+    def on_cell_start(cell, cell_index, **_):
+        current["index"] = cell_index
+
+    client.on_cell_start = on_cell_start
+    try:
+        client.execute()
+    except CellExecutionError as e:
+        cell = nb.cells[current["index"]] if current["index"] is not None else None
+        message = error_text(cell) if cell else ""
+        result.update(ok=False, cell=current["index"], ename=e.ename.strip("<>") or "Error", evalue=message or e.evalue,
+                      source=first_lines(cell.source) if cell else "")
+    except CellTimeoutError:
+        cell = nb.cells[current["index"]]
+        result.update(ok=False, cell=current["index"], ename="Timeout",
+                      evalue=f"the cell ran longer than {timeout} s", source=first_lines(cell.source))
+    except DeadKernelError as e:
+        result.update(ok=False, cell=current["index"], ename="DeadKernel", evalue=str(e).splitlines()[0] if str(e) else "the kernel died")
+    except Exception as e:  # kernel could not start, etc.
+        result.update(ok=False, ename=type(e).__name__, evalue=str(e).splitlines()[0] if str(e) else "")
+    result["seconds"] = round(time.time() - started, 2)
+    if out:
+        nbformat.write(nb, out)
+    print(json.dumps(result))
+    return 0 if result["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
