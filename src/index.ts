@@ -20,3 +20,4 @@ export * from "./checking/keys.js";
 export * from "./checking/check.js";
 export * from "./checking/render.js";
 export type { Diagnosis, MistakeId } from "./checking/mistakes.js";
+export * from "./engine/graph.js";

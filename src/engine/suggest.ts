@@ -31,6 +31,7 @@ export function closest(typed: string, known: readonly string[], normalise: (s: 
 
 /** " (did you mean "softmax"?)" or "" — to append to a problem description. */
 export function didYouMean(typed: string, known: readonly string[]): string {
-  const near = closest(typed, known);
+  // a one-letter name is near every other one-letter name: no suggestion is better than a guess
+  const near = typed.length < 2 ? [] : closest(typed, known);
   return near.length ? ` (did you mean ${near.map((n) => JSON.stringify(n)).join(" or ")}?)` : "";
 }

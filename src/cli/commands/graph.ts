@@ -1,57 +1,11 @@
 // `backprop-tutor graph "EXPR" name=value ...`: a computation graph's forward values, gradients
 // and, for every edge, upstream gradient × local gradient = product.
 //
-// The engine (src/engine/graph.ts, graphTrace) is written separately. Until it is in every
-// build it is loaded on first use, and these types mirror its contract; once it has landed,
-// replace loadGraphTrace() with `import { graphTrace, type GraphTrace } from "../../engine/graph.js"`.
 import { ExpressionError } from "../../engine/errors.js";
+import { graphTrace, type GraphNode, type GraphTrace } from "../../engine/graph.js";
 import { choice, shortUsage, usageError, type Command } from "../command.js";
 import { escapeCell, math, table } from "../markdown.js";
 import { FORMATS, isNumberText, precisionOption } from "./common.js";
-
-export interface GraphNode {
-  id: string;
-  label: string;
-  kind: string;
-  op?: string;
-  inputs: string[];
-  value: string;
-  grad: string;
-}
-export interface GraphEdge {
-  from: string;
-  to: string;
-  upstream: string;
-  local: string;
-  product: string;
-}
-export interface GraphStep {
-  id: string;
-  phase: string;
-  node: string;
-  symbol: string;
-  formula: string;
-  substituted: string;
-  value: string;
-}
-export interface GraphTrace {
-  nodes: GraphNode[];
-  edges: GraphEdge[];
-  steps: GraphStep[];
-}
-type GraphTraceFn = (expr: string, values: Record<string, number | string>, precision?: string) => GraphTrace;
-
-const GRAPH_MODULE: string = "../../engine/graph.js";
-
-async function loadGraphTrace(): Promise<GraphTraceFn | undefined> {
-  try {
-    const mod = (await import(GRAPH_MODULE)) as { graphTrace?: GraphTraceFn };
-    return mod.graphTrace;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") return undefined;
-    throw e;
-  }
-}
 
 /** `name=value` arguments; a malformed one is a usage error, a non-numeric value an input error. */
 export function readValues(args: readonly string[]): Record<string, string> {
@@ -69,11 +23,12 @@ export function readValues(args: readonly string[]): Record<string, string> {
 }
 
 function output(g: GraphTrace): GraphNode | undefined {
-  return g.nodes.find((n) => n.kind === "output") ?? g.nodes[g.nodes.length - 1];
+  return g.nodes.find((n) => n.id === g.output);
 }
 
 export function graphMarkdown(g: GraphTrace, expr: string): string {
-  const label = new Map(g.nodes.map((n) => [n.id, n.label || n.id] as const));
+  // an unnamed operation shows its gate and id ("+ n1"), a named node or input its name
+  const label = new Map(g.nodes.map((n) => [n.id, /^[A-Za-z_]\w*$/.test(n.label) ? n.label : `${n.label} ${n.id}`] as const));
   const out = output(g);
   return [
     `# Computation graph of \`${escapeCell(expr)}\``,
@@ -121,11 +76,6 @@ export const graphCommand: Command = {
     const values = readValues(rest);
     const precision = precisionOption(args, "exact");
     const format = choice(args, "format", FORMATS, "json");
-    const graphTrace = await loadGraphTrace();
-    if (!graphTrace) {
-      io.stderr("backprop-tutor: graph: the computation-graph engine is not in this build yet.\n");
-      return 3;
-    }
     const g = graphTrace(expr, values, precision);
     io.stdout(format === "json" ? JSON.stringify(g, null, 2) + "\n" : graphMarkdown(g, expr));
     return 0;
