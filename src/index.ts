@@ -21,3 +21,4 @@ export * from "./checking/check.js";
 export * from "./checking/render.js";
 export type { Diagnosis, MistakeId } from "./checking/mistakes.js";
 export * from "./engine/graph.js";
+export * from "./checking/simple.js";

@@ -17,7 +17,7 @@ import { parseSpec, type NetworkSpec } from "../engine/spec.js";
 import { traceNetwork, traceWithReplaced } from "../engine/network.js";
 import type { NotationPreset } from "../engine/notation.js";
 import type { Step } from "../engine/trace.js";
-import { answersFromInput, parseTypedNumber, type AnswersInput, type TypedNumber } from "./answers.js";
+import { answersFromInput, isEmptyAnswers, NOTHING_TYPED_YET, parseTypedNumber, type AnswersInput, type TypedNumber } from "./answers.js";
 import { keyResolver, type KeyTarget } from "./keys.js";
 import { sensitivity } from "./sensitivity.js";
 import { diagnose, type Diagnosis, type DiagnosisContext } from "./mistakes.js";
@@ -66,6 +66,8 @@ export interface CheckReport {
   /** keys that name no quantity of this calculation; the others are checked */
   unknownKeys: UnknownKey[];
   summary: { correct: number; rounding: number; followThrough: number; wrong: number; total: number };
+  /** a sentence for the student when there is nothing to check yet */
+  note?: string;
 }
 
 export interface CheckOptions {
@@ -96,6 +98,9 @@ const shown = (x: Dec, d: number): string => x.toDecimalPlaces(d + 4, D.ROUND_HA
 
 export function checkHandCalculation(spec: unknown, answers: AnswersInput, options: CheckOptions = {}): CheckReport {
   const parsed = isParsedSpec(spec) ? spec : parseSpec(spec);
+  if (isEmptyAnswers(answers)) {
+    return { notation: options.notation ?? (parsed.names ? "names" : "bracket"), rows: [], unknownKeys: [], summary: { correct: 0, rounding: 0, followThrough: 0, wrong: 0, total: 0 }, note: NOTHING_TYPED_YET };
+  }
   if (parsed.isBatch || parsed.examples.length > 1) {
     throw new AnswerError("spec", "is a batch (inputs/targets); the checker follows one example's hand calculation", "give the example as input/target");
   }

@@ -35,6 +35,7 @@ export function checkReportMarkdown(report: CheckReport): string {
     "",
     summaryLine(report),
   ];
+  if (report.note) return report.note;
   if (report.firstWrong) lines.push(`The calculation first goes off at ${escapeMarkdown(report.firstWrong)}.`);
   for (const u of report.unknownKeys) lines.push(`Not checked: ${escapeMarkdown(u.message)}`);
   return lines.join("\n");
@@ -55,6 +56,7 @@ export interface HtmlOptions {
 }
 
 export function checkReportHtml(report: CheckReport, options: HtmlOptions = {}): string {
+  if (report.note) return `<p class="bt-check-note">${escapeHtml(report.note)}</p>`;
   const math = options.renderMath ?? katexMath;
   const rows = report.rows.map((r) => {
     const cls = `bt-check-${r.verdict}${r.isFirstWrong ? " bt-check-first" : ""}`;

@@ -239,12 +239,21 @@ function build(text: string): Built {
  * Trace a computation graph: forward values, gradients of the output with respect to every node,
  * and every edge's upstream × local = product, as ordered steps in the chosen precision.
  */
-export function graphTrace(expression: string, values: Readonly<Record<string, number | string>>, precision: Precision | string = "exact"): GraphTrace {
+export function graphTrace(expression: string, values: Readonly<Record<string, number | string>>, precision: Precision | string = "exact", overrides: GraphOverrides = {}): GraphTrace {
   const A = arithFor(precision) as Arith<unknown>;
-  return traceWith(A, expression, values);
+  return traceWith(A, expression, values, overrides);
 }
 
-function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<string, number | string>>): GraphTrace {
+/**
+ * A student's own numbers to carry forward in place of the computed ones (node id → value or
+ * gradient), so the checker can see what each later quantity is when computed from them.
+ */
+export interface GraphOverrides {
+  values?: Readonly<Record<string, string>>;
+  grads?: Readonly<Record<string, string>>;
+}
+
+function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<string, number | string>>, overrides: GraphOverrides): GraphTrace {
   const g = build(expression);
   const inputs = g.nodes.filter((n) => n.kind === "input").map((n) => n.id);
   for (const name of inputs) {
@@ -282,7 +291,8 @@ function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<s
     if (n.op === "pow" && A.lt(xs[0], A.of(0)) && !Number.isInteger(A.toNumber(xs[1]))) throw new ExpressionError(where(n.id), `raises the negative number ${show(xs[0])} to the non-integer power ${show(xs[1])}`, "use a positive base or a whole-number exponent");
     const out = A.written(def.value(A, xs));
     if (!A.isFinite(out)) throw new ExpressionError(where(n.id), `is ${A.toString(out)}`, "the values make this node overflow; use smaller values");
-    val.set(n.id, out);
+    const pinned = overrides.values?.[n.id];
+    val.set(n.id, pinned === undefined ? out : A.of(pinned));
     steps.push({
       id: `forward.${n.id}`, phase: "forward", node: n.id, symbol: n.tex,
       formula: def.tex(n.inputs.map(texOf)),
@@ -307,7 +317,8 @@ function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<s
       let total = A.of(0);
       for (const e of uses) total = A.add(total, raw.get(e)!.product);
       total = A.written(total);
-      grad.set(n.id, total);
+      const pinned = overrides.grads?.[n.id];
+      grad.set(n.id, pinned === undefined ? total : A.of(pinned));
       if (n.kind !== "const" && uses.length > 0) {
         const terms = uses.map((e) => `${dOut(e.to)} \\cdot \\frac{\\partial ${texOf(e.to)}}{\\partial ${texOf(n.id)}}`);
         steps.push({

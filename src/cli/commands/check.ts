@@ -1,83 +1,71 @@
-// `backprop-tutor check SPEC.json ANSWERS.(json|csv) [--notation P] [--format json|markdown]`:
-// checks a hand calculation and prints the table. Exit code 0: nothing wrong; 1: something is
-// wrong or a key was not understood; 2: the command could not run (usage, unreadable files).
-import { readFile } from "node:fs/promises";
-import { checkHandCalculation } from "../../checking/check.js";
+// `backprop-tutor check SPEC.json ANSWERS` and `check-graph "EXPR" name=value ... ANSWERS`:
+// a hand calculation checked quantity by quantity. Exit code 0: nothing wrong; 1: something is
+// wrong, a key was not understood, or the input could not be read; 2: the command line is wrong.
+import { checkHandCalculation, type CheckReport } from "../../checking/check.js";
+import { checkGraphCalculation } from "../../checking/simple.js";
 import { parseAnswersText } from "../../checking/answers.js";
 import { checkReportMarkdown } from "../../checking/render.js";
-import { isTutorError, TutorError } from "../../engine/errors.js";
 import { NOTATION_PRESETS, type NotationPreset } from "../../engine/notation.js";
-import type { CommandResult } from "../command.js";
+import { choice, expectPositionals, shortUsage, usageError, type Command, type Io } from "../command.js";
+import { readJsonFile, readTextFile } from "../input.js";
+import { FORMATS } from "./common.js";
+import { readValues } from "./graph.js";
 
-export type { CommandResult };
+const ANSWERS_HELP = [
+  "answers: a JSON object {\"z_h1\": \"0.3775\", ...} or a two-column CSV (quantity,value).",
+  "Write numbers as you wrote them on paper: their decimals set the precision they are judged at.",
+  "verdicts: correct, rounding (explained by rounding earlier values), follows from an earlier",
+  "error (right from your own earlier numbers), wrong (with the probable mistake where one fits).",
+].join("\n");
 
-export const CHECK_USAGE = "usage: backprop-tutor check SPEC.json ANSWERS.json|ANSWERS.csv [--notation names|bracket|paren|aima] [--format markdown|json]";
-
-const usage = (problem: string, hint: string) => new TutorError("check", problem, hint, "usage");
-
-async function readText(path: string, what: string): Promise<string> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw usage(`cannot read the ${what} ${path}${code === "ENOENT" ? " (no such file)" : code ? ` (${code})` : ""}`, "check the path");
-  }
+function printReport(report: CheckReport, answersPath: string, format: string, io: Io): number {
+  io.stdout(format === "json" ? JSON.stringify(report, null, 2) + "\n" : checkReportMarkdown(report) + "\n");
+  for (const u of report.unknownKeys) io.stderr(`${answersPath}: ${u.message}\n`);
+  return report.summary.wrong > 0 || report.unknownKeys.length > 0 ? 1 : 0;
 }
 
-interface CheckArgs {
-  files: string[];
-  format: "markdown" | "json";
-  notation?: NotationPreset;
-}
+export const checkCommand: Command = {
+  name: "check",
+  summary: "Check a hand calculation quantity by quantity: correct, rounding, follows from an earlier error, or wrong (with the likely mistake).",
+  usage: "backprop-tutor check SPEC.json ANSWERS.json|ANSWERS.csv [--notation names|bracket|paren|aima] [--format markdown|json]",
+  options: {
+    notation: { value: NOTATION_PRESETS.join("|"), help: "the notation the keys are written in (default: the spec's names, else bracket)" },
+    format: { value: "markdown|json", help: "markdown: a table (default); json: the full report" },
+  },
+  details: ["examples:", "  backprop-tutor check examples/classic.json examples/classic-slide-answers.csv", "", ANSWERS_HELP].join("\n"),
+  async run(args, io) {
+    const [specPath, answersPath] = expectPositionals(checkCommand, args, ["SPEC.json", "ANSWERS"]);
+    const format = choice(args, "format", FORMATS, "markdown");
+    const notation = args.values.notation === undefined ? undefined : choice<NotationPreset>(args, "notation", NOTATION_PRESETS, "names");
+    const spec = await readJsonFile(specPath);
+    const answers = parseAnswersText(await readTextFile(answersPath, "answers file"), answersPath);
+    return printReport(checkHandCalculation(spec, answers, notation ? { notation } : {}), answersPath, format, io);
+  },
+};
 
-function parseArgs(argv: readonly string[]): CheckArgs {
-  const args: CheckArgs = { files: [], format: "markdown" };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw usage(`${flag} needs a value`, CHECK_USAGE);
-      return v;
-    };
-    if (flag === "--format") {
-      const v = value();
-      if (v !== "markdown" && v !== "json") throw usage(`unknown format "${v}"`, "use --format markdown or --format json");
-      args.format = v;
-    } else if (flag === "--notation") {
-      const v = value();
-      if (!(NOTATION_PRESETS as readonly string[]).includes(v)) throw usage(`unknown notation "${v}"`, `use one of ${NOTATION_PRESETS.join(", ")}`);
-      args.notation = v as NotationPreset;
-    } else if (flag.startsWith("--")) throw usage(`unknown option ${flag}`, CHECK_USAGE);
-    else args.files.push(a);
-  }
-  if (args.files.length !== 2) throw usage(`expected a spec file and an answers file, got ${args.files.length} file${args.files.length === 1 ? "" : "s"}`, CHECK_USAGE);
-  return args;
-}
-
-export async function runCheck(argv: readonly string[]): Promise<CommandResult> {
-  try {
-    const args = parseArgs(argv);
-    const [specPath, answersPath] = args.files;
-    const specText = await readText(specPath, "spec");
-    let spec: unknown;
-    try {
-      spec = JSON.parse(specText);
-    } catch (e) {
-      throw usage(`the spec ${specPath} is not valid JSON (${(e as Error).message})`, "a spec is a JSON object such as examples/classic.json");
+export const checkGraphCommand: Command = {
+  name: "check-graph",
+  summary: "Check a computation graph's hand-computed node values and gradients.",
+  usage: 'backprop-tutor check-graph "EXPR" name=value ... ANSWERS.json|ANSWERS.csv [--format markdown|json]',
+  options: {
+    format: { value: "markdown|json", help: "markdown: a table (default); json: the full report" },
+  },
+  details: [
+    "examples:",
+    '  backprop-tutor check-graph "q = x + y; f = q * z" x=-2 y=5 z=-4 answers.csv',
+    "",
+    "keys: a node's name for its value (q, f), and df/dq, dq or grad_q for the gradient of the output.",
+    ANSWERS_HELP,
+  ].join("\n"),
+  async run(args, io) {
+    const [expr, ...rest] = args.positionals;
+    const answersPath = rest.at(-1);
+    if (expr === undefined || answersPath === undefined || answersPath.includes("=")) {
+      throw usageError("check-graph", "needs an expression, its values and an answers file", `write ${shortUsage(checkGraphCommand)}`);
     }
-    const answers = parseAnswersText(await readText(answersPath, "answers file"), answersPath);
-    const report = checkHandCalculation(spec, answers, args.notation ? { notation: args.notation } : {});
-    const stdout = args.format === "json" ? JSON.stringify(report, null, 2) : checkReportMarkdown(report);
-    const stderr = report.unknownKeys.map((u) => `${answersPath}: ${u.message}`).join("\n");
-    return { code: report.summary.wrong > 0 || report.unknownKeys.length > 0 ? 1 : 0, stdout: stdout + "\n", stderr: stderr ? stderr + "\n" : "" };
-  } catch (e) {
-    if (isTutorError(e)) return { code: 2, stdout: "", stderr: e.message + "\n" };
-    throw e;
-  }
-}
-
-/** `check-graph "EXPR" name=value ... ANSWERS.json`: waits for the graph engine (src/engine/graph.ts). */
-export async function runCheckGraph(_argv: readonly string[]): Promise<CommandResult> {
-  return { code: 2, stdout: "", stderr: "check-graph: the computation-graph engine is not available in this build yet.\n" };
-}
+    const format = choice(args, "format", FORMATS, "markdown");
+    const values = readValues(rest.slice(0, -1));
+    const answers = parseAnswersText(await readTextFile(answersPath, "answers file"), answersPath);
+    return printReport(checkGraphCalculation(expr, values, answers), answersPath, format, io);
+  },
+};
