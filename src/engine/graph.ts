@@ -12,6 +12,8 @@ export interface GraphNode {
   id: string;
   /** what the drawing shows: an input's or named node's name, else the operation ("+", "exp") */
   label: string;
+  /** the name given in the expression (inputs, and nodes named by `q = …`) */
+  name?: string;
   kind: "input" | "const" | "op" | "output";
   op?: OpName;
   /** ids of the operands, in order */
@@ -346,7 +348,7 @@ function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<s
   }
 
   const nodes: GraphNode[] = g.nodes.map((n) => ({
-    id: n.id, label: n.label, kind: n.kind, ...(n.op ? { op: n.op } : {}), inputs: n.inputs, tex: n.tex,
+    id: n.id, label: n.label, ...(n.name ? { name: n.name } : {}), kind: n.kind, ...(n.op ? { op: n.op } : {}), inputs: n.inputs, tex: n.tex,
     formula: n.op ? OPS[n.op].tex(n.inputs.map(texOf)) : "",
     value: str(val.get(n.id)!), grad: str(grad.get(n.id) ?? A.of(0)),
   }));

@@ -1,6 +1,5 @@
 // The one place where grading meets the checker (src/checking) and the graph engine: the grader
-// and the feedback call only this module, so swapping in src/engine/graph.ts (graphTrace) when it
-// lands, or a new checker option, is a change here and nowhere else.
+// and the feedback call only this module, so a new checker option is a change here and nowhere else.
 import { checkHandCalculation, type CheckReport, type Verdict } from "../checking/check.js";
 import { parseTypedNumber } from "../checking/answers.js";
 import { checkReportHtml, escapeHtml, katexMath } from "../checking/render.js";
