@@ -29,7 +29,45 @@ async function matrixCase(name, { SHARED }) {
   return { impl: "matrix", case: name, epochs: c.epochs, seconds, sec_per_epoch: seconds / c.epochs, final_loss: batchLoss(net, output, T, c.samples), accuracy: ok / c.samples };
 }
 
+/** The baselines' moons MLP trained through the autograd graph engine, with or without recording every node and edge. */
+async function moonsCase(logging, { SHARED }) {
+  const { Value, valueMLP, GraphRecorder } = await engine();
+  const { initMLP, loadMoons, MOONS } = await common(SHARED);
+  const { X, y } = loadMoons();
+  const weights = initMLP(MOONS.sizes, MOONS.seed).map((L) => Array.from({ length: L.nOut }, (_, j) => Array.from(L.W.subarray(j * L.nIn, (j + 1) * L.nIn))));
+  const model = valueMLP(weights);
+  const params = model.parameters();
+  const recorder = logging ? new GraphRecorder() : null;
+  let total, acc, nodes = 0, edges = 0;
+  const step = (k) => {
+    const scores = X.map((row) => model.call(row.map((v) => new Value(v)))[0]);
+    let data = new Value(0);
+    for (let i = 0; i < scores.length; i++) data = data.add(scores[i].mul(-y[i]).add(1).relu());
+    data = data.mul(1 / scores.length);
+    let reg = new Value(0);
+    for (const p of params) reg = reg.add(p.mul(p));
+    total = data.add(reg.mul(MOONS.alpha));
+    acc = scores.filter((s, i) => (y[i] > 0) === (s.data > 0)).length / scores.length;
+    for (const p of params) p.grad = 0;
+    total.backward();
+    const lr = MOONS.lr(k);
+    for (const p of params) p.data -= lr * p.grad;
+  };
+  const t0 = performance.now();
+  for (let k = 0; k < MOONS.steps; k++) {
+    if (recorder) {
+      recorder.clear(); // keep the latest step's full record: every node and edge of it
+      recorder.record(() => step(k));
+      nodes += recorder.nodeCount; edges += recorder.edgeCount;
+    } else step(k);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return { impl: logging ? "graph-log" : "graph-nolog", case: "moons", steps: MOONS.steps, seconds, sec_per_step: seconds / MOONS.steps, final_loss: total.data, accuracy: acc, ...(logging ? { nodes_recorded: nodes, edges_recorded: edges } : {}) };
+}
+
 export const CASES = [
+  { name: "graph-nolog", run: async (ctx) => [await moonsCase(false, ctx)] },
+  { name: "graph-log", run: async (ctx) => [await moonsCase(true, ctx)] },
   { name: "mnist-shape", run: async (ctx) => [await matrixCase("mnist-shape", ctx)] },
   { name: "iris-shape", run: async (ctx) => [await matrixCase("iris-shape", ctx)] },
   {

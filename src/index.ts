@@ -22,3 +22,4 @@ export * from "./checking/render.js";
 export type { Diagnosis, MistakeId } from "./checking/mistakes.js";
 export * from "./engine/graph.js";
 export * from "./checking/simple.js";
+export * from "./engine/autograd.js";
