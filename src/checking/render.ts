@@ -1,7 +1,8 @@
 // A check report as a table: quantity, the student's value, the exact value, the verdict and a
 // one-line explanation. Markdown puts symbols in $..$ (KaTeX in Jupyter renders them); HTML
 // renders them with KaTeX. Everything a student typed is escaped.
-import katex from "katex";
+import { katexHtml } from "../render/math.js";
+import { escapeHtml } from "../render/display.js";
 import type { CheckReport, CheckRow, Verdict } from "./check.js";
 
 const LABEL: Record<Verdict, string> = { correct: "correct", rounding: "rounding", follows: "follows from an earlier error", wrong: "wrong" };
@@ -41,13 +42,11 @@ export function checkReportMarkdown(report: CheckReport): string {
   return lines.join("\n");
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
+export { escapeHtml } from "../render/display.js";
 
-/** KaTeX HTML for a symbol; a symbol KaTeX cannot read is shown as escaped text. */
+/** KaTeX HTML for a symbol (the one KaTeX configuration, trust off, is in src/render/math.ts). */
 export function katexMath(tex: string): string {
-  return katex.renderToString(tex, { throwOnError: false, output: "html" });
+  return katexHtml(tex);
 }
 
 export interface HtmlOptions {

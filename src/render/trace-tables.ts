@@ -1,0 +1,86 @@
+// Compact tables of a trace: per layer, each unit's z, a and δ; per weight, ∂L/∂w and its update;
+// and the exact-versus-rounded comparison that shows where a hand-rounded chain drifts.
+import { Decimal } from "decimal.js";
+import type { NetworkTrace, Step } from "../engine/trace.js";
+import { display, type MimeBundle } from "./display.js";
+import { shortValue } from "./derivation.js";
+import { tableBundle } from "./table.js";
+
+const find = (trace: NetworkTrace, id: string): Step | undefined => trace.steps.find((s) => s.id === id);
+const shown = (s: Step | undefined, decimals: number) => (s ? shortValue(s.value, decimals) : "");
+
+/** One table per computing layer (z, a, δ by unit) and one of weights (∂L/∂w and the update). */
+export function traceTablesBundles(trace: NetworkTrace, decimals = 6): MimeBundle[] {
+  const layers = [...new Set(trace.steps.filter((s) => s.phase === "forward").map((s) => s.layer!))].sort((a, b) => a - b);
+  const out: MimeBundle[] = [];
+  for (const l of layers) {
+    const units = trace.forward.a[l].map((_, j) => j);
+    const steps = units.map((j) => [find(trace, `forward.z.${l}.${j}`), find(trace, `forward.a.${l}.${j}`), find(trace, `backward.delta.${l}.${j}`)] as const);
+    const rows = steps.map(([z, a, d], j) => [a ? a.symbol : `a_{${j}}`, shown(z, decimals), shown(a, decimals), d ? shown(d, decimals) : ""]);
+    const plain = steps.map(([z, a, d], j) => [z ? z.key.replace(/^z_?/, "") : String(j), z?.value ?? "", a?.value ?? "", d?.value ?? ""]);
+    out.push(tableBundle(["\\text{unit}", "z", "a", "\\delta = \\partial L/\\partial z"], rows, { caption: `Layer ${l}`, math: true, mathHeaders: true, plain: { headers: ["unit", "z", "a", "delta"], rows: plain } }));
+  }
+  const weights = trace.steps.filter((s) => s.quantity === "dW" && s.example === undefined);
+  if (weights.length) {
+    const pairs = weights.map((g) => [g, find(trace, `update.W.${g.layer}.${g.unit}.${g.other}`)] as const);
+    const rows = pairs.map(([g, upd]) => [g.symbol, shown(g, decimals), upd ? upd.symbol : "", shown(upd, decimals)]);
+    const plain = pairs.map(([g, upd]) => [g.key, g.value, upd?.key ?? "", upd?.value ?? ""]);
+    out.push(tableBundle(["\\partial L/\\partial w", "\\text{value}", "w^{+}", "\\text{value}"], rows, { caption: "Weights: gradient and update", math: true, mathHeaders: true, plain: { headers: ["gradient", "value", "updated", "value"], rows: plain } }));
+  }
+  const biases = trace.steps.filter((s) => s.quantity === "db" && s.example === undefined);
+  if (biases.length) {
+    const rows = biases.map((g) => {
+      const upd = trace.steps.find((s) => s.quantity === "b+" && s.layer === g.layer && s.unit === g.unit);
+      return [g.symbol, shown(g, decimals), upd ? upd.symbol : "\\text{(not updated)}", shown(upd, decimals)];
+    });
+    out.push(tableBundle(["\\partial L/\\partial b", "\\text{value}", "b^{+}", "\\text{value}"], rows, { caption: "Biases: gradient and update", math: true, mathHeaders: true }));
+  }
+  return out;
+}
+
+export function showTraceTables(trace: NetworkTrace, decimals = 6): void {
+  for (const b of traceTablesBundles(trace, decimals)) display(b);
+}
+
+export interface DriftRow {
+  id: string;
+  key: string;
+  symbol: string;
+  exact: string;
+  rounded: string;
+  /** |rounded − exact| */
+  drift: string;
+  /** drift beyond rounding this value's own last digit: earlier rounding has moved it */
+  drifted: boolean;
+}
+
+/** Each quantity in both traces: how far the hand-rounded chain is from the exact value. */
+export function compareTraces(exact: NetworkTrace, rounded: NetworkTrace): DriftRow[] {
+  const places = /^dp:(\d+)$/.exec(rounded.precision);
+  const half = new Decimal(10).pow(-(places ? Number(places[1]) : 4)).div(2);
+  return rounded.steps.flatMap((r) => {
+    const e = exact.steps.find((s) => s.id === r.id);
+    if (!e) return [];
+    const drift = new Decimal(r.value).minus(e.value).abs();
+    return [{ id: r.id, key: r.key, symbol: r.symbol, exact: e.value, rounded: r.value, drift: drift.toSignificantDigits(3).toString(), drifted: drift.gt(half) }];
+  });
+}
+
+/** Exact and rounded side by side; rows where the rounded chain has drifted are highlighted. */
+export function comparisonBundle(exact: NetworkTrace, rounded: NetworkTrace): MimeBundle {
+  const rows = compareTraces(exact, rounded);
+  const highlight = new Map<number, string>();
+  rows.forEach((r, i) => { if (r.drifted) highlight.set(i, "#fff3cd"); });
+  const drifted = rows.filter((r) => r.drifted);
+  const caption = `Exact vs ${rounded.precision}: ${drifted.length} of ${rows.length} values drift beyond the rounding of their own last digit` +
+    (drifted.length ? ` (largest: ${drifted.reduce((a, b) => (new Decimal(b.drift).gt(a.drift) ? b : a)).key}, by ${drifted.reduce((a, b) => (new Decimal(b.drift).gt(a.drift) ? b : a)).drift})` : "");
+  return tableBundle(
+    ["\\text{quantity}", "\\text{exact}", `\\text{${rounded.precision}}`, "|\\text{drift}|"],
+    rows.map((r) => [r.symbol, shortValue(r.exact, 8), r.rounded, r.drift === "0" ? "0" : r.drift]),
+    { caption, math: true, mathHeaders: true, highlight, align: ["l", "r", "r", "r"] },
+  );
+}
+
+export function showComparison(exact: NetworkTrace, rounded: NetworkTrace): void {
+  display(comparisonBundle(exact, rounded));
+}
