@@ -40,7 +40,7 @@ describe("tables and the exact-versus-rounded comparison", () => {
     const [layer1, , weights] = traceTablesBundles(rounded);
     expect(layer1["text/plain"]).toContain("h1    0.3775  0.5933  0.0088");
     expect(weights["text/plain"]).toContain("dE/dw5    0.0822   w5+      0.3589");
-    expect(layer1["text/html"]).toContain("\\(\\delta_{h1}\\)"); // the TeX fallback cell
+    expect(layer1["text/html"]).toContain("\\(a_{h1}\\)"); // the TeX fallback cell
   });
   it("flags where the 4-place chain drifts beyond rounding: dE/da_h2 and delta_h2", () => {
     expect(compareTraces(exact, rounded).filter((r) => r.drifted).map((r) => [r.key, r.drift])).toEqual([["dE/da_h2", "0.0000703"], ["delta_h2", "0.0000543"]]);
