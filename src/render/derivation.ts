@@ -39,8 +39,8 @@ export function stepLine(s: LineStep, decimals = 8): string {
   return `${s.symbol} &= ${[...parts, value].join(" = ")}`;
 }
 
-function plainLine(s: Step | GraphStep): string {
-  return `${"key" in s ? s.key : s.node} = ${s.value}`;
+function plainLine(s: Step): string {
+  return `${s.key} = ${s.value}`;
 }
 
 function groups(trace: NetworkTrace, parts: readonly DerivationPart[], decimals: number): Group[] {
@@ -86,9 +86,15 @@ export function showDerivation(trace: NetworkTrace, opts: DerivationOptions = {}
 
 /** A computation graph's steps: the forward values, then the gradients backwards. */
 export function graphStepsBundle(trace: GraphTrace, decimals = 8): MimeBundle {
+  const nameOf = (id: string) => {
+    const n = trace.nodes.find((m) => m.id === id);
+    return n?.name ?? `${n?.label ?? ""} (${id})`;
+  };
+  const out = nameOf(trace.output);
   const part = (phase: GraphStep["phase"], title: string): Group => {
     const steps = trace.steps.filter((s) => s.phase === phase);
-    return { title, lines: steps.map((s) => stepLine(s, decimals)), plain: steps.map(plainLine) };
+    const plain = steps.map((s) => `${phase === "forward" ? nameOf(s.node) : `d${out}/d${nameOf(s.node)}`} = ${s.value}`);
+    return { title, lines: steps.map((s) => stepLine(s, decimals)), plain };
   };
   return groupsBundle([part("forward", "Forward: every node's value"), part("backward", "Backward: every gradient, upstream × local, summed over the uses of a value")].filter((g) => g.lines.length > 0));
 }

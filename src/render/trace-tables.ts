@@ -29,11 +29,10 @@ export function traceTablesBundles(trace: NetworkTrace, decimals = 6): MimeBundl
   }
   const biases = trace.steps.filter((s) => s.quantity === "db" && s.example === undefined);
   if (biases.length) {
-    const rows = biases.map((g) => {
-      const upd = trace.steps.find((s) => s.quantity === "b+" && s.layer === g.layer && s.unit === g.unit);
-      return [g.symbol, shown(g, decimals), upd ? upd.symbol : "\\text{(not updated)}", shown(upd, decimals)];
-    });
-    out.push(tableBundle(["\\partial L/\\partial b", "\\text{value}", "b^{+}", "\\text{value}"], rows, { caption: "Biases: gradient and update", math: true, mathHeaders: true }));
+    const pairs = biases.map((g) => [g, trace.steps.find((s) => s.quantity === "b+" && s.layer === g.layer && s.unit === g.unit)] as const);
+    const rows = pairs.map(([g, upd]) => [g.symbol, shown(g, decimals), upd ? upd.symbol : "\\text{(not updated)}", shown(upd, decimals)]);
+    const plain = pairs.map(([g, upd]) => [g.key, g.value, upd?.key ?? "(not updated)", upd?.value ?? ""]);
+    out.push(tableBundle(["\\partial L/\\partial b", "\\text{value}", "b^{+}", "\\text{value}"], rows, { caption: "Biases: gradient and update", math: true, mathHeaders: true, plain: { headers: ["gradient", "value", "updated", "value"], rows: plain } }));
   }
   return out;
 }
