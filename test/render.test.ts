@@ -111,7 +111,7 @@ describe("plots", () => {
 describe("math survives: KaTeX where styles apply, TeX for MathJax where they were stripped", () => {
   it("hides the KaTeX part behind an attribute only the stylesheet overrides", () => {
     const html = mathBundle(["a &= 1", "b &= 2"])["text/html"]!;
-    expect(html).toMatch(/<div class="bpt-rich" hidden>/);
+    expect(html).toMatch(/<div class="bpt-rich" hidden style="display:none">/);
     expect(html).toContain(".bpt-rich{display:block!important}");
     expect(fallbackOf(html)).toContain("\\[\\begin{aligned}a &amp;= 1 \\\\ b &amp;= 2\\end{aligned}\\]");
   });

@@ -73,7 +73,7 @@ export function survivingHtml(rich: string, fallback: string, opts: { katex?: bo
       fontsSent = true;
     }
   }
-  return `<div class="bpt-out"><style>${css}</style><div class="bpt-rich" hidden>${rich}</div><div class="bpt-fallback">${fallback}</div></div>`;
+  return `<div class="bpt-out"><style>${css}</style><div class="bpt-rich" hidden style="display:none">${rich}</div><div class="bpt-fallback">${fallback}</div></div>`;
 }
 
 /** TeX for the fallback, where MathJax reads it: HTML-escaped so that `<` stays text. */

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    exclude: ["node_modules/**", "dist/**", ".venv/**"],
+    // the machine has 2 cores; the browser and grading tests start their own processes
+    maxWorkers: 2,
+    testTimeout: 60_000,
+    hookTimeout: 240_000,
+  },
+});
