@@ -79,6 +79,19 @@ export const CASES = [
     },
   },
   {
+    // trace → HTML: the whole derivation, the trace tables and the exact-vs-4dp comparison
+    name: "render-classic",
+    run: async ({ timeMs, ROOT }) => {
+      const { traceNetwork, derivationBundle, traceTablesBundles, comparisonBundle } = await engine();
+      const spec = JSON.parse(readFileSync(join(ROOT, "examples", "classic.json"), "utf8"));
+      const render = () => {
+        const exact = traceNetwork(spec, { precision: "exact" }), rounded = traceNetwork(spec, { precision: "dp:4" });
+        return [derivationBundle(rounded), ...traceTablesBundles(rounded), comparisonBundle(exact, rounded)];
+      };
+      return [{ impl: "backprop-tutor", case: "render-classic", ms: timeMs(render, 9), limit_ms: 200 }];
+    },
+  },
+  {
     // the full slide answer set of seed 001 Example 8 (27 values, two slips and a follow-through)
     name: "check-classic",
     run: async ({ timeMs, ROOT }) => {
