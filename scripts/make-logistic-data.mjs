@@ -1,6 +1,6 @@
 // Regenerates assets/logistic-50.csv: 50 points, 2 features, 2 classes, for the logistic
 // regression notebook (in the spirit of seed 001's Example 5, whose own data are not published).
-// Class 1 centred near (2, -3.5), class 0 near (0.5, -0.5); a seeded LCG makes it reproducible.
+// Class 1 centred near (1.6, -2.6), class 0 near (0.6, -1.0), overlapping (so the maximum-likelihood fit exists); a seeded LCG makes it reproducible.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "./paths.mjs";
@@ -11,7 +11,7 @@ const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI
 const rows = ["x1,x2,y"];
 for (let i = 0; i < 50; i++) {
   const y = i % 2 === 0 ? 1 : 0;
-  const [cx, cy] = y ? [2, -3.5] : [0.5, -0.5];
+  const [cx, cy] = y ? [1.6, -2.6] : [0.6, -1.0];
   rows.push(`${(cx + 0.9 * normal()).toFixed(4)},${(cy + 1.1 * normal()).toFixed(4)},${y}`);
 }
 writeFileSync(join(ROOT, "assets", "logistic-50.csv"), rows.join("\n") + "\n");

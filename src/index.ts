@@ -32,3 +32,4 @@ export * from "./render/diagram.js";
 export * from "./render/check.js";
 export * from "./plots/vega.js";
 export * from "./plots/plots.js";
+export * from "./engine/descent.js";
