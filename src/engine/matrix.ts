@@ -40,7 +40,7 @@ export function matrixNet(sizes: number[], weights: number[][][], biases: number
 }
 
 /** Buffers for one batch size, reused across batches so training allocates nothing per step. */
-interface Workspace {
+export interface Workspace {
   m: number;
   Z: Float64Array[];
   A: Float64Array[];
