@@ -41,15 +41,24 @@ def main() -> int:
     except Exception as e:  # not JSON, not a notebook
         print(json.dumps({**result, "ok": False, "error": f"cannot be read as a notebook: {e}"}))
         return 1
-    client = NotebookClient(nb, timeout=timeout, kernel_name="tslab", resources={"metadata": {"path": cwd}})
     current = {"index": None}
 
     def on_cell_start(cell, cell_index, **_):
         current["index"] = cell_index
 
-    client.on_cell_start = on_cell_start
-    try:
+    def run():
+        client = NotebookClient(nb, timeout=timeout, startup_timeout=120, kernel_name="tslab", resources={"metadata": {"path": cwd}})
+        client.on_cell_start = on_cell_start
         client.execute()
+
+    try:
+        try:
+            run()
+        except RuntimeError as e:
+            # a kernel that never came up (two starting at once can collide on ports): one more try
+            if current["index"] is not None or "didn't respond" not in str(e):
+                raise
+            run()
     except CellExecutionError as e:
         cell = nb.cells[current["index"]] if current["index"] is not None else None
         message = error_text(cell) if cell else ""
