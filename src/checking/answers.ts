@@ -4,6 +4,7 @@
 // from the text itself.
 import { AnswerError } from "../engine/errors.js";
 import { D, type Dec } from "../engine/numeric.js";
+import { parseCsv } from "./csv.js";
 
 export interface TypedAnswer {
   /** the key as the student wrote it */
@@ -117,20 +118,7 @@ export function parseAnswersJson(text: string, source = "answers"): TypedAnswer[
 
 /** Split one CSV line into fields; double quotes protect commas (aima keys such as "W_3,5"). */
 function csvFields(line: string): string[] {
-  const fields: string[] = [];
-  let cur = "", quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') { cur += '"'; i++; }
-      else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") { fields.push(cur); cur = ""; }
-    else cur += c;
-  }
-  fields.push(cur);
-  return fields.map((f) => f.trim());
+  return (parseCsv(line)[0] ?? [""]).map((f) => f.trim());
 }
 
 /** Two columns, quantity,value; an optional header line; blank lines and # comments are skipped. */

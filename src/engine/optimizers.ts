@@ -48,6 +48,12 @@ const one = <T>(A: Arith<T>) => A.of(1);
 /** βV + (1 − β)dθ: the exponentially weighted average that momentum, Nesterov and Adam share. */
 const ewa = <T>(A: Arith<T>, beta: T, old: T, x: T): T => A.written(A.add(A.mul(beta, old), A.mul(A.sub(one(A), beta), x)));
 
+/** V = βV + (1 − β)dθ, θ −= αV: momentum's step, which Nesterov shares (with its look-ahead gradient). */
+function momentumStep<T>(A: Arith<T>, theta: T, g: T, s: T[], h: Hyper<T>): T {
+  s[0] = ewa(A, h.beta, s[0], g);
+  return A.written(A.sub(theta, A.mul(h.lr, s[0])));
+}
+
 export const OPTIMIZERS: Record<OptimizerName, OptimizerDef> = {
   sgd: {
     name: "sgd", title: "gradient descent", slots: [],
@@ -57,20 +63,14 @@ export const OPTIMIZERS: Record<OptimizerName, OptimizerDef> = {
   momentum: {
     name: "momentum", title: "momentum", slots: ["V"],
     formula: "V_{d\\theta}^{[t]} = \\beta V_{d\\theta}^{[t-1]} + (1 - \\beta)\\, d\\theta, \\quad \\theta^{[t]} = \\theta^{[t-1]} - \\alpha V_{d\\theta}^{[t]}",
-    update: (A, theta, g, s, h) => {
-      s[0] = ewa(A, h.beta, s[0], g);
-      return A.written(A.sub(theta, A.mul(h.lr, s[0])));
-    },
+    update: momentumStep,
   },
   nesterov: {
     name: "nesterov", title: "Nesterov accelerated gradient", slots: ["V"],
     formula: "V_{d\\theta}^{[t]} = \\beta V_{d\\theta}^{[t-1]} + (1 - \\beta)\\, \\frac{\\partial \\mathcal{L}(\\theta^{[t-1]} - \\alpha\\beta V_{d\\theta}^{[t-1]})}{\\partial \\theta}, \\quad \\theta^{[t]} = \\theta^{[t-1]} - \\alpha V_{d\\theta}^{[t]}",
     lookahead: (A, theta, s, h) => A.written(A.sub(theta, A.mul(A.mul(h.lr, h.beta), s[0]))),
     // g is already the look-ahead gradient; the step itself is momentum's
-    update: (A, theta, g, s, h) => {
-      s[0] = ewa(A, h.beta, s[0], g);
-      return A.written(A.sub(theta, A.mul(h.lr, s[0])));
-    },
+    update: momentumStep,
   },
   adagrad: {
     name: "adagrad", title: "AdaGrad", slots: ["G"],

@@ -2,6 +2,9 @@
 // student), optionally name and email. Ids become file names, so they are restricted.
 import { readFile } from "node:fs/promises";
 import { TutorError } from "../engine/errors.js";
+import { parseCsv, csvField } from "../checking/csv.js";
+
+export { parseCsv, csvField };
 
 export interface Student {
   id: string;
@@ -11,32 +14,6 @@ export interface Student {
 const fail = (where: string, problem: string, hint: string) => new TutorError(where, problem, hint, "exercise");
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-/** RFC 4180 fields: quotes, doubled quotes, commas and newlines inside quotes. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [], field = "", quoted = false;
-  const s = text.replace(/^\uFEFF/, "");
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (quoted) {
-      if (c === '"' && s[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") { row.push(field); field = ""; }
-    else if (c === "\n" || c === "\r") {
-      if (c === "\r" && s[i + 1] === "\n") i++;
-      row.push(field); rows.push(row); row = []; field = "";
-    } else field += c;
-  }
-  if (field !== "" || row.length) { row.push(field); rows.push(row); }
-  return rows.filter((r) => r.some((f) => f.trim() !== ""));
-}
-
-export function csvField(v: string | number): string {
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 export function parseRoster(text: string, where: string): Student[] {
   const rows = parseCsv(text);
