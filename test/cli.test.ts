@@ -232,7 +232,7 @@ describe("bad command line: exit code 2, one line", () => {
     ["--epochs not a number", ["train", classicPath, "--epochs", "ten"], 'backprop-tutor: --epochs: expected a whole number ≥ 1, got "ten". e.g. --epochs 1000.'],
     ["--epochs zero", ["train", classicPath, "--epochs", "0"], 'backprop-tutor: --epochs: expected a whole number ≥ 1, got "0". e.g. --epochs 1000.'],
     ["--epochs fractional", ["train", classicPath, "--epochs", "1.5"], 'backprop-tutor: --epochs: expected a whole number ≥ 1, got "1.5". e.g. --epochs 1000.'],
-    ["an unknown optimizer", ["train", classicPath, "--epochs", "1", "--optimizer", "adamw"], 'backprop-tutor: --optimizer: unknown value "adamw". use one of sgd, momentum, nesterov, adagrad, rmsprop, adam.'],
+    ["an unknown optimizer", ["train", classicPath, "--epochs", "1", "--optimizer", "adamw"], 'backprop-tutor: --optimizer: unknown value "adamw" (did you mean "adam"?). use one of sgd, momentum, nesterov, adagrad, rmsprop, adam.'],
     ["a bad --batch", ["train", classicPath, "--epochs", "1", "--batch", "mini:0"], 'backprop-tutor: --batch: unknown batch mode "mini:0". use full, stochastic or mini:N with N ≥ 1, e.g. mini:10.'],
     ["a bad --learning-rate", ["train", classicPath, "--epochs", "1", "--learning-rate", "fast"], 'backprop-tutor: --learning-rate: expected a positive number, got "fast". e.g. --learning-rate 0.5.'],
     ["graph without an expression", ["graph"], 'backprop-tutor: graph: missing the expression. write backprop-tutor graph "EXPR" name=value ... [options], e.g. backprop-tutor graph "(x + y) * z" x=-2 y=5 z=-4.'],

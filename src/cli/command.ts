@@ -12,6 +12,7 @@
 //
 // A command returns its own exit code (e.g. check returns 1 when an answer is wrong).
 import { TutorError } from "../engine/errors.js";
+import { didYouMean } from "../engine/suggest.js";
 
 /** An option a command accepts, written `--name VALUE` / `--name=VALUE`, or `--name` for a switch. */
 export interface OptionSpec {
@@ -115,7 +116,7 @@ export function parseCommandArgs(c: Command, argv: readonly string[]): ParsedArg
 export function choice<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[], fallback: T): T {
   const v = args.values[name];
   if (v === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(v)) throw usageError(`--${name}`, `unknown value "${v}"`, `use one of ${allowed.join(", ")}`);
+  if (!(allowed as readonly string[]).includes(v)) throw usageError(`--${name}`, `unknown value "${v}"${didYouMean(v, allowed)}`, `use one of ${allowed.join(", ")}`);
   return v as T;
 }
 
