@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import {
   checkBundle, checkHandCalculation, comparisonBundle, compareTraces, derivationBundle, graphBundle, graphDot, graphTrace,
-  mathBundle, networkBundle, networkDot, plotBundle, linesSpec, decisionSpec, stepLine, tableBundle, traceNetwork, traceTablesBundles,
+  mathBundle, networkBundle, networkDot, plotBundle, linesSpec, decisionSpec, barsSpec, vegaLiteSvg, stepLine, tableBundle, traceNetwork, traceTablesBundles,
 } from "../src/index.js";
 
 const classic = JSON.parse(readFileSync(new URL("../examples/classic.json", import.meta.url), "utf8"));
@@ -99,6 +99,12 @@ describe("plots", () => {
     expect(spec.$schema).toContain("vega-lite/v5");
     expect(spec.data.values.map((v) => v.y)).toEqual([0.3, 0.2, 0.1]);
     expect(b["image/svg+xml"]).toMatch(/^<svg/);
+  });
+  it("bars on a log axis all have a height (a log axis has no zero to start from)", async () => {
+    const svg = await vegaLiteSvg(barsSpec([{ label: "layer 1", value: 1e-6, group: "sigmoid" }, { label: "layer 1", value: 1e-4, group: "relu" }, { label: "layer 2", value: 1e-3, group: "sigmoid" }], { logY: true }));
+    const heights = [...svg.matchAll(/aria-roledescription="bar" d="M[^"]*?v(-?[\d.]+)h/g)].map((m) => Math.abs(Number(m[1])));
+    expect(heights).toHaveLength(3);
+    for (const h of heights) expect(h).toBeGreaterThan(1);
   });
   it("a decision boundary shades each side of the threshold", () => {
     const spec = decisionSpec((x) => (x > 0 ? 1 : 0), [{ x: 1, y: 0, label: 1 }, { x: -1, y: 0, label: 0 }], { grid: 4, xDomain: [-2, 2], yDomain: [-1, 1] }) as { layer: { data: { values: { side?: string }[] } }[] };

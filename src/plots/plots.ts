@@ -92,7 +92,9 @@ export async function plotDecisionBoundary(predict: (x: number, y: number) => nu
   display(await plotBundle(decisionSpec(predict, points, opts), opts.title ?? "decision boundary"));
 }
 
-export async function plotBars(bars: readonly { label: string; value: number; group?: string }[], opts: { title?: string; logY?: boolean; yTitle?: string; xTitle?: string } = {}): Promise<void> {
+export interface BarOptions { title?: string; logY?: boolean; yTitle?: string; xTitle?: string }
+
+export function barsSpec(bars: readonly { label: string; value: number; group?: string }[], opts: BarOptions = {}): VegaLiteSpec {
   const grouped = bars.some((b) => b.group !== undefined);
   const spec: VegaLiteSpec = {
     ...(opts.title ? { title: opts.title } : {}),
@@ -100,11 +102,18 @@ export async function plotBars(bars: readonly { label: string; value: number; gr
     mark: "bar",
     encoding: {
       x: { field: "label", type: "nominal", sort: { field: "order" }, title: opts.xTitle ?? null },
-      y: { field: "value", type: "quantitative", title: opts.yTitle ?? "value", scale: opts.logY ? { type: "log" } : {} },
+      // a log axis has no zero: bars start a decade below the smallest value, unstacked
+      y: opts.logY
+        ? { field: "value", type: "quantitative", title: opts.yTitle ?? "value", stack: null, scale: { type: "log", domainMin: Math.min(...bars.map((b) => b.value).filter((v) => v > 0)) / 10 } }
+        : { field: "value", type: "quantitative", title: opts.yTitle ?? "value" },
       ...(grouped ? { xOffset: { field: "group" }, color: { field: "group", type: "nominal", title: null } } : {}),
     },
   };
-  display(await plotBundle(spec, opts.title ?? "bars"));
+  return spec;
+}
+
+export async function plotBars(bars: readonly { label: string; value: number; group?: string }[], opts: BarOptions = {}): Promise<void> {
+  display(await plotBundle(barsSpec(bars, opts), opts.title ?? "bars"));
 }
 
 /** A matrix as coloured cells with their numbers (a confusion matrix, a digit image). */
