@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../scripts/paths.mjs";
-import { runAssign, runGrade } from "../dist/exercises/cli.js";
+import { runCli } from "../dist/cli/program.js";
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
@@ -17,7 +17,7 @@ const out = mkdtempSync(join(ROOT, ".tmp", "bench-grade-"));
 try {
   const roster = ["id,name", ...Array.from({ length: count }, (_, i) => `s${String(i + 1).padStart(2, "0")},Student ${i + 1}`)].join("\n");
   writeFileSync(join(out, "roster.csv"), roster + "\n");
-  const a = await runAssign([join(ROOT, "exercises", "backprop-1", "source.ipynb"), "--roster", join(out, "roster.csv"), "--out", out, "--secret", "bench"]);
+  const a = await runCli(["assign", join(ROOT, "exercises", "backprop-1", "source.ipynb"), "--roster", join(out, "roster.csv"), "--out", out, "--secret", "bench"]);
   if (a.code !== 0) throw new Error(a.stderr);
   const key = JSON.parse(readFileSync(join(out, "key", "key.json"), "utf8"));
   mkdirSync(join(out, "submissions"));
@@ -30,7 +30,7 @@ try {
     writeFileSync(join(out, "submissions", `${s.id}.ipynb`), JSON.stringify(nb));
   });
   const started = performance.now();
-  const g = await runGrade([join(out, "submissions"), "--key", join(out, "key", "key.json"), "--out", join(out, "graded"), "--jobs", String(jobs)]);
+  const g = await runCli(["grade", join(out, "submissions"), "--key", join(out, "key", "key.json"), "--out", join(out, "graded"), "--jobs", String(jobs)]);
   const seconds = (performance.now() - started) / 1000;
   if (g.code !== 0) throw new Error(g.stderr);
   const rows = readFileSync(join(out, "graded", "grades.csv"), "utf8").trim().split("\n").slice(1);

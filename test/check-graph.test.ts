@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkGraphCalculation, checkNumbers, checkReportMarkdown } from "../src/index.js";
-import { runProgram } from "../src/cli/program.js";
+import { runCli } from "../src/cli/program.js";
 
 const gate = "1 / (1 + exp(-(w0*x0 + w1*x1 + w2)))";
 const gateValues = { w0: 2, x0: -1, w1: -3, x1: -2, w2: -3 };
@@ -56,11 +56,7 @@ describe("checkNumbers", () => {
 
 describe("the check-graph command", () => {
   const dir = mkdtempSync(join(tmpdir(), "bt-check-graph-"));
-  const run = async (...args: string[]) => {
-    let stdout = "", stderr = "";
-    const code = await runProgram(["check-graph", ...args], { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stderrIsTTY: false });
-    return { code, stdout, stderr };
-  };
+  const run = (...args: string[]) => runCli(["check-graph", ...args]);
   it("checks a CSV of answers and exits 1 when one is wrong", async () => {
     const answers = join(dir, "a.csv");
     writeFileSync(answers, "quantity,value\nq,3\nf,-12\ndf/dx,4\n");

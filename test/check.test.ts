@@ -11,14 +11,9 @@ import { checkHandCalculation, type CheckReport, type Verdict } from "../src/che
 import { parseAnswersText, parseTypedNumber } from "../src/checking/answers.js";
 import { normaliseKey } from "../src/checking/keys.js";
 import { checkReportHtml, checkReportMarkdown } from "../src/checking/render.js";
-import { runProgram } from "../src/cli/program.js";
+import { runCli } from "../src/cli/program.js";
 
-/** The check command as the program runs it: exit code and what it printed. */
-async function runCheck(args: string[], command = "check") {
-  let stdout = "", stderr = "";
-  const code = await runProgram([command, ...args], { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stderrIsTTY: false });
-  return { code, stdout, stderr };
-}
+const runCheck = (args: string[]) => runCli(["check", ...args]);
 
 const classic = JSON.parse(readFileSync(new URL("../examples/classic.json", import.meta.url), "utf8"));
 

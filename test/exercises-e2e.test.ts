@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Decimal } from "decimal.js";
-import { runAssign, runGrade } from "../src/exercises/cli.js";
+import { runCli } from "../src/cli/program.js";
 import type { AnswerKey } from "../src/exercises/assign.js";
 import { codeCell, metaOf, sourceOf, toLines, type Notebook } from "../src/exercises/notebook.js";
 import { ROOT } from "../src/exercises/run.js";
@@ -25,7 +25,7 @@ function submit(release: string, answers: Record<string, string>): Notebook {
 describe.skipIf(!hasKernel)("assign → submit → grade, on the tslab kernel", () => {
   it("grades a perfect, a mistaken and a hostile submission exactly, each on its own numbers", async () => {
     const out = mkdtempSync(join(ROOT, ".tmp", "e2e-"));
-    const assigned = await runAssign([join(EX, "source.ipynb"), "--roster", join(EX, "roster.csv"), "--out", out, "--secret", "e2e-secret"]);
+    const assigned = await runCli(["assign", join(EX, "source.ipynb"), "--roster", join(EX, "roster.csv"), "--out", out, "--secret", "e2e-secret"]);
     expect(assigned.code, assigned.stderr).toBe(0);
     const key = JSON.parse(readFileSync(join(out, "key", "key.json"), "utf8")) as AnswerKey;
     const release = (id: string) => join(out, "release", id, "backprop-1.ipynb");
@@ -51,7 +51,7 @@ describe.skipIf(!hasKernel)("assign → submit → grade, on the tslab kernel", 
     writeFileSync(join(subs, "grace.ipynb"), JSON.stringify(grace));
 
     const started = Date.now();
-    const graded = await runGrade([subs, "--key", join(out, "key", "key.json"), "--out", join(out, "graded"), "--jobs", "3", "--cell-timeout", "5", "--quiet"]);
+    const graded = await runCli(["grade", subs, "--key", join(out, "key", "key.json"), "--out", join(out, "graded"), "--jobs", "3", "--cell-timeout", "5", "--quiet"]);
     const seconds = (Date.now() - started) / 1000;
     expect(graded.code, graded.stderr).toBe(0);
     expect(readFileSync(join(out, "graded", "grades.csv"), "utf8").trim().split("\n")).toEqual([

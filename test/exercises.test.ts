@@ -12,7 +12,7 @@ import { traceGraph } from "../src/exercises/graph.js";
 import { parseRoster } from "../src/exercises/roster.js";
 import { stripSolutions } from "../src/exercises/source.js";
 import { metaOf, sourceOf, type Notebook } from "../src/exercises/notebook.js";
-import { runAssign, runGrade } from "../src/exercises/cli.js";
+import { runCli } from "../src/cli/program.js";
 import { checkNetworkPart, CREDITED } from "../src/exercises/checking.js";
 
 const EX = new URL("../exercises/backprop-1/", import.meta.url).pathname;
@@ -41,7 +41,7 @@ describe("variants", () => {
 
   it("assign writes identical notebooks and keys for the same roster and secret", async () => {
     const [o1, o2] = [tmp(), tmp()];
-    for (const o of [o1, o2]) expect((await runAssign([SOURCE, "--roster", ROSTER, "--out", o, "--secret", "same"])).code).toBe(0);
+    for (const o of [o1, o2]) expect((await runCli(["assign", SOURCE, "--roster", ROSTER, "--out", o, "--secret", "same"])).code).toBe(0);
     for (const id of ["ada", "alan", "grace"]) expect(readFileSync(join(o1, "release", id, "backprop-1.ipynb"), "utf8")).toBe(readFileSync(join(o2, "release", id, "backprop-1.ipynb"), "utf8"));
     const k1 = JSON.parse(readFileSync(join(o1, "key", "key.json"), "utf8")), k2 = JSON.parse(readFileSync(join(o2, "key", "key.json"), "utf8"));
     expect(k1.students).toEqual(k2.students);
@@ -58,7 +58,7 @@ describe("authoring", () => {
 
   it("releases a student notebook without solutions or hidden tests, with the student's own params", async () => {
     const out = tmp();
-    await runAssign([SOURCE, "--roster", ROSTER, "--out", out, "--secret", "x"]);
+    await runCli(["assign", SOURCE, "--roster", ROSTER, "--out", out, "--secret", "x"]);
     const nb = JSON.parse(readFileSync(join(out, "release", "ada", "backprop-1.ipynb"), "utf8")) as Notebook;
     const all = nb.cells.map(sourceOf).join("\n");
     expect(all).not.toContain("BEGIN SOLUTION");
@@ -93,35 +93,35 @@ describe("checking a network part", () => {
 });
 
 describe("command errors", () => {
-  it("missing roster, roster without id column, missing key: exit 2 with a clear message", async () => {
+  it("missing roster, roster without id column, missing key: exit 1 with a clear message; a missing option: exit 2", async () => {
     const out = tmp();
-    const missing = await runAssign([SOURCE, "--roster", join(out, "nope.csv"), "--out", out]);
-    expect(missing.code).toBe(2);
+    const missing = await runCli(["assign", SOURCE, "--roster", join(out, "nope.csv"), "--out", out]);
+    expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/cannot read the roster \(missing file\)/);
     writeFileSync(join(out, "r.csv"), "name,email\nAda,a@x\n");
-    const noId = await runAssign([SOURCE, "--roster", join(out, "r.csv"), "--out", out]);
-    expect(noId.code).toBe(2);
+    const noId = await runCli(["assign", SOURCE, "--roster", join(out, "r.csv"), "--out", out]);
+    expect(noId.code).toBe(1);
     expect(noId.stderr).toMatch(/no id column/);
     expect(() => parseRoster("id\nada\nada\n", "r")).toThrow(/appears twice/);
-    const noKey = await runGrade([out, "--key", join(out, "key.json"), "--out", join(out, "g")]);
-    expect(noKey.code).toBe(2);
+    const noKey = await runCli(["grade", out, "--key", join(out, "key.json"), "--out", join(out, "g")]);
+    expect(noKey.code).toBe(1);
     expect(noKey.stderr).toMatch(/cannot read the answer key/);
-    expect((await runGrade([join(out, "none"), "--key", join(out, "key.json"), "--out", join(out, "g")])).code).toBe(2);
-    expect((await runAssign([SOURCE])).stderr).toMatch(/--roster is required/);
+    expect((await runCli(["grade", join(out, "none"), "--key", join(out, "key.json"), "--out", join(out, "g")])).code).toBe(1);
+    expect(await runCli(["assign", SOURCE])).toMatchObject({ code: 2, stderr: "backprop-tutor: assign: --roster is required. add --roster roster.csv.\n" });
   });
 });
 
 describe("grading submissions that are never run", () => {
   it("unknown student, invalid JSON and missing files get 0 with a reason; re-runs skip, --force re-grades, grades.csv history is kept", async () => {
     const out = tmp();
-    await runAssign([SOURCE, "--roster", ROSTER, "--out", out, "--secret", "x"]);
+    await runCli(["assign", SOURCE, "--roster", ROSTER, "--out", out, "--secret", "x"]);
     const subs = join(out, "submissions");
     mkdirSync(subs);
     writeFileSync(join(subs, "ada.ipynb"), "{ not json");
     writeFileSync(join(subs, "mallory.ipynb"), readFileSync(join(out, "release", "ada", "backprop-1.ipynb")));
     mkdirSync(join(subs, "grace"));
     const args = [subs, "--key", join(out, "key", "key.json"), "--out", join(out, "graded"), "--jobs", "2", "--quiet"];
-    const first = await runGrade(args);
+    const first = await runCli(["grade", ...args]);
     expect(first.code).toBe(0);
     const csv = readFileSync(join(out, "graded", "grades.csv"), "utf8");
     expect(csv.trim().split("\n")).toEqual([
@@ -136,17 +136,17 @@ describe("grading submissions that are never run", () => {
     expect(fb).toContain("Worked solution for your numbers");
 
     // second run: everything is skipped, nothing changes
-    const second = await runGrade(args);
+    const second = await runCli(["grade", ...args]);
     expect(second.stdout).toMatch(/graded 0, skipped 4/);
     expect(readFileSync(join(out, "graded", "grades.csv"), "utf8")).toBe(csv);
     // a changed submission is not re-graded silently: exit 1 and a message
     writeFileSync(join(subs, "ada.ipynb"), "{ still not json ");
-    const stale = await runGrade(args);
+    const stale = await runCli(["grade", ...args]);
     expect(stale.code).toBe(1);
     expect(stale.stderr).toMatch(/ada: the submission changed since it was graded/);
     // the teacher edits grades.csv; --force re-grades and keeps both the old results and the old CSV
     writeFileSync(join(out, "graded", "grades.csv"), csv.replace("ada,0,0,0,0,0,12", "ada,1,0,0,0,1,12"));
-    const forced = await runGrade([...args, "--force"]);
+    const forced = await runCli(["grade", ...args, "--force"]);
     expect(forced.stdout).toMatch(/graded 4, skipped 0/);
     const history = join(out, "graded", "history");
     const kept = readdirSync(history);

@@ -53,11 +53,6 @@ export interface Command {
   options: Record<string, OptionSpec>;
   /** further help text after the options (examples, exit codes); optional */
   details?: string;
-  /**
-   * false: main does not parse the options; run() gets the raw arguments in args.argv (and in
-   * args.positionals). For commands that parse their own arguments (see fromResultRunner).
-   */
-  parse?: boolean;
   run(args: ParsedArgs, io: Io): Promise<number>;
 }
 
@@ -142,30 +137,4 @@ export function expectPositionals(c: Command, args: ParsedArgs, what: string[]):
   if (got.length < what.length) throw usageError(c.name, `missing ${what.slice(got.length).join(" and ")}`, `write ${shortUsage(c)}`);
   if (got.length > what.length) throw usageError(c.name, `unexpected argument "${got[what.length]}"`, `write ${shortUsage(c)}`);
   return got;
-}
-
-/** What the checker's and the exercises' command functions return. */
-export interface CommandResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Wrap a function that parses its own argv and returns { code, stdout, stderr } (as
- * src/cli/commands/check.ts's runCheck and src/exercises/cli.ts do) as a registry Command.
- * Its stderr is written as it is, so it should already be one line per problem.
- */
-export function fromResultRunner(meta: { name: string; summary: string; usage: string; details?: string }, runner: (argv: readonly string[]) => Promise<CommandResult>): Command {
-  return {
-    ...meta,
-    options: {},
-    parse: false,
-    async run(args, io) {
-      const r = await runner(args.argv);
-      if (r.stdout) io.stdout(r.stdout);
-      if (r.stderr) io.stderr(r.stderr);
-      return r.code;
-    },
-  };
 }

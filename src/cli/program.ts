@@ -68,9 +68,7 @@ export async function runProgram(argv: readonly string[], io: Io, commands: read
       io.stdout(commandHelp(command));
       return 0;
     }
-    const parsed = command.parse === false
-      ? { positionals: [...rest], values: {}, switches: new Set<string>(), argv: [...rest], debug }
-      : { ...parseCommandArgs(command, rest), debug };
+    const parsed = { ...parseCommandArgs(command, rest), debug };
     return await command.run(parsed, io);
   } catch (e) {
     if (isTutorError(e)) {
@@ -87,4 +85,11 @@ export async function runProgram(argv: readonly string[], io: Io, commands: read
 
 function firstLine(s: string): string {
   return s.split("\n")[0];
+}
+
+/** Run the program and collect what it printed (tests, benchmarks, scripts). */
+export async function runCli(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "", stderr = "";
+  const code = await runProgram(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stderrIsTTY: false });
+  return { code, stdout, stderr };
 }
