@@ -52,8 +52,8 @@ export function pathsSpec(f: (x: number, y: number) => number, xDomain: readonly
   return {
     ...(opts.title ? { title: opts.title } : {}), width: 380, height: 320,
     layer: [
-      { data: { values: cells }, mark: { type: "rect", tooltip: false }, encoding: { x: xs, x2: { field: "x2" }, y: ys, y2: { field: "y2" }, color: { field: "f", type: "quantitative", title: "f", scale: { scheme: "blues", type: opts.logColour === false ? "linear" : "symlog" } } } },
-      { data: { values: pts }, mark: { type: "line", point: true, clip: true }, encoding: { x: { ...xs }, y: { ...ys }, order: { field: "step" }, color: { field: "path", type: "nominal", title: null, scale: { scheme: "set1" } } } },
+      { data: { values: cells }, mark: { type: "rect", tooltip: false }, encoding: { x: xs, x2: { field: "x2" }, y: ys, y2: { field: "y2" }, color: { field: "f", type: "quantitative", title: "f", scale: { scheme: "greys", type: opts.logColour === false ? "linear" : "symlog" } }, opacity: { value: 0.45 } } },
+      { data: { values: pts }, mark: { type: "line", point: { size: 18 }, strokeWidth: 2, clip: true }, encoding: { x: { ...xs }, y: { ...ys }, order: { field: "step" }, color: { field: "path", type: "nominal", title: null, scale: { scheme: "dark2" } } } },
     ],
     resolve: { scale: { color: "independent" } },
     config: { axis: { grid: false } },
