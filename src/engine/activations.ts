@@ -54,6 +54,17 @@ const ifPositive = <T>(A: Arith<T>, z: T, yes: T, no: T): T => (A.gt(z, A.of(0))
 
 const sigmoidValue = <T>(A: Arith<T>, z: T): T => A.div(A.of(1), A.add(A.of(1), A.exp(A.neg(z))));
 
+/** max(αz, z): ReLU with a slope α instead of 0 for negative z. */
+function slopedRectifier(name: "leaky_relu" | "prelu", symbol: string, defaultAlpha: number): ScalarActivation {
+  return {
+    kind: "scalar", name, symbol, defaultAlpha,
+    formula: (z, p) => `\\max(${p.alpha} ${wrapNegative(z)}, ${z})`,
+    derivativeFormula: (z, _a, p) => `(${z} > 0 \\;?\\; 1 : ${p.alpha})`,
+    value: (A, z, p) => ifPositive(A, z, z, A.mul(A.of(p.alpha), z)),
+    derivative: (A, z, _a, p) => ifPositive(A, z, A.of(1), A.of(p.alpha)),
+  };
+}
+
 export const ACTIVATIONS: Record<ActivationName, Activation> = {
   identity: {
     kind: "scalar", name: "identity", symbol: "\\operatorname{id}",
@@ -97,20 +108,10 @@ export const ACTIVATIONS: Record<ActivationName, Activation> = {
     value: (A, z) => ifPositive(A, z, z, A.of(0)),
     derivative: (A, z) => ifPositive(A, z, A.of(1), A.of(0)),
   },
-  leaky_relu: {
-    kind: "scalar", name: "leaky_relu", symbol: "\\operatorname{LReLU}", defaultAlpha: 0.01,
-    formula: (z, p) => `\\max(${p.alpha} ${wrapNegative(z)}, ${z})`,
-    derivativeFormula: (z, _a, p) => `(${z} > 0 \\;?\\; 1 : ${p.alpha})`,
-    value: (A, z, p) => ifPositive(A, z, z, A.mul(A.of(p.alpha), z)),
-    derivative: (A, z, _a, p) => ifPositive(A, z, A.of(1), A.of(p.alpha)),
-  },
-  prelu: {
-    kind: "scalar", name: "prelu", symbol: "\\operatorname{PReLU}", defaultAlpha: 0.25,
-    formula: (z, p) => `\\max(${p.alpha} ${wrapNegative(z)}, ${z})`,
-    derivativeFormula: (z, _a, p) => `(${z} > 0 \\;?\\; 1 : ${p.alpha})`,
-    value: (A, z, p) => ifPositive(A, z, z, A.mul(A.of(p.alpha), z)),
-    derivative: (A, z, _a, p) => ifPositive(A, z, A.of(1), A.of(p.alpha)),
-  },
+  // The same rectifier with a slope for z < 0; they differ in the default slope and in intent
+  // (PReLU learns its slope in a real network; here, as in the notes, it is a given number).
+  leaky_relu: slopedRectifier("leaky_relu", "\\operatorname{LReLU}", 0.01),
+  prelu: slopedRectifier("prelu", "\\operatorname{PReLU}", 0.25),
   elu: {
     kind: "scalar", name: "elu", symbol: "\\operatorname{ELU}", defaultAlpha: 1,
     formula: (z, p) => `(${z} > 0 \\;?\\; ${z} : ${p.alpha}(e^{${z}} - 1))`,
