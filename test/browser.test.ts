@@ -12,6 +12,10 @@ import {
 } from "./helpers/jupyter.js";
 
 const why = browserTestsPossible();
+
+// On a developer's machine a missing browser is a skip with a reason; in CI it is a failure, so
+// that a green run always includes the end-to-end test.
+if (why && process.env.CI) it("has JupyterLab and chromium, as CI must", () => expect.fail(`${why}: .ci/run installs both`));
 const RAW_TEX = /\\frac|\\partial|\$[^$\n]{1,80}\$/;
 
 describe.skipIf(why !== undefined)(`in JupyterLab and chromium${why ? ` (skipped: ${why})` : ""}`, () => {

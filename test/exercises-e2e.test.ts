@@ -22,6 +22,8 @@ function submit(release: string, answers: Record<string, string>): Notebook {
   return nb;
 }
 
+if (!hasKernel && process.env.CI) it("has the tslab kernel in .venv, as CI must", () => expect.fail("no .venv with the tslab kernel: npm install creates it"));
+
 describe.skipIf(!hasKernel)("assign → submit → grade, on the tslab kernel", () => {
   it("grades a perfect, a mistaken and a hostile submission exactly, each on its own numbers", async () => {
     const out = mkdtempSync(join(ROOT, ".tmp", "e2e-"));

@@ -1,0 +1,51 @@
+// `npm test`: build dist/, run the vitest suite, execute every notebook headless, then print one
+// closing line that counts both, `tests: N passed, M failed`. Both parts always run, so one
+// failure in the unit tests does not hide a broken notebook; the exit code is non-zero if either
+// part failed.
+//
+//   npm test                        everything
+//   npm test -- --skip-notebooks    build and vitest only (the closing line counts those)
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "./paths.mjs";
+
+const ARTIFACTS = join(ROOT, "test-artifacts");
+const VITEST_REPORT = join(ARTIFACTS, "vitest-report.json");
+const skipNotebooks = process.argv.includes("--skip-notebooks");
+
+function step(title, args) {
+  console.log(`\n== ${title}`);
+  return spawnSync(process.execPath, args, { cwd: ROOT, stdio: "inherit" }).status ?? 1;
+}
+
+mkdirSync(ARTIFACTS, { recursive: true });
+if (step("build", [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"]) !== 0) {
+  console.log("\nthe build failed (the TypeScript errors are above), so no test ran.\ntests: 0 passed, 1 failed");
+  process.exit(1);
+}
+
+rmSync(VITEST_REPORT, { force: true });
+const vitestCode = step("vitest", [join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${VITEST_REPORT}`]);
+let passed = 0, failed = 0, skipped = 0;
+if (existsSync(VITEST_REPORT)) {
+  const r = JSON.parse(readFileSync(VITEST_REPORT, "utf8"));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+  skipped += r.numPendingTests + r.numTodoTests;
+  // a test file that fails to load counts no test; count it as one failure so it cannot pass unseen
+  failed += r.testResults.filter((f) => f.status === "failed" && f.assertionResults.length === 0).length;
+}
+if (vitestCode !== 0 && failed === 0) failed = 1;
+
+if (!skipNotebooks) {
+  const notebooks = spawnSync(process.execPath, [join(ROOT, "scripts/run-notebooks.mjs")], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
+  console.log("\n== notebooks");
+  process.stdout.write(notebooks.stdout);
+  const counts = /^notebooks: (\d+) passed, (\d+) failed$/m.exec(notebooks.stdout);
+  if (counts) { passed += Number(counts[1]); failed += Number(counts[2]); }
+  if (notebooks.status !== 0 && (!counts || Number(counts[2]) === 0)) failed += 1;
+}
+
+console.log(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+process.exit(failed ? 1 : 0);
