@@ -10,6 +10,12 @@ export function wrapNegative(x: string): string {
   return x.startsWith("-") ? `(${x})` : x;
 }
 
+/** LaTeX for x raised to a power: a negative x in parentheses, a superscripted one (a_1^{(2)}) grouped. */
+export function raise(x: string, power: string): string {
+  const base = x.startsWith("-") ? `(${x})` : x.includes("^") ? `{${x}}` : x;
+  return `${base}^{${power}}`;
+}
+
 export interface ActivationParams {
   /** slope for z < 0 (leaky_relu, prelu) or scale of the negative branch (elu) */
   alpha: number;
@@ -97,7 +103,7 @@ export const ACTIVATIONS: Record<ActivationName, Activation> = {
   tanh: {
     kind: "scalar", name: "tanh", symbol: "\\tanh",
     formula: (z) => `\\tanh(${z})`,
-    derivativeFormula: (_z, a) => `1 - ${wrapNegative(a)}^2`,
+    derivativeFormula: (_z, a) => `1 - ${raise(a, "2")}`,
     value: (A, z) => A.tanh(z),
     derivative: (A, _z, a) => A.sub(A.of(1), A.mul(a, a)),
   },
@@ -129,7 +135,7 @@ export const ACTIVATIONS: Record<ActivationName, Activation> = {
   arctan: {
     kind: "scalar", name: "arctan", symbol: "\\arctan",
     formula: (z) => `\\arctan(${z})`,
-    derivativeFormula: (z) => `\\frac{1}{${wrapNegative(z)}^2 + 1}`,
+    derivativeFormula: (z) => `\\frac{1}{${raise(z, "2")} + 1}`,
     value: (A, z) => A.atan(z),
     derivative: (A, z) => A.div(A.of(1), A.add(A.mul(z, z), A.of(1))),
   },

@@ -1,20 +1,22 @@
-// Notation: how a quantity is written. The lecture notes write the same calculation in four
+// Notation: how a quantity is written. The lecture notes write the same calculation in five
 // ways (seed 001 Example 8's h1/o1/w1..w8, the z^{[l]} of seeds 000/003/004, seed 001's
-// w_{jk}^{(l)}, seed 002's in_i/a_j/W_{j,i}/Δ_i); a trace is produced in one of them. Each symbol
+// w_{jk}^{(l)}, seed 002's matrix form counted from layer 1, and seed 002's in_i/a_j/W_{j,i}/Δ_i);
+// a trace is produced in one of them. Each symbol
 // comes as LaTeX (for rendering) and as a plain key (for typing answers: z_h1, dE/dw5, w5+).
 import type { NetworkSpec } from "./spec.js";
+import { raise } from "./activations.js";
 
 export interface Sym {
   tex: string;
   key: string;
 }
 
-export const NOTATION_PRESETS = ["names", "bracket", "paren", "aima"] as const;
+export const NOTATION_PRESETS = ["names", "bracket", "paren", "paren1", "aima"] as const;
 export type NotationPreset = (typeof NOTATION_PRESETS)[number];
 
 export interface Notation {
   readonly preset: NotationPreset;
-  /** ∂E/∂z is written as δ in most notes; seed 002 writes Δ = −∂E/∂in, so its symbol carries the sign. */
+  /** ∂E/∂z is written as δ in most notes; seed 002 writes δ = (y − a) g′ and Δ = −∂E/∂in, so there the symbol carries the sign. */
   z(l: number, j: number): Sym;
   a(l: number, j: number): Sym;
   delta(l: number, j: number): Sym;
@@ -34,7 +36,7 @@ export function derivative(num: Sym, den: Sym): Sym {
 }
 
 export function updated(s: Sym): Sym {
-  return { tex: `${s.tex}^{+}`, key: `${s.key}+` };
+  return { tex: raise(s.tex, "+"), key: `${s.key}+` };
 }
 
 /** `h1` → `h_{1}`-free subscript text; `w5` → `w_{5}`; anything else is used as is (escaped). */
@@ -112,6 +114,27 @@ function parenNotation(spec: NetworkSpec): Notation {
 }
 
 /**
+ * Seed 002's matrix form: layers counted from 1 (the input is a^{(1)}), W^{(l)} leaves layer l
+ * with its bias in column 0 (w_{j0}^{(l)}, beside x_0 = 1), and δ^{(L)} = (y − a) g′(z), which is
+ * −∂L/∂z; so the quantity the tutor calls δ is written −δ here.
+ */
+function paren1Notation(spec: NetworkSpec): Notation {
+  const s = (texLetter: string, keyLetter: string, l: number, idx: string): Sym => ({ tex: `${texLetter}_{${idx}}^{(${l})}`, key: `${keyLetter}_${idx}^(${l})` });
+  return {
+    preset: "paren1",
+    z: (l, j) => s("z", "z", l + 1, `${j + 1}`),
+    a: (l, j) => s("a", "a", l + 1, `${j + 1}`),
+    delta: (l, j) => s("-\\delta", "-delta", l + 1, `${j + 1}`),
+    weight: (l, j, k) => s("w", "w", l, `${j + 1}${k + 1}`),
+    bias: (l, j) => (spec.biases[l - 1].shared ? { tex: `b^{(${l})}`, key: `b^(${l})` } : s("w", "w", l, `${j + 1}0`)),
+    target: (j) => ({ tex: `y_{${j + 1}}`, key: `y_${j + 1}` }),
+    loss: { tex: "J", key: "J" },
+    lossD: { tex: "J", key: "J" },
+    lossPart: (j) => ({ tex: `J_{${j + 1}}`, key: `J_${j + 1}` }),
+  };
+}
+
+/**
  * Seed 002 (AIMA): units numbered through the whole network, in_i, a_j, W_{j,i} from unit j to
  * unit i, and Δ_i = Err_i g'(in_i) = −∂E/∂in_i. So the quantity the tutor calls δ is written −Δ_i.
  */
@@ -140,6 +163,7 @@ export function notationFor(spec: NetworkSpec, preset?: NotationPreset): Notatio
     case "names": return namesNotation(spec);
     case "bracket": return bracketNotation(spec);
     case "paren": return parenNotation(spec);
+    case "paren1": return paren1Notation(spec);
     case "aima": return aimaNotation(spec);
   }
 }
