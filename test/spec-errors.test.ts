@@ -4,7 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { parseSpec } from "../src/engine/spec.js";
-import { ShapeError, SpecError, TutorError } from "../src/engine/errors.js";
+import { traceNetwork } from "../src/engine/network.js";
+import { ShapeError, SpecError, TrainingError, TutorError } from "../src/engine/errors.js";
 
 type Spec = Record<string, any>;
 const classic: Spec = JSON.parse(readFileSync(new URL("../examples/classic.json", import.meta.url), "utf8"));
@@ -20,7 +21,7 @@ const LAYERS_PROBLEM = "layers: expected unit counts such as [2, 2, 2] (input la
 const LAYERS_HINT = "list the number of units in each layer, input layer first.";
 const ACTIVATIONS = "identity, step, sign, sigmoid, tanh, relu, leaky_relu, prelu, elu, softplus, arctan, softmax";
 
-const cases: [name: string, spec: unknown, cls: typeof SpecError | typeof ShapeError, message: string][] = [
+const cases: [name: string, spec: unknown, cls: typeof SpecError | typeof ShapeError | typeof TrainingError, message: string][] = [
   // the whole spec
   ["not an object (an array)", [classic], SPEC, 'spec: expected a JSON object, got an array. start from the example in the network spec: {"layers": [2, 2, 2], ...}.'],
   ["not an object (a string)", "classic.json", SPEC, 'spec: expected a JSON object, got "classic.json". start from the example in the network spec: {"layers": [2, 2, 2], ...}.'],
@@ -38,7 +39,7 @@ const cases: [name: string, spec: unknown, cls: typeof SpecError | typeof ShapeE
   ["activation not a name", broken((s) => (s.activations = ["sigmoid", 3])), SPEC, `activations[1]: expected an activation name or {"name": ..., "alpha": ...}, got 3. use one of ${ACTIVATIONS}.`],
   ["softmax on a hidden layer", broken((s) => (s.activations = ["softmax", "sigmoid"])), SPEC, "activations[0]: softmax is used on hidden layer 1. softmax is for the output layer only; use e.g. sigmoid, tanh or relu in hidden layers."],
   ["softmax on one output unit", broken((s) => { s.layers = [2, 2, 1]; s.activations = ["sigmoid", "softmax"]; }), SPEC, "activations[1]: softmax on a layer of one unit always outputs 1. use sigmoid for a single output, or give the output layer one unit per class."],
-  ["alpha not a number", broken((s) => (s.activations = [{ name: "leaky_relu", alpha: "big" }, "sigmoid"])), SPEC, 'activations[0].alpha: expected a finite number, got "big". write e.g. {"name": "leaky_relu", "alpha": 0.2}.'],
+  ["alpha not a number", broken((s) => (s.activations = [{ name: "leaky_relu", alpha: "big" }, "sigmoid"])), SPEC, 'activations[0].alpha: expected a finite number, got "big". write e.g. {"name": "leaky_relu", "alpha": 0.2} or "alpha": "0.2".'],
   // loss
   ["loss missing", broken((s) => delete s.loss), SPEC, 'loss: is missing. add e.g. "loss": "half_sse" (or mse, bce, cross_entropy).'],
   ["unknown loss", broken((s) => (s.loss = "mae")), SPEC, 'loss: unknown loss "mae" (did you mean "mse"?). use one of half_sse, mse, bce, cross_entropy.'],
@@ -75,12 +76,45 @@ const cases: [name: string, spec: unknown, cls: typeof SpecError | typeof ShapeE
   ['learningRate "NaN"', broken((s) => (s.learningRate = "NaN")), SPEC, `learningRate: expected a number, got "NaN". ${NUMBER_HINT}`],
   ["weightDecay not a number", broken((s) => (s.weightDecay = [0.1])), SPEC, `weightDecay: expected a number, got [0.1]. ${NUMBER_HINT}`],
   ["hiddenDeltaWeights unknown", broken((s) => (s.hiddenDeltaWeights = "new")), SPEC, 'hiddenDeltaWeights: expected "original" or "updated", got "new". leave it out for standard backpropagation ("original").'],
+  // targets the losses' formulas rely on
+  ["cross_entropy targets that sum to 1.5", broken((s) => { s.layers = [2, 3]; s.activations = ["softmax"]; s.loss = "cross_entropy"; s.weights = [[[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]]]; s.biases = [0]; s.target = [0.5, 0.6, 0.4]; delete s.names; }), SPEC, 'target: sums to 1.5, but the targets of cross_entropy must be non-negative and sum to 1 (with softmax the engine uses δ = a − t, which holds only then). give one-hot for a class, e.g. [1, 0, 0], or probabilities that sum to 1; for labels that are independent of each other use sigmoid outputs with "bce".'],
+  ["a negative cross_entropy target in a batch", broken((s) => { s.activations = ["sigmoid", "softmax"]; s.loss = "cross_entropy"; delete s.input; delete s.target; s.inputs = [[0.05, 0.1], [0.1, 0.2]]; s.targets = [[0, 1], ["1.5", "-0.5"]]; }), SPEC, "targets[1][1]: is -0.5, but the targets of cross_entropy must be non-negative and sum to 1 (a probability distribution over the classes). give one-hot for a class, e.g. [1, 0]."],
+  ["bce targets outside [0, 1]", broken((s) => { s.loss = "bce"; s.target = [2, -1]; }), SPEC, "target[0]: is 2, but a bce target must be between 0 and 1 (the probability that output 0 is on). use 1 or 0 for a label, or a probability in between."],
+  // numbers beyond the double range
+  ['a weight "1e400"', broken((s) => (s.weights[0][1][0] = "1e400")), SPEC, 'weights[0][1][0]: "1e400" is beyond the range of double-precision numbers (±1.8e308). give a number of ordinary size; the float precision cannot hold it.'],
+  ["an input 1e400 (JSON reads it as Infinity)", broken((s) => (s.input = [JSON.parse("1e400"), 0.1])), SPEC, "input[0]: Infinity is not a finite number (JSON reads a number beyond ±1.8e308 as Infinity). give an ordinary number such as 0.15."],
+  // training settings in the spec
+  ["an unknown optimizer in the spec", broken((s) => (s.optimizer = "adamw")), TrainingError, 'optimizer: unknown optimizer "adamw". use one of sgd, momentum, nesterov, adagrad, rmsprop, adam, or {"name": "adam", "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "biasCorrection": false}.'],
+  ["optimizer.biasCorrection not a boolean", broken((s) => (s.optimizer = { name: "adam", biasCorrection: "no" })), TrainingError, "optimizer.biasCorrection: expected true or false, got \"no\". write false for seed 003's formula without bias correction."],
+  ["epochs not a whole number", broken((s) => (s.epochs = 10.5)), SPEC, 'epochs: expected a whole number ≥ 1, got 10.5. e.g. "epochs": 1000.'],
+  ["seed negative", broken((s) => (s.seed = -1)), SPEC, 'seed: expected a whole number ≥ 0, got -1. e.g. "seed": 42.'],
   // names
   ["names not an object", broken((s) => (s.names = ["i1"])), SPEC, 'names: expected an object with units/weights/biases, got ["i1"]. e.g. "names": {"units": [["i1", "i2"], ["h1", "h2"], ["o1", "o2"]]}.'],
   ["names.units wrong shape", broken((s) => (s.names.units = [["i1", "i2"], ["h1"], ["o1", "o2"]])), SHAPE, 'names.units: expected one list of names per layer matching layers [2,2,2]. e.g. [["i1", "i2"], ["h1", "h2"], ["o1", "o2"]].'],
   ["names.weights wrong shape", broken((s) => (s.names.weights = [["w1"]])), SHAPE, 'names.weights: must have the same shape as weights. e.g. [[["w1", "w2"], ["w3", "w4"]], [["w5", "w6"], ["w7", "w8"]]].'],
   ["names.biases wrong shape", broken((s) => (s.names.biases = ["b1"])), SHAPE, 'names.biases: must have one name (shared bias) or one list of names per computing layer. e.g. ["b1", "b2"].'],
 ];
+
+describe("values the spec allows", () => {
+  it('an alpha given as a decimal string ("0.2") is used as written', () => {
+    const s = broken((x) => (x.activations = [{ name: "leaky_relu", alpha: "0.2" }, "sigmoid"]));
+    s.weights[0][0] = [-0.15, -0.2];
+    s.biases = [-0.35, 0.6];
+    const spec = parseSpec(s);
+    expect(spec.activations[0].params.alpha).toBe("0.2");
+    const t = traceNetwork(s, { precision: "exact" });
+    // z_h1 = -0.15·0.05 − 0.2·0.1 − 0.35 = −0.3775, a_h1 = 0.2 · (−0.3775) = −0.0755
+    expect(t.forward.z[1]![0]).toBe("-0.3775");
+    expect(t.forward.a[1][0]).toBe("-0.0755");
+  });
+
+  it("cross_entropy accepts one-hot targets and soft labels written as doubles (1/3 each)", () => {
+    const base = { layers: [1, 3], activations: ["softmax"], loss: "cross_entropy", weights: [[[1], [2], [3]]], biases: [0], input: [1] };
+    expect(() => parseSpec({ ...base, target: [0, 1, 0] })).not.toThrow();
+    expect(() => parseSpec({ ...base, target: [1 / 3, 1 / 3, 1 / 3] })).not.toThrow();
+    expect(() => parseSpec({ ...base, target: ["0.2", "0.3", "0.5"] })).not.toThrow();
+  });
+});
 
 describe("parseSpec: one message per malformed spec", () => {
   it("the classic example itself is accepted", () => {

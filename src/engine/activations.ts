@@ -1,7 +1,7 @@
 // Every activation function, defined once: its value, its derivative and its LaTeX. The network,
 // the renderers, the plots and the checker all read these definitions; nothing else knows how
 // to compute a sigmoid.
-import type { Arith } from "./numeric.js";
+import { isNumberText, type Arith } from "./numeric.js";
 import { SpecError } from "./errors.js";
 import { didYouMean } from "./suggest.js";
 
@@ -17,8 +17,8 @@ export function raise(x: string, power: string): string {
 }
 
 export interface ActivationParams {
-  /** slope for z < 0 (leaky_relu, prelu) or scale of the negative branch (elu) */
-  alpha: number;
+  /** slope for z < 0 (leaky_relu, prelu) or scale of the negative branch (elu); a decimal string keeps its digits */
+  alpha: number | string;
 }
 
 export interface ScalarActivation {
@@ -158,7 +158,7 @@ export const ACTIVATIONS: Record<ActivationName, Activation> = {
 };
 
 /** An activation as the spec gives it: a name, or `{ "name": "leaky_relu", "alpha": 0.2 }`. */
-export type ActivationSpec = ActivationName | { name: ActivationName; alpha?: number };
+export type ActivationSpec = ActivationName | { name: ActivationName; alpha?: number | string };
 
 export interface ResolvedActivation {
   def: Activation;
@@ -174,11 +174,13 @@ export function resolveActivation(spec: unknown, where: string): ResolvedActivat
     throw new SpecError(where, `unknown activation "${name}"${didYouMean(name, ACTIVATION_NAMES)}`, `use one of ${ACTIVATION_NAMES.join(", ")}`);
   }
   const def = ACTIVATIONS[name as ActivationName];
-  let alpha = def.kind === "scalar" ? (def.defaultAlpha ?? 0) : 0;
+  let alpha: number | string = def.kind === "scalar" ? (def.defaultAlpha ?? 0) : 0;
   if (spec && typeof spec === "object" && "alpha" in spec) {
     const a = (spec as { alpha?: unknown }).alpha;
-    if (typeof a !== "number" || !Number.isFinite(a)) throw new SpecError(`${where}.alpha`, `expected a finite number, got ${JSON.stringify(a)}`, 'write e.g. {"name": "leaky_relu", "alpha": 0.2}');
-    alpha = a;
+    // like every spec value, a decimal string ("0.2") is allowed
+    const ok = typeof a === "number" ? Number.isFinite(a) : typeof a === "string" && isNumberText(a) && Number.isFinite(Number(a));
+    if (!ok) throw new SpecError(`${where}.alpha`, `expected a finite number, got ${JSON.stringify(a)}`, 'write e.g. {"name": "leaky_relu", "alpha": 0.2} or "alpha": "0.2"');
+    alpha = typeof a === "string" ? a.trim() : (a as number);
   }
   return { def, params: { alpha } };
 }

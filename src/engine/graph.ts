@@ -5,7 +5,7 @@
 import jsep from "jsep";
 import { ACTIVATIONS, type ScalarActivation } from "./activations.js";
 import { ExpressionError } from "./errors.js";
-import { arithFor, precisionName, type Arith, type Precision } from "./numeric.js";
+import { arithFor, isNumberText, precisionName, type Arith, type Precision } from "./numeric.js";
 import { didYouMean } from "./suggest.js";
 
 export interface GraphNode {
@@ -281,7 +281,7 @@ function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<s
   for (const n of g.nodes) {
     if (n.kind === "input" || n.kind === "const") {
       const given = n.kind === "input" ? values[n.id] : n.literal!;
-      const ok = typeof given === "number" ? Number.isFinite(given) : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(given.trim());
+      const ok = typeof given === "number" ? Number.isFinite(given) : isNumberText(given);
       if (!ok) throw new ExpressionError(n.id, `expected a finite number, got ${JSON.stringify(given)}`, `write e.g. ${n.id}=-2 or ${n.id}=0.5`);
       val.set(n.id, A.of(typeof given === "string" ? given.trim() : given));
       continue;

@@ -50,6 +50,21 @@ export const EXACT_DIGITS = 50;
 export const D = Decimal.clone({ precision: EXACT_DIGITS, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -30, toExpPos: 40 });
 export type Dec = InstanceType<typeof D>;
 
+/** A number written as text, as a spec or a command line may give it: "0.15", "-2", "1e-3". */
+const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+export function isNumberText(s: string): boolean {
+  return NUMBER_TEXT.test(s.trim());
+}
+
+/**
+ * Whether a value fits in an IEEE double (|x| ≤ 1.8e308). Decimals go far beyond it without
+ * complaint, so a diverging exact run is caught by this test, not by isFinite.
+ */
+export function withinDoubleRange<T>(A: Arith<T>, x: T): boolean {
+  return A.isFinite(x) && Number.isFinite(A.toNumber(x));
+}
+
 export function parsePrecision(text: string): Precision {
   if (text === "float") return { kind: "float" };
   if (text === "exact") return { kind: "exact" };

@@ -115,21 +115,32 @@ export const ADAM_SLIDE_FORMULA = "V^{[t]} = \\beta_1 V^{[t-1]} + (1 - \\beta_1)
 
 export type OptimizerOption = string | { name: string; beta?: number; beta1?: number; beta2?: number; epsilon?: number; biasCorrection?: boolean };
 
-/** An optimizer option ("adam" or {name: "adam", beta1: 0.8}) with the usual defaults filled in. */
-export function readOptimizer(v: OptimizerOption | undefined): OptimizerConfig {
-  const o = typeof v === "string" ? { name: v } : (v ?? { name: "sgd" });
-  if (!(OPTIMIZER_NAMES as readonly string[]).includes(o.name)) {
-    throw new TrainingError("optimizer", `unknown optimizer ${JSON.stringify(o.name)}`, `use one of ${OPTIMIZER_NAMES.join(", ")}`);
+/**
+ * An optimizer option ("adam" or {name: "adam", beta1: 0.8}) with the usual defaults filled in.
+ * It may come from JSON (a spec's "optimizer"), so every field is checked; `where` names it.
+ */
+export function readOptimizer(v: unknown, where = "optimizer"): OptimizerConfig {
+  const o: Record<string, unknown> = typeof v === "string" ? { name: v } : v === undefined ? { name: "sgd" } : typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : { name: v };
+  if (typeof o.name !== "string" || !(OPTIMIZER_NAMES as readonly string[]).includes(o.name)) {
+    throw new TrainingError(where, `unknown optimizer ${JSON.stringify(o.name)}`, `use one of ${OPTIMIZER_NAMES.join(", ")}, or {"name": "adam", "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "biasCorrection": false}`);
   }
+  const num = (key: string, fallback: number): number => {
+    const x = o[key];
+    if (x === undefined) return fallback;
+    if (typeof x !== "number" || !Number.isFinite(x)) throw new TrainingError(`${where}.${key}`, `expected a number, got ${JSON.stringify(x)}`, `e.g. ${fallback}`);
+    return x;
+  };
+  const bc = o.biasCorrection;
+  if (bc !== undefined && typeof bc !== "boolean") throw new TrainingError(`${where}.biasCorrection`, `expected true or false, got ${JSON.stringify(bc)}`, "write false for seed 003's formula without bias correction");
   const config: OptimizerConfig = {
     name: o.name as OptimizerName,
-    beta: o.beta ?? 0.9, beta1: o.beta1 ?? 0.9, beta2: o.beta2 ?? 0.999, epsilon: o.epsilon ?? 1e-8,
-    biasCorrection: o.biasCorrection ?? true,
+    beta: num("beta", 0.9), beta1: num("beta1", 0.9), beta2: num("beta2", 0.999), epsilon: num("epsilon", 1e-8),
+    biasCorrection: bc ?? true,
   };
   for (const key of ["beta", "beta1", "beta2"] as const) {
-    if (!(config[key] >= 0 && config[key] < 1)) throw new TrainingError(`optimizer.${key}`, `${config[key]} is outside [0, 1)`, `use e.g. ${key === "beta2" ? 0.999 : 0.9}`);
+    if (!(config[key] >= 0 && config[key] < 1)) throw new TrainingError(`${where}.${key}`, `${config[key]} is outside [0, 1)`, `use e.g. ${key === "beta2" ? 0.999 : 0.9}`);
   }
-  if (!(config.epsilon >= 0)) throw new TrainingError("optimizer.epsilon", `${config.epsilon} is negative`, "use e.g. 1e-8");
+  if (!(config.epsilon >= 0)) throw new TrainingError(`${where}.epsilon`, `${config.epsilon} is negative`, "use e.g. 1e-8");
   return config;
 }
 

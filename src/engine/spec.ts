@@ -5,6 +5,8 @@ import { resolveActivation, type ResolvedActivation } from "./activations.js";
 import { resolveLoss, type Loss } from "./losses.js";
 import { SpecError, ShapeError } from "./errors.js";
 import { closest } from "./suggest.js";
+import { D, isNumberText } from "./numeric.js";
+import { readOptimizer, type OptimizerConfig } from "./optimizers.js";
 
 /** A number as written in the spec: a JS number or a decimal string ("0.15"). */
 export type Raw = number | string;
@@ -50,23 +52,35 @@ export interface NetworkSpec {
   hiddenDeltaWeights: "original" | "updated";
   /** L2 weight decay λ: the update uses dW + λW (biases are not decayed). */
   weightDecay: Raw;
+  /** The spec's own training settings: the defaults of train(), which its options override. */
+  training: TrainingDefaults;
   /** The raw JSON, for extensions (training options) that other modules read. */
   raw: Record<string, unknown>;
+}
+
+export interface TrainingDefaults {
+  optimizer?: OptimizerConfig;
+  /** seed for shuffling, and for an "init" that gives no seed of its own */
+  seed?: number;
+  epochs?: number;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
 /** A finite number or a decimal string; anything else is an error naming the field. */
 export function readNumber(v: unknown, where: string): Raw {
   if (typeof v === "number") {
-    if (!Number.isFinite(v)) throw new SpecError(where, `${v} is not a finite number`, "give an ordinary number such as 0.15");
+    // JSON.parse reads a number beyond ±1.8e308 as Infinity
+    if (!Number.isFinite(v)) throw new SpecError(where, `${v} is not a finite number (JSON reads a number beyond ±1.8e308 as Infinity)`, "give an ordinary number such as 0.15");
     return v;
   }
-  if (typeof v === "string" && NUMBER_TEXT.test(v.trim())) return v.trim();
+  if (typeof v === "string" && isNumberText(v)) {
+    // exact decimals could hold "1e400", but float traces and training could not
+    if (!Number.isFinite(Number(v))) throw new SpecError(where, `${JSON.stringify(v)} is beyond the range of double-precision numbers (±1.8e308)`, "give a number of ordinary size; the float precision cannot hold it");
+    return v.trim();
+  }
   throw new SpecError(where, `expected a number, got ${JSON.stringify(v)}`, 'write a number such as 0.15 or a decimal string such as "0.15"');
 }
 
@@ -193,15 +207,56 @@ export function parseSpec(json: unknown, options: ParseOptions = {}): NetworkSpe
     }];
   }
 
+  examples.forEach((ex, i) => checkTargets(loss.name, ex.target, isBatch ? `targets[${i}]` : "target"));
+
   const hiddenDeltaWeights = json.hiddenDeltaWeights ?? "original";
   if (hiddenDeltaWeights !== "original" && hiddenDeltaWeights !== "updated") throw new SpecError("hiddenDeltaWeights", `expected "original" or "updated", got ${JSON.stringify(hiddenDeltaWeights)}`, 'leave it out for standard backpropagation ("original")');
 
   const spec: NetworkSpec = {
     layers, activations, loss, weights, biases, updateBiases, learningRate, examples, isBatch,
-    batch: readBatch(json.batch), hiddenDeltaWeights, weightDecay, raw: json,
+    batch: readBatch(json.batch), hiddenDeltaWeights, weightDecay, training: readTrainingDefaults(json), raw: json,
   };
   if (json.names !== undefined) spec.names = readNames(json.names, layers);
   return spec;
+}
+
+/**
+ * Targets the losses' shortcuts rely on. With softmax, cross-entropy's δ = a − t holds only when
+ * Σt = 1 (in general δ_j = a_j Σt − t_j), so other targets would give silently wrong gradients;
+ * binary cross-entropy's targets are probabilities.
+ */
+function checkTargets(loss: string, target: readonly Raw[], where: string): void {
+  if (loss === "bce") {
+    target.forEach((t, k) => {
+      const x = new D(t);
+      if (x.lt(0) || x.gt(1)) throw new SpecError(`${where}[${k}]`, `is ${t}, but a bce target must be between 0 and 1 (the probability that output ${k} is on)`, "use 1 or 0 for a label, or a probability in between");
+    });
+  }
+  if (loss === "cross_entropy") {
+    const oneHot = `one-hot for a class, e.g. [${target.map((_, k) => (k === 0 ? 1 : 0)).join(", ")}]`;
+    target.forEach((t, k) => {
+      if (new D(t).lt(0)) throw new SpecError(`${where}[${k}]`, `is ${t}, but the targets of cross_entropy must be non-negative and sum to 1 (a probability distribution over the classes)`, `give ${oneHot}`);
+    });
+    const total = target.reduce<InstanceType<typeof D>>((s, t) => s.plus(t), new D(0));
+    // a tolerance for soft labels written as doubles (1/3 as 0.3333333333333333)
+    if (total.minus(1).abs().gt(1e-12)) {
+      throw new SpecError(where, `sums to ${total.toString()}, but the targets of cross_entropy must be non-negative and sum to 1 (with softmax the engine uses δ = a − t, which holds only then)`, `give ${oneHot}, or probabilities that sum to 1; for labels that are independent of each other use sigmoid outputs with "bce"`);
+    }
+  }
+}
+
+/** The spec's optimizer, seed and epochs, checked here so that a mistake names the field. */
+function readTrainingDefaults(json: Record<string, unknown>): TrainingDefaults {
+  const out: TrainingDefaults = {};
+  if (json.optimizer !== undefined) out.optimizer = readOptimizer(json.optimizer, "optimizer");
+  for (const key of ["seed", "epochs"] as const) {
+    const v = json[key];
+    if (v === undefined) continue;
+    const min = key === "epochs" ? 1 : 0;
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min) throw new SpecError(key, `expected a whole number ≥ ${min}, got ${JSON.stringify(v)}`, key === "epochs" ? 'e.g. "epochs": 1000' : 'e.g. "seed": 42');
+    out[key] = v;
+  }
+  return out;
 }
 
 function readNames(v: unknown, layers: number[]): UnitNames {

@@ -16,8 +16,4 @@ export function precisionOption(args: ParsedArgs, fallback: string): string {
   }
 }
 
-const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-export function isNumberText(s: string): boolean {
-  return NUMBER_TEXT.test(s.trim());
-}
+export { isNumberText } from "../../engine/numeric.js";
