@@ -177,3 +177,20 @@ describe("batches, softmax and biases", () => {
     expect(toDigits((t.update.biases[1] as string[])[0], "0.000000000")).toBe(new Decimal("0.6").minus(new Decimal("0.13849856162855696598").times("0.5")).toFixed(9));
   });
 });
+
+describe("a float overflow in a trace is an error naming the step", () => {
+  it("input 1e300 through identity: the squared error overflows at the loss step", () => {
+    // before: the trace printed "loss": "Infinity"
+    const spec = { layers: [1, 1], activations: ["identity"], loss: "half_sse", weights: [[[0.5]]], biases: [[0]], input: [1e300], target: [0] };
+    expect(() => traceNetwork(spec, { precision: "float" })).toThrow(
+      "step L (loss): is Infinity: it overflowed the double range (±1.8e308). use smaller inputs or weights, or exact precision, whose decimals do not overflow.",
+    );
+    // exact decimals hold it: 0.5 · (0.5e300)² = 1.25e599
+    expect(traceNetwork(spec, { precision: "exact" }).loss).toBe("1.25e+599");
+  });
+
+  it("an overflowing z names its layer and unit", () => {
+    const spec = { layers: [2, 2, 1], activations: ["sigmoid", "identity"], loss: "half_sse", weights: [[[1, 1], [1e300, 1e300]], [[1, 1]]], biases: [[0, 0], [0]], input: [1e300, 1], target: [0] };
+    expect(() => traceNetwork(spec, { precision: "float" })).toThrow(/^step z\^\[1\]_2 \(z, layer 1, unit 1\): is Infinity: it overflowed the double range/);
+  });
+});

@@ -8,6 +8,7 @@ import { train, type EpochRecord } from "../src/engine/train.js";
 import { initWeights, readInit } from "../src/engine/init.js";
 import { lcg, normals, shuffled } from "../src/engine/random.js";
 import { TrainingError, SpecError } from "../src/engine/errors.js";
+import { traceNetwork } from "../src/engine/network.js";
 
 const classic = JSON.parse(readFileSync(new URL("../examples/classic.json", import.meta.url), "utf8"));
 
@@ -130,6 +131,16 @@ describe("NaN / Infinity guard", () => {
     expect(() => train(spec, { epochs: 5, learningRate: 1000 })).toThrow(/^epoch 2, weights\[0\]\[0\]\[0\]: became NaN.*log of 0 in bce: outputs saturated/);
   });
 
+  it("exact and dp:4 report the same divergence at the same epoch: decimals beyond the double range have diverged", () => {
+    // before: exact ran all 10,000 epochs and ended with w ≈ -3.39e+22988 and lossNumber null
+    const spec = { layers: [1, 1], activations: ["identity"], loss: "mse", weights: [[[1]]], biases: [[0]], input: [1], target: [3], names: { weights: [[["w1"]]] } };
+    for (const precision of ["exact", "dp:4"]) {
+      expect(() => train(spec, { epochs: 10000, learningRate: 50, precision })).toThrow(
+        "epoch 68: the loss is 4.450125206e+308 (beyond the double range, ±1.8e308); the largest parameter is weights[0][0][0] (w1) = -2.098984328e+156. learning rate 50 is too large: try 0.5 (the updates overshoot and grow without bound; scaling the inputs also helps).",
+      );
+    }
+  });
+
   it("rejects a bad epoch count", () => {
     expect(() => train(classic, { epochs: 0 })).toThrow(TrainingError);
   });
@@ -195,5 +206,78 @@ describe("seeded randomness and initialisation", () => {
     expect(a).toEqual(b);
     expect([...a].sort((p, q) => p - q)).toEqual(xs);
     expect(a).not.toEqual(xs);
+  });
+});
+
+describe("the spec's own optimizer, seed and epochs are train()'s defaults", () => {
+  // w = b = 1, x = 1, t = 3, mse: ∂L/∂w = ∂L/∂b = −2(3 − 2) = −2; lr 0.1
+  const line = { layers: [1, 1], activations: ["identity"], loss: "mse", weights: [[[1]]], biases: [[1]], input: [1], target: [3], learningRate: 0.1 };
+
+  it('"optimizer": "adam" trains with Adam (one bias-corrected step moves w by α: 1.1), not sgd (1.2)', () => {
+    const adam = train({ ...line, optimizer: "adam" }, { epochs: 1 });
+    expect(adam.optimizer).toBe("adam");
+    near(adam.final.weights[0][0][0], 1 + 0.1 * 2 / (2 + 1e-8), 1e-15);
+    near(train(line, { epochs: 1 }).final.weights[0][0][0], 1.2, 1e-15);
+  });
+
+  it('"optimizer": {"name": "adam", "biasCorrection": false} is seed 003\'s formula: w = 1 + 0.1·0.2/√(0.004 + 1e-8)', () => {
+    const r = train({ ...line, optimizer: { name: "adam", biasCorrection: false } }, { epochs: 1 });
+    expect(r.optimizerConfig.biasCorrection).toBe(false);
+    near(r.final.weights[0][0][0], 1 + (0.1 * 0.2) / Math.sqrt(0.004 + 1e-8), 1e-15);
+  });
+
+  it("options override the spec: optimizer, epochs", () => {
+    const r = train({ ...line, optimizer: "adam", epochs: 7 }, { optimizer: "sgd", epochs: 1 });
+    expect([r.optimizer, r.epochs]).toEqual(["sgd", 1]);
+    near(r.final.weights[0][0][0], 1.2, 1e-15);
+  });
+
+  it('"epochs" in the spec is used when the options leave it out; without either it is an error', () => {
+    expect(train({ ...line, epochs: 3 }, {}).history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+    expect(() => train(line, {})).toThrow('epochs: is given neither in the options nor in the spec. pass epochs (--epochs N on the command line) or add "epochs": N to the spec.');
+  });
+
+  it('"seed" in the spec seeds the shuffle (the same as the option)', () => {
+    const data = { ...line, input: undefined, target: undefined, inputs: [[1], [2], [3], [4]], targets: [[1], [2], [3], [4]], batch: "stochastic" };
+    const fromSpec = train({ ...data, seed: 9 }, { epochs: 3, shuffle: true });
+    const fromOption = train(data, { epochs: 3, shuffle: true, seed: 9 });
+    const other = train(data, { epochs: 3, shuffle: true, seed: 10 });
+    expect(fromSpec.final.weights).toEqual(fromOption.final.weights);
+    expect(fromSpec.final.weights).not.toEqual(other.final.weights);
+  });
+});
+
+describe("keepSteps: every step of the kept epochs only", () => {
+  it("10,000 epochs keeping every 1000th: exactly those epochs have traces, each traceNetwork at that epoch's parameters", () => {
+    const run = train(classic, { epochs: 10000, every: 1000, keepSteps: true });
+    const kept = [1, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000];
+    expect(run.history.map((r) => r.epoch)).toEqual(kept);
+    expect(run.history.every((r) => r.traces?.length === 1)).toBe(true);
+    // the parameters at the start of epoch 2000 are those after 1999 updates
+    const before = train(classic, { epochs: 1999, keep: "first-last" }).final;
+    const expected = traceNetwork({ ...classic, weights: before.weights, biases: before.biases }, { precision: "float" });
+    const got = at(run.history, 2000).traces![0];
+    expect(got).toEqual(expected);
+    // and its loss step is the epoch's loss
+    expect(got.loss).toBe(at(run.history, 2000).loss);
+    expect(at(run.history, 1).traces![0]).toEqual(traceNetwork(classic, { precision: "float" }));
+  });
+
+  it("without keepSteps no traces are kept; stochastic epochs have one trace per update", () => {
+    expect(train(classic, { epochs: 3 }).history.some((r) => r.traces)).toBe(false);
+    const batch = { ...classic, input: undefined, target: undefined, inputs: [[0.05, 0.1], [0.1, 0.05]], targets: [[0.01, 0.99], [0.99, 0.01]] };
+    const r = train(batch, { epochs: 3, keep: "first-last", keepSteps: true, batch: "stochastic" });
+    expect(r.history.map((h) => h.traces?.length)).toEqual([2, 2]);
+    const [first, second] = r.history[0].traces!;
+    const one = (i: number, weights: unknown) => ({ ...batch, weights, inputs: [batch.inputs[i]], targets: [batch.targets[i]] });
+    expect(first).toEqual(traceNetwork(one(0, classic.weights), { precision: "float" }));
+    // the second update starts from the first's updated weights
+    expect(second).toEqual(traceNetwork(one(1, first.update.weights), { precision: "float" }));
+  });
+
+  it("is for sgd only", () => {
+    expect(() => train(classic, { epochs: 2, keepSteps: true, optimizer: "adam" })).toThrow(
+      "keepSteps: records steps for sgd only, not adam. a trace's update phase is plain gradient descent; train with sgd, or keep the losses only.",
+    );
   });
 });

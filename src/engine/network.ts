@@ -9,6 +9,7 @@ import type { Loss } from "./losses.js";
 import { parseSpec, type NetworkSpec, type Raw } from "./spec.js";
 import { derivative, notationFor, updated, type Notation, type NotationPreset, type Sym } from "./notation.js";
 import type { ExampleTrace, NetworkTrace, Quantity, Step } from "./trace.js";
+import { TrainingError } from "./errors.js";
 
 /** The parameters of a network in one arithmetic. Biases are per unit; a shared bias repeats. */
 export interface Params<T> {
@@ -479,14 +480,23 @@ export function traceWithReplaced(spec: unknown, options: TraceOptions = {}): { 
   return traceWith(arithFor(precision) as Arith<unknown>, parsed, notationFor(parsed, options.notation), options.overrides);
 }
 
+/**
+ * The trace of one step from the given parameters instead of the spec's: what traceNetwork gives
+ * for the spec with these weights and biases written in (training records its kept epochs so).
+ */
+export function traceAt<T>(A: Arith<T>, spec: NetworkSpec, params: Params<T>): NetworkTrace {
+  return traceWith(A, spec, notationFor(spec, undefined), undefined, params).trace;
+}
+
 function isParsed(x: unknown): x is NetworkSpec {
   return typeof x === "object" && x !== null && "examples" in x && "raw" in x && Array.isArray((x as NetworkSpec).activations) && typeof (x as NetworkSpec).activations[0] === "object" && "def" in ((x as NetworkSpec).activations[0] as object);
 }
 
-function traceWith<T>(A: Arith<T>, spec: NetworkSpec, notation: Notation, rawOverrides?: Readonly<Record<string, Raw>>): { trace: NetworkTrace; replaced: Record<string, string> } {
+function traceWith<T>(A: Arith<T>, spec: NetworkSpec, notation: Notation, rawOverrides?: Readonly<Record<string, Raw>>, params?: Params<T>): { trace: NetworkTrace; replaced: Record<string, string> } {
   const replaced: Record<string, string> = {};
   const keepReplaced = (log: StepLog<T>) => log.replaced.forEach((v, id) => { replaced[id] = A.toString(v); });
   const net = instantiate(A, spec);
+  if (params) net.params = params;
   const overrides = rawOverrides ? new Map(Object.entries(rawOverrides).map(([id, v]) => [id, A.of(v)] as const)) : undefined;
   const given = givenDisplay(A);
   const lr = A.of(spec.learningRate);
@@ -525,6 +535,8 @@ function traceWith<T>(A: Arith<T>, spec: NetworkSpec, notation: Notation, rawOve
   const next = applyUpdate(net, grads, { learningRate: lr, updateBiases: spec.updateBiases, weightDecay: A.of(spec.weightDecay) }, meanLog);
   steps.push(...meanLog.steps);
   keepReplaced(meanLog);
+  // the checker carries a student's own numbers forward, where a wild value is to be judged, not refused
+  if (!overrides) rejectNonFinite(A, steps);
   const perLayerBias = (rows: T[][]) => rows.map((row, l) => (spec.biases[l].shared ? str(row[0]) : row.map(str)));
   const trace: NetworkTrace = {
     precision: precisionName(A.precision),
@@ -537,6 +549,24 @@ function traceWith<T>(A: Arith<T>, spec: NetworkSpec, notation: Notation, rawOve
   };
   if (batch) trace.examples = examples;
   return { trace, replaced };
+}
+
+/**
+ * A NaN or ±Infinity anywhere in a trace (a float overflow: an input of 1e300 squared in the
+ * loss) is an error naming the first step it reaches, rather than "Infinity" printed as a value.
+ */
+function rejectNonFinite<T>(A: Arith<T>, steps: readonly Step[]): void {
+  // every precision writes a non-finite value as "NaN", "Infinity" or "-Infinity"
+  const bad = steps.find((s) => /^(-?Infinity|NaN)$/.test(s.value));
+  if (!bad) return;
+  const place = [bad.quantity, bad.example !== undefined ? `example ${bad.example}` : "", bad.layer !== null ? `layer ${bad.layer}` : "", bad.unit !== null ? `unit ${bad.unit}` : "", bad.other !== undefined ? `${bad.quantity === "path" ? "downstream unit" : "from unit"} ${bad.other}` : ""].filter(Boolean).join(", ");
+  const why = bad.value === "NaN"
+    ? "it is not a number (an earlier value overflowed, or a log of 0 under a log loss)"
+    : `it overflowed${A.precision.kind === "float" ? " the double range (±1.8e308)" : ""}`;
+  const hint = A.precision.kind === "float"
+    ? "use smaller inputs or weights, or exact precision, whose decimals do not overflow"
+    : "use smaller inputs or weights";
+  throw new TrainingError(`step ${bad.key} (${place})`, `is ${bad.value}: ${why}`, hint);
 }
 
 function logBatchMeans<T>(net: Net<T>, log: StepLog<T>, losses: T[], cost: T, grads: Pick<Gradients<T>, "dW" | "db">, perExample: Gradients<T>[]): void {
