@@ -178,5 +178,38 @@ describe("bad input: one message that names the place and the fix", () => {
     ["", {}, 'expression: is empty. write an expression such as "(x + y) * z".'],
     ["q = x + 1; q = x * 2", { x: 1 }, "q: is defined twice. give each named node one definition."],
     ["x === 2", { x: 1 }, "x === 2: the operator === is not supported. use + - * / and ^ (or pow(a, b)) for powers."],
+    // a NaN or Infinity gradient is an error naming the node and why (it used to be "NaN", silently)
+    ["x^y", { x: -2, y: 2 }, "the ^ node (n1): the gradient of x^y with respect to y needs log(x), which is undefined for x = -2. use a positive base when the exponent is a variable, or a number as the exponent (x^2)."],
+    ["q = x^y; f = q * 3", { x: 0, y: 2 }, "q: the gradient of x^y with respect to y needs log(x), which is undefined for x = 0. use a positive base when the exponent is a variable, or a number as the exponent (x^2)."],
+    ["x^0.5", { x: 0 }, "the ^ node (n2): its local gradient with respect to x is Infinity at x = 0. the function has no finite derivative there; change the values."],
   ])("%s", (e, v, expected) => expect(msg(e, v)).toBe(expected));
+});
+
+describe("unary minus binds looser than ^, as in maths and Python", () => {
+  const value = (e: string, v: Record<string, number>) => {
+    const t = graphTrace(e, v, "float");
+    return Number(node(t, t.output).value);
+  };
+  it.each([
+    ["-x^2", { x: 3 }, -9],
+    ["(-x)^2", { x: 3 }, 9],
+    ["-2^2", {}, -4],
+    ["2^-x^2", { x: 1 }, 0.5], // 2^(-(1^2)) = 2^-1
+    ["1 - -x^2", { x: 3 }, 10],
+    ["-x**2 * 3", { x: 2 }, -12],
+    ["-x^y^2", { x: 2, y: 2 }, -16], // -(2^(2^2)), ^ right-associative
+    ["exp(-x^2)", { x: 0 }, 1],
+    ["-x + y", { x: 1, y: 5 }, 4],
+  ])("%s = %s", (e, v, expected) => expect(value(e, v)).toBe(expected));
+
+  it("-x^2 at x = 3: the neg node takes x^2, and ∂f/∂x = -2x = -6", () => {
+    const t = graphTrace("f = -x^2", { x: 3 });
+    expect(node(t, "f").op).toBe("neg");
+    expect(node(t, "x").grad).toBe("-6");
+  });
+
+  it("x^2 at x = -2 still works: the exponent is a number, so its undefined log gradient is not needed", () => {
+    const t = graphTrace("x^2", { x: -2 });
+    expect([node(t, t.output).value, node(t, "x").grad]).toEqual(["4", "-4"]);
+  });
 });

@@ -136,6 +136,27 @@ jsep.removeBinaryOp("^");
 jsep.addBinaryOp("^", 11, true);
 jsep.addBinaryOp("**", 11, true);
 
+// jsep applies a unary minus to the token right after it, so -x^2 would be (-x)^2 = 9 at x = 3.
+// In maths (and Python) the power binds first: -x^2 = -(x^2), 2^-x^2 = 2^(-(x^2)). This hook
+// reads a sign's operand as a whole power chain; everything else stays jsep's.
+const POWER_OPS = ["**", "^"] as const;
+function powerChain(p: jsep.HookScope): jsep.Expression {
+  const base = p.gobbleToken(); // a sign here comes back through the hook below
+  if (!base) return p.throwError("missing operand after a sign");
+  p.gobbleSpaces();
+  const op = POWER_OPS.find((o) => p.expr.startsWith(o, p.index));
+  if (!op) return base;
+  p.index += op.length;
+  p.gobbleSpaces();
+  return { type: "BinaryExpression", operator: op, left: base, right: powerChain(p) };
+}
+jsep.hooks.add("gobble-token", function signedPower(this: jsep.HookScope, env: { node?: jsep.Expression }) {
+  const ch = this.char;
+  if (ch !== "-" && ch !== "+") return;
+  this.index++;
+  env.node = { type: "UnaryExpression", operator: ch, argument: powerChain(this), prefix: true };
+});
+
 /** A parsed graph: nodes in evaluation order (operands before the nodes that use them). */
 interface Built {
   nodes: { id: string; label: string; kind: GraphNode["kind"]; op?: OpName; inputs: string[]; tex: string; literal?: string; name?: string }[];
@@ -276,6 +297,23 @@ function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<s
     const n = byId.get(id)!;
     return n.name ?? `the ${OPS[n.op!].label} node (${n.id})`;
   };
+  /** how an operand reads in a message: its name, its number, or its node */
+  const short = (id: string) => {
+    const n = byId.get(id)!;
+    return n.name ?? n.literal ?? where(id);
+  };
+  /** Why an edge's local gradient or product is NaN/Infinity, naming the node and the operand. */
+  const undefinedGradient = (id: string, input: string, i: number, xs: readonly T[], local: T): ExpressionError => {
+    const n = byId.get(id)!;
+    const [a, b] = n.inputs.map(short);
+    if (n.op === "pow" && i === 1 && !A.gt(xs[0], A.of(0))) {
+      return new ExpressionError(where(id), `the gradient of ${a}^${b} with respect to ${b} needs log(${a}), which is undefined for ${a} = ${show(xs[0])}`, `use a positive base when the exponent is a variable, or a number as the exponent (${a}^2)`);
+    }
+    if (!A.isFinite(local)) {
+      return new ExpressionError(where(id), `its local gradient with respect to ${short(input)} is ${str(local)} at ${n.inputs.flatMap((x, k) => (byId.get(x)!.kind === "const" ? [] : [`${short(x)} = ${show(xs[k])}`])).join(", ")}`, "the function has no finite derivative there; change the values");
+    }
+    return new ExpressionError(where(id), `the gradient passed back to ${short(input)} overflows (${str(local)} times the upstream gradient)`, "use smaller values, or exact precision");
+  };
 
   // forward: operands come before the nodes that use them
   for (const n of g.nodes) {
@@ -319,6 +357,7 @@ function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<s
       let total = A.of(0);
       for (const e of uses) total = A.add(total, raw.get(e)!.product);
       total = A.written(total);
+      if (!A.isFinite(total)) throw new ExpressionError(short(n.id), `its gradient is ${str(total)}: the sum of the gradients reaching it overflows`, "use smaller values, or exact precision");
       const pinned = overrides.grads?.[n.id];
       grad.set(n.id, pinned === undefined ? total : A.of(pinned));
       if (n.kind !== "const" && uses.length > 0) {
@@ -338,6 +377,11 @@ function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<s
     n.inputs.forEach((input, i) => {
       const local = A.written(def.local(A, xs, val.get(n.id)!, i));
       const product = A.written(A.mul(up, local));
+      if (!A.isFinite(local) || !A.isFinite(product)) {
+        // the gradient with respect to a number (the 2 of (-2)^2) is never needed, and need not exist
+        if (byId.get(input)!.kind === "const") return;
+        throw undefinedGradient(n.id, input, i, xs, local);
+      }
       const e: GraphEdge = { from: input, to: n.id, upstream: str(up), local: str(local), product: str(product) };
       raw.set(e, { upstream: up, local, product });
       edges.push(e);
