@@ -123,8 +123,21 @@ describe("clean answer sets", () => {
     // a_h1 copied with 6 decimals, then z_o1 from it at 4 decimals
     const r = checkHandCalculation(classic, { a_h1: "0.593270", a_h2: "0.5969", z_o1: "1.1059" });
     expect(row(r, "z_o1").verdict).toBe("correct");
-    const r2 = checkHandCalculation(classic, { a_h1: "0.5933", a_h2: "0.5969", z_o1: "1.10", "a_o1": "0.75" });
-    expect(row(r2, "z_o1").verdict).toBe("rounding");
+    // a_h1 0.59, a_h2 0.60: 0.40 × 0.59 + 0.45 × 0.60 + 0.60 = 1.106, written 1.1060 (exact 1.10590… → 1.1059; the dp:4 chain gives 1.1059)
+    expect(new Decimal("0.40").times("0.59").plus(new Decimal("0.45").times("0.60")).plus("0.60").toFixed(4)).toBe("1.1060");
+    const r2 = checkHandCalculation(classic, { a_h1: "0.59", a_h2: "0.60", z_o1: "1.1060" });
+    expect(row(r2, "z_o1")).toMatchObject({ verdict: "rounding", roundedChain: "1.1059" });
+  });
+
+  it("one unit off in the last decimal is not rounding when nothing upstream explains it", () => {
+    // z_h1 = 0.15 × 0.05 + 0.20 × 0.10 + 0.35 = 0.3775 exactly, from given numbers only
+    const r = checkHandCalculation(classic, { z_h1: "0.3776" });
+    expect(row(r, "z_h1")).toMatchObject({ verdict: "wrong", isFirstWrong: true });
+    expect(row(r, "z_h1").explanation).toBe("should be 0.3775 (exact 0.3775)");
+    // 0.40 × 0.5933 + 0.45 × 0.5969 + 0.60 = 1.105925 → 1.11: 1.10 is neither that nor within rounding of exact 1.10591
+    const r2 = checkHandCalculation(classic, { a_h1: "0.5933", a_h2: "0.5969", z_o1: "1.10" });
+    expect(row(r2, "z_o1").verdict).toBe("wrong");
+    expect(row(r2, "z_o1").explanation).toBe("should be 1.11 (exact 1.105906)");
   });
 });
 

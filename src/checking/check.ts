@@ -18,11 +18,12 @@ import { traceNetwork, traceWithReplaced } from "../engine/network.js";
 import type { NotationPreset } from "../engine/notation.js";
 import type { Step } from "../engine/trace.js";
 import { answersFromInput, isEmptyAnswers, NOTHING_TYPED_YET, parseTypedNumber, type AnswersInput, type TypedNumber } from "./answers.js";
-import { keyResolver, type KeyTarget } from "./keys.js";
+import { keyResolver, lossPart, type KeyTarget } from "./keys.js";
 import { sensitivity } from "./sensitivity.js";
 import { diagnose, type Diagnosis, type DiagnosisContext } from "./mistakes.js";
+import { fixed, halfUnit, judgeNumber, round, shown, type Judged, type Verdict } from "./verdict.js";
 
-export type Verdict = "correct" | "rounding" | "follows" | "wrong";
+export type { Verdict } from "./verdict.js";
 
 export interface CheckRow {
   /** the key as the student typed it */
@@ -31,8 +32,8 @@ export interface CheckRow {
   canonicalKey: string;
   /** the step checked against (`given.input.0` / `given.weight.2.0.0` for numbers of the spec) */
   stepId: string;
-  /** "factor": a chain-rule factor equal to a step (∂z_o1/∂w5 = a_h1); "given": a number of the spec */
-  role: "step" | "factor" | "given";
+  /** "factor": a chain-rule factor equal to a step (∂z_o1/∂w5 = a_h1); "given": a number of the spec; "part": one output's part of the loss (E_o1) */
+  role: "step" | "factor" | "given" | "part";
   /** LaTeX */
   symbol: string;
   typed: string;
@@ -49,6 +50,10 @@ export interface CheckRow {
   diagnosis?: Diagnosis;
   /** for "follows": the keys (as typed) of the wrong answers it follows from */
   followsFrom?: string[];
+  /** "wrong" because too few digits were written to judge: the decimals needed */
+  tooFewDigits?: number;
+  /** the key is minus the step (Δ_i = −∂E/∂in_i); exact, roundedChain and followThrough are then in the key's sign */
+  negated?: true;
   isFirstWrong: boolean;
 }
 
@@ -68,6 +73,8 @@ export interface CheckReport {
   summary: { correct: number; rounding: number; followThrough: number; wrong: number; total: number };
   /** a sentence for the student when there is nothing to check yet */
   note?: string;
+  /** one sentence when the answers as a whole look like another network's (most keys unknown, or every forward value wrong) */
+  warning?: string;
 }
 
 export interface CheckOptions {
@@ -79,6 +86,8 @@ interface Pending {
   key: string;
   where: string;
   num: TypedNumber;
+  /** the number in the step's own sign (−num for a negated key) */
+  stepNum: TypedNumber;
   target: KeyTarget;
   canonical: string;
   symbol: string;
@@ -90,11 +99,7 @@ function isParsedSpec(x: unknown): x is NetworkSpec {
   return typeof x === "object" && x !== null && "raw" in x && "loss" in x && typeof (x as { loss: unknown }).loss === "object";
 }
 
-const pow10 = (d: number): Dec => new D(10).pow(-d);
-const round = (x: Dec, d: number): Dec => x.toDecimalPlaces(d, D.ROUND_HALF_CEIL);
-const fixed = (x: Dec, d: number): string => x.toFixed(d, D.ROUND_HALF_CEIL);
-/** an exact value shown with a few more digits than the student wrote */
-const shown = (x: Dec, d: number): string => x.toDecimalPlaces(d + 4, D.ROUND_HALF_CEIL).toString();
+const negatedNumber = (n: TypedNumber): TypedNumber => ({ value: n.value.neg(), decimals: n.decimals, text: n.text.startsWith("-") ? n.text.slice(1) : `-${n.text}` });
 
 export function checkHandCalculation(spec: unknown, answers: AnswersInput, options: CheckOptions = {}): CheckReport {
   const parsed = isParsedSpec(spec) ? spec : parseSpec(spec);
@@ -119,12 +124,13 @@ export function checkHandCalculation(spec: unknown, answers: AnswersInput, optio
   for (const a of typed) {
     const r = resolver.resolve(a.key);
     if (!r.ok) { unknownKeys.push({ key: a.key, message: r.message, suggestions: r.suggestions }); continue; }
-    const id = r.target.kind === "given" ? r.target.id : `${r.target.kind}:${r.target.stepId}`;
+    const id = r.target.kind === "given" ? r.target.id : r.target.kind === "part" ? `part:${r.target.unit}` : `${r.target.kind}:${r.target.stepId}`;
     const before = seen.get(id);
     if (before !== undefined) throw new AnswerError(a.where, `"${a.key}" and "${before}" are the same quantity (${r.canonical})`, "keep one value per quantity");
     seen.set(id, a.key);
     const anchor = r.target.kind === "step" ? r.target.stepId : r.target.near;
-    pending.push({ key: a.key, where: a.where, num: a.num, target: r.target, canonical: r.canonical, symbol: r.symbol, order: (position.get(anchor) ?? 0) - (r.target.kind === "step" ? 0 : 0.5) });
+    const stepNum = r.target.kind === "step" && r.target.negatedAs ? negatedNumber(a.num) : a.num;
+    pending.push({ key: a.key, where: a.where, num: a.num, stepNum, target: r.target, canonical: r.canonical, symbol: r.symbol, order: (position.get(anchor) ?? 0) - (r.target.kind === "step" ? 0 : 0.5) });
   }
   if (pending.length === 0) {
     throw new AnswerError("answers", `no key names a quantity of this calculation (${unknownKeys.map((u) => u.message).join("; ")})`, `write keys in the ${preset} notation, e.g. ${exact.steps.slice(0, 2).map((s) => s.key).join(", ")}, ${exact.steps.find((s) => s.quantity === "dW")?.key ?? ""}`);
@@ -134,8 +140,8 @@ export function checkHandCalculation(spec: unknown, answers: AnswersInput, optio
   // The student's numbers as overrides: a factor row (∂z_o1/∂w5) stands in for its step only when the step itself is not answered
   const answered: Record<string, string> = {};
   const overridingRow = new Map<string, Pending>();
-  for (const p of pending) if (p.target.kind === "step") { answered[p.target.stepId] = p.num.text; overridingRow.set(p.target.stepId, p); }
-  for (const p of pending) if (p.target.kind === "factor" && !(p.target.stepId in answered)) { answered[p.target.stepId] = p.num.text; overridingRow.set(p.target.stepId, p); }
+  for (const p of pending) if (p.target.kind === "step") { answered[p.target.stepId] = p.stepNum.text; overridingRow.set(p.target.stepId, p); }
+  for (const p of pending) if (p.target.kind === "factor" && !(p.target.stepId in answered)) { answered[p.target.stepId] = p.stepNum.text; overridingRow.set(p.target.stepId, p); }
 
   const ft = traceWithReplaced(parsed, { precision: "exact", notation: preset, overrides: answered });
   const pinned: Record<string, string> = {};
@@ -157,13 +163,13 @@ export function checkHandCalculation(spec: unknown, answers: AnswersInput, optio
   const boundMemo = new Map<string, number>();
   const inputBound = (id: string, d: number): number => {
     const p = overridingRow.get(id);
-    return p ? 0.5 * 10 ** -p.num.decimals : unansweredBound(id, d);
+    return p ? halfUnit(p.num.decimals) : unansweredBound(id, d);
   };
   const unansweredBound = (id: string, d: number): number => {
     const k = `${id}@${d}`;
     let b = boundMemo.get(k);
     if (b === undefined) {
-      b = 0.5 * 10 ** -d;
+      b = halfUnit(d);
       for (const x of inputsOf(id)) b += x.weight * inputBound(x.id, d);
       boundMemo.set(k, b);
     }
@@ -196,64 +202,65 @@ export function checkHandCalculation(spec: unknown, answers: AnswersInput, optio
   const judge = (p: Pending): CheckRow => {
     const memo = verdictMemo.get(p);
     if (memo) return memo;
-    const row = p.target.kind === "given" ? judgeGiven(p, p.target.value, p.target.what) : judgeStep(p, p.target.stepId);
+    const t = p.target;
+    const row = t.kind === "given" ? judgeGiven(p, t.value, t.what) : t.kind === "part" ? judgePart(p, t.unit) : judgeStep(p, t.stepId, t.kind === "step" ? t.negatedAs : undefined);
     verdictMemo.set(p, row);
     return row;
   };
 
+  const rowOf = (p: Pending, stepId: string, role: CheckRow["role"], j: Judged, values: { exact: string; chain: string; follow: string }): CheckRow => ({
+    key: p.key, canonicalKey: p.canonical, stepId, role, symbol: p.symbol, typed: p.num.text, decimals: p.num.decimals,
+    exact: values.exact, roundedChain: values.chain, followThrough: values.follow, verdict: j.verdict, explanation: j.explanation,
+    ...(j.followsFrom ? { followsFrom: j.followsFrom } : {}), ...(j.tooFewDigits !== undefined ? { tooFewDigits: j.tooFewDigits } : {}), isFirstWrong: false,
+  });
+
   const judgeGiven = (p: Pending, value: string, what: string): CheckRow => {
     const E = new D(value), d = p.num.decimals;
-    const ok = p.num.value.eq(round(E, d));
-    return {
-      key: p.key, canonicalKey: p.canonical, stepId: p.target.kind === "given" ? p.target.id : "", role: "given", symbol: p.symbol,
-      typed: p.num.text, decimals: d, exact: E.toString(), roundedChain: fixed(E, d), followThrough: E.toString(),
-      verdict: ok ? "correct" : "wrong",
-      explanation: ok ? `${what}, ${value}` : `this factor is ${what}, ${value}`,
-      isFirstWrong: false,
-    };
+    const j = judgeNumber(p.num, { exact: E, followTol: 0, exactTol: 0, roots: [] });
+    const explanation = j.verdict === "correct" ? `${what}, ${value}` : j.tooFewDigits !== undefined ? j.explanation : `this factor is ${what}, ${value}`;
+    return rowOf(p, p.target.kind === "given" ? p.target.id : "", "given", { ...j, explanation }, { exact: E.toString(), chain: fixed(E, d), follow: E.toString() });
   };
 
-  const judgeStep = (p: Pending, id: string): CheckRow => {
-    const v = p.num.value, d = p.num.decimals, ulp = pow10(d);
-    const E = new D(exactValues.get(id)!);
-    const C = chain(d).get(id)!;
+  // E_o1: the loss part of one output, from that output's activation (the student's, for follow-through)
+  const judgePart = (p: Pending, unit: number): CheckRow => {
+    const L = parsed.layers.length - 1, aId = `forward.a.${L}.${unit}`, d = p.num.decimals;
+    const part = (a: string) => lossPart(parsed, unit, a);
+    const E = part(exactValues.get(aId)!), F = part(pinned[aId]), C = round(part(chain(d).get(aId)!), d);
+    const slope = Math.abs(Number(exactValues.get(`backward.dL/da.${L}.${unit}`) ?? 0));
+    const bound = slope * inputBound(aId, d);
+    const j = judgeNumber(p.num, { exact: E, chain: C, follow: F, followTol: halfUnit(d) + (overridingRow.has(aId) ? 0 : bound), exactTol: halfUnit(d) + bound, roots: status(aId).roots });
+    return rowOf(p, "loss", "part", j, { exact: E.toString(), chain: C.toFixed(d), follow: F.toString() });
+  };
+
+  const followTolerance = new Map<string, number>();
+  const judgeStep = (p: Pending, id: string, negatedAs?: string): CheckRow => {
+    const d = p.num.decimals, sign = negatedAs ? -1 : 1;
+    const E = new D(exactValues.get(id)!).times(sign);
+    const C = new D(chain(d).get(id)!).times(sign);
     // a factor row beside its own answered step is judged as a copy of the student's number for that step
     const copy = p.target.kind === "factor" && overridingRow.get(id) !== p;
-    const F = copy ? new D(pinned[id]) : followThrough(id);
+    const F = (copy ? new D(pinned[id]) : followThrough(id)).times(sign);
     const st = copy ? status(id) : inputsStatus(id);
-    let slack = 0, tol = 0.5 * 10 ** -d;
+    let slack = 0, tol = halfUnit(d);
     for (const x of copy ? [] : inputsOf(id)) {
       const b = inputBound(x.id, d);
       tol += x.weight * b;
       if (!overridingRow.has(x.id)) slack += x.weight * b;
     }
-    const base = {
-      key: p.key, canonicalKey: p.canonical, stepId: id, role: p.target.kind === "factor" ? "factor" as const : "step" as const, symbol: p.symbol,
-      typed: p.num.text, decimals: d, exact: E.toString(), roundedChain: C, followThrough: F.toString(), isFirstWrong: false,
-    };
-    const rE = fixed(E, d), rF = fixed(F, d);
-    const places = `${d} decimal${d === 1 ? "" : "s"}`;
-    if (v.eq(round(E, d))) return { ...base, verdict: "correct", explanation: `the exact value ${shown(E, d)} is ${rE} to the ${places} written` };
-    if (v.eq(new D(C))) return { ...base, verdict: "rounding", explanation: `exact ${shown(E, d)} rounds to ${rE}; rounding every earlier value to ${places} gives ${C}` };
-    const matchesF = round(F, d).minus(v).abs().lte(ulp) || F.minus(v).abs().lte(ulp.times(0.5).plus(slack));
-    if (matchesF && !st.tainted) {
-      return { ...base, verdict: "rounding", explanation: `exact ${shown(E, d)} rounds to ${rE}; your own rounded earlier values give ${shown(F, d)}, so the difference is rounding` };
-    }
-    if (matchesF) {
-      return { ...base, verdict: "follows", followsFrom: st.roots, explanation: `should be ${rE}, but from your earlier values it is ${rF}: follows from your value of ${st.roots.join(" and ")}` };
-    }
-    if (E.minus(v).abs().lte(tol)) {
-      return { ...base, verdict: "rounding", explanation: `exact ${shown(E, d)} rounds to ${rE}; ${p.num.text} is within ${new D(tol).toSignificantDigits(2).toString()}, as far as rounding the inputs of this step to ${places} can move it` };
-    }
-    return { ...base, verdict: "wrong", explanation: `should be ${rE} (exact ${shown(E, d)})${rF !== rE ? `; from your own earlier values it is ${rF}` : ""}` };
+    const j = judgeNumber(p.num, { exact: E, chain: C, follow: F, followTol: halfUnit(d) + slack, exactTol: tol, roots: st.roots });
+    followTolerance.set(p.key, halfUnit(d) + slack);
+    const row = rowOf(p, id, p.target.kind === "factor" ? "factor" : "step", negatedAs ? { ...j, explanation: `${negatedAs}; ${j.explanation}` } : j,
+      { exact: E.toString(), chain: C.toFixed(d), follow: F.toString() });
+    return negatedAs ? { ...row, negated: true } : row;
   };
 
   const rows = pending.map(judge);
   const ctx: DiagnosisContext = { spec: parsed, steps, pinned, answers: answered, inputsOf: (id) => inputsOf(id).map((x) => x.id) };
   const named = new Map<string, string>();
   for (const row of rows) {
-    if (row.verdict !== "wrong" || row.role !== "step") continue;
-    const diagnosis = diagnose({ stepId: row.stepId, typed: new D(row.typed), decimals: row.decimals, followThrough: new D(row.followThrough) }, ctx);
+    if (row.verdict !== "wrong" || row.role !== "step" || row.tooFewDigits !== undefined) continue;
+    const sign = row.negated ? -1 : 1;
+    const diagnosis = diagnose({ stepId: row.stepId, typed: new D(row.typed).times(sign), followThrough: new D(row.followThrough).times(sign), tolerance: followTolerance.get(row.key) ?? halfUnit(row.decimals) }, ctx);
     if (!diagnosis) continue;
     const earlier = named.get(diagnosis.mistake);
     row.diagnosis = earlier ? { ...diagnosis, description: `${diagnosis.description} (the same mistake as at ${earlier})` } : diagnosis;

@@ -6,10 +6,14 @@ import type { NetworkSpec } from "../engine/spec.js";
 import type { Step } from "../engine/trace.js";
 import { derivative, updated, notationFor, NOTATION_PRESETS, type Notation, type NotationPreset, type Sym } from "../engine/notation.js";
 import { closest } from "../engine/suggest.js";
+import { D, exactArith, type Dec } from "../engine/numeric.js";
 
 /** What a key names: a step of the trace, a chain-rule factor equal to a step, or a number of the spec. */
 export type KeyTarget =
-  | { kind: "step"; stepId: string }
+  /** `negatedAs`: the key is minus the step (Δ_5 where the notation writes the step as −Δ_5); the sentence says so */
+  | { kind: "step"; stepId: string; negatedAs?: string }
+  /** E_o1: the part of a sum-over-outputs loss carried by one output unit */
+  | { kind: "part"; unit: number; near: string }
   /** ∂z_o1/∂w5 is a_h1: checked against that step, with the student's own a_h1 as follow-through */
   | { kind: "factor"; stepId: string; near: string }
   /** ∂z_h1/∂w1 = i1 and ∂z_o1/∂a_h1 = w5 are numbers of the spec */
@@ -62,7 +66,9 @@ export function normaliseKey(raw: string): string {
     .replace(/\\(left|right|mathcal|mathrm|operatorname|text|,|;|!)/g, "")
     .replace(/\\/g, "");
   s = s.toLowerCase().replace(/[\s{}_^*·]/g, "");
-  const updatedMark = /^(.+?)(\(new\)|new|updated|'|\+)$/.exec(s) ?? (/^new(.+)$/.exec(s) && [s, s.slice(3), "+"]);
+  // z_1^{(1)} and z^{(1)}_1 are one symbol: the layer mark goes first
+  s = s.replace(/([a-z])(\d+)(\[\d+\]|\(\d+\))/g, "$1$3$2");
+  const updatedMark = /^(.+?)(\(new\)|new|updated|'|\+)$/.exec(s) ?? /^(?:new|updated)(.+)()$/.exec(s);
   if (updatedMark && !s.includes("/")) s = `${updatedMark[1]}+`;
   return s;
 }
@@ -111,24 +117,74 @@ export interface KeyResolver {
   readonly known: readonly string[];
 }
 
+/**
+ * The names notation as the best-known write-up of the classic example spells it: net_h1 for
+ * z_h1, out_h1 for a_h1 (so dEtotal/dout_o1, dout_o1/dnet_o1, dnet_o1/dw5).
+ */
+function netOutNotation(N: Notation): Notation {
+  const rename = (s: Sym, from: string, to: string): Sym => ({ tex: s.tex, key: s.key.replace(from, to) });
+  return { ...N, z: (l, j) => rename(N.z(l, j), "z_", "net_"), a: (l, j) => rename(N.a(l, j), "a_", "out_") };
+}
+
+/** The part of the loss carried by output unit `unit` with activation `a` (for a loss that is a sum over outputs). */
+export function lossPart(spec: NetworkSpec, unit: number, a: string): Dec {
+  return spec.loss.value(exactArith, [new D(a)], [new D(spec.examples[0].target[unit])]);
+}
+
+/** Whether the loss is a sum of per-output parts (half_sse, bce; not mse, which averages), checked on the exact values. */
+function hasLossParts(spec: NetworkSpec, steps: readonly Step[]): boolean {
+  const L = spec.layers.length - 1;
+  const value = (id: string) => steps.find((s) => s.id === id)?.value;
+  const total = value("loss");
+  const as = Array.from({ length: spec.layers[L] }, (_, j) => value(`forward.a.${L}.${j}`));
+  if (total === undefined || spec.loss.name === "cross_entropy" || as.some((a) => a === undefined)) return false;
+  const sum = as.reduce((acc, a, j) => acc.plus(lossPart(spec, j, a!)), new D(0));
+  return sum.minus(total).abs().lte(new D(total).abs().times(1e-30));
+}
+
 /** A resolver for one spec's trace (single example) in one notation. */
 export function keyResolver(spec: NetworkSpec, steps: readonly Step[], preset: NotationPreset): KeyResolver {
-  const table = new Map<string, Entry | null>(); // null: two quantities share this spelling elsewhere
+  // rank 0: the notation in use; 1: another notation; 2: a negated key of another notation.
+  // A spelling goes to the best rank; two quantities of the same rank sharing it: neither (null).
+  const table = new Map<string, { entry: Entry | null; rank: number }>();
   const add = (raw: string, entry: Entry) => {
     const norm = normaliseKey(raw);
-    if (!table.has(norm)) { table.set(norm, entry); return; }
     const old = table.get(norm);
-    if (old && (sameTarget(old.target, entry.target) || old.rank < entry.rank)) return; // the notation in use wins
-    table.set(norm, null); // two quantities of the same rank share this spelling: neither gets it
+    if (!old || entry.rank < old.rank) { table.set(norm, { entry, rank: entry.rank }); return; }
+    if (entry.rank > old.rank || (old.entry && sameTarget(old.entry.target, entry.target))) return;
+    table.set(norm, { entry: null, rank: old.rank });
   };
   const primary = notationFor(spec, preset);
-  const notations = [primary, ...NOTATION_PRESETS.filter((p) => p !== preset).map((p) => notationFor(spec, p))];
+  const others = NOTATION_PRESETS.filter((p) => p !== preset).map((p) => notationFor(spec, p));
+  const notations = [primary, ...others];
+  if (primary.preset === "names") notations.splice(1, 0, netOutNotation(primary));
+  else notations.push(netOutNotation(notationFor(spec, "names")));
   const L = spec.layers.length - 1;
+  const parts = hasLossParts(spec, steps);
   notations.forEach((N, rank) => {
-    const r = rank === 0 ? 0 : 1;
+    const r = rank === 0 || (primary.preset === "names" && rank === 1) ? 0 : 1;
     for (const step of steps) {
       const syms = spellings(step, N, spec);
       for (const s of syms) add(s.key, { target: { kind: "step", stepId: step.id }, canonical: step.key, symbol: step.symbol, rank: r });
+      // a notation that writes the step with a leading minus (−Δ_5): its minus-less key is minus the step
+      const own = step.quantity === "delta" && step.layer !== null && step.unit !== null ? N.delta(step.layer, step.unit) : undefined;
+      if (own && own.key.startsWith("-")) {
+        const key = own.key.slice(1), plain = derivative(N.lossD, N.z(step.layer!, step.unit!)).key;
+        add(key, {
+          target: { kind: "step", stepId: step.id, negatedAs: `${key} = −${plain} in the ${N.preset} notation's sign convention` },
+          canonical: key, symbol: own.tex.replace(/^-/, ""), rank: r === 0 ? 0 : 2,
+        });
+      }
+    }
+    // the inputs are numbers of the spec: a_i1, i1 (and ∂z_h1/∂w1 below)
+    for (let k = 0; k < spec.layers[0]; k++) {
+      const given: KeyTarget = { kind: "given", id: `given.input.${k}`, value: String(spec.examples[0].input[k]), what: `the input ${primary.a(0, k).key}`, near: "forward.z.1.0" };
+      const entry = { target: given, canonical: primary.a(0, k).key, symbol: primary.a(0, k).tex, rank: r };
+      add(N.a(0, k).key, entry);
+      if (N.preset === "names") add(N.a(0, k).key.replace(/^a_/, ""), entry);
+    }
+    if (parts) for (let j = 0; j < spec.layers[L]; j++) {
+      add(N.lossPart(j).key, { target: { kind: "part", unit: j, near: "loss" }, canonical: primary.lossPart(j).key, symbol: primary.lossPart(j).tex, rank: r });
     }
     // chain-rule factors that students write out: ∂z/∂w is the sending activation, ∂z/∂a the weight
     for (let l = 1; l <= L; l++) for (let j = 0; j < spec.layers[l]; j++) for (let k = 0; k < spec.layers[l - 1]; k++) {
@@ -146,16 +202,20 @@ export function keyResolver(spec: NetworkSpec, steps: readonly Step[], preset: N
     }
   });
   const known = steps.map((s) => s.key);
+  // an updated bias of a spec that keeps its biases fixed, in any notation
+  const biasKeys = new Set(notations.flatMap((N) => Array.from({ length: L }, (_, l) => Array.from({ length: spec.layers[l + 1] }, (_, j) => normaliseKey(updated(N.bias(l + 1, j)).key))).flat()));
+  const fixedBias = (norm: string) => !spec.updateBiases && biasKeys.has(norm);
   return {
     known,
     resolve(key) {
       const norm = normaliseKey(key);
-      const e = table.get(norm);
+      const e = table.get(norm)?.entry;
       if (e) return { ok: true, target: e.target, canonical: e.canonical, symbol: e.symbol };
-      const suggestions = closest(norm, known, normaliseKey);
+      const suggestions = fixedBias(norm) ? [] : closest(norm, known, normaliseKey);
       const mismatch = specMismatch(key, spec, primary);
       const message = e === null
         ? `"${key}" could name more than one quantity`
+        : fixedBias(norm) ? `"${key}": biases are not updated in this spec (updateBiases: false), so there is no updated bias to check`
         : mismatch ?? `"${key}" is not a quantity of this calculation`;
       return { ok: false, message: suggestions.length ? `${message}: did you mean ${suggestions.join(" or ")}?` : message, suggestions };
     },
@@ -163,9 +223,10 @@ export function keyResolver(spec: NetworkSpec, steps: readonly Step[], preset: N
 }
 
 function sameTarget(a: KeyTarget, b: KeyTarget): boolean {
-  if (a.kind !== b.kind) return false;
   if (a.kind === "given" && b.kind === "given") return a.id === b.id;
-  return a.kind !== "given" && b.kind !== "given" && a.stepId === b.stepId;
+  if (a.kind === "part" && b.kind === "part") return a.unit === b.unit;
+  if (a.kind === "step" && b.kind === "step") return a.stepId === b.stepId && !a.negatedAs === !b.negatedAs;
+  return a.kind === "factor" && b.kind === "factor" && a.stepId === b.stepId;
 }
 
 const PLURAL: Record<string, string> = { weight: "weights", unit: "units", bias: "biases" };

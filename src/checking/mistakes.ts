@@ -13,7 +13,7 @@ export const MISTAKES = {
   "z-for-a": "used z where a was needed",
   "a-for-z": "used a where z was needed",
   "sigma-instead-of-derivative": "used σ(z) instead of its derivative σ(z)(1 − σ(z))",
-  "lost-minus-sign": "lost the minus sign in ∂E/∂a",
+  "lost-minus-sign": "lost a minus sign in ∂E/∂a or in a path term of it",
   "missed-second-path": "left out a path when summing into a hidden unit",
   "updated-weights-in-backprop": "back-propagated through the already-updated weights",
   "added-gradient": "added the gradient instead of subtracting it",
@@ -79,10 +79,12 @@ function candidatesAt(site: Step, ctx: DiagnosisContext): Candidate[] {
     const value = act.def.value(exactArith, new D(pinned[`forward.z.${unitOf(s)}`]), act.params);
     out.push({ mistake: "sigma-instead-of-derivative", site: site.id, swaps: { [s.id]: value.toString() }, description: `in ${key}, ${s.key} was taken as ${act.def.name}(z) = a instead of its derivative` });
   }
-  if (site.quantity === "dL/da" && site.layer === L) {
-    out.push({ mistake: "lost-minus-sign", site: site.id, swaps: {}, negate: true, description: `${key} = −(t − a) lost its minus sign` });
+  // a sign lost at the output (−(t − a)), in one path term δ_k w_kj, or in the sum over paths
+  if (site.quantity === "dL/da" || site.quantity === "path") {
+    const what = site.quantity === "path" ? "the path term" : site.layer === L ? "−(t − a)" : "the sum over paths";
+    out.push({ mistake: "lost-minus-sign", site: site.id, swaps: {}, negate: true, description: `${key} (${what}) lost its minus sign` });
   }
-  for (const s of inputs.filter((x) => x.quantity === "dL/da" && x.layer === L)) {
+  for (const s of inputs.filter((x) => x.quantity === "dL/da" || x.quantity === "path")) {
     out.push({ mistake: "lost-minus-sign", site: site.id, swaps: { [s.id]: new D(pinned[s.id]).neg().toString() }, description: `in ${key}, ${s.key} was used without its minus sign` });
   }
   const aInputs = inputs.filter((x) => x.quantity === "a");
@@ -120,16 +122,14 @@ function candidatesAt(site: Step, ctx: DiagnosisContext): Candidate[] {
 export interface DiagnoseInput {
   stepId: string;
   typed: Dec;
-  decimals: number;
   /** the correct value from the student's own earlier numbers */
   followThrough: Dec;
+  /** how far a right computation from those numbers may be from the number written (half a unit, plus rounding of unwritten steps) */
+  tolerance: number;
 }
 
-/** `x` written to d places matches `typed` within one unit of the last place. */
-function matches(x: Dec, typed: Dec, decimals: number): boolean {
-  if (!x.isFinite()) return false;
-  return x.toDecimalPlaces(decimals, D.ROUND_HALF_CEIL).minus(typed).abs().lte(new D(10).pow(-decimals));
-}
+/** A mistake moves the value at least this many rounding tolerances; a smaller move is no better an explanation than rounding. */
+const CLEARLY = 3;
 
 /**
  * The classic mistake that explains a wrong number, if one does: tried at the step itself, then at
@@ -138,8 +138,9 @@ function matches(x: Dec, typed: Dec, decimals: number): boolean {
  */
 export function diagnose(row: DiagnoseInput, ctx: DiagnosisContext): Diagnosis | undefined {
   const { spec, steps } = ctx;
-  // a mistake that gives the right number anyway explains nothing
-  const tells = (x: Dec) => matches(x, row.typed, row.decimals) && !matches(x, row.followThrough, row.decimals);
+  // the mistake reproduces the number as closely as a right computation would, and moves it clearly
+  // beyond rounding (with dozens of candidates, a near miss or a small move is a coincidence)
+  const tells = (x: Dec) => x.isFinite() && x.minus(row.typed).abs().lte(row.tolerance) && x.minus(row.followThrough).abs().gt(CLEARLY * row.tolerance);
   const sites: string[] = [row.stepId];
   for (let i = 0; i < sites.length && sites.length < 24; i++) {
     for (const id of ctx.inputsOf(sites[i])) if (!(id in ctx.answers) && !sites.includes(id)) sites.push(id);

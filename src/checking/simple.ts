@@ -3,15 +3,13 @@
 // The verdicts mean what they mean for networks (check.ts): correct at the decimals typed,
 // rounding, follows from an earlier error, wrong.
 import { D, type Dec } from "../engine/numeric.js";
+import { AnswerError } from "../engine/errors.js";
 import { graphTrace, type GraphTrace } from "../engine/graph.js";
 import { closest } from "../engine/suggest.js";
 import { texEscape } from "../engine/notation.js";
 import { answersFromInput, isEmptyAnswers as isEmpty, NOTHING_TYPED_YET as NOTHING_YET, parseTypedNumber, type AnswersInput, type TypedNumber } from "./answers.js";
-import type { CheckReport, CheckRow, UnknownKey, Verdict } from "./check.js";
-
-const round = (x: Dec, d: number): Dec => x.toDecimalPlaces(d, D.ROUND_HALF_CEIL);
-const fixed = (x: Dec, d: number): string => x.toFixed(d, D.ROUND_HALF_CEIL);
-const shown = (x: Dec, d: number): string => x.toDecimalPlaces(d + 4, D.ROUND_HALF_CEIL).toString();
+import type { CheckReport, CheckRow, UnknownKey } from "./check.js";
+import { fixed, halfUnit, judgeNumber, round, shown, type Verdict } from "./verdict.js";
 
 function summarise(rows: CheckRow[], unknownKeys: UnknownKey[], note?: string): CheckReport {
   const count = (v: Verdict) => rows.filter((r) => r.verdict === v).length;
@@ -24,22 +22,6 @@ function summarise(rows: CheckRow[], unknownKeys: UnknownKey[], note?: string): 
   if (first) report.firstWrong = first.key;
   if (note) report.note = note;
   return report;
-}
-
-interface Judged { verdict: Verdict; explanation: string }
-
-/** One number against its exact value, the rounded chain and the value from the student's own earlier numbers. */
-function judge(num: TypedNumber, exact: Dec, chain: Dec | undefined, follow: Dec | undefined, earlierWrong: string[]): Judged {
-  const d = num.decimals, v = num.value;
-  const places = `${d} decimal${d === 1 ? "" : "s"}`;
-  const rE = fixed(exact, d);
-  if (v.eq(round(exact, d))) return { verdict: "correct", explanation: `the exact value ${shown(exact, d)} is ${rE} to the ${places} written` };
-  if (chain && v.eq(round(chain, d))) return { verdict: "rounding", explanation: `exact ${shown(exact, d)} rounds to ${rE}; rounding every earlier value to ${places} gives ${fixed(chain, d)}` };
-  if (follow && round(follow, d).minus(v).abs().lte(new D(10).pow(-d))) {
-    if (earlierWrong.length) return { verdict: "follows", explanation: `should be ${rE}, but from your earlier values it is ${fixed(follow, d)}: follows from your value of ${earlierWrong.join(" and ")}` };
-    return { verdict: "rounding", explanation: `exact ${shown(exact, d)} rounds to ${rE}; your own rounded earlier values give ${shown(follow, d)}, so the difference is rounding` };
-  }
-  return { verdict: "wrong", explanation: `should be ${rE} (exact ${shown(exact, d)})${follow && fixed(follow, d) !== rE ? `; from your own earlier values it is ${fixed(follow, d)}` : ""}` };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -75,7 +57,8 @@ export function checkGraphCalculation(expression: string, values: Readonly<Recor
   const keys = graphKeys(exact);
   const typed = answersFromInput(answers);
   const unknownKeys: UnknownKey[] = [];
-  const pending: { key: string; target: GraphKey; num: TypedNumber; order: number }[] = [];
+  const pending: { key: string; where: string; target: GraphKey; num: TypedNumber; order: number }[] = [];
+  const seen = new Map<string, string>();
   // the order of the calculation: forward values in evaluation order, then gradients backwards
   const order = new Map<string, number>();
   exact.steps.forEach((s, i) => order.set(`${s.phase === "forward" ? "value" : "grad"}:${s.node}`, i));
@@ -86,7 +69,10 @@ export function checkGraphCalculation(expression: string, values: Readonly<Recor
       unknownKeys.push({ key: a.key, message: `"${a.key}" is not a node or gradient of this graph${suggestions.length ? `: did you mean ${suggestions.join(" or ")}?` : ""}`, suggestions });
       continue;
     }
-    pending.push({ key: a.key, target, num: parseTypedNumber(a.typed, a.where), order: order.get(`${target.what}:${target.node}`) ?? -1 });
+    const id = `${target.what}:${target.node}`, before = seen.get(id);
+    if (before !== undefined) throw new AnswerError(a.where, `"${a.key}" and "${before}" are the same quantity (${quantityName(exact, target)})`, "keep one value per quantity");
+    seen.set(id, a.key);
+    pending.push({ key: a.key, where: a.where, target, num: parseTypedNumber(a.typed, a.where), order: order.get(id) ?? -1 });
   }
   pending.sort((x, y) => x.order - y.order);
 
@@ -99,29 +85,90 @@ export function checkGraphCalculation(expression: string, values: Readonly<Recor
     return new D(k.what === "value" ? n.value : n.grad);
   };
 
-  const wrongSoFar: string[] = [];
+  const answeredIds = new Set(pending.map((p) => `${p.target.what}:${p.target.node}`));
+  const typedDecimals = new Map(pending.map((p) => [`${p.target.what}:${p.target.node}`, p.num.decimals]));
+  const bounds = graphBounds(exact, answeredIds, typedDecimals);
+  const followFrom = (p: (typeof pending)[number], others: { values: Record<string, string>; grads: Record<string, string> }) => {
+    const own = graphTrace(expression, values, "exact", others);
+    const step = own.steps.find((s) => s.id === `${p.target.what === "value" ? "forward" : "backward"}.${p.target.node}`);
+    return { step, follow: step ? new D(step.value) : undefined };
+  };
+  const taintedSoFar: CheckRow[] = [];
   const rows: CheckRow[] = pending.map((p) => {
     // computed from every other number the student typed: the value this one should follow from
     const others = { values: { ...all.values }, grads: { ...all.grads } };
     delete (p.target.what === "value" ? others.values : others.grads)[p.target.node];
-    const own = graphTrace(expression, values, "exact", others);
-    const step = own.steps.find((s) => s.id === `${p.target.what === "value" ? "forward" : "backward"}.${p.target.node}`);
-    const follow = step ? new D(step.value) : undefined;
+    const { step, follow } = followFrom(p, others);
+    // the earlier wrong answers it depends on: those (or those behind an earlier "follows") whose
+    // exact value would change the follow-through
+    const roots = follow ? [...new Set(taintedSoFar.filter((w) => {
+      const g = pending.find((x) => x.key === w.key)!.target;
+      const fixedOthers = { values: { ...others.values }, grads: { ...others.grads } };
+      (g.what === "value" ? fixedOthers.values : fixedOthers.grads)[g.node] = w.exact;
+      const f = followFrom(p, fixedOthers).follow;
+      return f !== undefined && !f.eq(follow);
+    }).flatMap((w) => w.followsFrom ?? [w.key]))] : [];
     const E = exactOf(exact, p.target);
     const chain = exactOf(chainFor(p.num.decimals), p.target);
-    const j = judge(p.num, E, chain, follow, [...wrongSoFar]);
-    if (j.verdict === "wrong") wrongSoFar.push(p.key);
+    const d = p.num.decimals, b = bounds(`${p.target.what}:${p.target.node}`, d);
+    const j = judgeNumber(p.num, { exact: E, chain, follow, followTol: halfUnit(d) + b.slack, exactTol: halfUnit(d) + b.all, roots });
     const n = exact.nodes.find((x) => x.id === p.target.node)!;
     const outTex = exact.nodes.find((x) => x.id === exact.output)!.tex;
-    return {
-      key: p.key, canonicalKey: p.target.what === "value" ? n.label : `d${exact.nodes.find((x) => x.id === exact.output)!.label}/d${n.label}`,
+    const row: CheckRow = {
+      key: p.key, canonicalKey: quantityName(exact, p.target),
       stepId: step?.id ?? `given.${n.id}`, role: "step", symbol: p.target.what === "value" ? n.tex : `\\frac{\\partial ${outTex}}{\\partial ${n.tex}}`,
-      typed: p.num.text, decimals: p.num.decimals, exact: E.toString(), roundedChain: fixed(chain, p.num.decimals), followThrough: follow?.toString() ?? E.toString(),
+      typed: p.num.text, decimals: d, exact: E.toString(), roundedChain: fixed(chain, d), followThrough: follow?.toString() ?? E.toString(),
       verdict: j.verdict, explanation: j.explanation, isFirstWrong: false,
-      ...(j.verdict === "follows" ? { followsFrom: [...wrongSoFar] } : {}),
+      ...(j.followsFrom ? { followsFrom: j.followsFrom } : {}), ...(j.tooFewDigits !== undefined ? { tooFewDigits: j.tooFewDigits } : {}),
     };
+    if (j.verdict === "wrong" || j.verdict === "follows") taintedSoFar.push(row);
+    return row;
   });
   return summarise(rows, unknownKeys);
+}
+
+const quantityName = (t: GraphTrace, k: GraphKey): string => {
+  const n = t.nodes.find((x) => x.id === k.node)!;
+  return k.what === "value" ? n.label : `d${t.nodes.find((x) => x.id === t.output)!.label}/d${n.label}`;
+};
+
+/**
+ * How far rounding can move each node value and gradient from a right computation, the graph's
+ * version of check.ts's propagation: a value moves with its inputs (× the edge's local
+ * derivative), a gradient with the upstream gradients it is summed from (× the local derivative).
+ * Inputs and constants are given exactly; an answered quantity is off by half a unit of what was
+ * written; an unanswered one by half a unit at d decimals plus what its own inputs carry.
+ * `slack` counts only unanswered inputs (the follow-through is computed from the answered ones).
+ */
+function graphBounds(t: GraphTrace, answered: ReadonlySet<string>, decimals: ReadonlyMap<string, number>) {
+  const kind = new Map(t.nodes.map((n) => [n.id, n.kind]));
+  const inputsOf = (id: string): { id: string; weight: number }[] => {
+    const [what, node] = id.split(":") as ["value" | "grad", string];
+    if (what === "value") return t.edges.filter((e) => e.to === node && kind.get(e.from) !== "const" && kind.get(e.from) !== "input").map((e) => ({ id: `value:${e.from}`, weight: Math.abs(Number(e.local)) }));
+    return t.edges.filter((e) => e.from === node).map((e) => ({ id: `grad:${e.to}`, weight: Math.abs(Number(e.local)) }));
+  };
+  const memo = new Map<string, number>();
+  const bound = (id: string, d: number): number => {
+    if (answered.has(id)) return halfUnit(decimals.get(id)!);
+    if (id === `grad:${t.output}`) return 0;
+    const k = `${id}@${d}`;
+    let b = memo.get(k);
+    if (b === undefined) {
+      b = halfUnit(d);
+      for (const x of inputsOf(id)) b += x.weight * bound(x.id, d);
+      memo.set(k, b);
+    }
+    return b;
+  };
+  return (id: string, d: number) => {
+    let all = 0, slack = 0;
+    for (const x of inputsOf(id)) {
+      const b = x.weight * bound(x.id, d);
+      all += b;
+      if (!answered.has(x.id)) slack += b;
+    }
+    return { all, slack };
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -150,8 +197,9 @@ export function checkNumbers(expected: Readonly<Record<string, number | string>>
     }
     const num = parseTypedNumber(a.typed, a.where);
     const E = new D(expected[a.key]);
-    let j = judge(num, E, undefined, undefined, []);
-    if (j.verdict === "wrong" && num.value.minus(round(E, num.decimals)).abs().lte(new D(10).pow(-num.decimals))) {
+    let j = judgeNumber(num, { exact: E, followTol: 0, exactTol: halfUnit(num.decimals), roots: [] });
+    // an exercise's number comes from a calculation this checker cannot see, so one unit off is rounding
+    if (j.verdict === "wrong" && j.tooFewDigits === undefined && num.value.minus(round(E, num.decimals)).abs().lte(new D(10).pow(-num.decimals))) {
       j = { verdict: "rounding", explanation: `exact ${shown(E, num.decimals)} rounds to ${fixed(E, num.decimals)}; yours is one unit off in the last decimal, as rounding earlier numbers can make it` };
     }
     rows.push({

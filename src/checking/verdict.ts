@@ -1,0 +1,79 @@
+// One number's verdict, for networks (check.ts), graphs and plain numbers (simple.ts) alike:
+//
+//   correct   the exact value, rounded to the decimals written, is the number;
+//   rounding  the dp:N chain gives it, or the student's own earlier numbers give it within the
+//             rounding of this step (plus what rounding its unwritten inputs can add), or it lies
+//             within the tolerance that rounding the step's inputs propagates to it;
+//   follows   the student's own earlier numbers give it, and one of those was wrong;
+//   wrong     none of these, or too few digits were written to tell (a "0" for 0.3775).
+import { D, type Dec } from "../engine/numeric.js";
+import type { TypedNumber } from "./answers.js";
+
+export type Verdict = "correct" | "rounding" | "follows" | "wrong";
+
+export const round = (x: Dec, d: number): Dec => x.toDecimalPlaces(d, D.ROUND_HALF_CEIL);
+export const fixed = (x: Dec, d: number): string => x.toFixed(d, D.ROUND_HALF_CEIL);
+/** An exact value shown with four more digits than the student wrote (the report's "exact" column uses it too). */
+export const shown = (x: Dec, d: number): string => x.toDecimalPlaces(d + 4, D.ROUND_HALF_CEIL).toString();
+const placesText = (d: number) => `${d} decimal${d === 1 ? "" : "s"}`;
+
+/** Significant digits written: "0.3775" 4, "0.0004" 1, "-12" 2, "0" and "0.000" none. */
+export function significantDigits(num: TypedNumber): number {
+  return num.value.isZero() ? 0 : Math.max(0, num.decimals + num.value.e + 1);
+}
+
+/** Judgeable: 2 significant digits, or 2 decimals (a small value in a 2- or 4-decimal calculation: 0.00, 0.0004). */
+const judgeable = (sig: number, d: number) => sig >= 2 || d >= 2;
+
+/**
+ * The decimals needed to judge a number written with too few digits to tell a right value from a
+ * wrong one ("0" or "1" for 0.5933, "0.4" for 0.3775), or undefined when it has enough or the exact
+ * value needs no more (q = 3).
+ */
+export function decimalsNeeded(num: TypedNumber, exact: Dec): number | undefined {
+  if (round(exact, num.decimals).eq(exact) || judgeable(significantDigits(num), num.decimals)) return undefined;
+  return Math.max(0, Math.min(2, 1 - exact.e));
+}
+
+export interface Evidence {
+  exact: Dec;
+  /** the value when every written quantity is rounded to the student's decimals (dp:N) */
+  chain?: Dec;
+  /** the value computed exactly from the student's own earlier numbers */
+  follow?: Dec;
+  /** how far `follow` may be from a correctly rounded result: half a unit plus what rounding unwritten inputs adds */
+  followTol: number;
+  /** how far rounding this step's inputs can move it from the exact value */
+  exactTol: number;
+  /** the wrong earlier answers `follow` was computed from (none: it is not tainted) */
+  roots: readonly string[];
+}
+
+export interface Judged { verdict: Verdict; explanation: string; followsFrom?: string[]; tooFewDigits?: number }
+
+export function judgeNumber(num: TypedNumber, ev: Evidence): Judged {
+  const j = judgeDigits(num, ev);
+  const needed = decimalsNeeded(num, ev.exact);
+  if (j.verdict === "wrong" || needed === undefined) return j;
+  const half = new D(halfUnit(num.decimals));
+  return { verdict: "wrong", tooFewDigits: needed, explanation: `too few digits to judge: write at least ${placesText(needed)} (${num.text} stands for anything from ${num.value.minus(half).toString()} to ${num.value.plus(half).toString()})` };
+}
+
+function judgeDigits(num: TypedNumber, ev: Evidence): Judged {
+  const v = num.value, d = num.decimals, E = ev.exact, F = ev.follow;
+  const places = placesText(d);
+  const rE = fixed(E, d);
+  if (v.eq(round(E, d))) return { verdict: "correct", explanation: `the exact value ${shown(E, d)} is ${rE} to the ${places} written` };
+  if (ev.chain && v.eq(round(ev.chain, d))) return { verdict: "rounding", explanation: `exact ${shown(E, d)} rounds to ${rE}; rounding every earlier value to ${places} gives ${fixed(ev.chain, d)}` };
+  if (F && F.minus(v).abs().lte(ev.followTol)) {
+    if (ev.roots.length) return { verdict: "follows", followsFrom: [...ev.roots], explanation: `should be ${rE}, but from your earlier values it is ${fixed(F, d)}: follows from your value of ${ev.roots.join(" and ")}` };
+    return { verdict: "rounding", explanation: `exact ${shown(E, d)} rounds to ${rE}; your own rounded earlier values give ${shown(F, d)}, so the difference is rounding` };
+  }
+  if (E.minus(v).abs().lte(ev.exactTol)) {
+    return { verdict: "rounding", explanation: `exact ${shown(E, d)} rounds to ${rE}; ${num.text} is within ${new D(ev.exactTol).toSignificantDigits(2).toString()}, as far as rounding the inputs of this step to ${places} can move it` };
+  }
+  return { verdict: "wrong", explanation: `should be ${rE} (exact ${shown(E, d)})${F && fixed(F, d) !== rE ? `; from your own earlier values it is ${fixed(F, d)}` : ""}` };
+}
+
+/** Half a unit in the last decimal written (5 / 10^(d+1) is the nearest double to it; 0.5 × 10^-d is not). */
+export const halfUnit = (d: number): number => 5 / 10 ** (d + 1);
