@@ -117,6 +117,39 @@ describe("train", () => {
     expect(r.stdout).toContain("| example | o1 | o2 |");
   });
 
+  const line = { layers: [1, 1], activations: ["identity"], loss: "mse", weights: [[[1]]], biases: [[1]], input: [1], target: [3], learningRate: 0.1 };
+
+  it('the spec\'s "optimizer" and "epochs" are the defaults: adam for 1 epoch moves w from 1 to 1.1', () => {
+    const r = cli("train", specFile("adam.json", JSON.stringify({ ...line, optimizer: "adam", epochs: 1 })));
+    expect(r.code, r.stderr).toBe(0);
+    const t = JSON.parse(r.stdout);
+    expect([t.optimizer, t.epochs, t.optimizerConfig.biasCorrection]).toEqual(["adam", 1, true]);
+    expect(Number(t.final.weights[0][0][0])).toBeCloseTo(1.1, 8);
+    // the command line overrides the spec
+    expect(JSON.parse(cli("train", join(tmp, "adam.json"), "--optimizer", "sgd").stdout).final.weights).toEqual([[["1.2"]]]);
+  });
+
+  it("--no-bias-correction: seed 003's Adam, w = 1 + 0.1·0.2/√(0.004 + 1e-8)", () => {
+    const path = specFile("adam-slide.json", JSON.stringify(line));
+    const r = cli("train", path, "--epochs", "1", "--optimizer", "adam", "--no-bias-correction", "--format", "markdown");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("optimizer: adam (without bias correction, as seed 003 writes it)");
+    const t = JSON.parse(cli("train", path, "--epochs", "1", "--optimizer", "adam", "--no-bias-correction").stdout);
+    expect(Number(t.final.weights[0][0][0])).toBeCloseTo(1 + 0.02 / Math.sqrt(0.004 + 1e-8), 12);
+  });
+
+  it("--steps: the full trace of the kept epochs only", () => {
+    const r = cli("train", classicPath, "--epochs", "300", "--every", "100", "--steps");
+    expect(r.code, r.stderr).toBe(0);
+    const t = JSON.parse(r.stdout);
+    expect(t.history.map((h: { epoch: number; traces: unknown[] }) => [h.epoch, h.traces.length])).toEqual([[1, 1], [100, 1], [200, 1], [300, 1]]);
+    expect(t.history[0].traces[0].steps[0].key).toBe("z_h1");
+    expect(t.history[0].traces[0].steps[0].value).toBe("0.3775");
+    const md = cli("train", classicPath, "--epochs", "2", "--steps", "--format", "markdown").stdout;
+    expect(md).toContain("## Steps of epoch 2");
+    expect(md).toContain("### Backward pass");
+  });
+
   it("options reach the trainer: --optimizer, --learning-rate, --batch", () => {
     const r = cli("train", classicPath, "--epochs", "3", "--optimizer", "adam", "--learning-rate", "0.01", "--batch", "stochastic", "--seed", "1", "--shuffle");
     expect(r.code).toBe(0);
@@ -205,6 +238,12 @@ describe("bad input: exit code 1, one line naming the place", () => {
     ["a non-numeric value", () => ["trace", specFile("abc.json", (s) => (s.weights[0][1][0] = "abc"))], 'backprop-tutor: weights[0][1][0]: expected a number, got "abc". write a number such as 0.15 or a decimal string such as "0.15".'],
     ["Infinity reached in training", () => ["train", specFile("diverge.json", JSON.stringify({ layers: [1, 1], activations: ["identity"], loss: "mse", weights: [[[1]]], biases: [[0]], input: [1], target: [3], learningRate: 50, names: { weights: [[["w1"]]] } })), "--epochs", "10000"],
       /^backprop-tutor: epoch \d+: the loss is Infinity; the largest parameter is weights\[0\]\[0\]\[0\] \(w1\) = .*learning rate 50 is too large: try 0\.5/],
+    ["divergence in exact precision (values beyond the double range)", () => ["train", specFile("diverge-exact.json", JSON.stringify({ layers: [1, 1], activations: ["identity"], loss: "mse", weights: [[[1]]], biases: [[0]], input: [1], target: [3], learningRate: 50 })), "--epochs", "10000", "--precision", "exact"],
+      "backprop-tutor: epoch 68: the loss is 4.450125206e+308 (beyond the double range, ±1.8e308); the largest parameter is weights[0][0][0] = -2.098984328e+156. learning rate 50 is too large: try 0.5 (the updates overshoot and grow without bound; scaling the inputs also helps)."],
+    ["a float trace that overflows", () => ["trace", specFile("overflow.json", JSON.stringify({ layers: [1, 1], activations: ["identity"], loss: "half_sse", weights: [[[0.5]]], biases: [[0]], input: [1e300], target: [0] })), "--precision", "float"],
+      "backprop-tutor: step L (loss): is Infinity: it overflowed the double range (±1.8e308). use smaller inputs or weights, or exact precision, whose decimals do not overflow."],
+    ["a weight beyond the double range", () => ["trace", specFile("huge.json", (s) => (s.weights[0][0][0] = "1e400"))],
+      'backprop-tutor: weights[0][0][0]: "1e400" is beyond the range of double-precision numbers (±1.8e308). give a number of ordinary size; the float precision cannot hold it.'],
     ["NaN reached in training", () => ["train", specFile("nan.json", JSON.stringify({ layers: [1, 1], activations: ["sigmoid"], loss: "bce", weights: [[[0]]], biases: [[0]], updateBiases: false, input: [1], target: [1] })), "--epochs", "5", "--learning-rate", "1000"],
       /^backprop-tutor: epoch 2, weights\[0\]\[0\]\[0\]: became NaN at update 2\. log of 0 in bce/],
   ];
@@ -228,7 +267,8 @@ describe("bad command line: exit code 2, one line", () => {
     ["an option without its value", ["trace", classicPath, "--precision"], "backprop-tutor: --precision: is missing its value. write --precision float|exact|dp:N."],
     ["a bad --precision", ["trace", classicPath, "--precision", "dp:x"], 'backprop-tutor: --precision: unknown precision "dp:x". use float, exact or dp:N with N a whole number of decimal places, e.g. dp:4.'],
     ["a bad --format", ["trace", classicPath, "--format", "xml"], 'backprop-tutor: --format: unknown value "xml". use one of json, markdown.'],
-    ["--epochs missing", ["train", classicPath], "backprop-tutor: --epochs: is required. e.g. --epochs 1000."],
+    ["--epochs missing", ["train", classicPath], 'backprop-tutor: --epochs: is required (the spec has no "epochs"). e.g. --epochs 1000.'],
+    ["--no-bias-correction without adam", ["train", classicPath, "--epochs", "1", "--no-bias-correction"], "backprop-tutor: --no-bias-correction: applies to adam only, but the optimizer is sgd. add --optimizer adam."],
     ["--epochs not a number", ["train", classicPath, "--epochs", "ten"], 'backprop-tutor: --epochs: expected a whole number ≥ 1, got "ten". e.g. --epochs 1000.'],
     ["--epochs zero", ["train", classicPath, "--epochs", "0"], 'backprop-tutor: --epochs: expected a whole number ≥ 1, got "0". e.g. --epochs 1000.'],
     ["--epochs fractional", ["train", classicPath, "--epochs", "1.5"], 'backprop-tutor: --epochs: expected a whole number ≥ 1, got "1.5". e.g. --epochs 1000.'],

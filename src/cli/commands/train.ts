@@ -6,6 +6,7 @@ import { choice, expectPositionals, usageError, wholeNumber, type Command, type 
 import { readJsonFile } from "../input.js";
 import { table } from "../markdown.js";
 import { FORMATS, isNumberText, precisionOption } from "./common.js";
+import { traceMarkdown } from "./trace.js";
 
 interface Names {
   weights?: string[][][];
@@ -31,10 +32,17 @@ export function trainMarkdown(r: TrainResult, title: string, spec: unknown): str
   const outUnits = names.units?.[names.units.length - 1];
   const width = r.final.outputs[0]?.length ?? 0;
   const outHeader = ["example", ...Array.from({ length: width }, (_, j) => (typeof outUnits?.[j] === "string" ? outUnits[j] : `output ${j}`))];
+  const withSteps = r.history.filter((h) => h.traces);
+  const stepSections = withSteps.flatMap((h) => h.traces!.map((t, i) => [
+    `## Steps of epoch ${h.epoch}${h.traces!.length > 1 ? `, update ${i + 1}` : ""}`,
+    "",
+    traceMarkdown(t, `epoch ${h.epoch}`).split("\n").slice(2).join("\n").replace(/^## /gm, "### "),
+  ].join("\n")));
+  const adamForm = r.optimizerConfig.name === "adam" ? (r.optimizerConfig.biasCorrection ? " (with bias correction)" : " (without bias correction, as seed 003 writes it)") : "";
   return [
     `# Training ${title}`,
     "",
-    `optimizer: ${r.optimizer}, precision: ${r.precision}, epochs: ${r.epochs}`,
+    `optimizer: ${r.optimizer}${adamForm}, precision: ${r.precision}, epochs: ${r.epochs}`,
     "",
     "## Loss",
     "",
@@ -52,6 +60,7 @@ export function trainMarkdown(r: TrainResult, title: string, spec: unknown): str
     "",
     table(outHeader, r.final.outputs.map((row, i) => [String(i), ...row]), outHeader.map((_, i) => (i === 0 ? "l" : "r"))),
     "",
+    ...stepSections,
   ].join("\n");
 }
 
@@ -76,16 +85,18 @@ function progress(io: Io, epochs: number): { onEpoch?: TrainOptions["onEpoch"]; 
 export const trainCommand: Command = {
   name: "train",
   summary: "Train a network spec and print the loss by epoch, the final parameters and the final outputs.",
-  usage: "backprop-tutor train SPEC.json --epochs N [--optimizer NAME] [--learning-rate X] [--precision P] [--every K] [--batch full|stochastic|mini:N] [--shuffle] [--seed S] [--format json|markdown]",
+  usage: "backprop-tutor train SPEC.json --epochs N [--optimizer NAME] [--no-bias-correction] [--learning-rate X] [--precision P] [--every K] [--steps] [--batch full|stochastic|mini:N] [--shuffle] [--seed S] [--format json|markdown]",
   options: {
-    epochs: { value: "N", help: "number of epochs (required), a whole number ≥ 1" },
-    optimizer: { value: "NAME", help: `the update rule: ${OPTIMIZER_NAMES.join(", ")} (default sgd)` },
+    epochs: { value: "N", help: "number of epochs, a whole number ≥ 1 (default: the spec's \"epochs\"; one of the two is required)" },
+    optimizer: { value: "NAME", help: `the update rule: ${OPTIMIZER_NAMES.join(", ")} (default: the spec's "optimizer", else sgd)` },
+    "no-bias-correction": { help: "adam only: seed 003's formula θ −= α V/√(S + ε), without Kingma & Ba's bias correction (the default has it)" },
     "learning-rate": { value: "X", help: "the learning rate (default: the spec's learningRate, else 0.5)" },
     precision: { value: "float|exact|dp:N", help: "arithmetic (default float)" },
     every: { value: "K", help: "keep the loss of every K-th epoch besides the first and the last (default: about 1000 records)" },
+    steps: { help: "also print every step (the full trace) of the kept epochs, and of those only (sgd only)" },
     batch: { value: "full|stochastic|mini:N", help: "examples per update (default: the spec's batch, else full)" },
     shuffle: { help: "reshuffle the examples every epoch (default: data order)" },
-    seed: { value: "S", help: "seed for --shuffle (default: the seed of the spec's \"init\", else 0)" },
+    seed: { value: "S", help: "seed for --shuffle (default: the spec's \"seed\", else the seed of its \"init\", else 0)" },
     "hidden-delta-weights": { value: "original|updated", help: "\"updated\" reproduces the widely printed mistake of using the already-updated output weights" },
     format: { value: "json|markdown", help: "output format (default json)" },
   },
@@ -95,14 +106,17 @@ export const trainCommand: Command = {
     "examples:",
     "  backprop-tutor train examples/classic.json --epochs 10000 --every 1000 --format markdown",
     "  backprop-tutor train examples/classic.json --epochs 100 --optimizer adam --learning-rate 0.01",
+    "  backprop-tutor train examples/classic.json --epochs 100 --optimizer adam --no-bias-correction",
+    "  backprop-tutor train examples/classic.json --epochs 10000 --every 1000 --steps --format markdown",
   ].join("\n"),
   async run(args, io) {
     const [path] = expectPositionals(trainCommand, args, ["SPEC.json"]);
-    if (args.values.epochs === undefined) throw usageError("--epochs", "is required", "e.g. --epochs 1000");
-    const epochs = wholeNumber(args, "epochs", 1, "1000")!;
-    const options: TrainOptions = { epochs, precision: precisionOption(args, "float") };
+    const epochs = wholeNumber(args, "epochs", 1, "1000");
+    const options: TrainOptions = { precision: precisionOption(args, "float") };
+    if (epochs !== undefined) options.epochs = epochs;
     const optimizer = args.values.optimizer;
     if (optimizer !== undefined) options.optimizer = choice(args, "optimizer", OPTIMIZER_NAMES, "sgd");
+    if (args.switches.has("steps")) options.keepSteps = true;
     const lr = args.values["learning-rate"];
     if (lr !== undefined) {
       if (!isNumberText(lr) || Number(lr) <= 0) throw usageError("--learning-rate", `expected a positive number, got "${lr}"`, "e.g. --learning-rate 0.5");
@@ -122,7 +136,16 @@ export const trainCommand: Command = {
     const format = choice(args, "format", FORMATS, "json");
 
     const spec = await readJsonFile(path);
-    const p = progress(io, epochs);
+    const own = (spec ?? {}) as { epochs?: unknown; optimizer?: unknown };
+    if (epochs === undefined && own.epochs === undefined) throw usageError("--epochs", "is required (the spec has no \"epochs\")", "e.g. --epochs 1000");
+    if (args.switches.has("no-bias-correction")) {
+      // the spec's own adam settings (beta1, ...) are kept unless --optimizer replaces them
+      const base = optimizer === undefined ? own.optimizer : optimizer;
+      const name = typeof base === "string" ? base : typeof base === "object" && base !== null ? (base as { name?: unknown }).name : undefined;
+      if (name !== "adam") throw usageError("--no-bias-correction", `applies to adam only, but the optimizer is ${typeof name === "string" ? name : "sgd"}`, "add --optimizer adam");
+      options.optimizer = { ...(typeof base === "object" && base !== null ? base : {}), name: "adam", biasCorrection: false };
+    }
+    const p = progress(io, epochs ?? Number(own.epochs));
     if (p.onEpoch) options.onEpoch = p.onEpoch;
     let result: TrainResult;
     try {
