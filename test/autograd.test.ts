@@ -1,8 +1,10 @@
 // The autograd Value engine: every gate's gradient against central finite differences, the
 // recorder's edges (upstream × local = product, summing to each node's gradient), and agreement
 // with the expression engine on seed 002's sigmoid gate.
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { GraphRecorder, Value, graphTrace, valueMLP } from "../src/index.js";
+import { ACTIVATIONS, type ScalarActivation } from "../src/engine/activations.js";
+import { GRAPH_OPS } from "../src/engine/graph.js";
 
 const ops: Record<string, (a: Value, b: Value) => Value> = {
   add: (a, b) => a.add(b), mul: (a, b) => a.mul(b), sub: (a, b) => a.sub(b), div: (a, b) => a.div(b),
@@ -60,5 +62,31 @@ describe("valueMLP", () => {
     expect(m.layers[1][0].w.map((w) => w.grad)).toEqual([0, 3]);
     expect(m.layers[0][0].w.map((w) => w.grad)).toEqual([0, 0]); // the dead ReLU passes nothing back
     expect(m.parameters()).toHaveLength(9);
+  });
+});
+
+describe("one definition: Value's gates are activations.ts's functions and the graph engine's exp and log", () => {
+  afterEach(() => { vi.restoreAllMocks(); });
+
+  it.each(["relu", "tanh", "sigmoid"] as const)("%s: value and derivative come from ACTIVATIONS", (name) => {
+    const def = ACTIVATIONS[name] as ScalarActivation;
+    const value = vi.spyOn(def, "value"), derivative = vi.spyOn(def, "derivative");
+    const x = new Value(0.3);
+    const y = x[name]();
+    y.backward();
+    expect(value).toHaveBeenCalledTimes(1);
+    expect(derivative).toHaveBeenCalledTimes(1);
+    expect(y.data).toBe(value.mock.results[0].value);
+    expect(x.grad).toBe(derivative.mock.results[0].value);
+  });
+
+  it.each(["exp", "log"] as const)("%s: value and local gradient come from the graph engine's gate", (name) => {
+    const op = GRAPH_OPS[name];
+    const value = vi.spyOn(op, "value"), local = vi.spyOn(op, "local");
+    const x = new Value(0.3);
+    x[name]().backward();
+    expect(value).toHaveBeenCalledTimes(1);
+    expect(local).toHaveBeenCalledTimes(1);
+    expect(x.grad).toBe(name === "exp" ? Math.exp(0.3) : 1 / 0.3);
   });
 });

@@ -3,7 +3,15 @@
 // local gradient; backward() multiplies it by the upstream gradient. With a GraphRecorder active,
 // every node and every edge's upstream × local = product is recorded in flat typed arrays (so a
 // million edges cost tens of megabytes, not a million objects); without one, nothing is recorded.
-import type { GraphEdge, GraphNode, GraphTrace } from "./graph.js";
+import { GRAPH_OPS, type GraphEdge, type GraphNode, type GraphTrace } from "./graph.js";
+import { ACTIVATIONS, type ActivationParams, type ScalarActivation } from "./activations.js";
+import { floatArith as F } from "./numeric.js";
+
+// The gates' functions and derivatives are the engine's single definitions (activations.ts, and
+// the graph engine's exp and log), run in the float arithmetic; only add, mul and pow are here.
+const NO_PARAMS: ActivationParams = { alpha: 0 };
+const RELU = ACTIVATIONS.relu as ScalarActivation, TANH = ACTIVATIONS.tanh as ScalarActivation, SIGMOID = ACTIVATIONS.sigmoid as ScalarActivation;
+const EXP = GRAPH_OPS.exp, LOG = GRAPH_OPS.log;
 
 type Local = (v: Value) => number;
 
@@ -27,11 +35,11 @@ const GATES = {
   add: gate("+", () => 1, () => 1),
   mul: gate("×", (v) => v.b!.data, (v) => v.a!.data),
   pow: gate("^", (v) => v.k * v.a!.data ** (v.k - 1)),
-  relu: gate("ReLU", (v) => (v.data > 0 ? 1 : 0)),
-  tanh: gate("tanh", (v) => 1 - v.data * v.data),
-  sigmoid: gate("σ", (v) => v.data * (1 - v.data)),
-  exp: gate("exp", (v) => v.data),
-  log: gate("log", (v) => 1 / v.a!.data),
+  relu: gate("ReLU", (v) => RELU.derivative(F, v.a!.data, v.data, NO_PARAMS)),
+  tanh: gate("tanh", (v) => TANH.derivative(F, v.a!.data, v.data, NO_PARAMS)),
+  sigmoid: gate("σ", (v) => SIGMOID.derivative(F, v.a!.data, v.data, NO_PARAMS)),
+  exp: gate("exp", (v) => EXP.local(F, [v.a!.data], v.data, 0)),
+  log: gate("log", (v) => LOG.local(F, [v.a!.data], v.data, 0)),
 } as const;
 const GATE_LIST: readonly Gate[] = Object.values(GATES);
 const GATE_CODE = new Map<Gate, number>(GATE_LIST.map((g, i) => [g, i + 1]));
@@ -61,11 +69,11 @@ export class Value {
   add(o: Value | number): Value { const b = Value.of(o); return new Value(this.data + b.data, this, b, GATES.add); }
   mul(o: Value | number): Value { const b = Value.of(o); return new Value(this.data * b.data, this, b, GATES.mul); }
   pow(k: number): Value { return new Value(this.data ** k, this, null, GATES.pow, k); }
-  relu(): Value { return new Value(this.data < 0 ? 0 : this.data, this, null, GATES.relu); }
-  tanh(): Value { return new Value(Math.tanh(this.data), this, null, GATES.tanh); }
-  sigmoid(): Value { return new Value(1 / (1 + Math.exp(-this.data)), this, null, GATES.sigmoid); }
-  exp(): Value { return new Value(Math.exp(this.data), this, null, GATES.exp); }
-  log(): Value { return new Value(Math.log(this.data), this, null, GATES.log); }
+  relu(): Value { return new Value(RELU.value(F, this.data, NO_PARAMS), this, null, GATES.relu); }
+  tanh(): Value { return new Value(TANH.value(F, this.data, NO_PARAMS), this, null, GATES.tanh); }
+  sigmoid(): Value { return new Value(SIGMOID.value(F, this.data, NO_PARAMS), this, null, GATES.sigmoid); }
+  exp(): Value { return new Value(EXP.value(F, [this.data]), this, null, GATES.exp); }
+  log(): Value { return new Value(LOG.value(F, [this.data]), this, null, GATES.log); }
   neg(): Value { return this.mul(-1); }
   sub(o: Value | number): Value { return this.add(Value.of(o).neg()); }
   div(o: Value | number): Value { return this.mul(Value.of(o).pow(-1)); }

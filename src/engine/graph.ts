@@ -59,7 +59,7 @@ export interface GraphTrace {
 
 export type OpName = "add" | "sub" | "mul" | "div" | "neg" | "pow" | "exp" | "log" | "sigmoid" | "tanh" | "relu" | "max";
 
-interface OpDef {
+export interface OpDef {
   arity: number;
   /** what a drawing shows in the node */
   label: string;
@@ -76,8 +76,8 @@ const paren = (s: string) => (/^[\w{}\\^.]+$/.test(s) || /^\([^()]*\)$/.test(s) 
 const act = (name: "sigmoid" | "tanh" | "relu") => ACTIVATIONS[name] as ScalarActivation;
 const NO_PARAMS = { alpha: 0 };
 
-/** The gates, each defined once: value, local gradient and their LaTeX. */
-const OPS: Record<OpName, OpDef> = {
+/** The gates, each defined once: value, local gradient and their LaTeX (autograd.ts uses them too). */
+export const GRAPH_OPS: Readonly<Record<OpName, OpDef>> = {
   add: { arity: 2, label: "+", tex: ([a, b]) => `${a} + ${b}`, value: (A, [a, b]) => A.add(a, b), local: (A) => A.of(1), localTex: () => "1" },
   sub: {
     arity: 2, label: "−", tex: ([a, b]) => `${a} - ${paren(b)}`, value: (A, [a, b]) => A.sub(a, b),
@@ -216,7 +216,7 @@ function build(text: string): Built {
         const op = FUNCTIONS[fname];
         if (!op) throw new ExpressionError(`${fname}(…)`, `is not a function the graph engine knows${didYouMean(fname, Object.keys(FUNCTIONS))}`, `use ${Object.keys(FUNCTIONS).join(", ")}`);
         const args = (n.arguments as jsep.Expression[]).map((a) => visit(a, statement));
-        if (args.length !== OPS[op].arity) throw new ExpressionError(`${fname}(…)`, `takes ${OPS[op].arity} argument${OPS[op].arity === 1 ? "" : "s"}, got ${args.length}`, `write e.g. ${fname}(${OPS[op].arity === 1 ? "x" : "a, b"})`);
+        if (args.length !== GRAPH_OPS[op].arity) throw new ExpressionError(`${fname}(…)`, `takes ${GRAPH_OPS[op].arity} argument${GRAPH_OPS[op].arity === 1 ? "" : "s"}, got ${args.length}`, `write e.g. ${fname}(${GRAPH_OPS[op].arity === 1 ? "x" : "a, b"})`);
         return opNode(op, args);
       }
       default:
@@ -225,7 +225,7 @@ function build(text: string): Built {
   };
   const opNode = (op: OpName, inputs: string[]): string => {
     const id = `n${++counter}`;
-    nodes.push({ id, label: OPS[op].label, kind: "op", op, inputs, tex: `n_{${counter}}` });
+    nodes.push({ id, label: GRAPH_OPS[op].label, kind: "op", op, inputs, tex: `n_{${counter}}` });
     return id;
   };
 
@@ -295,7 +295,7 @@ function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<s
   const texOf = (id: string) => byId.get(id)!.tex;
   const where = (id: string) => {
     const n = byId.get(id)!;
-    return n.name ?? `the ${OPS[n.op!].label} node (${n.id})`;
+    return n.name ?? `the ${GRAPH_OPS[n.op!].label} node (${n.id})`;
   };
   /** how an operand reads in a message: its name, its number, or its node */
   const short = (id: string) => {
@@ -324,7 +324,7 @@ function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<s
       val.set(n.id, A.of(typeof given === "string" ? given.trim() : given));
       continue;
     }
-    const def = OPS[n.op!];
+    const def = GRAPH_OPS[n.op!];
     const xs = n.inputs.map((i) => val.get(i)!);
     if (n.op === "div" && A.toNumber(xs[1]) === 0) throw new ExpressionError(where(n.id), `divides by zero (the denominator ${texOf(n.inputs[1])} is 0)`, "change the values so that the denominator is not 0");
     if (n.op === "log" && !A.gt(xs[0], A.of(0))) throw new ExpressionError(where(n.id), `takes the log of ${show(xs[0])}, which is not positive`, "log needs a positive argument; change the values");
@@ -371,7 +371,7 @@ function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<s
       }
     }
     if (n.kind !== "op" && n.kind !== "output") continue;
-    const def = OPS[n.op!];
+    const def = GRAPH_OPS[n.op!];
     const xs = n.inputs.map((i) => val.get(i)!);
     const up = grad.get(n.id)!;
     n.inputs.forEach((input, i) => {
@@ -393,7 +393,7 @@ function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<s
 
   const nodes: GraphNode[] = g.nodes.map((n) => ({
     id: n.id, label: n.label, ...(n.name ? { name: n.name } : {}), kind: n.kind, ...(n.op ? { op: n.op } : {}), inputs: n.inputs, tex: n.tex,
-    formula: n.op ? OPS[n.op].tex(n.inputs.map(texOf)) : "",
+    formula: n.op ? GRAPH_OPS[n.op].tex(n.inputs.map(texOf)) : "",
     value: str(val.get(n.id)!), grad: str(grad.get(n.id) ?? A.of(0)),
   }));
   return {
