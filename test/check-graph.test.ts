@@ -32,6 +32,31 @@ describe("checkGraphCalculation", () => {
     expect(r.rows[3].explanation).toContain("follows from your value of ds3");
   });
 
+  it("one unit off with exact inputs is wrong, not rounding; what is computed from it follows", () => {
+    // q = x + y = 3 exactly, so q = 4 is wrong; f = 4 × (−4) = −16 follows from it
+    const r = checkGraphCalculation("q = x + y; f = q * z", { x: -2, y: 5, z: -4 }, { q: "4", f: "-16" });
+    expect(r.rows.map((x) => [x.key, x.verdict, x.followsFrom])).toEqual([["q", "wrong", undefined], ["f", "follows", ["q"]]]);
+    expect(r.firstWrong).toBe("q");
+  });
+
+  it("follow-through names only the wrong answers the value depends on", () => {
+    // q = 4 (wrong) and df/dq = −5 (wrong): df/dz = q = 4 follows from q, df/dx = df/dq = −5 only from df/dq
+    const r = checkGraphCalculation("q = x + y; f = q * z", { x: -2, y: 5, z: -4 }, { q: "4", dz: "4", dq: "-5", dx: "-5" });
+    expect(r.rows.map((x) => [x.key, x.verdict, x.followsFrom])).toEqual([["q", "wrong", undefined], ["dz", "follows", ["q"]], ["dq", "wrong", undefined], ["dx", "follows", ["dq"]]]);
+  });
+
+  it("two spellings of the same quantity are an error", () => {
+    expect(() => checkGraphCalculation("q = x + y; f = q * z", { x: -2, y: 5, z: -4 }, { "df/dx": "-4", dx: "-4" }))
+      .toThrow('answers["dx"]: "dx" and "df/dx" are the same quantity (df/dx). keep one value per quantity.');
+  });
+
+  it("too few digits to judge", () => {
+    const r = checkGraphCalculation(seedCode, gateValues, { L: "1" });
+    expect(r.rows[0]).toMatchObject({ verdict: "wrong", tooFewDigits: 2 });
+    // an exact integer needs no more digits
+    expect(checkGraphCalculation("q = x + y; f = q * z", { x: -2, y: 5, z: -4 }, { q: "3" }).rows[0].verdict).toBe("correct");
+  });
+
   it("an unknown key is named with a suggestion, the rest is checked", () => {
     const r = checkGraphCalculation(gate, gateValues, { dw00: "-0.20", dw0: "-0.2" });
     expect(r.unknownKeys.map((u) => u.message)).toEqual(['"dw00" is not a node or gradient of this graph: did you mean dw0?']);
@@ -66,6 +91,10 @@ describe("the check-graph command", () => {
     const ok = join(dir, "ok.json");
     writeFileSync(ok, '{"q": 3, "dz": 3}');
     expect((await run("q = x + y; f = q * z", "x=-2", "y=5", "z=-4", ok)).code).toBe(0);
+    // one unit off with exact inputs: exit 1
+    const off = join(dir, "off.json");
+    writeFileSync(off, '{"q": 4, "f": -16}');
+    expect((await run("q = x + y; f = q * z", "x=-2", "y=5", "z=-4", off)).code).toBe(1);
     expect(await run("q = x + y; f = q * z", "x=-2", "y=5", "z=-4")).toMatchObject({ code: 2, stderr: expect.stringContaining("needs an expression, its values and an answers file") });
   });
 });

@@ -57,6 +57,24 @@ const CASES: Case[] = [
     answers: planted({ "backward.dL/da.2.0": "-0.7414" }),
   },
   {
+    mistake: "lost-minus-sign", at: "dE_o2/da_h1",
+    // the path term δ_o2 w7 = −0.0381 × 0.50 = −0.01905 (→ −0.0190, ties towards +∞), written without its minus
+    check: () => expect(d("-0.0381").times("0.50").toFixed(4, Decimal.ROUND_HALF_CEIL)).toBe("-0.0190"),
+    answers: planted({ "backward.path.1.0.1": "0.0190" }),
+  },
+  {
+    mistake: "lost-minus-sign", at: "dE/da_h1",
+    // the sum 0.0554 + (−0.0190) = 0.0364, written −0.0364
+    check: () => expect(d("0.0554").plus("-0.0190").toFixed(4)).toBe("0.0364"),
+    answers: planted({ "backward.dL/da.1.0": "-0.0364" }),
+  },
+  {
+    mistake: "target-for-output", at: "E_total",
+    // ½(t_o1 − t_o1)² + ½(0.99 − 0.7729)² = 0.0236 instead of 0.2984
+    check: () => expect(d("0.99").minus("0.7729").pow(2).div(2).toFixed(4)).toBe("0.0236"),
+    answers: planted({ loss: "0.0236" }),
+  },
+  {
     mistake: "missed-second-path", at: "dE/da_h1",
     // only δ_o1 w5 = 0.1385 × 0.40 = 0.0554, without δ_o2 w7 = −0.0190
     check: () => expect(d("0.1385").times("0.40").toFixed(4)).toBe("0.0554"),

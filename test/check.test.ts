@@ -30,10 +30,11 @@ const SLIDES: [string, string, Verdict][] = [
   ["w6+", "0.4087", "correct"], ["w7+", "0.5113", "correct"],
   // correct is 0.5614; no rounding of the chain gives 0.5617
   ["w8+", "0.5617", "wrong"],
-  ["dE_o1/dz_o1", "0.1385", "correct"], ["dE_o1/da_h1", "0.0554", "correct"], ["dE_o2/da_h1", "-0.0190", "correct"],
+  // ∂z_o1/∂a_h1 is the weight w5, ∂z_h1/∂w1 the input i1: numbers of the spec
+  ["dE_o1/dz_o1", "0.1385", "correct"], ["dz_o1/da_h1", "0.40", "correct"], ["dE_o1/da_h1", "0.0554", "correct"], ["dE_o2/da_h1", "-0.0190", "correct"],
   ["dE/da_h1", "0.0364", "correct"], ["da_h1/dz_h1", "0.2413", "correct"],
   // exact 0.000438568…: right at the 4 decimals written
-  ["dE/dw1", "0.0004", "correct"],
+  ["dz_h1/dw1", "0.05", "correct"], ["dE/dw1", "0.0004", "correct"],
   ["w1+", "0.1498", "correct"], ["w2+", "0.1996", "correct"], ["w3+", "0.2498", "correct"], ["w4+", "0.2995", "correct"],
 ];
 const slideAnswers = Object.fromEntries(SLIDES.map(([k, v]) => [k, v]));
@@ -52,11 +53,19 @@ function chainAnswers(precision: string): Record<string, string> {
 describe("the slide values of seed 001 Example 8", () => {
   const report = checkHandCalculation(classic, slideAnswers);
 
+  it("the example's slide answers file is this set", () => {
+    const file = parseAnswersText(readFileSync(new URL("../examples/classic-slide-answers.csv", import.meta.url), "utf8"), "slides.csv");
+    expect(file.map((a) => [a.key, parseTypedNumber(a.typed, a.where).text])).toEqual(SLIDES.map(([k, v]) => [k, parseTypedNumber(v, k).text]));
+  });
+
   it("gives every value on the slides its verdict", () => {
     expect(report.unknownKeys).toEqual([]);
     expect(report.rows).toHaveLength(SLIDES.length);
     for (const [key, , verdict] of SLIDES) expect(row(report, key).verdict, key).toBe(verdict);
-    expect(report.summary).toEqual({ correct: 24, rounding: 0, followThrough: 1, wrong: 2, total: 27 });
+    expect(report.summary).toEqual({ correct: 26, rounding: 0, followThrough: 1, wrong: 2, total: 29 });
+    expect(row(report, "dz_o1/da_h1")).toMatchObject({ role: "given", stepId: "given.weight.2.0.0", exact: "0.4" });
+    expect(row(report, "dz_h1/dw1")).toMatchObject({ role: "given", stepId: "given.input.0", exact: "0.05" });
+    expect(report.warning).toBeUndefined();
   });
 
   it("marks dE/dw5 as where the calculation goes off, and w5+ as following from it", () => {
@@ -258,9 +267,16 @@ describe("rendering", () => {
 
   it("markdown: a table row per quantity, symbols in $..$, the first error marked", () => {
     const md = checkReportMarkdown(report);
-    expect(md.split("\n").filter((l) => l.startsWith("| $"))).toHaveLength(27);
+    expect(md.split("\n").filter((l) => l.startsWith("| $"))).toHaveLength(29);
     expect(md).toContain("| $\\frac{\\partial E_{total}}{\\partial w_{5}}$ | 0.0820 | 0.08216704… | **✗ wrong (first error)** |");
-    expect(md).toContain("27 checked: 24 correct, 0 rounding, 1 follows from an earlier error, 2 wrong.");
+    expect(md).toContain("29 checked: 26 correct, 0 rounding, 1 follows from an earlier error, 2 wrong.");
+  });
+
+  it("the exact column rounds as the explanation does (a_h2 = 0.596884378…)", () => {
+    const md = checkReportMarkdown(report);
+    expect(md).toContain("| $a_{h2}$ | 0.5969 | 0.59688438… | ✓ correct | the exact value 0.59688438 is 0.5969");
+    // an exact value with no more digits has no ellipsis
+    expect(checkReportMarkdown(checkHandCalculation(classic, { z_h1: "0.3775" }))).toContain("| 0.3775 | 0.3775 | ✓ correct |");
   });
 
   it("HTML: KaTeX symbols, escaped student text", () => {
@@ -308,5 +324,118 @@ describe("the check command", () => {
     expect(out.code).toBe(1);
     expect(out.stderr).toContain("the spec has no layer 3 (its computing layers are 1 to 2)");
     expect(out.stderr).toContain('"z^[1]_2" is not a quantity of this calculation');
+  });
+});
+
+describe("too few digits to judge", () => {
+  it("0 decimals and fewer than 2 significant digits are wrong, with how many decimals to write", () => {
+    const r = checkHandCalculation(classic, { z_h1: "0", a_h1: "1", E_total: "0", "w5+": "0" });
+    for (const k of ["z_h1", "a_h1", "E_total", "w5+"]) expect(row(r, k), k).toMatchObject({ verdict: "wrong", tooFewDigits: 2 });
+    expect(row(r, "z_h1").explanation).toBe("too few digits to judge: write at least 2 decimals (0 stands for anything from -0.5 to 0.5)");
+    expect(row(r, "a_h1").explanation).toBe("too few digits to judge: write at least 2 decimals (1 stands for anything from 0.5 to 1.5)");
+    expect(row(r, "z_h1").diagnosis).toBeUndefined();
+    // one decimal, one significant digit: 0.4 for 0.3775 is still too coarse; 1.1 for 1.1059 is not
+    expect(row(checkHandCalculation(classic, { z_h1: "0.4" }), "z_h1").tooFewDigits).toBe(2);
+    expect(checkHandCalculation(classic, { z_o1: "1.1" }).rows[0]).toMatchObject({ verdict: "correct" });
+    // a small value at 4 decimals is judged (the slides' dE/dw1 = 0.0004)
+    expect(checkHandCalculation(classic, { "dE/dw1": "0.0004" }).rows[0].verdict).toBe("correct");
+  });
+});
+
+describe("diagnoses are named only when they explain the number", () => {
+  it("w1+ = 0.15 − 0.5 × 0.0004 = 0.149800 (dE/dw1 rounded, not written) names no mistake", () => {
+    expect(new Decimal("0.15").minus(new Decimal("0.5").times("0.0004")).toFixed(6)).toBe("0.149800");
+    const w1 = checkHandCalculation(classic, { "w1+": "0.149800" }).rows[0];
+    expect(w1.verdict).toBe("wrong");
+    expect(w1.diagnosis).toBeUndefined();
+    expect(w1.explanation).toBe("should be 0.149781 (exact 0.1497807161)");
+  });
+});
+
+describe("answers for another network", () => {
+  it("every forward value wrong: one summary sentence", () => {
+    // the 0.05/0.10 example with the inputs swapped: z_h1 = 0.15 × 0.10 + 0.20 × 0.05 + 0.35 = 0.3750
+    const r = checkHandCalculation(classic, { z_h1: "0.3750", z_h2: "0.3900", z_o1: "1.1042" });
+    expect(r.warning).toBe("these answers seem to belong to another network: none of the 3 forward values matches this spec (z_h1 should be 0.3775, not 0.3750); check the spec's inputs, weights and biases");
+    expect(checkReportMarkdown(r)).toContain("Note: these answers seem to belong to another network");
+  });
+
+  it("most keys unknown: one summary sentence", () => {
+    const r = checkHandCalculation(classic, { z_h1: "0.3775", w9: "0.1", z_h3: "0.2" });
+    expect(r.warning).toMatch(/^these answers seem to belong to another network: 2 of 3 keys name no quantity of this spec \(w9, z_h3\)/);
+    expect(checkHandCalculation(classic, { z_h1: "0.3775", a_h1: "0.5933" }).warning).toBeUndefined();
+  });
+});
+
+describe("more spellings", () => {
+  it("the best-known write-up's net/out names, E_o1, updated w5, inputs as given, layer marks in either order", () => {
+    const spellings: [string, string, string][] = [
+      ["net_h1", "0.3775", "forward.z.1.0"], ["out_h1", "0.5933", "forward.a.1.0"], ["net_o1", "1.1059", "forward.z.2.0"], ["out_o1", "0.7514", "forward.a.2.0"],
+      ["dEtotal/dout_o1", "0.7414", "backward.dL/da.2.0"], ["dout_o1/dnet_o1", "0.1868", "backward.da/dz.2.0"], ["dnet_o1/dw5", "0.5933", "forward.a.1.0"],
+      ["updated w5", "0.3589", "update.W.2.0.0"], ["a_i1", "0.05", "given.input.0"], ["i2", "0.10", "given.input.1"],
+    ];
+    for (const [key, value, id] of spellings) {
+      const r = checkHandCalculation(classic, { [key]: value });
+      expect(r.unknownKeys, key).toEqual([]);
+      expect(r.rows[0], key).toMatchObject({ stepId: id, verdict: "correct" });
+    }
+    const { names: _names, ...plain } = classic;
+    for (const [a, b] of [["z^{(1)}_1", "z_1^{(1)}"], ["z_1^{[1]}", "z^{[1]}_1"], ["W_{12}^{(2)}+", "W^{(2)}_{12}+"]]) {
+      expect(normaliseKey(a)).toBe(normaliseKey(b));
+      expect(checkHandCalculation(plain, { [a]: "0.5" }).rows[0].stepId, a).toBe(checkHandCalculation(plain, { [b]: "0.5" }).rows[0].stepId);
+    }
+    expect(checkHandCalculation(plain, { "z_1^{(1)}": "0.3775" }).rows[0]).toMatchObject({ stepId: "forward.z.1.0", verdict: "correct" });
+  });
+
+  it("E_o1 and E_o2 are the parts of E_total = ½(t − a)² summed over the outputs", () => {
+    // ½(0.01 − 0.75137)² = 0.27481…, ½(0.99 − 0.77293)² = 0.02356…
+    expect(new Decimal("0.01").minus("0.75").pow(2).div(2).toFixed(4)).toBe("0.2738");
+    const r = checkHandCalculation(classic, { a_o1: "0.7514", E_o1: "0.2748", E_o2: "0.0236", E_total: "0.2984" });
+    expect(row(r, "E_o1")).toMatchObject({ role: "part", verdict: "correct" });
+    expect(new Decimal(row(r, "E_o1").exact).toFixed(6)).toBe("0.274811");
+    expect(row(r, "E_o2").verdict).toBe("correct");
+    // from a_o1 written as 0.75, E_o1 = ½ × 0.74² = 0.2738 is rounding; 0.3000 is wrong
+    expect(row(checkHandCalculation(classic, { a_o1: "0.75", E_o1: "0.2738" }), "E_o1").verdict).toBe("rounding");
+    expect(row(checkHandCalculation(classic, { a_o1: "0.7514", E_o1: "0.3000" }), "E_o1").verdict).toBe("wrong");
+    // mse averages over the outputs: no parts
+    expect(checkHandCalculation({ ...classic, loss: "mse" }, { E_o1: "0.27", z_h1: "0.3775" }).unknownKeys[0].key).toBe("E_o1");
+  });
+
+  it("an updated bias of a spec that does not update biases says so", () => {
+    const r = checkHandCalculation(classic, { "b1+": "0.35", z_h1: "0.3775" });
+    expect(r.unknownKeys).toEqual([{ key: "b1+", message: '"b1+": biases are not updated in this spec (updateBiases: false), so there is no updated bias to check', suggestions: [] }]);
+  });
+
+  it("CSV: a trailing comma is accepted, a semicolon separator gets a hint", () => {
+    expect(parseAnswersText("quantity,value,\nz_h1,0.3775,\n", "a.csv")).toEqual([{ key: "z_h1", typed: "0.3775", where: "a.csv, line 2" }]);
+    expect(() => parseAnswersText("z_h1;0.3775\n", "a.csv")).toThrow('a.csv, line 1: has one column ("z_h1;0.3775"): the values look separated by semicolons. separate quantity and value with a comma');
+  });
+});
+
+describe("negated keys: Δ_i = −δ_i in the aima notation", () => {
+  const { names: _names, ...plain } = classic;
+  it("Delta_5 is minus the engine's δ of o1 (unit 5), judged in its own sign", () => {
+    // δ_o1 = ∂E/∂z_o1 = 0.1385, so Δ_5 = −0.1385
+    const r = checkHandCalculation(plain, { Delta_5: "-0.1385", "-Delta_6": "-0.0381" }, { notation: "aima" });
+    expect(row(r, "Delta_5")).toMatchObject({ stepId: "backward.delta.2.0", verdict: "correct", negated: true, canonicalKey: "Delta_5", roundedChain: "-0.1385" });
+    expect(new Decimal(row(r, "Delta_5").exact).toFixed(4)).toBe("-0.1385");
+    expect(row(r, "Delta_5").explanation).toBe("Delta_5 = −dE/din_5 in the aima notation's sign convention; the exact value -0.13849856 is -0.1385 to the 4 decimals written");
+    expect(row(r, "-Delta_6")).toMatchObject({ verdict: "correct" });
+    expect(row(r, "-Delta_6").negated).toBeUndefined();
+    // the engine's sign for Δ_5 is wrong
+    expect(row(checkHandCalculation(plain, { Delta_5: "0.1385" }, { notation: "aima" }), "Delta_5").explanation).toMatch(/should be -0\.1385/);
+  });
+
+  it("follow-through in the negated sign: Δ_5 from the student's own a_5 and ∂E/∂a_5", () => {
+    // written a_5 = 0.7514 and ∂E/∂a_5 = 0.7414, g' slipped to 0.2000: Δ_5 = −0.7414 × 0.2000 = −0.14828
+    const r = checkHandCalculation(plain, { "dE/da_5": "0.7414", "da_5/din_5": "0.2000", Delta_5: "-0.1483" }, { notation: "aima" });
+    expect(row(r, "da_5/din_5").verdict).toBe("wrong");
+    expect(row(r, "Delta_5")).toMatchObject({ verdict: "follows", followsFrom: ["da_5/din_5"] });
+    expect(new Decimal(row(r, "Delta_5").followThrough).toFixed(5)).toBe("-0.14828");
+  });
+
+  it("another notation's δ keys keep their own sign when the aima notation is not in use", () => {
+    expect(checkHandCalculation(classic, { "delta_o1": "0.1385" }).rows[0]).toMatchObject({ verdict: "correct" });
+    expect(checkHandCalculation(classic, { "delta_o1": "0.1385" }).rows[0].negated).toBeUndefined();
   });
 });

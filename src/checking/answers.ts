@@ -130,7 +130,12 @@ export function parseAnswersCsv(text: string, source = "answers"): TypedAnswer[]
     const n = idx + 1;
     if (line.trim() === "" || line.trim().startsWith("#")) return;
     const fields = csvFields(line);
+    // a spreadsheet's trailing comma (z_h1,0.3775,) adds an empty column, not a value
+    if (fields.length === 3 && fields[2] === "") fields.pop();
     const where = `${source}, line ${n}`;
+    if (fields.length === 1 && fields[0].includes(";")) {
+      throw new AnswerError(where, `has one column (${JSON.stringify(line.trim())}): the values look separated by semicolons`, "separate quantity and value with a comma, e.g. z_h1,0.3775 (save the spreadsheet as CSV with a comma separator)");
+    }
     if (fields.length !== 2) {
       throw new AnswerError(where, `has ${fields.length} column${fields.length === 1 ? "" : "s"} (${JSON.stringify(line.trim())}) but an answers CSV has exactly two`, 'write quantity,value, e.g. z_h1,0.3775 (put a key containing a comma in double quotes: "W_3,5",0.1)');
     }

@@ -277,5 +277,23 @@ export function checkHandCalculation(spec: unknown, answers: AnswersInput, optio
     summary: { correct: count("correct"), rounding: count("rounding"), followThrough: count("follows"), wrong: count("wrong"), total: rows.length },
   };
   if (first) report.firstWrong = first.key;
+  const warning = anotherNetwork(rows, unknownKeys);
+  if (warning) report.warning = warning;
   return report;
+}
+
+const FORWARD = /^forward\.|^loss$/;
+
+/** One sentence when the answers as a whole fit another network better than this one. */
+function anotherNetwork(rows: readonly CheckRow[], unknown: readonly UnknownKey[]): string | undefined {
+  const lead = "these answers seem to belong to another network";
+  if (unknown.length >= 2 && unknown.length > rows.length) {
+    return `${lead}: ${unknown.length} of ${unknown.length + rows.length} keys name no quantity of this spec (${unknown.slice(0, 3).map((u) => u.key).join(", ")}${unknown.length > 3 ? ", …" : ""}); check that the spec is the one the calculation was done for`;
+  }
+  const forward = rows.filter((r) => r.role === "step" && FORWARD.test(r.stepId));
+  if (forward.length >= 2 && forward.every((r) => r.verdict === "wrong" || r.verdict === "follows") && forward.some((r) => r.verdict === "wrong" && r.tooFewDigits === undefined)) {
+    const f = forward[0];
+    return `${lead}: none of the ${forward.length} forward values matches this spec (${f.key} should be ${fixed(new D(f.exact), f.decimals)}, not ${f.typed}); check the spec's inputs, weights and biases`;
+  }
+  return undefined;
 }

@@ -4,16 +4,16 @@
 import { katexHtml } from "../render/math.js";
 import { escapeHtml } from "../render/display.js";
 import type { CheckReport, CheckRow, Verdict } from "./check.js";
+import { shown } from "./verdict.js";
+import { D } from "../engine/numeric.js";
 
 const LABEL: Record<Verdict, string> = { correct: "correct", rounding: "rounding", follows: "follows from an earlier error", wrong: "wrong" };
 const MARK: Record<Verdict, string> = { correct: "✓", rounding: "≈", follows: "→", wrong: "✗" };
 
-/** Exact values with a few more digits than the student wrote. */
+/** Exact values with four more digits than the student wrote, rounded as the explanations round them; … when there are more. */
 function exactShown(row: CheckRow): string {
-  const [int, frac = ""] = row.exact.replace(/^-/, "").split(".");
-  const sign = row.exact.startsWith("-") ? "-" : "";
-  const more = frac.slice(0, row.decimals + 4);
-  return `${sign}${int}${more ? `.${more}` : ""}${frac.length > more.length ? "…" : ""}`;
+  const s = shown(new D(row.exact), row.decimals);
+  return new D(s).eq(row.exact) ? s : `${s}…`;
 }
 
 function escapeMarkdown(s: string): string {
@@ -38,6 +38,7 @@ export function checkReportMarkdown(report: CheckReport): string {
   ];
   if (report.note) return report.note;
   if (report.firstWrong) lines.push(`The calculation first goes off at ${escapeMarkdown(report.firstWrong)}.`);
+  if (report.warning) lines.push(`Note: ${escapeMarkdown(report.warning)}.`);
   for (const u of report.unknownKeys) lines.push(`Not checked: ${escapeMarkdown(u.message)}`);
   return lines.join("\n");
 }
@@ -64,6 +65,7 @@ export function checkReportHtml(report: CheckReport, options: HtmlOptions = {}):
   });
   const notes = [
     `<p>${escapeHtml(summaryLine(report))}${report.firstWrong ? ` The calculation first goes off at <strong>${escapeHtml(report.firstWrong)}</strong>.` : ""}</p>`,
+    ...(report.warning ? [`<p class="bt-check-warning">Note: ${escapeHtml(report.warning)}.</p>`] : []),
     ...report.unknownKeys.map((u) => `<p class="bt-check-unknown">Not checked: ${escapeHtml(u.message)}</p>`),
   ];
   return `<table class="bt-check"><thead><tr><th>quantity</th><th>your value</th><th>exact</th><th>verdict</th><th>why</th></tr></thead><tbody>${rows.join("")}</tbody></table>${notes.join("")}`;

@@ -20,6 +20,7 @@ const ANSWERS_HELP = [
 
 function printReport(report: CheckReport, answersPath: string, format: string, io: Io): number {
   io.stdout(format === "json" ? JSON.stringify(report, null, 2) + "\n" : checkReportMarkdown(report) + "\n");
+  if (report.warning) io.stderr(`${answersPath}: ${report.warning}\n`);
   for (const u of report.unknownKeys) io.stderr(`${answersPath}: ${u.message}\n`);
   return report.summary.wrong > 0 || report.unknownKeys.length > 0 ? 1 : 0;
 }
