@@ -6,6 +6,9 @@ import fc from "fast-check";
 import { Decimal } from "decimal.js";
 import { graphTrace, graphNode, type GraphTrace } from "../src/index.js";
 
+// a fixed seed, so that a property failure reproduces
+fc.configureGlobal({ seed: 20240607 });
+
 const node = (t: GraphTrace, name: string) => {
   const n = graphNode(t, name);
   if (!n) throw new Error(`no node ${name}`);
