@@ -280,7 +280,7 @@ describe("keepSteps: every step of the kept epochs only", () => {
 
   it("is for sgd only", () => {
     expect(() => train(classic, { epochs: 2, keepSteps: true, optimizer: "adam" })).toThrow(
-      "keepSteps: records steps for sgd only, not adam. a trace's update phase is plain gradient descent; train with sgd, or keep the losses only.",
+      "keepSteps: records steps for sgd only, not adam. a trace's update phase is plain gradient descent; train with sgd (--optimizer sgd), or keep the losses only (no --steps).",
     );
   });
 });

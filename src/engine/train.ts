@@ -103,7 +103,7 @@ export function train(spec: unknown, options: TrainOptions): TrainResult {
   if (epochs === undefined) throw new TrainingError("epochs", "is given neither in the options nor in the spec", 'pass epochs (--epochs N on the command line) or add "epochs": N to the spec');
   const config = options.optimizer !== undefined ? readOptimizer(options.optimizer) : (parsed.training.optimizer ?? readOptimizer("sgd"));
   if (options.keepSteps && config.name !== "sgd") {
-    throw new TrainingError("keepSteps", `records steps for sgd only, not ${config.name}`, "a trace's update phase is plain gradient descent; train with sgd, or keep the losses only");
+    throw new TrainingError("keepSteps", `records steps for sgd only, not ${config.name}`, "a trace's update phase is plain gradient descent; train with sgd (--optimizer sgd), or keep the losses only (no --steps)");
   }
   const precision = parsePrecision(options.precision ?? "float");
   const seed = options.seed ?? parsed.training.seed ?? init?.seed ?? initSeedOf(spec);
