@@ -46,7 +46,7 @@ export function isEmptyAnswers(answers: AnswersInput): boolean {
   return Array.isArray(answers) ? answers.length === 0 : typeof answers === "object" && answers !== null && Object.keys(answers).length === 0;
 }
 
-export const NOTHING_TYPED_YET = 'Nothing typed yet: put your numbers into `answers` (as strings, e.g. "0.3775", so trailing zeros count) and run the cell again.';
+export const NOTHING_TYPED_YET = 'Nothing typed yet: put your numbers into the answers above (as strings, e.g. "0.3775", so trailing zeros count) and run the cell again.';
 
 /** Answers from a notebook object or list; numbers as JS numbers lose trailing zeros (0.0190 → 3 decimals). */
 export function answersFromInput(input: AnswersInput): TypedAnswer[] {
