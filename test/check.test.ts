@@ -225,7 +225,7 @@ describe("malformed answers give one clear message each", () => {
     // in a notebook, an empty answers object is an exercise not yet attempted: a note, not an error
     const empty = checkHandCalculation(classic, {});
     expect(empty.rows).toEqual([]);
-    expect(empty.note).toMatch(/^Nothing typed yet: put your numbers into `answers`/);
+    expect(empty.note).toMatch(/^Nothing typed yet: put your numbers into the answers above/);
     expect(checkReportMarkdown(empty)).toBe(empty.note);
   });
 
