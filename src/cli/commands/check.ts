@@ -28,7 +28,7 @@ function printReport(report: CheckReport, answersPath: string, format: string, i
 export const checkCommand: Command = {
   name: "check",
   summary: "Check a hand calculation quantity by quantity: correct, rounding, follows from an earlier error, or wrong (with the likely mistake).",
-  usage: "backprop-tutor check SPEC.json ANSWERS.json|ANSWERS.csv [--notation names|bracket|paren|aima] [--format markdown|json]",
+  usage: `backprop-tutor check SPEC.json ANSWERS.json|ANSWERS.csv [--notation ${NOTATION_PRESETS.join("|")}] [--format markdown|json]`,
   options: {
     notation: { value: NOTATION_PRESETS.join("|"), help: "the notation the keys are written in (default: the spec's names, else bracket)" },
     format: { value: "markdown|json", help: "markdown: a table (default); json: the full report" },
