@@ -36,7 +36,7 @@ export function traceMarkdown(trace: NetworkTrace, title: string): string {
 export const traceCommand: Command = {
   name: "trace",
   summary: "Trace one forward pass, backward pass and update of a network spec, step by step.",
-  usage: "backprop-tutor trace SPEC.json [--precision float|exact|dp:N] [--notation names|bracket|paren|aima] [--format json|markdown]",
+  usage: `backprop-tutor trace SPEC.json [--precision float|exact|dp:N] [--notation ${NOTATION_PRESETS.join("|")}] [--format json|markdown]`,
   options: {
     precision: { value: "float|exact|dp:N", help: "arithmetic: IEEE doubles, exact decimals (default), or rounded to N places at every written step" },
     notation: { value: NOTATION_PRESETS.join("|"), help: "symbols in formulas (default: the spec's names, else names)" },

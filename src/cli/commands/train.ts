@@ -85,7 +85,7 @@ function progress(io: Io, epochs: number): { onEpoch?: TrainOptions["onEpoch"]; 
 export const trainCommand: Command = {
   name: "train",
   summary: "Train a network spec and print the loss by epoch, the final parameters and the final outputs.",
-  usage: "backprop-tutor train SPEC.json --epochs N [--optimizer NAME] [--no-bias-correction] [--learning-rate X] [--precision P] [--every K] [--steps] [--batch full|stochastic|mini:N] [--shuffle] [--seed S] [--format json|markdown]",
+  usage: "backprop-tutor train SPEC.json [--epochs N] [--optimizer NAME] [--no-bias-correction] [--learning-rate X] [--precision P] [--every K] [--steps] [--batch full|stochastic|mini:N] [--shuffle] [--seed S] [--format json|markdown]",
   options: {
     epochs: { value: "N", help: "number of epochs, a whole number ≥ 1 (default: the spec's \"epochs\"; one of the two is required)" },
     optimizer: { value: "NAME", help: `the update rule: ${OPTIMIZER_NAMES.join(", ")} (default: the spec's "optimizer", else sgd)` },
