@@ -21,7 +21,7 @@ import { answersFromInput, isEmptyAnswers, NOTHING_TYPED_YET, parseTypedNumber, 
 import { keyResolver, lossPart, type KeyTarget } from "./keys.js";
 import { sensitivity } from "./sensitivity.js";
 import { diagnose, type Diagnosis, type DiagnosisContext } from "./mistakes.js";
-import { fixed, halfUnit, judgeNumber, round, shown, type Judged, type Verdict } from "./verdict.js";
+import { fixed, halfUnit, judgeNumber, round, roundingBound, shown, type Judged, type Verdict } from "./verdict.js";
 
 export type { Verdict } from "./verdict.js";
 
@@ -158,23 +158,8 @@ export function checkHandCalculation(spec: unknown, answers: AnswersInput, optio
   const sens = sensitivity(parsed, exactValues);
   const inputsOf = (id: string) => sens.inputs.get(id) ?? [];
 
-  // How far rounding can move a step the student did not write, had they written it to d places:
-  // its own rounding plus its inputs' bounds, each scaled by |∂step/∂input|.
-  const boundMemo = new Map<string, number>();
-  const inputBound = (id: string, d: number): number => {
-    const p = overridingRow.get(id);
-    return p ? halfUnit(p.num.decimals) : unansweredBound(id, d);
-  };
-  const unansweredBound = (id: string, d: number): number => {
-    const k = `${id}@${d}`;
-    let b = boundMemo.get(k);
-    if (b === undefined) {
-      b = halfUnit(d);
-      for (const x of inputsOf(id)) b += x.weight * inputBound(x.id, d);
-      boundMemo.set(k, b);
-    }
-    return b;
-  };
+  // how far rounding can move each step (the student's written ones by half their last unit)
+  const inputBound = roundingBound(inputsOf, (id) => overridingRow.get(id)?.num.decimals);
 
   // Whether a step carries a wrong number: its own (when answered) or one it was computed from
   interface Status { tainted: boolean; roots: string[] }

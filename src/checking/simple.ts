@@ -9,7 +9,7 @@ import { closest } from "../engine/suggest.js";
 import { texEscape } from "../engine/notation.js";
 import { answersFromInput, isEmptyAnswers as isEmpty, NOTHING_TYPED_YET as NOTHING_YET, parseTypedNumber, type AnswersInput, type TypedNumber } from "./answers.js";
 import type { CheckReport, CheckRow, UnknownKey } from "./check.js";
-import { fixed, halfUnit, judgeNumber, round, shown, type Verdict } from "./verdict.js";
+import { fixed, halfUnit, judgeNumber, round, roundingBound, shown, type Dependency, type Verdict } from "./verdict.js";
 
 function summarise(rows: CheckRow[], unknownKeys: UnknownKey[], note?: string): CheckReport {
   const count = (v: Verdict) => rows.filter((r) => r.verdict === v).length;
@@ -142,24 +142,12 @@ const quantityName = (t: GraphTrace, k: GraphKey): string => {
  */
 function graphBounds(t: GraphTrace, answered: ReadonlySet<string>, decimals: ReadonlyMap<string, number>) {
   const kind = new Map(t.nodes.map((n) => [n.id, n.kind]));
-  const inputsOf = (id: string): { id: string; weight: number }[] => {
+  const inputsOf = (id: string): Dependency[] => {
     const [what, node] = id.split(":") as ["value" | "grad", string];
     if (what === "value") return t.edges.filter((e) => e.to === node && kind.get(e.from) !== "const" && kind.get(e.from) !== "input").map((e) => ({ id: `value:${e.from}`, weight: Math.abs(Number(e.local)) }));
     return t.edges.filter((e) => e.from === node).map((e) => ({ id: `grad:${e.to}`, weight: Math.abs(Number(e.local)) }));
   };
-  const memo = new Map<string, number>();
-  const bound = (id: string, d: number): number => {
-    if (answered.has(id)) return halfUnit(decimals.get(id)!);
-    if (id === `grad:${t.output}`) return 0;
-    const k = `${id}@${d}`;
-    let b = memo.get(k);
-    if (b === undefined) {
-      b = halfUnit(d);
-      for (const x of inputsOf(id)) b += x.weight * bound(x.id, d);
-      memo.set(k, b);
-    }
-    return b;
-  };
+  const bound = roundingBound(inputsOf, (id) => (answered.has(id) ? decimals.get(id) : undefined), (id) => id === `grad:${t.output}`);
   return (id: string, d: number) => {
     let all = 0, slack = 0;
     for (const x of inputsOf(id)) {

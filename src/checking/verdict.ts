@@ -77,3 +77,34 @@ function judgeDigits(num: TypedNumber, ev: Evidence): Judged {
 
 /** Half a unit in the last decimal written (5 / 10^(d+1) is the nearest double to it; 0.5 × 10^-d is not). */
 export const halfUnit = (d: number): number => 5 / 10 ** (d + 1);
+
+/** A quantity another is computed from, with |∂quantity/∂input| at the exact values. */
+export interface Dependency { id: string; weight: number }
+
+/**
+ * How far rounding can move a quantity from a right computation, for networks and graphs alike:
+ * one the student wrote is off by half a unit of what they wrote; one they did not write, by half
+ * a unit at d decimals plus each input's bound times |∂quantity/∂input|. `exact` quantities (the
+ * output's own gradient, 1) do not move at all. Memoised: the dependency graph is shared.
+ */
+export function roundingBound(
+  inputsOf: (id: string) => readonly Dependency[],
+  writtenDecimals: (id: string) => number | undefined,
+  exact: (id: string) => boolean = () => false,
+): (id: string, d: number) => number {
+  const memo = new Map<string, number>();
+  const bound = (id: string, d: number): number => {
+    const written = writtenDecimals(id);
+    if (written !== undefined) return halfUnit(written);
+    if (exact(id)) return 0;
+    const k = `${id}@${d}`;
+    let b = memo.get(k);
+    if (b === undefined) {
+      b = halfUnit(d);
+      for (const x of inputsOf(id)) b += x.weight * bound(x.id, d);
+      memo.set(k, b);
+    }
+    return b;
+  };
+  return bound;
+}
