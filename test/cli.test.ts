@@ -194,7 +194,7 @@ describe("help and version", () => {
     for (const c of ["trace", "train", "graph"]) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, "m"));
     const t = cli("train", "--help");
     expect(t.code).toBe(0);
-    expect(t.stdout).toContain("usage: backprop-tutor train SPEC.json --epochs N");
+    expect(t.stdout).toContain("usage: backprop-tutor train SPEC.json [--epochs N]");
     expect(t.stdout).toContain("--learning-rate X");
     expect(cli("help", "graph").stdout).toContain('usage: backprop-tutor graph "EXPR"');
   });

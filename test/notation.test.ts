@@ -21,8 +21,9 @@ const deep = {
 
 // every scalar activation under every loss, and a batch (its averaged steps have their own formulas)
 const ACTS = ["identity", "step", "sign", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "elu", "softplus", "arctan"];
+// (BCE needs an output in (0, 1), so its output layer stays sigmoid)
 const small = (a: string, loss: string) => ({
-  layers: [2, 2, 1], activations: [a, a], loss, learningRate: 0.1, weights: [[[0.1, -0.2], [0.3, 0.4]], [[0.5, -0.5]]], biases: [[0.1, -0.2], [0.1]], input: [0.5, -1], target: [0.3],
+  layers: [2, 2, 1], activations: [a, loss === "bce" ? "sigmoid" : a], loss, learningRate: 0.1, weights: [[[0.1, -0.2], [0.3, 0.4]], [[0.5, -0.5]]], biases: [[0.1, -0.2], [0.1]], input: [0.5, -1], target: [0.3],
 });
 const batch = { ...xnor, input: undefined, target: undefined, inputs: [[0, 0], [1, 1]], targets: [[1], [1]] };
 const SPECS = [classic, xnor, deep, batch, ...["half_sse", "mse", "bce"].flatMap((loss) => ACTS.map((a) => small(a, loss)))];
