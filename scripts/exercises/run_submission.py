@@ -2,14 +2,24 @@
 
 Called by the grader (src/exercises/grade.ts), one process per submission:
 
-    .venv/bin/python scripts/exercises/run_submission.py NOTEBOOK RESULT.json \
-        --cell-timeout 10 --max-output 65536 --pid-file PIDS --max-restarts 3
+    .venv/bin/python scripts/exercises/run_submission.py NOTEBOOK RESULT.json --cwd WORKDIR \
+        --cell-timeout 10 --max-output 65536 --pid-file PIDS --max-restarts 3 \
+        [--uid 60000] [--memory-mb 2048]
 
 Why this is not `jupyter nbconvert --execute`: a hostile classroom. A cell that never ends must
 cost only that cell, not the whole notebook, so a timed-out cell is skipped: the kernel (which
 an infinite loop in Node cannot be interrupted out of) is killed, a fresh one replays the cells
 that ran before, and execution goes on after the bad cell. Output is capped per cell so that a
 print loop cannot fill memory or the feedback. Errors in student cells do not stop the run.
+
+The sandbox (the grader decides, src/exercises/run.ts): this runner stays the grader's user
+and only the kernel is confined. With --uid (the grader runs as root) the kernel is started
+through `setpriv` as that unprivileged uid, with no groups and no new privileges, so it cannot
+read the root-only answer key or write to the project; its connection file is handed to that
+uid. `prlimit` caps its memory (RLIMIT_DATA), file size and, with --uid, its processes. The
+kernel gets /dev/null for stdout and stderr: it must not hold the grader's pipes open. Its pid
+is written to --pid-file the moment it is launched, so a kernel that is slow to start can still
+be killed on the grader's notebook limit.
 
 The result file lists every cell: status (ok | error | timeout | skipped), the error name and
 value, whether its output was truncated, and the text it printed (capped). The grader reads the
@@ -21,12 +31,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import re
+import shutil
+import subprocess
 import sys
 import time
 from typing import Any
 
 import nbformat
+from jupyter_client import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
@@ -53,6 +67,47 @@ class CappedClient(NotebookClient):
                 outs.pop()
             self.truncated.add(cell_index)
         return out
+
+
+def kernel_prefix(uid: int | None, memory_mb: int) -> list[str]:
+    """What the kernel's command line is prefixed with: the uid switch, then the limits."""
+    prefix: list[str] = []
+    if uid is not None:
+        setpriv = shutil.which("setpriv")
+        if not setpriv:
+            raise RuntimeError("--uid needs setpriv (util-linux), which is not on PATH")
+        prefix += [setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs", "--"]
+    prlimit = shutil.which("prlimit")
+    if prlimit and memory_mb > 0:
+        # RLIMIT_DATA, not RLIMIT_AS: V8 and WebAssembly reserve far more address space than they use
+        prefix += [prlimit, f"--data={memory_mb * 2**20}", f"--fsize={256 * 2**20}"]
+        if uid is not None:
+            prefix.append("--nproc=128")  # per uid: only this kernel's processes count
+        prefix.append("--")
+    return prefix
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """A kernel manager that starts the kernel through `prefix`, as `owner`, and records its pid."""
+
+    prefix: list[str] = []
+    owner: int | None = None
+    pid_file = ""
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        return self.prefix + super().format_kernel_cmd(extra_arguments)
+
+    def write_connection_file(self, **kw: Any) -> None:
+        super().write_connection_file(**kw)
+        if self.owner is not None:  # written 0600 by us; the kernel must read it
+            os.chown(self.connection_file, self.owner, self.owner)
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+        pid = getattr(self.provisioner, "pid", None)
+        if pid and self.pid_file:
+            with open(self.pid_file, "a") as f:
+                f.write(f"{pid}\n")
 
 
 def cell_text(cell: Any) -> str:
@@ -83,6 +138,9 @@ def cell_error(cell: Any) -> tuple[str, str] | None:
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     nb = nbformat.read(args.notebook, as_version=4)
+    SandboxedKernelManager.prefix = kernel_prefix(args.uid, args.memory_mb)
+    SandboxedKernelManager.owner = args.uid
+    SandboxedKernelManager.pid_file = args.pid_file
     client = CappedClient(
         nb,
         kernel_name="tslab",
@@ -91,6 +149,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         allow_errors=True,
         interrupt_on_timeout=False,
         shutdown_kernel="immediate",
+        kernel_manager_class=SandboxedKernelManager,
         resources={"metadata": {"path": args.cwd}},
     )
     client.max_output = args.max_output
@@ -107,11 +166,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         client.km = None
         client.kc = None
         try:
-            async with client.async_setup_kernel():
-                pid = getattr(getattr(client.km, "provisioner", None), "pid", None)
-                if pid and args.pid_file:
-                    with open(args.pid_file, "a") as f:
-                        f.write(f"{pid}\n")
+            # the kernel must not inherit our stdout/stderr (the grader waits on them)
+            async with client.async_setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
                 for i in ran_ok:  # replay what ran before the restart; its outputs are not kept
                     replay = nbformat.from_dict(json.loads(json.dumps(nb.cells[i])))
                     await client.async_execute_cell(replay, i)
@@ -162,6 +218,8 @@ def main() -> int:
     p.add_argument("--max-output", type=int, default=65536)
     p.add_argument("--max-restarts", type=int, default=3)
     p.add_argument("--pid-file", default="")
+    p.add_argument("--uid", type=int, default=None, help="run the kernel as this uid (needs root and setpriv)")
+    p.add_argument("--memory-mb", type=int, default=0, help="the kernel's data-segment limit (0: none)")
     args = p.parse_args()
     started = time.monotonic()
     try:

@@ -1,11 +1,20 @@
-// Running one prepared submission: scripts/exercises/run_submission.py in its own process, with
-// a wall-clock limit on top of its per-cell limits. On the limit the runner and every kernel it
-// started are killed by pid (the kernels run in their own sessions, so killing the runner alone
-// would leave them behind).
-import { spawn } from "node:child_process";
-import { readFile } from "node:fs/promises";
+// Running one prepared submission: scripts/exercises/run_submission.py in its own process group,
+// with a wall-clock limit on top of its per-cell limits, and the kernel in a sandbox.
+//
+// The sandbox, when the grader runs as root (and util-linux's setpriv is there): every job slot
+// has its own unprivileged uid (SANDBOX_UID_BASE + slot, no passwd entry needed), the kernel runs
+// as that uid in a fresh work folder it owns, and after the run every process of that uid is
+// killed (detached children included) and its files in the shared temporary folders removed.
+// The uid can read the project (world-readable) but not the root-only key, and can write neither
+// the project nor the graded folder. Not root: the kernel runs as the grading user, so only the
+// process-level limits hold (see docs/exercises.md, "The sandbox").
+//
+// On the notebook limit the runner's whole process group and every kernel it started are killed;
+// the grader waits for the runner's `exit`, never for its pipes, which a kernel could hold open.
+import { spawn, spawnSync } from "node:child_process";
+import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The project root: the nearest folder above this module with the project's package.json (works from src/ and dist/). */
@@ -20,14 +29,19 @@ function findRoot(): string {
 export const ROOT = findRoot();
 export const VENV = join(ROOT, ".venv");
 export const RUNNER = join(ROOT, "scripts", "exercises", "run_submission.py");
+export const KERNEL_SPEC = join(VENV, "share", "jupyter", "kernels", "tslab", "kernel.json");
+/** uid of job slot 0; slot n runs as SANDBOX_UID_BASE + n */
+export const SANDBOX_UID_BASE = 60000;
 
 export interface RunLimits {
   cellTimeoutSeconds: number;
   totalTimeoutSeconds: number;
   maxOutputChars: number;
+  /** the kernel's memory (data segment and V8 heap), in MiB */
+  memoryMb: number;
 }
 
-export const DEFAULT_LIMITS: RunLimits = { cellTimeoutSeconds: 10, totalTimeoutSeconds: 120, maxOutputChars: 65536 };
+export const DEFAULT_LIMITS: RunLimits = { cellTimeoutSeconds: 10, totalTimeoutSeconds: 120, maxOutputChars: 65536, memoryMb: 2048 };
 
 export interface CellRun {
   index: number;
@@ -48,18 +62,85 @@ export interface RunResult {
   fatal?: string;
 }
 
-/** Same environment as scripts/paths.mjs jupyterEnv(): the venv's Jupyter, the project's tslab. */
-export function jupyterEnv(): NodeJS.ProcessEnv {
-  // Only what Jupyter needs is passed on: no variable of the grader's (a key path, say) reaches the kernel.
-  const keep = ["HOME", "LANG", "LC_ALL", "TMPDIR", "USER"];
+/** How kernels are confined in this grading run. */
+export interface Sandbox {
+  /** uids are per job slot; null: the kernel runs as the grading user */
+  uidBase: number | null;
+  /** one line for the grade output */
+  description: string;
+}
+
+function onPath(cmd: string): string | undefined {
+  return (process.env.PATH ?? "/usr/bin:/bin").split(delimiter).map((d) => join(d, cmd)).find((p) => existsSync(p));
+}
+
+/** The sandbox this process can give: per-slot uids as root with setpriv, else the weaker one. */
+export function chooseSandbox(): Sandbox {
+  const root = process.getuid?.() === 0;
+  if (root && onPath("setpriv")) return { uidBase: SANDBOX_UID_BASE, description: `each kernel runs as its own unprivileged uid (${SANDBOX_UID_BASE} + job slot)` };
+  const why = root ? "setpriv (util-linux) is not installed" : "the grader is not running as root";
+  return { uidBase: null, description: `weaker sandbox: ${why}, so student code runs as the grading user and can read what that user can read; grade as root or in a container (docs/exercises.md, "The sandbox")` };
+}
+
+function tslabCommand(): string[] {
+  try {
+    const spec = JSON.parse(readFileSync(KERNEL_SPEC, "utf8")) as { argv?: unknown };
+    if (Array.isArray(spec.argv)) return spec.argv.filter((a): a is string => typeof a === "string" && !a.includes("{"));
+  } catch {
+    // no kernel spec: the runner reports that itself
+  }
+  return [];
+}
+
+/**
+ * Before any kernel starts: the sandbox uid must be able to run the kernel and reach dist/ from
+ * the run folder (makeRunDir), and must not be able to read the key or write into the project.
+ * Returns what is wrong, or null.
+ */
+export function sandboxProblem(uid: number, keyPath: string, runDir: string): string | null {
+  const [node, tslab] = tslabCommand();
+  const checks = [
+    ...(node ? ["need-x", node] : []),
+    ...(tslab ? ["need-r", tslab] : []),
+    "need-r", join(runDir, "dist", "index.js"),
+    "deny-r", resolve(keyPath),
+    "deny-w", join(ROOT, "dist"),
+    "deny-w", join(ROOT, "scripts", "exercises"),
+  ];
+  const script = `while [ $# -gt 1 ]; do case "$1" in
+    need-x) test -x "$2" || echo "cannot run $2";; need-r) test -r "$2" || echo "cannot read $2";;
+    deny-r) test -r "$2" && echo "can read $2 (chmod 600 it and 700 its folder)";; deny-w) test -w "$2" && echo "can write to $2";;
+  esac; shift 2; done; true`;
+  const r = spawnSync("setpriv", [`--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--", "/bin/sh", "-c", script, "sh", ...checks], { encoding: "utf8" });
+  if (r.error) return `setpriv failed: ${r.error.message}`;
+  const problems = r.stdout.trim();
+  return problems ? `the sandbox uid ${uid} ${problems.split("\n").join("; ")}` : null;
+}
+
+/**
+ * The runner's environment. Like scripts/paths.mjs jupyterEnv(), the venv's Jupyter and the
+ * project's tslab come first on PATH and kernel specs are found in the venv; unlike it, nothing
+ * else of the grader's environment is passed on (no variable, a key path say, reaches the
+ * kernel), and HOME, TMPDIR and Jupyter's config, data and runtime folders are the submission's
+ * own work folder, so that nothing is shared between submissions or written into the venv.
+ */
+export function jupyterEnv(work: string, memoryMb: number): NodeJS.ProcessEnv {
+  const keep = ["LANG", "LC_ALL"];
   const env: NodeJS.ProcessEnv = Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]));
-  env.PATH = `${join(VENV, "bin")}:${join(ROOT, "node_modules", ".bin")}:${process.env.PATH ?? ""}`;
+  env.PATH = `${join(VENV, "bin")}:${join(ROOT, "node_modules", ".bin")}:${process.env.PATH ?? "/usr/bin:/bin"}`;
+  env.HOME = work;
+  env.TMPDIR = work;
   env.JUPYTER_PATH = join(VENV, "share", "jupyter");
+  env.JUPYTER_CONFIG_DIR = join(work, ".jupyter");
+  env.JUPYTER_DATA_DIR = join(work, ".local", "share", "jupyter");
+  // the kernel's uid must reach its connection file, so the runtime folder is the one it owns
+  env.JUPYTER_RUNTIME_DIR = work;
+  env.NODE_OPTIONS = `--max-old-space-size=${memoryMb}`;
   env.PYTHONWARNINGS = "ignore";
   return env;
 }
 
-function killPid(pid: number): void {
+function kill(pid: number): void {
   try {
     process.kill(pid, "SIGKILL");
   } catch {
@@ -67,33 +148,109 @@ function killPid(pid: number): void {
   }
 }
 
-export async function runNotebook(notebook: string, workdir: string, limits: RunLimits): Promise<RunResult> {
-  const resultPath = join(workdir, "run-result.json");
-  const pidFile = join(workdir, "kernel-pids.txt");
-  const python = join(VENV, "bin", "python");
-  const args = [RUNNER, notebook, resultPath, "--cwd", workdir, "--cell-timeout", String(limits.cellTimeoutSeconds), "--max-output", String(limits.maxOutputChars), "--pid-file", pidFile];
+/** Live (not zombie) processes whose real uid is `uid`. */
+async function processesOf(uid: number): Promise<number[]> {
+  const pids: number[] = [];
+  for (const name of await readdir("/proc").catch(() => [] as string[])) {
+    if (!/^\d+$/.test(name)) continue;
+    const status = await readFile(join("/proc", name, "status"), "utf8").catch(() => "");
+    const u = /^Uid:\s+(\d+)/m.exec(status), state = /^State:\s+(\S)/m.exec(status);
+    if (u && Number(u[1]) === uid && state?.[1] !== "Z") pids.push(Number(name));
+  }
+  return pids;
+}
+
+/** Kills every process of the sandbox uid (until none is left: a fork loop is capped by its nproc limit). */
+export async function killUid(uid: number): Promise<number> {
+  let killed = 0;
+  for (let round = 0; round < 50; round++) {
+    const pids = await processesOf(uid);
+    if (pids.length === 0) break;
+    pids.forEach(kill);
+    killed += pids.length;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return killed;
+}
+
+/** What the uid left in the world-writable folders, so the next submission on its slot cannot read it. */
+async function removeFilesOf(uid: number): Promise<void> {
+  for (const dir of ["/tmp", "/var/tmp", "/dev/shm"]) {
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      const p = join(dir, name);
+      const st = await lstat(p).catch(() => undefined);
+      if (st?.uid === uid) await rm(p, { recursive: true, force: true }).catch(() => {});
+    }
+  }
+}
+
+/**
+ * Runs one prepared notebook (its JSON) as `name` in `runDir`: the kernel's work folder
+ * runDir/<name>/ (owned by the sandbox uid) and the runner's own folder runDir/.<name>.ctl/
+ * (the notebook, the result, the kernels' pids; only the grader's user can read it).
+ */
+export async function runNotebook(notebookJson: string, runDir: string, name: string, limits: RunLimits, uid: number | null): Promise<RunResult> {
+  const work = join(runDir, name), ctl = join(runDir, `.${name}.ctl`);
+  await mkdir(work, { mode: 0o700 });
+  await mkdir(ctl, { mode: 0o700 });
+  if (uid !== null) {
+    await chown(work, uid, uid);
+    await killUid(uid); // leftovers of an earlier, interrupted grading on this slot
+  }
+  const notebook = join(ctl, "submission.ipynb"), resultPath = join(ctl, "run-result.json"), pidFile = join(ctl, "kernel-pids.txt");
+  await writeFile(notebook, notebookJson);
+  const args = [RUNNER, notebook, resultPath, "--cwd", work, "--cell-timeout", String(limits.cellTimeoutSeconds), "--max-output", String(limits.maxOutputChars), "--pid-file", pidFile, "--memory-mb", String(limits.memoryMb), ...(uid !== null ? ["--uid", String(uid)] : [])];
   const started = Date.now();
+  let stderr = "";
   const timedOut = await new Promise<boolean>((done) => {
-    const child = spawn(python, args, { cwd: workdir, env: jupyterEnv(), stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
+    // detached: its own process group, so that the limit kills the runner and all it started
+    const child = spawn(join(VENV, "bin", "python"), args, { cwd: ctl, env: jupyterEnv(work, limits.memoryMb), stdio: ["ignore", "ignore", "pipe"], detached: true });
     child.stderr.on("data", (d: Buffer) => { if (stderr.length < 8192) stderr += d.toString(); });
     let limited = false;
     const timer = setTimeout(() => {
       limited = true;
-      if (child.pid) killPid(child.pid);
+      if (child.pid) kill(-child.pid);
     }, limits.totalTimeoutSeconds * 1000);
-    child.on("error", () => { clearTimeout(timer); done(false); });
-    child.on("close", () => { clearTimeout(timer); done(limited); });
+    const end = (v: boolean) => {
+      clearTimeout(timer);
+      child.stderr.destroy(); // whoever still holds the pipe, we no longer wait for it
+      done(v);
+    };
+    child.on("error", () => end(false));
+    // `exit`, not `close`: `close` waits for every holder of the pipes to let go
+    child.on("exit", () => end(limited));
   });
-  // kernels outlive a killed runner. A runner that finished has shut its kernels down, and their
-  // pids may already belong to another student's kernel, so only a killed run's pids are killed.
-  if (timedOut && existsSync(pidFile)) for (const line of (await readFile(pidFile, "utf8")).split("\n")) if (/^\d+$/.test(line.trim())) killPid(Number(line));
-  const seconds = (Date.now() - started) / 1000;
-  if (timedOut) return { cells: [], restarts: 0, seconds, fatal: `the notebook did not finish within ${limits.totalTimeoutSeconds} s` };
-  try {
-    const r = JSON.parse(await readFile(resultPath, "utf8")) as RunResult;
-    return { ...r, seconds };
-  } catch {
-    return { cells: [], restarts: 0, seconds, fatal: "the notebook runner failed (no result)" };
+  if (uid !== null) {
+    await killUid(uid);
+    await removeFilesOf(uid);
+  } else if (timedOut && existsSync(pidFile)) {
+    // kernels run in their own sessions: kill each one's group (its children), then itself. A
+    // runner that finished has shut its kernels down, and their pids may already be reused.
+    for (const line of (await readFile(pidFile, "utf8")).split("\n")) if (/^\d+$/.test(line.trim())) { kill(-Number(line)); kill(Number(line)); }
   }
+  const seconds = (Date.now() - started) / 1000;
+  let result: RunResult;
+  if (timedOut) result = { cells: [], restarts: 0, seconds, fatal: `the notebook did not finish within ${limits.totalTimeoutSeconds} s` };
+  else {
+    try {
+      result = { ...(JSON.parse(await readFile(resultPath, "utf8")) as RunResult), seconds };
+    } catch {
+      const last = stderr.trim().split("\n").pop();
+      result = { cells: [], restarts: 0, seconds, fatal: `the notebook runner failed (no result${last ? `: ${last.slice(0, 200)}` : ""})` };
+    }
+  }
+  await rm(work, { recursive: true, force: true });
+  await rm(ctl, { recursive: true, force: true });
+  return result;
+}
+
+/** The folder submissions run in: private to the grader except for traversal, with the `dist` link imports need. */
+export async function makeRunDir(parent: string): Promise<string> {
+  await mkdir(parent, { recursive: true });
+  const dir = await mkdtemp(join(parent, "backprop-tutor-grading-"));
+  // others may pass through (the sandbox uid reaches its own folder and dist), not list
+  await chmod(dir, 0o711);
+  // the kernel's folder must sit beside a `dist` so that notebooks' `../dist/index` imports resolve
+  await symlink(join(ROOT, "dist"), join(dir, "dist"), "dir");
+  return dir;
 }
