@@ -2,8 +2,9 @@
 // student id), so the same roster and secret always give the same variants, students cannot
 // work out each other's (or their own next year's) numbers without the secret, and no state has
 // to be stored. Draws that make a poor hand calculation are rejected and redrawn,
-// deterministically: saturated sigmoids (σ' ≈ 0, nothing to learn) and gradients that vanish
-// at the 4 decimals a hand calculation keeps.
+// deterministically: saturated sigmoids (σ' ≈ 0, nothing to learn), gradients that vanish
+// at the 4 decimals a hand calculation keeps, and repeated numbers (two equal weights, or x = y,
+// hide a mix-up: w5 used for w6 gives the right number, so the grader cannot tell).
 import { createHmac, createHash } from "node:crypto";
 import { TutorError } from "../engine/errors.js";
 import { traceNetwork } from "../engine/network.js";
@@ -73,7 +74,19 @@ export const CLASSIC_NAMES: NetworkParams["names"] = {
 /** Ranges: every |z| ≤ Z_MAX keeps σ' ≥ 0.045; every gradient |dE/dw| ≥ MIN_GRADIENT shows at 4 dp. */
 export const Z_MAX = 3;
 export const MIN_GRADIENT = 0.0005;
-const MAX_ATTEMPTS = 500;
+// distinct numbers are the strictest condition (about 1 network draw in 20 passes); checked first, it is cheap
+const MAX_ATTEMPTS = 5000;
+
+/** The first value that two of the named numbers share, e.g. "w2 and w7 are both 0.35", or null. */
+export function repeatedValue(named: ReadonlyArray<readonly [string, number]>): string | null {
+  const seen = new Map<number, string>();
+  for (const [name, v] of named) {
+    const first = seen.get(v);
+    if (first !== undefined) return `${first} and ${name} are both ${v}`;
+    seen.set(v, name);
+  }
+  return null;
+}
 
 function drawNetwork(r: SeededRandom): NetworkParams {
   const w = () => r.grid(0.1, 0.9, 0.05);
@@ -94,6 +107,14 @@ function drawNetwork(r: SeededRandom): NetworkParams {
 
 /** Why a network makes a poor exercise, or null when it is fine. */
 export function networkProblem(net: NetworkParams): string | null {
+  // every given number distinct (weights, biases, inputs), so that using one for another shows
+  const given: [string, number][] = [
+    ...net.weights.flatMap((M, l) => M.flatMap((row, j) => row.map((w, k): [string, number] => [net.names.weights[l][j][k], w]))),
+    ...net.biases.map((b, l): [string, number] => [net.names.biases[l], b]),
+    ...net.input.map((x, i): [string, number] => [net.names.units[0][i], x]),
+  ];
+  const repeated = repeatedValue(given);
+  if (repeated) return repeated;
   const t = traceNetwork(net, { precision: "exact" });
   for (const layer of t.forward.z) for (const z of layer ?? []) if (Math.abs(Number(z)) > Z_MAX) return `saturated sigmoid (z = ${Number(z).toFixed(3)})`;
   for (const M of t.backward.dW) for (const row of M) for (const g of row) if (Math.abs(Number(g)) < MIN_GRADIENT) return `gradient ${Number(g).toExponential(2)} vanishes at 4 dp`;
@@ -111,10 +132,13 @@ function drawGraph(r: SeededRandom): GraphQuestion {
   return { assignments: ["q = x + y", "f = q * z"], values: { x: nonZero(), y: nonZero(), z: nonZero() } };
 }
 
-function graphProblem(g: GraphQuestion): string | null {
+export function graphProblem(g: GraphQuestion): string | null {
+  const values = graphKeyValues(g);
   // q = 0 makes ∂f/∂z = 0 and f = 0: a question with no information in it
-  for (const [k, v] of graphKeyValues(g)) if (v.value.isZero()) return `${k} is 0`;
-  return null;
+  for (const [k, v] of values) if (v.value.isZero()) return `${k} is 0`;
+  // x, y, z and q distinct: with q = z, ∂f/∂q and ∂f/∂z are equal and swapping them goes unseen
+  const q = values.get("q")?.value.toNumber();
+  return repeatedValue([...Object.entries(g.values), ...(q !== undefined ? [["q", q] as const] : [])]);
 }
 
 /** The student's variant: the same inputs always give the same numbers. */
