@@ -5,8 +5,12 @@
 //   OUT/key/answers.csv                   the key for people: student, quantity, value
 //   OUT/key/secret.txt                    only when no secret was given (one is generated)
 //
-// Keep OUT/key away from students: it is never copied into a kernel's reach by the grader.
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+// Keep OUT/key away from students: it is written 0600 in a 0700 folder, and the grader never
+// copies it into a kernel's reach. An existing key is replaced only when that changes nothing
+// (same secret, source and students) or with --force, since students already hold notebooks
+// with its numbers.
+import { existsSync } from "node:fs";
+import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { basename, join } from "node:path";
 import { TutorError } from "../engine/errors.js";
@@ -47,6 +51,8 @@ export interface AssignOptions {
   out: string;
   /** the assignment secret; without it one is generated and written to OUT/key/secret.txt */
   secret?: string;
+  /** replace an existing OUT/key even though its numbers would change (the old one is moved aside) */
+  force?: boolean;
 }
 
 export interface AssignResult {
@@ -54,6 +60,28 @@ export interface AssignResult {
   keyPath: string;
   notebooks: string[];
   generatedSecret: boolean;
+  /** where --force moved the earlier key, if it did */
+  replaced?: string;
+}
+
+const fingerprint = (secret: string) => sha256(`backprop-tutor:${secret}`);
+
+/** Why writing a new key into `keyDir` would change what students already have, or null if it would not. */
+async function keyConflict(keyDir: string, secret: string | undefined, sourceHash: string, roster: readonly Student[]): Promise<string | null> {
+  const keyPath = join(keyDir, "key.json");
+  if (!existsSync(keyPath)) return existsSync(join(keyDir, "secret.txt")) ? `${keyDir} already holds a secret.txt` : null;
+  let old: AnswerKey;
+  try {
+    old = await readKey(keyPath);
+  } catch {
+    return `${keyPath} exists and cannot be read as a key`;
+  }
+  if (secret === undefined) return `${keyPath} exists; without --secret a new secret would give every student new numbers`;
+  if (old.secretFingerprint !== fingerprint(secret)) return `${keyPath} was made with a different secret; every student would get new numbers`;
+  if (old.sourceHash !== sourceHash) return `${keyPath} was made from a different version of the source notebook`;
+  const gone = old.students.filter((s) => !roster.some((r) => r.id === s.id)).map((s) => s.id);
+  if (gone.length) return `${keyPath} has students the roster no longer lists (${gone.join(", ")})`;
+  return null;
 }
 
 export async function assign(opts: AssignOptions): Promise<AssignResult> {
@@ -66,7 +94,20 @@ export async function assign(opts: AssignOptions): Promise<AssignResult> {
   const paramsCell = src.cells.find((c) => metaOf(c)?.kind === "params")!;
   const notebookName = `${authoring.assignment}.ipynb`;
   const keyDir = join(opts.out, "key");
-  await mkdir(keyDir, { recursive: true });
+  const srcHash = sha256(await readFile(opts.source));
+  const conflict = await keyConflict(keyDir, opts.secret, srcHash, roster);
+  let replaced: string | undefined;
+  if (conflict && !opts.force) {
+    throw new TutorError(opts.out, `not replacing the answer key: ${conflict}`, `students may already have these notebooks: to reproduce the release pass --secret-file ${join(keyDir, "secret.txt")} (or the --secret used), use another --out, or pass --force to replace it (the old key is kept)`, "exercise");
+  }
+  if (conflict) {
+    replaced = join(keyDir, `replaced-${new Date().toISOString().replace(/[:.]/g, "-")}`);
+    await mkdir(replaced, { recursive: true, mode: 0o700 });
+    for (const f of ["key.json", "answers.csv", "secret.txt"]) if (existsSync(join(keyDir, f))) await rename(join(keyDir, f), join(replaced, f));
+  }
+  await mkdir(keyDir, { recursive: true, mode: 0o700 });
+  // only the teacher: the grading sandbox relies on the key being unreadable to other users
+  await chmod(keyDir, 0o700);
   const students: StudentKey[] = [];
   const notebooks: string[] = [];
   const csv = ["student,quantity,value"];
@@ -92,17 +133,22 @@ export async function assign(opts: AssignOptions): Promise<AssignResult> {
     version: KEY_VERSION,
     assignment: authoring.assignment,
     notebookName,
-    sourceHash: sha256(await readFile(opts.source)),
-    secretFingerprint: sha256(`backprop-tutor:${secret}`),
+    sourceHash: srcHash,
+    secretFingerprint: fingerprint(secret),
     tests: releasedTests(authoring),
     paramsCellId: metaOf(paramsCell)!.id,
     students,
   };
   const keyPath = join(keyDir, "key.json");
-  await writeFile(keyPath, JSON.stringify(key, null, 1) + "\n", { mode: 0o600 });
-  await writeFile(join(keyDir, "answers.csv"), csv.join("\n") + "\n", { mode: 0o600 });
-  if (generatedSecret) await writeFile(join(keyDir, "secret.txt"), secret + "\n", { mode: 0o600 });
-  return { key, keyPath, notebooks, generatedSecret };
+  // `mode` applies only when a file is created: an existing file keeps its mode unless chmod'ed
+  const writePrivate = async (path: string, text: string) => {
+    await writeFile(path, text, { mode: 0o600 });
+    await chmod(path, 0o600);
+  };
+  await writePrivate(keyPath, JSON.stringify(key, null, 1) + "\n");
+  await writePrivate(join(keyDir, "answers.csv"), csv.join("\n") + "\n");
+  if (generatedSecret) await writePrivate(join(keyDir, "secret.txt"), secret + "\n");
+  return { key, keyPath, notebooks, generatedSecret, ...(replaced ? { replaced } : {}) };
 }
 
 export async function readKey(path: string): Promise<AnswerKey> {
