@@ -5,6 +5,7 @@ import { parseTypedNumber } from "../checking/answers.js";
 import { checkReportHtml, escapeHtml, katexMath } from "../checking/render.js";
 import { traceNetwork } from "../engine/network.js";
 import { D } from "../engine/numeric.js";
+import { AnswerError } from "../engine/errors.js";
 import { graphKeyValues, traceGraph, type GraphQuestion } from "./graph.js";
 import type { NetworkParams } from "./variant.js";
 
@@ -55,10 +56,23 @@ function findTyped(answers: Readonly<Record<string, string>>, key: string): [str
   return Object.entries(answers).find(([k]) => looseKey(k) === want);
 }
 
-export function checkNetworkPart(spec: NetworkParams, answers: Readonly<Record<string, string>>, quantities: readonly string[]): PartCheck {
-  const { ok, invalid } = usable(answers);
+/**
+ * `answers` is everything the student's `answers` held; keys of the other part (`otherPart`,
+ * the graph's q, df/dx ...) are left out, since the network checker does not know them.
+ */
+export function checkNetworkPart(spec: NetworkParams, answers: Readonly<Record<string, string>>, quantities: readonly string[], otherPart: readonly string[] = []): PartCheck {
+  const other = new Set(otherPart.map(looseKey));
+  const { ok, invalid } = usable(Object.fromEntries(Object.entries(answers).filter(([k]) => !other.has(looseKey(k)))));
   // the checker refuses an empty answer set; with nothing usable every quantity is missing/invalid
-  const report: CheckReport | undefined = Object.keys(ok).length ? checkHandCalculation(spec, ok) : undefined;
+  let report: CheckReport | undefined, refused: string | undefined;
+  try {
+    report = Object.keys(ok).length ? checkHandCalculation(spec, ok) : undefined;
+  } catch (e) {
+    // what the student wrote cannot be checked at all (no known key, one quantity twice): their
+    // answers score nothing, with the checker's reason, instead of failing the whole grading
+    if (!(e instanceof AnswerError)) throw e;
+    refused = e.message;
+  }
   const byKey = new Map<string, QuantityResult>();
   for (const q of quantities) {
     const typed = findTyped(answers, q);
@@ -71,10 +85,10 @@ export function checkNetworkPart(spec: NetworkParams, answers: Readonly<Record<s
     } else if (typed && invalid.has(typed[0])) {
       byKey.set(q, { key: q, typed: typed[1], verdict: "invalid", explanation: `"${typed[1]}" is not a number` });
     } else {
-      byKey.set(q, { key: q, typed: "", verdict: "missing", explanation: "not answered" });
+      byKey.set(q, { key: q, typed: "", verdict: "missing", explanation: refused ? `not checked: ${refused}` : "not answered" });
     }
   }
-  return { byKey, html: report ? checkReportHtml(report) : "<p>No network answers were given.</p>" };
+  return { byKey, html: report ? checkReportHtml(report) : `<p>${refused ? `Your network answers could not be checked: ${escapeHtml(refused)}` : "No network answers were given."}</p>` };
 }
 
 export function checkGraphPart(question: GraphQuestion, answers: Readonly<Record<string, string>>, quantities: readonly string[]): PartCheck {

@@ -1,6 +1,8 @@
 // One HTML page per student: the score per test with its reason, each graded quantity with the
 // checker's verdict (and the classic mistake it recognised), and the worked solution for the
-// student's own numbers. KaTeX renders the mathematics to HTML here, so the page needs only
+// student's own numbers, but only once a notebook of theirs has run: a student with no
+// submission (or one that is not a notebook) gets no solution, since a late submission is still
+// graded (docs/exercises.md, "Feedback"). KaTeX renders the mathematics to HTML here, so the page needs only
 // KaTeX's stylesheet and fonts, copied next to the feedback (graded/assets/katex), no network.
 import { cp, mkdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -34,6 +36,10 @@ export interface StudentResult {
   /** things the teacher and student should know: timed-out cells, edited params, truncated output */
   notes: string[];
   seconds: number;
+  /** the notebook was executed (so the feedback shows the worked solution) */
+  ran?: boolean;
+  /** how the kernel was confined (run.ts chooseSandbox) */
+  sandbox?: string;
 }
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;line-height:1.4}
@@ -67,7 +73,8 @@ export function feedbackHtml(r: StudentResult, key: StudentKey | undefined, part
     testsTable(r),
   ];
   if (r.notes.length) sections.push(`<h2>Notes</h2><ul>${r.notes.map((n) => `<li class="reason">${escapeHtml(n)}</li>`).join("")}</ul>`);
-  if (key) {
+  if (key && !r.ran) sections.push("<p>The worked solution for your numbers is shown once a notebook of yours has been graded.</p>");
+  if (key && r.ran) {
     if (parts.networkCheckHtml) sections.push(`<h2>Your network answers, checked</h2>${parts.networkCheckHtml}`);
     sections.push(`<h2>Worked solution for your numbers</h2><p>Every quantity rounded to 4 decimal places as it is written down, with learning rate ${escapeHtml(String(key.params.network.learningRate))}.</p>${workedNetworkHtml(key.params.network)}`);
     if (parts.graphCheckHtml) sections.push(`<h2>Your computation-graph answers, checked</h2>${parts.graphCheckHtml}`);

@@ -3,22 +3,22 @@
 // kernel), and write grades.csv and one feedback page per student.
 //
 // Nothing one submission does can touch another's grading: each runs in its own process and
-// kernel, under its own limits, in its own folder, and every failure becomes a reason in that
-// student's row. Results are per student (GRADED/<id>/result.json), so a re-run skips what is
-// graded; --force re-grades and moves the earlier result to GRADED/history/<time>/ first.
+// kernel, under its own limits, in its own folder (as its own uid when the grader is root, see
+// run.ts), and every failure becomes a reason in that student's row. Results are per student
+// (GRADED/<id>/result.json), so a re-run skips what is graded; --force (everyone) or --regrade
+// (named students) re-grades and moves the earlier result to GRADED/history/<time>/ first.
 import { existsSync } from "node:fs";
-import { cpus } from "node:os";
-import { mkdir, readdir, readFile, rename, rm, symlink, writeFile, copyFile } from "node:fs/promises";
+import { cpus, tmpdir } from "node:os";
+import { mkdir, readdir, readFile, rename, rm, writeFile, copyFile } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { randomBytes } from "node:crypto";
 import { isTutorError, TutorError } from "../engine/errors.js";
 import { readKey, type AnswerKey, type StudentKey } from "./assign.js";
 import { checkGraphPart, checkNetworkPart, CREDITED, type PartCheck, type QuantityResult } from "./checking.js";
 import { copyKatexAssets, feedbackHtml, fmtPoints, type StudentResult, type TestScore } from "./feedback.js";
 import { asNotebook, codeCell, metaOf, sha256, sourceHash, sourceOf, KERNELSPEC, type Cell, type Notebook } from "./notebook.js";
 import { csvField, ID_PATTERN } from "./roster.js";
-import { DEFAULT_LIMITS, ROOT, runNotebook, type RunLimits, type RunResult } from "./run.js";
-import { MARKER, paramsSource, testCell, type ReleasedTest } from "./source.js";
+import { chooseSandbox, DEFAULT_LIMITS, makeRunDir, runNotebook, sandboxProblem, type RunLimits, type RunResult, type Sandbox } from "./run.js";
+import { MARKER, paramsSource, testCell, testMeta, type ReleasedTest } from "./source.js";
 
 export type { StudentResult, TestScore } from "./feedback.js";
 
@@ -28,7 +28,10 @@ export interface GradeOptions {
   out: string;
   /** parallel kernels; default: the number of cores */
   jobs?: number;
+  /** re-grade everyone already graded */
   force?: boolean;
+  /** re-grade these students (roster ids) even if graded */
+  regrade?: readonly string[];
   limits?: Partial<RunLimits>;
   /** progress on stderr; default: a bar on a TTY, plain lines otherwise; false: silent */
   progress?: boolean;
@@ -43,6 +46,20 @@ export interface GradeSummary {
   csvPath: string;
   /** where an earlier grades.csv or earlier results were moved, if anywhere */
   history: string[];
+  /** files and folders in the submissions folder that match no student, and why */
+  unmatched: Unmatched[];
+  /** how kernels were confined (run.ts chooseSandbox) */
+  sandbox: string;
+  weakSandbox: boolean;
+  /** where the submissions ran; removed at the end */
+  runDir: string;
+}
+
+/** Something handed in that no student's row can take: e.g. `ada (1).ipynb`, a browser's duplicate name. */
+export interface Unmatched {
+  /** relative to the submissions folder */
+  file: string;
+  reason: string;
 }
 
 interface Found {
@@ -50,12 +67,25 @@ interface Found {
   /** absolute path, or null when the roster student handed in nothing */
   path: string | null;
   problem?: string;
+  /** other notebooks in the student's folder, not graded */
+  ignored?: string[];
 }
 
 const RESULT = "result.json";
 
+/** Why a name matches no student, with the student it probably belongs to. */
+function unmatchedReason(name: string, key: AnswerKey): string {
+  const base = name.replace(/\.ipynb$/, "");
+  const ids = key.students.map((s) => s.id);
+  // a browser's "ada (1).ipynb", a file manager's "ada copy.ipynb", or a different case
+  const guess = base.replace(/\s*\(\d+\)$/, "").replace(/[\s_-]*copy(\s*\d+)?$/i, "").trim();
+  const like = ids.find((id) => id === guess) ?? ids.find((id) => id.toLowerCase() === guess.toLowerCase());
+  const what = name.endsWith(".ipynb") || !name.includes(".") ? "matches no student" : "is not a notebook (.ipynb) and matches no student";
+  return `not graded: the name ${what}${like ? `; if it is ${like}'s, rename it to ${like}.ipynb (or put it in ${like}/)` : ""}`;
+}
+
 /** Submissions as `<id>.ipynb` or `<id>/<anything>.ipynb` (nbgrader's collect layout, flattened). */
-async function findSubmissions(dir: string, key: AnswerKey): Promise<Found[]> {
+async function findSubmissions(dir: string, key: AnswerKey): Promise<{ found: Found[]; unmatched: Unmatched[] }> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -63,21 +93,28 @@ async function findSubmissions(dir: string, key: AnswerKey): Promise<Found[]> {
     throw new TutorError(dir, "cannot read the submissions folder (missing)", "pass the folder that holds <student>.ipynb or <student>/*.ipynb", "exercise");
   }
   const found = new Map<string, Found>();
+  const unmatched: Unmatched[] = [];
   for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (e.isFile() && e.name.endsWith(".ipynb")) {
-      const id = e.name.slice(0, -".ipynb".length);
-      found.set(id, { id, path: join(dir, e.name) });
-    } else if (e.isDirectory() && !e.name.startsWith(".")) {
-      const nbs = (await readdir(join(dir, e.name))).filter((f) => f.endsWith(".ipynb") && !f.startsWith("."));
-      const pick = nbs.includes(key.notebookName) ? key.notebookName : nbs.length === 1 ? nbs[0] : undefined;
-      if (pick) found.set(e.name, { id: e.name, path: join(dir, e.name, pick) });
-      else found.set(e.name, { id: e.name, path: null, problem: nbs.length ? `several notebooks and none named ${key.notebookName}` : "no notebook in the folder" });
+    if (e.name.startsWith(".")) continue; // .ipynb_checkpoints, .DS_Store
+    const id = e.isFile() && e.name.endsWith(".ipynb") ? e.name.slice(0, -".ipynb".length) : e.isDirectory() ? e.name : undefined;
+    if (id === undefined || !ID_PATTERN.test(id) || found.has(id)) {
+      unmatched.push({ file: e.isDirectory() ? `${e.name}/` : e.name, reason: found.has(id ?? "") ? `not graded: ${id} also handed in ${id}.ipynb or ${id}/; only one is graded` : unmatchedReason(e.name, key) });
+      continue;
     }
+    if (e.isFile()) {
+      found.set(id, { id, path: join(dir, e.name) });
+      continue;
+    }
+    const nbs = (await readdir(join(dir, e.name))).filter((f) => f.endsWith(".ipynb") && !f.startsWith("."));
+    const pick = nbs.includes(key.notebookName) ? key.notebookName : nbs.length === 1 ? nbs[0] : undefined;
+    const ignored = nbs.filter((f) => f !== pick);
+    if (pick) found.set(id, { id, path: join(dir, e.name, pick), ...(ignored.length ? { ignored } : {}) });
+    else found.set(id, { id, path: null, problem: nbs.length ? `several notebooks and none named ${key.notebookName}` : "no notebook in the folder" });
   }
   const out: Found[] = key.students.map((s) => found.get(s.id) ?? { id: s.id, path: null, problem: "no submission (missing file)" });
   const known = new Set(key.students.map((s) => s.id));
   for (const f of found.values()) if (!known.has(f.id)) out.push(f);
-  return out;
+  return { found: out, unmatched };
 }
 
 function zeroTests(key: AnswerKey, reason: string): TestScore[] {
@@ -101,6 +138,13 @@ function prepare(nb: Notebook, key: AnswerKey, student: StudentKey, notes: strin
     const copies = nb.cells.filter((c) => metaOf(c)?.kind === "test" && metaOf(c)?.id === t.id);
     if (copies.length === 0) broken.set(t.id, "test cell deleted");
     else if (copies.some((c) => sourceHash(sourceOf(c)) !== t.hash)) broken.set(t.id, "test cell edited");
+    // the grader never reads a student's test metadata, but a change to it is tampering worth saying
+    const released = testMeta(t);
+    for (const c of copies) {
+      const m = metaOf(c)!;
+      const changed = (["points", "part", "hidden", "quantities"] as const).filter((f) => JSON.stringify(m[f]) !== JSON.stringify(released[f]));
+      if (changed.length) notes.push(`test "${t.id}": metadata tampered with (${changed.map((f) => `${f} ${JSON.stringify(released[f])} → ${JSON.stringify(m[f])}`).join(", ")}); ignored, graded as released`);
+    }
   }
   const cells: Cell[] = [];
   let params = false;
@@ -185,7 +229,7 @@ function scoreTests(key: AnswerKey, student: StudentKey, run: RunResult, firstTe
   const answersFor = (part: "network" | "graph") => key.tests.filter((t) => t.part === part).map((t) => reported.get(t.id)).find((a) => a !== undefined);
   const quantitiesOf = (part: "network" | "graph") => key.tests.filter((t) => t.part === part).flatMap((t) => t.quantities);
   const na = answersFor("network"), ga = answersFor("graph");
-  const network = na ? checkNetworkPart(student.params.network, na, quantitiesOf("network")) : undefined;
+  const network = na ? checkNetworkPart(student.params.network, na, quantitiesOf("network"), quantitiesOf("graph")) : undefined;
   const graph = ga ? checkGraphPart(student.params.graph, ga, quantitiesOf("graph")) : undefined;
   const tests = key.tests.map((t): TestScore => {
     const base = { id: t.id, max: t.points, hidden: t.hidden };
@@ -199,7 +243,7 @@ function scoreTests(key: AnswerKey, student: StudentKey, run: RunResult, firstTe
   return { tests, network, graph };
 }
 
-async function gradeOne(found: Found, key: AnswerKey, submissionsDir: string, runDir: string, limits: RunLimits): Promise<Checked> {
+async function gradeOne(found: Found, key: AnswerKey, submissionsDir: string, runDir: string, limits: RunLimits, uid: number | null): Promise<Checked> {
   const student = key.students.find((s) => s.id === found.id);
   const rel = found.path ? relative(submissionsDir, found.path) : null;
   let bytes: Buffer | null = null;
@@ -226,18 +270,15 @@ async function gradeOne(found: Found, key: AnswerKey, submissionsDir: string, ru
     r.tests = zeroTests(key, e instanceof SyntaxError ? "notebook is not valid JSON" : isTutorError(e) ? e.problem : "notebook could not be read");
     return { result: finish(r) };
   }
+  for (const f of found.ignored ?? []) r.notes.push(`also in your folder, not graded: ${f}`);
   const { prepared, broken } = prepare(nb, key, student, r.notes);
-  const work = join(runDir, found.id);
-  await mkdir(work, { recursive: true });
-  const nbPath = join(work, "submission.ipynb");
-  await writeFile(nbPath, JSON.stringify(prepared));
   const firstTestIndex = prepared.cells.length - key.tests.length;
-  const run = await runNotebook(nbPath, work, limits);
+  const run = await runNotebook(JSON.stringify(prepared), runDir, found.id, limits, uid);
   r.seconds = Number(run.seconds.toFixed(2));
+  r.ran = true;
   r.notes.push(...cellNotes(run, firstTestIndex));
   const scored = scoreTests(key, student, run, firstTestIndex, broken);
   r.tests = scored.tests;
-  await rm(work, { recursive: true, force: true });
   return { result: finish(r), network: scored.network, graph: scored.graph };
 }
 
@@ -255,8 +296,8 @@ function lostPoints(t: TestScore): string[] {
   return [...groups].map(([verdict, keys]) => `${t.id}: ${verdict} ${keys.join(" ")}`);
 }
 
-/** grades.csv: one row per student (roster order, then unknown submissions), test points, total, notes. */
-export function gradesCsv(key: AnswerKey, results: readonly StudentResult[]): string {
+/** grades.csv: one row per student (roster order, then unknown submissions), test points, total, notes; then one row per file that matches no student. */
+export function gradesCsv(key: AnswerKey, results: readonly StudentResult[], unmatched: readonly Unmatched[] = []): string {
   const header = ["student", ...key.tests.map((t) => t.id), "total", "max", "notes"];
   const order = new Map(key.students.map((s, i) => [s.id, i]));
   const sorted = [...results].sort((a, b) => (order.get(a.student) ?? 1e9) - (order.get(b.student) ?? 1e9) || a.student.localeCompare(b.student));
@@ -270,6 +311,8 @@ export function gradesCsv(key: AnswerKey, results: readonly StudentResult[]): st
     const unique = [...new Set(reasons)];
     return [r.student, ...key.tests.map((t) => fmtPoints(r.tests.find((x) => x.id === t.id)?.points ?? 0)), fmtPoints(r.total), fmtPoints(r.max), unique.join("; ")];
   });
+  const max = fmtPoints(key.tests.reduce((n, t) => n + t.points, 0));
+  for (const u of unmatched) rows.push([u.file, ...key.tests.map(() => "0"), "0", max, u.reason]);
   return [header, ...rows].map((row) => row.map(csvField).join(",")).join("\n") + "\n";
 }
 
@@ -293,10 +336,11 @@ function progressReporter(total: number, enabled: boolean): (id: string, done: n
   };
 }
 
-async function pool<T>(items: readonly T[], jobs: number, work: (item: T) => Promise<void>): Promise<void> {
+/** Runs `work` over `items`, `jobs` at a time; each call gets its worker's slot (0 … jobs-1), which picks the sandbox uid. */
+async function pool<T>(items: readonly T[], jobs: number, work: (item: T, slot: number) => Promise<void>): Promise<void> {
   let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]);
+  const worker = async (_: unknown, slot: number) => {
+    while (next < items.length) await work(items[next++], slot);
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
 }
@@ -306,19 +350,35 @@ export async function grade(opts: GradeOptions): Promise<GradeSummary> {
   const limits: RunLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const jobs = opts.jobs ?? cpus().length;
   if (!Number.isInteger(jobs) || jobs < 1) throw new TutorError("--jobs", `must be a positive whole number, got ${jobs}`, "e.g. --jobs 2", "usage");
-  const found = await findSubmissions(opts.submissions, key);
+  const regrade = new Set(opts.regrade ?? []);
+  const unknown = [...regrade].filter((id) => !key.students.some((s) => s.id === id));
+  if (unknown.length) throw new TutorError("--regrade", `${unknown.join(", ")} ${unknown.length === 1 ? "is" : "are"} not on the roster of the key`, `use roster ids, e.g. --regrade ${key.students[0]?.id ?? "ID"}`, "usage");
+  const { found, unmatched } = await findSubmissions(opts.submissions, key);
+  const sandbox = chooseSandbox();
+  const runDir = await makeRunDir(tmpdir());
+  try {
+    const problem = sandbox.uidBase === null ? null : sandboxProblem(sandbox.uidBase, opts.key, runDir);
+    if (problem) throw new TutorError("sandbox", problem, "fix the permissions (or set TMPDIR to a folder others can pass through), then grade again", "exercise");
+    return await gradeIn(opts, key, limits, jobs, regrade, found, unmatched, sandbox, runDir);
+  } finally {
+    await rm(runDir, { recursive: true, force: true });
+  }
+}
+
+async function gradeIn(opts: GradeOptions, key: AnswerKey, limits: RunLimits, jobs: number, regrade: ReadonlySet<string>, found: readonly Found[], unmatched: Unmatched[], sandbox: Sandbox, runDir: string): Promise<GradeSummary> {
   await mkdir(opts.out, { recursive: true });
   const history: string[] = [];
   const historyDir = join(opts.out, "history", stamp());
   const todo: Found[] = [];
   const skipped: string[] = [], stale: string[] = [];
   for (const f of found) {
-    if (!ID_PATTERN.test(f.id)) continue; // not a name we could write a folder for; never a roster id
     const resultPath = join(opts.out, f.id, RESULT);
     const earlier = existsSync(resultPath) ? await readResult(resultPath) : undefined;
-    if (earlier && !opts.force) {
+    const hash = f.path && existsSync(f.path) ? sha256(await readFile(f.path)) : null;
+    // "no submission" is not a grade: a late submission is graded when it arrives
+    const late = earlier !== undefined && earlier.submissionHash === null && hash !== null;
+    if (earlier && !opts.force && !regrade.has(f.id) && !late) {
       skipped.push(f.id);
-      const hash = f.path && existsSync(f.path) ? sha256(await readFile(f.path)) : null;
       if (hash !== earlier.submissionHash) stale.push(f.id);
       continue;
     }
@@ -330,41 +390,34 @@ export async function grade(opts: GradeOptions): Promise<GradeSummary> {
     todo.push(f);
   }
   await copyKatexAssets(opts.out);
-  // the kernel's folder must sit beside a `dist` so that notebooks' `../dist/index` imports resolve
-  const runDir = join(ROOT, ".tmp", "grading", `${stamp()}-${randomBytes(3).toString("hex")}`);
-  await mkdir(runDir, { recursive: true });
-  await symlink(join(ROOT, "dist"), join(runDir, "dist"), "dir").catch(() => {});
   const report = progressReporter(todo.length, opts.progress ?? true);
   const graded: string[] = [];
-  try {
-    await pool(todo, jobs, async (f) => {
-      let checked: Checked;
-      try {
-        checked = await gradeOne(f, key, opts.submissions, runDir, limits);
-      } catch (e) {
-        // a bug or an I/O failure for one student must not stop the others
-        const r = baseResult(key, f.id, key.students.some((s) => s.id === f.id), f.path, null);
-        r.tests = zeroTests(key, `grading failed: ${(e as Error).message}`);
-        checked = { result: finish(r) };
-      }
-      const dir = join(opts.out, f.id);
-      await mkdir(dir, { recursive: true });
-      await writeFile(join(dir, RESULT), JSON.stringify(checked.result, null, 1) + "\n");
-      const student = key.students.find((s) => s.id === f.id);
-      await writeFile(join(dir, "feedback.html"), feedbackHtml(checked.result, student, { networkCheckHtml: checked.network?.html, graphCheckHtml: checked.graph?.html }));
-      graded.push(f.id);
-      report(f.id, graded.length);
-    });
-  } finally {
-    await rm(runDir, { recursive: true, force: true });
-  }
+  await pool(todo, jobs, async (f, slot) => {
+    let checked: Checked;
+    try {
+      checked = await gradeOne(f, key, opts.submissions, runDir, limits, sandbox.uidBase === null ? null : sandbox.uidBase + slot);
+    } catch (e) {
+      // a bug or an I/O failure for one student must not stop the others
+      const r = baseResult(key, f.id, key.students.some((s) => s.id === f.id), f.path, null);
+      r.tests = zeroTests(key, `grading failed: ${(e as Error).message}`);
+      checked = { result: finish(r) };
+    }
+    checked.result.sandbox = sandbox.description;
+    const dir = join(opts.out, f.id);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, RESULT), JSON.stringify(checked.result, null, 1) + "\n");
+    const student = key.students.find((s) => s.id === f.id);
+    await writeFile(join(dir, "feedback.html"), feedbackHtml(checked.result, student, { networkCheckHtml: checked.network?.html, graphCheckHtml: checked.graph?.html }));
+    graded.push(f.id);
+    report(f.id, graded.length);
+  });
   const results: StudentResult[] = [];
   for (const f of found) {
     const r = await readResult(join(opts.out, f.id, RESULT));
     if (r) results.push(r);
   }
   const csvPath = join(opts.out, "grades.csv");
-  const csv = gradesCsv(key, results);
+  const csv = gradesCsv(key, results, unmatched);
   if (existsSync(csvPath) && (await readFile(csvPath, "utf8")) !== csv) {
     // a teacher may have edited it, or these are new results: either way keep the old one
     await mkdir(join(opts.out, "history"), { recursive: true });
@@ -373,5 +426,5 @@ export async function grade(opts: GradeOptions): Promise<GradeSummary> {
     history.push(kept);
   }
   await writeFile(csvPath, csv);
-  return { results, graded, skipped, stale, csvPath, history };
+  return { results, graded, skipped, stale, csvPath, history, unmatched, sandbox: sandbox.description, weakSandbox: sandbox.uidBase === null, runDir };
 }

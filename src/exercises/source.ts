@@ -130,7 +130,7 @@ export function releasedTests(a: Authoring): ReleasedTest[] {
   });
 }
 
-function testMeta(t: TestSpec): ExerciseCellMeta {
+export function testMeta(t: TestSpec): ExerciseCellMeta {
   return { kind: "test", id: t.id, points: t.points, hidden: t.hidden, part: t.part, quantities: t.quantities };
 }
 
