@@ -3,11 +3,11 @@
 // submissions that are never run (unknown student, invalid JSON, missing file), including
 // resumability: skip, --force, and grades.csv never silently overwritten.
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync, existsSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { traceNetwork } from "../src/index.js";
-import { drawVariant, networkProblem, Z_MAX, MIN_GRADIENT } from "../src/exercises/variant.js";
+import { drawVariant, networkProblem, graphProblem, Z_MAX, MIN_GRADIENT } from "../src/exercises/variant.js";
 import { traceGraph } from "../src/exercises/graph.js";
 import { parseRoster } from "../src/exercises/roster.js";
 import { stripSolutions } from "../src/exercises/source.js";
@@ -133,7 +133,9 @@ describe("grading submissions that are never run", () => {
     ]);
     const fb = readFileSync(join(out, "graded", "ada", "feedback.html"), "utf8");
     expect(fb).toContain("notebook is not valid JSON");
-    expect(fb).toContain("Worked solution for your numbers");
+    // no worked solution before a notebook has run: a late submission could copy it
+    expect(fb).not.toContain("Worked solution");
+    expect(fb).toContain("The worked solution for your numbers is shown once a notebook of yours has been graded.");
 
     // second run: everything is skipped, nothing changes
     const second = await runCli(["grade", ...args]);
@@ -143,7 +145,7 @@ describe("grading submissions that are never run", () => {
     writeFileSync(join(subs, "ada.ipynb"), "{ still not json ");
     const stale = await runCli(["grade", ...args]);
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toMatch(/ada: the submission changed since it was graded/);
+    expect(stale.stderr).toContain("ada: the submission changed since it was graded; not re-graded (use --regrade ada).");
     // the teacher edits grades.csv; --force re-grades and keeps both the old results and the old CSV
     writeFileSync(join(out, "graded", "grades.csv"), csv.replace("ada,0,0,0,0,0,12", "ada,1,0,0,0,1,12"));
     const forced = await runCli(["grade", ...args, "--force"]);
@@ -153,5 +155,105 @@ describe("grading submissions that are never run", () => {
     expect(kept.some((f) => f.startsWith("grades-") && readFileSync(join(history, f), "utf8").includes("ada,1,0,0,0,1,12"))).toBe(true);
     expect(kept.some((f) => existsSync(join(history, f, "ada", "result.json")))).toBe(true);
     expect(readFileSync(join(out, "graded", "grades.csv"), "utf8")).toBe(csv);
+  });
+});
+
+describe("variants without repeated numbers", () => {
+  it("no two of the given numbers are equal (weights, biases, inputs; x, y, z, q) over 300 students, with the old guarantees kept", () => {
+    for (let i = 0; i < 300; i++) {
+      const v = drawVariant("walkthrough", "backprop-1", `s${i}`);
+      const n = v.network;
+      const given = [...n.weights.flat(2), ...n.biases, ...n.input];
+      expect(new Set(given).size, `s${i}: ${JSON.stringify(given)}`).toBe(12);
+      const { x, y, z } = v.graph.values;
+      expect(new Set([x, y, z, x + y]).size, `s${i}: x=${x} y=${y} z=${z}`).toBe(4);
+      expect(networkProblem(n)).toBeNull();
+      expect(graphProblem(v.graph)).toBeNull();
+      const t = traceNetwork(n, { precision: "exact" });
+      for (const layer of t.forward.z) for (const zz of layer ?? []) expect(Math.abs(Number(zz))).toBeLessThanOrEqual(Z_MAX);
+      for (const M of t.backward.dW) for (const row of M) for (const g of row) expect(Math.abs(Number(g))).toBeGreaterThanOrEqual(MIN_GRADIENT);
+      for (const s of traceNetwork(n, { precision: "dp:4" }).steps) if (s.quantity === "dW") expect(Number(s.value), `s${i} ${s.key}`).not.toBe(0);
+    }
+    // the walkthrough's ada had x = y = z = 6
+    expect(drawVariant("walkthrough", "backprop-1", "ada").graph.values).toEqual({ x: -5, y: 1, z: 4 });
+    expect(graphProblem({ assignments: ["q = x + y", "f = q * z"], values: { x: 1, y: 2, z: 3 } })).toBe("z and q are both 3");
+    const twice = { ...drawVariant("k", "backprop-1", "ada").network, weights: [[[0.35, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.35]]] };
+    expect(networkProblem(twice)).toBe("w1 and w8 are both 0.35");
+  });
+});
+
+describe("assign into a folder that already has a key", () => {
+  it("refuses a new or different secret unless --force, reproduces with the same one, and keeps the replaced key", async () => {
+    const out = tmp();
+    const first = await runCli(["assign", SOURCE, "--roster", ROSTER, "--out", out]);
+    expect(first.code).toBe(0);
+    const key = readFileSync(join(out, "key", "key.json"), "utf8"), secret = readFileSync(join(out, "key", "secret.txt"), "utf8").trim();
+    expect(statSync(join(out, "key")).mode & 0o777).toBe(0o700);
+    expect(statSync(join(out, "key", "key.json")).mode & 0o777).toBe(0o600);
+    const again = await runCli(["assign", SOURCE, "--roster", ROSTER, "--out", out]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe(`backprop-tutor: ${out}: not replacing the answer key: ${join(out, "key", "key.json")} exists; without --secret a new secret would give every student new numbers. students may already have these notebooks: to reproduce the release pass --secret-file ${join(out, "key", "secret.txt")} (or the --secret used), use another --out, or pass --force to replace it (the old key is kept).\n`);
+    const other = await runCli(["assign", SOURCE, "--roster", ROSTER, "--out", out, "--secret", "another"]);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain("was made with a different secret; every student would get new numbers");
+    expect(readFileSync(join(out, "key", "key.json"), "utf8")).toBe(key);
+    // the same secret reproduces the release: allowed, nothing changes
+    expect((await runCli(["assign", SOURCE, "--roster", ROSTER, "--out", out, "--secret-file", join(out, "key", "secret.txt")])).code).toBe(0);
+    expect(readFileSync(join(out, "key", "key.json"), "utf8")).toBe(key);
+    // a roster without alan would drop him from the key
+    writeFileSync(join(out, "two.csv"), "id\nada\ngrace\n");
+    const fewer = await runCli(["assign", SOURCE, "--roster", join(out, "two.csv"), "--out", out, "--secret", secret]);
+    expect(fewer.stderr).toContain("has students the roster no longer lists (alan)");
+    const forced = await runCli(["assign", SOURCE, "--roster", ROSTER, "--out", out, "--secret", "another", "--force"]);
+    expect(forced.code).toBe(0);
+    const replaced = readdirSync(join(out, "key")).filter((f) => f.startsWith("replaced-"));
+    expect(replaced.length).toBe(1);
+    expect(readFileSync(join(out, "key", replaced[0], "key.json"), "utf8")).toBe(key);
+    expect(readFileSync(join(out, "key", replaced[0], "secret.txt"), "utf8").trim()).toBe(secret);
+    expect(existsSync(join(out, "key", "secret.txt"))).toBe(false);
+  });
+});
+
+describe("late submissions, per-student re-grading and files that match no student", () => {
+  it("grades a late submission without --force, re-grades only --regrade's students, and reports every unmatched file", async () => {
+    const out = tmp();
+    await runCli(["assign", SOURCE, "--roster", ROSTER, "--out", out, "--secret", "x"]);
+    const subs = join(out, "submissions");
+    mkdirSync(subs);
+    writeFileSync(join(subs, "ada.ipynb"), "{ not json");
+    const args = [subs, "--key", join(out, "key", "key.json"), "--out", join(out, "graded"), "--quiet"];
+    expect((await runCli(["grade", ...args])).code).toBe(0);
+    // alan hands in late; ada changes hers; a browser duplicate and a stray file appear
+    writeFileSync(join(subs, "alan.ipynb"), "{ late but not json");
+    writeFileSync(join(subs, "ada.ipynb"), "{ changed");
+    writeFileSync(join(subs, "ada (1).ipynb"), "{}");
+    writeFileSync(join(subs, "loop (1).ipynb"), "{}");
+    writeFileSync(join(subs, "notes.txt"), "hi");
+    const late = await runCli(["grade", ...args]);
+    expect(late.stdout).toMatch(/^graded 1, skipped 2 /);
+    expect(late.code).toBe(1); // ada changed and was not re-graded
+    expect(late.stderr.split("\n")).toEqual(expect.arrayContaining([
+      "ada (1).ipynb: not graded: the name matches no student; if it is ada's, rename it to ada.ipynb (or put it in ada/)",
+      "loop (1).ipynb: not graded: the name matches no student",
+      "notes.txt: not graded: the name is not a notebook (.ipynb) and matches no student",
+      "ada: the submission changed since it was graded; not re-graded (use --regrade ada).",
+    ]));
+    const rows = () => readFileSync(join(out, "graded", "grades.csv"), "utf8").trim().split("\n");
+    expect(rows()).toEqual([
+      "student,forward,output,hidden,graph,total,max,notes",
+      "ada,0,0,0,0,0,12,notebook is not valid JSON",
+      "alan,0,0,0,0,0,12,notebook is not valid JSON",
+      "grace,0,0,0,0,0,12,no submission (missing file)",
+      `ada (1).ipynb,0,0,0,0,0,12,"not graded: the name matches no student; if it is ada's, rename it to ada.ipynb (or put it in ada/)"`,
+      "loop (1).ipynb,0,0,0,0,0,12,not graded: the name matches no student",
+      "notes.txt,0,0,0,0,0,12,not graded: the name is not a notebook (.ipynb) and matches no student",
+    ]);
+    const before = readFileSync(join(out, "graded", "alan", "result.json"), "utf8");
+    const only = await runCli(["grade", ...args, "--regrade", "ada"]);
+    expect(only.code).toBe(0);
+    expect(only.stdout).toMatch(/^graded 1, skipped 2 /);
+    expect(readFileSync(join(out, "graded", "alan", "result.json"), "utf8")).toBe(before);
+    expect(readdirSync(join(out, "graded", "history")).some((d) => existsSync(join(out, "graded", "history", d, "ada", "result.json")))).toBe(true);
+    expect(await runCli(["grade", ...args, "--regrade", "ada,bob"])).toMatchObject({ code: 2, stderr: "backprop-tutor: --regrade: bob is not on the roster of the key. use roster ids, e.g. --regrade ada.\n" });
   });
 });
