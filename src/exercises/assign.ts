@@ -98,7 +98,7 @@ export async function assign(opts: AssignOptions): Promise<AssignResult> {
   const conflict = await keyConflict(keyDir, opts.secret, srcHash, roster);
   let replaced: string | undefined;
   if (conflict && !opts.force) {
-    throw new TutorError(opts.out, `not replacing the answer key: ${conflict}`, `students may already have these notebooks: to reproduce the release pass --secret-file ${join(keyDir, "secret.txt")} (or the --secret used), use another --out, or pass --force to replace it (the old key is kept)`, "exercise");
+    throw new TutorError(opts.out, `not replacing the answer key: ${conflict}`, `students may already have these notebooks: to reproduce the release pass ${existsSync(join(keyDir, "secret.txt")) ? `--secret-file ${join(keyDir, "secret.txt")}` : "the --secret used then"}, use another --out, or pass --force to replace it (the old key is kept)`, "exercise");
   }
   if (conflict) {
     replaced = join(keyDir, `replaced-${new Date().toISOString().replace(/[:.]/g, "-")}`);
