@@ -216,7 +216,10 @@ export async function runNotebook(notebookJson: string, runDir: string, name: st
       child.stderr.destroy(); // whoever still holds the pipe, we no longer wait for it
       done(v);
     };
-    child.on("error", () => end(false));
+    child.on("error", (e) => {
+      stderr += `\ncannot start ${join(VENV, "bin", "python")}: ${e.message}`;
+      end(false);
+    });
     // `exit`, not `close`: `close` waits for every holder of the pipes to let go
     child.on("exit", () => end(limited));
   });
