@@ -192,7 +192,7 @@ describe("assign into a folder that already has a key", () => {
     expect(statSync(join(out, "key", "key.json")).mode & 0o777).toBe(0o600);
     const again = await runCli(["assign", SOURCE, "--roster", ROSTER, "--out", out]);
     expect(again.code).toBe(1);
-    expect(again.stderr).toBe(`backprop-tutor: ${out}: not replacing the answer key: ${join(out, "key", "key.json")} exists; without --secret a new secret would give every student new numbers. students may already have these notebooks: to reproduce the release pass --secret-file ${join(out, "key", "secret.txt")} , use another --out, or pass --force to replace it (the old key is kept).\n`);
+    expect(again.stderr).toBe(`backprop-tutor: ${out}: not replacing the answer key: ${join(out, "key", "key.json")} exists; without --secret a new secret would give every student new numbers. students may already have these notebooks: to reproduce the release pass --secret-file ${join(out, "key", "secret.txt")}, use another --out, or pass --force to replace it (the old key is kept).\n`);
     const other = await runCli(["assign", SOURCE, "--roster", ROSTER, "--out", out, "--secret", "another"]);
     expect(other.code).toBe(1);
     expect(other.stderr).toContain("was made with a different secret; every student would get new numbers");
