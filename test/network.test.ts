@@ -194,3 +194,21 @@ describe("a float overflow in a trace is an error naming the step", () => {
     expect(() => traceNetwork(spec, { precision: "float" })).toThrow(/^step z\^\[1\]_2 \(z, layer 1, unit 1\): is Infinity: it overflowed the double range/);
   });
 });
+
+describe("values only (the checker's scans)", () => {
+  it("gives the same replaced values as a full trace, and writes no steps", async () => {
+    const { traceWithReplaced } = await import("../src/engine/network.js");
+    const classic = JSON.parse(readFileSync(new URL("../examples/classic.json", import.meta.url), "utf8"));
+    // a student's slip at z_h1 and at delta_o1: every later step is recomputed from them
+    const overrides = { "forward.z.1.0": "0.3776", "backward.delta.2.0": "0.2" };
+    for (const precision of ["float", "exact", "dp:4"]) {
+      const full = traceWithReplaced(classic, { precision, overrides });
+      const quick = traceWithReplaced(classic, { precision, overrides, valuesOnly: true });
+      expect(Object.keys(full.replaced).sort()).toEqual(["backward.delta.2.0", "forward.z.1.0"]);
+      expect(quick.replaced).toEqual(full.replaced);
+      expect(quick.trace.update).toEqual(full.trace.update);
+      expect(quick.trace.steps).toEqual([]);
+      expect(full.trace.steps.length).toBeGreaterThan(40);
+    }
+  });
+});

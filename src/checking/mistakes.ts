@@ -53,7 +53,7 @@ interface Candidate {
 
 /** One float run: what each overridden step computes (float is ample for matching to a few decimals). */
 function replacedWith(spec: NetworkSpec, overrides: Record<string, string>): Record<string, string> {
-  return traceWithReplaced(spec, { precision: "float", overrides }).replaced;
+  return traceWithReplaced(spec, { precision: "float", overrides, valuesOnly: true }).replaced;
 }
 
 function candidatesAt(site: Step, ctx: DiagnosisContext): Candidate[] {

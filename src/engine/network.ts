@@ -56,6 +56,12 @@ export class StepLog<T> {
      * on a student's own numbers this way, to give follow-through credit.
      */
     readonly overrides?: ReadonlyMap<string, T>,
+    /**
+     * Whether steps are written down at all. The checker's scans re-run a calculation dozens of
+     * times for its values alone (`pick` and `replaced` work either way); formatting every step's
+     * TeX would be most of their cost.
+     */
+    readonly records: boolean = true,
   ) {}
 
   id(idParts: readonly (string | number)[]): string {
@@ -126,7 +132,7 @@ export function forwardPass<T>(net: Net<T>, input: readonly T[], log?: StepLog<T
     }
     if (log) al = al.map((v, j) => log.pick(["forward", "a", l, j], v));
     a.push(al);
-    if (log) logForwardLayer(net, log, l, z, a);
+    if (log?.records) logForwardLayer(net, log, l, z, a);
   }
   return { z, a };
 }
@@ -161,7 +167,7 @@ export function exampleLoss<T>(net: Net<T>, output: readonly T[], target: readon
   const { A } = net;
   let value = A.written(net.loss.value(A, output, target));
   if (log) value = log.pick(["loss"], value);
-  if (log) {
+  if (log?.records) {
     const N = log.notation, L = net.layers.length - 1;
     log.push({
       idParts: ["loss"], phase: "loss", layer: null, unit: null, quantity: "loss", sym: N.loss,
@@ -189,7 +195,7 @@ export function backwardPass<T>(net: Net<T>, fwd: ForwardResult<T>, target: read
   const delta: T[][] = Array.from({ length: L + 1 }, () => []);
   const dW: T[][][] = params.W.map((M) => M.map((row) => new Array<T>(row.length)));
   const db: T[][] = params.b.map((row) => new Array<T>(row.length));
-  const N = log?.notation;
+  const N = log?.records ? log.notation : undefined;
   const updatedW: T[][][] = [];
 
   for (let l = L; l >= 1; l--) {
@@ -390,7 +396,7 @@ export function applyUpdate<T>(net: Net<T>, grads: Pick<Gradients<T>, "dW" | "db
       return log ? log.pick(shared ? ["update", "b", li + 1] : ["update", "b", li + 1, j], nv) : nv;
     });
   });
-  if (log) {
+  if (log?.records) {
     const N = log.notation, L = net.layers.length - 1;
     const etaShown = log.given(eta);
     for (let l = L; l >= 1; l--) {
@@ -462,6 +468,8 @@ export interface TraceOptions {
   notation?: NotationPreset;
   /** step id → value to carry on with instead of the computed one (see StepLog.pick) */
   overrides?: Readonly<Record<string, Raw>>;
+  /** compute the values (and `replaced`) only, with no steps: for the checker's repeated scans */
+  valuesOnly?: boolean;
 }
 
 /** The full trace of one forward pass, backward pass and update, as the spec's "Trace" defines it. */
@@ -477,7 +485,7 @@ export function traceWithReplaced(spec: unknown, options: TraceOptions = {}): { 
   const parsed = isParsed(spec) ? spec : parseSpec(spec);
   const precision = typeof options.precision === "string" ? parsePrecision(options.precision) : (options.precision ?? { kind: "exact" });
   // arithFor returns one of two concrete arithmetics; traceWith is generic over both
-  return traceWith(arithFor(precision) as Arith<unknown>, parsed, notationFor(parsed, options.notation), options.overrides);
+  return traceWith(arithFor(precision) as Arith<unknown>, parsed, notationFor(parsed, options.notation), options.overrides, undefined, !options.valuesOnly);
 }
 
 /**
@@ -492,7 +500,7 @@ function isParsed(x: unknown): x is NetworkSpec {
   return typeof x === "object" && x !== null && "examples" in x && "raw" in x && Array.isArray((x as NetworkSpec).activations) && typeof (x as NetworkSpec).activations[0] === "object" && "def" in ((x as NetworkSpec).activations[0] as object);
 }
 
-function traceWith<T>(A: Arith<T>, spec: NetworkSpec, notation: Notation, rawOverrides?: Readonly<Record<string, Raw>>, params?: Params<T>): { trace: NetworkTrace; replaced: Record<string, string> } {
+function traceWith<T>(A: Arith<T>, spec: NetworkSpec, notation: Notation, rawOverrides?: Readonly<Record<string, Raw>>, params?: Params<T>, records = true): { trace: NetworkTrace; replaced: Record<string, string> } {
   const replaced: Record<string, string> = {};
   const keepReplaced = (log: StepLog<T>) => log.replaced.forEach((v, id) => { replaced[id] = A.toString(v); });
   const net = instantiate(A, spec);
@@ -508,7 +516,7 @@ function traceWith<T>(A: Arith<T>, spec: NetworkSpec, notation: Notation, rawOve
   const batch = spec.examples.length > 1 || spec.isBatch;
   const backOpts: BackwardOptions<T> = spec.hiddenDeltaWeights === "updated" ? { updatedDeltaWeights: { learningRate: lr } } : {};
   spec.examples.forEach((ex, i) => {
-    const log = new StepLog(A, notation, given, batch ? i : undefined, overrides);
+    const log = new StepLog(A, notation, given, batch ? i : undefined, overrides, records);
     const x = ex.input.map((v) => A.of(v)), t = ex.target.map((v) => A.of(v));
     const fwd = forwardPass(net, x, log);
     losses.push(exampleLoss(net, fwd.a[fwd.a.length - 1], t, log));
@@ -522,7 +530,7 @@ function traceWith<T>(A: Arith<T>, spec: NetworkSpec, notation: Notation, rawOve
       delta: g.delta.map((row, l) => (l === 0 ? null : row.map(str))),
     });
   });
-  const meanLog = new StepLog(A, notation, given, undefined, overrides);
+  const meanLog = new StepLog(A, notation, given, undefined, overrides, records);
   let grads: Pick<Gradients<T>, "dW" | "db"> = perExample[0];
   let loss = losses[0];
   if (batch) {
@@ -530,7 +538,7 @@ function traceWith<T>(A: Arith<T>, spec: NetworkSpec, notation: Notation, rawOve
     let s = losses[0];
     for (let i = 1; i < losses.length; i++) s = A.add(s, losses[i]);
     loss = A.written(A.div(s, A.of(losses.length)));
-    logBatchMeans(net, meanLog, losses, loss, grads, perExample);
+    if (meanLog.records) logBatchMeans(net, meanLog, losses, loss, grads, perExample);
   }
   const next = applyUpdate(net, grads, { learningRate: lr, updateBiases: spec.updateBiases, weightDecay: A.of(spec.weightDecay) }, meanLog);
   steps.push(...meanLog.steps);
