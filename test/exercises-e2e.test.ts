@@ -5,7 +5,7 @@
 // Then the notebook limit (--timeout) on a slow submission, and, as root, the sandbox: cheats
 // that read the key or write outside their folder get nothing and change nobody else's grade.
 import { afterAll, describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync, rmSync, chmodSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Decimal } from "decimal.js";
@@ -145,9 +145,39 @@ describe.skipIf(!hasKernel)("the notebook limit", () => {
 });
 
 const hasCli = existsSync(join(ROOT, "dist", "cli", "main.js"));
+/** Whether a sandbox uid can reach the project's dist/ (not when the project lies where only root may go, e.g. under /root). */
+const reachable = (uid: number) => spawnSync("setpriv", [`--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--", "test", "-r", join(ROOT, "dist", "index.js")]).status === 0;
+const strongSandbox = isRoot && hasCli && reachable(SANDBOX_UID_BASE);
 if (hasKernel && !isRoot) it.skip("the sandbox tests need root (each kernel runs as its own uid); as another user the grader says its sandbox is weaker", () => {});
+if (hasKernel && isRoot && !strongSandbox) it.skip(`the uid sandbox tests need the project readable by other users (${ROOT} is not); the grader falls back to its weaker sandbox and says so`, () => {});
 
-describe.skipIf(!hasKernel || !isRoot || !hasCli)("the sandbox (root: each kernel its own uid)", () => {
+describe.skipIf(!hasKernel || !isRoot || !hasCli)("a project the sandbox uid cannot reach", () => {
+  it("is graded all the same, with the weaker sandbox, and the warning says why and how to get the stronger one", async () => {
+    const out = mkdtempSync(join(ROOT, ".tmp", "e2e-"));
+    writeFileSync(join(out, "roster.csv"), "id\nbob\n");
+    expect((await runCli(["assign", join(EX, "source.ipynb"), "--roster", join(out, "roster.csv"), "--out", out, "--secret", "e2e-weaker"])).code).toBe(0);
+    const key = JSON.parse(readFileSync(join(out, "key", "key.json"), "utf8")) as AnswerKey;
+    mkdirSync(join(out, "submissions"));
+    writeFileSync(join(out, "submissions", "bob.ipynb"), JSON.stringify(submit(join(out, "release", "bob", "backprop-1.ipynb"), key.students[0].answers)));
+    // a run folder only root may enter stands for a project under /root: the sandbox uid cannot reach its dist/
+    const closed = mkdtempSync(join(TMP, "closed-"));
+    chmodSync(closed, 0o700);
+    const graded = await new Promise<{ code: number | null; stderr: string }>((done) => {
+      const p = spawn(process.execPath, [join(ROOT, "dist", "cli", "main.js"), "grade", join(out, "submissions"), "--key", join(out, "key", "key.json"), "--out", join(out, "graded"), "--jobs", "1", "--quiet"], { cwd: ROOT, env: { ...process.env, TMPDIR: closed }, stdio: ["ignore", "ignore", "pipe"] });
+      let stderr = "";
+      p.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+      p.on("exit", (code) => done({ code, stderr }));
+    });
+    expect(graded.code, graded.stderr).toBe(0);
+    expect(graded.stderr).toMatch(new RegExp(`^warning: weaker sandbox: the sandbox uid ${SANDBOX_UID_BASE} cannot read ${closed}/`, "m"));
+    expect(graded.stderr).toContain("keep the project, and TMPDIR, where other users may read and pass through");
+    expect(readFileSync(join(out, "graded", "grades.csv"), "utf8").trim().split("\n")[1]).toBe("bob,3,4,3,2,12,12,");
+    rmSync(closed, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+  }, 90_000);
+});
+
+describe.skipIf(!hasKernel || !strongSandbox)("the sandbox (root: each kernel its own uid)", () => {
   it("cheats that read the key get nothing; writes outside the kernel's folder, detached processes and memory hogs fail; others are graded as usual", async () => {
     const out = mkdtempSync(join(ROOT, ".tmp", "e2e-"));
     const tag = `pwned-${Date.now()}`;

@@ -17,7 +17,7 @@ import { checkGraphPart, checkNetworkPart, CREDITED, type PartCheck, type Quanti
 import { copyKatexAssets, feedbackHtml, fmtPoints, type StudentResult, type TestScore } from "./feedback.js";
 import { asNotebook, codeCell, metaOf, sha256, sourceHash, sourceOf, KERNELSPEC, type Cell, type Notebook } from "./notebook.js";
 import { csvField, ID_PATTERN } from "./roster.js";
-import { chooseSandbox, DEFAULT_LIMITS, makeRunDir, runNotebook, sandboxProblem, type RunLimits, type RunResult, type Sandbox } from "./run.js";
+import { chooseSandbox, DEFAULT_LIMITS, makeRunDir, runNotebook, sandboxProblems, weakerSandbox, type RunLimits, type RunResult, type Sandbox } from "./run.js";
 import { MARKER, paramsSource, testCell, testMeta, type ReleasedTest } from "./source.js";
 
 export type { StudentResult, TestScore } from "./feedback.js";
@@ -354,11 +354,16 @@ export async function grade(opts: GradeOptions): Promise<GradeSummary> {
   const unknown = [...regrade].filter((id) => !key.students.some((s) => s.id === id));
   if (unknown.length) throw new TutorError("--regrade", `${unknown.join(", ")} ${unknown.length === 1 ? "is" : "are"} not on the roster of the key`, `use roster ids, e.g. --regrade ${key.students[0]?.id ?? "ID"}`, "usage");
   const { found, unmatched } = await findSubmissions(opts.submissions, key);
-  const sandbox = chooseSandbox();
+  let sandbox = chooseSandbox();
   const runDir = await makeRunDir(tmpdir());
   try {
-    const problem = sandbox.uidBase === null ? null : sandboxProblem(sandbox.uidBase, opts.key, runDir);
-    if (problem) throw new TutorError("sandbox", problem, "fix the permissions (or set TMPDIR to a folder others can pass through), then grade again", "exercise");
+    if (sandbox.uidBase !== null) {
+      const { unreachable, exposed } = sandboxProblems(sandbox.uidBase, opts.key, runDir);
+      // a readable key or a writable project would let student code cheat: the teacher must fix it
+      if (exposed.length) throw new TutorError("sandbox", `the sandbox uid ${sandbox.uidBase} ${exposed.join("; ")}`, "fix the permissions, then grade again", "exercise");
+      // a project only root can reach (say under /root) still gets graded, with the weaker sandbox, said so
+      if (unreachable.length) sandbox = weakerSandbox(`the sandbox uid ${sandbox.uidBase} ${unreachable.join("; ")} (to get the stronger sandbox, keep the project, and TMPDIR, where other users may read and pass through)`);
+    }
     return await gradeIn(opts, key, limits, jobs, regrade, found, unmatched, sandbox, runDir);
   } finally {
     await rm(runDir, { recursive: true, force: true });

@@ -78,7 +78,10 @@ function onPath(cmd: string): string | undefined {
 export function chooseSandbox(): Sandbox {
   const root = process.getuid?.() === 0;
   if (root && onPath("setpriv")) return { uidBase: SANDBOX_UID_BASE, description: `each kernel runs as its own unprivileged uid (${SANDBOX_UID_BASE} + job slot)` };
-  const why = root ? "setpriv (util-linux) is not installed" : "the grader is not running as root";
+  return weakerSandbox(root ? "setpriv (util-linux) is not installed" : "the grader is not running as root");
+}
+
+export function weakerSandbox(why: string): Sandbox {
   return { uidBase: null, description: `weaker sandbox: ${why}, so student code runs as the grading user and can read what that user can read; grade as root or in a container (docs/exercises.md, "The sandbox")` };
 }
 
@@ -92,12 +95,18 @@ function tslabCommand(): string[] {
   return [];
 }
 
+export interface SandboxCheck {
+  /** what the sandbox uid cannot run or read but must (the project lies where only root may go) */
+  unreachable: string[];
+  /** what it can read or write but must not (the key, the project) */
+  exposed: string[];
+}
+
 /**
  * Before any kernel starts: the sandbox uid must be able to run the kernel and reach dist/ from
  * the run folder (makeRunDir), and must not be able to read the key or write into the project.
- * Returns what is wrong, or null.
  */
-export function sandboxProblem(uid: number, keyPath: string, runDir: string): string | null {
+export function sandboxProblems(uid: number, keyPath: string, runDir: string): SandboxCheck {
   const [node, tslab] = tslabCommand();
   const checks = [
     ...(node ? ["need-x", node] : []),
@@ -112,9 +121,9 @@ export function sandboxProblem(uid: number, keyPath: string, runDir: string): st
     deny-r) test -r "$2" && echo "can read $2 (chmod 600 it and 700 its folder)";; deny-w) test -w "$2" && echo "can write to $2";;
   esac; shift 2; done; true`;
   const r = spawnSync("setpriv", [`--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--", "/bin/sh", "-c", script, "sh", ...checks], { encoding: "utf8" });
-  if (r.error) return `setpriv failed: ${r.error.message}`;
-  const problems = r.stdout.trim();
-  return problems ? `the sandbox uid ${uid} ${problems.split("\n").join("; ")}` : null;
+  if (r.error) return { unreachable: [`setpriv failed: ${r.error.message}`], exposed: [] };
+  const lines = r.stdout.split("\n").filter((l) => l.trim() !== "");
+  return { unreachable: lines.filter((l) => l.startsWith("cannot")), exposed: lines.filter((l) => !l.startsWith("cannot")) };
 }
 
 /**
