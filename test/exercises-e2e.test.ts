@@ -12,7 +12,7 @@ import { Decimal } from "decimal.js";
 import { runCli } from "../src/cli/program.js";
 import type { AnswerKey } from "../src/exercises/assign.js";
 import { codeCell, metaOf, sourceOf, toLines, type Notebook } from "../src/exercises/notebook.js";
-import { ROOT, SANDBOX_UID_BASE } from "../src/exercises/run.js";
+import { reserveUids, ROOT, SANDBOX_UID_BASE, UID_BLOCK } from "../src/exercises/run.js";
 
 const EX = join(ROOT, "exercises", "backprop-1");
 const hasKernel = existsSync(join(ROOT, ".venv", "bin", "python")) && existsSync(join(ROOT, ".venv", "share", "jupyter", "kernels", "tslab"));
@@ -33,14 +33,21 @@ process.env.TMPDIR = TMP;
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 const isRoot = process.getuid?.() === 0;
 
-/** Live processes of the sandbox uids (root only: the uids exist only then). */
-function sandboxProcesses(): string[] {
+/** The first uid of the block a grading used, from its results (other gradings may run meanwhile, on other blocks). */
+function uidBaseOf(graded: string): number {
+  const student = readdirSync(graded).find((d) => existsSync(join(graded, d, "result.json")))!;
+  const described = (JSON.parse(readFileSync(join(graded, student, "result.json"), "utf8")) as { sandbox?: string }).sandbox ?? "";
+  return Number(/\((\d+) \+ job slot\)/.exec(described)?.[1]);
+}
+
+/** Live processes of a grading's sandbox uids (root only: the uids exist only then). */
+function sandboxProcesses(base: number): string[] {
   return readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((p) => {
     try {
       const status = readFileSync(`/proc/${p}/status`, "utf8");
       const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]);
       // a zombie is dead already; it waits for a parent (in a container, maybe an init that never reaps)
-      return uid >= SANDBOX_UID_BASE && uid < SANDBOX_UID_BASE + 16 && !/^State:\s+Z/m.test(status);
+      return uid >= base && uid < base + UID_BLOCK && !/^State:\s+Z/m.test(status);
     } catch {
       return false;
     }
@@ -138,7 +145,7 @@ describe.skipIf(!hasKernel)("the notebook limit", () => {
       "grace,0,0,0,0,0,12,no submission (missing file)",
     ]);
     expect(seconds).toBeLessThan(15);
-    if (isRoot) expect(sandboxProcesses()).toEqual([]);
+    if (isRoot) expect(sandboxProcesses(uidBaseOf(join(out, "graded")))).toEqual([]);
     expect(readdirSync(TMP)).toEqual([]);
     rmSync(out, { recursive: true, force: true });
   }, 60_000);
@@ -169,7 +176,7 @@ describe.skipIf(!hasKernel || !isRoot || !hasCli)("a project the sandbox uid can
       p.on("exit", (code) => done({ code, stderr }));
     });
     expect(graded.code, graded.stderr).toBe(0);
-    expect(graded.stderr).toMatch(new RegExp(`^warning: weaker sandbox: the sandbox uid ${SANDBOX_UID_BASE} cannot read ${closed}/`, "m"));
+    expect(graded.stderr).toMatch(new RegExp(`^warning: weaker sandbox: the sandbox uid \\d+ cannot read ${closed}/`, "m"));
     expect(graded.stderr).toContain("keep the project, and TMPDIR, where other users may read and pass through");
     expect(readFileSync(join(out, "graded", "grades.csv"), "utf8").trim().split("\n")[1]).toBe("bob,3,4,3,2,12,12,");
     rmSync(closed, { recursive: true, force: true });
@@ -241,9 +248,31 @@ const answers: Record<string, string> = ${JSON.stringify(graceGraph)};`);
     await new Promise((r) => setTimeout(r, 1000)); // the detached loop would have written by now
     for (const f of [join(ROOT, "dist", `${tag}.js`), ...targets.slice(1), `/tmp/${tag}-detached`]) expect(existsSync(f), f).toBe(false);
     expect(JSON.parse(readFileSync(join(out, "graded", "bob", "result.json"), "utf8")).total).toBe(12);
-    expect(sandboxProcesses()).toEqual([]);
+    expect(sandboxProcesses(uidBaseOf(join(out, "graded")))).toEqual([]);
     expect(statSync(keyPath).mode & 0o777).toBe(0o600);
     expect(readdirSync(TMP)).toEqual([]);
     rmSync(out, { recursive: true, force: true });
   }, 180_000);
+});
+
+describe("sandbox uids for gradings at the same time", () => {
+  it("two gradings get different blocks; a released block, or one whose holder died, is taken again", () => {
+    const first = reserveUids(2), second = reserveUids(2);
+    try {
+      expect(second.base).not.toBe(first.base);
+      expect((second.base - SANDBOX_UID_BASE) % UID_BLOCK).toBe(0);
+      first.release();
+      const again = reserveUids(2);
+      expect(again.base).toBe(first.base);
+      // a holder that died without releasing: its pid is gone, so the block is free
+      const dead = spawnSync(process.execPath, ["-e", "0"]).pid!;
+      writeFileSync(`/tmp/backprop-tutor-uids/${again.base}/pid`, String(dead));
+      const takenOver = reserveUids(2);
+      expect(takenOver.base).toBe(again.base);
+      takenOver.release();
+    } finally {
+      second.release();
+    }
+    expect(() => reserveUids(UID_BLOCK + 1)).toThrow(/--jobs: is 65, but a grading runs at most 64 kernels at once/);
+  });
 });

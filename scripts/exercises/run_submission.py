@@ -157,6 +157,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     status: dict[int, dict[str, Any]] = {}
     ran_ok: list[int] = []  # cells to replay after a restart
     restarts = 0
+    # a kernel that never came up is the machine's fault (a loaded machine can take a minute), not
+    # the student's: start it again, with more patience, before giving up
+    start_failures: list[str] = []
     pos = 0
     while pos < len(code):
         if restarts > args.max_restarts:
@@ -165,9 +168,15 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             break
         client.km = None
         client.kc = None
+        client.startup_timeout = 60 * (1 + len(start_failures))
+        started = False
         try:
             # the kernel must not inherit our stdout/stderr (the grader waits on them)
             async with client.async_setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+                started = True
+                if args.ready_file and not os.path.exists(args.ready_file):
+                    # the grader's whole-notebook limit counts from here
+                    open(args.ready_file, "w").close()
                 for i in ran_ok:  # replay what ran before the restart; its outputs are not kept
                     replay = nbformat.from_dict(json.loads(json.dumps(nb.cells[i])))
                     await client.async_execute_cell(replay, i)
@@ -192,6 +201,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     else:
                         status[i] = {"status": "ok"}
                         ran_ok.append(i)
+        except RuntimeError as e:
+            if started:
+                raise
+            start_failures.append(str(e)[:200])
+            if len(start_failures) >= 3:
+                raise RuntimeError(f"the kernel did not start in {len(start_failures)} tries ({start_failures[-1]}); grade this student again later (--regrade)") from e
+            continue
         except (CellTimeoutError, DeadKernelError) as e:
             # a replayed cell misbehaved this time: give up on the rest rather than loop
             for i in code[pos:]:
@@ -206,7 +222,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         entry["truncated"] = i in client.truncated
         entry["text"] = cell_text(c)[: args.max_output]
         cells.append(entry)
-    return {"cells": cells, "restarts": restarts}
+    return {"cells": cells, "restarts": restarts, "kernelStartRetries": len(start_failures)}
 
 
 def main() -> int:
@@ -218,6 +234,7 @@ def main() -> int:
     p.add_argument("--max-output", type=int, default=65536)
     p.add_argument("--max-restarts", type=int, default=3)
     p.add_argument("--pid-file", default="")
+    p.add_argument("--ready-file", default="", help="touched when the first kernel is ready (the grader's time limit starts then)")
     p.add_argument("--uid", type=int, default=None, help="run the kernel as this uid (needs root and setpriv)")
     p.add_argument("--memory-mb", type=int, default=0, help="the kernel's data-segment limit (0: none)")
     args = p.parse_args()

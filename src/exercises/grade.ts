@@ -17,7 +17,7 @@ import { checkGraphPart, checkNetworkPart, CREDITED, type PartCheck, type Quanti
 import { copyKatexAssets, feedbackHtml, fmtPoints, type StudentResult, type TestScore } from "./feedback.js";
 import { asNotebook, codeCell, metaOf, sha256, sourceHash, sourceOf, KERNELSPEC, type Cell, type Notebook } from "./notebook.js";
 import { csvField, ID_PATTERN } from "./roster.js";
-import { chooseSandbox, DEFAULT_LIMITS, makeRunDir, runNotebook, sandboxProblems, weakerSandbox, type RunLimits, type RunResult, type Sandbox } from "./run.js";
+import { chooseSandbox, DEFAULT_LIMITS, makeRunDir, reserveUids, runNotebook, sandboxProblems, weakerSandbox, type RunLimits, type RunResult, type Sandbox } from "./run.js";
 import { MARKER, paramsSource, testCell, testMeta, type ReleasedTest } from "./source.js";
 
 export type { StudentResult, TestScore } from "./feedback.js";
@@ -355,6 +355,8 @@ export async function grade(opts: GradeOptions): Promise<GradeSummary> {
   if (unknown.length) throw new TutorError("--regrade", `${unknown.join(", ")} ${unknown.length === 1 ? "is" : "are"} not on the roster of the key`, `use roster ids, e.g. --regrade ${key.students[0]?.id ?? "ID"}`, "usage");
   const { found, unmatched } = await findSubmissions(opts.submissions, key);
   let sandbox = chooseSandbox();
+  const uids = sandbox.uidBase === null ? undefined : reserveUids(jobs);
+  if (uids) sandbox = { ...sandbox, uidBase: uids.base, description: `${sandbox.description} (${uids.base} + job slot)` };
   const runDir = await makeRunDir(tmpdir());
   try {
     if (sandbox.uidBase !== null) {
@@ -367,6 +369,7 @@ export async function grade(opts: GradeOptions): Promise<GradeSummary> {
     return await gradeIn(opts, key, limits, jobs, regrade, found, unmatched, sandbox, runDir);
   } finally {
     await rm(runDir, { recursive: true, force: true });
+    uids?.release();
   }
 }
 

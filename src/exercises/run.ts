@@ -13,7 +13,8 @@
 // the grader waits for the runner's `exit`, never for its pipes, which a kernel could hold open.
 import { spawn, spawnSync } from "node:child_process";
 import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { TutorError } from "../engine/errors.js";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -30,8 +31,60 @@ export const ROOT = findRoot();
 export const VENV = join(ROOT, ".venv");
 export const RUNNER = join(ROOT, "scripts", "exercises", "run_submission.py");
 export const KERNEL_SPEC = join(VENV, "share", "jupyter", "kernels", "tslab", "kernel.json");
-/** uid of job slot 0; slot n runs as SANDBOX_UID_BASE + n */
+/** The sandbox uids: blocks of UID_BLOCK from here, one block per grading (see reserveUids). */
 export const SANDBOX_UID_BASE = 60000;
+export const UID_BLOCK = 64;
+const UID_BLOCKS = 1000;
+/** Fixed, not $TMPDIR: every grading on the machine must see the same locks. */
+const UID_LOCKS = "/tmp/backprop-tutor-uids";
+
+export interface UidBlock { base: number; release(): void }
+
+/** A lock without its pid file yet is being taken right now, unless it is old (its taker died). */
+function heldByLiveGrading(lock: string): boolean {
+  try {
+    return alive(Number(readFileSync(join(lock, "pid"), "utf8").trim()));
+  } catch {
+    try {
+      return Date.now() - statSync(lock).mtimeMs < 60_000;
+    } catch {
+      return false; // gone meanwhile: free
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * A block of sandbox uids for one grading, one uid per job slot. Two gradings at once (two
+ * classes, or test files run in parallel) must never share a uid, since each kills every process
+ * of its uids between students. A block is held by a folder named after its first uid with the
+ * holder's pid inside (mkdir is atomic); a block whose holder has died is taken over.
+ */
+export function reserveUids(jobs: number): UidBlock {
+  if (jobs > UID_BLOCK) throw new TutorError("--jobs", `is ${jobs}, but a grading runs at most ${UID_BLOCK} kernels at once`, `use --jobs ${UID_BLOCK} or fewer`, "usage");
+  mkdirSync(UID_LOCKS, { recursive: true, mode: 0o755 });
+  for (let b = 0; b < UID_BLOCKS; b++) {
+    const base = SANDBOX_UID_BASE + b * UID_BLOCK, lock = join(UID_LOCKS, String(base));
+    try {
+      mkdirSync(lock, { mode: 0o755 });
+    } catch {
+      if (heldByLiveGrading(lock)) continue;
+      rmSync(lock, { recursive: true, force: true });
+      try { mkdirSync(lock, { mode: 0o755 }); } catch { continue; } // another grading took it first
+    }
+    writeFileSync(join(lock, "pid"), String(process.pid));
+    return { base, release: () => rmSync(lock, { recursive: true, force: true }) };
+  }
+  throw new TutorError("sandbox", `all ${UID_BLOCKS} blocks of sandbox uids in ${UID_LOCKS} are held by running gradings`, "wait for one to finish, or remove the folders of gradings that are no longer running", "exercise");
+}
 
 export interface RunLimits {
   cellTimeoutSeconds: number;
@@ -41,6 +94,8 @@ export interface RunLimits {
   memoryMb: number;
 }
 
+/** How long kernels may take to start, on top of the student's own time (the runner tries three times). */
+const KERNEL_START_ALLOWANCE_SECONDS = 180;
 export const DEFAULT_LIMITS: RunLimits = { cellTimeoutSeconds: 10, totalTimeoutSeconds: 120, maxOutputChars: 65536, memoryMb: 2048 };
 
 export interface CellRun {
@@ -77,7 +132,7 @@ function onPath(cmd: string): string | undefined {
 /** The sandbox this process can give: per-slot uids as root with setpriv, else the weaker one. */
 export function chooseSandbox(): Sandbox {
   const root = process.getuid?.() === 0;
-  if (root && onPath("setpriv")) return { uidBase: SANDBOX_UID_BASE, description: `each kernel runs as its own unprivileged uid (${SANDBOX_UID_BASE} + job slot)` };
+  if (root && onPath("setpriv")) return { uidBase: SANDBOX_UID_BASE, description: "each kernel runs as its own unprivileged uid" };
   return weakerSandbox(root ? "setpriv (util-linux) is not installed" : "the grader is not running as root");
 }
 
@@ -206,9 +261,9 @@ export async function runNotebook(notebookJson: string, runDir: string, name: st
     await chown(work, uid, uid);
     await killUid(uid); // leftovers of an earlier, interrupted grading on this slot
   }
-  const notebook = join(ctl, "submission.ipynb"), resultPath = join(ctl, "run-result.json"), pidFile = join(ctl, "kernel-pids.txt");
+  const notebook = join(ctl, "submission.ipynb"), resultPath = join(ctl, "run-result.json"), pidFile = join(ctl, "kernel-pids.txt"), readyFile = join(ctl, "kernel-ready");
   await writeFile(notebook, notebookJson);
-  const args = [RUNNER, notebook, resultPath, "--cwd", work, "--cell-timeout", String(limits.cellTimeoutSeconds), "--max-output", String(limits.maxOutputChars), "--pid-file", pidFile, "--memory-mb", String(limits.memoryMb), ...(uid !== null ? ["--uid", String(uid)] : [])];
+  const args = [RUNNER, notebook, resultPath, "--cwd", work, "--cell-timeout", String(limits.cellTimeoutSeconds), "--max-output", String(limits.maxOutputChars), "--pid-file", pidFile, "--ready-file", readyFile, "--memory-mb", String(limits.memoryMb), ...(uid !== null ? ["--uid", String(uid)] : [])];
   const started = Date.now();
   let stderr = "";
   const timedOut = await new Promise<boolean>((done) => {
@@ -216,10 +271,18 @@ export async function runNotebook(notebookJson: string, runDir: string, name: st
     const child = spawn(join(VENV, "bin", "python"), args, { cwd: ctl, env: jupyterEnv(work, limits.memoryMb), stdio: ["ignore", "ignore", "pipe"], detached: true });
     child.stderr.on("data", (d: Buffer) => { if (stderr.length < 8192) stderr += d.toString(); });
     let limited = false;
-    const timer = setTimeout(() => {
+    // The student's time counts from when their kernel is ready (the runner touches readyFile):
+    // on a loaded machine a kernel may take a minute to start, which is nobody's fault, and the
+    // runner retries one that never comes up. Starting has its own, bounded allowance.
+    const watchdog = () => {
+      const readyAt = existsSync(readyFile) ? statSync(readyFile).mtimeMs : undefined;
+      const deadline = readyAt !== undefined ? readyAt + limits.totalTimeoutSeconds * 1000 : started + (limits.totalTimeoutSeconds + KERNEL_START_ALLOWANCE_SECONDS) * 1000;
+      if (readyAt === undefined && Date.now() < deadline) { timer = setTimeout(watchdog, 500); return; }
+      if (Date.now() < deadline) { timer = setTimeout(watchdog, deadline - Date.now()); return; }
       limited = true;
       if (child.pid) kill(-child.pid);
-    }, limits.totalTimeoutSeconds * 1000);
+    };
+    let timer = setTimeout(watchdog, Math.min(500, limits.totalTimeoutSeconds * 1000));
     const end = (v: boolean) => {
       clearTimeout(timer);
       child.stderr.destroy(); // whoever still holds the pipe, we no longer wait for it
@@ -242,7 +305,8 @@ export async function runNotebook(notebookJson: string, runDir: string, name: st
   }
   const seconds = (Date.now() - started) / 1000;
   let result: RunResult;
-  if (timedOut) result = { cells: [], restarts: 0, seconds, fatal: `the notebook did not finish within ${limits.totalTimeoutSeconds} s` };
+  if (timedOut && !existsSync(readyFile)) result = { cells: [], restarts: 0, seconds, fatal: `the kernel did not start within ${limits.totalTimeoutSeconds + KERNEL_START_ALLOWANCE_SECONDS} s (the machine may be overloaded): grade this student again with --regrade` };
+  else if (timedOut) result = { cells: [], restarts: 0, seconds, fatal: `the notebook did not finish within ${limits.totalTimeoutSeconds} s` };
   else {
     try {
       result = { ...(JSON.parse(await readFile(resultPath, "utf8")) as RunResult), seconds };
