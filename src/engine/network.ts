@@ -485,7 +485,7 @@ export function traceWithReplaced(spec: unknown, options: TraceOptions = {}): { 
   const parsed = isParsed(spec) ? spec : parseSpec(spec);
   const precision = typeof options.precision === "string" ? parsePrecision(options.precision) : (options.precision ?? { kind: "exact" });
   // arithFor returns one of two concrete arithmetics; traceWith is generic over both
-  return traceWith(arithFor(precision) as Arith<unknown>, parsed, notationFor(parsed, options.notation), options.overrides, undefined, !options.valuesOnly);
+  return traceWith(arithFor(precision) as Arith<unknown>, parsed, notationFor(parsed, options.notation), { overrides: options.overrides, records: !options.valuesOnly });
 }
 
 /**
@@ -493,14 +493,22 @@ export function traceWithReplaced(spec: unknown, options: TraceOptions = {}): { 
  * for the spec with these weights and biases written in (training records its kept epochs so).
  */
 export function traceAt<T>(A: Arith<T>, spec: NetworkSpec, params: Params<T>): NetworkTrace {
-  return traceWith(A, spec, notationFor(spec, undefined), undefined, params).trace;
+  return traceWith(A, spec, notationFor(spec, undefined), { params }).trace;
 }
 
 function isParsed(x: unknown): x is NetworkSpec {
   return typeof x === "object" && x !== null && "examples" in x && "raw" in x && Array.isArray((x as NetworkSpec).activations) && typeof (x as NetworkSpec).activations[0] === "object" && "def" in ((x as NetworkSpec).activations[0] as object);
 }
 
-function traceWith<T>(A: Arith<T>, spec: NetworkSpec, notation: Notation, rawOverrides?: Readonly<Record<string, Raw>>, params?: Params<T>, records = true): { trace: NetworkTrace; replaced: Record<string, string> } {
+interface TraceWithOptions<T> {
+  overrides?: Readonly<Record<string, Raw>>;
+  /** the parameters to start from instead of the spec's */
+  params?: Params<T>;
+  /** false: values only, no steps (StepLog.records) */
+  records?: boolean;
+}
+
+function traceWith<T>(A: Arith<T>, spec: NetworkSpec, notation: Notation, { overrides: rawOverrides, params, records = true }: TraceWithOptions<T> = {}): { trace: NetworkTrace; replaced: Record<string, string> } {
   const replaced: Record<string, string> = {};
   const keepReplaced = (log: StepLog<T>) => log.replaced.forEach((v, id) => { replaced[id] = A.toString(v); });
   const net = instantiate(A, spec);
