@@ -12,7 +12,8 @@ import { Decimal } from "decimal.js";
 import { runCli } from "../src/cli/program.js";
 import type { AnswerKey } from "../src/exercises/assign.js";
 import { codeCell, metaOf, sourceOf, toLines, type Notebook } from "../src/exercises/notebook.js";
-import { reserveUids, ROOT, SANDBOX_UID_BASE, UID_BLOCK } from "../src/exercises/run.js";
+import { ROOT } from "../src/exercises/paths.js";
+import { reserveUids, SANDBOX_UID_BASE, UID_BLOCK } from "../src/exercises/sandbox.js";
 
 const EX = join(ROOT, "exercises", "backprop-1");
 const hasKernel = existsSync(join(ROOT, ".venv", "bin", "python")) && existsSync(join(ROOT, ".venv", "share", "jupyter", "kernels", "tslab"));

@@ -10,7 +10,7 @@ import { escapeHtml } from "../checking/render.js";
 import type { StudentKey } from "./assign.js";
 import type { QuantityResult } from "./checking.js";
 import { workedGraphHtml, workedNetworkHtml } from "./checking.js";
-import { ROOT } from "./run.js";
+import { ROOT } from "./paths.js";
 
 export interface TestScore {
   id: string;

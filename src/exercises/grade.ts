@@ -17,7 +17,8 @@ import { checkGraphPart, checkNetworkPart, CREDITED, type PartCheck, type Quanti
 import { copyKatexAssets, feedbackHtml, fmtPoints, type StudentResult, type TestScore } from "./feedback.js";
 import { asNotebook, codeCell, metaOf, sha256, sourceHash, sourceOf, KERNELSPEC, type Cell, type Notebook } from "./notebook.js";
 import { csvField, ID_PATTERN } from "./roster.js";
-import { chooseSandbox, DEFAULT_LIMITS, makeRunDir, reserveUids, runNotebook, sandboxProblems, weakerSandbox, type RunLimits, type RunResult, type Sandbox } from "./run.js";
+import { DEFAULT_LIMITS, makeRunDir, runNotebook, type RunLimits, type RunResult } from "./run.js";
+import { chooseSandbox, reserveUids, sandboxProblems, weakerSandbox, type Sandbox } from "./sandbox.js";
 import { MARKER, paramsSource, testCell, testMeta, type ReleasedTest } from "./source.js";
 
 export type { StudentResult, TestScore } from "./feedback.js";
