@@ -1,7 +1,7 @@
 // Checking computation graphs and plain exercise numbers: the same verdicts as for networks.
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { scratchDir } from "./helpers/scratch.js";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkGraphCalculation, checkNumbers, checkReportMarkdown } from "../src/index.js";
 import { runCli } from "../src/cli/program.js";
@@ -80,7 +80,7 @@ describe("checkNumbers", () => {
 });
 
 describe("the check-graph command", () => {
-  const dir = mkdtempSync(join(tmpdir(), "bt-check-graph-"));
+  const dir = scratchDir("bt-check-graph-");
   const run = (...args: string[]) => runCli(["check-graph", ...args]);
   it("checks a CSV of answers and exits 1 when one is wrong", async () => {
     const answers = join(dir, "a.csv");

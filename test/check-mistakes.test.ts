@@ -47,7 +47,7 @@ const CASES: Case[] = [
   {
     mistake: "sigma-instead-of-derivative", at: "da_o1/dz_o1",
     // σ(z_o1) = a_o1 = 0.7514 instead of a_o1(1 − a_o1) = 0.1868
-    check: () => expect(d(1).div(d(1).plus(d("-1.1059").exp())).toFixed(4)).toBe("0.7514"),
+    check: () => expect(d("1").div(d("1").plus(d("-1.1059").exp())).toFixed(4)).toBe("0.7514"),
     answers: planted({ "backward.da/dz.2.0": "0.7514" }),
   },
   {

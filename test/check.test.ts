@@ -2,8 +2,8 @@
 // answer sets at 4, 3 and 2 decimals, key spellings, partial sets, malformed answers, the
 // renderers, the command and the time it takes.
 import { describe, expect, it } from "vitest";
-import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { scratchDir } from "./helpers/scratch.js";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Decimal } from "decimal.js";
 import { traceNetwork } from "../src/index.js";
@@ -289,7 +289,7 @@ describe("rendering", () => {
 });
 
 describe("the check command", () => {
-  const dir = mkdtempSync(join(tmpdir(), "bt-check-"));
+  const dir = scratchDir("bt-check-");
   const specPath = join(dir, "spec.json");
   writeFileSync(specPath, JSON.stringify(classic));
 

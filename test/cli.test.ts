@@ -1,9 +1,9 @@
 // The command line, run as a user runs it: the built dist/cli/main.js in a child process. Exit
 // codes: 0 done, 1 bad input, 2 bad command line, 3 internal error.
 import { beforeAll, describe, expect, it } from "vitest";
+import { scratchDir } from "./helpers/scratch.js";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runProgram } from "../src/cli/program.js";
@@ -14,7 +14,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const main = join(root, "dist/cli/main.js");
 const classicPath = join(root, "examples/classic.json");
 const classic = JSON.parse(readFileSync(classicPath, "utf8"));
-const tmp = mkdtempSync(join(tmpdir(), "bt-cli-"));
+const tmp = scratchDir("bt-cli-");
 
 function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [main, ...args], { cwd: root, encoding: "utf8", timeout: 60_000 });

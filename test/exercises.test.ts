@@ -3,8 +3,8 @@
 // submissions that are never run (unknown student, invalid JSON, missing file), including
 // resumability: skip, --force, and grades.csv never silently overwritten.
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync, existsSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { scratchDir } from "./helpers/scratch.js";
+import { readFileSync, writeFileSync, mkdirSync, readdirSync, existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { traceNetwork } from "../src/index.js";
 import { drawVariant, networkProblem, graphProblem, Z_MAX, MIN_GRADIENT } from "../src/exercises/variant.js";
@@ -17,7 +17,7 @@ import { checkNetworkPart, CREDITED } from "../src/exercises/checking.js";
 
 const EX = new URL("../exercises/backprop-1/", import.meta.url).pathname;
 const SOURCE = join(EX, "source.ipynb"), ROSTER = join(EX, "roster.csv");
-const tmp = () => mkdtempSync(join(tmpdir(), "bt-ex-"));
+const tmp = () => scratchDir("bt-ex-");
 
 describe("variants", () => {
   it("are reproducible from roster and secret, and differ between students and secrets", () => {
