@@ -18,6 +18,14 @@ import { checkNetworkPart, CREDITED } from "../src/exercises/checking.js";
 const EX = new URL("../exercises/backprop-1/", import.meta.url).pathname;
 const SOURCE = join(EX, "source.ipynb"), ROSTER = join(EX, "roster.csv");
 const tmp = () => scratchDir("bt-ex-");
+/** The example assignment given to the example roster (secret "x"), with an empty submissions folder. */
+async function assignedClass(): Promise<{ out: string; subs: string }> {
+  const out = tmp();
+  expect((await runCli(["assign", SOURCE, "--roster", ROSTER, "--out", out, "--secret", "x"])).code).toBe(0);
+  const subs = join(out, "submissions");
+  mkdirSync(subs);
+  return { out, subs };
+}
 
 describe("variants", () => {
   it("are reproducible from roster and secret, and differ between students and secrets", () => {
@@ -113,10 +121,7 @@ describe("command errors", () => {
 
 describe("grading submissions that are never run", () => {
   it("unknown student, invalid JSON and missing files get 0 with a reason; re-runs skip, --force re-grades, grades.csv history is kept", async () => {
-    const out = tmp();
-    await runCli(["assign", SOURCE, "--roster", ROSTER, "--out", out, "--secret", "x"]);
-    const subs = join(out, "submissions");
-    mkdirSync(subs);
+    const { out, subs } = await assignedClass();
     writeFileSync(join(subs, "ada.ipynb"), "{ not json");
     writeFileSync(join(subs, "mallory.ipynb"), readFileSync(join(out, "release", "ada", "backprop-1.ipynb")));
     mkdirSync(join(subs, "grace"));
@@ -216,10 +221,7 @@ describe("assign into a folder that already has a key", () => {
 
 describe("late submissions, per-student re-grading and files that match no student", () => {
   it("grades a late submission without --force, re-grades only --regrade's students, and reports every unmatched file", async () => {
-    const out = tmp();
-    await runCli(["assign", SOURCE, "--roster", ROSTER, "--out", out, "--secret", "x"]);
-    const subs = join(out, "submissions");
-    mkdirSync(subs);
+    const { out, subs } = await assignedClass();
     writeFileSync(join(subs, "ada.ipynb"), "{ not json");
     const args = [subs, "--key", join(out, "key", "key.json"), "--out", join(out, "graded"), "--quiet"];
     expect((await runCli(["grade", ...args])).code).toBe(0);

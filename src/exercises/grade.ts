@@ -18,7 +18,7 @@ import { copyKatexAssets, feedbackHtml, fmtPoints, type StudentResult, type Test
 import { asNotebook, codeCell, metaOf, sha256, sourceHash, sourceOf, KERNELSPEC, type Cell, type Notebook } from "./notebook.js";
 import { csvField, ID_PATTERN } from "./roster.js";
 import { DEFAULT_LIMITS, makeRunDir, runNotebook, type RunLimits, type RunResult } from "./run.js";
-import { chooseSandbox, reserveUids, sandboxProblems, weakerSandbox, type Sandbox } from "./sandbox.js";
+import { chooseSandbox, sandboxProblems, weakerSandbox, type Sandbox } from "./sandbox.js";
 import { MARKER, paramsSource, testCell, testMeta, type ReleasedTest } from "./source.js";
 
 export type { StudentResult, TestScore } from "./feedback.js";
@@ -49,7 +49,7 @@ export interface GradeSummary {
   history: string[];
   /** files and folders in the submissions folder that match no student, and why */
   unmatched: Unmatched[];
-  /** how kernels were confined (run.ts chooseSandbox) */
+  /** how kernels were confined (sandbox.ts chooseSandbox) */
   sandbox: string;
   weakSandbox: boolean;
   /** where the submissions ran; removed at the end */
@@ -355,22 +355,24 @@ export async function grade(opts: GradeOptions): Promise<GradeSummary> {
   const unknown = [...regrade].filter((id) => !key.students.some((s) => s.id === id));
   if (unknown.length) throw new TutorError("--regrade", `${unknown.join(", ")} ${unknown.length === 1 ? "is" : "are"} not on the roster of the key`, `use roster ids, e.g. --regrade ${key.students[0]?.id ?? "ID"}`, "usage");
   const { found, unmatched } = await findSubmissions(opts.submissions, key);
-  let sandbox = chooseSandbox();
-  const uids = sandbox.uidBase === null ? undefined : reserveUids(jobs);
-  if (uids) sandbox = { ...sandbox, uidBase: uids.base, description: `${sandbox.description} (${uids.base} + job slot)` };
-  const runDir = await makeRunDir(tmpdir());
+  let sandbox = chooseSandbox(jobs);
+  let runDir: string | undefined;
   try {
+    runDir = await makeRunDir(tmpdir());
     if (sandbox.uidBase !== null) {
       const { unreachable, exposed } = sandboxProblems(sandbox.uidBase, opts.key, runDir);
       // a readable key or a writable project would let student code cheat: the teacher must fix it
       if (exposed.length) throw new TutorError("sandbox", `the sandbox uid ${sandbox.uidBase} ${exposed.join("; ")}`, "fix the permissions, then grade again", "exercise");
       // a project only root can reach (say under /root) still gets graded, with the weaker sandbox, said so
-      if (unreachable.length) sandbox = weakerSandbox(`the sandbox uid ${sandbox.uidBase} ${unreachable.join("; ")} (to get the stronger sandbox, keep the project, and TMPDIR, where other users may read and pass through)`);
+      if (unreachable.length) {
+        sandbox.release();
+        sandbox = weakerSandbox(`the sandbox uid ${sandbox.uidBase} ${unreachable.join("; ")} (to get the stronger sandbox, keep the project, and TMPDIR, where other users may read and pass through)`);
+      }
     }
     return await gradeIn(opts, key, limits, jobs, regrade, found, unmatched, sandbox, runDir);
   } finally {
-    await rm(runDir, { recursive: true, force: true });
-    uids?.release();
+    if (runDir) await rm(runDir, { recursive: true, force: true });
+    sandbox.release();
   }
 }
 

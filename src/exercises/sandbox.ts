@@ -73,21 +73,24 @@ export interface Sandbox {
   uidBase: number | null;
   /** one line for the grade output */
   description: string;
+  /** gives the uid block back (nothing to give for the weaker sandbox) */
+  release(): void;
 }
 
 function onPath(cmd: string): string | undefined {
   return (process.env.PATH ?? "/usr/bin:/bin").split(delimiter).map((d) => join(d, cmd)).find((p) => existsSync(p));
 }
 
-/** The sandbox this process can give: per-slot uids as root with setpriv, else the weaker one. */
-export function chooseSandbox(): Sandbox {
+/** The sandbox this process can give: a block of per-slot uids as root with setpriv, else the weaker one. */
+export function chooseSandbox(jobs: number): Sandbox {
   const root = process.getuid?.() === 0;
-  if (root && onPath("setpriv")) return { uidBase: SANDBOX_UID_BASE, description: "each kernel runs as its own unprivileged uid" };
-  return weakerSandbox(root ? "setpriv (util-linux) is not installed" : "the grader is not running as root");
+  if (!root || !onPath("setpriv")) return weakerSandbox(root ? "setpriv (util-linux) is not installed" : "the grader is not running as root");
+  const block = reserveUids(jobs);
+  return { uidBase: block.base, description: `each kernel runs as its own unprivileged uid (${block.base} + job slot)`, release: block.release };
 }
 
 export function weakerSandbox(why: string): Sandbox {
-  return { uidBase: null, description: `weaker sandbox: ${why}, so student code runs as the grading user and can read what that user can read; grade as root or in a container (docs/exercises.md, "The sandbox")` };
+  return { uidBase: null, description: `weaker sandbox: ${why}, so student code runs as the grading user and can read what that user can read; grade as root or in a container (docs/exercises.md, "The sandbox")`, release: () => {} };
 }
 
 function tslabCommand(): string[] {
