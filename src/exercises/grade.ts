@@ -242,7 +242,7 @@ async function gradeOne(found: Found, key: AnswerKey, submissionsDir: string, li
     }
   }
   if (!student) {
-    r.tests = zeroTests(key, `not on the roster: no student ${JSON.stringify(found.id)} in the key (check the file or folder name)`);
+    r.tests = zeroTests(key, `not on the roster: no student ${printable(found.id)} in the key (check the file or folder name)`);
     return { result: finish(r), parts: {} };
   }
   if (!found.path || !bytes) {
