@@ -19,7 +19,7 @@ import { isTutorError, TutorError } from "../engine/errors.js";
 import { readKey, type AnswerKey, type StudentKey } from "./assign.js";
 import { checkGraphPart, checkNetworkPart, CREDITED, type PartCheck, type QuantityResult } from "./checking.js";
 import { copyKatexAssets, feedbackHtml, type FeedbackParts, type StudentResult, type TestScore } from "./feedback.js";
-import { canvasCsv, gradesCsv, moodleCsv, readOverrides, type Override } from "./gradebook.js";
+import { canvasCsv, gradesCsv, moodleCsv, readOverrides, type Override, type Pending } from "./gradebook.js";
 import { cgroupsUnavailable, gradingCgroupName, sweepCgroups } from "./limits.js";
 import { asNotebook, codeCell, metaOf, sha256, sourceHash, sourceOf, KERNELSPEC, type Cell, type Notebook } from "./notebook.js";
 import { DEFAULT_LIMITS, killAllRuns, runNotebook, type Confinement, type RunLimits, type RunResult } from "./run.js";
@@ -61,10 +61,7 @@ export interface GradeOptions {
 }
 
 /** A student not graded for the machine's fault; the next run grades them. */
-export interface MachineFault {
-  student: string;
-  reason: string;
-}
+export type MachineFault = Pending;
 
 export interface GradeSummary {
   results: StudentResult[];
@@ -426,9 +423,8 @@ async function gradeIn(ctx: GradeContext): Promise<GradedSummary> {
     if (!r) continue;
     results.push(await withOverride(join(opts.out, f.id), r, overrides.get(f.id), key.students.find((s) => s.id === f.id), graded.includes(f.id)));
   }
-  const pending = [...faults.map((x) => ({ file: x.student, reason: `not graded (the machine's fault, not the student's): ${x.reason}; grade again to grade them` })), ...ctx.unmatched];
   const csvPath = join(opts.out, "grades.csv");
-  const csv = gradesCsv(key, results, pending);
+  const csv = gradesCsv(key, results, ctx.unmatched, faults);
   if (existsSync(csvPath) && (await readFile(csvPath, "utf8")) !== csv) {
     // a teacher may have edited it, or these are new results: either way keep the old one
     await privateDir(join(opts.out, "history"));
