@@ -6,6 +6,7 @@ export * from "./engine/losses.js";
 export * from "./engine/spec.js";
 export * from "./engine/notation.js";
 export * from "./engine/trace.js";
+export * from "./engine/step-id.js";
 export * from "./engine/network.js";
 export * from "./engine/matrix.js";
 export * from "./engine/normalise.js";
