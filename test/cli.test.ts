@@ -129,11 +129,11 @@ describe("train", () => {
     expect(JSON.parse(cli("train", join(tmp, "adam.json"), "--optimizer", "sgd").stdout).final.weights).toEqual([[["1.2"]]]);
   });
 
-  it("--no-bias-correction: seed 003's Adam, w = 1 + 0.1·0.2/√(0.004 + 1e-8)", () => {
+  it("--no-bias-correction: the optimizer notes' Adam, w = 1 + 0.1·0.2/√(0.004 + 1e-8)", () => {
     const path = specFile("adam-slide.json", JSON.stringify(line));
     const r = cli("train", path, "--epochs", "1", "--optimizer", "adam", "--no-bias-correction", "--format", "markdown");
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain("optimizer: adam (without bias correction, as seed 003 writes it)");
+    expect(r.stdout).toContain("optimizer: adam (without bias correction, as the lecture notes on optimizers write it)");
     const t = JSON.parse(cli("train", path, "--epochs", "1", "--optimizer", "adam", "--no-bias-correction").stdout);
     expect(Number(t.final.weights[0][0][0])).toBeCloseTo(1 + 0.02 / Math.sqrt(0.004 + 1e-8), 12);
   });
@@ -197,6 +197,13 @@ describe("help and version", () => {
     expect(t.stdout).toContain("usage: backprop-tutor train SPEC.json [--epochs N]");
     expect(t.stdout).toContain("--learning-rate X");
     expect(cli("help", "graph").stdout).toContain('usage: backprop-tutor graph "EXPR"');
+  });
+
+  it("trace --help states the default notation the trace really uses: the spec's names, else bracket", () => {
+    expect(cli("trace", "--help").stdout).toMatch(/--notation \S+ +symbols in formulas \(default: the spec's names if it has them, else bracket\)/);
+    expect(JSON.parse(cli("trace", classicPath).stdout).notation).toBe("names");
+    const unnamed = specFile("unnamed.json", (s) => delete s.names);
+    expect(JSON.parse(cli("trace", unnamed).stdout).notation).toBe("bracket");
   });
 
   it("--version prints package.json's version", () => {
