@@ -27,9 +27,9 @@ function fail(message) {
 if (!existsSync(VENV_PYTHON)) fail(".venv is missing. run `npm install` (it creates .venv with JupyterLab and the tslab kernel).");
 if (!existsSync(join(ROOT, "dist", "index.js"))) fail("dist/ is missing. run `npm run build` first.");
 try {
-  execFileSync(process.execPath, [join(ROOT, "scripts", "build-notebooks.mjs"), "--check"], { stdio: "inherit" });
+  execFileSync(process.execPath, [join(ROOT, "scripts", "notebooks.mjs"), "--check"], { stdio: "inherit" });
 } catch {
-  fail("the notebooks are older than their sources in notebooks-src/. run `npm run notebooks` and commit the result.");
+  fail("a notebook and its Markdown pair in notebooks/md/ disagree, or a notebook has outputs (above). fix that first.");
 }
 
 const names = readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort()
