@@ -53,6 +53,10 @@ for (const name of readdirSync(KERNELS_DIR)) {
   writeFileSync(specPath, JSON.stringify(spec, null, 2) + "\n");
 }
 
+// 3b. the step-through view's JupyterLab extension (labextension/), built and copied into .venv;
+// skipped when up to date. Kept in its own script (scripts/build-labextension.mjs).
+run(process.execPath, [join(ROOT, "scripts", "build-labextension.mjs")]);
+
 // 4. browser for the end-to-end tests
 if (!hasChromium()) {
   if (process.getuid?.() === 0 && existsSync("/usr/bin/apt-get")) {

@@ -33,3 +33,5 @@ export * from "./render/check.js";
 export * from "./plots/vega.js";
 export * from "./plots/plots.js";
 export * from "./engine/descent.js";
+export * from "./view/show.js";
+export { STEP_THROUGH_MIME, STEP_THROUGH_VERSION, type StepThroughPayload } from "./view/payload.js";
