@@ -34,11 +34,12 @@ const VERDICT_WORDS: Record<Attempt["verdict"], { mark: string; word: string }> 
   wrong: { mark: "✗", word: "Wrong" },
 };
 
-/** One line of a step: symbol = formula = numbers (= value when revealed), without repeats. */
+/** A step as the board shows it: symbol = formula, = the numbers, = the value (a box while not revealed); no repeats. */
 function stepTex(s: ViewStep, marked: string, value: string | undefined): string {
   const parts = [marked, s.substituted].filter((p, i, all) => p !== "" && p !== s.symbol && all.indexOf(p) === i);
   if (value !== undefined && parts.at(-1) === s.value) parts.pop();
-  return `${s.symbol} = ${[...parts, value ?? "\\boxed{\\;?\\;}"].join(" = ")}`;
+  const rows = [...parts, value ?? "\\boxed{\\;?\\;}"];
+  return `\\begin{aligned} ${s.symbol} &= ${rows.join(" \\\\ &= ")} \\end{aligned}`;
 }
 
 /** Build the view inside `host` for a payload found in a notebook; a bad payload gets one line. */

@@ -368,12 +368,14 @@ function networkSteps(trace: NetworkTrace, spec: NetworkSpec, uses: Map<string, 
 
 /** A graph's steps: each node's value forward, then each gradient backward; keys as the graph checker reads them. */
 function graphSteps(trace: GraphTrace, uses: Map<string, Uses>): ViewStep[] {
+  const nameOf = new Map(trace.nodes.map((n) => [n.id, n.name ?? n.id]));
+  const out = nameOf.get(trace.output)!;
   return trace.steps.map((s) => ({
     id: s.id,
     phase: s.phase,
     heading: s.phase === "forward" ? "Forward: each node's value" : "Backward: upstream gradient × local gradient, summed over the node's uses",
     symbol: s.symbol, formula: s.formula, substituted: s.substituted, value: s.value,
-    key: s.phase === "forward" ? s.node : `d${trace.output}/d${s.node}`,
+    key: s.phase === "forward" ? nameOf.get(s.node)! : `d${out}/d${nameOf.get(s.node)!}`,
     uses: uses.get(s.id)!,
   }));
 }
