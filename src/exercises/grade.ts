@@ -195,7 +195,8 @@ function scoreTests(key: AnswerKey, student: StudentKey, run: RunResult, firstTe
     if (answers) reported.set(t.id, answers);
     else if (run.fatal) failure.set(t.id, run.fatal);
     else if (!cell || cell.status === "skipped") failure.set(t.id, `test did not run (${cell?.reason ?? "not reached"})`);
-    else if (cell.status === "timeout") failure.set(t.id, "test timed out");
+    // the test cells only print `answers`: what keeps them busy is code a cell of the student's left running
+    else if (cell.status === "timeout") failure.set(t.id, "test timed out (code one of your cells left running, such as a setTimeout, setInterval or promise with a long loop, kept the kernel busy)");
     else failure.set(t.id, `no answers reported${cell.status === "error" ? `: ${cell.evalue ?? ""}` : ""} (is \`answers\` defined?)`);
   });
   // one check per part, over all of that part's quantities, so follow-through sees every answer
@@ -404,10 +405,10 @@ async function gradeIn(ctx: GradeContext): Promise<GradedSummary> {
       outcome = { fault: `grading failed: ${(e as Error).message}` };
     }
     if (ctx.interrupted.signal) outcome = { fault: `grading was interrupted (${ctx.interrupted.signal})` };
-    done++;
+    const n = ++done;
     if ("fault" in outcome) {
       faults.push({ student: f.id, reason: outcome.fault });
-      opts.onProgress?.({ student: printable(f.id), done, total: todo.length, fault: outcome.fault });
+      opts.onProgress?.({ student: printable(f.id), done: n, total: todo.length, fault: outcome.fault });
       return;
     }
     const dir = join(opts.out, f.id);
@@ -415,7 +416,7 @@ async function gradeIn(ctx: GradeContext): Promise<GradedSummary> {
     await writeAtomic(join(dir, CHECKS), JSON.stringify(outcome.parts) + "\n");
     await writeAtomic(join(dir, RESULT), JSON.stringify({ ...outcome.result, sandbox: ctx.confinement.sandbox.description }, null, 1) + "\n");
     graded.push(f.id);
-    opts.onProgress?.({ student: printable(f.id), done, total: todo.length });
+    opts.onProgress?.({ student: printable(f.id), done: n, total: todo.length });
   });
   const results: StudentResult[] = [];
   for (const f of found) {
