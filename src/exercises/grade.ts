@@ -396,7 +396,10 @@ async function gradeIn(ctx: GradeContext): Promise<GradedSummary> {
   const graded: string[] = [], faults: MachineFault[] = [];
   let done = 0;
   await pool(todo, ctx.jobs, async (f) => {
-    if (ctx.interrupted.signal) return;
+    if (ctx.interrupted.signal) {
+      faults.push({ student: f.id, reason: `grading was interrupted (${ctx.interrupted.signal}) before this student` });
+      return;
+    }
     let outcome: Outcome;
     try {
       outcome = await gradeOne(f, key, opts.submissions, ctx.limits, ctx.confinement, opts.due);
