@@ -114,15 +114,6 @@ export class StudentCgroup {
     }
   }
 
-  /** CPU seconds used by all the student's processes. */
-  cpuSeconds(): number {
-    try {
-      return Number(readFileSync(join(this.dirs.cpuacct, "cpuacct.usage"), "utf8")) / 1e9;
-    } catch {
-      return 0;
-    }
-  }
-
   killAll(): void {
     for (const d of Object.values(this.dirs)) killPids(pidsIn(d));
   }
