@@ -22,6 +22,7 @@ export * from "./checking/render.js";
 export type { Diagnosis, MistakeId } from "./checking/mistakes.js";
 export * from "./engine/graph.js";
 export * from "./checking/simple.js";
+export { checkAnswersFile, checkGraphAnswersFile, readAnswersFile } from "./checking/answers-file.js";
 export * from "./engine/autograd.js";
 export * from "./render/display.js";
 export * from "./render/math.js";

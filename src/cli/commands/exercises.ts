@@ -33,6 +33,7 @@ export const assignCommand: Command = {
     force: { help: "replace an existing DIR/key made with another secret, source or roster (the old key is kept in DIR/key/replaced-<time>/)" },
   },
   details: "example:\n  backprop-tutor assign exercises/backprop-1/source.ipynb --roster exercises/backprop-1/roster.csv --out /tmp/class",
+  exitCodes: { 1: "the input is wrong (source, roster, secret file), or DIR/key holds a key with other numbers (replace it with --force)" },
   async run(args, io) {
     const [source] = expectPositionals(assignCommand, args, ["SOURCE.ipynb"]);
     let secret = args.values.secret;
@@ -65,6 +66,7 @@ export const gradeCommand: Command = {
     memory: { value: "MB", help: "memory one kernel may use (default 2048)" },
     quiet: { help: "no progress bar" },
   },
+  exitCodes: { 1: "the input is wrong (submissions, key), or a submission changed since it was graded and was not re-graded (--regrade ID or --force)" },
   details: "Run as root for the full sandbox (each kernel its own uid); otherwise student code runs as you (docs/exercises.md).\nexample:\n  backprop-tutor grade /tmp/class/submissions --key /tmp/class/key/key.json --out /tmp/class/graded --jobs 2",
   async run(args, io) {
     // the key's path must not be on this process's command line, which any process can read in /proc
