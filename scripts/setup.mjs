@@ -53,6 +53,10 @@ for (const name of readdirSync(KERNELS_DIR)) {
   writeFileSync(specPath, JSON.stringify(spec, null, 2) + "\n");
 }
 
+// 3b. the step-through view's JupyterLab extension (labextension/), built and copied into .venv;
+// skipped when up to date. Kept in its own script (scripts/build-labextension.mjs).
+run(process.execPath, [join(ROOT, "scripts", "build-labextension.mjs")]);
+
 // 4. browser for the end-to-end tests: only a note; installing system packages is not npm install's job
 const noBrowser = missingBrowser();
 if (noBrowser) console.log(`[setup] ${noBrowser}. Until then \`npm test\` skips the browser test and says so.`);
