@@ -13,7 +13,6 @@ import { COMMANDS } from "../src/cli/commands/index.js";
 import { texToPlain } from "../src/cli/plain-tex.js";
 import { checkReportText } from "../src/cli/check-text.js";
 import { checkAnswersFile, checkGraphAnswersFile } from "../src/index.js";
-import { checkHandCalculation } from "../src/checking/check.js";
 import { traceNetwork } from "../src/engine/network.js";
 import { NOTATION_PRESETS } from "../src/engine/notation.js";
 import { isTutorError } from "../src/engine/errors.js";
@@ -45,13 +44,15 @@ describe("LaTeX symbols as plain text", () => {
 
   it("every symbol of a trace, in every notation, loses all LaTeX", () => {
     for (const notation of NOTATION_PRESETS) {
-      for (const s of traceNetwork(classic, { precision: "float", notation }).steps) expect(texToPlain(s.symbol), `${notation}: ${s.symbol}`).not.toMatch(/[\\{}$]/);
+      for (const s of traceNetwork(classic, { precision: "float", notation }).steps) {
+        expect(texToPlain(s.symbol), `${notation}: ${s.symbol}`).not.toMatch(/[\\{}$]/);
+      }
     }
   });
 });
 
 describe("the check report as a terminal table", () => {
-  const report = checkHandCalculation(classic, readFileSync(slidesPath, "utf8").trim().split("\n").slice(1).map((l) => l.split(",")).reduce<Record<string, string>>((o, [k, v]) => ({ ...o, [k]: v }), {}));
+  const report = checkAnswersFile(classic, slidesPath);
   const text = checkReportText(report);
 
   it("plain symbols, no LaTeX and no Markdown escapes", () => {
@@ -110,7 +111,8 @@ describe("check's output: text in a terminal, Markdown when piped, JSON on reque
     const probe = spawnSync("script", ["--version"], { encoding: "utf8" });
     if (probe.error) return expect(probe.error.message).toContain("ENOENT"); // no util-linux script here
     const main = join(root, "dist/cli/main.js");
-    const r = spawnSync("script", ["-qec", `${process.execPath} ${main} check ${classicPath} ${slidesPath}`, "/dev/null"], { encoding: "utf8", timeout: 60_000 });
+    const command = `${process.execPath} ${main} check ${classicPath} ${slidesPath}`;
+    const r = spawnSync("script", ["-qec", command, "/dev/null"], { encoding: "utf8", timeout: 60_000 });
     expect(r.stdout).toMatch(/^∂E_total\/∂w_5 +0\.0820 /m);
     expect(r.stdout).not.toContain("$");
   });
@@ -118,7 +120,8 @@ describe("check's output: text in a terminal, Markdown when piped, JSON on reque
 
 describe("exit codes in every command's help", () => {
   it("each help lists 0 to 3; check's 0 and 1 say what they mean for answers", () => {
-    for (const c of COMMANDS) expect(commandHelp(c), c.name).toMatch(/\nexit codes:\n  0  .+\n  1  .+\n  2  the command line is wrong.+\n  3  an internal error.+\n$/);
+    const codes = /\nexit codes:\n {2}0 {2}.+\n {2}1 {2}.+\n {2}2 {2}the command line is wrong.+\n {2}3 {2}an internal error.+\n$/;
+    for (const c of COMMANDS) expect(commandHelp(c), c.name).toMatch(codes);
     const check = commandHelp(COMMANDS.find((c) => c.name === "check")!);
     expect(check).toContain("  0  nothing wrong: every answer correct, rounding, or following from an earlier error\n");
     expect(check).toContain("  1  an answer is wrong or a key was not understood");

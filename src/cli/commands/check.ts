@@ -78,7 +78,10 @@ export const checkGraphCommand: Command = {
     "keys: a node's name for its value (q, f), and df/dq, dq or grad_q for the gradient of the output.",
     ANSWERS_HELP,
   ].join("\n"),
-  exitCodes: { ...CHECK_EXIT, 1: "an answer is wrong or a key was not understood; or a file cannot be read, or the expression, values or answers are invalid" },
+  exitCodes: {
+    ...CHECK_EXIT,
+    1: "an answer is wrong or a key was not understood; or a file cannot be read, or the expression, values or answers are invalid",
+  },
   async run(args, io) {
     const [expr, ...rest] = args.positionals;
     const answersPath = rest.at(-1);

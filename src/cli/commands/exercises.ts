@@ -83,7 +83,8 @@ export const gradeCommand: Command = {
     quiet: { help: "no progress lines" },
   },
   exitCodes: {
-    1: "a submission changed since it was graded and was not re-graded (--regrade ID), a student could not be graded for the machine's fault (run grade again), or the input is wrong",
+    1: "a submission changed since it was graded and was not re-graded (--regrade ID), "
+      + "a student could not be graded for the machine's fault (run grade again), or the input is wrong",
   },
   details: `Each student's notebook runs in its own Linux namespaces (bubblewrap): no network, no view of the project, the key or other students (docs/exercises.md, "The sandbox").
 Submissions: SUBMISSIONS/<id>.ipynb, SUBMISSIONS/<id>/*.ipynb, or nbgrader's submitted/<id>/<assignment>/ with timestamp.txt.
