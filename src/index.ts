@@ -34,3 +34,12 @@ export * from "./render/check.js";
 export * from "./plots/vega.js";
 export * from "./plots/plots.js";
 export * from "./engine/descent.js";
+// in-notebook exercises: the student's call, the hint, and the definitions (for tests and teachers)
+export { checkExercise, hint } from "./exercises/notebook-check.js";
+export { NOTEBOOK_EXERCISES, exerciseSet, expectedAnswers } from "./exercises/notebook-exercises.js";
+export type { ExerciseSet, ExerciseQuestion, ExerciseJudge, ExpectedAnswer, Precision } from "./exercises/notebook-exercises.js";
+export { errorBundle, exerciseBundle } from "./render/exercise.js";
+export { answersShownEarlier, exerciseCellIndex, printedNumbers, revealsAnswer } from "./exercises/leaks.js";
+export type { ShownAnswer, NotebookJson } from "./exercises/leaks.js";
+export * from "./view/show.js";
+export { STEP_THROUGH_MIME, STEP_THROUGH_VERSION, type StepThroughPayload } from "./view/payload.js";
