@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { traceNetwork } from "../src/index.js";
 import { backwardPass, exampleLoss, forwardPass, instantiate } from "../src/engine/network.js";
-import { arithFor } from "../src/engine/numeric.js";
+import { floatArith } from "../src/engine/numeric.js";
 import { parseSpec } from "../src/engine/spec.js";
 import type { Recorder } from "../src/engine/recorder.js";
 import type { NetworkStepIdRecord } from "../src/engine/step-id.js";
@@ -21,7 +21,7 @@ describe("network.ts is the math only", () => {
 
   it("each pass hands every quantity to the recorder once, by its id, in the order a hand calculation writes it", () => {
     const spec = parseSpec(JSON.parse(readFileSync(new URL("../examples/classic.json", import.meta.url), "utf8")));
-    const A = arithFor("float");
+    const A = floatArith;
     const net = instantiate(A, spec);
     const seen: string[] = [];
     const rec: Recorder<number> = { step: (id: NetworkStepIdRecord, v: number) => { seen.push(`${id.phase}.${"quantity" in id ? id.quantity : ""}`); return v; } };

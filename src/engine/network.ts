@@ -4,7 +4,7 @@
 // the checker's carries a student's numbers forward, and a trace's narrates it (narration.ts,
 // where all the TeX is). Nothing here formats anything.
 import type { Arith } from "./numeric.js";
-import { arithFor, parsePrecision, precisionName, type Precision } from "./numeric.js";
+import { arithFor, parsePrecision, precisionName, sum, type Precision } from "./numeric.js";
 import { parseSpec, type NetworkSpec, type Raw } from "./spec.js";
 import { notationFor, type Notation, type NotationPreset } from "./notation.js";
 import type { ExampleTrace, NetworkTrace, Step } from "./trace.js";
@@ -34,12 +34,6 @@ export function instantiate<T>(A: Arith<T>, spec: NetworkSpec): Net<T> {
 function dot<T>(A: Arith<T>, w: readonly T[], a: readonly T[]): T {
   let s = A.mul(w[0], a[0]);
   for (let k = 1; k < w.length; k++) s = A.add(s, A.mul(w[k], a[k]));
-  return s;
-}
-
-function sum<T>(A: Arith<T>, xs: readonly T[]): T {
-  let s = xs[0];
-  for (let i = 1; i < xs.length; i++) s = A.add(s, xs[i]);
   return s;
 }
 

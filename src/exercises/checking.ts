@@ -4,7 +4,8 @@ import { checkHandCalculation, type CheckReport, type CheckRow, type Verdict } f
 import { checkGraphCalculation } from "../checking/simple.js";
 import { round } from "../checking/verdict.js";
 import { parseTypedNumber } from "../checking/answers.js";
-import { checkReportHtml, escapeHtml, katexMath } from "../checking/render.js";
+import { checkReportHtml, katexMath } from "../render/check-report.js";
+import { escapeHtml } from "../render/display.js";
 import { traceNetwork } from "../engine/network.js";
 import { D } from "../engine/numeric.js";
 import { AnswerError } from "../engine/errors.js";

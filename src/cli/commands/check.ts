@@ -4,7 +4,7 @@
 import { checkHandCalculation, type CheckReport } from "../../checking/check.js";
 import { checkGraphCalculation } from "../../checking/simple.js";
 import { parseAnswersText } from "../../checking/answers.js";
-import { checkReportMarkdown } from "../../checking/render.js";
+import { checkReportMarkdown } from "../../render/check-report.js";
 import { NOTATION_PRESETS, type NotationPreset } from "../../engine/notation.js";
 import { choice, expectPositionals, shortUsage, usageError, type Command, type Io } from "../command.js";
 import { readJsonFile, readTextFile } from "../input.js";
