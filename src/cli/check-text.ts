@@ -1,7 +1,7 @@
 // A check report as a plain-text table for a terminal: each quantity in readable symbols
 // (∂E_total/∂w_5, not LaTeX), the numbers right-aligned, the verdict and why in words.
 import type { CheckReport } from "../checking/check.js";
-import { exactShown, LABEL, MARK, summaryLine } from "../checking/render.js";
+import { exactShown, LABEL, MARK, summaryLine } from "../render/check-report.js";
 import { texToPlain } from "./plain-tex.js";
 
 /** Columns a string takes in a terminal: combining accents (the hat of ŷ) take none. */

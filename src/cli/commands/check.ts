@@ -3,7 +3,7 @@
 // Markdown when piped or redirected, JSON on request.
 import type { CheckReport } from "../../checking/check.js";
 import { checkAnswersFile, checkGraphAnswersFile } from "../../checking/answers-file.js";
-import { checkReportMarkdown } from "../../checking/render.js";
+import { checkReportMarkdown } from "../../render/check-report.js";
 import { NOTATION_PRESETS, type NotationPreset } from "../../engine/notation.js";
 import { choice, expectPositionals, shortUsage, usageError, type Command, type ExitCodes, type Io, type ParsedArgs } from "../command.js";
 import { checkReportText } from "../check-text.js";

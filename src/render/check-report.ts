@@ -1,10 +1,10 @@
 // A check report as a table: quantity, the student's value, the exact value, the verdict and a
 // one-line explanation. Markdown puts symbols in $..$ (KaTeX in Jupyter renders them); HTML
 // renders them with KaTeX. Everything a student typed is escaped.
-import { katexHtml } from "../render/math.js";
-import { escapeHtml } from "../render/display.js";
-import type { CheckReport, CheckRow, Verdict } from "./check.js";
-import { shown } from "./verdict.js";
+import { katexHtml } from "./math.js";
+import { escapeHtml } from "./display.js";
+import type { CheckReport, CheckRow, Verdict } from "../checking/check.js";
+import { shown } from "../checking/verdict.js";
 import { D } from "../engine/numeric.js";
 
 export const LABEL: Record<Verdict, string> = { correct: "correct", rounding: "rounding", follows: "follows from an earlier error", wrong: "wrong" };
@@ -42,8 +42,6 @@ export function checkReportMarkdown(report: CheckReport): string {
   for (const u of report.unknownKeys) lines.push(`Not checked: ${escapeMarkdown(u.message)}`);
   return lines.join("\n");
 }
-
-export { escapeHtml } from "../render/display.js";
 
 /** KaTeX HTML for a symbol (the one KaTeX configuration, trust off, is in src/render/math.ts). */
 export function katexMath(tex: string): string {
