@@ -136,22 +136,38 @@ export async function plotHeatmap(matrix: readonly (readonly number[])[], rowLab
   display(await plotBundle(spec, opts.title ?? "heat map"));
 }
 
-/** A loss curve that grows while training runs, with a progress line, redrawn in place. */
-export function liveLossPlot(opts: { title?: string; every?: number; logY?: boolean } = {}): { update(epoch: number, loss: number): void; finish(): Promise<void> } {
-  const every = opts.every ?? 100;
+export interface LiveLossOptions {
+  title?: string;
+  /** at least this many epochs between redraws (default 1) */
+  every?: number;
+  logY?: boolean;
+  /** at least this many milliseconds between redraws (default 500) */
+  intervalMs?: number;
+}
+
+/**
+ * A loss curve that grows while training runs, with a progress line, redrawn in place. Redraws
+ * are paced by the clock, not by the epoch count: JupyterLab rebuilds the whole vega view for
+ * each one (about a third of a second), so 20 redraws of a 0.2 s training made a 7.6 s cell.
+ * The first point draws at once, then at most one redraw per `intervalMs`; `finish` sends the
+ * final plot once, with the static SVG that untrusted notebooks and HTML exports show.
+ */
+export function liveLossPlot(opts: LiveLossOptions = {}): { update(epoch: number, loss: number): void; finish(): Promise<void> } {
+  const every = opts.every ?? 1, interval = opts.intervalMs ?? 500;
   const epochs: number[] = [], losses: number[] = [];
   const progress = liveDisplay();
   const plot = new LivePlot();
   const spec = () => linesSpec([{ name: "loss", x: epochs, y: losses }], { title: opts.title ?? "loss while training", xTitle: "epoch", yTitle: "loss", logY: opts.logY ?? true });
   const line = () => `epoch ${epochs.at(-1) ?? 0} · loss ${losses.at(-1)?.toPrecision(6) ?? "–"}`;
-  let last = -Infinity;
+  let lastEpoch = -Infinity, lastTime = -Infinity;
   return {
     update(epoch, loss) {
       epochs.push(epoch);
       losses.push(loss);
-      // redraw at most every `every` epochs: thousands of redraws would swamp the browser
-      if (epoch - last >= every) {
-        last = epoch;
+      const now = Date.now();
+      if (epoch - lastEpoch >= every && now - lastTime >= interval) {
+        lastEpoch = epoch;
+        lastTime = now;
         progress.update({ "text/plain": line() });
         plot.draw(spec(), line());
       }
