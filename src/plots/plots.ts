@@ -28,13 +28,28 @@ export async function plotLines(series: readonly Series[], opts: LineOptions = {
   display(await plotBundle(linesSpec(series, opts), opts.title ?? `lines: ${series.map((s) => s.name).join(", ")}`));
 }
 
+export interface FunctionOptions {
+  title?: string;
+  samples?: number;
+  yDomain?: readonly [number, number];
+  width?: number;
+  height?: number;
+  /** the axes name their quantities (z, g(z), the prediction ŷ, the loss), not "x" and "y" */
+  xTitle?: string;
+  yTitle?: string;
+}
+
 /** Functions sampled over a domain (activations and their derivatives, losses). */
-export async function plotFunctions(fns: readonly { name: string; f: (x: number) => number }[], domain: readonly [number, number], opts: { title?: string; samples?: number; yDomain?: readonly [number, number]; width?: number; height?: number } = {}): Promise<void> {
+export function functionsSpec(fns: readonly { name: string; f: (x: number) => number }[], domain: readonly [number, number], opts: FunctionOptions = {}): VegaLiteSpec {
   const n = opts.samples ?? 201;
   const xs = Array.from({ length: n }, (_, i) => domain[0] + ((domain[1] - domain[0]) * i) / (n - 1));
-  const spec = linesSpec(fns.map((g) => ({ name: g.name, x: xs, y: xs.map(g.f) })), { title: opts.title, width: opts.width, height: opts.height });
+  const spec = linesSpec(fns.map((g) => ({ name: g.name, x: xs, y: xs.map(g.f) })), { title: opts.title, width: opts.width, height: opts.height, xTitle: opts.xTitle, yTitle: opts.yTitle });
   if (opts.yDomain) (spec.encoding as { y: { scale: object } }).y.scale = { domain: [...opts.yDomain] };
-  display(await plotBundle(spec, opts.title ?? `functions: ${fns.map((g) => g.name).join(", ")}`));
+  return spec;
+}
+
+export async function plotFunctions(fns: readonly { name: string; f: (x: number) => number }[], domain: readonly [number, number], opts: FunctionOptions = {}): Promise<void> {
+  display(await plotBundle(functionsSpec(fns, domain, opts), opts.title ?? `functions: ${fns.map((g) => g.name).join(", ")}`));
 }
 
 /** A function of two variables as filled contours (a heat map of a grid), with descent paths on top. */
@@ -96,16 +111,21 @@ export interface BarOptions { title?: string; logY?: boolean; yTitle?: string; x
 
 export function barsSpec(bars: readonly { label: string; value: number; group?: string }[], opts: BarOptions = {}): VegaLiteSpec {
   const grouped = bars.some((b) => b.group !== undefined);
+  // a log axis has no zero: bars start a decade below the smallest value, unstacked, and their
+  // base is that value (a bar based at 0 would run below the axis, to −∞ on a log scale)
+  const base = Math.min(...bars.map((b) => b.value).filter((v) => v > 0)) / 10;
   const spec: VegaLiteSpec = {
     ...(opts.title ? { title: opts.title } : {}),
     data: { values: bars.map((b, i) => ({ ...b, order: i, group: b.group ?? "" })) },
-    mark: "bar",
+    mark: { type: "bar", clip: true },
     encoding: {
       x: { field: "label", type: "nominal", sort: { field: "order" }, title: opts.xTitle ?? null },
-      // a log axis has no zero: bars start a decade below the smallest value, unstacked
-      y: opts.logY
-        ? { field: "value", type: "quantitative", title: opts.yTitle ?? "value", stack: null, scale: { type: "log", domainMin: Math.min(...bars.map((b) => b.value).filter((v) => v > 0)) / 10 } }
-        : { field: "value", type: "quantitative", title: opts.yTitle ?? "value" },
+      ...(opts.logY
+        ? {
+          y: { field: "value", type: "quantitative", title: opts.yTitle ?? "value", stack: null, scale: { type: "log", domainMin: base } },
+          y2: { datum: base },
+        }
+        : { y: { field: "value", type: "quantitative", title: opts.yTitle ?? "value" } }),
       ...(grouped ? { xOffset: { field: "group" }, color: { field: "group", type: "nominal", title: null } } : {}),
     },
   };
