@@ -6,6 +6,7 @@ export * from "./engine/losses.js";
 export * from "./engine/spec.js";
 export * from "./engine/notation.js";
 export * from "./engine/trace.js";
+export * from "./engine/step-id.js";
 export * from "./engine/network.js";
 export * from "./engine/matrix.js";
 export * from "./engine/normalise.js";
@@ -40,3 +41,5 @@ export type { ExerciseSet, ExerciseQuestion, ExerciseJudge, ExpectedAnswer, Prec
 export { errorBundle, exerciseBundle } from "./render/exercise.js";
 export { answersShownEarlier, exerciseCellIndex, printedNumbers, revealsAnswer } from "./exercises/leaks.js";
 export type { ShownAnswer, NotebookJson } from "./exercises/leaks.js";
+export * from "./view/show.js";
+export { STEP_THROUGH_MIME, STEP_THROUGH_VERSION, type StepThroughPayload } from "./view/payload.js";

@@ -33,7 +33,7 @@ export function parseTypedNumber(typed: string, where: string): TypedNumber {
   const t = typed.trim().replace(/[−–]/g, "-");
   const m = NUMBER.exec(t);
   if (!m || (m[2] === "" && (m[3] ?? "") === "")) {
-    const hint = /^\s*[+-]?\d*,\d+\s*$/.test(typed) ? "write the decimal point as a point: 0.5933, not 0,5933" : "write a decimal number such as 0.3775 or -0.0190";
+    const hint = /^\s*[+-]?\d*,\d+\s*$/.test(typed) ? `write the decimal point as a point: ${typed.trim().replace(",", ".")}, not ${typed.trim()}` : "write a decimal number such as 0.3775 or -0.0190";
     throw new AnswerError(where, `${JSON.stringify(typed)} is not a number`, hint);
   }
   const decimals = Math.max(0, (m[3] ?? "").length - Number(m[4] ?? 0));

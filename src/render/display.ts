@@ -16,6 +16,8 @@ export interface MimeBundle {
   "image/png"?: string;
   "image/svg+xml"?: string;
   "application/vnd.vegalite.v5+json"?: object;
+  /** the step-through view's data (src/view/payload.ts), shown by the labextension/ renderer where it is installed */
+  "application/vnd.backprop-tutor.trace+json"?: object;
 }
 
 interface DisplayMessage {

@@ -1,0 +1,41 @@
+// The JupyterLab MIME-renderer extension: draws the step-through view for outputs carrying
+// STEP_THROUGH_MIME. Safe (it renders JSON, not HTML), ranked above the static HTML fallback
+// (rank 0 < text/html's 50), so it shows in untrusted notebooks too.
+import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
+import { Widget } from "@lumino/widgets";
+import { STEP_THROUGH_MIME } from "../../dist/view/payload.js";
+import { mountStepThrough, type MountedView } from "./view.js";
+
+class StepThroughRenderer extends Widget implements IRenderMime.IRenderer {
+  private shown: string | undefined;
+  private view: MountedView | undefined;
+
+  constructor() {
+    super();
+    this.addClass("bpt-output");
+  }
+
+  async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
+    const data = model.data[STEP_THROUGH_MIME];
+    const text = JSON.stringify(data);
+    // JupyterLab re-renders an output on some updates: keep the student's progress when nothing changed
+    if (text === this.shown && this.view) return;
+    this.shown = text;
+    this.view = mountStepThrough(this.node, data);
+  }
+}
+
+const rendererFactory: IRenderMime.IRendererFactory = {
+  safe: true,
+  mimeTypes: [STEP_THROUGH_MIME],
+  createRenderer: () => new StepThroughRenderer(),
+};
+
+const extension: IRenderMime.IExtension = {
+  id: "backprop-tutor-view:renderer",
+  rendererFactory,
+  rank: 0,
+  dataType: "json",
+};
+
+export default extension;

@@ -1,0 +1,67 @@
+// Builds the step-through view's JupyterLab extension (labextension/) and installs it into the
+// project's .venv, where `jupyter labextension list` shows it enabled: a prebuilt extension is
+// copied into .venv/share/jupyter/labextensions/, no JupyterLab rebuild. Run by `npm install`
+// (scripts/setup.mjs) after dist/ is built, since the extension bundles the compiled engine and
+// checker from dist/. Skipped when nothing it is built from has changed (a hash of its inputs).
+//
+//   node scripts/build-labextension.mjs           build if needed, then install
+//   node scripts/build-labextension.mjs --force   build even if up to date
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { join, relative } from "node:path";
+import { ROOT, VENV } from "./paths.mjs";
+
+const EXT = join(ROOT, "labextension");
+const NAME = JSON.parse(readFileSync(join(EXT, "package.json"), "utf8")).name;
+const OUT = join(EXT, "labext");
+const INSTALLED = join(VENV, "share", "jupyter", "labextensions", NAME);
+const STAMP = ".inputs-hash";
+
+function files(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+/** What the bundle is made of: the extension's sources and the compiled engine, checker and view state. */
+function inputsHash() {
+  const h = createHash("sha256");
+  const inputs = [
+    ...["src", "style"].flatMap((d) => files(join(EXT, d))), join(EXT, "package.json"), join(EXT, "package-lock.json"), join(EXT, "tsconfig.json"),
+    ...["engine", "checking", "view"].flatMap((d) => files(join(ROOT, "dist", d))),
+  ].sort();
+  for (const f of inputs) h.update(relative(ROOT, f)).update(readFileSync(f));
+  return h.digest("hex");
+}
+
+/** Runs quietly (webpack's report is long); on failure its output is shown and the set-up stops. */
+function run(cmd, args, cwd) {
+  console.log(`[labextension] ${relative(ROOT, cwd) || "."}: ${relative(ROOT, cmd) || cmd} ${args.join(" ")}`);
+  try {
+    execFileSync(cmd, args, { stdio: "pipe", cwd, encoding: "utf8" });
+  } catch (err) {
+    process.stdout.write(`${err.stdout ?? ""}${err.stderr ?? ""}`);
+    console.error(`[labextension] failed (exit ${err.status ?? err.code}): the view's extension was not built. Fix the error above and run \`npm install\` again.`);
+    process.exit(1);
+  }
+}
+
+const hash = inputsHash();
+const stampOf = (dir) => (existsSync(join(dir, STAMP)) ? readFileSync(join(dir, STAMP), "utf8") : "");
+if (process.argv.includes("--force") || stampOf(OUT) !== hash) {
+  if (!existsSync(join(EXT, "node_modules", "@jupyterlab", "builder"))) run(process.platform === "win32" ? "npm.cmd" : "npm", ["ci", "--no-audit", "--no-fund"], EXT);
+  rmSync(join(EXT, "lib"), { recursive: true, force: true });
+  run(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], EXT);
+  const staging = readdirSync(join(VENV, "lib")).map((py) => join(VENV, "lib", py, "site-packages", "jupyterlab", "staging")).find((p) => existsSync(p));
+  if (!staging) throw new Error("JupyterLab's staging folder is not in .venv: run `npm install` (it creates .venv first)");
+  rmSync(OUT, { recursive: true, force: true });
+  run(process.execPath, [join(EXT, "node_modules", "@jupyterlab", "builder", "lib", "build-labextension.js"), "--core-path", staging, "."], EXT);
+  writeFileSync(join(OUT, STAMP), hash);
+}
+if (stampOf(INSTALLED) !== hash) {
+  rmSync(INSTALLED, { recursive: true, force: true });
+  cpSync(OUT, INSTALLED, { recursive: true });
+  console.log(`[labextension] installed into ${relative(ROOT, INSTALLED)}`);
+}
+const size = files(join(OUT, "static")).filter((f) => f.endsWith(".js")).reduce((n, f) => n + statSync(f).size, 0);
+console.log(`[labextension] ${NAME} ready (${Math.round(size / 1024)} KB of JavaScript)`);
