@@ -73,7 +73,7 @@ describe("checkExercise", () => {
     const out = shown();
     expect(checkExercise("02", { x3: "0,3775" })).toBeUndefined();
     vi.restoreAllMocks();
-    expect(out.join("")).toBe('AnswerError: answers["x3"]: "0,3775" is not a number. write the decimal point as a point: 0.5933, not 0,5933.\n');
+    expect(out.join("")).toBe('AnswerError: answers["x3"]: "0,3775" is not a number. write the decimal point as a point: 0.3775, not 0,3775.\n');
   });
 
   it("an empty template says nothing is answered yet; an unknown id or key says which exist", () => {
