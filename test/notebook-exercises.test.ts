@@ -47,9 +47,9 @@ describe("exercise definitions", () => {
 describe("checkExercise", () => {
   it("judges with the checker's verdicts and never shows the value a wrong answer should have", () => {
     const out = shown();
-    const report = checkExercise("05", { z_h1: "0.4000", a_h1: "0.5987", z_h2: "" })!;
+    expect(checkExercise("05", { z_h1: "0.4000", a_h1: "0.5987", z_h2: "" })).toBeUndefined(); // the kernel would print a returned report, exact values and all
     vi.restoreAllMocks();
-    expect(report.rows.map((r) => r.verdict)).toEqual(["wrong", "follows"]);
+    expect(judgeExercise("05", { z_h1: "0.4000", a_h1: "0.5987" }).rows.map((r) => r.verdict)).toEqual(["wrong", "follows"]);
     const text = out.join("");
     expect(text).toContain("follows from an earlier error");
     expect(text).toContain('hint("05", "z_h1")');
@@ -89,9 +89,11 @@ describe("checkExercise", () => {
 
   it("hint shows the question's hint by key or number", () => {
     const out = shown();
-    expect(hint("02", "x3")).toBe(hint("02", 1));
+    hint("02", "x3");
+    hint("02", 1);
     vi.restoreAllMocks();
     expect(out[0]).toContain("Hint for question 1: Each step multiplies x by 1 − 2α");
+    expect(out[1]).toBe(out[0]);
   });
 
   it("XOR from step units is judged by running the student's output unit", () => {
