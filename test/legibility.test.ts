@@ -67,3 +67,17 @@ describe("the notebooks", () => {
     for (const { name, text } of sources) expect(text, name).not.toMatch(/\bseeds? \d{3}/i);
   });
 });
+
+describe("answer templates", () => {
+  it("fit the cell: one key per line, no line wider than 100 characters, no answer hidden behind //", () => {
+    for (const { name, text } of sources) {
+      for (const m of text.matchAll(/```typescript\n([\s\S]*?)\n```/g)) {
+        if (!m[1].includes("checkExercise(")) continue;
+        for (const line of m[1].split("\n")) {
+          expect(line.length, `${name}: ${line}`).toBeLessThanOrEqual(100);
+          expect(line, name).not.toMatch(/^\s*\/\/.*:\s*"/); // a commented-out template line
+        }
+      }
+    }
+  });
+});

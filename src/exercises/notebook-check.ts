@@ -46,7 +46,7 @@ export function checkExercise(id: string, answers: Readonly<Record<string, strin
     const asked = exerciseSet(id).questions.flatMap((x) => x.keys);
     const open = asked.filter((k) => !(k in answers) || isUnanswered(answers[k]));
     const notes: string[] = [];
-    if (report.rows.length === 0 && report.unknownKeys.length === 0) notes.push(`Nothing answered yet: type your numbers as strings (e.g. "0.3775") between the quotes above and run the cell again.`);
+    if (report.rows.length === 0 && report.unknownKeys.length === 0) notes.push(`Nothing answered yet: type your numbers as strings (e.g. "0.3775") between the quotes above and run the cell again (a line that starts with // is a comment and is not read).`);
     else notes.push(summary(report));
     if (report.firstWrong) notes.push(`The calculation first goes off at ${report.firstWrong}.`);
     if (report.rows.length && open.length) notes.push(`Not answered yet: ${open.join(", ")}.`);
