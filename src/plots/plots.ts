@@ -111,9 +111,11 @@ export interface BarOptions { title?: string; logY?: boolean; yTitle?: string; x
 
 export function barsSpec(bars: readonly { label: string; value: number; group?: string }[], opts: BarOptions = {}): VegaLiteSpec {
   const grouped = bars.some((b) => b.group !== undefined);
-  // a log axis has no zero: bars start a decade below the smallest value, unstacked, and their
-  // base is that value (a bar based at 0 would run below the axis, to −∞ on a log scale)
-  const base = Math.min(...bars.map((b) => b.value).filter((v) => v > 0)) / 10;
+  // a log axis has no zero: it spans whole decades from below the smallest value to at least the
+  // largest, and bars stand on its bottom (a bar based at 0 would run below the axis, to −∞ on a
+  // log scale; a domain ending under the largest value would cut its bar off at the top)
+  const positive = bars.map((b) => b.value).filter((v) => v > 0);
+  const base = 10 ** (Math.ceil(Math.log10(Math.min(...positive))) - 1), top = 10 ** Math.ceil(Math.log10(Math.max(...positive)));
   const spec: VegaLiteSpec = {
     ...(opts.title ? { title: opts.title } : {}),
     data: { values: bars.map((b, i) => ({ ...b, order: i, group: b.group ?? "" })) },
@@ -122,7 +124,7 @@ export function barsSpec(bars: readonly { label: string; value: number; group?: 
       x: { field: "label", type: "nominal", sort: { field: "order" }, title: opts.xTitle ?? null },
       ...(opts.logY
         ? {
-          y: { field: "value", type: "quantitative", title: opts.yTitle ?? "value", stack: null, scale: { type: "log", domainMin: base } },
+          y: { field: "value", type: "quantitative", title: opts.yTitle ?? "value", stack: null, scale: { type: "log", domain: [base, top] } },
           y2: { datum: base },
         }
         : { y: { field: "value", type: "quantitative", title: opts.yTitle ?? "value" } }),
