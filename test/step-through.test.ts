@@ -141,7 +141,10 @@ describe("what if: an edited number is recomputed as a fresh trace of the edited
     s.check("0.0822");
     expect(s.attempts(s.current.id)[0].verdict).toBe("correct");
     s.edit("given.weight.2.0.0", "0.1");
+    expect(s.verdictsStale).toBe(true);
+    s.rejudge();
     expect(s.attempts(s.current.id)[0].verdict).toBe("wrong");
+    expect(s.attempts(s.current.id)[0].explanation).toContain(`should be ${s.current.value}`); // the edited trace's dp:4 value
   });
 
   it("refuses an edit the engine refuses, with its message, and keeps the numbers", () => {
@@ -172,6 +175,7 @@ describe("notation and links", () => {
     expect(s.attempts(s.current.id)[0]).toMatchObject({ typed: "0.0820", verdict: "wrong" });
     for (const preset of ["paren", "paren1", "aima", "names"] as const) {
       s.setNotation(preset);
+      s.rejudge();
       expect(s.steps).toHaveLength(43);
       expect(s.attempts(s.current.id)[0].verdict).toBe("wrong");
     }
