@@ -222,7 +222,9 @@ class View {
       g.append(svg("circle", { cx: n.x, cy: n.y, r: 22 }));
       const t = svg("text", { x: n.x, y: n.y + 4, "text-anchor": "middle" });
       t.textContent = n.label;
-      g.append(t);
+      const title = svg("title", {});
+      title.textContent = n.name;
+      g.append(title, t);
       picture.append(g);
     }
     this.drawing.replaceChildren(picture);
@@ -321,7 +323,7 @@ class View {
       const x = s.steps.find((t) => t.id === id)!;
       const cells = tr.querySelectorAll("td");
       const shown = s.revealed(id);
-      cells[2].textContent = shown ? displayValue(x.value) + (s.changed.has(id) ? " (changed)" : "") : "?";
+      cells[2].textContent = (shown ? displayValue(x.value) : "?") + (s.changed.has(id) ? " (changed)" : "");
       if (shown) cells[2].setAttribute("title", x.value); else cells[2].removeAttribute("title");
       const last = s.attempts(id).at(-1);
       cells[3].textContent = last ? `${VERDICT_WORDS[last.verdict].mark} ${last.typed}` : "";

@@ -60,8 +60,11 @@ export function networkUses(trace: NetworkTrace, spec: NetworkSpec): Map<string,
         return { units: [u(l, j)], edges: [], reads: [...step("a", l, j), ...step("z", l, j)].slice(0, 1) }; // σ' is written from a, others from z
       case "delta":
         return { units: [u(l, j)], edges: [], reads: [...step("dL/da", l, j), ...step("da/dz", l, j)] };
-      case "dW":
-        return { units: [u(l, j), u(l - 1, k)], edges: [edgeKey(u(l - 1, k), u(l, j))], reads: [...step("delta", l, j), ...activation(l - 1, k)] };
+      case "dW": {
+        // the trace writes ∂E/∂w as the chain ∂E/∂a · ∂a/∂z · a where those steps exist (else δ · a): read what it writes
+        const chain = [...step("dL/da", l, j), ...step("da/dz", l, j)];
+        return { units: [u(l, j), u(l - 1, k)], edges: [edgeKey(u(l - 1, k), u(l, j))], reads: [...(chain.length === 2 ? chain : step("delta", l, j)), ...activation(l - 1, k)] };
+      }
       case "db": {
         const units = s.unit === null ? range(spec.layers[l]) : [j];
         return { units: units.map((i) => u(l, i)), edges: [], reads: units.flatMap((i) => step("delta", l, i)) };
