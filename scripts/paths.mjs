@@ -1,5 +1,4 @@
 // Where things live, shared by the project's scripts.
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
@@ -9,14 +8,6 @@ export const VENV_PYTHON = join(VENV, "bin", "python");
 export const JUPYTER = join(VENV, "bin", "jupyter");
 export const KERNELS_DIR = join(VENV, "share", "jupyter", "kernels");
 export const NOTEBOOKS = join(ROOT, "notebooks");
-export const CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
-
-export function chromiumPath() {
-  return CHROMIUM_CANDIDATES.find((p) => existsSync(p)) ?? null;
-}
-export function hasChromium() {
-  return chromiumPath() !== null;
-}
 
 // Environment for anything that starts Jupyter: the venv first on PATH, this project's
 // node_modules/.bin for tslab, and every Jupyter path (kernels, settings, runtime files)

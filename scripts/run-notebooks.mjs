@@ -3,11 +3,14 @@
 //
 //   node scripts/run-notebooks.mjs                 all notebooks
 //   node scripts/run-notebooks.mjs 05 04-comp      only those whose names contain the words
-//   node scripts/run-notebooks.mjs --html          also write executed copies and HTML exports
-//                                                  to test-artifacts/notebooks/
-// Timings go to test-artifacts/notebook-timings.json. Notebooks in notebooks/ stay output-free.
+//   node scripts/run-notebooks.mjs --html          also write HTML exports beside the executed copies
+//
+// Executed copies go to test-artifacts/notebooks/, timings to test-artifacts/notebook-timings.json;
+// notebooks in notebooks/ stay output-free. Each executed notebook is then searched for its
+// exercises' answers: a number printed before an exercise cell that gives away one of that
+// exercise's expected values (at the precision asked) fails the notebook.
 import { spawn, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { ROOT, NOTEBOOKS, JUPYTER, VENV_PYTHON, jupyterEnv } from "./paths.mjs";
@@ -27,9 +30,9 @@ function fail(message) {
 if (!existsSync(VENV_PYTHON)) fail(".venv is missing. run `npm install` (it creates .venv with JupyterLab and the tslab kernel).");
 if (!existsSync(join(ROOT, "dist", "index.js"))) fail("dist/ is missing. run `npm run build` first.");
 try {
-  execFileSync(process.execPath, [join(ROOT, "scripts", "build-notebooks.mjs"), "--check"], { stdio: "inherit" });
+  execFileSync(process.execPath, [join(ROOT, "scripts", "notebooks.mjs"), "--check"], { stdio: "inherit" });
 } catch {
-  fail("the notebooks are older than their sources in notebooks-src/. run `npm run notebooks` and commit the result.");
+  fail("a notebook and its Markdown pair in notebooks/md/ disagree, or a notebook has outputs (above). fix that first.");
 }
 
 const names = readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort()
@@ -39,7 +42,7 @@ mkdirSync(EXECUTED, { recursive: true });
 
 function runOne(name) {
   return new Promise((resolve) => {
-    const out = html ? join(EXECUTED, name) : "";
+    const out = join(EXECUTED, name);
     const child = spawn(VENV_PYTHON, [join(ROOT, "scripts", "run_notebooks.py"), join(NOTEBOOKS, name), NOTEBOOKS, String(CELL_TIMEOUT), out],
       { env: jupyterEnv(), stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "", stderr = "";
@@ -53,6 +56,20 @@ function runOne(name) {
   });
 }
 
+// The exercises' answers must not appear earlier in the notebook (issue 12): checked on the executed copy.
+const { answersShownEarlier, exerciseCellIndex, NOTEBOOK_EXERCISES } = await import(join(ROOT, "dist", "index.js"));
+function answerLeaks(name) {
+  const nb = JSON.parse(readFileSync(join(EXECUTED, name), "utf8"));
+  const problems = NOTEBOOK_EXERCISES.filter((set) => name.startsWith(set.id.slice(0, 2) + "-") && exerciseCellIndex(nb, set.id) < 0)
+    .map((set) => `no cell calls checkExercise("${set.id}", …)`);
+  for (const { answer, cell, printed } of answersShownEarlier(nb)) {
+    if (!name.startsWith(answer.set.slice(0, 2) + "-")) continue;
+    const precision = "decimals" in answer.precision ? `${answer.precision.decimals} decimals` : `${answer.precision.significant} significant figures`;
+    problems.push(`exercise ${answer.set} question ${answer.question} asks for ${answer.key} (${precision}), but cell ${cell} already shows it: ${printed}`);
+  }
+  return problems;
+}
+
 const jobs = Math.max(1, Math.min(2, availableParallelism()));
 const queue = [...names];
 const results = [];
@@ -60,10 +77,14 @@ const started = Date.now();
 await Promise.all(Array.from({ length: jobs }, async () => {
   for (let name = queue.shift(); name; name = queue.shift()) {
     const r = await runOne(name);
+    if (r.ok) {
+      const leaks = answerLeaks(name);
+      if (leaks.length) Object.assign(r, { ok: false, ename: "AnswerShown", evalue: leaks.join("\n        "), cell: null });
+    }
     results.push(r);
     if (r.ok) console.log(`  ok    ${name}  ${r.seconds.toFixed(1)} s`);
     else {
-      const where = r.cell !== undefined && r.cell !== null ? `cell ${r.cell}` : "before any cell";
+      const where = r.cell !== undefined && r.cell !== null ? `cell ${r.cell}` : r.ename === "AnswerShown" ? "gives an exercise's answer away" : "before any cell";
       const message = r.evalue.startsWith(r.ename) ? r.evalue : `${r.ename}: ${r.evalue}`;
       console.log(`  FAIL  ${name}  ${where}: ${message}`);
       if (r.source) console.log(`        the cell begins: ${r.source}`);

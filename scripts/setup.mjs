@@ -3,20 +3,20 @@
 //   2. creates .venv with the pinned JupyterLab, nbclient and nbconvert (requirements.txt),
 //   3. registers the tslab TypeScript kernel inside .venv (never in the user's Jupyter),
 //      pointing at this project's own tslab so it works without node_modules/.bin on PATH,
-//   4. when running as root on Debian without a browser, installs Debian's chromium for the
-//      browser tests (never a test tool's own browser download).
+//   4. says how to get the browser for the browser tests if there is none. It installs no system
+//      package: `npm run setup:browser` does that (scripts/setup-browser.mjs), and `.ci/run` in CI.
 // Each step is skipped when already done, so re-running is cheap.
 import { existsSync, readFileSync, writeFileSync, readdirSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { ROOT, VENV_PYTHON, KERNELS_DIR, hasChromium } from "./paths.mjs";
+import { ROOT, VENV_PYTHON, KERNELS_DIR } from "./paths.mjs";
+import { missingBrowser } from "./browser.mjs";
 
-function run(cmd, args, opts = {}) {
+function run(cmd, args) {
   console.log(`[setup] ${cmd} ${args.join(" ")}`);
   try {
-    execFileSync(cmd, args, { stdio: "inherit", cwd: ROOT, ...opts });
+    execFileSync(cmd, args, { stdio: "inherit", cwd: ROOT });
   } catch (err) {
-    if (opts.optional) throw err;
     console.error(`[setup] failed: ${cmd} ${args.join(" ")} (exit ${err.status ?? err.code}). Fix the error above and run \`npm install\` again.`);
     process.exit(1);
   }
@@ -57,17 +57,7 @@ for (const name of readdirSync(KERNELS_DIR)) {
 // skipped when up to date. Kept in its own script (scripts/build-labextension.mjs).
 run(process.execPath, [join(ROOT, "scripts", "build-labextension.mjs")]);
 
-// 4. browser for the end-to-end tests
-if (!hasChromium()) {
-  if (process.getuid?.() === 0 && existsSync("/usr/bin/apt-get")) {
-    try {
-      run("apt-get", ["update", "-qq"], { optional: true });
-      run("apt-get", ["install", "-y", "-qq", "chromium"], { optional: true, env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-    } catch {
-      console.log("[setup] could not install Debian's chromium; the browser tests will say so when they run.");
-    }
-  } else {
-    console.log("[setup] no chromium found: install Debian's package (apt-get install chromium) for the browser tests.");
-  }
-}
+// 4. browser for the end-to-end tests: only a note; installing system packages is not npm install's job
+const noBrowser = missingBrowser();
+if (noBrowser) console.log(`[setup] ${noBrowser}. Until then \`npm test\` skips the browser test and says so.`);
 console.log("[setup] done: `npm start` opens JupyterLab on notebooks/, `npm test` runs the tests.");

@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "./paths.mjs";
+import { missingBrowser } from "./browser.mjs";
 
 const ARTIFACTS = join(ROOT, "test-artifacts");
 // The files that start JupyterLab, chromium or grading kernels run one at a time, after the rest:
@@ -46,6 +47,9 @@ function vitest(title, name, args) {
   failed += code !== 0 && failedHere === 0 ? 1 : failedHere;
 }
 vitest("vitest", "unit", HEAVY.map((f) => `--exclude=${f}`));
+// without a browser the browser test is skipped, and this says why; in CI (CI set) it fails instead
+const noBrowser = missingBrowser();
+if (noBrowser && !process.env.CI) console.log(`\n== the browser test is skipped: ${noBrowser}`);
 vitest("vitest: JupyterLab, chromium and grading, one file at a time", "end-to-end", ["--no-file-parallelism", ...HEAVY]);
 
 if (!skipNotebooks) {

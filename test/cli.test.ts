@@ -129,11 +129,11 @@ describe("train", () => {
     expect(JSON.parse(cli("train", join(tmp, "adam.json"), "--optimizer", "sgd").stdout).final.weights).toEqual([[["1.2"]]]);
   });
 
-  it("--no-bias-correction: seed 003's Adam, w = 1 + 0.1·0.2/√(0.004 + 1e-8)", () => {
+  it("--no-bias-correction: the optimizer notes' Adam, w = 1 + 0.1·0.2/√(0.004 + 1e-8)", () => {
     const path = specFile("adam-slide.json", JSON.stringify(line));
     const r = cli("train", path, "--epochs", "1", "--optimizer", "adam", "--no-bias-correction", "--format", "markdown");
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain("optimizer: adam (without bias correction, as seed 003 writes it)");
+    expect(r.stdout).toContain("optimizer: adam (without bias correction, as the lecture notes on optimizers write it)");
     const t = JSON.parse(cli("train", path, "--epochs", "1", "--optimizer", "adam", "--no-bias-correction").stdout);
     expect(Number(t.final.weights[0][0][0])).toBeCloseTo(1 + 0.02 / Math.sqrt(0.004 + 1e-8), 12);
   });
@@ -197,6 +197,13 @@ describe("help and version", () => {
     expect(t.stdout).toContain("usage: backprop-tutor train SPEC.json [--epochs N]");
     expect(t.stdout).toContain("--learning-rate X");
     expect(cli("help", "graph").stdout).toContain('usage: backprop-tutor graph "EXPR"');
+  });
+
+  it("trace --help states the default notation the trace really uses: the spec's names, else bracket", () => {
+    expect(cli("trace", "--help").stdout).toMatch(/--notation \S+ +symbols in formulas \(default: the spec's names if it has them, else bracket\)/);
+    expect(JSON.parse(cli("trace", classicPath).stdout).notation).toBe("names");
+    const unnamed = specFile("unnamed.json", (s) => delete s.names);
+    expect(JSON.parse(cli("trace", unnamed).stdout).notation).toBe("bracket");
   });
 
   it("--version prints package.json's version", () => {
@@ -275,6 +282,13 @@ describe("bad command line: exit code 2, one line", () => {
     ["an unknown optimizer", ["train", classicPath, "--epochs", "1", "--optimizer", "adamw"], 'backprop-tutor: --optimizer: unknown value "adamw" (did you mean "adam"?). use one of sgd, momentum, nesterov, adagrad, rmsprop, adam.'],
     ["a bad --batch", ["train", classicPath, "--epochs", "1", "--batch", "mini:0"], 'backprop-tutor: --batch: unknown batch mode "mini:0". use full, stochastic or mini:N with N ≥ 1, e.g. mini:10.'],
     ["a bad --learning-rate", ["train", classicPath, "--epochs", "1", "--learning-rate", "fast"], 'backprop-tutor: --learning-rate: expected a positive number, got "fast". e.g. --learning-rate 0.5.'],
+    ["a value given to a switch", ["train", classicPath, "--epochs", "1", "--steps=yes"], "backprop-tutor: --steps: takes no value. write just --steps."],
+    ["an option followed by another option instead of its value", ["train", classicPath, "--epochs", "--every", "10"], "backprop-tutor: --epochs: is missing its value. write --epochs N."],
+    ["a name that every object has is still unknown", ["trace", classicPath, "--constructor"], 'backprop-tutor: trace: unknown option --constructor. run "backprop-tutor trace --help" for the options.'],
+    ["a group of short options", ["trace", classicPath, "-xv"], 'backprop-tutor: trace: unknown option -xv. run "backprop-tutor trace --help" for the options.'],
+    ["a negative --seed", ["train", classicPath, "--epochs", "1", "--seed", "-1"], 'backprop-tutor: --seed: expected a whole number ≥ 0, got "-1". e.g. --seed 42.'],
+    ["--every not a whole number", ["train", classicPath, "--epochs", "2", "--every", "1.5"], 'backprop-tutor: --every: expected a whole number ≥ 1, got "1.5". e.g. --every 100.'],
+    ["--jobs not a number", ["grade", "subs", "--jobs", "two"], 'backprop-tutor: --jobs: expected a whole number ≥ 1, got "two". e.g. --jobs 2.'],
     ["graph without an expression", ["graph"], 'backprop-tutor: graph: missing the expression. write backprop-tutor graph "EXPR" name=value ... [options], e.g. backprop-tutor graph "(x + y) * z" x=-2 y=5 z=-4.'],
   ];
   it.each(cases)("%s", (_name, args, message) => {
@@ -325,6 +339,30 @@ describe("in process", () => {
     expect(await runProgram(["train", classicPath, "--epochs", "5"], pipe)).toBe(0);
     expect(pipe.err).toBe("");
     expect(JSON.parse(pipe.out)).toEqual(JSON.parse(tty.out));
+  });
+
+  it("arguments that start with a minus but are no option are positionals, in their place; -- ends the options", async () => {
+    const io = capture();
+    expect(await runProgram(["graph", "-x*2", "x=3", "--precision", "float"], io), io.err).toBe(0);
+    expect(JSON.parse(io.out)).toMatchObject({ expression: "-x*2", precision: "float" });
+    const dashed = capture();
+    expect(await runProgram(["graph", "--format", "json", "--", "-x", "x=-2"], dashed), dashed.err).toBe(0);
+    expect(JSON.parse(dashed.out).expression).toBe("-x");
+  });
+
+  it("--help wins over any other mistake on the line; --debug after -- is an argument", async () => {
+    const io = capture();
+    expect(await runProgram(["trace", "--bogus", "-h"], io)).toBe(0);
+    expect(io.out).toContain("usage: backprop-tutor trace SPEC.json");
+    const dd = capture();
+    expect(await runProgram(["trace", classicPath, "--", "--debug"], dd)).toBe(2);
+    expect(dd.err).toBe('backprop-tutor: trace: unexpected argument "--debug". write backprop-tutor trace SPEC.json [options].\n');
+  });
+
+  it("the last of a repeated option wins", async () => {
+    const io = capture();
+    expect(await runProgram(["trace", classicPath, "--precision", "dp:2", "--precision=float"], io)).toBe(0);
+    expect(JSON.parse(io.out).precision).toBe("float");
   });
 
   it("the JSON diagnosis agrees with JSON.parse on valid and invalid text", () => {

@@ -133,8 +133,8 @@ describe("grading submissions that are never run", () => {
       "student,forward,output,hidden,graph,total,max,notes",
       "ada,0,0,0,0,0,12,notebook is not valid JSON",
       "alan,0,0,0,0,0,12,no submission (missing file)",
-      "grace,0,0,0,0,0,12,no notebook in the folder",
-      "mallory,0,0,0,0,0,12,not on the roster",
+      "grace,0,0,0,0,0,12,no notebook in grace/",
+      "mallory,0,0,0,0,0,12,not on the roster: no student mallory in the key (check the file or folder name)",
     ]);
     const fb = readFileSync(join(out, "graded", "ada", "feedback.html"), "utf8");
     expect(fb).toContain("notebook is not valid JSON");

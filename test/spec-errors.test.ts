@@ -85,7 +85,7 @@ const cases: [name: string, spec: unknown, cls: typeof SpecError | typeof ShapeE
   ["an input 1e400 (JSON reads it as Infinity)", broken((s) => (s.input = [JSON.parse("1e400"), 0.1])), SPEC, "input[0]: Infinity is not a finite number (JSON reads a number beyond ±1.8e308 as Infinity). give an ordinary number such as 0.15."],
   // training settings in the spec
   ["an unknown optimizer in the spec", broken((s) => (s.optimizer = "adamw")), TrainingError, 'optimizer: unknown optimizer "adamw". use one of sgd, momentum, nesterov, adagrad, rmsprop, adam, or {"name": "adam", "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "biasCorrection": false}.'],
-  ["optimizer.biasCorrection not a boolean", broken((s) => (s.optimizer = { name: "adam", biasCorrection: "no" })), TrainingError, "optimizer.biasCorrection: expected true or false, got \"no\". write false for seed 003's formula without bias correction."],
+  ["optimizer.biasCorrection not a boolean", broken((s) => (s.optimizer = { name: "adam", biasCorrection: "no" })), TrainingError, "optimizer.biasCorrection: expected true or false, got \"no\". write false for Adam as the lecture notes on optimizers write it, without bias correction."],
   ["epochs not a whole number", broken((s) => (s.epochs = 10.5)), SPEC, 'epochs: expected a whole number ≥ 1, got 10.5. e.g. "epochs": 1000.'],
   ["seed negative", broken((s) => (s.seed = -1)), SPEC, 'seed: expected a whole number ≥ 0, got -1. e.g. "seed": 42.'],
   // names

@@ -1,10 +1,17 @@
 """Execute one prepared submission on the tslab kernel, headless, and report per cell.
 
-Called by the grader (src/exercises/grade.ts), one process per submission:
+Called by the grader (src/exercises/run.ts), one process per submission, inside that student's
+sandbox (src/exercises/sandbox.ts: bubblewrap namespaces, the runtime read-only, private tmpfs
+scratch folders, no network):
 
-    .venv/bin/python scripts/exercises/run_submission.py NOTEBOOK RESULT.json --cwd WORKDIR \
-        --cell-timeout 10 --max-output 65536 --pid-file PIDS --max-restarts 3 \
-        [--uid 60000] [--memory-mb 2048]
+    python scripts/exercises/run_submission.py --cell-timeout 10 --max-output 65536 \
+        [--max-restarts 3]  < NOTEBOOK.ipynb  3> RESULT
+
+The notebook comes on stdin and the result goes to file descriptor 3, so nothing is exchanged
+through files a student's code could replace. On fd 3 the runner writes `ready` and a newline
+when the first kernel is up (the grader's whole-notebook limit counts from then), then `result`,
+a space and the result as one line of JSON. The runner makes itself non-dumpable, so the
+student's kernel, although the same uid, cannot open the runner's fds or trace it.
 
 Why this is not `jupyter nbconvert --execute`: a hostile classroom. A cell that never ends must
 cost only that cell, not the whole notebook, so a timed-out cell is skipped: the kernel (which
@@ -12,28 +19,20 @@ an infinite loop in Node cannot be interrupted out of) is killed, a fresh one re
 that ran before, and execution goes on after the bad cell. Output is capped per cell so that a
 print loop cannot fill memory or the feedback. Errors in student cells do not stop the run.
 
-The sandbox (the grader decides, src/exercises/run.ts): this runner stays the grader's user
-and only the kernel is confined. With --uid (the grader runs as root) the kernel is started
-through `setpriv` as that unprivileged uid, with no groups and no new privileges, so it cannot
-read the root-only answer key or write to the project; its connection file is handed to that
-uid. `prlimit` caps its memory (RLIMIT_DATA), file size and, with --uid, its processes. The
-kernel gets /dev/null for stdout and stderr: it must not hold the grader's pipes open. Its pid
-is written to --pid-file the moment it is launched, so a kernel that is slow to start can still
-be killed on the grader's notebook limit.
-
-The result file lists every cell: status (ok | error | timeout | skipped), the error name and
-value, whether its output was truncated, and the text it printed (capped). The grader reads the
-test cells' marker lines from it; nothing here knows about points or the answer key.
+The result lists every cell: status (ok | error | timeout | skipped), the error name and value,
+whether its output was truncated, and the text it printed (capped). The grader reads the test
+cells' marker lines from it; nothing here knows about points or the answer key. Its limits
+(memory, processes, CPU, time) are the grader's: they hold the sandbox as a whole.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import ctypes
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -69,45 +68,35 @@ class CappedClient(NotebookClient):
         return out
 
 
-def kernel_prefix(uid: int | None, memory_mb: int) -> list[str]:
-    """What the kernel's command line is prefixed with: the uid switch, then the limits."""
-    prefix: list[str] = []
-    if uid is not None:
-        setpriv = shutil.which("setpriv")
-        if not setpriv:
-            raise RuntimeError("--uid needs setpriv (util-linux), which is not on PATH")
-        prefix += [setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs", "--"]
-    prlimit = shutil.which("prlimit")
-    if prlimit and memory_mb > 0:
-        # RLIMIT_DATA, not RLIMIT_AS: V8 and WebAssembly reserve far more address space than they use
-        prefix += [prlimit, f"--data={memory_mb * 2**20}", f"--fsize={256 * 2**20}"]
-        if uid is not None:
-            prefix.append("--nproc=128")  # per uid: only this kernel's processes count
-        prefix.append("--")
-    return prefix
+KERNEL_STDERR = os.path.join(os.environ.get("TMPDIR", "/tmp"), "kernel-stderr.txt")
 
 
-class SandboxedKernelManager(AsyncKernelManager):
-    """A kernel manager that starts the kernel through `prefix`, as `owner`, and records its pid."""
-
-    prefix: list[str] = []
-    owner: int | None = None
-    pid_file = ""
-
-    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-        return self.prefix + super().format_kernel_cmd(extra_arguments)
-
-    def write_connection_file(self, **kw: Any) -> None:
-        super().write_connection_file(**kw)
-        if self.owner is not None:  # written 0600 by us; the kernel must read it
-            os.chown(self.connection_file, self.owner, self.owner)
+class QuietKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernels write their stderr to a file (read only to tell a V8 out-of-memory abort)."""
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        kw["stderr"] = open(KERNEL_STDERR, "ab")
         await super()._async_launch_kernel(kernel_cmd, **kw)
-        pid = getattr(self.provisioner, "pid", None)
-        if pid and self.pid_file:
-            with open(self.pid_file, "a") as f:
-                f.write(f"{pid}\n")
+
+
+def kernel_ran_out_of_memory() -> bool:
+    """Whether the last kernel that died said V8 ran out of heap (Node's --max-old-space-size)."""
+    try:
+        with open(KERNEL_STDERR, "rb") as f:
+            f.seek(0, 2)
+            f.seek(max(0, f.tell() - 65536))
+            tail = f.read()
+        return b"heap out of memory" in tail or b"Reached heap limit" in tail
+    except OSError:
+        return False
+
+
+def not_dumpable() -> None:
+    """PR_SET_DUMPABLE 0: the student's kernel (same uid) cannot ptrace us or open /proc/<us>/fd/3."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
 
 
 def cell_text(cell: Any) -> str:
@@ -136,11 +125,9 @@ def cell_error(cell: Any) -> tuple[str, str] | None:
     return None
 
 
-async def run(args: argparse.Namespace) -> dict[str, Any]:
-    nb = nbformat.read(args.notebook, as_version=4)
-    SandboxedKernelManager.prefix = kernel_prefix(args.uid, args.memory_mb)
-    SandboxedKernelManager.owner = args.uid
-    SandboxedKernelManager.pid_file = args.pid_file
+async def run(args: argparse.Namespace, out: Any) -> dict[str, Any]:
+    ready_sent = False
+    nb = nbformat.reads(sys.stdin.read(), as_version=4)
     client = CappedClient(
         nb,
         kernel_name="tslab",
@@ -149,8 +136,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         allow_errors=True,
         interrupt_on_timeout=False,
         shutdown_kernel="immediate",
-        kernel_manager_class=SandboxedKernelManager,
-        resources={"metadata": {"path": args.cwd}},
+        kernel_manager_class=QuietKernelManager,
+        resources={"metadata": {"path": os.getcwd()}},
     )
     client.max_output = args.max_output
     code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
@@ -171,12 +158,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         client.startup_timeout = 60 * (1 + len(start_failures))
         started = False
         try:
-            # the kernel must not inherit our stdout/stderr (the grader waits on them)
-            async with client.async_setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+            # the kernel must not inherit our stdout (stderr goes to KERNEL_STDERR)
+            async with client.async_setup_kernel(stdout=subprocess.DEVNULL):
                 started = True
-                if args.ready_file and not os.path.exists(args.ready_file):
+                if not ready_sent:
                     # the grader's whole-notebook limit counts from here
-                    open(args.ready_file, "w").close()
+                    out.write("ready\n")
+                    out.flush()
+                    ready_sent = True
                 for i in ran_ok:  # replay what ran before the restart; its outputs are not kept
                     replay = nbformat.from_dict(json.loads(json.dumps(nb.cells[i])))
                     await client.async_execute_cell(replay, i)
@@ -190,7 +179,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                         restarts += 1
                         break  # leave the context: the kernel is killed, a new one replays
                     except DeadKernelError:
-                        status[i] = {"status": "error", "reason": "the kernel died"}
+                        oom = kernel_ran_out_of_memory()
+                        status[i] = {"status": "error", "reason": "the kernel ran out of memory" if oom else "the kernel died", "oom": oom}
                         restarts += 1
                         break
                     err = cell_error(nb.cells[i])
@@ -225,27 +215,34 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     return {"cells": cells, "restarts": restarts, "kernelStartRetries": len(start_failures)}
 
 
+def positive(kind: type) -> Any:
+    """The grader's command line accepts positive numbers (seconds may have decimals): so does this."""
+
+    def parse(text: str) -> Any:
+        v = kind(text)
+        if not v > 0:
+            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+        return v
+
+    return parse
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("notebook")
-    p.add_argument("result")
-    p.add_argument("--cwd", required=True, help="the kernel's working directory")
-    p.add_argument("--cell-timeout", type=int, default=10)
-    p.add_argument("--max-output", type=int, default=65536)
+    p.add_argument("--cell-timeout", type=positive(float), default=10.0)
+    p.add_argument("--max-output", type=positive(int), default=65536)
     p.add_argument("--max-restarts", type=int, default=3)
-    p.add_argument("--pid-file", default="")
-    p.add_argument("--ready-file", default="", help="touched when the first kernel is ready (the grader's time limit starts then)")
-    p.add_argument("--uid", type=int, default=None, help="run the kernel as this uid (needs root and setpriv)")
-    p.add_argument("--memory-mb", type=int, default=0, help="the kernel's data-segment limit (0: none)")
     args = p.parse_args()
+    not_dumpable()
+    out = os.fdopen(3, "w")
     started = time.monotonic()
     try:
-        result = asyncio.run(run(args))
+        result = asyncio.run(run(args, out))
     except Exception as e:  # noqa: BLE001 - anything here is reported to the grader, not raised
         result = {"fatal": f"{type(e).__name__}: {str(e)[:500]}", "cells": [], "restarts": 0}
     result["seconds"] = round(time.monotonic() - started, 2)
-    with open(args.result, "w") as f:
-        json.dump(result, f)
+    out.write("result " + json.dumps(result) + "\n")
+    out.flush()
     return 0
 
 

@@ -22,6 +22,7 @@ import { keyResolver, lossPart, type KeyTarget } from "./keys.js";
 import { sensitivity } from "./sensitivity.js";
 import { diagnose, type Diagnosis, type DiagnosisContext } from "./mistakes.js";
 import { fixed, halfUnit, judgeNumber, round, roundingBound, shown, type Judged, type Verdict } from "./verdict.js";
+import { stepId } from "../engine/step-id.js";
 
 export type { Verdict } from "./verdict.js";
 
@@ -208,13 +209,13 @@ export function checkHandCalculation(spec: unknown, answers: AnswersInput, optio
 
   // E_o1: the loss part of one output, from that output's activation (the student's, for follow-through)
   const judgePart = (p: Pending, unit: number): CheckRow => {
-    const L = parsed.layers.length - 1, aId = `forward.a.${L}.${unit}`, d = p.num.decimals;
+    const L = parsed.layers.length - 1, aId = stepId({ phase: "forward", quantity: "a", layer: L, unit }), d = p.num.decimals;
     const part = (a: string) => lossPart(parsed, unit, a);
     const E = part(exactValues.get(aId)!), F = part(pinned[aId]), C = round(part(chain(d).get(aId)!), d);
-    const slope = Math.abs(Number(exactValues.get(`backward.dL/da.${L}.${unit}`) ?? 0));
+    const slope = Math.abs(Number(exactValues.get(stepId({ phase: "backward", quantity: "dL/da", layer: L, unit })) ?? 0));
     const bound = slope * inputBound(aId, d);
     const j = judgeNumber(p.num, { exact: E, chain: C, follow: F, followTol: halfUnit(d) + (overridingRow.has(aId) ? 0 : bound), exactTol: halfUnit(d) + bound, roots: status(aId).roots });
-    return rowOf(p, "loss", "part", j, { exact: E.toString(), chain: C.toFixed(d), follow: F.toString() });
+    return rowOf(p, stepId({ phase: "loss" }), "part", j, { exact: E.toString(), chain: C.toFixed(d), follow: F.toString() });
   };
 
   const followTolerance = new Map<string, number>();

@@ -7,6 +7,7 @@ import type { Step } from "../engine/trace.js";
 import { derivative, updated, notationFor, NOTATION_PRESETS, type Notation, type NotationPreset, type Sym } from "../engine/notation.js";
 import { closest } from "../engine/suggest.js";
 import { D, exactArith, type Dec } from "../engine/numeric.js";
+import { stepId } from "../engine/step-id.js";
 
 /** What a key names: a step of the trace, a chain-rule factor equal to a step, or a number of the spec. */
 export type KeyTarget =
@@ -96,7 +97,7 @@ function spellings(step: Step, N: Notation, spec: NetworkSpec): Sym[] {
   switch (step.quantity) {
     case "z": return [N.z(l, j)];
     case "a": return [N.a(l, j)];
-    case "loss": return step.id === "loss" ? [N.loss, ...lossNums] : [];
+    case "loss": return step.id === stepId({ phase: "loss" }) ? [N.loss, ...lossNums] : [];
     case "dL/da": return [...d(N.a(l, j)), ...(separable ? [derivative(N.lossPart(j), N.a(l, j))] : [])];
     case "path": return [
       { tex: "", key: `${N.delta(l + 1, k).key}*${N.weight(l + 1, k, j).key}` },
@@ -135,8 +136,8 @@ export function lossPart(spec: NetworkSpec, unit: number, a: string): Dec {
 function hasLossParts(spec: NetworkSpec, steps: readonly Step[]): boolean {
   const L = spec.layers.length - 1;
   const value = (id: string) => steps.find((s) => s.id === id)?.value;
-  const total = value("loss");
-  const as = Array.from({ length: spec.layers[L] }, (_, j) => value(`forward.a.${L}.${j}`));
+  const total = value(stepId({ phase: "loss" }));
+  const as = Array.from({ length: spec.layers[L] }, (_, j) => value(stepId({ phase: "forward", quantity: "a", layer: L, unit: j })));
   if (total === undefined || spec.loss.name === "cross_entropy" || as.some((a) => a === undefined)) return false;
   const sum = as.reduce((acc, a, j) => acc.plus(lossPart(spec, j, a!)), new D(0));
   return sum.minus(total).abs().lte(new D(total).abs().times(1e-30));
@@ -178,26 +179,34 @@ export function keyResolver(spec: NetworkSpec, steps: readonly Step[], preset: N
     }
     // the inputs are numbers of the spec: a_i1, i1 (and ∂z_h1/∂w1 below)
     for (let k = 0; k < spec.layers[0]; k++) {
-      const given: KeyTarget = { kind: "given", id: `given.input.${k}`, value: String(spec.examples[0].input[k]), what: `the input ${primary.a(0, k).key}`, near: "forward.z.1.0" };
+      const given: KeyTarget = {
+        kind: "given", id: stepId({ phase: "given", quantity: "input", unit: k }), value: String(spec.examples[0].input[k]),
+        what: `the input ${primary.a(0, k).key}`, near: stepId({ phase: "forward", quantity: "z", layer: 1, unit: 0 }),
+      };
       const entry = { target: given, canonical: primary.a(0, k).key, symbol: primary.a(0, k).tex, rank: r };
       add(N.a(0, k).key, entry);
       if (N.preset === "names") add(N.a(0, k).key.replace(/^a_/, ""), entry);
     }
     if (parts) for (let j = 0; j < spec.layers[L]; j++) {
-      add(N.lossPart(j).key, { target: { kind: "part", unit: j, near: "loss" }, canonical: primary.lossPart(j).key, symbol: primary.lossPart(j).tex, rank: r });
+      add(N.lossPart(j).key, { target: { kind: "part", unit: j, near: stepId({ phase: "loss" }) }, canonical: primary.lossPart(j).key, symbol: primary.lossPart(j).tex, rank: r });
     }
     // chain-rule factors that students write out: ∂z/∂w is the sending activation, ∂z/∂a the weight
     for (let l = 1; l <= L; l++) for (let j = 0; j < spec.layers[l]; j++) for (let k = 0; k < spec.layers[l - 1]; k++) {
       const dzdw = derivative(N.z(l, j), N.weight(l, j, k));
       const canonical = derivative(primary.z(l, j), primary.weight(l, j, k));
+      const near = stepId({ phase: "backward", quantity: "dW", layer: l, unit: j, other: k });
       const target: KeyTarget = l === 1
-        ? { kind: "given", id: `given.input.${k}`, value: String(spec.examples[0].input[k]), what: `the input ${primary.a(0, k).key}`, near: `backward.dW.${l}.${j}.${k}` }
-        : { kind: "factor", stepId: `forward.a.${l - 1}.${k}`, near: `backward.dW.${l}.${j}.${k}` };
+        ? { kind: "given", id: stepId({ phase: "given", quantity: "input", unit: k }), value: String(spec.examples[0].input[k]), what: `the input ${primary.a(0, k).key}`, near }
+        : { kind: "factor", stepId: stepId({ phase: "forward", quantity: "a", layer: l - 1, unit: k }), near };
       add(dzdw.key, { target, canonical: canonical.key, symbol: canonical.tex, rank: r });
       if (l >= 2) {
         const dzda = derivative(N.z(l, j), N.a(l - 1, k));
         const c2 = derivative(primary.z(l, j), primary.a(l - 1, k));
-        add(dzda.key, { target: { kind: "given", id: `given.weight.${l}.${j}.${k}`, value: String(spec.weights[l - 1][j][k]), what: `the weight ${primary.weight(l, j, k).key}`, near: `backward.path.${l - 1}.${k}.${j}` }, canonical: c2.key, symbol: c2.tex, rank: r });
+        const weight: KeyTarget = {
+          kind: "given", id: stepId({ phase: "given", quantity: "weight", layer: l, unit: j, other: k }), value: String(spec.weights[l - 1][j][k]),
+          what: `the weight ${primary.weight(l, j, k).key}`, near: stepId({ phase: "backward", quantity: "path", layer: l - 1, unit: k, other: j }),
+        };
+        add(dzda.key, { target: weight, canonical: c2.key, symbol: c2.tex, rank: r });
       }
     }
   });

@@ -8,6 +8,7 @@ import { traceWithReplaced } from "../engine/network.js";
 import type { NetworkSpec } from "../engine/spec.js";
 import type { Step } from "../engine/trace.js";
 import { D, exactArith, type Dec } from "../engine/numeric.js";
+import { stepId } from "../engine/step-id.js";
 
 export const MISTAKES = {
   "z-for-a": "used z where a was needed",
@@ -62,12 +63,13 @@ function candidatesAt(site: Step, ctx: DiagnosisContext): Candidate[] {
   const out: Candidate[] = [];
   const inputs = ctx.inputsOf(site.id).map((id) => steps.get(id)!).filter(Boolean);
   const key = site.key;
-  const unitOf = (s: Step) => `${s.layer}.${s.unit}`;
+  /** the id of the z or a step of the unit a step belongs to */
+  const unitStep = (quantity: "z" | "a", s: Step) => stepId({ phase: "forward", quantity, layer: s.layer!, unit: s.unit! });
 
   if (site.quantity === "da/dz" && site.layer !== null && site.unit !== null) {
     const act = spec.activations[site.layer - 1];
     if (act.def.kind === "scalar") {
-      const z = new D(pinned[`forward.z.${unitOf(site)}`]);
+      const z = new D(pinned[unitStep("z", site)]);
       const value = act.def.value(exactArith, z, act.params);
       out.push({ mistake: "sigma-instead-of-derivative", site: site.id, value, description: `${key} was taken as ${act.def.name}(z) itself, ${value.toSignificantDigits(6).toString()}; the derivative is ${act.def.name === "sigmoid" ? "a(1 − a)" : "g'(z)"}` });
     }
@@ -76,7 +78,7 @@ function candidatesAt(site: Step, ctx: DiagnosisContext): Candidate[] {
   for (const s of inputs.filter((x) => x.quantity === "da/dz" && x.layer !== null)) {
     const act = spec.activations[s.layer! - 1];
     if (act.def.kind !== "scalar") continue;
-    const value = act.def.value(exactArith, new D(pinned[`forward.z.${unitOf(s)}`]), act.params);
+    const value = act.def.value(exactArith, new D(pinned[unitStep("z", s)]), act.params);
     out.push({ mistake: "sigma-instead-of-derivative", site: site.id, swaps: { [s.id]: value.toString() }, description: `in ${key}, ${s.key} was taken as ${act.def.name}(z) = a instead of its derivative` });
   }
   // a sign lost at the output (−(t − a)), in one path term δ_k w_kj, or in the sum over paths
@@ -89,14 +91,14 @@ function candidatesAt(site: Step, ctx: DiagnosisContext): Candidate[] {
   }
   const aInputs = inputs.filter((x) => x.quantity === "a");
   for (const s of aInputs) {
-    out.push({ mistake: "z-for-a", site: site.id, swaps: { [s.id]: pinned[`forward.z.${unitOf(s)}`] }, description: `in ${key}, z was used where ${s.key} was needed` });
+    out.push({ mistake: "z-for-a", site: site.id, swaps: { [s.id]: pinned[unitStep("z", s)] }, description: `in ${key}, z was used where ${s.key} was needed` });
   }
   if (aInputs.length > 1) {
-    out.push({ mistake: "z-for-a", site: site.id, swaps: Object.fromEntries(aInputs.map((s) => [s.id, pinned[`forward.z.${unitOf(s)}`]])), description: `in ${key}, the z values were used where ${aInputs.map((s) => s.key).join(", ")} were needed` });
+    out.push({ mistake: "z-for-a", site: site.id, swaps: Object.fromEntries(aInputs.map((s) => [s.id, pinned[unitStep("z", s)]])), description: `in ${key}, the z values were used where ${aInputs.map((s) => s.key).join(", ")} were needed` });
   }
-  if (site.quantity === "a") out.push({ mistake: "z-for-a", site: site.id, value: new D(pinned[`forward.z.${unitOf(site)}`]), description: `${key} was written as z; the activation was not applied` });
+  if (site.quantity === "a") out.push({ mistake: "z-for-a", site: site.id, value: new D(pinned[unitStep("z", site)]), description: `${key} was written as z; the activation was not applied` });
   for (const s of inputs.filter((x) => x.quantity === "z")) {
-    out.push({ mistake: "a-for-z", site: site.id, swaps: { [s.id]: pinned[`forward.a.${unitOf(s)}`] }, description: `in ${key}, a was used where ${s.key} was needed` });
+    out.push({ mistake: "a-for-z", site: site.id, swaps: { [s.id]: pinned[unitStep("a", s)] }, description: `in ${key}, a was used where ${s.key} was needed` });
   }
   if (site.quantity === "dL/da" && site.layer !== null && site.layer < L) {
     const paths = inputs.filter((x) => x.quantity === "path");

@@ -10,6 +10,7 @@ import { texEscape } from "../engine/notation.js";
 import { answersFromInput, isEmptyAnswers as isEmpty, NOTHING_TYPED_YET as NOTHING_YET, parseTypedNumber, type AnswersInput, type TypedNumber } from "./answers.js";
 import type { CheckReport, CheckRow, UnknownKey } from "./check.js";
 import { fixed, halfUnit, judgeNumber, round, roundingBound, shown, type Dependency, type Verdict } from "./verdict.js";
+import { stepId } from "../engine/step-id.js";
 
 function summarise(rows: CheckRow[], unknownKeys: UnknownKey[], note?: string): CheckReport {
   const count = (v: Verdict) => rows.filter((r) => r.verdict === v).length;
@@ -90,7 +91,8 @@ export function checkGraphCalculation(expression: string, values: Readonly<Recor
   const bounds = graphBounds(exact, answeredIds, typedDecimals);
   const followFrom = (p: (typeof pending)[number], others: { values: Record<string, string>; grads: Record<string, string> }) => {
     const own = graphTrace(expression, values, "exact", others);
-    const step = own.steps.find((s) => s.id === `${p.target.what === "value" ? "forward" : "backward"}.${p.target.node}`);
+    const id = stepId({ phase: p.target.what === "value" ? "forward" : "backward", node: p.target.node });
+    const step = own.steps.find((s) => s.id === id);
     return { step, follow: step ? new D(step.value) : undefined };
   };
   const taintedSoFar: CheckRow[] = [];
@@ -116,7 +118,7 @@ export function checkGraphCalculation(expression: string, values: Readonly<Recor
     const outTex = exact.nodes.find((x) => x.id === exact.output)!.tex;
     const row: CheckRow = {
       key: p.key, canonicalKey: quantityName(exact, p.target),
-      stepId: step?.id ?? `given.${n.id}`, role: "step", symbol: p.target.what === "value" ? n.tex : `\\frac{\\partial ${outTex}}{\\partial ${n.tex}}`,
+      stepId: step?.id ?? stepId({ phase: "given", node: n.id }), role: "step", symbol: p.target.what === "value" ? n.tex : `\\frac{\\partial ${outTex}}{\\partial ${n.tex}}`,
       typed: p.num.text, decimals: d, exact: E.toString(), roundedChain: fixed(chain, d), followThrough: follow?.toString() ?? E.toString(),
       verdict: j.verdict, explanation: j.explanation, isFirstWrong: false,
       ...(j.followsFrom ? { followsFrom: j.followsFrom } : {}), ...(j.tooFewDigits !== undefined ? { tooFewDigits: j.tooFewDigits } : {}),

@@ -1,16 +1,17 @@
 // The command registry's contract. Every subcommand of `backprop-tutor` is one object of type
-// Command, listed in ./commands/index.ts. main.ts finds the command, handles --help, --version
-// and --debug, parses the options the command declares, calls run(), and turns a thrown error
-// into one line on stderr and an exit code:
+// Command, listed in ./commands/index.ts. program.ts finds the command, parses the options it
+// declares (Node's util.parseArgs), shows --help, calls run(), and turns a thrown error into one
+// line on stderr and an exit code:
 //
 //   0  done
 //   1  the input is wrong: an unreadable or invalid file, a spec field, an expression, NaN/Infinity
-//      in training (any TutorError whose kind is not "usage")
+//      in training, a wrong answer in check (any TutorError whose kind is not "usage")
 //   2  the command line is wrong: unknown command or option, missing argument, bad option value
 //      (a TutorError of kind "usage"; throw it with usageError())
 //   3  an internal error (a bug): everything that is not a TutorError
 //
 // A command returns its own exit code (e.g. check returns 1 when an answer is wrong).
+import { parseArgs } from "node:util";
 import { TutorError } from "../engine/errors.js";
 import { didYouMean } from "../engine/suggest.js";
 
@@ -29,8 +30,8 @@ export interface ParsedArgs {
   values: Record<string, string>;
   /** switches given, by name without the dashes */
   switches: Set<string>;
-  /** the arguments after the command name, untouched except that --debug is removed */
-  argv: string[];
+  /** -h or --help was given (it wins over any other mistake on the line) */
+  help: boolean;
   debug: boolean;
 }
 
@@ -40,6 +41,8 @@ export interface Io {
   stderr(text: string): void;
   /** show progress on stderr only when this is true */
   stderrIsTTY: boolean;
+  /** standard output is a terminal: `check` prints plain symbols rather than Markdown (absent: false) */
+  stdoutIsTTY?: boolean;
 }
 
 export interface Command {
@@ -71,39 +74,45 @@ export function commandHelp(c: Command): string {
   return lines.join("\n") + "\n";
 }
 
+/** An argument such as `-2` or `-x*2` (a value or an expression) is a positional, not a group of short options. */
+const looksLikeShortOption = (arg: string) => /^-[A-Za-z]+$/.test(arg);
+
 /**
- * Parse a command's arguments against its declared options. `--name=value` and `--name value`
- * both work; `--` ends the options; an argument such as `-2` or `x=-2` is a positional.
+ * Parse a command's arguments against its declared options with util.parseArgs. `--name=value`
+ * and `--name value` both work; `--` ends the options. parseArgs runs non-strict so that each
+ * mistake can be reported here as one line naming the option, in the words of the other errors.
  */
 export function parseCommandArgs(c: Command, argv: readonly string[]): ParsedArgs {
-  const out: ParsedArgs = { positionals: [], values: {}, switches: new Set(), argv: [...argv], debug: false };
+  const options = Object.fromEntries([
+    ["help", { type: "boolean", short: "h" }],
+    ["debug", { type: "boolean" }],
+    ...Object.entries(c.options).map(([name, o]) => [name, { type: o.value === undefined ? "boolean" : "string" }] as const),
+  ]) as Record<string, { type: "boolean" | "string"; short?: string }>;
+  const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
+  const out: ParsedArgs = { positionals: [], values: {}, switches: new Set(), help: false, debug: false };
+  const positionalAt = new Map<number, string>(); // by index in argv, so that `-2` keeps its place
   const more = `run "backprop-tutor ${c.name} --help" for the options`;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--") {
-      out.positionals.push(...argv.slice(i + 1));
-      break;
+  const mistakes: TutorError[] = [];
+  for (const t of tokens) {
+    if (t.kind === "positional") positionalAt.set(t.index, t.value);
+    if (t.kind !== "option") continue;
+    if (t.rawName.length === 2 && !looksLikeShortOption(argv[t.index])) {
+      positionalAt.set(t.index, argv[t.index]);
+      continue;
     }
-    if (a.startsWith("--")) {
-      const eq = a.indexOf("=");
-      const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-      const spec = c.options[name];
-      if (!spec) throw usageError(c.name, `unknown option --${name}`, more);
-      if (spec.value === undefined) {
-        if (eq > 0) throw usageError(`--${name}`, "takes no value", `write just --${name}`);
-        out.switches.add(name);
-      } else {
-        const v = eq > 0 ? a.slice(eq + 1) : argv[i + 1];
-        if (v === undefined || (eq < 0 && v.startsWith("--"))) throw usageError(`--${name}`, "is missing its value", `write --${name} ${spec.value}`);
-        if (eq < 0) i++;
-        out.values[name] = v;
-      }
-    } else if (/^-[A-Za-z]+$/.test(a)) {
-      throw usageError(c.name, `unknown option ${a}`, more);
-    } else {
-      out.positionals.push(a);
-    }
+    if (t.name === "help") out.help = true;
+    else if (t.name === "debug") out.debug = true;
+    const spec: OptionSpec | undefined = t.name === "help" || t.name === "debug" ? { help: "" } : Object.hasOwn(c.options, t.name) ? c.options[t.name] : undefined;
+    if (!spec) mistakes.push(usageError(c.name, `unknown option ${t.rawName.length === 2 ? argv[t.index] : t.rawName}`, more));
+    else if (spec.value === undefined) {
+      if (t.inlineValue) mistakes.push(usageError(t.rawName, "takes no value", `write just ${t.rawName}`));
+      else out.switches.add(t.name);
+    } else if (t.value === undefined || (!t.inlineValue && t.value.startsWith("--"))) {
+      mistakes.push(usageError(t.rawName, "is missing its value", `write ${t.rawName} ${spec.value}`));
+    } else out.values[t.name] = t.value;
   }
+  if (mistakes.length > 0 && !out.help) throw mistakes[0];
+  out.positionals = [...positionalAt.entries()].sort(([a], [b]) => a - b).map(([, v]) => v);
   return out;
 }
 

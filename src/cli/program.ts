@@ -36,20 +36,20 @@ export function programHelp(commands: readonly Command[]): string {
   ].join("\n");
 }
 
-const isHelp = (a: string) => a === "--help" || a === "-h";
+const beforeDashDash = (argv: readonly string[]) => (argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv);
 
 /** Run the program on argv (without "node" and the script) and return the exit code. */
 export async function runProgram(argv: readonly string[], io: Io, commands: readonly Command[] = COMMANDS): Promise<number> {
-  const debug = argv.includes("--debug");
-  const args = argv.filter((a) => a !== "--debug");
+  // known before anything is parsed, so that a mistake anywhere still gets its stack trace
+  const debug = beforeDashDash(argv).includes("--debug");
   try {
-    const first = args[0];
+    const [first, ...rest] = argv[0] === "--debug" ? argv.slice(1) : argv; // after the command, parseArgs reads it
     if (first === undefined) {
       io.stderr(programHelp(commands));
       return 2;
     }
-    if (isHelp(first) || first === "help") {
-      const topic = args[1] && commands.find((c) => c.name === args[1]);
+    if (first === "--help" || first === "-h" || first === "help") {
+      const topic = rest[0] && commands.find((c) => c.name === rest[0]);
       io.stdout(topic ? commandHelp(topic) : programHelp(commands));
       return 0;
     }
@@ -62,14 +62,12 @@ export async function runProgram(argv: readonly string[], io: Io, commands: read
       if (first.startsWith("-")) throw usageError(first, "unknown option", `run "${PROGRAM} --help" for the commands and options`);
       throw usageError(first, "unknown command", `use one of ${commands.map((c) => c.name).join(", ")}`);
     }
-    const rest = args.slice(1);
-    const dashDash = rest.indexOf("--");
-    if ((dashDash < 0 ? rest : rest.slice(0, dashDash)).some(isHelp)) {
+    const args = parseCommandArgs(command, rest);
+    if (args.help) {
       io.stdout(commandHelp(command));
       return 0;
     }
-    const parsed = { ...parseCommandArgs(command, rest), debug };
-    return await command.run(parsed, io);
+    return await command.run({ ...args, debug }, io);
   } catch (e) {
     if (isTutorError(e)) {
       io.stderr(`${PROGRAM}: ${e.message}\n`);

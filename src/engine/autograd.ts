@@ -3,6 +3,7 @@
 // local gradient; backward() multiplies it by the upstream gradient. With a GraphRecorder active,
 // every node and every edge's upstream × local = product is recorded in flat typed arrays (so a
 // million edges cost tens of megabytes, not a million objects); without one, nothing is recorded.
+import { stepId } from "./step-id.js";
 import { GRAPH_OPS, type GraphEdge, type GraphNode, type GraphTrace } from "./graph.js";
 import { ACTIVATIONS, type ActivationParams, type ScalarActivation } from "./activations.js";
 import { floatArith as F } from "./numeric.js";
@@ -196,8 +197,12 @@ export class GraphRecorder {
       });
     }
     const edges: GraphEdge[] = [];
+    let operand = 0;
     for (let e = 0; e < this.edgeCount; e++) {
-      edges.push({ from: `v${this.from.data[e]}`, to: `v${this.to.data[e]}`, upstream: String(this.upstream.data[e]), local: String(this.local.data[e]), product: String(this.product.data[e]) });
+      const from = `v${this.from.data[e]}`, to = `v${this.to.data[e]}`;
+      // edges() records a node's operand a, then its operand b (if any) right after it
+      operand = operand === 0 && e > 0 && this.to.data[e - 1] === this.to.data[e] && this.b.data[this.to.data[e]] >= 0 ? 1 : 0;
+      edges.push({ id: stepId({ phase: "edge", from, to, operand }), from, to, upstream: String(this.upstream.data[e]), local: String(this.local.data[e]), product: String(this.product.data[e]) });
     }
     return { expression: "", precision: "float", output: `v${output.id}`, nodes, edges, steps: [] };
   }

@@ -1,6 +1,7 @@
 // Typed errors that say where the problem is and how to fix it. Every message a student or
 // teacher can trigger goes through one of these, so the command line and the notebooks can show
 // one clear sentence instead of a stack trace.
+import { inspect } from "node:util";
 
 export type ErrorKind =
   | "spec" // a network spec field is missing, mistyped or inconsistent
@@ -22,6 +23,11 @@ export class TutorError extends Error {
   ) {
     super(`${where}: ${problem}. ${hint.endsWith(".") ? hint : hint + "."}`);
     this.name = "TutorError";
+  }
+
+  /** How console.error shows it: a notebook kernel (tslab) prints an uncaught error this way, as one line. */
+  [inspect.custom](): string {
+    return `${this.name}: ${this.message}`;
   }
 }
 

@@ -7,6 +7,7 @@ import { ACTIVATIONS, type ScalarActivation } from "./activations.js";
 import { ExpressionError } from "./errors.js";
 import { arithFor, isNumberText, precisionName, type Arith, type Precision } from "./numeric.js";
 import { didYouMean } from "./suggest.js";
+import { stepId } from "./step-id.js";
 
 export interface GraphNode {
   id: string;
@@ -28,6 +29,8 @@ export interface GraphNode {
 }
 
 export interface GraphEdge {
+  /** `edge.<from>.<to>.<operand>` (step-id.ts) */
+  id: string;
   from: string;
   to: string;
   /** ∂output/∂to */
@@ -334,7 +337,7 @@ function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<s
     const pinned = overrides.values?.[n.id];
     val.set(n.id, pinned === undefined ? out : A.of(pinned));
     steps.push({
-      id: `forward.${n.id}`, phase: "forward", node: n.id, symbol: n.tex,
+      id: stepId({ phase: "forward", node: n.id }), phase: "forward", node: n.id, symbol: n.tex,
       formula: def.tex(n.inputs.map(texOf)),
       substituted: def.tex(xs.map((x) => wrap(show(x)))),
       value: str(out),
@@ -363,7 +366,7 @@ function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<s
       if (n.kind !== "const" && uses.length > 0) {
         const terms = uses.map((e) => `${dOut(e.to)} \\cdot \\frac{\\partial ${texOf(e.to)}}{\\partial ${texOf(n.id)}}`);
         steps.push({
-          id: `backward.${n.id}`, phase: "backward", node: n.id, symbol: dOut(n.id),
+          id: stepId({ phase: "backward", node: n.id }), phase: "backward", node: n.id, symbol: dOut(n.id),
           formula: terms.join(" + "),
           substituted: uses.map((e) => `${wrap(show(raw.get(e)!.upstream))} \\times ${wrap(show(raw.get(e)!.local))}`).join(" + "),
           value: str(total),
@@ -382,7 +385,7 @@ function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<s
         if (byId.get(input)!.kind === "const") return;
         throw undefinedGradient(n.id, input, i, xs, local);
       }
-      const e: GraphEdge = { from: input, to: n.id, upstream: str(up), local: str(local), product: str(product) };
+      const e: GraphEdge = { id: stepId({ phase: "edge", from: input, to: n.id, operand: i }), from: input, to: n.id, upstream: str(up), local: str(local), product: str(product) };
       raw.set(e, { upstream: up, local, product });
       edges.push(e);
       const list = edgesInto.get(input) ?? [];

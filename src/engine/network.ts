@@ -10,6 +10,7 @@ import { parseSpec, type NetworkSpec, type Raw } from "./spec.js";
 import { derivative, notationFor, updated, type Notation, type NotationPreset, type Sym } from "./notation.js";
 import type { ExampleTrace, NetworkTrace, Quantity, Step } from "./trace.js";
 import { TrainingError } from "./errors.js";
+import { requireStepId, stepId, type NetworkStepIdRecord } from "./step-id.js";
 
 /** The parameters of a network in one arithmetic. Biases are per unit; a shared bias repeats. */
 export interface Params<T> {
@@ -64,17 +65,18 @@ export class StepLog<T> {
     readonly records: boolean = true,
   ) {}
 
-  id(idParts: readonly (string | number)[]): string {
-    return (this.example === undefined ? "" : `example.${this.example}.`) + idParts.join(".");
+  /** The id of a step of this log: per-example steps of a batch carry the example's index. */
+  id(r: NetworkStepIdRecord): string {
+    return stepId(this.example === undefined || r.phase === "update" || "mean" in r ? r : { ...r, example: this.example } as NetworkStepIdRecord);
   }
 
   /** Values computed where an override took their place: what the step gives from the values before it. */
   readonly replaced = new Map<string, T>();
 
   /** The value to carry on with: an override for this step if one is given, else the computed one. */
-  pick(idParts: readonly (string | number)[], computed: T): T {
+  pick(r: NetworkStepIdRecord, computed: T): T {
     if (!this.overrides) return computed;
-    const id = this.id(idParts);
+    const id = this.id(r);
     const o = this.overrides.get(id);
     if (o === undefined) return computed;
     this.replaced.set(id, computed);
@@ -85,9 +87,9 @@ export class StepLog<T> {
     return this.A.show(x);
   }
 
-  push(s: Omit<Step, "id" | "key" | "symbol" | "value" | "example"> & { sym: Sym; value: T; idParts: (string | number)[] }): void {
-    const { sym, value, idParts, ...rest } = s;
-    const step: Step = { id: this.id(idParts), ...rest, symbol: sym.tex, key: sym.key, value: this.A.toString(value) };
+  push(s: Omit<Step, "id" | "key" | "symbol" | "value" | "example"> & { sym: Sym; value: T; id: NetworkStepIdRecord }): void {
+    const { sym, value, id, ...rest } = s;
+    const step: Step = { id: this.id(id), ...rest, symbol: sym.tex, key: sym.key, value: this.A.toString(value) };
     if (this.example !== undefined) step.example = this.example;
     this.steps.push(step);
   }
@@ -120,7 +122,7 @@ export function forwardPass<T>(net: Net<T>, input: readonly T[], log?: StepLog<T
       let s = A.mul(row[0], prev[0]);
       for (let k = 1; k < row.length; k++) s = A.add(s, A.mul(row[k], prev[k]));
       zl[j] = A.written(A.add(s, b[j]));
-      if (log) zl[j] = log.pick(["forward", "z", l, j], zl[j]);
+      if (log) zl[j] = log.pick({ phase: "forward", quantity: "z", layer: l, unit: j }, zl[j]);
     }
     z.push(zl);
     const act = net.activations[l - 1];
@@ -130,7 +132,7 @@ export function forwardPass<T>(net: Net<T>, input: readonly T[], log?: StepLog<T
       const def = act.def;
       al = zl.map((zj) => A.written(def.value(A, zj, act.params)));
     }
-    if (log) al = al.map((v, j) => log.pick(["forward", "a", l, j], v));
+    if (log) al = al.map((v, j) => log.pick({ phase: "forward", quantity: "a", layer: l, unit: j }, v));
     a.push(al);
     if (log?.records) logForwardLayer(net, log, l, z, a);
   }
@@ -144,7 +146,7 @@ function logForwardLayer<T>(net: Net<T>, log: StepLog<T>, l: number, z: T[][], a
     const terms = W[j].map((_, k) => `${N.weight(l, j, k).tex} ${N.a(l - 1, k).tex}`);
     const nums = W[j].map((w, k) => `${wrapNegative(log.given(w))}${TIMES}${wrapNegative(shownInput(k))}`);
     log.push({
-      idParts: ["forward", "z", l, j], phase: "forward", layer: l, unit: j, quantity: "z", sym: N.z(l, j),
+      id: { phase: "forward", quantity: "z", layer: l, unit: j }, phase: "forward", layer: l, unit: j, quantity: "z", sym: N.z(l, j),
       formula: [...terms, N.bias(l, j).tex].join(" + "),
       substituted: [...nums, `${wrapNegative(log.given(b[j]))}${TIMES}1`].join(" + "),
       value: z[l][j],
@@ -152,7 +154,7 @@ function logForwardLayer<T>(net: Net<T>, log: StepLog<T>, l: number, z: T[][], a
     const act = net.activations[l - 1];
     const zs = z[l].map((v) => wrapNegative(log.show(v)));
     log.push({
-      idParts: ["forward", "a", l, j], phase: "forward", layer: l, unit: j, quantity: "a", sym: N.a(l, j),
+      id: { phase: "forward", quantity: "a", layer: l, unit: j }, phase: "forward", layer: l, unit: j, quantity: "a", sym: N.a(l, j),
       formula: act.def.kind === "vector"
         ? act.def.formula(N.z(l, j).tex, z[l].map((_, i) => N.z(l, i).tex))
         : `${act.def.symbol}(${N.z(l, j).tex}) = ${act.def.formula(N.z(l, j).tex, act.params)}`,
@@ -166,11 +168,11 @@ function logForwardLayer<T>(net: Net<T>, log: StepLog<T>, l: number, z: T[][], a
 export function exampleLoss<T>(net: Net<T>, output: readonly T[], target: readonly T[], log?: StepLog<T>): T {
   const { A } = net;
   let value = A.written(net.loss.value(A, output, target));
-  if (log) value = log.pick(["loss"], value);
+  if (log) value = log.pick({ phase: "loss" }, value);
   if (log?.records) {
     const N = log.notation, L = net.layers.length - 1;
     log.push({
-      idParts: ["loss"], phase: "loss", layer: null, unit: null, quantity: "loss", sym: N.loss,
+      id: { phase: "loss" }, phase: "loss", layer: null, unit: null, quantity: "loss", sym: N.loss,
       formula: net.loss.formula(output.map((_, k) => N.a(L, k).tex), target.map((_, k) => N.target(k).tex)),
       substituted: net.loss.formula(output.map((v) => log.show(v)), target.map((v) => log.given(v))),
       value,
@@ -207,10 +209,10 @@ export function backwardPass<T>(net: Net<T>, fwd: ForwardResult<T>, target: read
       if (!(act.def.kind === "vector" && net.loss.name === "cross_entropy")) {
         for (let j = 0; j < n; j++) {
           dA[j] = A.written(net.loss.gradient(A, a[L][j], target[j], n));
-          if (log) dA[j] = log.pick(["backward", "dL/da", l, j], dA[j]);
+          if (log) dA[j] = log.pick({ phase: "backward", quantity: "dL/da", layer: l, unit: j }, dA[j]);
           if (log && N) {
             log.push({
-              idParts: ["backward", "dL/da", l, j], phase: "backward", layer: l, unit: j, quantity: "dL/da",
+              id: { phase: "backward", quantity: "dL/da", layer: l, unit: j }, phase: "backward", layer: l, unit: j, quantity: "dL/da",
               sym: derivative(N.lossD, N.a(l, j)),
               formula: net.loss.gradientFormula(N.a(l, j).tex, N.target(j).tex, n),
               substituted: net.loss.gradientFormula(log.show(a[L][j]), log.given(target[j]), n),
@@ -225,7 +227,7 @@ export function backwardPass<T>(net: Net<T>, fwd: ForwardResult<T>, target: read
         const paths: T[] = [];
         for (let k = 0; k < net.layers[l + 1]; k++) {
           let p = A.written(A.mul(delta[l + 1][k], Wnext[k][j]));
-          if (log) p = log.pick(["backward", "path", l, j, k], p);
+          if (log) p = log.pick({ phase: "backward", quantity: "path", layer: l, unit: j, other: k }, p);
           paths.push(p);
           if (log && N) {
             const pathSym: Sym = l + 1 === L && net.activations[L - 1].def.kind === "scalar"
@@ -233,7 +235,7 @@ export function backwardPass<T>(net: Net<T>, fwd: ForwardResult<T>, target: read
               : { tex: `${N.delta(l + 1, k).tex} ${N.weight(l + 1, k, j).tex}`, key: `${N.delta(l + 1, k).key}*${N.weight(l + 1, k, j).key}` };
             const wShown = opts.updatedDeltaWeights ? log.show(Wnext[k][j]) : log.given(Wnext[k][j]);
             log.push({
-              idParts: ["backward", "path", l, j, k], phase: "backward", layer: l, unit: j, other: k, quantity: "path", sym: pathSym,
+              id: { phase: "backward", quantity: "path", layer: l, unit: j, other: k }, phase: "backward", layer: l, unit: j, other: k, quantity: "path", sym: pathSym,
               formula: `${N.delta(l + 1, k).tex} \\, ${N.weight(l + 1, k, j).tex}`,
               substituted: `${wrapNegative(log.show(delta[l + 1][k]))}${TIMES}${wrapNegative(wShown)}`,
               value: p,
@@ -247,10 +249,10 @@ export function backwardPass<T>(net: Net<T>, fwd: ForwardResult<T>, target: read
         let s = paths[0];
         for (let k = 1; k < paths.length; k++) s = A.add(s, paths[k]);
         dA[j] = A.written(s);
-        if (log) dA[j] = log.pick(["backward", "dL/da", l, j], dA[j]);
+        if (log) dA[j] = log.pick({ phase: "backward", quantity: "dL/da", layer: l, unit: j }, dA[j]);
         if (log && N) {
           log.push({
-            idParts: ["backward", "dL/da", l, j], phase: "backward", layer: l, unit: j, quantity: "dL/da",
+            id: { phase: "backward", quantity: "dL/da", layer: l, unit: j }, phase: "backward", layer: l, unit: j, quantity: "dL/da",
             sym: derivative(N.lossD, N.a(l, j)),
             formula: Array.from({ length: net.layers[l + 1] }, (_, k) => `${N.delta(l + 1, k).tex} ${N.weight(l + 1, k, j).tex}`).join(" + "),
             substituted: paths.map((p) => wrapNegative(log.show(p))).join(" + "),
@@ -266,9 +268,9 @@ export function backwardPass<T>(net: Net<T>, fwd: ForwardResult<T>, target: read
       if (act.def.kind === "vector") {
         if (net.loss.name === "cross_entropy") {
           delta[l][j] = A.written(A.sub(a[l][j], target[j]));
-          if (log) delta[l][j] = log.pick(["backward", "delta", l, j], delta[l][j]);
+          if (log) delta[l][j] = log.pick({ phase: "backward", quantity: "delta", layer: l, unit: j }, delta[l][j]);
           if (log && N) log.push({
-            idParts: ["backward", "delta", l, j], phase: "backward", layer: l, unit: j, quantity: "delta", sym: N.delta(l, j),
+            id: { phase: "backward", quantity: "delta", layer: l, unit: j }, phase: "backward", layer: l, unit: j, quantity: "delta", sym: N.delta(l, j),
             formula: `${N.a(l, j).tex} - ${N.target(j).tex}`,
             substituted: `${log.show(a[l][j])} - ${wrapNegative(log.given(target[j]))}`,
             value: delta[l][j],
@@ -278,9 +280,9 @@ export function backwardPass<T>(net: Net<T>, fwd: ForwardResult<T>, target: read
           let s = A.of(0);
           for (let i = 0; i < n; i++) s = A.add(s, A.mul(dA[i], A.written(def.jacobian(A, a[l], i, j))));
           delta[l][j] = A.written(s);
-          if (log) delta[l][j] = log.pick(["backward", "delta", l, j], delta[l][j]);
+          if (log) delta[l][j] = log.pick({ phase: "backward", quantity: "delta", layer: l, unit: j }, delta[l][j]);
           if (log && N) log.push({
-            idParts: ["backward", "delta", l, j], phase: "backward", layer: l, unit: j, quantity: "delta", sym: N.delta(l, j),
+            id: { phase: "backward", quantity: "delta", layer: l, unit: j }, phase: "backward", layer: l, unit: j, quantity: "delta", sym: N.delta(l, j),
             formula: Array.from({ length: n }, (_, i) => `${derivative(N.lossD, N.a(l, i)).tex} ${derivative(N.a(l, i), N.z(l, j)).tex}`).join(" + "),
             substituted: Array.from({ length: n }, (_, i) => `${wrapNegative(log.show(dA[i]))}${TIMES}${wrapNegative(log.show(A.written(def.jacobian(A, a[l], i, j))))}`).join(" + "),
             value: delta[l][j],
@@ -290,19 +292,19 @@ export function backwardPass<T>(net: Net<T>, fwd: ForwardResult<T>, target: read
       }
       const def = act.def;
       dAdZ[j] = A.written(def.derivative(A, z[l][j], a[l][j], act.params));
-      if (log) dAdZ[j] = log.pick(["backward", "da/dz", l, j], dAdZ[j]);
+      if (log) dAdZ[j] = log.pick({ phase: "backward", quantity: "da/dz", layer: l, unit: j }, dAdZ[j]);
       delta[l][j] = A.written(A.mul(dA[j], dAdZ[j]));
-      if (log) delta[l][j] = log.pick(["backward", "delta", l, j], delta[l][j]);
+      if (log) delta[l][j] = log.pick({ phase: "backward", quantity: "delta", layer: l, unit: j }, delta[l][j]);
       if (log && N) {
         log.push({
-          idParts: ["backward", "da/dz", l, j], phase: "backward", layer: l, unit: j, quantity: "da/dz",
+          id: { phase: "backward", quantity: "da/dz", layer: l, unit: j }, phase: "backward", layer: l, unit: j, quantity: "da/dz",
           sym: derivative(N.a(l, j), N.z(l, j)),
           formula: def.derivativeFormula(N.z(l, j).tex, N.a(l, j).tex, act.params),
           substituted: def.derivativeFormula(log.show(z[l][j]), log.show(a[l][j]), act.params),
           value: dAdZ[j],
         });
         log.push({
-          idParts: ["backward", "delta", l, j], phase: "backward", layer: l, unit: j, quantity: "delta", sym: N.delta(l, j),
+          id: { phase: "backward", quantity: "delta", layer: l, unit: j }, phase: "backward", layer: l, unit: j, quantity: "delta", sym: N.delta(l, j),
           formula: `${derivative(N.lossD, N.a(l, j)).tex} ${derivative(N.a(l, j), N.z(l, j)).tex}`,
           substituted: `${wrapNegative(log.show(dA[j]))}${TIMES}${wrapNegative(log.show(dAdZ[j]))}`,
           value: delta[l][j],
@@ -323,12 +325,12 @@ export function backwardPass<T>(net: Net<T>, fwd: ForwardResult<T>, target: read
         let g = prev[k];
         for (const f of chain) g = A.mul(f, g);
         dW[l - 1][j][k] = A.written(g);
-        if (log) dW[l - 1][j][k] = log.pick(["backward", "dW", l, j, k], dW[l - 1][j][k]);
+        if (log) dW[l - 1][j][k] = log.pick({ phase: "backward", quantity: "dW", layer: l, unit: j, other: k }, dW[l - 1][j][k]);
         if (log && N) {
           const symbols = chainFactorSymbols(N, l, j, k, act.def.kind === "vector");
           const values = [...chain, prev[k]];
           log.push({
-            idParts: ["backward", "dW", l, j, k], phase: "backward", layer: l, unit: j, other: k, quantity: "dW",
+            id: { phase: "backward", quantity: "dW", layer: l, unit: j, other: k }, phase: "backward", layer: l, unit: j, other: k, quantity: "dW",
             sym: derivative(N.lossD, N.weight(l, j, k)),
             formula: symbols.join(" "),
             substituted: [...chain.map((f) => wrapNegative(log.show(f))), wrapNegative(shownPrev(k))].join(TIMES),
@@ -338,9 +340,9 @@ export function backwardPass<T>(net: Net<T>, fwd: ForwardResult<T>, target: read
         }
       }
       if (!net.sharedBias[l - 1]) {
-        db[l - 1][j] = log ? log.pick(["backward", "db", l, j], delta[l][j]) : delta[l][j];
+        db[l - 1][j] = log ? log.pick({ phase: "backward", quantity: "db", layer: l, unit: j }, delta[l][j]) : delta[l][j];
         if (log && N) log.push({
-          idParts: ["backward", "db", l, j], phase: "backward", layer: l, unit: j, quantity: "db",
+          id: { phase: "backward", quantity: "db", layer: l, unit: j }, phase: "backward", layer: l, unit: j, quantity: "db",
           sym: derivative(N.lossD, N.bias(l, j)),
           formula: `${N.delta(l, j).tex} \\cdot 1`,
           substituted: `${wrapNegative(log.show(delta[l][j]))}${TIMES}1`,
@@ -357,10 +359,10 @@ export function backwardPass<T>(net: Net<T>, fwd: ForwardResult<T>, target: read
       // one bias feeds every unit of the layer, so its gradient is the sum of their deltas
       let s = delta[l][0];
       for (let j = 1; j < n; j++) s = A.add(s, delta[l][j]);
-      const g = log ? log.pick(["backward", "db", l], A.written(s)) : A.written(s);
+      const g = log ? log.pick({ phase: "backward", quantity: "db", layer: l, unit: null }, A.written(s)) : A.written(s);
       for (let j = 0; j < n; j++) db[l - 1][j] = g;
       if (log && N) log.push({
-        idParts: ["backward", "db", l], phase: "backward", layer: l, unit: null, quantity: "db",
+        id: { phase: "backward", quantity: "db", layer: l, unit: null }, phase: "backward", layer: l, unit: null, quantity: "db",
         sym: derivative(N.lossD, N.bias(l, 0)),
         formula: delta[l].map((_, j) => N.delta(l, j).tex).join(" + "),
         substituted: delta[l].map((d) => wrapNegative(log.show(d))).join(" + "),
@@ -386,14 +388,14 @@ export function applyUpdate<T>(net: Net<T>, grads: Pick<Gradients<T>, "dW" | "db
   const W = params.W.map((M, li) => M.map((row, j) => row.map((w, k) => {
     const g = decay ? A.add(grads.dW[li][j][k], A.mul(decay, w)) : grads.dW[li][j][k];
     const v = A.written(A.sub(w, A.mul(eta, g)));
-    return log ? log.pick(["update", "W", li + 1, j, k], v) : v;
+    return log ? log.pick({ phase: "update", quantity: "W", layer: li + 1, unit: j, other: k }, v) : v;
   })));
   const b = params.b.map((row, li) => {
     if (!opts.updateBiases) return row.slice();
     const shared = net.sharedBias[li];
     return row.map((v, j) => {
       const nv = A.written(A.sub(v, A.mul(eta, grads.db[li][j])));
-      return log ? log.pick(shared ? ["update", "b", li + 1] : ["update", "b", li + 1, j], nv) : nv;
+      return log ? log.pick(shared ? { phase: "update", quantity: "b", layer: li + 1, unit: null } : { phase: "update", quantity: "b", layer: li + 1, unit: j }, nv) : nv;
     });
   });
   if (log?.records) {
@@ -404,7 +406,7 @@ export function applyUpdate<T>(net: Net<T>, grads: Pick<Gradients<T>, "dW" | "db
         const w = params.W[l - 1][j][k], g = grads.dW[l - 1][j][k];
         const wSym = N.weight(l, j, k), gSym = derivative(N.lossD, wSym).tex;
         log.push({
-          idParts: ["update", "W", l, j, k], phase: "update", layer: l, unit: j, other: k, quantity: "W+", sym: updated(wSym),
+          id: { phase: "update", quantity: "W", layer: l, unit: j, other: k }, phase: "update", layer: l, unit: j, other: k, quantity: "W+", sym: updated(wSym),
           formula: decay ? `${wSym.tex} - \\eta\\left(${gSym} + \\lambda ${wSym.tex}\\right)` : `${wSym.tex} - \\eta ${gSym}`,
           substituted: decay
             ? `${log.given(w)} - ${etaShown}${TIMES}(${log.show(g)} + ${log.given(decay)}${TIMES}${wrapNegative(log.given(w))})`
@@ -417,7 +419,7 @@ export function applyUpdate<T>(net: Net<T>, grads: Pick<Gradients<T>, "dW" | "db
       for (const j of units) {
         const bSym = N.bias(l, j);
         log.push({
-          idParts: net.sharedBias[l - 1] ? ["update", "b", l] : ["update", "b", l, j], phase: "update", layer: l, unit: net.sharedBias[l - 1] ? null : j,
+          id: net.sharedBias[l - 1] ? { phase: "update", quantity: "b", layer: l, unit: null } : { phase: "update", quantity: "b", layer: l, unit: j }, phase: "update", layer: l, unit: net.sharedBias[l - 1] ? null : j,
           quantity: "b+", sym: updated(bSym),
           formula: `${bSym.tex} - \\eta ${derivative(N.lossD, bSym).tex}`,
           substituted: `${log.given(params.b[l - 1][j])} - ${etaShown}${TIMES}${wrapNegative(log.show(grads.db[l - 1][j]))}`,
@@ -513,6 +515,8 @@ function traceWith<T>(A: Arith<T>, spec: NetworkSpec, notation: Notation, { over
   const keepReplaced = (log: StepLog<T>) => log.replaced.forEach((v, id) => { replaced[id] = A.toString(v); });
   const net = instantiate(A, spec);
   if (params) net.params = params;
+  // an id that names no step would be silently ignored: refuse it instead
+  if (rawOverrides) for (const id of Object.keys(rawOverrides)) requireStepId(id, "overrides");
   const overrides = rawOverrides ? new Map(Object.entries(rawOverrides).map(([id, v]) => [id, A.of(v)] as const)) : undefined;
   const given = givenDisplay(A);
   const lr = A.of(spec.learningRate);
@@ -589,14 +593,14 @@ function logBatchMeans<T>(net: Net<T>, log: StepLog<T>, losses: T[], cost: T, gr
   const N = log.notation, m = perExample.length;
   const avg = (parts: string[]) => `\\frac{1}{${m}}\\left(${parts.join(" + ")}\\right)`;
   log.push({
-    idParts: ["loss", "mean"], phase: "loss", layer: null, unit: null, quantity: "loss", sym: { tex: "J", key: "J" },
+    id: { phase: "loss", mean: true }, phase: "loss", layer: null, unit: null, quantity: "loss", sym: { tex: "J", key: "J" },
     formula: `\\frac{1}{m}\\sum_{i=1}^{m} ${N.loss.tex}^{(i)}`, substituted: avg(losses.map((v) => log.show(v))), value: cost,
   });
   for (let l = net.layers.length - 1; l >= 1; l--) {
     for (let j = 0; j < net.layers[l]; j++) for (let k = 0; k < net.layers[l - 1]; k++) {
       const sym = derivative({ tex: "J", key: "J" }, N.weight(l, j, k));
       log.push({
-        idParts: ["backward", "mean", "dW", l, j, k], phase: "backward", layer: l, unit: j, other: k, quantity: "dW", sym,
+        id: { phase: "backward", quantity: "dW", layer: l, unit: j, other: k, mean: true }, phase: "backward", layer: l, unit: j, other: k, quantity: "dW", sym,
         formula: `\\frac{1}{m}\\sum_{i=1}^{m} ${derivative(N.lossD, N.weight(l, j, k)).tex}^{(i)}`,
         substituted: avg(perExample.map((g) => wrapNegative(log.show(g.dW[l - 1][j][k])))), value: grads.dW[l - 1][j][k],
       });
@@ -604,7 +608,7 @@ function logBatchMeans<T>(net: Net<T>, log: StepLog<T>, losses: T[], cost: T, gr
     const units = net.sharedBias[l - 1] ? [0] : Array.from({ length: net.layers[l] }, (_, j) => j);
     for (const j of units) {
       log.push({
-        idParts: net.sharedBias[l - 1] ? ["backward", "mean", "db", l] : ["backward", "mean", "db", l, j], phase: "backward", layer: l,
+        id: net.sharedBias[l - 1] ? { phase: "backward", quantity: "db", layer: l, unit: null, mean: true } : { phase: "backward", quantity: "db", layer: l, unit: j, mean: true }, phase: "backward", layer: l,
         unit: net.sharedBias[l - 1] ? null : j, quantity: "db", sym: derivative({ tex: "J", key: "J" }, N.bias(l, j)),
         formula: `\\frac{1}{m}\\sum_{i=1}^{m} ${derivative(N.lossD, N.bias(l, j)).tex}^{(i)}`,
         substituted: avg(perExample.map((g) => wrapNegative(log.show(g.db[l - 1][j])))), value: grads.db[l - 1][j],

@@ -131,7 +131,7 @@ export function readOptimizer(v: unknown, where = "optimizer"): OptimizerConfig 
     return x;
   };
   const bc = o.biasCorrection;
-  if (bc !== undefined && typeof bc !== "boolean") throw new TrainingError(`${where}.biasCorrection`, `expected true or false, got ${JSON.stringify(bc)}`, "write false for seed 003's formula without bias correction");
+  if (bc !== undefined && typeof bc !== "boolean") throw new TrainingError(`${where}.biasCorrection`, `expected true or false, got ${JSON.stringify(bc)}`, "write false for Adam as the lecture notes on optimizers write it, without bias correction");
   const config: OptimizerConfig = {
     name: o.name as OptimizerName,
     beta: num("beta", 0.9), beta1: num("beta1", 0.9), beta2: num("beta2", 0.999), epsilon: num("epsilon", 1e-8),

@@ -38,15 +38,20 @@ export interface StudentResult {
   seconds: number;
   /** the notebook was executed (so the feedback shows the worked solution) */
   ran?: boolean;
-  /** how the kernel was confined (run.ts chooseSandbox) */
+  /** how the kernel was confined (sandbox.ts chooseSandbox) */
   sandbox?: string;
+  /** when it was handed in (nbgrader's timestamp.txt), and whether that was after the deadline */
+  submittedAt?: string;
+  late?: boolean;
+  /** the teacher's override of the score (GRADED/overrides.csv), kept across re-grading */
+  override?: { score: number; comment: string };
 }
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;line-height:1.4}
 table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem;vertical-align:middle}
 .bt-check-correct td,.bt-check-rounding td{background:#eefbea}.bt-check-follows td{background:#fff8e1}
 .bt-check-wrong td,.bt-check-missing td,.bt-check-invalid td{background:#fdecea}.bt-check-first td{font-weight:600}
-.reason{color:#a00}.score{font-size:1.4rem}`;
+.reason{color:#a00}.override{border-left:4px solid #36c;padding-left:.6rem}.score{font-size:1.4rem}`;
 
 export function fmtPoints(n: number): string {
   return String(Number(n.toFixed(2)));
@@ -69,7 +74,10 @@ export interface FeedbackParts {
 export function feedbackHtml(r: StudentResult, key: StudentKey | undefined, parts: FeedbackParts): string {
   const sections: string[] = [
     `<h1>${escapeHtml(r.assignment)}: feedback for ${escapeHtml(r.student)}${key?.name ? ` (${escapeHtml(key.name)})` : ""}</h1>`,
-    `<p class="score">Score: <strong>${fmtPoints(r.total)} / ${fmtPoints(r.max)}</strong></p>`,
+    r.override
+      ? `<p class="score">Score: <strong>${fmtPoints(r.override.score)} / ${fmtPoints(r.max)}</strong>, set by your teacher (the tests gave ${fmtPoints(r.total)})</p>`
+        + (r.override.comment ? `<p class="override">Your teacher's comment: ${escapeHtml(r.override.comment)}</p>` : "")
+      : `<p class="score">Score: <strong>${fmtPoints(r.total)} / ${fmtPoints(r.max)}</strong></p>`,
     testsTable(r),
   ];
   if (r.notes.length) sections.push(`<h2>Notes</h2><ul>${r.notes.map((n) => `<li class="reason">${escapeHtml(n)}</li>`).join("")}</ul>`);

@@ -1,27 +1,43 @@
-// `grade`: execute every submission in its own kernel, restore hidden tests, compare the answers
-// the kernel reports with the key (here, in the grader's process: the key never enters a
-// kernel), and write grades.csv and one feedback page per student.
+// `grade`: execute every submission in its own sandboxed kernel, restore hidden tests, compare
+// the answers the kernel reports with the key (here, in the grader's process: the key never
+// enters a sandbox), and write grades.csv, the Canvas and Moodle imports and one feedback page
+// per student.
 //
-// Nothing one submission does can touch another's grading: each runs in its own process and
-// kernel, under its own limits, in its own folder (as its own uid when the grader is root, see
-// run.ts), and every failure becomes a reason in that student's row. Results are per student
-// (GRADED/<id>/result.json), so a re-run skips what is graded; --force (everyone) or --regrade
-// (named students) re-grades and moves the earlier result to GRADED/history/<time>/ first.
+// Nothing one submission does can touch another's grading: each runs in its own namespaces
+// under its own whole-student limits (sandbox.ts, limits.ts, run.ts), and every failure of the
+// student's becomes a reason in that student's row. A failure of the machine's (the runner
+// broke, a kernel never started, grading was interrupted) is nobody's 0: that student gets no
+// result, grade says so and exits non-zero, and the next run grades them. Results are per
+// student (GRADED/<id>/result.json, written then renamed), so a re-run skips what is graded;
+// --force (everyone) or --regrade (named students) re-grades and moves the earlier result to
+// GRADED/history/<time>/ first. The teacher's GRADED/overrides.csv is applied on every run.
 import { existsSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
-import { mkdir, readdir, readFile, rename, rm, writeFile, copyFile } from "node:fs/promises";
+import { cpus } from "node:os";
+import { chmod, mkdir, readFile, rename, writeFile, copyFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { isTutorError, TutorError } from "../engine/errors.js";
 import { readKey, type AnswerKey, type StudentKey } from "./assign.js";
 import { checkGraphPart, checkNetworkPart, CREDITED, type PartCheck, type QuantityResult } from "./checking.js";
-import { copyKatexAssets, feedbackHtml, fmtPoints, type StudentResult, type TestScore } from "./feedback.js";
+import { copyKatexAssets, feedbackHtml, type FeedbackParts, type StudentResult, type TestScore } from "./feedback.js";
+import { canvasCsv, gradesCsv, moodleCsv, readOverrides, type Override } from "./gradebook.js";
+import { cgroupsUnavailable, gradingCgroupName, sweepCgroups } from "./limits.js";
 import { asNotebook, codeCell, metaOf, sha256, sourceHash, sourceOf, KERNELSPEC, type Cell, type Notebook } from "./notebook.js";
-import { csvField, ID_PATTERN } from "./roster.js";
-import { DEFAULT_LIMITS, makeRunDir, runNotebook, type RunLimits, type RunResult } from "./run.js";
-import { chooseSandbox, sandboxProblems, weakerSandbox, type Sandbox } from "./sandbox.js";
+import { DEFAULT_LIMITS, killAllRuns, runNotebook, type Confinement, type RunLimits, type RunResult } from "./run.js";
+import { chooseSandbox, keyExposure } from "./sandbox.js";
 import { MARKER, paramsSource, testCell, testMeta, type ReleasedTest } from "./source.js";
+import { findSubmissions, printable, readSubmission, type Found, type Unmatched } from "./submissions.js";
 
 export type { StudentResult, TestScore } from "./feedback.js";
+export type { Unmatched } from "./submissions.js";
+
+/** One student graded (or not, for the machine's fault): what the command line shows as progress. */
+export interface Progress {
+  student: string;
+  done: number;
+  total: number;
+  /** set when the student could not be graded for the machine's fault */
+  fault?: string;
+}
 
 export interface GradeOptions {
   submissions: string;
@@ -34,8 +50,20 @@ export interface GradeOptions {
   /** re-grade these students (roster ids) even if graded */
   regrade?: readonly string[];
   limits?: Partial<RunLimits>;
-  /** progress on stderr; default: a bar on a TTY, plain lines otherwise; false: silent */
-  progress?: boolean;
+  /** run student code with no sandbox (only where namespaces cannot be made, and only for trusted notebooks) */
+  unsafeNoSandbox?: boolean;
+  /** the deadline: an nbgrader submission whose timestamp.txt is later is marked late */
+  due?: Date;
+  /** called as each student is done; the command line shows it */
+  onProgress?: (p: Progress) => void;
+  /** called once grading has begun, with how the sandbox and the limits hold (for the command line to show) */
+  onStart?: (confinement: { sandbox: string; limits: string }) => void;
+}
+
+/** A student not graded for the machine's fault; the next run grades them. */
+export interface MachineFault {
+  student: string;
+  reason: string;
 }
 
 export interface GradeSummary {
@@ -44,79 +72,29 @@ export interface GradeSummary {
   skipped: string[];
   /** skipped although the submission changed since it was graded: needs --force */
   stale: string[];
+  /** not graded for the machine's fault (grade exits non-zero; a re-run grades them) */
+  faults: MachineFault[];
   csvPath: string;
+  /** the Canvas and Moodle gradebook imports */
+  canvasPath: string;
+  moodlePath: string;
   /** where an earlier grades.csv or earlier results were moved, if anywhere */
   history: string[];
   /** files and folders in the submissions folder that match no student, and why */
   unmatched: Unmatched[];
   /** how kernels were confined (sandbox.ts chooseSandbox) */
   sandbox: string;
-  weakSandbox: boolean;
-  /** where the submissions ran; removed at the end */
-  runDir: string;
-}
-
-/** Something handed in that no student's row can take: e.g. `ada (1).ipynb`, a browser's duplicate name. */
-export interface Unmatched {
-  /** relative to the submissions folder */
-  file: string;
-  reason: string;
-}
-
-interface Found {
-  id: string;
-  /** absolute path, or null when the roster student handed in nothing */
-  path: string | null;
-  problem?: string;
-  /** other notebooks in the student's folder, not graded */
-  ignored?: string[];
+  /** how the whole-student limits hold: a cgroup, or a watchdog (and why) */
+  limitsBy: string;
+  /** false only with --unsafe-no-sandbox */
+  sandboxed: boolean;
+  /** the signal that interrupted grading, if one did */
+  interrupted?: NodeJS.Signals;
 }
 
 const RESULT = "result.json";
-
-/** Why a name matches no student, with the student it probably belongs to. */
-function unmatchedReason(name: string, key: AnswerKey): string {
-  const base = name.replace(/\.ipynb$/, "");
-  const ids = key.students.map((s) => s.id);
-  // a browser's "ada (1).ipynb", a file manager's "ada copy.ipynb", or a different case
-  const guess = base.replace(/\s*\(\d+\)$/, "").replace(/[\s_-]*copy(\s*\d+)?$/i, "").trim();
-  const like = ids.find((id) => id === guess) ?? ids.find((id) => id.toLowerCase() === guess.toLowerCase());
-  const what = name.endsWith(".ipynb") || !name.includes(".") ? "matches no student" : "is not a notebook (.ipynb) and matches no student";
-  return `not graded: the name ${what}${like ? `; if it is ${like}'s, rename it to ${like}.ipynb (or put it in ${like}/)` : ""}`;
-}
-
-/** Submissions as `<id>.ipynb` or `<id>/<anything>.ipynb` (nbgrader's collect layout, flattened). */
-async function findSubmissions(dir: string, key: AnswerKey): Promise<{ found: Found[]; unmatched: Unmatched[] }> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    throw new TutorError(dir, "cannot read the submissions folder (missing)", "pass the folder that holds <student>.ipynb or <student>/*.ipynb", "exercise");
-  }
-  const found = new Map<string, Found>();
-  const unmatched: Unmatched[] = [];
-  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (e.name.startsWith(".")) continue; // .ipynb_checkpoints, .DS_Store
-    const id = e.isFile() && e.name.endsWith(".ipynb") ? e.name.slice(0, -".ipynb".length) : e.isDirectory() ? e.name : undefined;
-    if (id === undefined || !ID_PATTERN.test(id) || found.has(id)) {
-      unmatched.push({ file: e.isDirectory() ? `${e.name}/` : e.name, reason: found.has(id ?? "") ? `not graded: ${id} also handed in ${id}.ipynb or ${id}/; only one is graded` : unmatchedReason(e.name, key) });
-      continue;
-    }
-    if (e.isFile()) {
-      found.set(id, { id, path: join(dir, e.name) });
-      continue;
-    }
-    const nbs = (await readdir(join(dir, e.name))).filter((f) => f.endsWith(".ipynb") && !f.startsWith("."));
-    const pick = nbs.includes(key.notebookName) ? key.notebookName : nbs.length === 1 ? nbs[0] : undefined;
-    const ignored = nbs.filter((f) => f !== pick);
-    if (pick) found.set(id, { id, path: join(dir, e.name, pick), ...(ignored.length ? { ignored } : {}) });
-    else found.set(id, { id, path: null, problem: nbs.length ? `several notebooks and none named ${key.notebookName}` : "no notebook in the folder" });
-  }
-  const out: Found[] = key.students.map((s) => found.get(s.id) ?? { id: s.id, path: null, problem: "no submission (missing file)" });
-  const known = new Set(key.students.map((s) => s.id));
-  for (const f of found.values()) if (!known.has(f.id)) out.push(f);
-  return { found: out, unmatched };
-}
+const CHECKS = "checks.json";
+export const OVERRIDES = "overrides.csv";
 
 function zeroTests(key: AnswerKey, reason: string): TestScore[] {
   return key.tests.map((t) => ({ id: t.id, points: 0, max: t.points, hidden: t.hidden, reason, quantities: [] }));
@@ -198,20 +176,17 @@ function readMarker(text: string, testId: string): Record<string, string> | unde
 function cellNotes(run: RunResult, firstTestIndex: number): string[] {
   const notes: string[] = [];
   if (run.fatal) notes.push(run.fatal);
+  notes.push(...(run.limitNotes ?? []));
   for (const c of run.cells) {
     if (c.index >= firstTestIndex) continue; // test cells are reported per test
     const n = c.index + 1;
-    if (c.status === "timeout") notes.push(`cell ${n} timed out (${c.reason ?? "time limit"}) and was skipped`);
-    else if (c.status === "error") notes.push(`cell ${n} raised an error: ${c.evalue ?? c.reason ?? ""}`.trim());
+    // a timer or promise an earlier cell started runs whenever the kernel is free: it may be what kept cell n busy
+    if (c.status === "timeout") notes.push(`cell ${n} timed out (${c.reason ?? "time limit"}) and was skipped; if it has no long loop itself, code an earlier cell left running (a setTimeout, setInterval or promise) kept the kernel busy`);
+    else if (c.status === "error" && c.oom) notes.push(`cell ${n}: ${c.reason}`);
+    else if (c.status === "error") notes.push(`cell ${n} raised an error: ${c.evalue || c.ename || c.reason || "(no message)"}`);
     if (c.truncated) notes.push(`cell ${n} printed too much; its output was cut`);
   }
   return notes;
-}
-
-interface Checked {
-  result: StudentResult;
-  network?: PartCheck;
-  graph?: PartCheck;
 }
 
 function scoreTests(key: AnswerKey, student: StudentKey, run: RunResult, firstTestIndex: number, broken: Map<string, string>): { tests: TestScore[]; network?: PartCheck; graph?: PartCheck } {
@@ -244,77 +219,58 @@ function scoreTests(key: AnswerKey, student: StudentKey, run: RunResult, firstTe
   return { tests, network, graph };
 }
 
-async function gradeOne(found: Found, key: AnswerKey, submissionsDir: string, runDir: string, limits: RunLimits, uid: number | null): Promise<Checked> {
+/** The student's graded result, or the machine's fault that kept them from being graded. */
+type Outcome = { result: StudentResult; parts: FeedbackParts } | { fault: string };
+
+async function gradeOne(found: Found, key: AnswerKey, submissionsDir: string, limits: RunLimits, confinement: Confinement, due: Date | undefined): Promise<Outcome> {
   const student = key.students.find((s) => s.id === found.id);
-  const rel = found.path ? relative(submissionsDir, found.path) : null;
-  let bytes: Buffer | null = null;
+  const rel = found.path ? printable(relative(submissionsDir, found.path)) : null;
+  let bytes: Buffer | null = null, unreadable: string | undefined;
   if (found.path) {
     try {
-      bytes = await readFile(found.path);
-    } catch {
-      bytes = null;
+      bytes = await readSubmission(found.path, rel ?? found.id);
+    } catch (e) {
+      unreadable = isTutorError(e) ? `${e.where} ${e.problem}` : "cannot be read";
     }
   }
   const r = baseResult(key, found.id, student !== undefined, rel, bytes ? sha256(bytes) : null);
+  if (found.submittedAt) {
+    r.submittedAt = found.submittedAt.toISOString();
+    if (due && found.submittedAt > due) {
+      r.late = true;
+      r.notes.push(`late: handed in ${r.submittedAt}, due ${due.toISOString()} (nbgrader's timestamp.txt)`);
+    }
+  }
   if (!student) {
-    r.tests = zeroTests(key, "not on the roster");
-    return { result: finish(r) };
+    r.tests = zeroTests(key, `not on the roster: no student ${printable(found.id)} in the key (check the file or folder name)`);
+    return { result: finish(r), parts: {} };
   }
   if (!found.path || !bytes) {
-    r.tests = zeroTests(key, found.problem ?? "no submission (missing file)");
-    return { result: finish(r) };
+    r.tests = zeroTests(key, unreadable ?? found.problem ?? "no submission (missing file)");
+    return { result: finish(r), parts: {} };
   }
   let nb: Notebook;
   try {
     nb = asNotebook(JSON.parse(bytes.toString("utf8")), rel ?? found.id);
   } catch (e) {
     r.tests = zeroTests(key, e instanceof SyntaxError ? "notebook is not valid JSON" : isTutorError(e) ? e.problem : "notebook could not be read");
-    return { result: finish(r) };
+    return { result: finish(r), parts: {} };
   }
   for (const f of found.ignored ?? []) r.notes.push(`also in your folder, not graded: ${f}`);
   const { prepared, broken } = prepare(nb, key, student, r.notes);
   const firstTestIndex = prepared.cells.length - key.tests.length;
-  const run = await runNotebook(JSON.stringify(prepared), runDir, found.id, limits, uid);
+  const run = await runNotebook(JSON.stringify(prepared), found.id, limits, confinement);
+  if (run.machineFault) return { fault: run.machineFault };
   r.seconds = Number(run.seconds.toFixed(2));
   r.ran = true;
   r.notes.push(...cellNotes(run, firstTestIndex));
   const scored = scoreTests(key, student, run, firstTestIndex, broken);
   r.tests = scored.tests;
-  return { result: finish(r), network: scored.network, graph: scored.graph };
+  return { result: finish(r), parts: { networkCheckHtml: scored.network?.html, graphCheckHtml: scored.graph?.html } };
 }
 
 function stamp(): string {
   return new Date().toISOString().replace(/[:.]/g, "-");
-}
-
-/** A test's lost quantities, grouped by verdict: "output: wrong w5+ (added-gradient)". */
-function lostPoints(t: TestScore): string[] {
-  const groups = new Map<string, string[]>();
-  for (const q of t.quantities) {
-    if (CREDITED.has(q.verdict)) continue;
-    groups.set(q.verdict, [...(groups.get(q.verdict) ?? []), `${q.key}${q.mistake ? ` (${q.mistake.split(":")[0]})` : ""}`]);
-  }
-  return [...groups].map(([verdict, keys]) => `${t.id}: ${verdict} ${keys.join(" ")}`);
-}
-
-/** grades.csv: one row per student (roster order, then unknown submissions), test points, total, notes; then one row per file that matches no student. */
-export function gradesCsv(key: AnswerKey, results: readonly StudentResult[], unmatched: readonly Unmatched[] = []): string {
-  const header = ["student", ...key.tests.map((t) => t.id), "total", "max", "notes"];
-  const order = new Map(key.students.map((s, i) => [s.id, i]));
-  const sorted = [...results].sort((a, b) => (order.get(a.student) ?? 1e9) - (order.get(b.student) ?? 1e9) || a.student.localeCompare(b.student));
-  const rows = sorted.map((r) => {
-    // a reason shared by every test (not valid JSON, not on the roster ...) is said once
-    const shared = r.tests.length > 0 && r.tests.every((t) => t.reason !== undefined && t.reason === r.tests[0].reason) ? r.tests[0].reason : undefined;
-    const reasons = [
-      ...(shared ? [shared] : r.tests.flatMap((t) => (t.reason ? [`${t.id}: ${t.reason}`] : lostPoints(t)))),
-      ...r.notes,
-    ];
-    const unique = [...new Set(reasons)];
-    return [r.student, ...key.tests.map((t) => fmtPoints(r.tests.find((x) => x.id === t.id)?.points ?? 0)), fmtPoints(r.total), fmtPoints(r.max), unique.join("; ")];
-  });
-  const max = fmtPoints(key.tests.reduce((n, t) => n + t.points, 0));
-  for (const u of unmatched) rows.push([u.file, ...key.tests.map(() => "0"), "0", max, u.reason]);
-  return [header, ...rows].map((row) => row.map(csvField).join(",")).join("\n") + "\n";
 }
 
 async function readResult(path: string): Promise<StudentResult | undefined> {
@@ -325,59 +281,97 @@ async function readResult(path: string): Promise<StudentResult | undefined> {
   }
 }
 
-/** A tiny progress display: a bar on a terminal, one line per submission elsewhere (CI logs). */
-function progressReporter(total: number, enabled: boolean): (id: string, done: number) => void {
-  if (!enabled) return () => {};
-  const tty = process.stderr.isTTY === true;
-  return (id, done) => {
-    if (tty) {
-      const width = 30, filled = Math.round((done / total) * width);
-      process.stderr.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total} ${id.padEnd(16).slice(0, 16)}${done === total ? "\n" : ""}`);
-    } else process.stderr.write(`graded ${id} (${done}/${total})\n`);
-  };
-}
-
-/** Runs `work` over `items`, `jobs` at a time; each call gets its worker's slot (0 … jobs-1), which picks the sandbox uid. */
-async function pool<T>(items: readonly T[], jobs: number, work: (item: T, slot: number) => Promise<void>): Promise<void> {
+/** Runs `work` over `items`, `jobs` at a time. */
+async function pool<T>(items: readonly T[], jobs: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  const worker = async (_: unknown, slot: number) => {
-    while (next < items.length) await work(items[next++], slot);
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]);
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
+}
+
+/** Writes a file atomically: a temporary name beside it, then renamed over (an interrupted grading leaves no half file). */
+async function writeAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, text, { mode: 0o600 });
+  await rename(tmp, path);
+}
+
+/** A folder of grades: only the teacher's user may enter (results name students and their marks). */
+async function privateDir(path: string): Promise<void> {
+  await mkdir(path, { recursive: true, mode: 0o700 });
+  await chmod(path, 0o700);
+}
+
+interface GradeContext {
+  opts: GradeOptions;
+  key: AnswerKey;
+  limits: RunLimits;
+  jobs: number;
+  regrade: ReadonlySet<string>;
+  found: readonly Found[];
+  unmatched: readonly Unmatched[];
+  confinement: Confinement;
+  /** set by SIGINT/SIGTERM: no new student is started */
+  interrupted: { signal?: NodeJS.Signals };
+}
+
+/** Rejects limits the runner could not honour, naming the option (the command line checks them first; this is for the API). */
+function checkLimits(limits: RunLimits): void {
+  const whole = new Set<keyof RunLimits>(["maxOutputChars", "memoryMb", "processes"]);
+  for (const [k, v] of Object.entries(limits) as [keyof RunLimits, number][]) {
+    if (!(typeof v === "number" && Number.isFinite(v) && v > 0) || (whole.has(k) && !Number.isInteger(v))) {
+      throw new TutorError(`limits.${k}`, `must be a positive ${whole.has(k) ? "whole " : ""}number, got ${JSON.stringify(v)}`, `e.g. ${DEFAULT_LIMITS[k]}`, "usage");
+    }
+  }
 }
 
 export async function grade(opts: GradeOptions): Promise<GradeSummary> {
   const key = await readKey(opts.key);
   const limits: RunLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  checkLimits(limits);
   const jobs = opts.jobs ?? cpus().length;
   if (!Number.isInteger(jobs) || jobs < 1) throw new TutorError("--jobs", `must be a positive whole number, got ${jobs}`, "e.g. --jobs 2", "usage");
   const regrade = new Set(opts.regrade ?? []);
   const unknown = [...regrade].filter((id) => !key.students.some((s) => s.id === id));
-  if (unknown.length) throw new TutorError("--regrade", `${unknown.join(", ")} ${unknown.length === 1 ? "is" : "are"} not on the roster of the key`, `use roster ids, e.g. --regrade ${key.students[0]?.id ?? "ID"}`, "usage");
+  if (unknown.length) throw new TutorError("--regrade", `${unknown.map(printable).join(", ")} ${unknown.length === 1 ? "is" : "are"} not on the roster of the key`, `use roster ids, e.g. --regrade ${key.students[0]?.id ?? "ID"}`, "usage");
   const { found, unmatched } = await findSubmissions(opts.submissions, key);
-  let sandbox = chooseSandbox(jobs);
-  let runDir: string | undefined;
+  const sandbox = chooseSandbox(opts.unsafeNoSandbox === true);
+  const exposed = sandbox.bwrap ? keyExposure(opts.key) : undefined;
+  if (exposed) throw new TutorError("sandbox", exposed, "keep the key outside the project's dist/, node_modules and .venv", "exercise");
+  const noCgroup = cgroupsUnavailable();
+  if (!noCgroup) await sweepCgroups(false); // what gradings that were killed outright left
+  const limitsBy = noCgroup
+    ? `a watchdog sums each student's processes twice a second (${limits.memoryMb} MB, ${limits.processes} processes and threads; CPU not capped, since ${noCgroup})`
+    : `a cgroup per student holds all its processes together to ${limits.memoryMb} MB (shared memory included), ${limits.processes} processes and threads, ${limits.cpus} CPU core${limits.cpus === 1 ? "" : "s"}`;
+  const confinement: Confinement = { sandbox, cgroupGrading: noCgroup ? null : gradingCgroupName() };
+  const interrupted: GradeContext["interrupted"] = {};
+  // Ctrl-C or a kill: end every run now (bwrap takes its namespace with it), let the pool wind
+  // down, remove the cgroups; results written so far stay, and a re-run grades the rest
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupted.signal ??= signal;
+    killAllRuns();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   try {
-    runDir = await makeRunDir(tmpdir());
-    if (sandbox.uidBase !== null) {
-      const { unreachable, exposed } = sandboxProblems(sandbox.uidBase, opts.key, runDir);
-      // a readable key or a writable project would let student code cheat: the teacher must fix it
-      if (exposed.length) throw new TutorError("sandbox", `the sandbox uid ${sandbox.uidBase} ${exposed.join("; ")}`, "fix the permissions, then grade again", "exercise");
-      // a project only root can reach (say under /root) still gets graded, with the weaker sandbox, said so
-      if (unreachable.length) {
-        sandbox.release();
-        sandbox = weakerSandbox(`the sandbox uid ${sandbox.uidBase} ${unreachable.join("; ")} (to get the stronger sandbox, keep the project, and TMPDIR, where other users may read and pass through)`);
-      }
-    }
-    return await gradeIn(opts, key, limits, jobs, regrade, found, unmatched, sandbox, runDir);
+    opts.onStart?.({ sandbox: sandbox.description, limits: limitsBy });
+    const summary = await gradeIn({ opts, key, limits, jobs, regrade, found, unmatched, confinement, interrupted });
+    return { ...summary, sandbox: sandbox.description, limitsBy, sandboxed: sandbox.bwrap !== null, ...(interrupted.signal ? { interrupted: interrupted.signal } : {}) };
   } finally {
-    if (runDir) await rm(runDir, { recursive: true, force: true });
-    sandbox.release();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    killAllRuns();
+    if (!noCgroup) await sweepCgroups(true);
   }
 }
 
-async function gradeIn(opts: GradeOptions, key: AnswerKey, limits: RunLimits, jobs: number, regrade: ReadonlySet<string>, found: readonly Found[], unmatched: Unmatched[], sandbox: Sandbox, runDir: string): Promise<GradeSummary> {
-  await mkdir(opts.out, { recursive: true });
+type GradedSummary = Omit<GradeSummary, "sandbox" | "limitsBy" | "sandboxed" | "interrupted">;
+
+async function gradeIn(ctx: GradeContext): Promise<GradedSummary> {
+  const { opts, key, found } = ctx;
+  await privateDir(opts.out);
+  const overrides = await readOverrides(join(opts.out, OVERRIDES), key);
   const history: string[] = [];
   const historyDir = join(opts.out, "history", stamp());
   const todo: Found[] = [];
@@ -385,57 +379,81 @@ async function gradeIn(opts: GradeOptions, key: AnswerKey, limits: RunLimits, jo
   for (const f of found) {
     const resultPath = join(opts.out, f.id, RESULT);
     const earlier = existsSync(resultPath) ? await readResult(resultPath) : undefined;
-    const hash = f.path && existsSync(f.path) ? sha256(await readFile(f.path)) : null;
+    const hash = f.path ? await readSubmission(f.path, f.id).then(sha256, () => null) : null;
     // "no submission" is not a grade: a late submission is graded when it arrives
     const late = earlier !== undefined && earlier.submissionHash === null && hash !== null;
-    if (earlier && !opts.force && !regrade.has(f.id) && !late) {
+    if (earlier && !opts.force && !ctx.regrade.has(f.id) && !late) {
       skipped.push(f.id);
       if (hash !== earlier.submissionHash) stale.push(f.id);
       continue;
     }
     if (existsSync(join(opts.out, f.id))) {
-      await mkdir(historyDir, { recursive: true });
+      await privateDir(historyDir);
       await rename(join(opts.out, f.id), join(historyDir, f.id));
       history.push(join(historyDir, f.id));
     }
     todo.push(f);
   }
   await copyKatexAssets(opts.out);
-  const report = progressReporter(todo.length, opts.progress ?? true);
-  const graded: string[] = [];
-  await pool(todo, jobs, async (f, slot) => {
-    let checked: Checked;
+  const graded: string[] = [], faults: MachineFault[] = [];
+  let done = 0;
+  await pool(todo, ctx.jobs, async (f) => {
+    if (ctx.interrupted.signal) return;
+    let outcome: Outcome;
     try {
-      checked = await gradeOne(f, key, opts.submissions, runDir, limits, sandbox.uidBase === null ? null : sandbox.uidBase + slot);
+      outcome = await gradeOne(f, key, opts.submissions, ctx.limits, ctx.confinement, opts.due);
     } catch (e) {
-      // a bug or an I/O failure for one student must not stop the others
-      const r = baseResult(key, f.id, key.students.some((s) => s.id === f.id), f.path, null);
-      r.tests = zeroTests(key, `grading failed: ${(e as Error).message}`);
-      checked = { result: finish(r) };
+      // a bug or an I/O failure is the machine's, not the student's: no result, graded next run
+      outcome = { fault: `grading failed: ${(e as Error).message}` };
     }
-    checked.result.sandbox = sandbox.description;
+    if (ctx.interrupted.signal) outcome = { fault: `grading was interrupted (${ctx.interrupted.signal})` };
+    done++;
+    if ("fault" in outcome) {
+      faults.push({ student: f.id, reason: outcome.fault });
+      opts.onProgress?.({ student: printable(f.id), done, total: todo.length, fault: outcome.fault });
+      return;
+    }
     const dir = join(opts.out, f.id);
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, RESULT), JSON.stringify(checked.result, null, 1) + "\n");
-    const student = key.students.find((s) => s.id === f.id);
-    await writeFile(join(dir, "feedback.html"), feedbackHtml(checked.result, student, { networkCheckHtml: checked.network?.html, graphCheckHtml: checked.graph?.html }));
+    await privateDir(dir);
+    await writeAtomic(join(dir, CHECKS), JSON.stringify(outcome.parts) + "\n");
+    await writeAtomic(join(dir, RESULT), JSON.stringify({ ...outcome.result, sandbox: ctx.confinement.sandbox.description }, null, 1) + "\n");
     graded.push(f.id);
-    report(f.id, graded.length);
+    opts.onProgress?.({ student: printable(f.id), done, total: todo.length });
   });
   const results: StudentResult[] = [];
   for (const f of found) {
     const r = await readResult(join(opts.out, f.id, RESULT));
-    if (r) results.push(r);
+    if (!r) continue;
+    results.push(await withOverride(join(opts.out, f.id), r, overrides.get(f.id), key.students.find((s) => s.id === f.id), graded.includes(f.id)));
   }
+  const pending = [...faults.map((x) => ({ file: x.student, reason: `not graded (the machine's fault, not the student's): ${x.reason}; grade again to grade them` })), ...ctx.unmatched];
   const csvPath = join(opts.out, "grades.csv");
-  const csv = gradesCsv(key, results, unmatched);
+  const csv = gradesCsv(key, results, pending);
   if (existsSync(csvPath) && (await readFile(csvPath, "utf8")) !== csv) {
     // a teacher may have edited it, or these are new results: either way keep the old one
-    await mkdir(join(opts.out, "history"), { recursive: true });
+    await privateDir(join(opts.out, "history"));
     const kept = join(opts.out, "history", `grades-${stamp()}.csv`);
     await copyFile(csvPath, kept);
     history.push(kept);
   }
-  await writeFile(csvPath, csv);
-  return { results, graded, skipped, stale, csvPath, history, unmatched, sandbox: sandbox.description, weakSandbox: sandbox.uidBase === null, runDir };
+  await writeAtomic(csvPath, csv);
+  const canvasPath = join(opts.out, "canvas.csv"), moodlePath = join(opts.out, "moodle.csv");
+  await writeAtomic(canvasPath, canvasCsv(key, results));
+  await writeAtomic(moodlePath, moodleCsv(key, results));
+  return { results, graded, skipped, stale, faults, csvPath, canvasPath, moodlePath, history, unmatched: [...ctx.unmatched] };
+}
+
+/**
+ * The result with the teacher's override, its feedback page rendered again when the override
+ * changed since the page was written (or the student was graded just now).
+ */
+async function withOverride(dir: string, r: StudentResult, override: Override | undefined, student: StudentKey | undefined, fresh: boolean): Promise<StudentResult> {
+  const updated: StudentResult = { ...r };
+  delete updated.override;
+  if (override) updated.override = override;
+  if (!fresh && JSON.stringify(r.override) === JSON.stringify(updated.override) && existsSync(join(dir, "feedback.html"))) return r;
+  const parts = await readFile(join(dir, CHECKS), "utf8").then((t) => JSON.parse(t) as FeedbackParts, () => ({}));
+  await writeAtomic(join(dir, "feedback.html"), feedbackHtml(updated, student, parts));
+  await writeAtomic(join(dir, RESULT), JSON.stringify(updated, null, 1) + "\n");
+  return updated;
 }

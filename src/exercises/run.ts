@@ -1,32 +1,36 @@
-// Running one prepared submission: scripts/exercises/run_submission.py in its own process group,
-// with a wall-clock limit on top of its per-cell limits, and the kernel in the sandbox
-// (sandbox.ts) when a uid is given.
+// Running one prepared submission: scripts/exercises/run_submission.py and the kernels it starts,
+// in the student's sandbox (sandbox.ts) under whole-student limits (limits.ts), with a
+// wall-clock limit on top of the runner's per-cell limits.
 //
-// On the notebook limit the runner's whole process group and every kernel it started are killed;
-// the grader waits for the runner's `exit`, never for its pipes, which a kernel could hold open.
+// The notebook goes to the runner on stdin and its result comes back on fd 3: nothing of a run
+// is exchanged through the file system. Ending a run is killing bwrap: its pid namespace, and so
+// everything the student started, ends with it; the cgroup is emptied and removed besides.
 import { spawn } from "node:child_process";
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import { existsSync, statSync } from "node:fs";
+import { mkdtemp, rm, symlink, mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, RUNNER, VENV } from "./paths.js";
-import { kill, killUid, removeFilesOf } from "./sandbox.js";
+import { SCRATCH, bwrapArgs, type SandboxChoice } from "./sandbox.js";
+import { StudentCgroup, watchdog, type StudentLimits } from "./limits.js";
 
-export interface RunLimits {
+export interface RunLimits extends StudentLimits {
   cellTimeoutSeconds: number;
   totalTimeoutSeconds: number;
   maxOutputChars: number;
-  /** the kernel's memory (data segment and V8 heap), in MiB */
-  memoryMb: number;
 }
 
 /** How long kernels may take to start, on top of the student's own time (the runner tries three times). */
 const KERNEL_START_ALLOWANCE_SECONDS = 180;
-export const DEFAULT_LIMITS: RunLimits = { cellTimeoutSeconds: 10, totalTimeoutSeconds: 120, maxOutputChars: 65536, memoryMb: 2048 };
+/** The most the grader reads of a result: a run's output is capped per cell, so more is a runner gone wrong. */
+const MAX_RESULT_BYTES = 64 * 2 ** 20;
+export const DEFAULT_LIMITS: RunLimits = { cellTimeoutSeconds: 10, totalTimeoutSeconds: 120, maxOutputChars: 65536, memoryMb: 2048, processes: 256, cpus: 1 };
 
 export interface CellRun {
   index: number;
   status: "ok" | "error" | "timeout" | "skipped";
   reason?: string;
+  /** the kernel died out of memory in this cell */
+  oom?: boolean;
   ename?: string;
   evalue?: string;
   meta?: { kind?: string; id?: string } | null;
@@ -38,113 +42,141 @@ export interface RunResult {
   cells: CellRun[];
   restarts: number;
   seconds: number;
-  /** the run as a whole failed: limit reached, kernel would not start ... */
+  /** the run as a whole ended for the student's doing: time or memory limit ... */
   fatal?: string;
+  /** the run failed for the machine's doing (the runner broke, a kernel never started): not the student's grade */
+  machineFault?: string;
+  /** notes about limits the run ran into (refused forks ...) */
+  limitNotes?: string[];
 }
 
-
-/**
- * The runner's environment. Like scripts/paths.mjs jupyterEnv(), the venv's Jupyter and the
- * project's tslab come first on PATH and kernel specs are found in the venv; unlike it, nothing
- * else of the grader's environment is passed on (no variable, a key path say, reaches the
- * kernel), and HOME, TMPDIR and Jupyter's config, data and runtime folders are the submission's
- * own work folder, so that nothing is shared between submissions or written into the venv.
- */
-export function jupyterEnv(work: string, memoryMb: number): NodeJS.ProcessEnv {
-  const keep = ["LANG", "LC_ALL"];
-  const env: NodeJS.ProcessEnv = Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]));
-  env.PATH = `${join(VENV, "bin")}:${join(ROOT, "node_modules", ".bin")}:${process.env.PATH ?? "/usr/bin:/bin"}`;
-  env.HOME = work;
-  env.TMPDIR = work;
-  env.JUPYTER_PATH = join(VENV, "share", "jupyter");
-  env.JUPYTER_CONFIG_DIR = join(work, ".jupyter");
-  env.JUPYTER_DATA_DIR = join(work, ".local", "share", "jupyter");
-  // the kernel's uid must reach its connection file, so the runtime folder is the one it owns
-  env.JUPYTER_RUNTIME_DIR = work;
-  env.NODE_OPTIONS = `--max-old-space-size=${memoryMb}`;
-  env.PYTHONWARNINGS = "ignore";
-  return env;
+/** How a grading confines runs: the sandbox (or none) and the whole-student limits (cgroup or watchdog). */
+export interface Confinement {
+  sandbox: SandboxChoice;
+  /** the name of this grading's cgroup folder; null: a watchdog holds the limits */
+  cgroupGrading: string | null;
 }
 
-/**
- * Runs one prepared notebook (its JSON) as `name` in `runDir`: the kernel's work folder
- * runDir/<name>/ (owned by the sandbox uid) and the runner's own folder runDir/.<name>.ctl/
- * (the notebook, the result, the kernels' pids; only the grader's user can read it).
- */
-export async function runNotebook(notebookJson: string, runDir: string, name: string, limits: RunLimits, uid: number | null): Promise<RunResult> {
-  const work = join(runDir, name), ctl = join(runDir, `.${name}.ctl`);
-  await mkdir(work, { mode: 0o700 });
-  await mkdir(ctl, { mode: 0o700 });
-  if (uid !== null) {
-    await chown(work, uid, uid);
-    await killUid(uid); // leftovers of an earlier, interrupted grading on this slot
+/** Runs in progress, so that an interrupted grading can end them all. */
+const live = new Set<() => void>();
+
+/** Ends every run in progress at once (SIGINT/SIGTERM to grade). */
+export function killAllRuns(): void {
+  for (const kill of live) kill();
+}
+
+/** The runner's environment: only what it needs (no variable of the grader's, a key path say, reaches the kernel). */
+function runnerEnv(home: string, tmp: string, memoryMb: number): Record<string, string> {
+  return {
+    PATH: `${join(VENV, "bin")}:${join(ROOT, "node_modules", ".bin")}:/usr/local/bin:/usr/bin:/bin`,
+    LANG: "C.UTF-8",
+    HOME: home,
+    TMPDIR: tmp,
+    JUPYTER_PATH: join(VENV, "share", "jupyter"),
+    JUPYTER_CONFIG_DIR: join(tmp, "jupyter-config"),
+    JUPYTER_DATA_DIR: join(tmp, "jupyter-data"),
+    JUPYTER_RUNTIME_DIR: join(tmp, "jupyter-runtime"),
+    // V8's own heap limit below the whole-student one, so that a runaway array says "out of memory"
+    NODE_OPTIONS: `--max-old-space-size=${Math.max(64, Math.round(memoryMb * 0.75))}`,
+    PYTHONWARNINGS: "ignore",
+    PYTHONDONTWRITEBYTECODE: "1",
+  };
+}
+
+/** The runner's command inside the sandbox, or, with no sandbox, in a temporary folder of its own beside a `dist` link. */
+async function commandFor(limits: RunLimits, sandbox: SandboxChoice): Promise<{ argv: string[]; cleanup: () => Promise<void> }> {
+  const runner = [join(VENV, "bin", "python"), RUNNER, "--cell-timeout", String(limits.cellTimeoutSeconds), "--max-output", String(limits.maxOutputChars)];
+  if (sandbox.bwrap) return { argv: [sandbox.bwrap, ...bwrapArgs(runnerEnv(SCRATCH, "/tmp", limits.memoryMb), runner)], cleanup: async () => {} };
+  const dir = await mkdtemp(join(tmpdir(), "backprop-tutor-unsafe-"));
+  await symlink(join(ROOT, "dist"), join(dir, "dist"), "dir");
+  await mkdir(join(dir, "submission"));
+  await mkdir(join(dir, "tmp"));
+  const env = Object.entries(runnerEnv(join(dir, "submission"), join(dir, "tmp"), limits.memoryMb)).map(([k, v]) => `${k}=${v}`);
+  return { argv: ["/usr/bin/env", "-i", ...env, "/bin/sh", "-c", `cd '${join(dir, "submission")}' && exec "$@"`, "sh", ...runner], cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** What came back on fd 3: whether the kernel got ready, and the result line. */
+function parseChannel(text: string): { ready: boolean; result?: RunResult } {
+  const ready = text.startsWith("ready\n");
+  const line = text.split("\n").find((l) => l.startsWith("result "));
+  if (!line) return { ready };
+  try {
+    const r = JSON.parse(line.slice("result ".length)) as RunResult;
+    return Array.isArray(r.cells) ? { ready, result: r } : { ready };
+  } catch {
+    return { ready };
   }
-  const notebook = join(ctl, "submission.ipynb"), resultPath = join(ctl, "run-result.json"), pidFile = join(ctl, "kernel-pids.txt"), readyFile = join(ctl, "kernel-ready");
-  await writeFile(notebook, notebookJson);
-  const args = [RUNNER, notebook, resultPath, "--cwd", work, "--cell-timeout", String(limits.cellTimeoutSeconds), "--max-output", String(limits.maxOutputChars), "--pid-file", pidFile, "--ready-file", readyFile, "--memory-mb", String(limits.memoryMb), ...(uid !== null ? ["--uid", String(uid)] : [])];
+}
+
+/** Runs one prepared notebook (its JSON) as student `name`. */
+export async function runNotebook(notebookJson: string, name: string, limits: RunLimits, confinement: Confinement): Promise<RunResult> {
+  const { argv: command, cleanup } = await commandFor(limits, confinement.sandbox);
+  const cgroup = confinement.cgroupGrading ? StudentCgroup.create(confinement.cgroupGrading, name, limits) : null;
+  const argv = cgroup ? cgroup.wrap(command) : command;
   const started = Date.now();
-  let stderr = "";
-  const timedOut = await new Promise<boolean>((done) => {
-    // detached: its own process group, so that the limit kills the runner and all it started
-    const child = spawn(join(VENV, "bin", "python"), args, { cwd: ctl, env: jupyterEnv(work, limits.memoryMb), stdio: ["ignore", "ignore", "pipe"], detached: true });
-    child.stderr.on("data", (d: Buffer) => { if (stderr.length < 8192) stderr += d.toString(); });
-    let limited = false;
-    // The student's time counts from when their kernel is ready (the runner touches readyFile):
-    // on a loaded machine a kernel may take a minute to start, which is nobody's fault, and the
-    // runner retries one that never comes up. Starting has its own, bounded allowance.
-    const watchdog = () => {
-      const readyAt = existsSync(readyFile) ? statSync(readyFile).mtimeMs : undefined;
-      const deadline = readyAt !== undefined ? readyAt + limits.totalTimeoutSeconds * 1000 : started + (limits.totalTimeoutSeconds + KERNEL_START_ALLOWANCE_SECONDS) * 1000;
-      if (readyAt === undefined && Date.now() < deadline) { timer = setTimeout(watchdog, 500); return; }
-      if (Date.now() < deadline) { timer = setTimeout(watchdog, deadline - Date.now()); return; }
-      limited = true;
-      if (child.pid) kill(-child.pid);
+  let stderr = "", channel = "", readyAt: number | undefined;
+  let ended: "time" | "memory" | "processes" | "interrupted" | undefined;
+  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: string }>((done) => {
+    // detached: its own process group, so that ending the run kills bwrap and whatever is around it
+    const child = spawn(argv[0], argv.slice(1), { stdio: ["pipe", "ignore", "pipe", "pipe"], detached: true });
+    const killRun = () => {
+      if (child.pid) try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
+      cgroup?.killAll();
     };
-    let timer = setTimeout(watchdog, Math.min(500, limits.totalTimeoutSeconds * 1000));
-    const end = (v: boolean) => {
-      clearTimeout(timer);
-      child.stderr.destroy(); // whoever still holds the pipe, we no longer wait for it
+    const interrupt = () => { ended ??= "interrupted"; killRun(); };
+    live.add(interrupt);
+    child.stdin!.on("error", () => {}); // a runner that died before reading all of it
+    child.stdin!.end(notebookJson);
+    child.stderr!.on("data", (d: Buffer) => { if (stderr.length < 8192) stderr += d.toString(); });
+    const fd3 = child.stdio[3] as NodeJS.ReadableStream;
+    fd3.on("data", (d: Buffer) => {
+      if (channel.length < MAX_RESULT_BYTES) channel += d.toString();
+      if (readyAt === undefined && channel.startsWith("ready\n")) readyAt = Date.now();
+    });
+    const stopWatchdog = !cgroup && child.pid ? watchdog(child.pid, limits, (why) => { ended ??= why; killRun(); }) : () => {};
+    // The student's time counts from when their kernel is ready: on a loaded machine a kernel may
+    // take a minute to start, which is nobody's fault. Starting has its own, bounded allowance.
+    const timer = setInterval(() => {
+      const deadline = readyAt !== undefined ? readyAt + limits.totalTimeoutSeconds * 1000 : started + (limits.totalTimeoutSeconds + KERNEL_START_ALLOWANCE_SECONDS) * 1000;
+      if (Date.now() >= deadline) { ended ??= "time"; killRun(); }
+    }, 250);
+    let finished = false;
+    const end = (v: { code: number | null; signal: NodeJS.Signals | null; error?: string }) => {
+      if (finished) return;
+      finished = true;
+      clearInterval(timer);
+      stopWatchdog();
+      live.delete(interrupt);
       done(v);
     };
-    child.on("error", (e) => {
-      stderr += `\ncannot start ${join(VENV, "bin", "python")}: ${e.message}`;
-      end(false);
-    });
-    // `exit`, not `close`: `close` waits for every holder of the pipes to let go
-    child.on("exit", () => end(limited));
+    child.on("error", (e) => end({ code: null, signal: null, error: `cannot start ${argv[0]}: ${e.message}` }));
+    // `close` waits for fd 3 to be read to its end (everything the runner wrote); bwrap's
+    // namespace holds nothing open once bwrap is gone
+    child.on("close", (code, signal) => end({ code, signal }));
   });
-  if (uid !== null) {
-    await killUid(uid);
-    await removeFilesOf(uid);
-  } else if (timedOut && existsSync(pidFile)) {
-    // kernels run in their own sessions: kill each one's group (its children), then itself. A
-    // runner that finished has shut its kernels down, and their pids may already be reused.
-    for (const line of (await readFile(pidFile, "utf8")).split("\n")) if (/^\d+$/.test(line.trim())) { kill(-Number(line)); kill(Number(line)); }
-  }
   const seconds = (Date.now() - started) / 1000;
-  let result: RunResult;
-  if (timedOut && !existsSync(readyFile)) result = { cells: [], restarts: 0, seconds, fatal: `the kernel did not start within ${limits.totalTimeoutSeconds + KERNEL_START_ALLOWANCE_SECONDS} s (the machine may be overloaded): grade this student again with --regrade` };
-  else if (timedOut) result = { cells: [], restarts: 0, seconds, fatal: `the notebook did not finish within ${limits.totalTimeoutSeconds} s` };
-  else {
-    try {
-      result = { ...(JSON.parse(await readFile(resultPath, "utf8")) as RunResult), seconds };
-    } catch {
-      const last = stderr.trim().split("\n").pop();
-      result = { cells: [], restarts: 0, seconds, fatal: `the notebook runner failed (no result${last ? `: ${last.slice(0, 200)}` : ""})` };
-    }
+  const oomKills = cgroup?.oomKills() ?? 0, forksRefused = cgroup?.forksRefused() ?? 0;
+  await cgroup?.remove();
+  await cleanup();
+  const { ready, result } = parseChannel(channel);
+  const limitNotes = forksRefused > 0 ? [`tried to run more than ${limits.processes} processes and threads at once (${forksRefused} refused)`] : [];
+  const outOfMemory = `ran out of memory: all its processes together may use ${limits.memoryMb} MB`;
+  if (ended === "interrupted") return { cells: [], restarts: 0, seconds, machineFault: "grading was interrupted" };
+  if (ended === "time" && !ready) return { cells: [], restarts: 0, seconds, machineFault: `the kernel did not start within ${limits.totalTimeoutSeconds + KERNEL_START_ALLOWANCE_SECONDS} s (the machine may be overloaded)` };
+  if (ended === "time") return { cells: [], restarts: 0, seconds, fatal: `the notebook did not finish within ${limits.totalTimeoutSeconds} s`, limitNotes };
+  if (ended === "memory") return { cells: [], restarts: 0, seconds, fatal: `the notebook ${outOfMemory}`, limitNotes };
+  if (ended === "processes") return { cells: [], restarts: 0, seconds, fatal: `the notebook ran more than ${limits.processes} processes and threads at once`, limitNotes };
+  if (!result) {
+    // the runner itself was killed by the memory limit: the student's doing; otherwise it broke, the machine's
+    if (oomKills > 0) return { cells: [], restarts: 0, seconds, fatal: `the notebook ${outOfMemory}`, limitNotes };
+    const last = (exit.error ?? stderr.trim().split("\n").pop() ?? "").slice(0, 300);
+    return { cells: [], restarts: 0, seconds, machineFault: `the notebook runner failed (${exit.signal ? `killed by ${exit.signal}` : `exit ${exit.code}`}${last ? `: ${last}` : ""})` };
   }
-  await rm(work, { recursive: true, force: true });
-  await rm(ctl, { recursive: true, force: true });
-  return result;
-}
-
-/** The folder submissions run in: private to the grader except for traversal, with the `dist` link imports need. */
-export async function makeRunDir(parent: string): Promise<string> {
-  await mkdir(parent, { recursive: true });
-  const dir = await mkdtemp(join(parent, "backprop-tutor-grading-"));
-  // others may pass through (the sandbox uid reaches its own folder and dist), not list
-  await chmod(dir, 0o711);
-  // the kernel's folder must sit beside a `dist` so that notebooks' `../dist/index` imports resolve
-  await symlink(join(ROOT, "dist"), join(dir, "dist"), "dir");
-  return dir;
+  if (oomKills > 0) {
+    // a kernel the cgroup's OOM killer ended looks to the runner like any dead kernel
+    for (const c of result.cells) if (c.reason === "the kernel died") Object.assign(c, { reason: `the kernel ${outOfMemory}`, oom: true });
+  }
+  for (const c of result.cells) if (c.oom && c.reason === "the kernel ran out of memory") c.reason = `the kernel ${outOfMemory}`;
+  const runnerFatal = result.fatal;
+  return { ...result, fatal: undefined, seconds, limitNotes, ...(runnerFatal ? { machineFault: runnerFatal } : {}) };
 }

@@ -1,180 +1,134 @@
-// The grading sandbox. As root (with util-linux's setpriv), every job slot has its own
-// unprivileged uid (no passwd entry needed) from a block the grading reserves, the kernel runs as
-// that uid in a fresh work folder it owns, and after the run every process of that uid is killed
-// (detached children included) and its files in the shared temporary folders removed. The uid can
-// read the project (world-readable) but not the root-only key, and can write neither the project
-// nor the graded folder. Not root, or where the uid cannot reach the project: the kernel runs as
-// the grading user and only process-level limits hold (docs/exercises.md, "The sandbox").
+// The grading sandbox: each student's run (the notebook runner and the kernels it starts) in its
+// own Linux namespaces, made by bubblewrap (`bwrap`). Inside: no network (its own loopback only),
+// its own pid namespace (killing bwrap ends everything the student started), its own IPC
+// namespace (SysV and POSIX shared memory die with it), and a filesystem holding only the
+// runtime, read-only (the system's /usr, the Python the venv was made from, the venv,
+// node_modules, dist/ and the runner script, at their own paths) plus private tmpfs scratch
+// folders. Not the project, the key, other submissions or the grades: they are not mounted.
+// As root, bwrap builds the namespaces and the run drops to an unprivileged uid with no
+// capabilities (setpriv); as another user bwrap makes a user namespace for it.
+//
+// Nothing of a run is on the host's disk, so the grader never touches a path a student can
+// write: the notebook goes in on stdin, the result comes back on a pipe (fd 3).
+//
+// Limits for the student as a whole (runner, kernels and every child, shared memory included)
+// are in limits.ts.
 import { spawnSync } from "node:child_process";
-import { lstat, readdir, readFile, rm } from "node:fs/promises";
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { delimiter, join, resolve } from "node:path";
+import { existsSync, lstatSync, readFileSync, realpathSync } from "node:fs";
+import { dirname, join, sep } from "node:path";
 import { TutorError } from "../engine/errors.js";
-import { KERNEL_SPEC, ROOT } from "./paths.js";
+import { ROOT, RUNNER, VENV } from "./paths.js";
 
-/** The sandbox uids: blocks of UID_BLOCK from here, one block per grading (see reserveUids). */
-export const SANDBOX_UID_BASE = 60000;
-export const UID_BLOCK = 64;
-const UID_BLOCKS = 1000;
-/** Fixed, not $TMPDIR: every grading on the machine must see the same locks. */
-const UID_LOCKS = "/tmp/backprop-tutor-uids";
+/** The unprivileged uid (and gid) a run drops to as root: "nobody". Runs cannot see each other (own pid, mount and IPC namespaces). */
+export const SANDBOX_UID = 65534;
+/** The kernel's working folder inside the sandbox: beside dist/, so that notebooks' `../dist/index` imports resolve. */
+export const SCRATCH = join(ROOT, "submission");
+/** Sizes of the private tmpfs folders (charged to the student's memory limit where a cgroup holds it). */
+const SCRATCH_BYTES = 256 * 2 ** 20;
 
-export interface UidBlock { base: number; release(): void }
-
-/** A lock without its pid file yet is being taken right now, unless it is old (its taker died). */
-function heldByLiveGrading(lock: string): boolean {
-  try {
-    return alive(Number(readFileSync(join(lock, "pid"), "utf8").trim()));
-  } catch {
-    try {
-      return Date.now() - statSync(lock).mtimeMs < 60_000;
-    } catch {
-      return false; // gone meanwhile: free
-    }
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/**
- * A block of sandbox uids for one grading, one uid per job slot. Two gradings at once (two
- * classes, or test files run in parallel) must never share a uid, since each kills every process
- * of its uids between students. A block is held by a folder named after its first uid with the
- * holder's pid inside (mkdir is atomic); a block whose holder has died is taken over.
- */
-export function reserveUids(jobs: number): UidBlock {
-  if (jobs > UID_BLOCK) throw new TutorError("--jobs", `is ${jobs}, but a grading runs at most ${UID_BLOCK} kernels at once`, `use --jobs ${UID_BLOCK} or fewer`, "usage");
-  mkdirSync(UID_LOCKS, { recursive: true, mode: 0o755 });
-  for (let b = 0; b < UID_BLOCKS; b++) {
-    const base = SANDBOX_UID_BASE + b * UID_BLOCK, lock = join(UID_LOCKS, String(base));
-    try {
-      mkdirSync(lock, { mode: 0o755 });
-    } catch {
-      if (heldByLiveGrading(lock)) continue;
-      rmSync(lock, { recursive: true, force: true });
-      try { mkdirSync(lock, { mode: 0o755 }); } catch { continue; } // another grading took it first
-    }
-    writeFileSync(join(lock, "pid"), String(process.pid));
-    return { base, release: () => rmSync(lock, { recursive: true, force: true }) };
-  }
-  throw new TutorError("sandbox", `all ${UID_BLOCKS} blocks of sandbox uids in ${UID_LOCKS} are held by running gradings`, "wait for one to finish, or remove the folders of gradings that are no longer running", "exercise");
-}
-
-/** How kernels are confined in this grading run. */
-export interface Sandbox {
-  /** uids are per job slot; null: the kernel runs as the grading user */
-  uidBase: number | null;
+export interface SandboxChoice {
+  /** null: student code runs unconfined (--unsafe-no-sandbox) */
+  bwrap: string | null;
   /** one line for the grade output */
   description: string;
-  /** gives the uid block back (nothing to give for the weaker sandbox) */
-  release(): void;
 }
 
 function onPath(cmd: string): string | undefined {
-  return (process.env.PATH ?? "/usr/bin:/bin").split(delimiter).map((d) => join(d, cmd)).find((p) => existsSync(p));
+  return (process.env.PATH ?? "/usr/bin:/bin").split(":").map((d) => join(d, cmd)).find((p) => existsSync(p));
 }
 
-/** The sandbox this process can give: a block of per-slot uids as root with setpriv, else the weaker one. */
-export function chooseSandbox(jobs: number): Sandbox {
-  const root = process.getuid?.() === 0;
-  if (!root || !onPath("setpriv")) return weakerSandbox(root ? "setpriv (util-linux) is not installed" : "the grader is not running as root");
-  const block = reserveUids(jobs);
-  return { uidBase: block.base, description: `each kernel runs as its own unprivileged uid (${block.base} + job slot)`, release: block.release };
+const isRoot = (): boolean => process.getuid?.() === 0;
+
+/** The runtime the run needs, read-only: [host path, path inside] pairs plus symlinks at the project's own paths. */
+interface Mounts {
+  binds: [string, string][];
+  links: [string, string][];
 }
 
-export function weakerSandbox(why: string): Sandbox {
-  return { uidBase: null, description: `weaker sandbox: ${why}, so student code runs as the grading user and can read what that user can read; grade as root or in a container (docs/exercises.md, "The sandbox")`, release: () => {} };
-}
-
-function tslabCommand(): string[] {
-  try {
-    const spec = JSON.parse(readFileSync(KERNEL_SPEC, "utf8")) as { argv?: unknown };
-    if (Array.isArray(spec.argv)) return spec.argv.filter((a): a is string => typeof a === "string" && !a.includes("{"));
-  } catch {
-    // no kernel spec: the runner reports that itself
+function runtimeMounts(): Mounts {
+  const binds = new Map<string, string>();
+  const links: [string, string][] = [];
+  const bind = (p: string) => { const real = realpathSync(p); binds.set(real, real); return real; };
+  // the system (merged /usr on Debian: /bin, /lib are links into it)
+  bind("/usr");
+  for (const top of ["/bin", "/sbin", "/lib", "/lib64", "/lib32"]) {
+    if (!existsSync(top)) continue;
+    if (lstatSync(top).isSymbolicLink()) links.push([realpathSync(top).startsWith("/usr/") ? realpathSync(top).slice(1) : realpathSync(top), top]);
+    else bind(top);
   }
-  return [];
+  // node (it may live outside /usr, e.g. nvm) and the Python the venv was made from (pyenv under /root, say)
+  const nodePrefix = dirname(dirname(realpathSync(process.execPath)));
+  if (!nodePrefix.startsWith("/usr")) bind(nodePrefix);
+  const cfg = readFileSync(join(VENV, "pyvenv.cfg"), "utf8");
+  const home = /^home\s*=\s*(.+)$/m.exec(cfg)?.[1]?.trim();
+  if (home && !realpathSync(home).startsWith("/usr/")) bind(dirname(realpathSync(home)));
+  // the project's runtime: at their real paths (shebangs and the kernel spec name those), linked from the project's own
+  for (const [p, name] of [[VENV, ".venv"], [join(ROOT, "node_modules"), "node_modules"]] as const) {
+    const real = bind(p);
+    if (real !== join(ROOT, name)) links.push([real, join(ROOT, name)]);
+  }
+  bind(join(ROOT, "dist"));
+  bind(RUNNER);
+  return { binds: [...binds], links };
 }
 
-export interface SandboxCheck {
-  /** what the sandbox uid cannot run or read but must (the project lies where only root may go) */
-  unreachable: string[];
-  /** what it can read or write but must not (the key, the project) */
-  exposed: string[];
+/** Every folder above the mount points, made 0755 (bwrap would make them 0700, which the sandbox uid cannot pass). */
+function parentsOf(paths: readonly string[]): string[] {
+  const dirs = new Set<string>();
+  for (const p of paths) for (let d = dirname(p); d !== "/" && d !== "."; d = dirname(d)) dirs.add(d);
+  return [...dirs].sort((a, b) => a.split(sep).length - b.split(sep).length || a.localeCompare(b));
+}
+
+/** What a path inside the runtime would expose: the key must be in none of the mounted folders. */
+export function mountedPaths(): string[] {
+  return runtimeMounts().binds.map(([host]) => host);
 }
 
 /**
- * Before any kernel starts: the sandbox uid must be able to run the kernel and reach dist/ from
- * the run folder (makeRunDir), and must not be able to read the key or write into the project.
+ * bwrap's arguments for one run: namespaces, the read-only runtime, the private scratch folders,
+ * a clean environment, and (as root) the drop to SANDBOX_UID; `command` runs inside.
  */
-export function sandboxProblems(uid: number, keyPath: string, runDir: string): SandboxCheck {
-  const [node, tslab] = tslabCommand();
-  const checks = [
-    ...(node ? ["need-x", node] : []),
-    ...(tslab ? ["need-r", tslab] : []),
-    "need-r", join(runDir, "dist", "index.js"),
-    "deny-r", resolve(keyPath),
-    "deny-w", join(ROOT, "dist"),
-    "deny-w", join(ROOT, "scripts", "exercises"),
-  ];
-  const script = `while [ $# -gt 1 ]; do case "$1" in
-    need-x) test -x "$2" || echo "cannot run $2";; need-r) test -r "$2" || echo "cannot read $2";;
-    deny-r) test -r "$2" && echo "can read $2 (chmod 600 it and 700 its folder)";; deny-w) test -w "$2" && echo "can write to $2";;
-  esac; shift 2; done; true`;
-  const r = spawnSync("setpriv", [`--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--", "/bin/sh", "-c", script, "sh", ...checks], { encoding: "utf8" });
-  if (r.error) return { unreachable: [`setpriv failed: ${r.error.message}`], exposed: [] };
-  const lines = r.stdout.split("\n").filter((l) => l.trim() !== "");
-  return { unreachable: lines.filter((l) => l.startsWith("cannot")), exposed: lines.filter((l) => !l.startsWith("cannot")) };
+export function bwrapArgs(env: Readonly<Record<string, string>>, command: readonly string[]): string[] {
+  const { binds, links } = runtimeMounts();
+  const root = isRoot();
+  const args = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--hostname", "grading"];
+  // as root bwrap needs no user namespace; the run keeps only what setpriv needs to drop to the sandbox uid
+  if (root) args.push("--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP");
+  else args.push("--unshare-user", "--disable-userns");
+  for (const d of parentsOf([...binds.map(([, inside]) => inside), ...links.map(([, at]) => at), SCRATCH])) args.push("--perms", "0755", "--dir", d);
+  for (const [host, inside] of binds) args.push("--ro-bind", host, inside);
+  for (const [target, at] of links) args.push("--symlink", target, at);
+  args.push("--proc", "/proc", "--dev", "/dev");
+  for (const dir of ["/dev/shm", "/tmp", SCRATCH]) args.push("--perms", dir === SCRATCH ? "0777" : "1777", "--size", String(SCRATCH_BYTES), "--tmpfs", dir);
+  args.push("--remount-ro", "/", "--chdir", SCRATCH, "--clearenv");
+  for (const [k, v] of Object.entries(env)) args.push("--setenv", k, v);
+  if (root) args.push("setpriv", `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_UID}`, "--clear-groups", "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--");
+  return [...args, ...command];
 }
 
-/** SIGKILL, for a pid or (negative) a process group that may be gone already. */
-export function kill(pid: number): void {
-  try {
-    process.kill(pid, "SIGKILL");
-  } catch {
-    // already gone
-  }
+/** Why namespaces cannot be made here, or undefined when they can (a tiny sandbox is tried). */
+export function namespacesUnavailable(): string | undefined {
+  const bwrap = onPath("bwrap");
+  if (!bwrap) return "bubblewrap (bwrap) is not installed: `apt-get install bubblewrap` (Debian/Ubuntu)";
+  if (isRoot() && !onPath("setpriv")) return "setpriv (util-linux) is not installed";
+  const r = spawnSync(bwrap, bwrapArgs({ PATH: "/usr/bin:/bin" }, ["/bin/true"]), { encoding: "utf8", timeout: 20_000 });
+  if (r.error) return `bwrap could not be started: ${r.error.message}`;
+  if (r.status !== 0) return `bwrap could not make the namespaces: ${(r.stderr || `exit ${r.status}`).trim().split("\n")[0]} (in a container, allow user namespaces or run as root)`;
+  return undefined;
 }
 
-/** Live (not zombie) processes whose real uid is `uid`. */
-async function processesOf(uid: number): Promise<number[]> {
-  const pids: number[] = [];
-  for (const name of await readdir("/proc").catch(() => [] as string[])) {
-    if (!/^\d+$/.test(name)) continue;
-    const status = await readFile(join("/proc", name, "status"), "utf8").catch(() => "");
-    const u = /^Uid:\s+(\d+)/m.exec(status), state = /^State:\s+(\S)/m.exec(status);
-    if (u && Number(u[1]) === uid && state?.[1] !== "Z") pids.push(Number(name));
-  }
-  return pids;
+/** The sandbox this grading runs under; refuses (a TutorError) when there is none unless `unsafe`. */
+export function chooseSandbox(unsafe: boolean): SandboxChoice {
+  if (unsafe) return { bwrap: null, description: "NO SANDBOX (--unsafe-no-sandbox): student code runs as the grading user and can read and change what it can" };
+  const why = namespacesUnavailable();
+  if (why) throw new TutorError("sandbox", `student code is not run without a sandbox, and none can be made here: ${why}`, "install bubblewrap, or grade only trusted notebooks with --unsafe-no-sandbox", "exercise");
+  const who = isRoot() ? `as uid ${SANDBOX_UID} with no capabilities` : "in a user namespace";
+  return { bwrap: onPath("bwrap")!, description: `each student in their own namespaces (bubblewrap: no network, own processes and shared memory, only the runtime read-only), ${who}` };
 }
 
-/** Kills every process of the sandbox uid (until none is left: a fork loop is capped by its nproc limit). */
-export async function killUid(uid: number): Promise<number> {
-  let killed = 0;
-  for (let round = 0; round < 50; round++) {
-    const pids = await processesOf(uid);
-    if (pids.length === 0) break;
-    pids.forEach(kill);
-    killed += pids.length;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return killed;
-}
-
-/** What the uid left in the world-writable folders, so the next submission on its slot cannot read it. */
-export async function removeFilesOf(uid: number): Promise<void> {
-  for (const dir of ["/tmp", "/var/tmp", "/dev/shm"]) {
-    for (const name of await readdir(dir).catch(() => [] as string[])) {
-      const p = join(dir, name);
-      const st = await lstat(p).catch(() => undefined);
-      if (st?.uid === uid) await rm(p, { recursive: true, force: true }).catch(() => {});
-    }
-  }
+/** The key must not be inside anything the sandbox mounts. */
+export function keyExposure(keyPath: string): string | undefined {
+  const key = realpathSync(keyPath);
+  const inside = mountedPaths().find((m) => key === m || key.startsWith(m + sep));
+  return inside ? `the key ${keyPath} lies inside ${inside}, which the sandbox mounts for student code` : undefined;
 }

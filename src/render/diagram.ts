@@ -6,6 +6,7 @@ import type { NetworkTrace, Step } from "../engine/trace.js";
 import type { GraphTrace } from "../engine/graph.js";
 import { display, escapeHtml, type MimeBundle } from "./display.js";
 import { survivingHtml } from "./math.js";
+import { stepId } from "../engine/step-id.js";
 
 export const VALUE_COLOUR = "#1f5fbf";
 export const GRAD_COLOUR = "#c0392b";
@@ -92,7 +93,7 @@ const step = (t: NetworkTrace, id: string): Step | undefined => t.steps.find((s)
 
 /** A unit's short name from the trace's keys (z_h1 → h1); falls back to layer/unit. */
 function unitName(t: NetworkTrace, l: number, j: number): string {
-  const z = step(t, `forward.z.${l}.${j}`);
+  const z = step(t, stepId({ phase: "forward", quantity: "z", layer: l, unit: j }));
   return z ? z.key.replace(/^z_?/, "") : `x${j + 1}`;
 }
 
@@ -101,7 +102,7 @@ export type DiagramView = "forward" | "backward";
 export function networkDot(t: NetworkTrace, view: DiagramView = "forward", decimals = 4): string {
   const lines = ["digraph N {", "  rankdir=LR; bgcolor=\"transparent\"; nodesep=0.3; ranksep=1.4;", "  node [shape=circle, fontname=\"Helvetica\", fontsize=11, width=0.9, fixedsize=true];", "  edge [fontname=\"Helvetica\", fontsize=9, arrowsize=0.6];"];
   // the input units' names as the first z formula writes them (a_{i1} → i1), else x1, x2, …
-  const first = step(t, "forward.z.1.0");
+  const first = step(t, stepId({ phase: "forward", quantity: "z", layer: 1, unit: 0 }));
   const written = first ? [...first.formula.matchAll(/a_\{([^}]*)\}/g)].map((m) => m[1]) : [];
   const inputNames = t.forward.a[0].map((_, j) => written[j] ?? `x${j + 1}`);
   t.forward.a.forEach((layer, l) => {
@@ -118,10 +119,10 @@ export function networkDot(t: NetworkTrace, view: DiagramView = "forward", decim
   });
   t.backward.dW.forEach((W, l) => W.forEach((row, j) => {
     // the weights as the z step substituted them: "0.15 \times 0.05 + 0.2 \times 0.1 + …"
-    const z = step(t, `forward.z.${l + 1}.${j}`);
+    const z = step(t, stepId({ phase: "forward", quantity: "z", layer: l + 1, unit: j }));
     const given = z ? z.substituted.split(" + ").map((term) => term.split(" \\times ")[0].replace(/[()]/g, "")) : [];
     row.forEach((g, k) => {
-      const dW = step(t, `backward.dW.${l + 1}.${j}.${k}`);
+      const dW = step(t, stepId({ phase: "backward", quantity: "dW", layer: l + 1, unit: j, other: k }));
       const wName = dW ? dW.key.replace(/^d[^/]*\/d/, "") : `w`;
       const text = view === "forward" ? `${wName} = ${given[k] ?? ""}` : `∂/∂${wName} = ${num(g, decimals)}`;
       lines.push(`  "u${l}_${k}" -> "u${l + 1}_${j}" [label=<<font color="${view === "forward" ? "#333333" : GRAD_COLOUR}">${dotText(text)}</font>>];`);

@@ -5,6 +5,7 @@ import type { NetworkTrace, Step } from "../engine/trace.js";
 import { display, type MimeBundle } from "./display.js";
 import { shortValue } from "./derivation.js";
 import { tableBundle } from "./table.js";
+import { stepId } from "../engine/step-id.js";
 
 const find = (trace: NetworkTrace, id: string): Step | undefined => trace.steps.find((s) => s.id === id);
 const shown = (s: Step | undefined, decimals: number) => (s ? shortValue(s.value, decimals) : "");
@@ -15,14 +16,18 @@ export function traceTablesBundles(trace: NetworkTrace, decimals = 6): MimeBundl
   const out: MimeBundle[] = [];
   for (const l of layers) {
     const units = trace.forward.a[l].map((_, j) => j);
-    const steps = units.map((j) => [find(trace, `forward.z.${l}.${j}`), find(trace, `forward.a.${l}.${j}`), find(trace, `backward.delta.${l}.${j}`)] as const);
+    const steps = units.map((unit) => [
+      find(trace, stepId({ phase: "forward", quantity: "z", layer: l, unit })),
+      find(trace, stepId({ phase: "forward", quantity: "a", layer: l, unit })),
+      find(trace, stepId({ phase: "backward", quantity: "delta", layer: l, unit })),
+    ] as const);
     const rows = steps.map(([z, a, d], j) => [a ? a.symbol : `a_{${j}}`, shown(z, decimals), shown(a, decimals), d ? shown(d, decimals) : ""]);
     const plain = steps.map(([z, a, d], j) => [z ? z.key.replace(/^z_?/, "") : String(j), z?.value ?? "", a?.value ?? "", d?.value ?? ""]);
     out.push(tableBundle(["\\text{unit}", "z", "a", "\\delta = \\partial L/\\partial z"], rows, { caption: `Layer ${l}`, math: true, mathHeaders: true, plain: { headers: ["unit", "z", "a", "delta"], rows: plain } }));
   }
   const weights = trace.steps.filter((s) => s.quantity === "dW" && s.example === undefined);
   if (weights.length) {
-    const pairs = weights.map((g) => [g, find(trace, `update.W.${g.layer}.${g.unit}.${g.other}`)] as const);
+    const pairs = weights.map((g) => [g, find(trace, stepId({ phase: "update", quantity: "W", layer: g.layer!, unit: g.unit!, other: g.other! }))] as const);
     const rows = pairs.map(([g, upd]) => [g.symbol, shown(g, decimals), upd ? upd.symbol : "", shown(upd, decimals)]);
     const plain = pairs.map(([g, upd]) => [g.key, g.value, upd?.key ?? "", upd?.value ?? ""]);
     out.push(tableBundle(["\\partial L/\\partial w", "\\text{value}", "w^{+}", "\\text{value}"], rows, { caption: "Weights: gradient and update", math: true, mathHeaders: true, plain: { headers: ["gradient", "value", "updated", "value"], rows: plain } }));

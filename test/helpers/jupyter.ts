@@ -8,17 +8,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { chromiumPath, missingBrowser } from "../../scripts/browser.mjs";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 const VENV = join(ROOT, ".venv");
 export const ARTIFACTS = join(ROOT, "test-artifacts", "browser");
-export const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+export const CHROMIUM = chromiumPath();
 
 /** Whether the machine can run the browser tests (else they are reported as skipped, with why). */
 export function browserTestsPossible(): string | undefined {
   if (!existsSync(join(VENV, "bin", "jupyter"))) return "no .venv with JupyterLab (run npm install)";
-  if (!CHROMIUM) return "no Debian chromium (apt-get install chromium)";
-  return undefined;
+  return missingBrowser();
 }
 
 export function jupyterEnv(home: string): NodeJS.ProcessEnv {

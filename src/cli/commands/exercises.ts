@@ -13,12 +13,25 @@ function required(c: Command, args: ParsedArgs, name: string, example: string): 
   return v;
 }
 
-function positiveSeconds(args: ParsedArgs, name: string): number | undefined {
+/** A positive number (decimals allowed: seconds), or undefined when the option is absent. */
+function positiveNumber(args: ParsedArgs, name: string, example: string): number | undefined {
   const v = args.values[name];
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!(n > 0)) throw usageError(`--${name}`, `must be a positive number, got ${JSON.stringify(v)}`, `e.g. --${name} 30`);
+  if (v.trim() === "" || !Number.isFinite(n) || !(n > 0)) throw usageError(`--${name}`, `must be a positive number, got ${JSON.stringify(v)}`, `e.g. --${name} ${example}`);
   return n;
+}
+
+/** The environment variable that names the key, so that its path is on no command line (which every process can read). */
+export const KEY_ENV = "BACKPROP_TUTOR_KEY";
+
+/** --due: a date and time (ISO 8601, e.g. 2026-12-01T23:59 local time or with Z / +01:00). */
+function dueDate(args: ParsedArgs): Date | undefined {
+  const v = args.values.due;
+  if (v === undefined) return undefined;
+  const d = new Date(v);
+  if (!/^\d{4}-\d\d-\d\d/.test(v) || Number.isNaN(d.getTime())) throw usageError("--due", `is not a date and time: ${JSON.stringify(v)}`, "e.g. --due 2026-12-01T23:59 (local time) or --due 2026-12-01T22:59Z");
+  return d;
 }
 
 export const assignCommand: Command = {
@@ -51,44 +64,66 @@ export const assignCommand: Command = {
 
 export const gradeCommand: Command = {
   name: "grade",
-  summary: "Grade every submission headless on the tslab kernel; write grades.csv and one feedback page per student.",
-  usage: "backprop-tutor grade SUBMISSIONS --key DIR/key/key.json --out DIR/graded [--jobs N] [--force | --regrade ID[,ID...]] [--cell-timeout S] [--timeout S] [--max-output CHARS] [--memory MB] [--quiet]",
+  summary: "Grade every submission headless on the tslab kernel, each in its own sandbox; write grades.csv, Canvas and Moodle imports and one feedback page per student.",
+  usage: "backprop-tutor grade SUBMISSIONS --out DIR/graded [--key DIR/key/key.json] [--jobs N] [--force | --regrade ID[,ID...]] [--due DATE] [--cell-timeout S] [--timeout S] [--max-output CHARS] [--memory MB] [--processes N] [--unsafe-no-sandbox] [--quiet]",
   options: {
-    key: { value: "key.json", help: "the answer key written by assign" },
-    out: { value: "DIR", help: "where grades.csv and the feedback pages go" },
+    key: { value: "key.json", help: `the answer key written by assign (better: set ${KEY_ENV}=path, so the path is on no command line)` },
+    out: { value: "DIR", help: "where grades.csv, canvas.csv, moodle.csv and the feedback pages go (overrides.csv there is yours: it is read, never written)" },
     jobs: { value: "N", help: "submissions graded at once (default: the number of cores)" },
     force: { help: "re-grade every submission already graded" },
     regrade: { value: "ID[,ID...]", help: "re-grade these students only (e.g. a changed submission)" },
-    "cell-timeout": { value: "S", help: "seconds one cell may run (default 10)" },
+    due: { value: "DATE", help: "the deadline; nbgrader submissions whose timestamp.txt is later are marked late (e.g. 2026-12-01T23:59)" },
+    "cell-timeout": { value: "S", help: "seconds one cell may run (default 10; decimals allowed)" },
     timeout: { value: "S", help: "seconds one submission may run in all (default 120)" },
     "max-output": { value: "CHARS", help: "output one cell may print (default 65536)" },
-    memory: { value: "MB", help: "memory one kernel may use (default 2048)" },
-    quiet: { help: "no progress bar" },
+    memory: { value: "MB", help: "memory one student's processes may use together, shared memory included (default 2048)" },
+    processes: { value: "N", help: "processes and threads one student may run at once (default 256)" },
+    "unsafe-no-sandbox": { help: "run student code with no sandbox where bubblewrap cannot make namespaces (trusted notebooks only)" },
+    quiet: { help: "no progress lines" },
   },
-  details: "Run as root for the full sandbox (each kernel its own uid); otherwise student code runs as you (docs/exercises.md).\nexample:\n  backprop-tutor grade /tmp/class/submissions --key /tmp/class/key/key.json --out /tmp/class/graded --jobs 2",
+  details: `Each student's notebook runs in its own Linux namespaces (bubblewrap): no network, no view of the project, the key or other students (docs/exercises.md, "The sandbox").
+Submissions: SUBMISSIONS/<id>.ipynb, SUBMISSIONS/<id>/*.ipynb, or nbgrader's submitted/<id>/<assignment>/ with timestamp.txt.
+Exit codes: 0 done; 1 a submission changed since it was graded (use --regrade ID) or a student could not be graded for the machine's fault (run grade again); 130/143 interrupted.
+example:
+  ${KEY_ENV}=/tmp/class/key/key.json backprop-tutor grade /tmp/class/submissions --out /tmp/class/graded --jobs 2`,
   async run(args, io) {
     // the key's path must not be on this process's command line, which any process can read in /proc
     process.title = "backprop-tutor grade";
     const [submissions] = expectPositionals(gradeCommand, args, ["SUBMISSIONS"]);
     const jobs = wholeNumber(args, "jobs", 1, "2");
-    const cell = positiveSeconds(args, "cell-timeout"), total = positiveSeconds(args, "timeout"), maxOut = positiveSeconds(args, "max-output"), memory = positiveSeconds(args, "memory");
+    const cellTimeoutSeconds = positiveNumber(args, "cell-timeout", "10"), totalTimeoutSeconds = positiveNumber(args, "timeout", "120");
+    const maxOutputChars = wholeNumber(args, "max-output", 1, "65536"), memoryMb = wholeNumber(args, "memory", 64, "2048"), processes = wholeNumber(args, "processes", 16, "256");
     if (args.switches.has("force") && args.values.regrade !== undefined) throw usageError("grade", "give --force or --regrade, not both", "--force re-grades everyone, --regrade only the students named");
     const regrade = args.values.regrade?.split(",").map((id) => id.trim()).filter((id) => id !== "");
+    const key = args.values.key ?? process.env[KEY_ENV];
+    if (key === undefined || key === "") throw usageError("grade", `no answer key: set ${KEY_ENV} or give --key`, `e.g. ${KEY_ENV}=DIR/key/key.json backprop-tutor grade ...`);
+    const due = dueDate(args);
+    const quiet = args.switches.has("quiet");
+    const limits = Object.fromEntries(Object.entries({ cellTimeoutSeconds, totalTimeoutSeconds, maxOutputChars, memoryMb, processes }).filter(([, v]) => v !== undefined));
     const s = await grade({
       submissions,
-      key: required(gradeCommand, args, "key", "DIR/key/key.json"),
+      key,
       out: required(gradeCommand, args, "out", "DIR/graded"),
       ...(jobs !== undefined ? { jobs } : {}),
       force: args.switches.has("force"),
       ...(regrade ? { regrade } : {}),
-      progress: !args.switches.has("quiet"),
-      limits: { ...(cell ? { cellTimeoutSeconds: cell } : {}), ...(total ? { totalTimeoutSeconds: total } : {}), ...(maxOut ? { maxOutputChars: maxOut } : {}), ...(memory ? { memoryMb: Math.round(memory) } : {}) },
+      ...(due ? { due } : {}),
+      unsafeNoSandbox: args.switches.has("unsafe-no-sandbox"),
+      limits,
+      onStart: (c) => io.stderr(`sandbox: ${c.sandbox}\nlimits: ${c.limits}\n`),
+      onProgress: (p) => {
+        if (p.fault) io.stderr(`NOT graded ${p.student} (${p.done}/${p.total}): ${p.fault}\n`);
+        else if (!quiet) io.stderr(`graded ${p.student} (${p.done}/${p.total})\n`);
+      },
     });
-    io.stdout(`graded ${s.graded.length}, skipped ${s.skipped.length} (already graded; --regrade ID or --force to re-grade).\ngrades: ${s.csvPath}\n`);
-    if (s.weakSandbox) io.stderr(`warning: ${s.sandbox}\n`);
+    io.stdout(`graded ${s.graded.length}, skipped ${s.skipped.length} (already graded; --regrade ID or --force to re-grade).\ngrades: ${s.csvPath}\nCanvas import: ${s.canvasPath}\nMoodle import: ${s.moodlePath}\n`);
+    if (!s.sandboxed) io.stderr(`warning: ${s.sandbox}\n`);
     for (const u of s.unmatched) io.stderr(`${u.file}: ${u.reason}\n`);
     for (const id of s.stale) io.stderr(`${id}: the submission changed since it was graded; not re-graded (use --regrade ${id}).\n`);
     for (const h of s.history) io.stderr(`kept the earlier result: ${h}\n`);
-    return s.stale.length ? 1 : 0;
+    for (const f of s.faults) io.stderr(`${f.student}: not graded, the machine's fault (not the student's): ${f.reason}\n`);
+    if (s.faults.length) io.stderr(`${s.faults.length} student${s.faults.length === 1 ? "" : "s"} not graded: run the same grade command again to grade them.\n`);
+    if (s.interrupted) return s.interrupted === "SIGINT" ? 130 : 143;
+    return s.stale.length || s.faults.length ? 1 : 0;
   },
 };

@@ -16,7 +16,3 @@ export const COMMANDS: readonly Command[] = [
   assignCommand,
   gradeCommand,
 ];
-
-export function findCommand(name: string): Command | undefined {
-  return COMMANDS.find((c) => c.name === name);
-}

@@ -5,7 +5,7 @@ import type { NetworkTrace, Phase, Step } from "../../engine/trace.js";
 import { choice, expectPositionals, type Command } from "../command.js";
 import { readJsonFile } from "../input.js";
 import { escapeCell, math, table } from "../markdown.js";
-import { precisionOption, FORMATS } from "./common.js";
+import { precisionOption, FORMATS, NOTATION_HELP } from "./common.js";
 
 const PHASE_TITLES: Record<Phase, string> = {
   forward: "Forward pass",
@@ -39,13 +39,15 @@ export const traceCommand: Command = {
   usage: `backprop-tutor trace SPEC.json [--precision float|exact|dp:N] [--notation ${NOTATION_PRESETS.join("|")}] [--format json|markdown]`,
   options: {
     precision: { value: "float|exact|dp:N", help: "arithmetic: IEEE doubles, exact decimals (default), or rounded to N places at every written step" },
-    notation: { value: NOTATION_PRESETS.join("|"), help: "symbols in formulas (default: the spec's names, else names)" },
+    notation: { value: NOTATION_PRESETS.join("|"), help: "symbols in formulas (default: the spec's names if it has them, else bracket)" },
     format: { value: "json|markdown", help: "json: the trace as the network spec defines it (default); markdown: a table of steps" },
   },
   details: [
     "examples:",
     "  backprop-tutor trace examples/classic.json",
     "  backprop-tutor trace examples/classic.json --precision dp:4 --format markdown",
+    "",
+    NOTATION_HELP,
   ].join("\n"),
   async run(args, io) {
     const [path] = expectPositionals(traceCommand, args, ["SPEC.json"]);

@@ -38,7 +38,7 @@ export function trainMarkdown(r: TrainResult, title: string, spec: unknown): str
     "",
     traceMarkdown(t, `epoch ${h.epoch}`).split("\n").slice(2).join("\n").replace(/^## /gm, "### "),
   ].join("\n")));
-  const adamForm = r.optimizerConfig.name === "adam" ? (r.optimizerConfig.biasCorrection ? " (with bias correction)" : " (without bias correction, as seed 003 writes it)") : "";
+  const adamForm = r.optimizerConfig.name === "adam" ? (r.optimizerConfig.biasCorrection ? " (with bias correction)" : " (without bias correction, as the lecture notes on optimizers write it)") : "";
   return [
     `# Training ${title}`,
     "",
@@ -89,7 +89,7 @@ export const trainCommand: Command = {
   options: {
     epochs: { value: "N", help: "number of epochs, a whole number ≥ 1 (default: the spec's \"epochs\"; one of the two is required)" },
     optimizer: { value: "NAME", help: `the update rule: ${OPTIMIZER_NAMES.join(", ")} (default: the spec's "optimizer", else sgd)` },
-    "no-bias-correction": { help: "adam only: seed 003's formula θ −= α V/√(S + ε), without Kingma & Ba's bias correction (the default has it)" },
+    "no-bias-correction": { help: "adam only: the lecture notes' formula θ −= α V/√(S + ε), without Kingma & Ba's bias correction (the default has it)" },
     "learning-rate": { value: "X", help: "the learning rate (default: the spec's learningRate, else 0.5)" },
     precision: { value: "float|exact|dp:N", help: "arithmetic (default float)" },
     every: { value: "K", help: "keep the loss of every K-th epoch besides the first and the last (default: about 1000 records)" },

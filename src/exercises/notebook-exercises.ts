@@ -1,0 +1,384 @@
+// The exercises at the end of each notebook, defined here rather than in the notebooks so that a
+// student's exercise cell holds only their answers and one call: `checkExercise("02", answers)`.
+// Each exercise's expected values are computed by the engine from the exercise's own numbers,
+// inside the library; the notebook never shows them. `hint("02", "x3")` gives a hint on request.
+//
+// An exercise set is what one exercise cell checks (a notebook with several exercise cells has
+// "04.1", "04.2", ...); its questions carry the keys they ask for, the precision asked (for the
+// test that nothing earlier in the notebook prints an answer) and a hint each.
+import { ACTIVATIONS, type ActivationName } from "../engine/activations.js";
+import { floatArith } from "../engine/numeric.js";
+import { descend } from "../engine/descent.js";
+import { perceptronPredict, trainPerceptron } from "../engine/perceptron.js";
+import { traceNetwork } from "../engine/network.js";
+import { train } from "../engine/train.js";
+import { AnswerError } from "../engine/errors.js";
+import { closest } from "../engine/suggest.js";
+import type { NotationPreset } from "../engine/notation.js";
+import { checkHandCalculation, type CheckReport } from "../checking/check.js";
+import { checkGraphCalculation, checkNumbers } from "../checking/simple.js";
+
+/** How precisely a question asks for its answers: decimal places, or significant figures. */
+export type Precision = { decimals: number } | { significant: number };
+
+export interface ExerciseQuestion {
+  number: number;
+  /** the keys this question asks for */
+  keys: readonly string[];
+  precision: Precision;
+  hint: string;
+}
+
+/** How an exercise set's answers are judged: the checker for named numbers, a network or a graph. */
+export type ExerciseJudge =
+  | { kind: "numbers"; expected: () => Record<string, number> }
+  | { kind: "network"; spec: Record<string, unknown>; notation?: NotationPreset }
+  | { kind: "graph"; expression: string; values: Readonly<Record<string, number>> }
+  | { kind: "custom"; check: (answers: Readonly<Record<string, string>>) => CheckReport };
+
+export interface ExerciseSet {
+  /** "02", or "04.1" when a notebook has several exercise cells */
+  id: string;
+  questions: readonly ExerciseQuestion[];
+  judge: ExerciseJudge;
+}
+
+const activation = (name: ActivationName) => {
+  const def = ACTIVATIONS[name];
+  if (def.kind !== "scalar") throw new Error(`${name} is not a scalar activation`);
+  const p = { alpha: def.defaultAlpha ?? 0 };
+  return { g: (z: number) => def.value(floatArith, z, p), dg: (z: number) => def.derivative(floatArith, z, def.value(floatArith, z, p), p) };
+};
+const sigmoid = (z: number) => activation("sigmoid").g(z);
+const softThreshold = (v: number, t: number) => Math.sign(v) * Math.max(Math.abs(v) - t, 0);
+const num = (x: string | number | undefined) => Number(x);
+
+// notebook 03's neurons
+const neuron03 = { layers: [2, 1], activations: ["sigmoid"], loss: "half_sse", weights: [[[0.4, -0.6]]], biases: [[0.1]], input: [1, 0.5], target: [1], learningRate: 0.5 };
+const chain03 = { ...neuron03, layers: [2, 1, 1], activations: ["sigmoid", "sigmoid"], weights: [[[0.4, -0.6]], [[0.7]]], biases: [[0.1], [-0.2]] };
+// notebook 05's network (the classic two-layer example)
+const classic = {
+  layers: [2, 2, 2], activations: ["sigmoid", "sigmoid"], loss: "half_sse",
+  weights: [[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]], biases: [0.35, 0.6], updateBiases: false, learningRate: 0.5,
+  input: [0.05, 0.1], target: [0.01, 0.99],
+  names: { units: [["i1", "i2"], ["h1", "h2"], ["o1", "o2"]], weights: [[["w1", "w2"], ["w3", "w4"]], [["w5", "w6"], ["w7", "w8"]]], biases: ["b1", "b2"] },
+};
+// notebook 09's XNOR network of step units: hidden AND and NOR, output OR
+const xnorHidden = { weights: [[0.2, 0.2], [-0.2, -0.2]], biases: [-0.3, 0.2] };
+const sigmoidXnor = { layers: [2, 2, 1], activations: ["sigmoid", "sigmoid"], loss: "half_sse", weights: [xnorHidden.weights, [[0.2, 0.2]]], biases: [xnorHidden.biases, [-0.1]], learningRate: 0.5 };
+const XOR_INPUTS = [[0, 0], [0, 1], [1, 0], [1, 1]];
+
+function xorFromStepUnits(answers: Readonly<Record<string, string>>): CheckReport {
+  const w = ["w10", "w11", "w12"].map((k) => answers[k]);
+  const missing = ["w10", "w11", "w12"].filter((_, i) => w[i] === undefined);
+  if (missing.length) throw new AnswerError("answers", `${missing.join(", ")} missing`, "give all three weights of the output unit: w10 (its bias), w11 and w12");
+  const spec = {
+    layers: [2, 2, 1], activations: ["step", "step"], loss: "half_sse", weights: [xnorHidden.weights, [[w[1], w[2]]]], biases: [xnorHidden.biases, [w[0]]],
+    inputs: XOR_INPUTS, targets: [[0], [1], [1], [0]],
+  };
+  const outputs = traceNetwork(spec, { precision: "exact" }).examples!.map((e) => e.forward.a[2][0]);
+  const label = (x: readonly number[]) => `XOR(${x.join(",")})`;
+  return checkNumbers(Object.fromEntries(XOR_INPUTS.map((x) => [label(x), x[0] === x[1] ? 0 : 1])), Object.fromEntries(XOR_INPUTS.map((x, i) => [label(x), String(outputs[i])])));
+}
+
+const q = (number: number, keys: readonly string[], precision: Precision, hint: string): ExerciseQuestion => ({ number, keys, precision, hint });
+const dp = (decimals: number): Precision => ({ decimals });
+const sf = (significant: number): Precision => ({ significant });
+
+export const NOTEBOOK_EXERCISES: readonly ExerciseSet[] = [
+  {
+    id: "01",
+    questions: [
+      q(1, ["net1", "out1", "net2", "out2"], dp(1), "net = b + w₁x₁ + w₂x₂; the sign unit outputs +1 when net > 0 and −1 otherwise."),
+      q(2, ["epochs", "b", "w1", "w2"], dp(1), "Write a table as in the AND run: for each example compute the output, then w ← w + α(t − o)x with x₀ = 1 for b. Stop after the first epoch with no mistake and count it."),
+      q(3, ["threshold"], dp(0), "Rain means weather = 0: only friends (3) and close (2) add up. Go means the sum is above the threshold."),
+    ],
+    judge: {
+      kind: "numbers", expected: () => {
+        const w = [-1.5, 2, 1];
+        const or = trainPerceptron({ inputs: XOR_INPUTS, targets: [0, 1, 1, 1], unit: "step", learningRate: 0.1 });
+        let threshold = 0;
+        while (perceptronPredict([-(threshold + 1), 4, 3, 2], [0, 1, 1], "step") === 1) threshold++;
+        return {
+          net1: w[0] + w[1] * 1 + w[2] * -1, out1: perceptronPredict(w, [1, -1], "sign"), net2: w[0] + w[1] * -1 + w[2] * 1, out2: perceptronPredict(w, [-1, 1], "sign"),
+          epochs: or.epochs, b: num(or.weights[0]), w1: num(or.weights[1]), w2: num(or.weights[2]), threshold,
+        };
+      },
+    },
+  },
+  {
+    id: "02",
+    questions: [
+      q(1, ["x3"], dp(3), "Each step multiplies x by 1 − 2α; three steps multiply it by (1 − 2α)³."),
+      q(2, ["alpha"], dp(1), "One step lands on x − α·2x = (1 − 2α)x. For which α is that 0 for every x?"),
+      q(3, ["x1", "x2"], dp(1), "Both coordinates step at once: xᵢ ← xᵢ − α·2xᵢ."),
+    ],
+    judge: {
+      kind: "numbers", expected: () => {
+        const square = descend({ gradient: (x) => [2 * x[0]], start: [3], learningRate: 0.15, steps: 3 });
+        const bowl = descend({ gradient: (x) => [2 * x[0], 2 * x[1]], start: [4, -3], learningRate: 0.2, steps: 1 });
+        return { x3: square.points[3][0], alpha: 0.5, x1: bowl.points[1][0], x2: bowl.points[1][1] };
+      },
+    },
+  },
+  {
+    id: "03",
+    questions: [
+      q(1, ["a", "dz"], dp(4), "a = σ(z) = 1 / (1 + e^(−z)); with cross-entropy ∂L/∂z = a − y."),
+      q(2, ["dzBce", "dzSse"], dp(4), "Cross-entropy: a − y again. Squared error: (a − y) · σ'(z), with σ'(z) = a(1 − a)."),
+      q(3, ["a6", "delta6", "w11"], dp(4), "z = w·x + b, a = σ(z), δ = (a − y) a(1 − a), then w₁₁ ← w₁₁ − α δ x₁."),
+      q(4, ["dw11"], dp(4), "Forward through both neurons, then δ⁽²⁾ = (a⁽²⁾ − y) a⁽²⁾(1 − a⁽²⁾), δ⁽¹⁾ = w⁽²⁾ δ⁽²⁾ a⁽¹⁾(1 − a⁽¹⁾), ∂L/∂w₁₁ = δ⁽¹⁾ x₁."),
+    ],
+    judge: {
+      kind: "numbers", expected: () => {
+        const s = sigmoid(0.4);
+        const one = traceNetwork({ ...neuron03, input: [2, -1] }), two = traceNetwork({ ...chain03, weights: [[[0.4, -0.6]], [[-1]]] });
+        return {
+          a: s, dz: s - 1, dzBce: s, dzSse: s * s * (1 - s),
+          a6: num(one.forward.a[1][0]), delta6: num(one.backward.delta[1]![0]), w11: num(one.update.weights[0][0][0]), dw11: num(two.backward.dW[0][0][0]),
+        };
+      },
+    },
+  },
+  {
+    id: "04.1",
+    questions: [q(1, ["q", "f", "df/dx", "df/dz"], dp(0), "Forward: q = x + y, f = q·z. Backward: ∂f/∂q = z and ∂f/∂z = q; the + gate passes ∂f/∂q on to x and y unchanged.")],
+    judge: { kind: "graph", expression: "q = x + y; f = q * z", values: { x: 3, y: -1, z: 2 } },
+  },
+  {
+    id: "04.2",
+    questions: [q(2, ["u", "v", "J", "dJ/da", "dJ/db", "dJ/dc"], dp(0), "∂J/∂v = 3; the + gate copies it to a and u; the × gate u = b·c swaps: ∂J/∂b = ∂J/∂u · c, ∂J/∂c = ∂J/∂u · b.")],
+    judge: { kind: "graph", expression: "u = b * c; v = a + u; J = 3 * v", values: { a: 1, b: -2, c: 4 } },
+  },
+  {
+    id: "04.3",
+    questions: [q(3, ["s3", "L", "ds3", "dx0"], dp(2), "s₃ = w₀x₀ + w₁x₁ + w₂; ∂L/∂s₃ = σ(s₃)(1 − σ(s₃)); the + gates pass it back, and the × gate s₀ = w₀x₀ gives ∂L/∂x₀ = ∂L/∂s₀ · w₀.")],
+    judge: { kind: "graph", expression: "s0 = w0*x0; s1 = w1*x1; s2 = s0 + s1; s3 = s2 + w2; L = sigmoid(s3)", values: { w0: 1, x0: 0.5, w1: -1, x1: 1, w2: 0.5 } },
+  },
+  {
+    id: "05",
+    questions: [
+      q(1, ["z_h1", "a_h1", "z_h2", "a_h2", "z_o1", "a_o1", "z_o2", "a_o2", "E_total"], dp(4), "z_h1 = w1·i1 + w2·i2 + b1 with the new inputs 0.10 and 0.20; a = σ(z); E_total = ½(t_o1 − a_o1)² + ½(t_o2 − a_o2)²."),
+      q(2, ["dE/da_o1", "da_o1/dz_o1", "delta_o1", "dE/dw5", "w5+"], dp(4), "∂E/∂a_o1 = a_o1 − t_o1; ∂a/∂z = a(1 − a); δ_o1 is their product; ∂E/∂w5 = δ_o1 · a_h1; w5⁺ = w5 − η ∂E/∂w5."),
+      q(3, ["dE_o1/da_h1", "dE_o2/da_h1", "dE/da_h1", "delta_h1", "dE/dw1", "w1+"], dp(4), "h1 feeds both outputs: ∂E_o1/∂a_h1 = δ_o1 · w5 and ∂E_o2/∂a_h1 = δ_o2 · w7 (the old weights); add them, times a_h1(1 − a_h1) for δ_h1, times i1 for ∂E/∂w1."),
+    ],
+    judge: { kind: "network", spec: { ...classic, input: [0.1, 0.2] } },
+  },
+  {
+    id: "05.4",
+    questions: [q(4, ["w5+", "w1+"], dp(4), "Only the update line changes: the gradients are those of the derivation above, and w⁺ = w − 0.1 · ∂E/∂w.")],
+    judge: { kind: "network", spec: { ...classic, learningRate: 0.1 } },
+  },
+  {
+    id: "06",
+    questions: [
+      q(1, ["W1", "b1", "total"], dp(0), "W⁽¹⁾ has one row per unit of layer 1 and one column per input; b⁽¹⁾ one entry per unit. Add both layers."),
+      q(2, ["Z1"], dp(0), "Z⁽¹⁾ holds one z per unit of layer 1 for each example of the batch."),
+      q(3, ["cols"], dp(0), "The bias becomes the weight of an extra input fixed at 1."),
+    ],
+    judge: { kind: "numbers", expected: () => ({ W1: 784 * 32, b1: 32, total: 784 * 32 + 32 + 32 * 10 + 10, Z1: 64 * 32, cols: 784 + 1 }) },
+  },
+  {
+    id: "07",
+    questions: [
+      q(1, ["dsigma", "dtanh"], dp(4), "σ'(z) = σ(z)(1 − σ(z)); tanh'(z) = 1 − tanh²(z)."),
+      q(2, ["elu", "delu"], dp(4), "For z < 0, ELU is α(e^z − 1) and its slope α e^z."),
+      q(3, ["product"], sf(3), "σ'(1) = σ(1)(1 − σ(1)); the gradient is multiplied by it once per layer."),
+    ],
+    judge: {
+      kind: "numbers", expected: () => {
+        const s = activation("sigmoid"), t = activation("tanh"), e = activation("elu");
+        return { dsigma: s.dg(-1.5), dtanh: t.dg(0.5), elu: e.g(-2), delu: e.dg(-2), product: s.dg(1) ** 6 };
+      },
+    },
+  },
+  {
+    id: "08",
+    questions: [
+      q(1, ["p1", "p2", "p3"], dp(4), "pᵢ = e^{zᵢ} / (e^{z₁} + e^{z₂} + e^{z₃})."),
+      q(2, ["loss", "dz1"], dp(4), "The loss is −log of the true class's probability; with softmax ∂L/∂z₁ = p₁ − 1 for the true class."),
+      q(3, ["bce"], dp(4), "For y = 0 only the second term of binary cross-entropy is left: −log(1 − ŷ)."),
+    ],
+    judge: {
+      kind: "numbers", expected: () => {
+        const e = [2, 1, 0].map(Math.exp), s = e.reduce((a, b) => a + b, 0), p = e.map((v) => v / s);
+        return { p1: p[0], p2: p[1], p3: p[2], loss: -Math.log(p[0]), dz1: p[0] - 1, bce: -Math.log(1 - 0.8) };
+      },
+    },
+  },
+  {
+    id: "09.1",
+    questions: [q(1, ["z_1^(2)", "a_1^(2)", "z_1^(3)", "a_1^(3)", "delta_1^(3)", "delta_1^(2)"], dp(4), "z₁⁽²⁾ = −0.3 + 0.2·0 + 0.2·1; the output δ₁⁽³⁾ = (y − a) a(1 − a) in the notes' sign, and δ₁⁽²⁾ = a₁⁽²⁾(1 − a₁⁽²⁾) w₁₁⁽²⁾ δ₁⁽³⁾.")],
+    judge: { kind: "network", spec: { ...sigmoidXnor, input: [0, 1], target: [0] }, notation: "paren1" },
+  },
+  {
+    id: "09.2",
+    questions: [q(2, ["dJ/dw_12^(1)", "w_12^(1)+", "dJ/dw_11^(1)"], dp(4), "∂J/∂w₁₂⁽¹⁾ = −δ₁⁽²⁾ x₂ (the notes' δ has the opposite sign), and w⁺ = w − α ∂J/∂w.")],
+    judge: { kind: "network", spec: { ...sigmoidXnor, input: [0, 1], target: [0] }, notation: "paren1" },
+  },
+  {
+    id: "09.3",
+    questions: [q(3, ["w10", "w11", "w12"], dp(1), "XOR is 1 when neither AND nor NOR fires: the output unit should fire only when both hidden units are 0, so give it a positive bias and negative weights.")],
+    judge: { kind: "custom", check: xorFromStepUnits },
+  },
+  {
+    id: "10",
+    questions: [
+      q(1, ["mini", "stochastic"], dp(0), "An epoch makes one update per mini-batch: m / batch size of them; stochastic updates use one example each."),
+      q(2, ["lr"], dp(2), "The notes' velocity adds α·gradient each step, the engine's (1 − η)·α'·gradient; set the two equal."),
+      q(3, ["factor"], dp(0), "A sum over N examples and D outputs is N·D times their mean."),
+    ],
+    judge: { kind: "numbers", expected: () => ({ mini: (50 / 10) * 40, stochastic: 50 * 40, lr: 0.01 / (1 - 0.9), factor: 64 * 10 }) },
+  },
+  {
+    id: "11",
+    questions: [
+      q(1, ["x", "y"], dp(2), "∇f = (x, 100y); subtract α times it."),
+      q(2, ["xr"], dp(5), "With s = 0 at the start, s ← 0.1 g²; the step is α g / √(s + ε)."),
+      q(3, ["x2"], dp(4), "v ← βv + (1 − β)g, x ← x − αv; at (2, 0) the gradient of x is 2, then the new x."),
+      q(4, ["alphaMax"], dp(3), "In y each step multiplies y by 1 − 16α; it diverges when |1 − 16α| > 1."),
+    ],
+    judge: {
+      kind: "numbers", expected: () => {
+        const gradient = (p: readonly number[]) => [p[0], 100 * p[1]];
+        const gd = descend({ gradient, start: [-8, 1.5], learningRate: 0.015, steps: 1 }).points[1];
+        const rms = descend({ gradient, start: [-8, 1.5], learningRate: 0.05, steps: 1, optimizer: "rmsprop" }).points[1];
+        const mom = descend({ gradient, start: [2, 0], learningRate: 0.2, steps: 2, optimizer: "momentum" }).points[2];
+        return { x: gd[0], y: gd[1], xr: rms[0], x2: mom[0], alphaMax: 2 / 16 };
+      },
+    },
+  },
+  {
+    id: "12",
+    questions: [
+      q(1, ["up", "down"], sf(4), "ŷ = d^{L−1} · x W^{[L]} with x W^{[L]} = 2."),
+      q(2, ["xavier", "he", "glorot"], dp(4), "Xavier: √(1/n_in); He: √(2/n_in); Glorot and Bengio: √(2/(n_in + n_out))."),
+      q(3, ["wOut", "bOut"], dp(4), "Every hidden unit outputs 0.5 and so does the output: ∂L/∂z_out = 0.5 − y for each example; average over the three, times 0.5 for a weight."),
+    ],
+    judge: {
+      kind: "numbers", expected: () => {
+        const deep = (d: number, L: number) => {
+          const weights = [...Array.from({ length: L - 1 }, () => [[d, 0], [0, d]]), [[1, 1]]];
+          return num(traceNetwork({ layers: [...Array(L).fill(2), 1], activations: Array(L).fill("identity"), loss: "half_sse", weights, input: [1, 1], target: [0] }, { precision: "exact" }).forward.a[L][0]);
+        };
+        const zeros = {
+          layers: [2, 3, 1], activations: ["sigmoid", "sigmoid"], loss: "bce", learningRate: 1,
+          inputs: [[0.2, 0.9], [0.8, 0.1], [0.9, 0.7]], targets: [[1], [0], [1]], weights: [[[0, 0], [0, 0], [0, 0]], [[0, 0, 0]]], biases: [[0, 0, 0], [0]],
+        };
+        const after = train(zeros, { epochs: 1 }).final;
+        return {
+          up: deep(1.5, 12), down: deep(0.5, 12), xavier: Math.sqrt(1 / 800), he: Math.sqrt(2 / 800), glorot: Math.sqrt(2 / (800 + 200)),
+          wOut: num(after.weights[1][0][0]), bOut: num((after.biases[1] as readonly (string | number)[])[0]),
+        };
+      },
+    },
+  },
+  {
+    id: "13",
+    questions: [
+      q(1, ["factor"], dp(3), "Weight decay makes the update w ← (1 − αλ/m) w − α ∂J/∂w."),
+      q(2, ["kept"], dp(2), "Inverted dropout divides what it keeps by the keep probability."),
+      q(3, ["z"], dp(4), "z = (x − μ) / σ with the training set's μ and σ."),
+      q(4, ["w", "wSmall"], dp(2), "First the gradient step, then move w towards 0 by α·λ₁/(2m), stopping at 0."),
+    ],
+    judge: { kind: "numbers", expected: () => ({ factor: 1 - 0.05 * 0.02, kept: 0.6 / 0.8, z: (175 - 168) / 9, w: softThreshold(0.3 - 0.2 * 0.5, 0.2 * 0.1), wSmall: softThreshold(0.01, 0.2 * 0.1) }) },
+  },
+  {
+    id: "14",
+    questions: [
+      q(1, ["central"], dp(8), "(J(θ + ε) − J(θ − ε)) / (2ε); expand (2 ± ε)³."),
+      q(2, ["forward"], dp(8), "(J(θ + ε) − J(θ)) / ε."),
+      q(3, ["rel"], sf(2), "|approx − exact| / max(|approx|, |exact|)."),
+      q(4, ["noDivision"], dp(8), "Without the division the formula gives J(θ + ε) − J(θ) itself."),
+    ],
+    judge: {
+      kind: "numbers", expected: () => {
+        const J = (t: number) => t ** 3, eps = 1e-4;
+        const central = (J(2 + eps) - J(2 - eps)) / (2 * eps), forward = (J(2 + eps) - J(2)) / eps;
+        return { central, forward, rel: Math.abs(forward - 12) / Math.max(Math.abs(forward), 12), noDivision: J(2 + eps) - J(2) };
+      },
+    },
+  },
+  {
+    id: "15",
+    questions: [
+      q(1, ["params"], dp(0), "784·15 weights and 15 biases into the hidden layer, 15·10 and 10 into the output."),
+      q(2, ["precision"], dp(3), "Precision for a class: of everything predicted as that class (its column), the fraction that really is it."),
+      q(3, ["mult15", "mult30"], dp(0), "One multiplication per weight."),
+    ],
+    judge: {
+      kind: "numbers", expected: () => {
+        const confusion = CONFUSION_15;
+        const predicted3 = confusion.reduce((s, row) => s + row[2], 0);
+        return { params: 784 * 15 + 15 + 15 * 10 + 10, precision: confusion[2][2] / predicted3, mult15: 784 * 15 + 15 * 10, mult30: 784 * 30 + 30 * 10 };
+      },
+    },
+  },
+];
+
+/** Notebook 15's exercise 2: a confusion matrix of its own (rows: true class, columns: predicted). */
+export const CONFUSION_15: readonly (readonly number[])[] = [[12, 0, 0], [0, 11, 2], [0, 3, 9]];
+
+/** The exercise set with this id ("02", "04.1"); an unknown id says which exist. */
+export function exerciseSet(id: string): ExerciseSet {
+  const set = NOTEBOOK_EXERCISES.find((s) => s.id === id);
+  if (!set) {
+    const ids = NOTEBOOK_EXERCISES.map((s) => s.id);
+    const near = closest(id, ids);
+    throw new AnswerError(`checkExercise(${JSON.stringify(id)})`, `there is no exercise "${id}"${near.length ? `: did you mean "${near[0]}"?` : ""}`, `the exercises are ${ids.map((i) => `"${i}"`).join(", ")}`);
+  }
+  return set;
+}
+
+/** An answer not filled in yet: an empty string, "..." or "?" as in the templates. */
+export const isUnanswered = (v: string | number) => typeof v === "string" && /^\s*(\.\.\.|…|\?)?\s*$/.test(v);
+
+/** Judge one exercise set's answers; unanswered keys (empty strings) are left out. */
+export function judgeExercise(id: string, answers: Readonly<Record<string, string | number>>): CheckReport {
+  const set = exerciseSet(id);
+  const given = Object.fromEntries(Object.entries(answers).filter(([, v]) => !isUnanswered(v)));
+  const j = set.judge;
+  switch (j.kind) {
+    case "numbers": return checkNumbers(j.expected(), given);
+    case "network": return checkHandCalculation(j.spec, given, j.notation ? { notation: j.notation } : {});
+    case "graph": return checkGraphCalculation(j.expression, j.values, given);
+    case "custom": return Object.keys(given).length ? j.check(Object.fromEntries(Object.entries(given).map(([k, v]) => [k, String(v)]))) : checkNumbers({}, {});
+  }
+}
+
+/** The hint for a question of an exercise set, by one of its keys or its number. */
+export function exerciseHint(id: string, keyOrNumber: string | number): { question: ExerciseQuestion; hint: string } {
+  const set = exerciseSet(id);
+  const question = set.questions.find((x) => x.number === Number(keyOrNumber) || x.keys.includes(String(keyOrNumber)));
+  if (!question) {
+    const keys = set.questions.flatMap((x) => x.keys);
+    const near = closest(String(keyOrNumber), keys);
+    throw new AnswerError(`hint(${JSON.stringify(id)}, ${JSON.stringify(keyOrNumber)})`, `exercise ${id} has no question or key "${keyOrNumber}"${near.length ? `: did you mean "${near[0]}"?` : ""}`,
+      `ask by a key (${keys.join(", ")}) or a question number (${set.questions.map((x) => x.number).join(", ")})`);
+  }
+  return { question, hint: question.hint };
+}
+
+export interface ExpectedAnswer { set: string; question: number; key: string; value: number; precision: Precision }
+
+/**
+ * Every expected value of every exercise set with the precision its question asks for (the
+ * leak test looks for each in the notebook's earlier outputs). Networks' and graphs' values are
+ * the checker's own: a dummy answer per key, read back from the report's exact column.
+ */
+export function expectedAnswers(): ExpectedAnswer[] {
+  const out: ExpectedAnswer[] = [];
+  for (const set of NOTEBOOK_EXERCISES) {
+    const keys = set.questions.flatMap((x) => x.keys);
+    let values: Record<string, number>;
+    if (set.judge.kind === "numbers") values = set.judge.expected();
+    else if (set.judge.kind === "custom") continue; // answered by building something: no one number
+    else {
+      const report = judgeExercise(set.id, Object.fromEntries(keys.map((k) => [k, "0"])));
+      if (report.unknownKeys.length) throw new Error(`exercise ${set.id}: the checker does not know ${report.unknownKeys.map((u) => u.key).join(", ")}`);
+      values = Object.fromEntries(report.rows.map((r) => [r.key, Number(r.exact)]));
+    }
+    for (const question of set.questions) for (const key of question.keys) out.push({ set: set.id, question: question.number, key, value: values[key], precision: question.precision });
+  }
+  return out;
+}

@@ -1,0 +1,221 @@
+// Grading's side of a hostile classroom that needs no kernel: what the grader itself reads and
+// writes (issue 14 items 4-7). Names that would be spreadsheet formulas or terminal escapes, a
+// FIFO and symbolic links named like submissions, options the runner could not honour, no
+// sandbox to be had; and the teacher's tools: nbgrader's collected layout with its timestamps,
+// Canvas and Moodle imports, overrides that survive re-grading.
+import { describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { runCli } from "../src/cli/program.js";
+import { safeCell } from "../src/exercises/gradebook.js";
+import { printable } from "../src/exercises/submissions.js";
+import { scratchDir } from "./helpers/scratch.js";
+
+const EX = new URL("../exercises/backprop-1/", import.meta.url).pathname;
+
+/** The example assignment given to the example roster (ada, alan, grace), with an empty submissions folder. */
+async function assignedClass(): Promise<{ out: string; subs: string; key: string; graded: string }> {
+  const out = scratchDir("bt-safe-");
+  expect((await runCli(["assign", join(EX, "source.ipynb"), "--roster", join(EX, "roster.csv"), "--out", out, "--secret", "safe"])).code).toBe(0);
+  const subs = join(out, "submissions");
+  mkdirSync(subs);
+  return { out, subs, key: join(out, "key", "key.json"), graded: join(out, "graded") };
+}
+
+describe("what grade writes cannot run as a formula or an escape", () => {
+  it("neutralises every cell a spreadsheet would read as a formula, and only those", () => {
+    for (const f of ["=HYPERLINK(\"http://x\",\"y\")", "+1", "-1+2", "@SUM(A1)", "\tx", "\rx"]) expect(safeCell(f)).toBe(`'${f}`);
+    for (const f of ["ada", "1", "a=b", "x-1", ""]) expect(safeCell(f)).toBe(f);
+  });
+
+  it("prints names with their control characters made visible", () => {
+    expect(printable("\u001b[31mred\u001b[0m.ipynb")).toBe("\\u{1b}[31mred\\u{1b}[0m.ipynb");
+    expect(printable("a\nb\u202ec")).toBe("a\\u{a}b\\u{202e}c");
+    expect(printable("ada.ipynb")).toBe("ada.ipynb");
+  });
+
+  it("a file named like a formula lands in grades.csv as text; an escape in a name reaches neither the terminal nor the CSV", async () => {
+    const c = await assignedClass();
+    writeFileSync(join(c.subs, '=HYPERLINK("evil.example","click").ipynb'), "{}");
+    writeFileSync(join(c.subs, "\u001b[2Jclear.ipynb"), "{}");
+    const r = await runCli(["grade", c.subs, "--key", c.key, "--out", c.graded, "--quiet"]);
+    expect(r.code, r.stderr).toBe(0);
+    const csv = readFileSync(join(c.graded, "grades.csv"), "utf8");
+    expect(csv).toContain(`"'=HYPERLINK(""evil.example"",""click"").ipynb",0,0,0,0,0,12,`);
+    expect(csv).not.toMatch(/(^|,)"?=/m);
+    expect(csv).not.toContain("\u001b");
+    expect(r.stderr).not.toContain("\u001b");
+    expect(r.stderr).toContain("\\u{1b}[2Jclear.ipynb: not graded");
+  });
+});
+
+describe("files a student may have made in the submissions folder", () => {
+  it("a FIFO named like a submission is skipped (no hang); links at the top and inside a folder are not followed and say so", async () => {
+    const c = await assignedClass();
+    execFileSync("mkfifo", [join(c.subs, "ada.ipynb")]);
+    // a link at the top to the key, and grace's notebook a link to it inside her folder
+    symlinkSync(c.key, join(c.subs, "alan.ipynb"));
+    mkdirSync(join(c.subs, "grace"));
+    symlinkSync(c.key, join(c.subs, "grace", "backprop-1.ipynb"));
+    symlinkSync(c.key, join(c.subs, "sym"));
+    const started = Date.now();
+    const r = await runCli(["grade", c.subs, "--key", c.key, "--out", c.graded, "--quiet"]);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(c.graded, "grades.csv"), "utf8").trim().split("\n")).toEqual([
+      "student,forward,output,hidden,graph,total,max,notes",
+      "ada,0,0,0,0,0,12,no submission (missing file)",
+      "alan,0,0,0,0,0,12,no submission (missing file)",
+      "grace,0,0,0,0,0,12,grace/backprop-1.ipynb is a symbolic link: not followed (student folders may hold only real files; copy the notebook itself in)",
+      "ada.ipynb,0,0,0,0,0,12,\"not graded: is not a regular file (a pipe, device or socket): skipped\"",
+      "alan.ipynb,0,0,0,0,0,12,not graded: is a symbolic link: not followed (student folders may hold only real files; copy the notebook itself in)",
+      "sym,0,0,0,0,0,12,not graded: is a symbolic link: not followed (student folders may hold only real files; copy the notebook itself in)",
+    ]);
+    expect(r.stderr).not.toContain("rename it to sym.ipynb");
+    // the key was not copied anywhere
+    const keyText = readFileSync(c.key, "utf8").slice(0, 200);
+    for (const id of ["ada", "alan", "grace"]) expect(readFileSync(join(c.graded, id, "result.json"), "utf8")).not.toContain(keyText.slice(0, 60));
+  });
+
+  it("of two submissions of one student, both the teacher and the student are told which was graded", async () => {
+    const c = await assignedClass();
+    writeFileSync(join(c.subs, "ada.ipynb"), "not json");
+    mkdirSync(join(c.subs, "ada"));
+    writeFileSync(join(c.subs, "ada", "backprop-1.ipynb"), "not json either");
+    const r = await runCli(["grade", c.subs, "--key", c.key, "--out", c.graded, "--quiet"]);
+    expect(r.stderr).toContain("ada.ipynb: not graded: ada also handed in ada/backprop-1.ipynb, which was graded; only one is");
+    expect(JSON.parse(readFileSync(join(c.graded, "ada", "result.json"), "utf8")).submission).toBe("ada/backprop-1.ipynb");
+  });
+
+  it("graded folders are private to the teacher (0700), result files 0600", async () => {
+    const c = await assignedClass();
+    writeFileSync(join(c.subs, "ada.ipynb"), "not json");
+    expect((await runCli(["grade", c.subs, "--key", c.key, "--out", c.graded, "--quiet"])).code).toBe(0);
+    expect(statSync(c.graded).mode & 0o777).toBe(0o700);
+    expect(statSync(join(c.graded, "ada")).mode & 0o777).toBe(0o700);
+    expect(statSync(join(c.graded, "ada", "result.json")).mode & 0o777).toBe(0o600);
+    expect(statSync(join(c.graded, "grades.csv")).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe("options are checked once, in the command line, as the runner takes them", () => {
+  it("rejects what the runner could not honour, naming the option, before any student is graded", async () => {
+    const c = await assignedClass();
+    const base = ["grade", c.subs, "--key", c.key, "--out", c.graded];
+    for (const [opt, value, want] of [
+      ["--max-output", "1000.5", "--max-output: expected a whole number ≥ 1"],
+      ["--memory", "2048.5", "--memory: expected a whole number ≥ 64"],
+      ["--cell-timeout", "0", "--cell-timeout: must be a positive number"],
+      ["--timeout", "abc", "--timeout: must be a positive number"],
+      ["--cell-timeout", "Infinity", "--cell-timeout: must be a positive number"],
+      ["--due", "tomorrow", "--due: is not a date and time"],
+    ]) {
+      const r = await runCli([...base, opt, value]);
+      expect(r.code, `${opt} ${value}`).toBe(2);
+      expect(r.stderr).toContain(want);
+    }
+    expect(existsSync(c.graded)).toBe(false);
+  });
+
+  it("reads the key's path from BACKPROP_TUTOR_KEY, so that it need be on no command line", async () => {
+    const c = await assignedClass();
+    writeFileSync(join(c.subs, "ada.ipynb"), "not json");
+    const r = await (async () => {
+      process.env.BACKPROP_TUTOR_KEY = c.key;
+      try {
+        return await runCli(["grade", c.subs, "--out", c.graded, "--quiet"]);
+      } finally {
+        delete process.env.BACKPROP_TUTOR_KEY;
+      }
+    })();
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(c.graded, "grades.csv"), "utf8")).toContain("ada,0,0,0,0,0,12,notebook is not valid JSON");
+    const none = await runCli(["grade", c.subs, "--out", c.graded]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("no answer key: set BACKPROP_TUTOR_KEY or give --key");
+  });
+});
+
+describe("without namespaces", () => {
+  it("grade refuses to run student code and says why and what to do, unless --unsafe-no-sandbox", async () => {
+    const c = await assignedClass();
+    writeFileSync(join(c.subs, "ada.ipynb"), "not json");
+    const path = process.env.PATH;
+    process.env.PATH = "/nonexistent"; // no bwrap to be found
+    try {
+      const r = await runCli(["grade", c.subs, "--key", c.key, "--out", c.graded, "--quiet"]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("student code is not run without a sandbox, and none can be made here: bubblewrap (bwrap) is not installed");
+      expect(r.stderr).toContain("--unsafe-no-sandbox");
+      expect(existsSync(join(c.graded, "grades.csv"))).toBe(false);
+      const unsafe = await runCli(["grade", c.subs, "--key", c.key, "--out", c.graded, "--quiet", "--unsafe-no-sandbox"]);
+      expect(unsafe.code, unsafe.stderr).toBe(0);
+      expect(unsafe.stderr).toContain("warning: NO SANDBOX (--unsafe-no-sandbox)");
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+});
+
+describe("the teacher's tools", () => {
+  it("reads nbgrader's submitted/<student>/<assignment>/ layout and marks late submissions by timestamp.txt", async () => {
+    const c = await assignedClass();
+    const put = (id: string, stamp: string) => {
+      const dir = join(c.subs, id, "backprop-1");
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "backprop-1.ipynb"), "not json");
+      writeFileSync(join(dir, "timestamp.txt"), stamp);
+    };
+    put("ada", "2026-12-01 22:58:59.123456 UTC");
+    put("alan", "2026-12-01 23:00:01.000001 UTC");
+    const r = await runCli(["grade", c.subs, "--key", c.key, "--out", c.graded, "--quiet", "--due", "2026-12-01T23:00Z"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(c.graded, "grades.csv"), "utf8").trim().split("\n").slice(1)).toEqual([
+      "ada,0,0,0,0,0,12,notebook is not valid JSON",
+      "alan,0,0,0,0,0,12,\"notebook is not valid JSON; late: handed in 2026-12-01T23:00:01.000Z, due 2026-12-01T23:00:00.000Z (nbgrader's timestamp.txt)\"",
+      "grace,0,0,0,0,0,12,no submission (missing file)",
+    ]);
+    const ada = JSON.parse(readFileSync(join(c.graded, "ada", "result.json"), "utf8"));
+    expect(ada).toMatchObject({ submission: "ada/backprop-1/backprop-1.ipynb", submittedAt: "2026-12-01T22:58:59.123Z" });
+    expect(ada.late).toBeUndefined();
+  });
+
+  it("writes Canvas's and Moodle's gradebook imports, and a teacher's override survives re-grading and shows in the feedback", async () => {
+    const c = await assignedClass();
+    writeFileSync(join(c.subs, "ada.ipynb"), "not json");
+    mkdirSync(c.graded, { recursive: true });
+    writeFileSync(join(c.graded, "overrides.csv"), "student,score,comment\nada,7.5,\"=1+1, handed in by e-mail; graded by hand\"\n");
+    const grade = (...more: string[]) => runCli(["grade", c.subs, "--key", c.key, "--out", c.graded, "--quiet", ...more]);
+    expect((await grade()).code).toBe(0);
+    const check = () => {
+      expect(readFileSync(join(c.graded, "canvas.csv"), "utf8").split("\n")).toEqual([
+        "Student,ID,SIS User ID,SIS Login ID,Section,backprop-1",
+        "    Points Possible,,,,,12",
+        "Ada Lovelace,,ada,ada,,7.5",
+        "Alan Turing,,alan,alan,,0",
+        "Grace Hopper,,grace,grace,,0",
+        "",
+      ]);
+      const moodle = readFileSync(join(c.graded, "moodle.csv"), "utf8").split("\n");
+      expect(moodle[0]).toBe("ID number,Full name,backprop-1 (Real),backprop-1 (Feedback)");
+      expect(moodle[1]).toBe("ada,Ada Lovelace,7.5,\"score set by the teacher to 7.5 (graded 0): =1+1, handed in by e-mail; graded by hand; notebook is not valid JSON\"");
+      expect(readFileSync(join(c.graded, "grades.csv"), "utf8")).toContain("ada,0,0,0,0,7.5,12,\"score set by the teacher to 7.5 (graded 0)");
+      const feedback = readFileSync(join(c.graded, "ada", "feedback.html"), "utf8");
+      expect(feedback).toContain("Score: <strong>7.5 / 12</strong>, set by your teacher (the tests gave 0)");
+      expect(feedback).toContain("Your teacher's comment: =1+1, handed in by e-mail; graded by hand");
+    };
+    check();
+    expect((await grade("--force")).code).toBe(0);
+    check();
+    // a wrong override is an error naming the row, not a silently ignored line
+    writeFileSync(join(c.graded, "overrides.csv"), "student,score,comment\nada,13,too many\n");
+    const bad = await grade();
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("overrides.csv row 2: the score \"13\" for ada is not a number from 0 to 12");
+    // removing the override brings back the graded score, on the page too
+    writeFileSync(join(c.graded, "overrides.csv"), "student,score,comment\n");
+    expect((await grade()).code).toBe(0);
+    expect(readFileSync(join(c.graded, "ada", "feedback.html"), "utf8")).toContain("Score: <strong>0 / 12</strong>");
+  });
+});
