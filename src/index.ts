@@ -54,7 +54,7 @@ export { checkReportMarkdown, checkReportHtml, type HtmlOptions } from "./render
 export { checkBundle, showCheck } from "./render/check.js";
 export { vegaLiteSvg, plotBundle, showPlot, LivePlot, type VegaLiteSpec } from "./plots/vega.js";
 export {
-  linesSpec, plotLines, plotFunctions, pathsSpec, plotPaths, decisionSpec, plotDecisionBoundary, barsSpec, plotBars, plotHeatmap, liveLossPlot,
+  linesSpec, plotLines, functionsSpec, plotFunctions, pathsSpec, plotPaths, decisionSpec, plotDecisionBoundary, barsSpec, plotBars, plotHeatmap, liveLossPlot,
   type Series, type LineOptions, type BarOptions,
 } from "./plots/plots.js";
 
@@ -63,7 +63,7 @@ export { checkExercise, hint } from "./exercises/notebook-check.js";
 export { NOTEBOOK_EXERCISES, exerciseSet, expectedAnswers } from "./exercises/notebook-exercises.js";
 export type { ExerciseSet, ExerciseQuestion, ExerciseJudge, ExpectedAnswer, Precision } from "./exercises/notebook-exercises.js";
 export { errorBundle, exerciseBundle } from "./render/exercise.js";
-export { answersShownEarlier, exerciseCellIndex } from "./exercises/leaks.js";
+export { answersShownEarlier, exerciseCellIndex, printedNumbers, revealsAnswer } from "./exercises/leaks.js";
 export type { ShownAnswer, NotebookJson } from "./exercises/leaks.js";
 export { stepThroughBundle, graphStepThroughBundle, showStepThrough, showGraphStepThrough, type StepThroughOptions } from "./view/show.js";
 export { STEP_THROUGH_MIME, STEP_THROUGH_VERSION, type StepThroughPayload } from "./view/payload.js";
