@@ -2,15 +2,14 @@
 // each student in the bubblewrap sandbox (and, as root, their own cgroup). Every student hands
 // in the released notebook with the answers filled in from the key; every third one with the
 // classic sign slip in w5+, so the checker's diagnosis runs too. Then the sandbox's own cost per
-// student: starting the runner's Python (with nbclient imported) inside a fresh sandbox and
-// cgroup, against starting it directly, best of 5 each; and whole gradings of --compare N (4)
+// student: /bin/true in a fresh sandbox and cgroup against /bin/true, median of 21; and whole gradings of --compare N (4)
 // students with and without the sandbox, interleaved.
 // Run after a build:  npm run build && node bench/grade30.mjs [--jobs N] [--count N] [--compare N]
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { loadavg } from "node:os";
-import { ROOT, VENV_PYTHON } from "../scripts/paths.mjs";
+import { ROOT } from "../scripts/paths.mjs";
 import { runCli } from "../dist/cli/program.js";
 import { bwrapArgs, chooseSandbox } from "../dist/exercises/sandbox.js";
 import { cgroupsUnavailable, gradingCgroupName, StudentCgroup, sweepCgroups } from "../dist/exercises/limits.js";
@@ -21,18 +20,18 @@ const arg = (name, dflt) => {
 };
 const count = arg("--count", 30), jobs = arg("--jobs", 2);
 
-/** Seconds to start the runner's Python with nbclient imported, `argv` around it; best of `rounds`. */
-function startSeconds(wrap, rounds = 5) {
-  let best = Infinity;
-  for (let i = 0; i < rounds; i++) {
-    const { argv, done } = wrap([VENV_PYTHON, "-c", "import nbclient, jupyter_client"]);
+/** Milliseconds to run /bin/true with `wrap` around it (set up before, torn down after, both counted): median of 21. */
+async function medianMs(wrap) {
+  const times = [];
+  for (let i = 0; i < 21; i++) {
     const t = performance.now();
+    const { argv, done } = wrap(["/bin/true"]);
     const r = spawnSync(argv[0], argv.slice(1), { stdio: "ignore" });
-    best = Math.min(best, (performance.now() - t) / 1000);
-    done();
+    await done();
+    times.push(performance.now() - t);
     if (r.status !== 0) throw new Error(`${argv[0]} failed (${r.status})`);
   }
-  return best;
+  return times.sort((x, y) => x - y)[10];
 }
 
 mkdirSync(join(ROOT, ".tmp"), { recursive: true });
@@ -63,18 +62,18 @@ try {
   console.log(`graded ${rows.length} submissions with --jobs ${jobs} in ${seconds.toFixed(1)} s (${(seconds / rows.length).toFixed(2)} s each; ${full} full marks, ${rows.length - full} with the w5+ slip; load average ${load.toFixed(1)} on ${jobs === 2 ? "2 cores" : "this machine"} when it began)`);
   console.log(how);
 
-  // the sandbox's cost per student: a fresh sandbox (and cgroup) around the same start-up
+  // the sandbox's cost per student: a fresh sandbox (and cgroup: made, entered, emptied, removed) around /bin/true
   const sandbox = chooseSandbox(false);
   const cgroups = cgroupsUnavailable() === undefined;
   let n = 0;
-  const direct = startSeconds((argv) => ({ argv, done: () => {} }));
-  const boxed = startSeconds((argv) => {
+  const direct = await medianMs((argv) => ({ argv, done: async () => {} }));
+  const boxed = await medianMs((argv) => {
     const cg = cgroups ? StudentCgroup.create(gradingCgroupName(), `bench-${n++}`, { memoryMb: 2048, processes: 256, cpus: 1 }) : null;
     const inner = [sandbox.bwrap, ...bwrapArgs({ PATH: "/usr/bin:/bin" }, argv)];
-    return { argv: cg ? cg.wrap(inner) : inner, done: () => { if (cg) cg.remove(); } };
+    return { argv: cg ? cg.wrap(inner) : inner, done: async () => { await cg?.remove(); } };
   });
   await sweepCgroups(true);
-  console.log(`sandbox cost per student: ${((boxed - direct) * 1000).toFixed(0)} ms (runner start ${(direct * 1000).toFixed(0)} ms direct, ${(boxed * 1000).toFixed(0)} ms in bubblewrap${cgroups ? " and a cgroup" : ""}; best of 5)`);
+  console.log(`sandbox cost per student: ${(boxed - direct).toFixed(0)} ms (/bin/true ${direct.toFixed(1)} ms direct, ${boxed.toFixed(1)} ms in a fresh bubblewrap sandbox${cgroups ? " and cgroup" : ""}; median of 21)`);
 
   // and whole gradings, with and without the sandbox, interleaved so that both see the same load
   const ab = arg("--compare", 4);
