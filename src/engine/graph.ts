@@ -403,10 +403,29 @@ function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<s
   const grad = new Map<string, T>();
   const edgesInto = new Map<string, GraphEdge[]>();
   const edges: GraphEdge[] = [];
-  const raw = new Map<GraphEdge, { upstream: T; local: T; product: T }>();
+  const raw = new Map<GraphEdge, { upstream: T; local: T; product: T; operand: number }>();
   const out = g.output;
   const outTex = texOf(out);
   const dOut = (id: string) => (id === out ? "1" : `\\frac{\\partial ${outTex}}{\\partial ${texOf(id)}}`);
+  /**
+   * A gradient as the chain rule writes it, upstream × local for each use, then with each local
+   * derivative as its own expression: ∂f/∂x = ∂f/∂q · ∂q/∂x = ∂f/∂q · 1. Into the output, the
+   * local derivative is of the output's expression (∂f/∂z = ∂f/∂f · ∂(q·z)/∂z = 1 · q), since
+   * ∂f/∂f · ∂f/∂z would define ∂f/∂z by itself.
+   */
+  const chainRule = (id: string, uses: readonly GraphEdge[]): string => {
+    const d = (num: string, den: string) => `\\frac{\\partial ${num}}{\\partial ${den}}`;
+    const symbolic = uses.map((e) => {
+      const to = byId.get(e.to)!;
+      const local = e.to === out ? d(`\\left(${GRAPH_OPS[to.op!].tex(to.inputs.map(texOf))}\\right)`, texOf(id)) : d(texOf(e.to), texOf(id));
+      return `${d(outTex, texOf(e.to))} \\cdot ${local}`;
+    });
+    const expressions = uses.map((e) => {
+      const to = byId.get(e.to)!;
+      return `${dOut(e.to)} \\cdot ${paren(GRAPH_OPS[to.op!].localTex(to.inputs.map(texOf), texOf(e.to), raw.get(e)!.operand))}`;
+    });
+    return `${symbolic.join(" + ")} = ${expressions.join(" + ")}`;
+  };
   grad.set(out, A.of(1));
   const order = [...g.nodes].reverse();
   for (const n of order) {
@@ -419,10 +438,9 @@ function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<s
       const pinned = overrides.grads ? ownEntry(overrides.grads, n.id) : undefined;
       grad.set(n.id, pinned === undefined ? total : A.of(pinned));
       if (n.kind !== "const" && uses.length > 0) {
-        const terms = uses.map((e) => `${dOut(e.to)} \\cdot \\frac{\\partial ${texOf(e.to)}}{\\partial ${texOf(n.id)}}`);
         steps.push({
           id: stepId({ phase: "backward", node: n.id }), phase: "backward", node: n.id, symbol: dOut(n.id),
-          formula: terms.join(" + "),
+          formula: chainRule(n.id, uses),
           substituted: uses.map((e) => `${wrapNegative(show(raw.get(e)!.upstream))} \\times ${wrapNegative(show(raw.get(e)!.local))}`).join(" + "),
           value: str(total),
         });
@@ -441,7 +459,7 @@ function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<s
         throw undefinedGradient(n.id, input, i, xs, local);
       }
       const e: GraphEdge = { id: stepId({ phase: "edge", from: input, to: n.id, operand: i }), from: input, to: n.id, upstream: str(up), local: str(local), product: str(product) };
-      raw.set(e, { upstream: up, local, product });
+      raw.set(e, { upstream: up, local, product, operand: i });
       edges.push(e);
       const list = edgesInto.get(input) ?? [];
       list.push(e);
