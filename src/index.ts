@@ -38,6 +38,7 @@ export { descend, type DescentOptions, type DescentPath } from "./engine/descent
 export { parseAnswersText, parseAnswersJson, parseAnswersCsv, type TypedAnswer, type AnswersInput, type TypedNumber } from "./checking/answers.js";
 export { checkHandCalculation, type CheckRow, type UnknownKey, type CheckReport, type CheckOptions, type Verdict } from "./checking/check.js";
 export { checkGraphCalculation, checkNumbers, type CheckNumbersOptions } from "./checking/simple.js";
+export { checkAnswersFile, checkGraphAnswersFile, readAnswersFile } from "./checking/answers-file.js";
 export type { Diagnosis, MistakeId } from "./checking/mistakes.js";
 
 // displays in a notebook
@@ -53,7 +54,7 @@ export { checkReportMarkdown, checkReportHtml, type HtmlOptions } from "./render
 export { checkBundle, showCheck } from "./render/check.js";
 export { vegaLiteSvg, plotBundle, showPlot, LivePlot, type VegaLiteSpec } from "./plots/vega.js";
 export {
-  linesSpec, plotLines, plotFunctions, pathsSpec, plotPaths, decisionSpec, plotDecisionBoundary, barsSpec, plotBars, plotHeatmap, liveLossPlot,
+  linesSpec, plotLines, functionsSpec, plotFunctions, pathsSpec, plotPaths, decisionSpec, plotDecisionBoundary, barsSpec, plotBars, plotHeatmap, liveLossPlot,
   type Series, type LineOptions, type BarOptions,
 } from "./plots/plots.js";
 
@@ -62,7 +63,7 @@ export { checkExercise, hint } from "./exercises/notebook-check.js";
 export { NOTEBOOK_EXERCISES, exerciseSet, expectedAnswers } from "./exercises/notebook-exercises.js";
 export type { ExerciseSet, ExerciseQuestion, ExerciseJudge, ExpectedAnswer, Precision } from "./exercises/notebook-exercises.js";
 export { errorBundle, exerciseBundle } from "./render/exercise.js";
-export { answersShownEarlier, exerciseCellIndex } from "./exercises/leaks.js";
+export { answersShownEarlier, exerciseCellIndex, printedNumbers, revealsAnswer } from "./exercises/leaks.js";
 export type { ShownAnswer, NotebookJson } from "./exercises/leaks.js";
 export { stepThroughBundle, graphStepThroughBundle, showStepThrough, showGraphStepThrough, type StepThroughOptions } from "./view/show.js";
 export { STEP_THROUGH_MIME, STEP_THROUGH_VERSION, type StepThroughPayload } from "./view/payload.js";

@@ -7,11 +7,11 @@ import type { CheckReport, CheckRow, Verdict } from "../checking/check.js";
 import { shown } from "../checking/verdict.js";
 import { D } from "../engine/numeric.js";
 
-const LABEL: Record<Verdict, string> = { correct: "correct", rounding: "rounding", follows: "follows from an earlier error", wrong: "wrong" };
-const MARK: Record<Verdict, string> = { correct: "✓", rounding: "≈", follows: "→", wrong: "✗" };
+export const LABEL: Record<Verdict, string> = { correct: "correct", rounding: "rounding", follows: "follows from an earlier error", wrong: "wrong" };
+export const MARK: Record<Verdict, string> = { correct: "✓", rounding: "≈", follows: "→", wrong: "✗" };
 
 /** Exact values with four more digits than the student wrote, rounded as the explanations round them; … when there are more. */
-function exactShown(row: CheckRow): string {
+export function exactShown(row: CheckRow): string {
   const s = shown(new D(row.exact), row.decimals);
   return new D(s).eq(row.exact) ? s : `${s}…`;
 }
@@ -20,7 +20,7 @@ function escapeMarkdown(s: string): string {
   return s.replace(/[\\`*_[\]|<>$]/g, (c) => (c === "|" ? "\\|" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : `\\${c}`));
 }
 
-function summaryLine(report: CheckReport): string {
+export function summaryLine(report: CheckReport): string {
   const s = report.summary;
   return `${s.total} checked: ${s.correct} correct, ${s.rounding} rounding, ${s.followThrough} follow${s.followThrough === 1 ? "s" : ""} from an earlier error, ${s.wrong} wrong.`;
 }
