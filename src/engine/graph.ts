@@ -212,19 +212,26 @@ function build(text: string): Built {
       case "Identifier":
         return [];
       case "UnaryExpression":
-        if (n.operator !== "+" && n.operator !== "-") throw new ExpressionError(statement, `the operator ${String(n.operator)} is not supported`, "use + - * / ^ and the functions exp, log, sigmoid, tanh, relu, max, pow");
+        if (n.operator !== "+" && n.operator !== "-") {
+          throw new ExpressionError(statement, `the operator ${String(n.operator)} is not supported`, "use + - * / ^ and the functions exp, log, sigmoid, tanh, relu, max, pow");
+        }
         return [n.argument as jsep.Expression];
       case "BinaryExpression":
-        if (!ownEntry(BINARY, String(n.operator))) throw new ExpressionError(statement, `the operator ${String(n.operator)} is not supported`, "use + - * / and ^ (or pow(a, b)) for powers");
+        if (!ownEntry(BINARY, String(n.operator))) {
+          throw new ExpressionError(statement, `the operator ${String(n.operator)} is not supported`, "use + - * / and ^ (or pow(a, b)) for powers");
+        }
         return [n.left as jsep.Expression, n.right as jsep.Expression];
       case "CallExpression": {
         const callee = n.callee as jsep.Expression;
         const fname = callee.type === "Identifier" ? String(callee.name) : "?";
-        if (!ownEntry(FUNCTIONS, fname)) throw new ExpressionError(`${fname}(…)`, `is not a function the graph engine knows${didYouMean(fname, Object.keys(FUNCTIONS))}`, `use ${Object.keys(FUNCTIONS).join(", ")}`);
+        if (!ownEntry(FUNCTIONS, fname)) {
+          throw new ExpressionError(`${fname}(…)`, `is not a function the graph engine knows${didYouMean(fname, Object.keys(FUNCTIONS))}`, `use ${Object.keys(FUNCTIONS).join(", ")}`);
+        }
         return n.arguments as jsep.Expression[];
       }
       default:
-        throw new ExpressionError(statement, `${n.type} is not supported in a computation graph`, "use numbers, names, + - * / ^ and the functions exp, log, sigmoid, tanh, relu, max, pow");
+        throw new ExpressionError(statement, `${n.type} is not supported in a computation graph`,
+          "use numbers, names, + - * / ^ and the functions exp, log, sigmoid, tanh, relu, max, pow");
     }
   };
   /** The node for a parsed node whose operands are already nodes (`args`, their ids). */
