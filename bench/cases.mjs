@@ -92,6 +92,35 @@ export const CASES = [
     },
   },
   {
+    // the step-through view's state logic (src/view/session.ts) on the classic example, node-side:
+    // the browser adds KaTeX and the DOM (the browser test reports those figures)
+    name: "view-classic",
+    run: async ({ timeMs, ROOT }) => {
+      const { StepThrough } = await import("../dist/view/session.js");
+      const { networkPayload } = await import("../dist/view/payload.js");
+      const spec = JSON.parse(readFileSync(join(ROOT, "examples", "classic.json"), "utf8"));
+      const open = (precision) => new StepThrough(networkPayload(spec, { precision }));
+      const s = open("dp:4");
+      const step = () => { s.index === s.steps.length - 1 ? s.go(0) : s.next(); return s.summary(); };
+      // an edit re-traces and re-judges what the student typed so far (three answers here)
+      const editing = (precision) => {
+        const e = open(precision);
+        for (const [key, typed] of [["z_h1", "0.3775"], ["a_h1", "0.5933"], ["dE/dw5", "0.0820"]]) { e.go(e.steps.findIndex((x) => x.key === key)); e.check(typed); }
+        let n = 0;
+        return { edit: () => e.edit("given.weight.2.0.0", String(0.4 + (++n % 7) / 100)), rejudge: () => { e.edit("given.weight.2.0.0", String(0.4 + (++n % 7) / 100)); e.rejudge(); } };
+      };
+      return [
+        { impl: "backprop-tutor", case: "view-first-render", ms: timeMs(() => open("dp:4"), 9), limit_ms: 300 },
+        { impl: "backprop-tutor", case: "view-step-change", ms: timeMs(step, 50), limit_ms: 16 },
+        { impl: "backprop-tutor", case: "view-edit-float", ms: timeMs(editing("float").edit, 9), limit_ms: 50 },
+        { impl: "backprop-tutor", case: "view-edit-dp4", ms: timeMs(editing("dp:4").edit, 9), limit_ms: 50 },
+        { impl: "backprop-tutor", case: "view-edit-exact", ms: timeMs(editing("exact").edit, 9), limit_ms: 200 },
+        // the verdicts of the three answers against the edited numbers, shown a moment after the values (no target)
+        { impl: "backprop-tutor", case: "view-edit-and-rejudge-dp4", ms: timeMs(editing("dp:4").rejudge, 5) },
+      ];
+    },
+  },
+  {
     // the full slide answer set of seed 001 Example 8 (27 values, two slips and a follow-through)
     name: "check-classic",
     run: async ({ timeMs, ROOT }) => {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { barsSpec, functionsSpec, graphBundle, graphTrace, tableBundle, vegaLiteSvg } from "../src/index";
+import { barsSpec, functionsSpec, graphBundle, graphTrace, tableBundle, vegaLiteSvg } from "../src/index.js";
 
 const MD = join(import.meta.dirname, "..", "notebooks", "md");
 const sources = readdirSync(MD).filter((f) => f.endsWith(".md")).map((f) => ({ name: f, text: readFileSync(join(MD, f), "utf8") }));

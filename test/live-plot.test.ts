@@ -4,7 +4,7 @@
 // must still carry the static SVG that untrusted notebooks and HTML exports show.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createRequire } from "node:module";
-import { liveLossPlot } from "../src/index";
+import { liveLossPlot } from "../src/index.js";
 
 interface Message { data: Record<string, unknown>; transient: { display_id?: string } }
 const jupyter = createRequire(import.meta.url)("tslab/dist/jupyter") as { lastWriteDisplayData: ((m: Message, update: boolean) => void) | null };

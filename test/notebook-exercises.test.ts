@@ -7,9 +7,9 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import {
   AnswerError, NOTEBOOK_EXERCISES, answersShownEarlier, checkExercise, expectedAnswers, hint, printedNumbers, revealsAnswer, type NotebookJson,
-} from "../src/index";
-import { judgeExercise } from "../src/exercises/notebook-exercises";
-import { errorBundle } from "../src/render/exercise";
+} from "../src/index.js";
+import { judgeExercise } from "../src/exercises/notebook-exercises.js";
+import { errorBundle } from "../src/render/exercise.js";
 
 const NOTEBOOKS = join(import.meta.dirname, "..", "notebooks");
 const shown = () => {

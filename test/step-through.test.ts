@@ -141,7 +141,10 @@ describe("what if: an edited number is recomputed as a fresh trace of the edited
     s.check("0.0822");
     expect(s.attempts(s.current.id)[0].verdict).toBe("correct");
     s.edit("given.weight.2.0.0", "0.1");
+    expect(s.verdictsStale).toBe(true);
+    s.rejudge();
     expect(s.attempts(s.current.id)[0].verdict).toBe("wrong");
+    expect(s.attempts(s.current.id)[0].explanation).toContain(`should be ${s.current.value}`); // the edited trace's dp:4 value
   });
 
   it("refuses an edit the engine refuses, with its message, and keeps the numbers", () => {
@@ -172,6 +175,7 @@ describe("notation and links", () => {
     expect(s.attempts(s.current.id)[0]).toMatchObject({ typed: "0.0820", verdict: "wrong" });
     for (const preset of ["paren", "paren1", "aima", "names"] as const) {
       s.setNotation(preset);
+      s.rejudge();
       expect(s.steps).toHaveLength(43);
       expect(s.attempts(s.current.id)[0].verdict).toBe("wrong");
     }
@@ -181,7 +185,9 @@ describe("notation and links", () => {
     const s = session();
     const id = (key: string) => s.steps.find((x) => x.key === key)!.id;
     const step = (key: string) => s.steps.find((x) => x.key === key)!;
-    expect(step("dE/dw5").uses).toEqual({ units: ["2.0", "1.0"], edges: ["1.0>2.0"], reads: [id("delta_o1"), id("a_h1")] });
+    // as its formula writes it: ∂E/∂a_o1 · ∂a_o1/∂z_o1 · a_h1
+    expect(step("dE/dw5").uses).toEqual({ units: ["2.0", "1.0"], edges: ["1.0>2.0"], reads: [id("dE/da_o1"), id("da_o1/dz_o1"), id("a_h1")] });
+    expect(step("dE/dw1").uses.reads).toEqual([id("dE/da_h1"), id("da_h1/dz_h1"), "given.input.0"]);
     expect(step("z_h1").uses.reads).toEqual(["given.input.0", "given.weight.1.0.0", "given.input.1", "given.weight.1.0.1", "given.bias.1"]);
     expect(step("dE/da_h1").uses.reads).toEqual([id("dE_o1/da_h1"), id("dE_o2/da_h1")]);
     expect(step("w5+").uses.reads).toEqual(["given.weight.2.0.0", id("dE/dw5"), "given.learningRate"]);

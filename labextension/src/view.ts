@@ -46,7 +46,7 @@ function stepTex(s: ViewStep, marked: string, value: string | undefined): string
 export function mountStepThrough(host: HTMLElement, data: unknown): MountedView {
   const started = performance.now();
   host.replaceChildren();
-  const root = el("div", { class: "bpt-view", "data-bpt-view": "", "data-lm-suppress-shortcuts": "true" });
+  const root = el("div", { class: "bpt-view", "data-bpt-view": "" });
   host.append(root);
   const reading = readPayload(data);
   const fail = (message: string): MountedView => {
@@ -118,7 +118,7 @@ class View {
     show.addEventListener("click", () => { this.s.show(); this.renderStep(); });
     prev.addEventListener("click", () => this.move(() => this.s.previous()));
     next.addEventListener("click", () => this.move(() => this.s.next()));
-    reset.addEventListener("click", () => this.timed("bptEditMs", () => { this.s.resetEdits(); this.editMessage.textContent = ""; this.renderAll(); }));
+    reset.addEventListener("click", () => this.timed("bptEditMs", () => { this.s.resetEdits(); this.editMessage.textContent = ""; this.renderAll(); this.rejudgeSoon(); }));
     this.input.addEventListener("keydown", (e) => {
       if (e.key === "Enter") { e.preventDefault(); this.check(); }
     });
@@ -135,12 +135,25 @@ class View {
     this.root.dataset[name] = (performance.now() - t).toFixed(2);
   }
 
+  /** Verdicts against edited numbers come a moment after the recomputed values (the checker's scan takes longer). */
+  private rejudgeSoon(): void {
+    if (!this.s.verdictsStale) return;
+    this.root.dataset.bptJudging = "true";
+    setTimeout(() => {
+      this.timed("bptRejudgeMs", () => this.s.rejudge());
+      delete this.root.dataset.bptJudging;
+      this.renderStep();
+    }, 0);
+  }
+
   private move(f: () => void): void {
     this.timed("bptStepMs", () => { f(); this.renderStep(); });
   }
 
   private key(e: KeyboardEvent): void {
-    const inText = e.target === this.input || (e.target instanceof HTMLInputElement && e.target.type === "text") || e.target instanceof HTMLSelectElement;
+    // Ctrl/Cmd combinations (save, undo, copy) stay JupyterLab's
+    if (e.ctrlKey || e.metaKey) return;
+    const inText = e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement;
     // arrows move the caret inside a text box; Alt+arrow still steps from there
     if (inText && !e.altKey) { e.stopPropagation(); return; }
     const moves: Record<string, () => void> = {
@@ -152,8 +165,8 @@ class View {
       e.preventDefault();
       this.move(f);
     }
-    // keep JupyterLab's notebook shortcuts (j, k, a, b, d d …) away from the view
-    e.stopPropagation();
+    // keep the notebook's command-mode keys (arrows, j, k, a, b, d d …) away from the view
+    if (e.key !== "Tab" && e.key !== "Escape") e.stopPropagation();
   }
 
   private check(): void {
@@ -184,7 +197,7 @@ class View {
         if (p === this.s.notation) o.selected = true;
         select.append(o);
       }
-      select.addEventListener("change", () => this.timed("bptNotationMs", () => { this.s.setNotation(select.value as NotationPreset); this.renderAll(); }));
+      select.addEventListener("change", () => this.timed("bptNotationMs", () => { this.s.setNotation(select.value as NotationPreset); this.renderAll(); this.rejudgeSoon(); }));
       label.append(select);
       this.header.append(label);
       this.header.append(el("span", { class: "bpt-precision" }, `precision ${this.s.precision}`));
@@ -209,7 +222,9 @@ class View {
       g.append(svg("circle", { cx: n.x, cy: n.y, r: 22 }));
       const t = svg("text", { x: n.x, y: n.y + 4, "text-anchor": "middle" });
       t.textContent = n.label;
-      g.append(t);
+      const title = svg("title", {});
+      title.textContent = n.name;
+      g.append(title, t);
       picture.append(g);
     }
     this.drawing.replaceChildren(picture);
@@ -229,7 +244,7 @@ class View {
         this.timed("bptEditMs", () => {
           const out = this.s.edit(g.id, input.value);
           this.editMessage.textContent = out.ok ? "" : out.message;
-          if (out.ok) this.renderAll();
+          if (out.ok) { this.renderAll(); this.rejudgeSoon(); }
         });
       };
       input.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); apply(); } });
@@ -308,7 +323,7 @@ class View {
       const x = s.steps.find((t) => t.id === id)!;
       const cells = tr.querySelectorAll("td");
       const shown = s.revealed(id);
-      cells[2].textContent = shown ? displayValue(x.value) + (s.changed.has(id) ? " (changed)" : "") : "?";
+      cells[2].textContent = (shown ? displayValue(x.value) : "?") + (s.changed.has(id) ? " (changed)" : "");
       if (shown) cells[2].setAttribute("title", x.value); else cells[2].removeAttribute("title");
       const last = s.attempts(id).at(-1);
       cells[3].textContent = last ? `${VERDICT_WORDS[last.verdict].mark} ${last.typed}` : "";

@@ -1,7 +1,12 @@
 // Typed errors that say where the problem is and how to fix it. Every message a student or
 // teacher can trigger goes through one of these, so the command line and the notebooks can show
 // one clear sentence instead of a stack trace.
-import { inspect } from "node:util";
+
+/**
+ * Node's util.inspect.custom, by its registered name: the engine is also bundled into the
+ * browser (the step-through view), where importing node:util would break the build.
+ */
+const inspectCustom = Symbol.for("nodejs.util.inspect.custom");
 
 export type ErrorKind =
   | "spec" // a network spec field is missing, mistyped or inconsistent
@@ -26,7 +31,7 @@ export class TutorError extends Error {
   }
 
   /** How console.error shows it: a notebook kernel (tslab) prints an uncaught error this way, as one line. */
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return `${this.name}: ${this.message}`;
   }
 }

@@ -1,6 +1,6 @@
 // The checker's verdict table in the notebook, with the symbols in KaTeX.
 import type { CheckReport } from "../checking/check.js";
-import { checkReportHtml, checkReportMarkdown } from "../checking/render.js";
+import { checkReportHtml, checkReportMarkdown } from "./check-report.js";
 import { display, type MimeBundle } from "./display.js";
 import { katexHtml, survivingHtml, texForMathJax } from "./math.js";
 

@@ -5,10 +5,14 @@
 import { notationFor, type NotationPreset } from "../engine/notation.js";
 import type { NetworkSpec } from "../engine/spec.js";
 import type { GraphTrace } from "../engine/graph.js";
+import { stepId } from "../engine/step-id.js";
 import type { UnitRef } from "./links.js";
 
 export interface Given {
-  /** `given.input.0`, `given.weight.2.0.0`, `given.bias.1.0`, `given.learningRate`, or a graph input's `given.x` */
+  /**
+   * The trace format's id where it has one (`given.input.0`, `given.weight.2.0.0`, a graph input's
+   * `given.x`); the view's own for the rest (`given.target.0`, `given.bias.1` or `given.bias.1.0`, `given.learningRate`)
+   */
   id: string;
   /** where it sits in the spec JSON (network) or the values (graph) */
   path: readonly (string | number)[];
@@ -28,11 +32,11 @@ export function networkGivens(spec: NetworkSpec, preset: NotationPreset): Given[
   const L = spec.layers.length - 1;
   const ex = spec.examples[0];
   const out: Given[] = [];
-  ex.input.forEach((v, k) => out.push({ id: `given.input.${k}`, path: ["input", k], tex: n.a(0, k).tex, what: `input ${n.a(0, k).key}`, value: String(v), unit: { layer: 0, unit: k } }));
+  ex.input.forEach((v, k) => out.push({ id: stepId({ phase: "given", quantity: "input", unit: k }), path: ["input", k], tex: n.a(0, k).tex, what: `input ${n.a(0, k).key}`, value: String(v), unit: { layer: 0, unit: k } }));
   ex.target.forEach((v, j) => out.push({ id: `given.target.${j}`, path: ["target", j], tex: n.target(j).tex, what: `target ${n.target(j).key}`, value: String(v), unit: { layer: L, unit: j } }));
   for (let l = 1; l <= L; l++) {
     spec.weights[l - 1].forEach((row, j) => row.forEach((v, k) => out.push({
-      id: `given.weight.${l}.${j}.${k}`, path: ["weights", l - 1, j, k], tex: n.weight(l, j, k).tex, what: `weight ${n.weight(l, j, k).key}`, value: String(v),
+      id: stepId({ phase: "given", quantity: "weight", layer: l, unit: j, other: k }), path: ["weights", l - 1, j, k], tex: n.weight(l, j, k).tex, what: `weight ${n.weight(l, j, k).key}`, value: String(v),
       edge: { from: { layer: l - 1, unit: k }, to: { layer: l, unit: j } },
     })));
     const b = spec.biases[l - 1];
@@ -45,7 +49,7 @@ export function networkGivens(spec: NetworkSpec, preset: NotationPreset): Given[
 
 /** A graph's input values, in the order the expression uses them. */
 export function graphGivens(trace: GraphTrace): Given[] {
-  return trace.nodes.filter((x) => x.kind === "input").map((x) => ({ id: `given.${x.id}`, path: [x.id], tex: x.tex, what: `input ${x.name ?? x.id}`, value: x.value }));
+  return trace.nodes.filter((x) => x.kind === "input").map((x) => ({ id: stepId({ phase: "given", node: x.id }), path: [x.id], tex: x.tex, what: `input ${x.name ?? x.id}`, value: x.value }));
 }
 
 /**

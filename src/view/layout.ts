@@ -5,7 +5,10 @@ import { edgeKey, unitKey } from "./links.js";
 
 export interface LaidNode {
   key: string;
+  /** what the drawing writes: the name, cut to fit */
   label: string;
+  /** the whole name (the drawing's tooltip) */
+  name: string;
   x: number;
   y: number;
 }
@@ -24,11 +27,14 @@ export interface Layout {
 }
 
 const COLUMN = 130, ROW = 70, MARGIN = 40;
+/** Labels longer than this are cut with an ellipsis (the full name is in the tables). */
+const LABEL = 9;
+const short = (label: string): string => (label.length > LABEL ? `${label.slice(0, LABEL - 1)}…` : label);
 
 function columns(cols: readonly { key: string; label: string }[][], edges: readonly [string, string][]): Layout {
   const tallest = Math.max(...cols.map((c) => c.length));
   const height = MARGIN * 2 + (tallest - 1) * ROW;
-  const nodes = cols.flatMap((col, c) => col.map((n, r) => ({ ...n, x: MARGIN + c * COLUMN, y: height / 2 + (r - (col.length - 1) / 2) * ROW })));
+  const nodes = cols.flatMap((col, c) => col.map((n, r) => ({ ...n, label: short(n.label), name: n.label, x: MARGIN + c * COLUMN, y: height / 2 + (r - (col.length - 1) / 2) * ROW })));
   const byKey = new Map(nodes.map((n) => [n.key, n]));
   return {
     width: MARGIN * 2 + (cols.length - 1) * COLUMN, height, nodes,

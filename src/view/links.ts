@@ -4,6 +4,7 @@
 import type { NetworkTrace, Quantity, Step } from "../engine/trace.js";
 import type { GraphTrace, GraphStep } from "../engine/graph.js";
 import type { NetworkSpec } from "../engine/spec.js";
+import { stepId } from "../engine/step-id.js";
 
 export interface UnitRef {
   layer: number;
@@ -34,7 +35,8 @@ export function networkUses(trace: NetworkTrace, spec: NetworkSpec): Map<string,
     const id = byFields.get(fieldKey(q, layer, unit, other));
     return id ? [id] : [];
   };
-  const activation = (l: number, k: number): string[] => (l === 0 ? [`given.input.${k}`] : step("a", l, k));
+  const activation = (l: number, k: number): string[] => (l === 0 ? [stepId({ phase: "given", quantity: "input", unit: k })] : step("a", l, k));
+  const weight = (l: number, j: number, k: number): string => stepId({ phase: "given", quantity: "weight", layer: l, unit: j, other: k });
   const bias = (l: number, j: number): string => (spec.biases[l - 1].shared ? `given.bias.${l}` : `given.bias.${l}.${j}`);
   const u = (layer: number, unit: number) => unitKey({ layer, unit });
   const into = (l: number, j: number) => range(spec.layers[l - 1]).map((k) => edgeKey(u(l - 1, k), u(l, j)));
@@ -45,7 +47,7 @@ export function networkUses(trace: NetworkTrace, spec: NetworkSpec): Map<string,
     switch (s.quantity) {
       case "z":
         return { units: [u(l, j), ...range(spec.layers[l - 1]).map((i) => u(l - 1, i))], edges: into(l, j),
-          reads: [...range(spec.layers[l - 1]).flatMap((i) => [...activation(l - 1, i), `given.weight.${l}.${j}.${i}`]), bias(l, j)] };
+          reads: [...range(spec.layers[l - 1]).flatMap((i) => [...activation(l - 1, i), weight(l, j, i)]), bias(l, j)] };
       case "a":
         return { units: [u(l, j)], edges: [], reads: step("z", l, j) };
       case "loss":
@@ -55,19 +57,22 @@ export function networkUses(trace: NetworkTrace, spec: NetworkSpec): Map<string,
           ? { units: [u(l, j)], edges: [], reads: [...step("a", l, j), `given.target.${j}`] }
           : { units: [u(l, j), ...range(spec.layers[l + 1]).map((i) => u(l + 1, i))], edges: outOf(l, j), reads: range(spec.layers[l + 1]).flatMap((i) => step("path", l, j, i)) };
       case "path":
-        return { units: [u(l, j), u(l + 1, k)], edges: [edgeKey(u(l, j), u(l + 1, k))], reads: [...step("delta", l + 1, k), `given.weight.${l + 1}.${k}.${j}`] };
+        return { units: [u(l, j), u(l + 1, k)], edges: [edgeKey(u(l, j), u(l + 1, k))], reads: [...step("delta", l + 1, k), weight(l + 1, k, j)] };
       case "da/dz":
         return { units: [u(l, j)], edges: [], reads: [...step("a", l, j), ...step("z", l, j)].slice(0, 1) }; // σ' is written from a, others from z
       case "delta":
         return { units: [u(l, j)], edges: [], reads: [...step("dL/da", l, j), ...step("da/dz", l, j)] };
-      case "dW":
-        return { units: [u(l, j), u(l - 1, k)], edges: [edgeKey(u(l - 1, k), u(l, j))], reads: [...step("delta", l, j), ...activation(l - 1, k)] };
+      case "dW": {
+        // the trace writes ∂E/∂w as the chain ∂E/∂a · ∂a/∂z · a where those steps exist (else δ · a): read what it writes
+        const chain = [...step("dL/da", l, j), ...step("da/dz", l, j)];
+        return { units: [u(l, j), u(l - 1, k)], edges: [edgeKey(u(l - 1, k), u(l, j))], reads: [...(chain.length === 2 ? chain : step("delta", l, j)), ...activation(l - 1, k)] };
+      }
       case "db": {
         const units = s.unit === null ? range(spec.layers[l]) : [j];
         return { units: units.map((i) => u(l, i)), edges: [], reads: units.flatMap((i) => step("delta", l, i)) };
       }
       case "W+":
-        return { units: [u(l, j), u(l - 1, k)], edges: [edgeKey(u(l - 1, k), u(l, j))], reads: [`given.weight.${l}.${j}.${k}`, ...step("dW", l, j, k), "given.learningRate"] };
+        return { units: [u(l, j), u(l - 1, k)], edges: [edgeKey(u(l - 1, k), u(l, j))], reads: [weight(l, j, k), ...step("dW", l, j, k), "given.learningRate"] };
       case "b+": {
         const units = s.unit === null ? range(spec.layers[l]) : [j];
         return { units: units.map((i) => u(l, i)), edges: [], reads: [bias(l, j), ...step("db", l, s.unit), "given.learningRate"] };
@@ -85,7 +90,7 @@ export function graphUses(trace: GraphTrace): Map<string, Uses> {
   const valueOf = (id: string): string[] => {
     const n = byId.get(id);
     if (!n || n.kind === "const") return [];
-    return n.kind === "input" ? [`given.${id}`] : [forwardId.get(id)!];
+    return n.kind === "input" ? [stepId({ phase: "given", node: id })] : [forwardId.get(id)!];
   };
   const usesOf = (s: GraphStep): Uses => {
     const node = byId.get(s.node)!;

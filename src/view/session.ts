@@ -98,6 +98,8 @@ export class StepThrough {
   /** given id → the edited text */
   readonly edits = new Map<string, string>();
   private readonly state = new Map<string, StepState>();
+  /** an edit or a notation change has not been re-judged yet (see rejudge) */
+  private stale = false;
   private readonly original: StepThroughPayload;
   private spec: Record<string, unknown> | undefined;
   private parsed: NetworkSpec | undefined;
@@ -224,6 +226,7 @@ export class StepThrough {
     state.attempts.push({ typed: typed.trim(), verdict: "wrong", explanation: "" });
     try {
       this.judgeAll();
+      this.stale = false;
     } catch (e) {
       state.attempts.pop();
       return { ok: false, message: message(e) };
@@ -282,7 +285,6 @@ export class StepThrough {
     else this.values = { ...this.values, [given.path[0] as string]: number };
     try {
       this.rebuild();
-      this.judgeAll();
     } catch (e) {
       this.spec = before.spec;
       this.values = before.values;
@@ -290,7 +292,24 @@ export class StepThrough {
       return { ok: false, message: message(e) };
     }
     this.edits.set(givenId, number);
+    this.stale = true;
     return { ok: true };
+  }
+
+  /**
+   * Judge the typed answers again after edits or a notation change. Kept apart from edit() so
+   * that the view can show the recomputed values at once and the verdicts a moment later: the
+   * checker's scan of a changed spec costs more than the trace itself.
+   */
+  rejudge(): void {
+    if (!this.stale) return;
+    this.stale = false;
+    this.judgeAll();
+  }
+
+  /** Whether the verdicts shown are from before the last edit. */
+  get verdictsStale(): boolean {
+    return this.stale;
   }
 
   /** Back to the payload's own numbers. */
@@ -299,7 +318,7 @@ export class StepThrough {
     this.values = this.original.kind === "graph" ? { ...this.original.values } : undefined;
     this.edits.clear();
     this.rebuild();
-    this.judgeAll();
+    this.stale = true;
   }
 
   /** The numbers as they stand now: the payload with the edits written in (for tests and "copy spec"). */
@@ -316,7 +335,7 @@ export class StepThrough {
     if (this.kind !== "network" || preset === this.notation) return;
     this.notation = preset;
     this.rebuild();
-    this.judgeAll();
+    this.stale = true;
   }
 
   // ---- the end --------------------------------------------------------------------------------
