@@ -72,6 +72,7 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
     const view = page.locator("[data-bpt-view]").first();
     await view.waitFor();
     timings[`${label} first render, while the notebook runs`] = await view.getAttribute("data-bpt-render-ms") ?? undefined;
+    timings[`${label} tables typeset after it`] = await view.getAttribute("data-bpt-tables-ms") ?? undefined;
     await view.scrollIntoViewIfNeeded();
     return { page, view, pageErrors };
   }
