@@ -10,7 +10,7 @@ import { traceNetwork } from "../src/index.js";
 import { checkHandCalculation, type CheckReport, type Verdict } from "../src/checking/check.js";
 import { parseAnswersText, parseTypedNumber } from "../src/checking/answers.js";
 import { normaliseKey } from "../src/checking/keys.js";
-import { checkReportHtml, checkReportMarkdown } from "../src/checking/render.js";
+import { checkReportHtml, checkReportMarkdown } from "../src/render/check-report.js";
 import { runCli } from "../src/cli/program.js";
 
 const runCheck = (args: string[]) => runCli(["check", ...args]);

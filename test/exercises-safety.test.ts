@@ -219,3 +219,23 @@ describe("the teacher's tools", () => {
     expect(readFileSync(join(c.graded, "ada", "feedback.html"), "utf8")).toContain("Score: <strong>0 / 12</strong>");
   });
 });
+
+describe("the watchdog (whole-student limits where no cgroup can be made)", () => {
+  it("sums a process tree's memory and ends it when over the limit", async () => {
+    const { spawn } = await import("node:child_process");
+    const { watchdog, usageOf } = await import("../src/exercises/limits.js");
+    // a parent that starts two children of 150 MB each: only the sum is over 200 MB
+    const child = "const b = Buffer.alloc(150 * 2 ** 20, 1); setInterval(() => b[0]++, 100)";
+    const p = spawn(process.execPath, ["-e", `const { spawn } = require("child_process"); for (let i = 0; i < 2; i++) spawn(process.execPath, ["-e", ${JSON.stringify(child)}], { stdio: "inherit" }); setInterval(() => {}, 1000)`], { stdio: "ignore", detached: true });
+    try {
+      const why = await new Promise<string>((done) => {
+        const stop = watchdog(p.pid!, { memoryMb: 200, processes: 1000, cpus: 1 }, (w) => done(w));
+        setTimeout(() => { stop(); done("no breach within 20 s"); }, 20_000);
+      });
+      expect(why).toBe("memory");
+      expect(usageOf(p.pid!).processes).toBeGreaterThanOrEqual(3);
+    } finally {
+      process.kill(-p.pid!, "SIGKILL");
+    }
+  }, 30_000);
+});

@@ -13,11 +13,11 @@ describe("input standardisation", () => {
 });
 
 describe("inverted dropout", () => {
-  it("zeroes dropped units and scales kept ones by 1/keep", () => {
+  it("zeroes dropped units and scales kept ones by 1/keep; the mask is 0/1 (notebook 13 showed 2s)", () => {
     const seq = [0.1, 0.9, 0.4, 0.6];
     let i = 0;
     const { out, mask } = dropout([[1, 2], [3, 4]], 0.5, () => seq[i++]);
-    expect(mask).toEqual([[2, 0], [2, 0]]);
+    expect(mask).toEqual([[1, 0], [1, 0]]);
     expect(out).toEqual([[2, 0], [6, 0]]);
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync, utimesSync } from "node:fs";
 import { join } from "node:path";
-import { scratchDir } from "./helpers/scratch";
+import { scratchDir } from "./helpers/scratch.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const PYTHON = join(ROOT, ".venv", "bin", "python");

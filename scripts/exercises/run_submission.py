@@ -175,7 +175,7 @@ async def run(args: argparse.Namespace, out: Any) -> dict[str, Any]:
                     try:
                         await client.async_execute_cell(nb.cells[i], i)
                     except CellTimeoutError:
-                        status[i] = {"status": "timeout", "reason": f"did not finish within {args.cell_timeout} s"}
+                        status[i] = {"status": "timeout", "reason": f"did not finish within {args.cell_timeout:g} s"}
                         restarts += 1
                         break  # leave the context: the kernel is killed, a new one replays
                     except DeadKernelError:

@@ -54,10 +54,22 @@ export interface Command {
   usage: string;
   /** options besides --help and --debug (which every command has) */
   options: Record<string, OptionSpec>;
-  /** further help text after the options (examples, exit codes); optional */
+  /** further help text after the options (examples, notes); optional */
   details?: string;
+  /** what exit codes 0 and 1 mean for this command, where it says more than EXIT_CODES */
+  exitCodes?: ExitCodes;
   run(args: ParsedArgs, io: Io): Promise<number>;
 }
+
+export type ExitCodes = Partial<Record<0 | 1 | 2 | 3, string>>;
+
+/** The exit codes of every command; a command may say more about 0 and 1 (Command.exitCodes). */
+export const EXIT_CODES: Required<ExitCodes> = {
+  0: "done",
+  1: "the input is wrong: a file cannot be read or is invalid, or a spec field, expression or value is wrong (one line on stderr says where)",
+  2: "the command line is wrong: unknown command or option, missing argument or value, bad option value",
+  3: "an internal error (a bug in backprop-tutor)",
+};
 
 /** A command-line mistake: exit code 2. `where` names the option or argument, e.g. "--epochs". */
 export function usageError(where: string, problem: string, hint: string): TutorError {
@@ -71,6 +83,8 @@ export function commandHelp(c: Command): string {
   const width = Math.max(...rows.map(([l]) => l.length));
   const lines = [`usage: ${c.usage}`, "", c.summary, "", "options:", ...rows.map(([l, h]) => `  ${l.padEnd(width)}  ${h}`)];
   if (c.details) lines.push("", c.details.trimEnd());
+  const codes = { ...EXIT_CODES, ...c.exitCodes };
+  lines.push("", "exit codes:", ...([0, 1, 2, 3] as const).map((code) => `  ${code}  ${codes[code]}`));
   return lines.join("\n") + "\n";
 }
 

@@ -3,17 +3,7 @@
 // found (with a hint for the usual slips: a trailing comma, single quotes, comments, NaN).
 import { readFile } from "node:fs/promises";
 import { TutorError } from "../engine/errors.js";
-
-const REASONS: Record<string, string> = {
-  ENOENT: "no such file",
-  EACCES: "permission denied",
-  EPERM: "permission denied",
-  EISDIR: "it is a directory, not a file",
-  ENOTDIR: "a part of the path is not a directory",
-  ELOOP: "too many symbolic links",
-  ENAMETOOLONG: "the name is too long",
-  EMFILE: "too many open files",
-};
+import { unreadableFile } from "../checking/answers-file.js";
 
 /** An input problem (exit code 1). */
 export function inputError(where: string, problem: string, hint: string): TutorError {
@@ -24,9 +14,7 @@ export async function readTextFile(path: string, what = "file"): Promise<string>
   try {
     return await readFile(path, "utf8");
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const reason = (err.code && REASONS[err.code]) ?? err.message;
-    throw inputError(path, `cannot read the ${what} (${reason}${err.code ? `, ${err.code}` : ""})`, "check the path and that the file is readable");
+    throw unreadableFile(path, what, e as NodeJS.ErrnoException, "spec");
   }
 }
 

@@ -3,7 +3,7 @@
 // backpropagation as gates passing gradients back). Parsing is jsep's; the arithmetic is the
 // shared numeric layer, so a graph runs in float, exact or dp:N like a network does.
 import jsep from "jsep";
-import { ACTIVATIONS, type ScalarActivation } from "./activations.js";
+import { ACTIVATIONS, wrapNegative, type ScalarActivation } from "./activations.js";
 import { ExpressionError } from "./errors.js";
 import { arithFor, isNumberText, precisionName, type Arith, type Precision } from "./numeric.js";
 import { didYouMean } from "./suggest.js";
@@ -339,7 +339,7 @@ function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<s
     steps.push({
       id: stepId({ phase: "forward", node: n.id }), phase: "forward", node: n.id, symbol: n.tex,
       formula: def.tex(n.inputs.map(texOf)),
-      substituted: def.tex(xs.map((x) => wrap(show(x)))),
+      substituted: def.tex(xs.map((x) => wrapNegative(show(x)))),
       value: str(out),
     });
   }
@@ -368,7 +368,7 @@ function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<s
         steps.push({
           id: stepId({ phase: "backward", node: n.id }), phase: "backward", node: n.id, symbol: dOut(n.id),
           formula: terms.join(" + "),
-          substituted: uses.map((e) => `${wrap(show(raw.get(e)!.upstream))} \\times ${wrap(show(raw.get(e)!.local))}`).join(" + "),
+          substituted: uses.map((e) => `${wrapNegative(show(raw.get(e)!.upstream))} \\times ${wrapNegative(show(raw.get(e)!.local))}`).join(" + "),
           value: str(total),
         });
       }
@@ -411,12 +411,6 @@ function sortForward(edges: GraphEdge[], order: string[]): GraphEdge[] {
   return edges.map((e, i) => ({ e, i })).sort((a, b) => at.get(a.e.to)! - at.get(b.e.to)! || a.i - b.i).map((x) => x.e);
 }
 
-const wrap = (s: string) => (s.startsWith("-") ? `(${s})` : s);
-
-/** The names an expression needs values for, in order of first use. */
-export function graphInputs(expression: string): string[] {
-  return build(expression).nodes.filter((n) => n.kind === "input").map((n) => n.id);
-}
 
 /** Look a node up by name or id ("q", "x", "n3"). */
 export function graphNode(trace: GraphTrace, name: string): GraphNode | undefined {

@@ -1,99 +1,20 @@
-// The layered network: forward pass, loss, backward pass and one update, written once over an
-// Arith<T> so it runs in float, exact and hand-rounded decimals. When a StepLog is passed, each
-// quantity is also recorded as a step (symbol, formula, numbers substituted, value, chain-rule
-// factors) in the order a person computes it by hand; without one nothing but numbers is made.
+// The layered network: forward pass, loss, backward pass and one update, each written once over
+// an Arith<T> so it runs in float, exact and hand-rounded decimals. Every quantity a hand
+// calculation writes down goes through `rec.step(id, value)`: training's recorder does nothing,
+// the checker's carries a student's numbers forward, and a trace's narrates it (narration.ts,
+// where all the TeX is). Nothing here formats anything.
 import type { Arith } from "./numeric.js";
-import { arithFor, parsePrecision, precisionName, type Precision } from "./numeric.js";
-import { wrapNegative, type ResolvedActivation } from "./activations.js";
-import type { Loss } from "./losses.js";
+import { arithFor, parsePrecision, precisionName, sum, type Precision } from "./numeric.js";
 import { parseSpec, type NetworkSpec, type Raw } from "./spec.js";
-import { derivative, notationFor, updated, type Notation, type NotationPreset, type Sym } from "./notation.js";
-import type { ExampleTrace, NetworkTrace, Quantity, Step } from "./trace.js";
+import { notationFor, type Notation, type NotationPreset } from "./notation.js";
+import type { ExampleTrace, NetworkTrace, Step } from "./trace.js";
 import { TrainingError } from "./errors.js";
-import { requireStepId, stepId, type NetworkStepIdRecord } from "./step-id.js";
+import { requireStepId } from "./step-id.js";
+import { OverrideRecorder, silent, type Recorder } from "./recorder.js";
+import { givenDisplay, Narrator, type NarrationContext } from "./narration.js";
+import type { ForwardResult, Gradients, Net, Params } from "./model.js";
 
-/** The parameters of a network in one arithmetic. Biases are per unit; a shared bias repeats. */
-export interface Params<T> {
-  W: T[][][];
-  b: T[][];
-}
-
-export interface Net<T> {
-  A: Arith<T>;
-  layers: number[];
-  activations: ResolvedActivation[];
-  loss: Loss;
-  sharedBias: boolean[];
-  params: Params<T>;
-}
-
-export interface ForwardResult<T> {
-  /** z[0] is empty (the input layer computes nothing) */
-  z: T[][];
-  a: T[][];
-}
-
-export interface Gradients<T> {
-  /** δ = ∂L/∂z per layer and unit; delta[0] is empty */
-  delta: T[][];
-  dW: T[][][];
-  /** per unit; for a shared bias every unit holds the layer's summed gradient */
-  db: T[][];
-}
-
-const TIMES = " \\times ";
-
-/** Records steps while the network computes. */
-export class StepLog<T> {
-  readonly steps: Step[] = [];
-  constructor(
-    readonly A: Arith<T>,
-    readonly notation: Notation,
-    /** how a parameter from the spec is displayed: as the spec wrote it while it is unchanged */
-    readonly given: (x: T) => string,
-    readonly example?: number,
-    /**
-     * Values to use instead of the computed ones, by step id: the checker re-runs a calculation
-     * on a student's own numbers this way, to give follow-through credit.
-     */
-    readonly overrides?: ReadonlyMap<string, T>,
-    /**
-     * Whether steps are written down at all. The checker's scans re-run a calculation dozens of
-     * times for its values alone (`pick` and `replaced` work either way); formatting every step's
-     * TeX would be most of their cost.
-     */
-    readonly records: boolean = true,
-  ) {}
-
-  /** The id of a step of this log: per-example steps of a batch carry the example's index. */
-  id(r: NetworkStepIdRecord): string {
-    return stepId(this.example === undefined || r.phase === "update" || "mean" in r ? r : { ...r, example: this.example } as NetworkStepIdRecord);
-  }
-
-  /** Values computed where an override took their place: what the step gives from the values before it. */
-  readonly replaced = new Map<string, T>();
-
-  /** The value to carry on with: an override for this step if one is given, else the computed one. */
-  pick(r: NetworkStepIdRecord, computed: T): T {
-    if (!this.overrides) return computed;
-    const id = this.id(r);
-    const o = this.overrides.get(id);
-    if (o === undefined) return computed;
-    this.replaced.set(id, computed);
-    return o;
-  }
-
-  show(x: T): string {
-    return this.A.show(x);
-  }
-
-  push(s: Omit<Step, "id" | "key" | "symbol" | "value" | "example"> & { sym: Sym; value: T; id: NetworkStepIdRecord }): void {
-    const { sym, value, id, ...rest } = s;
-    const step: Step = { id: this.id(id), ...rest, symbol: sym.tex, key: sym.key, value: this.A.toString(value) };
-    if (this.example !== undefined) step.example = this.example;
-    this.steps.push(step);
-  }
-}
+export type { ForwardResult, Gradients, Net, Params } from "./model.js";
 
 export function instantiate<T>(A: Arith<T>, spec: NetworkSpec): Net<T> {
   return {
@@ -109,76 +30,35 @@ export function instantiate<T>(A: Arith<T>, spec: NetworkSpec): Net<T> {
   };
 }
 
-/** z = W a + b and a = g(z), layer by layer. */
-export function forwardPass<T>(net: Net<T>, input: readonly T[], log?: StepLog<T>): ForwardResult<T> {
+/** w · a, summed in order (so every precision adds the same terms the same way). */
+function dot<T>(A: Arith<T>, w: readonly T[], a: readonly T[]): T {
+  let s = A.mul(w[0], a[0]);
+  for (let k = 1; k < w.length; k++) s = A.add(s, A.mul(w[k], a[k]));
+  return s;
+}
+
+/** z = W a + b and a = g(z), layer by layer (each unit's z, then its a; softmax needs all z first). */
+export function forwardPass<T>(net: Net<T>, input: readonly T[], rec: Recorder<T> = silent()): ForwardResult<T> {
   const { A, params } = net;
   const z: T[][] = [[]];
   const a: T[][] = [input.slice()];
   for (let l = 1; l < net.layers.length; l++) {
-    const W = params.W[l - 1], b = params.b[l - 1], prev = a[l - 1];
-    const zl: T[] = new Array(W.length);
+    const W = params.W[l - 1], b = params.b[l - 1], act = net.activations[l - 1], def = act.def;
+    const zl: T[] = new Array(W.length), al: T[] = new Array(W.length);
     for (let j = 0; j < W.length; j++) {
-      const row = W[j];
-      let s = A.mul(row[0], prev[0]);
-      for (let k = 1; k < row.length; k++) s = A.add(s, A.mul(row[k], prev[k]));
-      zl[j] = A.written(A.add(s, b[j]));
-      if (log) zl[j] = log.pick({ phase: "forward", quantity: "z", layer: l, unit: j }, zl[j]);
+      zl[j] = rec.step({ phase: "forward", quantity: "z", layer: l, unit: j }, A.written(A.add(dot(A, W[j], a[l - 1]), b[j])));
+      if (def.kind === "scalar") al[j] = rec.step({ phase: "forward", quantity: "a", layer: l, unit: j }, A.written(def.value(A, zl[j], act.params)));
     }
+    if (def.kind === "vector") def.values(A, zl).forEach((v, j) => { al[j] = rec.step({ phase: "forward", quantity: "a", layer: l, unit: j }, A.written(v)); });
     z.push(zl);
-    const act = net.activations[l - 1];
-    let al: T[];
-    if (act.def.kind === "vector") al = act.def.values(A, zl).map((v) => A.written(v));
-    else {
-      const def = act.def;
-      al = zl.map((zj) => A.written(def.value(A, zj, act.params)));
-    }
-    if (log) al = al.map((v, j) => log.pick({ phase: "forward", quantity: "a", layer: l, unit: j }, v));
     a.push(al);
-    if (log?.records) logForwardLayer(net, log, l, z, a);
   }
   return { z, a };
 }
 
-function logForwardLayer<T>(net: Net<T>, log: StepLog<T>, l: number, z: T[][], a: T[][]): void {
-  const N = log.notation, W = net.params.W[l - 1], b = net.params.b[l - 1];
-  const shownInput = (k: number) => (l === 1 ? log.given(a[0][k]) : log.show(a[l - 1][k]));
-  for (let j = 0; j < net.layers[l]; j++) {
-    const terms = W[j].map((_, k) => `${N.weight(l, j, k).tex} ${N.a(l - 1, k).tex}`);
-    const nums = W[j].map((w, k) => `${wrapNegative(log.given(w))}${TIMES}${wrapNegative(shownInput(k))}`);
-    log.push({
-      id: { phase: "forward", quantity: "z", layer: l, unit: j }, phase: "forward", layer: l, unit: j, quantity: "z", sym: N.z(l, j),
-      formula: [...terms, N.bias(l, j).tex].join(" + "),
-      substituted: [...nums, `${wrapNegative(log.given(b[j]))}${TIMES}1`].join(" + "),
-      value: z[l][j],
-    });
-    const act = net.activations[l - 1];
-    const zs = z[l].map((v) => wrapNegative(log.show(v)));
-    log.push({
-      id: { phase: "forward", quantity: "a", layer: l, unit: j }, phase: "forward", layer: l, unit: j, quantity: "a", sym: N.a(l, j),
-      formula: act.def.kind === "vector"
-        ? act.def.formula(N.z(l, j).tex, z[l].map((_, i) => N.z(l, i).tex))
-        : `${act.def.symbol}(${N.z(l, j).tex}) = ${act.def.formula(N.z(l, j).tex, act.params)}`,
-      substituted: act.def.kind === "vector" ? act.def.formula(zs[j], zs) : act.def.formula(log.show(z[l][j]), act.params),
-      value: a[l][j],
-    });
-  }
-}
-
 /** The loss of one example. */
-export function exampleLoss<T>(net: Net<T>, output: readonly T[], target: readonly T[], log?: StepLog<T>): T {
-  const { A } = net;
-  let value = A.written(net.loss.value(A, output, target));
-  if (log) value = log.pick({ phase: "loss" }, value);
-  if (log?.records) {
-    const N = log.notation, L = net.layers.length - 1;
-    log.push({
-      id: { phase: "loss" }, phase: "loss", layer: null, unit: null, quantity: "loss", sym: N.loss,
-      formula: net.loss.formula(output.map((_, k) => N.a(L, k).tex), target.map((_, k) => N.target(k).tex)),
-      substituted: net.loss.formula(output.map((v) => log.show(v)), target.map((v) => log.given(v))),
-      value,
-    });
-  }
-  return value;
+export function exampleLoss<T>(net: Net<T>, output: readonly T[], target: readonly T[], rec: Recorder<T> = silent()): T {
+  return rec.step({ phase: "loss" }, net.A.written(net.loss.value(net.A, output, target)));
 }
 
 export interface BackwardOptions<T> {
@@ -189,188 +69,75 @@ export interface BackwardOptions<T> {
   updatedDeltaWeights?: { learningRate: T };
 }
 
-/** δ, ∂L/∂W and ∂L/∂b of one example, from the output layer back to layer 1. */
-export function backwardPass<T>(net: Net<T>, fwd: ForwardResult<T>, target: readonly T[], log?: StepLog<T>, opts: BackwardOptions<T> = {}): Gradients<T> {
+/**
+ * δ, ∂L/∂W and ∂L/∂b of one example, from the output layer back to layer 1:
+ * ∂L/∂a from the loss (output) or the sum of the paths δ_k w_kj (hidden), δ = ∂L/∂a · g'(z),
+ * ∂L/∂w_jk = ∂L/∂a_j · g'(z_j) · a_k, ∂L/∂b_j = δ_j.
+ */
+export function backwardPass<T>(net: Net<T>, fwd: ForwardResult<T>, target: readonly T[], rec: Recorder<T> = silent(), opts: BackwardOptions<T> = {}): Gradients<T> {
   const { A, params } = net;
   const L = net.layers.length - 1;
-  const { z, a } = fwd;
   const delta: T[][] = Array.from({ length: L + 1 }, () => []);
   const dW: T[][][] = params.W.map((M) => M.map((row) => new Array<T>(row.length)));
   const db: T[][] = params.b.map((row) => new Array<T>(row.length));
-  const N = log?.records ? log.notation : undefined;
-  const updatedW: T[][][] = [];
-
+  let Wnext = params.W[L - 1]; // the weights layer l + 1 passes δ back through
   for (let l = L; l >= 1; l--) {
-    const act = net.activations[l - 1];
-    const n = net.layers[l];
-    // ∂L/∂a of each unit: from the loss at the output, a sum over downstream paths below it
-    const dA: T[] = new Array(n);
-    if (l === L) {
-      if (!(act.def.kind === "vector" && net.loss.name === "cross_entropy")) {
-        for (let j = 0; j < n; j++) {
-          dA[j] = A.written(net.loss.gradient(A, a[L][j], target[j], n));
-          if (log) dA[j] = log.pick({ phase: "backward", quantity: "dL/da", layer: l, unit: j }, dA[j]);
-          if (log && N) {
-            log.push({
-              id: { phase: "backward", quantity: "dL/da", layer: l, unit: j }, phase: "backward", layer: l, unit: j, quantity: "dL/da",
-              sym: derivative(N.lossD, N.a(l, j)),
-              formula: net.loss.gradientFormula(N.a(l, j).tex, N.target(j).tex, n),
-              substituted: net.loss.gradientFormula(log.show(a[L][j]), log.given(target[j]), n),
-              value: dA[j],
-            });
-          }
-        }
-      }
-    } else {
-      const Wnext = opts.updatedDeltaWeights ? updatedW[l] : params.W[l];
-      for (let j = 0; j < n; j++) {
-        const paths: T[] = [];
-        for (let k = 0; k < net.layers[l + 1]; k++) {
-          let p = A.written(A.mul(delta[l + 1][k], Wnext[k][j]));
-          if (log) p = log.pick({ phase: "backward", quantity: "path", layer: l, unit: j, other: k }, p);
-          paths.push(p);
-          if (log && N) {
-            const pathSym: Sym = l + 1 === L && net.activations[L - 1].def.kind === "scalar"
-              ? derivative(N.lossPart(k), N.a(l, j))
-              : { tex: `${N.delta(l + 1, k).tex} ${N.weight(l + 1, k, j).tex}`, key: `${N.delta(l + 1, k).key}*${N.weight(l + 1, k, j).key}` };
-            const wShown = opts.updatedDeltaWeights ? log.show(Wnext[k][j]) : log.given(Wnext[k][j]);
-            log.push({
-              id: { phase: "backward", quantity: "path", layer: l, unit: j, other: k }, phase: "backward", layer: l, unit: j, other: k, quantity: "path", sym: pathSym,
-              formula: `${N.delta(l + 1, k).tex} \\, ${N.weight(l + 1, k, j).tex}`,
-              substituted: `${wrapNegative(log.show(delta[l + 1][k]))}${TIMES}${wrapNegative(wShown)}`,
-              value: p,
-              factors: [
-                { symbol: N.delta(l + 1, k).tex, value: A.toString(delta[l + 1][k]) },
-                { symbol: derivative(N.z(l + 1, k), N.a(l, j)).tex, value: A.toString(Wnext[k][j]) },
-              ],
-            });
-          }
-        }
-        let s = paths[0];
-        for (let k = 1; k < paths.length; k++) s = A.add(s, paths[k]);
-        dA[j] = A.written(s);
-        if (log) dA[j] = log.pick({ phase: "backward", quantity: "dL/da", layer: l, unit: j }, dA[j]);
-        if (log && N) {
-          log.push({
-            id: { phase: "backward", quantity: "dL/da", layer: l, unit: j }, phase: "backward", layer: l, unit: j, quantity: "dL/da",
-            sym: derivative(N.lossD, N.a(l, j)),
-            formula: Array.from({ length: net.layers[l + 1] }, (_, k) => `${N.delta(l + 1, k).tex} ${N.weight(l + 1, k, j).tex}`).join(" + "),
-            substituted: paths.map((p) => wrapNegative(log.show(p))).join(" + "),
-            value: dA[j],
-          });
-        }
-      }
-    }
-
-    // δ = ∂L/∂a · ∂a/∂z (softmax: its Jacobian, or a − t with cross-entropy)
-    const dAdZ: T[] = new Array(n);
-    for (let j = 0; j < n; j++) {
-      if (act.def.kind === "vector") {
-        if (net.loss.name === "cross_entropy") {
-          delta[l][j] = A.written(A.sub(a[l][j], target[j]));
-          if (log) delta[l][j] = log.pick({ phase: "backward", quantity: "delta", layer: l, unit: j }, delta[l][j]);
-          if (log && N) log.push({
-            id: { phase: "backward", quantity: "delta", layer: l, unit: j }, phase: "backward", layer: l, unit: j, quantity: "delta", sym: N.delta(l, j),
-            formula: `${N.a(l, j).tex} - ${N.target(j).tex}`,
-            substituted: `${log.show(a[l][j])} - ${wrapNegative(log.given(target[j]))}`,
-            value: delta[l][j],
-          });
-        } else {
-          const def = act.def;
-          let s = A.of(0);
-          for (let i = 0; i < n; i++) s = A.add(s, A.mul(dA[i], A.written(def.jacobian(A, a[l], i, j))));
-          delta[l][j] = A.written(s);
-          if (log) delta[l][j] = log.pick({ phase: "backward", quantity: "delta", layer: l, unit: j }, delta[l][j]);
-          if (log && N) log.push({
-            id: { phase: "backward", quantity: "delta", layer: l, unit: j }, phase: "backward", layer: l, unit: j, quantity: "delta", sym: N.delta(l, j),
-            formula: Array.from({ length: n }, (_, i) => `${derivative(N.lossD, N.a(l, i)).tex} ${derivative(N.a(l, i), N.z(l, j)).tex}`).join(" + "),
-            substituted: Array.from({ length: n }, (_, i) => `${wrapNegative(log.show(dA[i]))}${TIMES}${wrapNegative(log.show(A.written(def.jacobian(A, a[l], i, j))))}`).join(" + "),
-            value: delta[l][j],
-          });
-        }
-        continue;
-      }
-      const def = act.def;
-      dAdZ[j] = A.written(def.derivative(A, z[l][j], a[l][j], act.params));
-      if (log) dAdZ[j] = log.pick({ phase: "backward", quantity: "da/dz", layer: l, unit: j }, dAdZ[j]);
-      delta[l][j] = A.written(A.mul(dA[j], dAdZ[j]));
-      if (log) delta[l][j] = log.pick({ phase: "backward", quantity: "delta", layer: l, unit: j }, delta[l][j]);
-      if (log && N) {
-        log.push({
-          id: { phase: "backward", quantity: "da/dz", layer: l, unit: j }, phase: "backward", layer: l, unit: j, quantity: "da/dz",
-          sym: derivative(N.a(l, j), N.z(l, j)),
-          formula: def.derivativeFormula(N.z(l, j).tex, N.a(l, j).tex, act.params),
-          substituted: def.derivativeFormula(log.show(z[l][j]), log.show(a[l][j]), act.params),
-          value: dAdZ[j],
-        });
-        log.push({
-          id: { phase: "backward", quantity: "delta", layer: l, unit: j }, phase: "backward", layer: l, unit: j, quantity: "delta", sym: N.delta(l, j),
-          formula: `${derivative(N.lossD, N.a(l, j)).tex} ${derivative(N.a(l, j), N.z(l, j)).tex}`,
-          substituted: `${wrapNegative(log.show(dA[j]))}${TIMES}${wrapNegative(log.show(dAdZ[j]))}`,
-          value: delta[l][j],
-          factors: [
-            { symbol: derivative(N.lossD, N.a(l, j)).tex, value: A.toString(dA[j]) },
-            { symbol: derivative(N.a(l, j), N.z(l, j)).tex, value: A.toString(dAdZ[j]) },
-          ],
-        });
-      }
-    }
-
-    // ∂L/∂w_jk = ∂L/∂a_j · ∂a_j/∂z_j · a_k, written as the three factors a hand calculation multiplies
-    const prev = a[l - 1];
-    const shownPrev = (k: number) => (l === 1 ? log!.given(prev[k]) : log!.show(prev[k]));
-    for (let j = 0; j < n; j++) {
-      const chain: T[] = act.def.kind === "vector" ? [delta[l][j]] : [dA[j], dAdZ[j]];
-      for (let k = 0; k < prev.length; k++) {
-        let g = prev[k];
-        for (const f of chain) g = A.mul(f, g);
-        dW[l - 1][j][k] = A.written(g);
-        if (log) dW[l - 1][j][k] = log.pick({ phase: "backward", quantity: "dW", layer: l, unit: j, other: k }, dW[l - 1][j][k]);
-        if (log && N) {
-          const symbols = chainFactorSymbols(N, l, j, k, act.def.kind === "vector");
-          const values = [...chain, prev[k]];
-          log.push({
-            id: { phase: "backward", quantity: "dW", layer: l, unit: j, other: k }, phase: "backward", layer: l, unit: j, other: k, quantity: "dW",
-            sym: derivative(N.lossD, N.weight(l, j, k)),
-            formula: symbols.join(" "),
-            substituted: [...chain.map((f) => wrapNegative(log.show(f))), wrapNegative(shownPrev(k))].join(TIMES),
-            value: dW[l - 1][j][k],
-            factors: symbols.map((symbol, i) => ({ symbol, value: A.toString(values[i]) })),
-          });
-        }
-      }
-      if (!net.sharedBias[l - 1]) {
-        db[l - 1][j] = log ? log.pick({ phase: "backward", quantity: "db", layer: l, unit: j }, delta[l][j]) : delta[l][j];
-        if (log && N) log.push({
-          id: { phase: "backward", quantity: "db", layer: l, unit: j }, phase: "backward", layer: l, unit: j, quantity: "db",
-          sym: derivative(N.lossD, N.bias(l, j)),
-          formula: `${N.delta(l, j).tex} \\cdot 1`,
-          substituted: `${wrapNegative(log.show(delta[l][j]))}${TIMES}1`,
-          value: db[l - 1][j],
-          factors: [{ symbol: N.delta(l, j).tex, value: A.toString(delta[l][j]) }, { symbol: derivative(N.z(l, j), N.bias(l, j)).tex, value: "1" }],
-        });
-      }
-    }
-    if (opts.updatedDeltaWeights) {
-      const lr = opts.updatedDeltaWeights.learningRate;
-      updatedW[l - 1] = params.W[l - 1].map((row, j) => row.map((w, k) => A.written(A.sub(w, A.mul(lr, dW[l - 1][j][k])))));
-    }
-    if (net.sharedBias[l - 1]) {
-      // one bias feeds every unit of the layer, so its gradient is the sum of their deltas
-      let s = delta[l][0];
-      for (let j = 1; j < n; j++) s = A.add(s, delta[l][j]);
-      const g = log ? log.pick({ phase: "backward", quantity: "db", layer: l, unit: null }, A.written(s)) : A.written(s);
-      for (let j = 0; j < n; j++) db[l - 1][j] = g;
-      if (log && N) log.push({
-        id: { phase: "backward", quantity: "db", layer: l, unit: null }, phase: "backward", layer: l, unit: null, quantity: "db",
-        sym: derivative(N.lossD, N.bias(l, 0)),
-        formula: delta[l].map((_, j) => N.delta(l, j).tex).join(" + "),
-        substituted: delta[l].map((d) => wrapNegative(log.show(d))).join(" + "),
-        value: g,
+    const dA = l === L ? lossGradient(net, fwd.a[L], target, rec) : pathSums(net, l, delta[l + 1], Wnext, rec);
+    const { delta: d, dAdZ } = deltas(net, l, fwd, dA, target, rec);
+    delta[l] = d;
+    // ∂L/∂w = ∂L/∂a · ∂a/∂z · a_k, the three factors a hand calculation multiplies (softmax: δ · a_k)
+    for (let j = 0; j < d.length; j++) {
+      const chain = dAdZ ? [dA[j], dAdZ[j]] : [d[j]];
+      fwd.a[l - 1].forEach((ak, k) => {
+        dW[l - 1][j][k] = rec.step({ phase: "backward", quantity: "dW", layer: l, unit: j, other: k }, A.written(chain.reduce((g, f) => A.mul(f, g), ak)));
       });
+      if (!net.sharedBias[l - 1]) db[l - 1][j] = rec.step({ phase: "backward", quantity: "db", layer: l, unit: j }, d[j]);
     }
+    // one shared bias feeds every unit of the layer, so its gradient is the sum of their deltas
+    if (net.sharedBias[l - 1]) db[l - 1].fill(rec.step({ phase: "backward", quantity: "db", layer: l, unit: null }, A.written(sum(A, d))));
+    const eta = opts.updatedDeltaWeights?.learningRate;
+    Wnext = eta === undefined ? params.W[l - 1] : params.W[l - 1].map((row, j) => row.map((w, k) => A.written(A.sub(w, A.mul(eta, dW[l - 1][j][k])))));
   }
   return { delta, dW, db };
+}
+
+/** ∂L/∂a of each output unit, from the loss (none for softmax with cross-entropy: δ = a − t directly). */
+function lossGradient<T>(net: Net<T>, out: readonly T[], target: readonly T[], rec: Recorder<T>): T[] {
+  const { A } = net, L = net.layers.length - 1;
+  if (net.activations[L - 1].def.kind === "vector" && net.loss.name === "cross_entropy") return [];
+  return out.map((a, j) => rec.step({ phase: "backward", quantity: "dL/da", layer: L, unit: j }, A.written(net.loss.gradient(A, a, target[j], out.length))));
+}
+
+/** ∂L/∂a_j of a hidden unit: the sum over the units k it feeds of the paths δ_k w_kj. */
+function pathSums<T>(net: Net<T>, l: number, deltaNext: readonly T[], Wnext: readonly (readonly T[])[], rec: Recorder<T>): T[] {
+  const { A } = net;
+  return Array.from({ length: net.layers[l] }, (_, j) => {
+    const paths = deltaNext.map((dk, k) => rec.step({ phase: "backward", quantity: "path", layer: l, unit: j, other: k }, A.written(A.mul(dk, Wnext[k][j])), [Wnext[k][j]]));
+    return rec.step({ phase: "backward", quantity: "dL/da", layer: l, unit: j }, A.written(sum(A, paths)), Wnext.map((row) => row[j]));
+  });
+}
+
+/** δ = ∂L/∂a · ∂a/∂z of each unit of layer l (softmax: through its Jacobian, or a − t under cross-entropy). */
+function deltas<T>(net: Net<T>, l: number, fwd: ForwardResult<T>, dA: readonly T[], target: readonly T[], rec: Recorder<T>): { delta: T[]; dAdZ?: T[] } {
+  const { A } = net, act = net.activations[l - 1], def = act.def, a = fwd.a[l];
+  const id = (unit: number) => ({ phase: "backward", quantity: "delta", layer: l, unit }) as const;
+  if (def.kind === "vector") {
+    if (net.loss.name === "cross_entropy") return { delta: a.map((aj, j) => rec.step(id(j), A.written(A.sub(aj, target[j])))) };
+    return {
+      delta: a.map((_, j) => {
+        const jacobian = a.map((_, i) => A.written(def.jacobian(A, a, i, j)));
+        let s = A.of(0);
+        for (let i = 0; i < a.length; i++) s = A.add(s, A.mul(dA[i], jacobian[i]));
+        return rec.step(id(j), A.written(s), jacobian);
+      }),
+    };
+  }
+  const dAdZ: T[] = new Array(a.length), delta: T[] = new Array(a.length);
+  for (let j = 0; j < a.length; j++) {
+    dAdZ[j] = rec.step({ phase: "backward", quantity: "da/dz", layer: l, unit: j }, A.written(def.derivative(A, fwd.z[l][j], a[j], act.params)));
+    delta[j] = rec.step(id(j), A.written(A.mul(dA[j], dAdZ[j])));
+  }
+  return { delta, dAdZ };
 }
 
 export interface UpdateOptions<T> {
@@ -380,95 +147,56 @@ export interface UpdateOptions<T> {
   weightDecay?: T;
 }
 
-/** One plain gradient-descent step: w+ = w − η ∂L/∂w (each new value written down). */
-export function applyUpdate<T>(net: Net<T>, grads: Pick<Gradients<T>, "dW" | "db">, opts: UpdateOptions<T>, log?: StepLog<T>): Params<T> {
+/** One plain gradient-descent step, w+ = w − η ∂L/∂w (and b), from the output layer back. */
+export function applyUpdate<T>(net: Net<T>, grads: Pick<Gradients<T>, "dW" | "db">, opts: UpdateOptions<T>, rec: Recorder<T> = silent()): Params<T> {
   const { A, params } = net;
   const eta = opts.learningRate, lambda = opts.weightDecay;
   const decay = lambda !== undefined && A.gt(A.abs(lambda), A.of(0)) ? lambda : undefined;
-  const W = params.W.map((M, li) => M.map((row, j) => row.map((w, k) => {
-    const g = decay ? A.add(grads.dW[li][j][k], A.mul(decay, w)) : grads.dW[li][j][k];
-    const v = A.written(A.sub(w, A.mul(eta, g)));
-    return log ? log.pick({ phase: "update", quantity: "W", layer: li + 1, unit: j, other: k }, v) : v;
-  })));
-  const b = params.b.map((row, li) => {
-    if (!opts.updateBiases) return row.slice();
-    const shared = net.sharedBias[li];
-    return row.map((v, j) => {
-      const nv = A.written(A.sub(v, A.mul(eta, grads.db[li][j])));
-      return log ? log.pick(shared ? { phase: "update", quantity: "b", layer: li + 1, unit: null } : { phase: "update", quantity: "b", layer: li + 1, unit: j }, nv) : nv;
-    });
-  });
-  if (log?.records) {
-    const N = log.notation, L = net.layers.length - 1;
-    const etaShown = log.given(eta);
-    for (let l = L; l >= 1; l--) {
-      for (let j = 0; j < net.layers[l]; j++) for (let k = 0; k < net.layers[l - 1]; k++) {
-        const w = params.W[l - 1][j][k], g = grads.dW[l - 1][j][k];
-        const wSym = N.weight(l, j, k), gSym = derivative(N.lossD, wSym).tex;
-        log.push({
-          id: { phase: "update", quantity: "W", layer: l, unit: j, other: k }, phase: "update", layer: l, unit: j, other: k, quantity: "W+", sym: updated(wSym),
-          formula: decay ? `${wSym.tex} - \\eta\\left(${gSym} + \\lambda ${wSym.tex}\\right)` : `${wSym.tex} - \\eta ${gSym}`,
-          substituted: decay
-            ? `${log.given(w)} - ${etaShown}${TIMES}(${log.show(g)} + ${log.given(decay)}${TIMES}${wrapNegative(log.given(w))})`
-            : `${log.given(w)} - ${etaShown}${TIMES}${wrapNegative(log.show(g))}`,
-          value: W[l - 1][j][k],
-        });
-      }
-      if (!opts.updateBiases) continue;
-      const units = net.sharedBias[l - 1] ? [0] : Array.from({ length: net.layers[l] }, (_, j) => j);
-      for (const j of units) {
-        const bSym = N.bias(l, j);
-        log.push({
-          id: net.sharedBias[l - 1] ? { phase: "update", quantity: "b", layer: l, unit: null } : { phase: "update", quantity: "b", layer: l, unit: j }, phase: "update", layer: l, unit: net.sharedBias[l - 1] ? null : j,
-          quantity: "b+", sym: updated(bSym),
-          formula: `${bSym.tex} - \\eta ${derivative(N.lossD, bSym).tex}`,
-          substituted: `${log.given(params.b[l - 1][j])} - ${etaShown}${TIMES}${wrapNegative(log.show(grads.db[l - 1][j]))}`,
-          value: b[l - 1][j],
-        });
-      }
-    }
+  const W: T[][][] = [], b: T[][] = [];
+  for (let l = net.layers.length - 1; l >= 1; l--) {
+    W[l - 1] = params.W[l - 1].map((row, j) => row.map((w, k) => {
+      const g = grads.dW[l - 1][j][k];
+      const step = A.written(A.sub(w, A.mul(eta, decay ? A.add(g, A.mul(decay, w)) : g)));
+      return rec.step({ phase: "update", quantity: "W", layer: l, unit: j, other: k }, step, [w, g]);
+    }));
+    const old = params.b[l - 1], g = grads.db[l - 1];
+    const newBias = (unit: number | null, j: number) =>
+      rec.step({ phase: "update", quantity: "b", layer: l, unit }, A.written(A.sub(old[j], A.mul(eta, g[j]))), [old[j], g[j]]);
+    if (!opts.updateBiases) b[l - 1] = old.slice();
+    else if (net.sharedBias[l - 1]) b[l - 1] = new Array<T>(old.length).fill(newBias(null, 0));
+    else b[l - 1] = old.map((_, j) => newBias(j, j));
   }
   return { W, b };
 }
 
-/** The symbols of ∂L/∂w's chain-rule factors: ∂L/∂a · ∂a/∂z · ∂z/∂w, or δ · ∂z/∂w for softmax. */
-function chainFactorSymbols(N: Notation, l: number, j: number, k: number, softmax: boolean): string[] {
-  const dzdw = derivative(N.z(l, j), N.weight(l, j, k)).tex;
-  return softmax ? [N.delta(l, j).tex, dzdw] : [derivative(N.lossD, N.a(l, j)).tex, derivative(N.a(l, j), N.z(l, j)).tex, dzdw];
-}
-
 /** The mean of per-example gradients (a batch's gradient), each entry written down. */
-export function meanGradients<T>(A: Arith<T>, all: readonly Gradients<T>[]): Pick<Gradients<T>, "dW" | "db"> {
-  const m = A.of(all.length);
-  const first = all[0];
-  return {
-    dW: first.dW.map((M, l) => M.map((row, j) => row.map((_, k) => {
-      let s = first.dW[l][j][k];
-      for (let i = 1; i < all.length; i++) s = A.add(s, all[i].dW[l][j][k]);
-      return A.written(A.div(s, m));
-    }))),
-    db: first.db.map((row, l) => row.map((_, j) => {
-      let s = first.db[l][j];
-      for (let i = 1; i < all.length; i++) s = A.add(s, all[i].db[l][j]);
-      return A.written(A.div(s, m));
-    })),
-  };
-}
-
-/** Spec values display as written ("0.15", not "0.1500"); long computed ones as `show` gives them. */
-function givenDisplay<T>(A: Arith<T>): (x: T) => string {
-  return (x) => {
-    const full = A.toString(x);
-    if (!/^-?\d*\.?\d{0,6}$/.test(full)) return A.show(x);
-    // dp:N pads to N places; a given 0.15 should still read 0.15
-    return full.includes(".") ? full.replace(/0+$/, "").replace(/\.$/, "") : full;
-  };
+export function meanGradients<T>(A: Arith<T>, all: readonly Gradients<T>[], rec: Recorder<T> = silent(), sharedBias?: readonly boolean[]): Pick<Gradients<T>, "dW" | "db"> {
+  const m = A.of(all.length), first = all[0];
+  const mean = (pick: (g: Gradients<T>) => T) => A.written(A.div(sum(A, all.map(pick)), m));
+  const dW: T[][][] = [], db: T[][] = [];
+  for (let l = first.dW.length; l >= 1; l--) {
+    dW[l - 1] = first.dW[l - 1].map((row, j) => row.map((_, k) => {
+      const id = { phase: "backward", quantity: "dW", layer: l, unit: j, other: k, mean: true } as const;
+      return rec.step(id, mean((g) => g.dW[l - 1][j][k]), all.map((g) => g.dW[l - 1][j][k]));
+    }));
+    if (sharedBias?.[l - 1]) {
+      const id = { phase: "backward", quantity: "db", layer: l, unit: null, mean: true } as const;
+      const g = rec.step(id, mean((x) => x.db[l - 1][0]), all.map((x) => x.db[l - 1][0]));
+      db[l - 1] = first.db[l - 1].map(() => g);
+    } else {
+      db[l - 1] = first.db[l - 1].map((_, j) => {
+        const id = { phase: "backward", quantity: "db", layer: l, unit: j, mean: true } as const;
+        return rec.step(id, mean((g) => g.db[l - 1][j]), all.map((g) => g.db[l - 1][j]));
+      });
+    }
+  }
+  return { dW, db };
 }
 
 export interface TraceOptions {
   precision?: Precision | string;
   notation?: NotationPreset;
-  /** step id → value to carry on with instead of the computed one (see StepLog.pick) */
+  /** step id → value to carry on with instead of the computed one (see OverrideRecorder) */
   overrides?: Readonly<Record<string, Raw>>;
   /** compute the values (and `replaced`) only, with no steps: for the checker's repeated scans */
   valuesOnly?: boolean;
@@ -506,55 +234,57 @@ interface TraceWithOptions<T> {
   overrides?: Readonly<Record<string, Raw>>;
   /** the parameters to start from instead of the spec's */
   params?: Params<T>;
-  /** false: values only, no steps (StepLog.records) */
+  /** false: values only, no steps (no Narrator) */
   records?: boolean;
 }
 
 function traceWith<T>(A: Arith<T>, spec: NetworkSpec, notation: Notation, { overrides: rawOverrides, params, records = true }: TraceWithOptions<T> = {}): { trace: NetworkTrace; replaced: Record<string, string> } {
-  const replaced: Record<string, string> = {};
-  const keepReplaced = (log: StepLog<T>) => log.replaced.forEach((v, id) => { replaced[id] = A.toString(v); });
   const net = instantiate(A, spec);
   if (params) net.params = params;
   // an id that names no step would be silently ignored: refuse it instead
   if (rawOverrides) for (const id of Object.keys(rawOverrides)) requireStepId(id, "overrides");
   const overrides = rawOverrides ? new Map(Object.entries(rawOverrides).map(([id, v]) => [id, A.of(v)] as const)) : undefined;
-  const given = givenDisplay(A);
-  const lr = A.of(spec.learningRate);
+  const lr = A.of(spec.learningRate), decay = A.of(spec.weightDecay);
+  const ctx: NarrationContext<T> = {
+    net, notation, given: givenDisplay(A), learningRate: lr, updatedDeltaWeights: spec.hiddenDeltaWeights === "updated",
+    ...(A.gt(A.abs(decay), A.of(0)) ? { weightDecay: decay } : {}),
+  };
+  const recorder = (x: readonly T[], t: readonly T[], example?: number) =>
+    records ? new Narrator(ctx, x, t, example, overrides) : new OverrideRecorder(A, example, overrides);
   const str = (x: T) => A.toString(x);
-  const steps: Step[] = [];
+  const recorders: OverrideRecorder<T>[] = [];
   const examples: ExampleTrace[] = [];
   const perExample: Gradients<T>[] = [];
   const losses: T[] = [];
   const batch = spec.examples.length > 1 || spec.isBatch;
-  const backOpts: BackwardOptions<T> = spec.hiddenDeltaWeights === "updated" ? { updatedDeltaWeights: { learningRate: lr } } : {};
+  const backOpts: BackwardOptions<T> = ctx.updatedDeltaWeights ? { updatedDeltaWeights: { learningRate: lr } } : {};
   spec.examples.forEach((ex, i) => {
-    const log = new StepLog(A, notation, given, batch ? i : undefined, overrides, records);
     const x = ex.input.map((v) => A.of(v)), t = ex.target.map((v) => A.of(v));
-    const fwd = forwardPass(net, x, log);
-    losses.push(exampleLoss(net, fwd.a[fwd.a.length - 1], t, log));
-    const g = backwardPass(net, fwd, t, log, backOpts);
+    const rec = recorder(x, t, batch ? i : undefined);
+    const fwd = forwardPass(net, x, rec);
+    losses.push(exampleLoss(net, fwd.a[fwd.a.length - 1], t, rec));
+    const g = backwardPass(net, fwd, t, rec, backOpts);
     perExample.push(g);
-    steps.push(...log.steps);
-    keepReplaced(log);
+    recorders.push(rec);
     examples.push({
       forward: { z: fwd.z.map((row, l) => (l === 0 ? null : row.map(str))), a: fwd.a.map((row) => row.map(str)) },
       loss: str(losses[i]),
       delta: g.delta.map((row, l) => (l === 0 ? null : row.map(str))),
     });
   });
-  const meanLog = new StepLog(A, notation, given, undefined, overrides, records);
+  // the batch's means and the update are no one example's
+  const rec = recorder([], []);
+  recorders.push(rec);
   let grads: Pick<Gradients<T>, "dW" | "db"> = perExample[0];
   let loss = losses[0];
   if (batch) {
-    grads = meanGradients(A, perExample);
-    let s = losses[0];
-    for (let i = 1; i < losses.length; i++) s = A.add(s, losses[i]);
-    loss = A.written(A.div(s, A.of(losses.length)));
-    if (meanLog.records) logBatchMeans(net, meanLog, losses, loss, grads, perExample);
+    loss = rec.step({ phase: "loss", mean: true }, A.written(A.div(sum(A, losses), A.of(losses.length))), losses);
+    grads = meanGradients(A, perExample, rec, net.sharedBias);
   }
-  const next = applyUpdate(net, grads, { learningRate: lr, updateBiases: spec.updateBiases, weightDecay: A.of(spec.weightDecay) }, meanLog);
-  steps.push(...meanLog.steps);
-  keepReplaced(meanLog);
+  const next = applyUpdate(net, grads, { learningRate: lr, updateBiases: spec.updateBiases, weightDecay: decay }, rec);
+  const steps: Step[] = recorders.flatMap((r) => (r instanceof Narrator ? r.steps : []));
+  const replaced: Record<string, string> = {};
+  for (const r of recorders) r.replaced.forEach((v, id) => { replaced[id] = A.toString(v); });
   // the checker carries a student's own numbers forward, where a wild value is to be judged, not refused
   if (!overrides) rejectNonFinite(A, steps);
   const perLayerBias = (rows: T[][]) => rows.map((row, l) => (spec.biases[l].shared ? str(row[0]) : row.map(str)));
@@ -589,33 +319,6 @@ function rejectNonFinite<T>(A: Arith<T>, steps: readonly Step[]): void {
   throw new TrainingError(`step ${bad.key} (${place})`, `is ${bad.value}: ${why}`, hint);
 }
 
-function logBatchMeans<T>(net: Net<T>, log: StepLog<T>, losses: T[], cost: T, grads: Pick<Gradients<T>, "dW" | "db">, perExample: Gradients<T>[]): void {
-  const N = log.notation, m = perExample.length;
-  const avg = (parts: string[]) => `\\frac{1}{${m}}\\left(${parts.join(" + ")}\\right)`;
-  log.push({
-    id: { phase: "loss", mean: true }, phase: "loss", layer: null, unit: null, quantity: "loss", sym: { tex: "J", key: "J" },
-    formula: `\\frac{1}{m}\\sum_{i=1}^{m} ${N.loss.tex}^{(i)}`, substituted: avg(losses.map((v) => log.show(v))), value: cost,
-  });
-  for (let l = net.layers.length - 1; l >= 1; l--) {
-    for (let j = 0; j < net.layers[l]; j++) for (let k = 0; k < net.layers[l - 1]; k++) {
-      const sym = derivative({ tex: "J", key: "J" }, N.weight(l, j, k));
-      log.push({
-        id: { phase: "backward", quantity: "dW", layer: l, unit: j, other: k, mean: true }, phase: "backward", layer: l, unit: j, other: k, quantity: "dW", sym,
-        formula: `\\frac{1}{m}\\sum_{i=1}^{m} ${derivative(N.lossD, N.weight(l, j, k)).tex}^{(i)}`,
-        substituted: avg(perExample.map((g) => wrapNegative(log.show(g.dW[l - 1][j][k])))), value: grads.dW[l - 1][j][k],
-      });
-    }
-    const units = net.sharedBias[l - 1] ? [0] : Array.from({ length: net.layers[l] }, (_, j) => j);
-    for (const j of units) {
-      log.push({
-        id: net.sharedBias[l - 1] ? { phase: "backward", quantity: "db", layer: l, unit: null, mean: true } : { phase: "backward", quantity: "db", layer: l, unit: j, mean: true }, phase: "backward", layer: l,
-        unit: net.sharedBias[l - 1] ? null : j, quantity: "db", sym: derivative({ tex: "J", key: "J" }, N.bias(l, j)),
-        formula: `\\frac{1}{m}\\sum_{i=1}^{m} ${derivative(N.lossD, N.bias(l, j)).tex}^{(i)}`,
-        substituted: avg(perExample.map((g) => wrapNegative(log.show(g.db[l - 1][j])))), value: grads.db[l - 1][j],
-      });
-    }
-  }
-}
 
 export type { Precision };
 export { parseSpec, arithFor, parsePrecision, precisionName };

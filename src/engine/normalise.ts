@@ -18,11 +18,12 @@ export function fitStandardiser(rows: readonly number[][]): Standardiser {
 
 /**
  * Inverted dropout: each unit is kept with probability `keep` and scaled by 1/keep, so the
- * expected activation is unchanged and nothing needs rescaling at test time.
+ * expected activation is unchanged and nothing needs rescaling at test time. `mask` is the
+ * lecture's 0/1 mask (1 = kept); `out` = a · mask / keep.
  */
 export function dropout(a: readonly number[][], keep: number, rand: () => number): { out: number[][]; mask: number[][] } {
-  const mask = a.map((row) => row.map(() => (rand() < keep ? 1 / keep : 0)));
-  return { out: a.map((row, i) => row.map((v, j) => v * mask[i][j])), mask };
+  const mask = a.map((row) => row.map(() => (rand() < keep ? 1 : 0)));
+  return { out: a.map((row, i) => row.map((v, j) => (v * mask[i][j]) / keep)), mask };
 }
 
 export interface BatchNormCache {

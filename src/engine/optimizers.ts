@@ -3,7 +3,7 @@
 // over Arith<T>, so a few Adam steps can be shown in exact decimals or rounded to 4 places, and
 // every new value is `written` (rounded in dp:N) exactly as a hand calculation would write it.
 import type { Arith } from "./numeric.js";
-import type { Gradients, Params } from "./network.js";
+import type { Gradients, Params } from "./model.js";
 import { TrainingError } from "./errors.js";
 
 export const OPTIMIZER_NAMES = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"] as const;

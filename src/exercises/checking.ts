@@ -1,8 +1,11 @@
 // The one place where grading meets the checker (src/checking) and the graph engine: the grader
 // and the feedback call only this module, so a new checker option is a change here and nowhere else.
-import { checkHandCalculation, type CheckReport, type Verdict } from "../checking/check.js";
+import { checkHandCalculation, type CheckReport, type CheckRow, type Verdict } from "../checking/check.js";
+import { checkGraphCalculation } from "../checking/simple.js";
+import { round } from "../checking/verdict.js";
 import { parseTypedNumber } from "../checking/answers.js";
-import { checkReportHtml, escapeHtml, katexMath } from "../checking/render.js";
+import { checkReportHtml, katexMath } from "../render/check-report.js";
+import { escapeHtml } from "../render/display.js";
 import { traceNetwork } from "../engine/network.js";
 import { D } from "../engine/numeric.js";
 import { AnswerError } from "../engine/errors.js";
@@ -91,39 +94,36 @@ export function checkNetworkPart(spec: NetworkParams, answers: Readonly<Record<s
   return { byKey, html: report ? checkReportHtml(report) : `<p>${refused ? `Your network answers could not be checked: ${escapeHtml(refused)}` : "No network answers were given."}</p>` };
 }
 
+/**
+ * The graph part, judged by the same checker as `check-graph` (checkGraphCalculation): the same
+ * verdicts, rounding rule and follow-through as every other answer, so a grade never disagrees
+ * with what the student's own check said.
+ */
 export function checkGraphPart(question: GraphQuestion, answers: Readonly<Record<string, string>>, quantities: readonly string[]): PartCheck {
-  const values = graphKeyValues(question);
+  const asked = new Set(graphKeyValues(question).keys());
+  const typedFor = new Map(quantities.map((q) => [q, findTyped(answers, q)?.[1]] as const));
+  const checkable = Object.fromEntries([...typedFor].filter(([q, typed]) => asked.has(q) && typed !== undefined && typed.trim() !== ""));
+  const { ok, invalid } = usable(checkable as Record<string, string>);
+  const report = Object.keys(ok).length ? checkGraphCalculation(question.assignments.join("; "), question.values, ok) : undefined;
   const byKey = new Map<string, QuantityResult>();
-  const rows: string[] = [];
   for (const q of quantities) {
-    const expected = values.get(q);
-    const typed = findTyped(answers, q);
-    let result: QuantityResult;
-    if (!expected) result = { key: q, typed: typed?.[1] ?? "", verdict: "invalid", explanation: `the question has no quantity ${q}` };
-    else if (!typed || typed[1].trim() === "") result = { key: q, typed: "", verdict: "missing", explanation: "not answered" };
-    else {
-      let n;
-      try {
-        n = parseTypedNumber(typed[1], q);
-      } catch {
-        n = undefined;
-      }
-      if (!n) result = { key: q, typed: typed[1], verdict: "invalid", explanation: `"${typed[1]}" is not a number` };
-      else {
-        const places = n.decimals;
-        const want = expected.value.toDecimalPlaces(places, D.ROUND_HALF_UP);
-        const got = new D(typed[1].trim());
-        if (got.eq(want)) result = { key: q, typed: typed[1], verdict: "correct", explanation: `the exact value is ${expected.value.toString()}` };
-        else if (got.eq(want.neg())) result = { key: q, typed: typed[1], verdict: "wrong", explanation: `should be ${want.toString()}: the sign is wrong`, mistake: "sign: the sign of the gradient is wrong" };
-        else result = { key: q, typed: typed[1], verdict: "wrong", explanation: `should be ${want.toString()}` };
-      }
-    }
-    byKey.set(q, result);
-    rows.push(`<tr class="bt-check-${result.verdict}"><td>${katexMath(expected?.tex ?? q)}</td><td style="text-align:right">${escapeHtml(result.typed)}</td>`
-      + `<td style="text-align:right">${escapeHtml(expected?.value.toString() ?? "")}</td><td>${escapeHtml(result.verdict)}</td><td>${escapeHtml(result.explanation)}</td></tr>`);
+    const typed = typedFor.get(q) ?? "";
+    const row = report?.rows.find((r) => r.key === q);
+    if (!asked.has(q)) byKey.set(q, { key: q, typed, verdict: "invalid", explanation: `the question has no quantity ${q}` });
+    else if (row) byKey.set(q, { key: q, typed: row.typed, verdict: row.verdict, explanation: row.explanation, ...signSlip(row) });
+    else if (invalid.has(q)) byKey.set(q, { key: q, typed, verdict: "invalid", explanation: `"${typed}" is not a number` });
+    else byKey.set(q, { key: q, typed: "", verdict: "missing", explanation: "not answered" });
   }
-  const html = `<table class="bt-check"><thead><tr><th>quantity</th><th>your value</th><th>exact</th><th>verdict</th><th>why</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
-  return { byKey, html };
+  return { byKey, html: report ? checkReportHtml(report) : "<p>No graph answers were given.</p>" };
+}
+
+/** A wrong gradient that is the right one with its sign flipped, named as that slip. */
+function signSlip(row: CheckRow): Pick<QuantityResult, "mistake"> {
+  if (row.verdict !== "wrong" || row.tooFewDigits !== undefined) return {};
+  const flipped = new D(row.typed).neg();
+  return flipped.eq(round(new D(row.exact), row.decimals)) || flipped.eq(new D(row.roundedChain))
+    ? { mistake: "sign: the sign of the gradient is wrong" }
+    : {};
 }
 
 /** The worked solution for this student's numbers: every step at 4 dp, formula, substitution, value. */

@@ -6,7 +6,7 @@
 // KaTeX's stylesheet and fonts, copied next to the feedback (graded/assets/katex), no network.
 import { cp, mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { escapeHtml } from "../checking/render.js";
+import { escapeHtml } from "../render/display.js";
 import type { StudentKey } from "./assign.js";
 import type { QuantityResult } from "./checking.js";
 import { workedGraphHtml, workedNetworkHtml } from "./checking.js";

@@ -19,7 +19,7 @@ import { isTutorError, TutorError } from "../engine/errors.js";
 import { readKey, type AnswerKey, type StudentKey } from "./assign.js";
 import { checkGraphPart, checkNetworkPart, CREDITED, type PartCheck, type QuantityResult } from "./checking.js";
 import { copyKatexAssets, feedbackHtml, type FeedbackParts, type StudentResult, type TestScore } from "./feedback.js";
-import { canvasCsv, gradesCsv, moodleCsv, readOverrides, type Override } from "./gradebook.js";
+import { canvasCsv, gradesCsv, moodleCsv, readOverrides, type Override, type Pending } from "./gradebook.js";
 import { cgroupsUnavailable, gradingCgroupName, sweepCgroups } from "./limits.js";
 import { asNotebook, codeCell, metaOf, sha256, sourceHash, sourceOf, KERNELSPEC, type Cell, type Notebook } from "./notebook.js";
 import { DEFAULT_LIMITS, killAllRuns, runNotebook, type Confinement, type RunLimits, type RunResult } from "./run.js";
@@ -61,10 +61,7 @@ export interface GradeOptions {
 }
 
 /** A student not graded for the machine's fault; the next run grades them. */
-export interface MachineFault {
-  student: string;
-  reason: string;
-}
+export type MachineFault = Pending;
 
 export interface GradeSummary {
   results: StudentResult[];
@@ -198,7 +195,8 @@ function scoreTests(key: AnswerKey, student: StudentKey, run: RunResult, firstTe
     if (answers) reported.set(t.id, answers);
     else if (run.fatal) failure.set(t.id, run.fatal);
     else if (!cell || cell.status === "skipped") failure.set(t.id, `test did not run (${cell?.reason ?? "not reached"})`);
-    else if (cell.status === "timeout") failure.set(t.id, "test timed out");
+    // the test cells only print `answers`: what keeps them busy is code a cell of the student's left running
+    else if (cell.status === "timeout") failure.set(t.id, "test timed out (code one of your cells left running, such as a setTimeout, setInterval or promise with a long loop, kept the kernel busy)");
     else failure.set(t.id, `no answers reported${cell.status === "error" ? `: ${cell.evalue ?? ""}` : ""} (is \`answers\` defined?)`);
   });
   // one check per part, over all of that part's quantities, so follow-through sees every answer
@@ -398,7 +396,10 @@ async function gradeIn(ctx: GradeContext): Promise<GradedSummary> {
   const graded: string[] = [], faults: MachineFault[] = [];
   let done = 0;
   await pool(todo, ctx.jobs, async (f) => {
-    if (ctx.interrupted.signal) return;
+    if (ctx.interrupted.signal) {
+      faults.push({ student: f.id, reason: `grading was interrupted (${ctx.interrupted.signal}) before this student` });
+      return;
+    }
     let outcome: Outcome;
     try {
       outcome = await gradeOne(f, key, opts.submissions, ctx.limits, ctx.confinement, opts.due);
@@ -407,10 +408,10 @@ async function gradeIn(ctx: GradeContext): Promise<GradedSummary> {
       outcome = { fault: `grading failed: ${(e as Error).message}` };
     }
     if (ctx.interrupted.signal) outcome = { fault: `grading was interrupted (${ctx.interrupted.signal})` };
-    done++;
+    const n = ++done;
     if ("fault" in outcome) {
       faults.push({ student: f.id, reason: outcome.fault });
-      opts.onProgress?.({ student: printable(f.id), done, total: todo.length, fault: outcome.fault });
+      opts.onProgress?.({ student: printable(f.id), done: n, total: todo.length, fault: outcome.fault });
       return;
     }
     const dir = join(opts.out, f.id);
@@ -418,7 +419,7 @@ async function gradeIn(ctx: GradeContext): Promise<GradedSummary> {
     await writeAtomic(join(dir, CHECKS), JSON.stringify(outcome.parts) + "\n");
     await writeAtomic(join(dir, RESULT), JSON.stringify({ ...outcome.result, sandbox: ctx.confinement.sandbox.description }, null, 1) + "\n");
     graded.push(f.id);
-    opts.onProgress?.({ student: printable(f.id), done, total: todo.length });
+    opts.onProgress?.({ student: printable(f.id), done: n, total: todo.length });
   });
   const results: StudentResult[] = [];
   for (const f of found) {
@@ -426,9 +427,8 @@ async function gradeIn(ctx: GradeContext): Promise<GradedSummary> {
     if (!r) continue;
     results.push(await withOverride(join(opts.out, f.id), r, overrides.get(f.id), key.students.find((s) => s.id === f.id), graded.includes(f.id)));
   }
-  const pending = [...faults.map((x) => ({ file: x.student, reason: `not graded (the machine's fault, not the student's): ${x.reason}; grade again to grade them` })), ...ctx.unmatched];
   const csvPath = join(opts.out, "grades.csv");
-  const csv = gradesCsv(key, results, pending);
+  const csv = gradesCsv(key, results, ctx.unmatched, faults);
   if (existsSync(csvPath) && (await readFile(csvPath, "utf8")) !== csv) {
     // a teacher may have edited it, or these are new results: either way keep the old one
     await privateDir(join(opts.out, "history"));

@@ -87,11 +87,22 @@ function rosterOrder(key: AnswerKey, results: readonly StudentResult[]): Student
   return [...results].sort((a, b) => (order.get(a.student) ?? 1e9) - (order.get(b.student) ?? 1e9) || a.student.localeCompare(b.student));
 }
 
-/** grades.csv: one row per student (roster order, then unknown submissions), test points, total, notes; then one row per file that matches no student. */
-export function gradesCsv(key: AnswerKey, results: readonly StudentResult[], unmatched: readonly Unmatched[] = []): string {
+/** A student the machine kept from being graded: a row with no points at all (not 0), and why. */
+export interface Pending {
+  student: string;
+  reason: string;
+}
+
+/**
+ * grades.csv: one row per student (roster order, then unknown submissions), test points, total,
+ * notes; then the students not graded for the machine's fault (empty points); then one row per
+ * file that matches no student.
+ */
+export function gradesCsv(key: AnswerKey, results: readonly StudentResult[], unmatched: readonly Unmatched[] = [], pending: readonly Pending[] = []): string {
   const header: Cell[] = ["student", ...key.tests.map((t) => t.id), "total", "max", "notes"];
   const rows: Cell[][] = rosterOrder(key, results).map((r) => [r.student, ...key.tests.map((t) => num(r.tests.find((x) => x.id === t.id)?.points ?? 0)), num(finalScore(r)), num(r.max), reasonsOf(r)]);
   const max = num(key.tests.reduce((n, t) => n + t.points, 0));
+  for (const p of pending) rows.push([p.student, ...key.tests.map(() => ""), "", max, `not graded (the machine's fault, not the student's): ${p.reason}; grade again to grade them`]);
   for (const u of unmatched) rows.push([u.file, ...key.tests.map(() => num(0)), num(0), max, u.reason]);
   return csv([header, ...rows]);
 }

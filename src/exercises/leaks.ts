@@ -76,14 +76,20 @@ export function exerciseCellIndex(nb: NotebookJson, id: string): number {
   return nb.cells.findIndex((c) => c.cell_type === "code" && call.test(joined(c.source)));
 }
 
-/** Every expected answer of the notebook's exercises that a cell before its exercise cell shows. */
+/**
+ * Every expected answer of the notebook's exercises that a cell before its exercise cell shows,
+ * leaving out the question itself (the Markdown cells right above the exercise cell).
+ */
 export function answersShownEarlier(nb: NotebookJson, answers: readonly ExpectedAnswer[] = expectedAnswers()): ShownAnswer[] {
   const found: ShownAnswer[] = [];
   const texts = nb.cells.map((c) => printedNumbers(shownText(c)));
   for (const answer of answers) {
     const at = exerciseCellIndex(nb, answer.set);
     if (at < 0) continue;
-    for (let i = 0; i < at; i++) {
+    // the question's own prose (the Markdown cells just above the exercise cell) gives its numbers, not answers
+    let question = at;
+    while (question > 0 && nb.cells[question - 1].cell_type === "markdown") question--;
+    for (let i = 0; i < question; i++) {
       const hit = texts[i].find((p) => revealsAnswer(p, answer.value, answer.precision));
       if (hit) {
         found.push({ answer, cell: i, printed: hit.text });

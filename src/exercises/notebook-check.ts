@@ -24,29 +24,29 @@ function summary(report: CheckReport): string {
   return `${s.total} checked: ${s.correct} correct, ${s.rounding} rounding, ${s.followThrough} following from an earlier error, ${s.wrong} not right yet.`;
 }
 
-/** Show one thing in the notebook, or the TutorError it raised as one line. */
-function showing<T>(make: () => T, show: (value: T) => void): T | undefined {
+/**
+ * Show one thing in the notebook, or the TutorError it raised as one line. Nothing is returned:
+ * the kernel prints a cell's last value, and the checker's report carries the exact values.
+ */
+function showing<T>(make: () => T, show: (value: T) => void): void {
   try {
-    const value = make();
-    show(value);
-    return value;
+    show(make());
   } catch (e) {
     if (!(e instanceof TutorError)) throw e;
     display(errorBundle(e));
-    return undefined;
   }
 }
 
 /**
  * Check a notebook exercise's answers (strings such as "0.3775"; empty strings are questions not
- * answered yet) and show the verdicts. Returns the checker's report, or undefined after an error.
+ * answered yet) and show the verdicts (judgeExercise gives the report itself, answers included).
  */
-export function checkExercise(id: string, answers: Readonly<Record<string, string | number>>): CheckReport | undefined {
-  return showing(() => judgeExercise(id, answers), (report) => {
+export function checkExercise(id: string, answers: Readonly<Record<string, string | number>>): void {
+  showing(() => judgeExercise(id, answers), (report) => {
     const asked = exerciseSet(id).questions.flatMap((x) => x.keys);
     const open = asked.filter((k) => !(k in answers) || isUnanswered(answers[k]));
     const notes: string[] = [];
-    if (report.rows.length === 0 && report.unknownKeys.length === 0) notes.push(`Nothing answered yet: type your numbers as strings (e.g. "0.3775") between the quotes above and run the cell again.`);
+    if (report.rows.length === 0 && report.unknownKeys.length === 0) notes.push(`Nothing answered yet: type your numbers as strings (e.g. "0.3775") between the quotes above and run the cell again (a line that starts with // is a comment and is not read).`);
     else notes.push(summary(report));
     if (report.firstWrong) notes.push(`The calculation first goes off at ${report.firstWrong}.`);
     if (report.rows.length && open.length) notes.push(`Not answered yet: ${open.join(", ")}.`);
@@ -58,8 +58,8 @@ export function checkExercise(id: string, answers: Readonly<Record<string, strin
 }
 
 /** Show the hint for one question of an exercise, by a key (`hint("02", "x3")`) or its number. */
-export function hint(id: string, keyOrNumber: string | number): string | undefined {
-  return showing(() => exerciseHint(id, keyOrNumber), ({ question, hint: text }) => {
+export function hint(id: string, keyOrNumber: string | number): void {
+  showing(() => exerciseHint(id, keyOrNumber), ({ question, hint: text }) => {
     display({ "text/plain": `Hint for question ${question.number}: ${text}`, "text/markdown": `**Hint for question ${question.number}** (${question.keys.map((k) => `\`${k}\``).join(", ")}): ${text}` });
-  })?.hint;
+  });
 }

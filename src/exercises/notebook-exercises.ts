@@ -65,7 +65,8 @@ const classic = {
 };
 // notebook 09's XNOR network of step units: hidden AND and NOR, output OR
 const xnorHidden = { weights: [[0.2, 0.2], [-0.2, -0.2]], biases: [-0.3, 0.2] };
-const sigmoidXnor = { layers: [2, 2, 1], activations: ["sigmoid", "sigmoid"], loss: "half_sse", weights: [xnorHidden.weights, [[0.2, 0.2]]], biases: [xnorHidden.biases, [-0.1]], learningRate: 0.5 };
+// its sigmoid version with every weight and bias ten times larger (the notebook's small one says ≈ 0.52 for every input)
+const sigmoidXnor = { layers: [2, 2, 1], activations: ["sigmoid", "sigmoid"], loss: "half_sse", weights: [[[2, 2], [-2, -2]], [[2, 2]]], biases: [[-3, 2], [-1]], learningRate: 0.5 };
 const XOR_INPUTS = [[0, 0], [0, 1], [1, 0], [1, 1]];
 
 function xorFromStepUnits(answers: Readonly<Record<string, string>>): CheckReport {
@@ -78,7 +79,9 @@ function xorFromStepUnits(answers: Readonly<Record<string, string>>): CheckRepor
   };
   const outputs = traceNetwork(spec, { precision: "exact" }).examples!.map((e) => e.forward.a[2][0]);
   const label = (x: readonly number[]) => `XOR(${x.join(",")})`;
-  return checkNumbers(Object.fromEntries(XOR_INPUTS.map((x) => [label(x), x[0] === x[1] ? 0 : 1])), Object.fromEntries(XOR_INPUTS.map((x, i) => [label(x), String(outputs[i])])));
+  // the outputs written with decimals, so that a 0 where 1 is wanted is wrong, not "one unit off"
+  const got = Object.fromEntries(XOR_INPUTS.map((x, i) => [label(x), Number(outputs[i]).toFixed(1)]));
+  return checkNumbers(Object.fromEntries(XOR_INPUTS.map((x) => [label(x), x[0] === x[1] ? 0 : 1])), got);
 }
 
 const q = (number: number, keys: readonly string[], precision: Precision, hint: string): ExerciseQuestion => ({ number, keys, precision, hint });
@@ -148,7 +151,7 @@ export const NOTEBOOK_EXERCISES: readonly ExerciseSet[] = [
   {
     id: "04.2",
     questions: [q(2, ["u", "v", "J", "dJ/da", "dJ/db", "dJ/dc"], dp(0), "∂J/∂v = 3; the + gate copies it to a and u; the × gate u = b·c swaps: ∂J/∂b = ∂J/∂u · c, ∂J/∂c = ∂J/∂u · b.")],
-    judge: { kind: "graph", expression: "u = b * c; v = a + u; J = 3 * v", values: { a: 1, b: -2, c: 4 } },
+    judge: { kind: "graph", expression: "u = b * c; v = a + u; J = 3 * v", values: { a: 1, b: -2, c: 7 } },
   },
   {
     id: "04.3",
@@ -158,11 +161,11 @@ export const NOTEBOOK_EXERCISES: readonly ExerciseSet[] = [
   {
     id: "05",
     questions: [
-      q(1, ["z_h1", "a_h1", "z_h2", "a_h2", "z_o1", "a_o1", "z_o2", "a_o2", "E_total"], dp(4), "z_h1 = w1·i1 + w2·i2 + b1 with the new inputs 0.10 and 0.20; a = σ(z); E_total = ½(t_o1 − a_o1)² + ½(t_o2 − a_o2)²."),
+      q(1, ["z_h1", "a_h1", "z_h2", "a_h2", "z_o1", "a_o1", "z_o2", "a_o2", "E_total"], dp(4), "z_h1 = w1·i1 + w2·i2 + b1 with the new inputs 0.20 and 0.40; a = σ(z); E_total = ½(t_o1 − a_o1)² + ½(t_o2 − a_o2)²."),
       q(2, ["dE/da_o1", "da_o1/dz_o1", "delta_o1", "dE/dw5", "w5+"], dp(4), "∂E/∂a_o1 = a_o1 − t_o1; ∂a/∂z = a(1 − a); δ_o1 is their product; ∂E/∂w5 = δ_o1 · a_h1; w5⁺ = w5 − η ∂E/∂w5."),
       q(3, ["dE_o1/da_h1", "dE_o2/da_h1", "dE/da_h1", "delta_h1", "dE/dw1", "w1+"], dp(4), "h1 feeds both outputs: ∂E_o1/∂a_h1 = δ_o1 · w5 and ∂E_o2/∂a_h1 = δ_o2 · w7 (the old weights); add them, times a_h1(1 − a_h1) for δ_h1, times i1 for ∂E/∂w1."),
     ],
-    judge: { kind: "network", spec: { ...classic, input: [0.1, 0.2] } },
+    judge: { kind: "network", spec: { ...classic, input: [0.2, 0.4] } },
   },
   {
     id: "05.4",
@@ -208,7 +211,7 @@ export const NOTEBOOK_EXERCISES: readonly ExerciseSet[] = [
   },
   {
     id: "09.1",
-    questions: [q(1, ["z_1^(2)", "a_1^(2)", "z_1^(3)", "a_1^(3)", "delta_1^(3)", "delta_1^(2)"], dp(4), "z₁⁽²⁾ = −0.3 + 0.2·0 + 0.2·1; the output δ₁⁽³⁾ = (y − a) a(1 − a) in the notes' sign, and δ₁⁽²⁾ = a₁⁽²⁾(1 − a₁⁽²⁾) w₁₁⁽²⁾ δ₁⁽³⁾.")],
+    questions: [q(1, ["z_1^(2)", "a_1^(2)", "z_1^(3)", "a_1^(3)", "delta_1^(3)", "delta_1^(2)"], dp(4), "z₁⁽²⁾ = −3 + 2·0 + 2·1; the output δ₁⁽³⁾ = (y − a) a(1 − a) in the notes' sign, and δ₁⁽²⁾ = a₁⁽²⁾(1 − a₁⁽²⁾) w₁₁⁽²⁾ δ₁⁽³⁾.")],
     judge: { kind: "network", spec: { ...sigmoidXnor, input: [0, 1], target: [0] }, notation: "paren1" },
   },
   {

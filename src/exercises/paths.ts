@@ -15,5 +15,6 @@ function findRoot(): string {
 }
 export const ROOT = findRoot();
 export const VENV = join(ROOT, ".venv");
-export const RUNNER = join(ROOT, "scripts", "exercises", "run_submission.py");
+/** The per-submission runner; BACKPROP_TUTOR_RUNNER replaces it only so that tests can make a runner fail (the machine's fault). */
+export const RUNNER = process.env.BACKPROP_TUTOR_RUNNER ?? join(ROOT, "scripts", "exercises", "run_submission.py");
 export const KERNEL_SPEC = join(VENV, "share", "jupyter", "kernels", "tslab", "kernel.json");

@@ -175,6 +175,8 @@ export async function runNotebook(notebookJson: string, name: string, limits: Ru
   if (oomKills > 0) {
     // a kernel the cgroup's OOM killer ended looks to the runner like any dead kernel
     for (const c of result.cells) if (c.reason === "the kernel died") Object.assign(c, { reason: `the kernel ${outOfMemory}`, oom: true });
+    // another of the student's processes was the one killed: say so all the same
+    if (!result.cells.some((c) => c.oom)) limitNotes.push(`the notebook ${outOfMemory}; ${oomKills} of its processes ${oomKills === 1 ? "was" : "were"} killed`);
   }
   for (const c of result.cells) if (c.oom && c.reason === "the kernel ran out of memory") c.reason = `the kernel ${outOfMemory}`;
   const runnerFatal = result.fatal;

@@ -29,15 +29,21 @@ export async function dotToSvg(dot: string): Promise<string> {
   return g.dot(dot).replace(/^<\?xml[^>]*>\s*/, "").replace(/<!DOCTYPE[^>]*>\s*/, "");
 }
 
+// A drawing keeps its own size (Graphviz's points, so a 9 pt label is 12 px at 100 % zoom): the
+// notebook's `max-width: 100%` would shrink a wide graph until its labels are unreadable, so
+// the drawing opts out and its box scrolls sideways instead.
+const UNSHRUNK = "max-width:none;height:auto";
+const SCROLLS = "overflow-x:auto;max-width:100%";
+
 /**
  * A figure that survives: inline SVG where our stylesheet applies (live, nbconvert), the same
  * SVG as an image where the sanitizer strips inline SVG (untrusted), and a static image MIME type.
  */
 export function figureBundle(svg: string, plain: string): MimeBundle {
-  const img = `<img alt="${escapeHtml(plain.split("\n")[0])}" src="data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}">`;
+  const img = `<div style="${SCROLLS}"><img style="${UNSHRUNK}" alt="${escapeHtml(plain.split("\n")[0])}" src="data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}"></div>`;
   return {
     "text/plain": plain,
-    "text/html": survivingHtml(`<div class="bpt-figure">${svg}</div>`, img),
+    "text/html": survivingHtml(`<div class="bpt-figure" style="${SCROLLS}">${svg.replace(/<svg\b/, `<svg style="${UNSHRUNK}"`)}</div>`, img),
     "image/svg+xml": svg,
   };
 }
@@ -78,7 +84,7 @@ export async function graphBundle(t: GraphTrace, decimals = 4): Promise<MimeBund
   const plain = [`computation graph of ${t.expression} (value / gradient)`, ...t.nodes.map((n) => `  ${n.label}: ${num(n.value, decimals)} / ${num(n.grad, decimals)}`)].join("\n");
   const legend = `<div style="font-size:0.85em;color:#555">value in <span style="color:${VALUE_COLOUR}">blue</span> above each node, gradient ∂output/∂node in <span style="color:${GRAD_COLOUR}">red</span> below; edges: upstream × local = product</div>`;
   const b = figureBundle(await graphSvg(t, decimals), plain);
-  b["text/html"] = b["text/html"]!.replace('<div class="bpt-figure">', `<div class="bpt-figure">${legend}`);
+  b["text/html"] = b["text/html"]!.replace(/(<div class="bpt-figure"[^>]*>)/, `$1${legend}`);
   return b;
 }
 

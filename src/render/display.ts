@@ -38,11 +38,6 @@ function kernelWriter(): Writer | undefined {
   }
 }
 
-/** True inside a running tslab kernel (a notebook), false in tests and on the command line. */
-export function inNotebook(): boolean {
-  return kernelWriter() !== undefined;
-}
-
 function send(bundle: MimeBundle, displayId: string | undefined, update: boolean): void {
   const write = kernelWriter();
   if (!write) {

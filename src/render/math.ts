@@ -52,11 +52,6 @@ function katexFontCss(): string {
 // layout rules, so an output still reads (in a system font) if that first one is cleared.
 let fontsSent = false;
 
-/** For tests: the next output carries the fonts again. */
-export function resetKatexFonts(): void {
-  fontsSent = false;
-}
-
 const SWITCH_CSS = ".bpt-rich{display:block!important}.bpt-fallback{display:none!important}";
 
 /**

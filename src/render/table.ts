@@ -29,7 +29,9 @@ function tableHtml(headers: readonly string[], rows: readonly (readonly (string 
   const head = headers.map((h, i) => `<th style="${CELL};text-align:${align(i, rows[0]?.[i] ?? "")}">${cell(h, true)}</th>`).join("");
   const body = rows.map((r, ri) => {
     const bg = opts.highlight?.get(ri);
-    return `<tr${bg ? ` style="background:${escapeHtml(bg)}"` : ""}>${r.map((v, i) => `<td style="${CELL};text-align:${align(i, v)}">${cell(String(v), false)}</td>`).join("")}</tr>`;
+    // a number never breaks across lines (1.455e- / 11)
+    const td = (v: string | number, i: number) => `<td style="${CELL};text-align:${align(i, v)}${isNumeric(v) ? ";white-space:nowrap" : ""}">${cell(String(v), false)}</td>`;
+    return `<tr${bg ? ` style="background:${escapeHtml(bg)}"` : ""}>${r.map(td).join("")}</tr>`;
   }).join("");
   const caption = opts.caption ? `<caption style="caption-side:top;text-align:left;font-weight:600;padding:0.3em 0">${escapeHtml(opts.caption)}</caption>` : "";
   return `<table style="${STYLE}">${caption}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;

@@ -1,15 +1,24 @@
 // `backprop-tutor check SPEC.json ANSWERS` and `check-graph "EXPR" name=value ... ANSWERS`:
-// a hand calculation checked quantity by quantity. Exit code 0: nothing wrong; 1: something is
-// wrong, a key was not understood, or the input could not be read; 2: the command line is wrong.
-import { checkHandCalculation, type CheckReport } from "../../checking/check.js";
-import { checkGraphCalculation } from "../../checking/simple.js";
-import { parseAnswersText } from "../../checking/answers.js";
-import { checkReportMarkdown } from "../../checking/render.js";
+// a hand calculation checked quantity by quantity, printed as a plain table in a terminal,
+// Markdown when piped or redirected, JSON on request.
+import type { CheckReport } from "../../checking/check.js";
+import { checkAnswersFile, checkGraphAnswersFile } from "../../checking/answers-file.js";
+import { checkReportMarkdown } from "../../render/check-report.js";
 import { NOTATION_PRESETS, type NotationPreset } from "../../engine/notation.js";
-import { choice, expectPositionals, shortUsage, usageError, type Command, type Io } from "../command.js";
-import { readJsonFile, readTextFile } from "../input.js";
-import { FORMATS } from "./common.js";
+import { choice, expectPositionals, shortUsage, usageError, type Command, type ExitCodes, type Io, type ParsedArgs } from "../command.js";
+import { checkReportText } from "../check-text.js";
+import { readJsonFile } from "../input.js";
+import { NOTATION_HELP } from "./common.js";
 import { readValues } from "./graph.js";
+
+const CHECK_FORMATS = ["text", "markdown", "json"] as const;
+type CheckFormat = (typeof CHECK_FORMATS)[number];
+
+const FORMAT_OPTION = {
+  value: CHECK_FORMATS.join("|"),
+  help: "text: a table with readable symbols (∂E_total/∂w_5; the default when standard output is a terminal); "
+    + "markdown: a table with LaTeX symbols in $...$ (the default when it is piped or redirected); json: the full report",
+};
 
 const ANSWERS_HELP = [
   "answers: a JSON object {\"z_h1\": \"0.3775\", ...} or a two-column CSV (quantity,value).",
@@ -18,39 +27,50 @@ const ANSWERS_HELP = [
   "error (right from your own earlier numbers), wrong (with the probable mistake where one fits).",
 ].join("\n");
 
-function printReport(report: CheckReport, answersPath: string, format: string, io: Io): number {
-  io.stdout(format === "json" ? JSON.stringify(report, null, 2) + "\n" : checkReportMarkdown(report) + "\n");
-  if (report.warning) io.stderr(`${answersPath}: ${report.warning}\n`);
-  for (const u of report.unknownKeys) io.stderr(`${answersPath}: ${u.message}\n`);
+const CHECK_EXIT: ExitCodes = {
+  0: "nothing wrong: every answer correct, rounding, or following from an earlier error",
+  1: "an answer is wrong or a key was not understood; or a file cannot be read, or the spec or answers are invalid",
+};
+
+/** --format, defaulting to text in a terminal and Markdown otherwise. */
+function formatOption(args: ParsedArgs, io: Io): CheckFormat {
+  return choice(args, "format", CHECK_FORMATS, io.stdoutIsTTY ? "text" : "markdown");
+}
+
+function printReport(report: CheckReport, answersPath: string, format: CheckFormat, io: Io): number {
+  io.stdout(format === "json" ? JSON.stringify(report, null, 2) + "\n" : format === "text" ? checkReportText(report) : checkReportMarkdown(report) + "\n");
+  // the text table already says these in words; for Markdown and JSON, which are often piped, stderr says them too
+  if (format !== "text") {
+    if (report.warning) io.stderr(`${answersPath}: ${report.warning}\n`);
+    for (const u of report.unknownKeys) io.stderr(`${answersPath}: ${u.message}\n`);
+  }
   return report.summary.wrong > 0 || report.unknownKeys.length > 0 ? 1 : 0;
 }
 
 export const checkCommand: Command = {
   name: "check",
   summary: "Check a hand calculation quantity by quantity: correct, rounding, follows from an earlier error, or wrong (with the likely mistake).",
-  usage: `backprop-tutor check SPEC.json ANSWERS.json|ANSWERS.csv [--notation ${NOTATION_PRESETS.join("|")}] [--format markdown|json]`,
+  usage: `backprop-tutor check SPEC.json ANSWERS.json|ANSWERS.csv [--notation ${NOTATION_PRESETS.join("|")}] [--format ${CHECK_FORMATS.join("|")}]`,
   options: {
-    notation: { value: NOTATION_PRESETS.join("|"), help: "the notation the keys are written in (default: the spec's names, else bracket)" },
-    format: { value: "markdown|json", help: "markdown: a table (default); json: the full report" },
+    notation: { value: NOTATION_PRESETS.join("|"), help: "the notation the keys are written in (default: the spec's names if it has them, else bracket)" },
+    format: FORMAT_OPTION,
   },
-  details: ["examples:", "  backprop-tutor check examples/classic.json examples/classic-slide-answers.csv", "", ANSWERS_HELP].join("\n"),
+  details: ["examples:", "  backprop-tutor check examples/classic.json examples/classic-slide-answers.csv", "", ANSWERS_HELP, "", NOTATION_HELP].join("\n"),
+  exitCodes: CHECK_EXIT,
   async run(args, io) {
     const [specPath, answersPath] = expectPositionals(checkCommand, args, ["SPEC.json", "ANSWERS"]);
-    const format = choice(args, "format", FORMATS, "markdown");
+    const format = formatOption(args, io);
     const notation = args.values.notation === undefined ? undefined : choice<NotationPreset>(args, "notation", NOTATION_PRESETS, "names");
     const spec = await readJsonFile(specPath);
-    const answers = parseAnswersText(await readTextFile(answersPath, "answers file"), answersPath);
-    return printReport(checkHandCalculation(spec, answers, notation ? { notation } : {}), answersPath, format, io);
+    return printReport(checkAnswersFile(spec, answersPath, notation ? { notation } : {}), answersPath, format, io);
   },
 };
 
 export const checkGraphCommand: Command = {
   name: "check-graph",
   summary: "Check a computation graph's hand-computed node values and gradients.",
-  usage: 'backprop-tutor check-graph "EXPR" name=value ... ANSWERS.json|ANSWERS.csv [--format markdown|json]',
-  options: {
-    format: { value: "markdown|json", help: "markdown: a table (default); json: the full report" },
-  },
+  usage: `backprop-tutor check-graph "EXPR" name=value ... ANSWERS.json|ANSWERS.csv [--format ${CHECK_FORMATS.join("|")}]`,
+  options: { format: FORMAT_OPTION },
   details: [
     "examples:",
     '  backprop-tutor check-graph "q = x + y; f = q * z" x=-2 y=5 z=-4 answers.csv',
@@ -58,15 +78,18 @@ export const checkGraphCommand: Command = {
     "keys: a node's name for its value (q, f), and df/dq, dq or grad_q for the gradient of the output.",
     ANSWERS_HELP,
   ].join("\n"),
+  exitCodes: {
+    ...CHECK_EXIT,
+    1: "an answer is wrong or a key was not understood; or a file cannot be read, or the expression, values or answers are invalid",
+  },
   async run(args, io) {
     const [expr, ...rest] = args.positionals;
     const answersPath = rest.at(-1);
     if (expr === undefined || answersPath === undefined || answersPath.includes("=")) {
       throw usageError("check-graph", "needs an expression, its values and an answers file", `write ${shortUsage(checkGraphCommand)}`);
     }
-    const format = choice(args, "format", FORMATS, "markdown");
+    const format = formatOption(args, io);
     const values = readValues(rest.slice(0, -1));
-    const answers = parseAnswersText(await readTextFile(answersPath, "answers file"), answersPath);
-    return printReport(checkGraphCalculation(expr, values, answers), answersPath, format, io);
+    return printReport(checkGraphAnswersFile(expr, values, answersPath), answersPath, format, io);
   },
 };

@@ -46,6 +46,7 @@ export const assignCommand: Command = {
     force: { help: "replace an existing DIR/key made with another secret, source or roster (the old key is kept in DIR/key/replaced-<time>/)" },
   },
   details: "example:\n  backprop-tutor assign exercises/backprop-1/source.ipynb --roster exercises/backprop-1/roster.csv --out /tmp/class",
+  exitCodes: { 1: "the input is wrong (source, roster, secret file), or DIR/key holds a key with other numbers (replace it with --force)" },
   async run(args, io) {
     const [source] = expectPositionals(assignCommand, args, ["SOURCE.ipynb"]);
     let secret = args.values.secret;
@@ -81,9 +82,13 @@ export const gradeCommand: Command = {
     "unsafe-no-sandbox": { help: "run student code with no sandbox where bubblewrap cannot make namespaces (trusted notebooks only)" },
     quiet: { help: "no progress lines" },
   },
+  exitCodes: {
+    1: "a submission changed since it was graded and was not re-graded (--regrade ID), "
+      + "a student could not be graded for the machine's fault (run grade again), or the input is wrong",
+  },
   details: `Each student's notebook runs in its own Linux namespaces (bubblewrap): no network, no view of the project, the key or other students (docs/exercises.md, "The sandbox").
 Submissions: SUBMISSIONS/<id>.ipynb, SUBMISSIONS/<id>/*.ipynb, or nbgrader's submitted/<id>/<assignment>/ with timestamp.txt.
-Exit codes: 0 done; 1 a submission changed since it was graded (use --regrade ID) or a student could not be graded for the machine's fault (run grade again); 130/143 interrupted.
+Interrupted (Ctrl-C or SIGTERM): exit code 130 or 143.
 example:
   ${KEY_ENV}=/tmp/class/key/key.json backprop-tutor grade /tmp/class/submissions --out /tmp/class/graded --jobs 2`,
   async run(args, io) {

@@ -65,6 +65,7 @@ export const graphCommand: Command = {
     precision: { value: "float|exact|dp:N", help: "arithmetic (default exact)" },
     format: { value: "json|markdown", help: "output format (default json)" },
   },
+  exitCodes: { 1: "the expression or a value is wrong, or a value or gradient is NaN or infinite (the node is named)" },
   details: [
     "examples:",
     '  backprop-tutor graph "(x + y) * z" x=-2 y=5 z=-4 --format markdown',

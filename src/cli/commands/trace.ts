@@ -42,6 +42,7 @@ export const traceCommand: Command = {
     notation: { value: NOTATION_PRESETS.join("|"), help: "symbols in formulas (default: the spec's names if it has them, else bracket)" },
     format: { value: "json|markdown", help: "json: the trace as the network spec defines it (default); markdown: a table of steps" },
   },
+  exitCodes: { 1: "the input is wrong (file, spec), or a float trace reached NaN or Infinity (the step is named)" },
   details: [
     "examples:",
     "  backprop-tutor trace examples/classic.json",

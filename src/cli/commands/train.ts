@@ -100,6 +100,7 @@ export const trainCommand: Command = {
     "hidden-delta-weights": { value: "original|updated", help: "\"updated\" reproduces the widely printed mistake of using the already-updated output weights" },
     format: { value: "json|markdown", help: "output format (default json)" },
   },
+  exitCodes: { 1: "the input is wrong (file, spec, option value in the spec), or the loss or a parameter became NaN or Infinity or left the double range" },
   details: [
     "Progress is shown on stderr when stderr is a terminal.",
     "",

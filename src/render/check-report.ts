@@ -1,17 +1,17 @@
 // A check report as a table: quantity, the student's value, the exact value, the verdict and a
 // one-line explanation. Markdown puts symbols in $..$ (KaTeX in Jupyter renders them); HTML
 // renders them with KaTeX. Everything a student typed is escaped.
-import { katexHtml } from "../render/math.js";
-import { escapeHtml } from "../render/display.js";
-import type { CheckReport, CheckRow, Verdict } from "./check.js";
-import { shown } from "./verdict.js";
+import { katexHtml } from "./math.js";
+import { escapeHtml } from "./display.js";
+import type { CheckReport, CheckRow, Verdict } from "../checking/check.js";
+import { shown } from "../checking/verdict.js";
 import { D } from "../engine/numeric.js";
 
-const LABEL: Record<Verdict, string> = { correct: "correct", rounding: "rounding", follows: "follows from an earlier error", wrong: "wrong" };
-const MARK: Record<Verdict, string> = { correct: "✓", rounding: "≈", follows: "→", wrong: "✗" };
+export const LABEL: Record<Verdict, string> = { correct: "correct", rounding: "rounding", follows: "follows from an earlier error", wrong: "wrong" };
+export const MARK: Record<Verdict, string> = { correct: "✓", rounding: "≈", follows: "→", wrong: "✗" };
 
 /** Exact values with four more digits than the student wrote, rounded as the explanations round them; … when there are more. */
-function exactShown(row: CheckRow): string {
+export function exactShown(row: CheckRow): string {
   const s = shown(new D(row.exact), row.decimals);
   return new D(s).eq(row.exact) ? s : `${s}…`;
 }
@@ -20,7 +20,7 @@ function escapeMarkdown(s: string): string {
   return s.replace(/[\\`*_[\]|<>$]/g, (c) => (c === "|" ? "\\|" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : `\\${c}`));
 }
 
-function summaryLine(report: CheckReport): string {
+export function summaryLine(report: CheckReport): string {
   const s = report.summary;
   return `${s.total} checked: ${s.correct} correct, ${s.rounding} rounding, ${s.followThrough} follow${s.followThrough === 1 ? "s" : ""} from an earlier error, ${s.wrong} wrong.`;
 }
@@ -42,8 +42,6 @@ export function checkReportMarkdown(report: CheckReport): string {
   for (const u of report.unknownKeys) lines.push(`Not checked: ${escapeMarkdown(u.message)}`);
   return lines.join("\n");
 }
-
-export { escapeHtml } from "../render/display.js";
 
 /** KaTeX HTML for a symbol (the one KaTeX configuration, trust off, is in src/render/math.ts). */
 export function katexMath(tex: string): string {

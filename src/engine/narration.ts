@@ -1,0 +1,286 @@
+// The one place where a network's steps are written out: from a step's id, its value and the
+// values of the steps before it, the Narrator makes the trace's Step (symbol, formula, the
+// formula with its numbers, chain-rule factors) in the chosen notation. The math in network.ts
+// only says which quantity it computed; everything a reader sees is made here.
+import type { Arith } from "./numeric.js";
+import { wrapNegative } from "./activations.js";
+import { derivative, updated, type Notation, type Sym } from "./notation.js";
+import type { Net } from "./model.js";
+import type { ChainFactor, Quantity, Step } from "./trace.js";
+import { stepId, type NetworkStepIdRecord } from "./step-id.js";
+import { OverrideRecorder } from "./recorder.js";
+
+const TIMES = " \\times ";
+
+/** What a narrator needs besides the steps themselves. */
+export interface NarrationContext<T> {
+  net: Net<T>;
+  notation: Notation;
+  /** how a number of the spec is displayed (as the spec wrote it, while unchanged) */
+  given: (x: T) => string;
+  learningRate: T;
+  /** L2 decay, when it is on */
+  weightDecay?: T;
+  /** whether hidden deltas go back through already-updated weights (then those weights are computed, not given) */
+  updatedDeltaWeights: boolean;
+}
+
+/** Spec values display as written ("0.15", not "0.1500"); long computed ones as `show` gives them. */
+export function givenDisplay<T>(A: Arith<T>): (x: T) => string {
+  return (x) => {
+    const full = A.toString(x);
+    if (!/^-?\d*\.?\d{0,6}$/.test(full)) return A.show(x);
+    // dp:N pads to N places; a given 0.15 should still read 0.15
+    return full.includes(".") ? full.replace(/0+$/, "").replace(/\.$/, "") : full;
+  };
+}
+
+/** One step written out: what Step needs beyond its id and place. */
+interface Line {
+  sym: Sym;
+  formula: string;
+  substituted: string;
+  factors?: ChainFactor[];
+}
+
+/** The trace's name for what a step id's record computes. */
+function quantityOf(r: NetworkStepIdRecord): Quantity {
+  if (r.phase === "loss") return "loss";
+  if (r.phase === "update") return r.quantity === "W" ? "W+" : "b+";
+  if (r.phase === "given") throw new Error("given numbers are not steps");
+  return r.quantity;
+}
+
+/** Records every step of one example (or of a batch's means and update) as the trace's Steps. */
+export class Narrator<T> extends OverrideRecorder<T> {
+  readonly steps: Step[] = [];
+  /** the values carried on with, by id without the example prefix */
+  private readonly seen = new Map<string, T>();
+
+  constructor(
+    private readonly ctx: NarrationContext<T>,
+    /** the example's input and target (empty for the batch's means and update) */
+    private readonly input: readonly T[],
+    private readonly target: readonly T[],
+    example?: number,
+    overrides?: ReadonlyMap<string, T>,
+  ) {
+    super(ctx.net.A, example, overrides);
+  }
+
+  override step(r: NetworkStepIdRecord, computed: T, operands: readonly T[] = []): T {
+    const value = super.step(r, computed);
+    this.seen.set(stepId(r), value);
+    const { sym, formula, substituted, factors } = this.line(r, operands);
+    const where = "layer" in r ? r.layer : null, unit = "unit" in r ? r.unit : null;
+    const step: Step = {
+      id: this.id(r), phase: r.phase as Step["phase"], layer: where, unit,
+      ...("other" in r ? { other: r.other } : {}), quantity: quantityOf(r),
+      formula, substituted, ...(factors ? { factors } : {}),
+      symbol: sym.tex, key: sym.key, value: this.A.toString(value),
+    };
+    if (this.id(r) !== stepId(r)) step.example = this.example;
+    this.steps.push(step);
+    return value;
+  }
+
+  private show = (x: T): string => this.A.show(x);
+  private value(r: NetworkStepIdRecord): T {
+    return this.seen.get(stepId(r))!;
+  }
+  private a(l: number, k: number): T {
+    return l === 0 ? this.input[k] : this.value({ phase: "forward", quantity: "a", layer: l, unit: k });
+  }
+  /** a unit's activation as a line shows it: an input as the spec gave it */
+  private aShown(l: number, k: number): string {
+    return l === 0 ? this.ctx.given(this.input[k]) : this.show(this.a(l, k));
+  }
+  private z(l: number, j: number): T {
+    return this.value({ phase: "forward", quantity: "z", layer: l, unit: j });
+  }
+  private dA(l: number, j: number): T {
+    return this.value({ phase: "backward", quantity: "dL/da", layer: l, unit: j });
+  }
+  private delta(l: number, j: number): T {
+    return this.value({ phase: "backward", quantity: "delta", layer: l, unit: j });
+  }
+  private units(l: number): number[] {
+    return Array.from({ length: this.ctx.net.layers[l] }, (_, j) => j);
+  }
+
+  private line(r: NetworkStepIdRecord, operands: readonly T[]): Line {
+    const { net, notation: N, given } = this.ctx;
+    const show = this.show, w = wrapNegative;
+    const L = net.layers.length - 1;
+    switch (r.phase) {
+      case "forward": {
+        const { layer: l, unit: j } = r, act = net.activations[l - 1];
+        if (r.quantity === "z") {
+          const W = net.params.W[l - 1][j], b = net.params.b[l - 1][j];
+          return {
+            sym: N.z(l, j),
+            formula: [...W.map((_, k) => `${N.weight(l, j, k).tex} ${N.a(l - 1, k).tex}`), N.bias(l, j).tex].join(" + "),
+            substituted: [...W.map((wk, k) => `${w(given(wk))}${TIMES}${w(this.aShown(l - 1, k))}`), `${w(given(b))}${TIMES}1`].join(" + "),
+          };
+        }
+        if (act.def.kind === "vector") {
+          const zs = this.units(l).map((i) => w(show(this.z(l, i))));
+          return { sym: N.a(l, j), formula: act.def.formula(N.z(l, j).tex, this.units(l).map((i) => N.z(l, i).tex)), substituted: act.def.formula(zs[j], zs) };
+        }
+        return {
+          sym: N.a(l, j),
+          formula: `${act.def.symbol}(${N.z(l, j).tex}) = ${act.def.formula(N.z(l, j).tex, act.params)}`,
+          substituted: act.def.formula(show(this.z(l, j)), act.params),
+        };
+      }
+      case "loss": {
+        if ("mean" in r) {
+          const m = operands.length;
+          return { sym: { tex: "J", key: "J" }, formula: `\\frac{1}{m}\\sum_{i=1}^{m} ${N.loss.tex}^{(i)}`, substituted: `\\frac{1}{${m}}\\left(${operands.map(show).join(" + ")}\\right)` };
+        }
+        const outs = this.units(L);
+        return {
+          sym: N.loss,
+          formula: net.loss.formula(outs.map((k) => N.a(L, k).tex), outs.map((k) => N.target(k).tex)),
+          substituted: net.loss.formula(outs.map((k) => show(this.a(L, k))), outs.map((k) => given(this.target[k]))),
+        };
+      }
+      case "backward": return this.backwardLine(r, operands);
+      case "update": {
+        const [old, g] = operands;
+        const etaShown = given(this.ctx.learningRate);
+        if (r.quantity === "b") {
+          const bSym = N.bias(r.layer, r.unit ?? 0);
+          return { sym: updated(bSym), formula: `${bSym.tex} - \\eta ${derivative(N.lossD, bSym).tex}`, substituted: `${given(old)} - ${etaShown}${TIMES}${w(show(g))}` };
+        }
+        const wSym = N.weight(r.layer, r.unit, r.other), gSym = derivative(N.lossD, wSym).tex, decay = this.ctx.weightDecay;
+        return decay === undefined
+          ? { sym: updated(wSym), formula: `${wSym.tex} - \\eta ${gSym}`, substituted: `${given(old)} - ${etaShown}${TIMES}${w(show(g))}` }
+          : {
+            sym: updated(wSym),
+            formula: `${wSym.tex} - \\eta\\left(${gSym} + \\lambda ${wSym.tex}\\right)`,
+            substituted: `${given(old)} - ${etaShown}${TIMES}(${show(g)} + ${given(decay)}${TIMES}${w(given(old))})`,
+          };
+      }
+      case "given": throw new Error("given numbers are not steps");
+    }
+  }
+
+  private backwardLine(r: Extract<NetworkStepIdRecord, { phase: "backward" }>, operands: readonly T[]): Line {
+    const { net, notation: N, given } = this.ctx;
+    const show = this.show, A = this.A, w = wrapNegative;
+    const L = net.layers.length - 1, l = r.layer;
+    const act = net.activations[l - 1];
+    const dLda = (i: number) => derivative(N.lossD, N.a(l, i));
+    const dadz = (i: number) => derivative(N.a(l, i), N.z(l, i));
+    const factor = (symbol: string, x: T | string): ChainFactor => ({ symbol, value: typeof x === "string" ? x : A.toString(x) });
+    if ("mean" in r && r.mean) {
+      const J: Sym = { tex: "J", key: "J" };
+      const of = r.quantity === "dW" ? N.weight(l, r.unit, r.other) : N.bias(l, r.unit ?? 0);
+      return {
+        sym: derivative(J, of),
+        formula: `\\frac{1}{m}\\sum_{i=1}^{m} ${derivative(N.lossD, of).tex}^{(i)}`,
+        substituted: `\\frac{1}{${operands.length}}\\left(${operands.map((x) => w(show(x))).join(" + ")}\\right)`,
+      };
+    }
+    switch (r.quantity) {
+      case "dL/da": {
+        const j = r.unit;
+        if (l === L) {
+          return {
+            sym: dLda(j),
+            formula: net.loss.gradientFormula(N.a(l, j).tex, N.target(j).tex, net.layers[L]),
+            substituted: net.loss.gradientFormula(show(this.a(L, j)), given(this.target[j]), net.layers[L]),
+          };
+        }
+        // the sum over the paths δ_k w_kj; with one path, the product itself (δ × w), not a lone number
+        const next = this.units(l + 1);
+        const paths = next.map((k) => this.value({ phase: "backward", quantity: "path", layer: l, unit: j, other: k }));
+        return {
+          sym: dLda(j),
+          formula: next.map((k) => `${N.delta(l + 1, k).tex} ${N.weight(l + 1, k, j).tex}`).join(" + "),
+          substituted: next.length === 1 ? this.pathProduct(l, j, 0, operands[0]) : paths.map((p) => w(show(p))).join(" + "),
+        };
+      }
+      case "path": {
+        const { unit: j, other: k } = r;
+        const sym: Sym = l + 1 === L && net.activations[L - 1].def.kind === "scalar"
+          ? derivative(N.lossPart(k), N.a(l, j))
+          : { tex: `${N.delta(l + 1, k).tex} ${N.weight(l + 1, k, j).tex}`, key: `${N.delta(l + 1, k).key}*${N.weight(l + 1, k, j).key}` };
+        return {
+          sym,
+          formula: `${N.delta(l + 1, k).tex} \\, ${N.weight(l + 1, k, j).tex}`,
+          substituted: this.pathProduct(l, j, k, operands[0]),
+          factors: [factor(N.delta(l + 1, k).tex, this.delta(l + 1, k)), factor(derivative(N.z(l + 1, k), N.a(l, j)).tex, operands[0])],
+        };
+      }
+      case "da/dz": {
+        if (act.def.kind !== "scalar") throw new Error("a vector activation has no per-unit derivative step");
+        const j = r.unit;
+        return {
+          sym: dadz(j),
+          formula: act.def.derivativeFormula(N.z(l, j).tex, N.a(l, j).tex, act.params),
+          substituted: act.def.derivativeFormula(show(this.z(l, j)), show(this.a(l, j)), act.params),
+        };
+      }
+      case "delta": {
+        const j = r.unit;
+        if (act.def.kind === "vector" && net.loss.name === "cross_entropy") {
+          return { sym: N.delta(l, j), formula: `${N.a(l, j).tex} - ${N.target(j).tex}`, substituted: `${show(this.a(l, j))} - ${w(given(this.target[j]))}` };
+        }
+        if (act.def.kind === "vector") {
+          const all = this.units(l);
+          return {
+            sym: N.delta(l, j),
+            formula: all.map((i) => `${dLda(i).tex} ${derivative(N.a(l, i), N.z(l, j)).tex}`).join(" + "),
+            substituted: all.map((i) => `${w(show(this.dA(l, i)))}${TIMES}${w(show(operands[i]))}`).join(" + "),
+          };
+        }
+        const dAdZ = this.value({ phase: "backward", quantity: "da/dz", layer: l, unit: j });
+        return {
+          sym: N.delta(l, j),
+          formula: `${dLda(j).tex} ${dadz(j).tex}`,
+          substituted: `${w(show(this.dA(l, j)))}${TIMES}${w(show(dAdZ))}`,
+          factors: [factor(dLda(j).tex, this.dA(l, j)), factor(dadz(j).tex, dAdZ)],
+        };
+      }
+      case "dW": {
+        const { unit: j, other: k } = r;
+        const dzdw = derivative(N.z(l, j), N.weight(l, j, k)).tex;
+        // ∂L/∂a · ∂a/∂z · ∂z/∂w, or δ · ∂z/∂w for softmax
+        const chain: [string, T][] = act.def.kind === "vector"
+          ? [[N.delta(l, j).tex, this.delta(l, j)]]
+          : [[dLda(j).tex, this.dA(l, j)], [dadz(j).tex, this.value({ phase: "backward", quantity: "da/dz", layer: l, unit: j })]];
+        return {
+          sym: derivative(N.lossD, N.weight(l, j, k)),
+          formula: [...chain.map(([s]) => s), dzdw].join(" "),
+          substituted: [...chain.map(([, x]) => w(show(x))), w(this.aShown(l - 1, k))].join(TIMES),
+          factors: [...chain.map(([s, x]) => factor(s, x)), factor(dzdw, this.a(l - 1, k))],
+        };
+      }
+      case "db": {
+        if (r.unit === null) {
+          const all = this.units(l);
+          return {
+            sym: derivative(N.lossD, N.bias(l, 0)),
+            formula: all.map((j) => N.delta(l, j).tex).join(" + "),
+            substituted: all.map((j) => w(show(this.delta(l, j)))).join(" + "),
+          };
+        }
+        const j = r.unit;
+        return {
+          sym: derivative(N.lossD, N.bias(l, j)),
+          formula: `${N.delta(l, j).tex} \\cdot 1`,
+          substituted: `${w(show(this.delta(l, j)))}${TIMES}1`,
+          factors: [factor(N.delta(l, j).tex, this.delta(l, j)), factor(derivative(N.z(l, j), N.bias(l, j)).tex, "1")],
+        };
+      }
+    }
+  }
+
+  /** δ_k × w_kj with their numbers: a given weight as the spec wrote it, an already-updated one as computed */
+  private pathProduct(l: number, j: number, k: number, weight: T): string {
+    const wShown = this.ctx.updatedDeltaWeights ? this.show(weight) : this.ctx.given(weight);
+    return `${wrapNegative(this.show(this.delta(l + 1, k)))}${TIMES}${wrapNegative(wShown)}`;
+  }
+}
