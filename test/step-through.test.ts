@@ -110,6 +110,26 @@ describe("predict, then reveal", () => {
   });
 });
 
+describe("every revealed value, typed back, is accepted", () => {
+  const problems = {
+    "softmax + cross-entropy (08)": networkPayload({ layers: [2, 3], activations: ["softmax"], loss: "cross_entropy", weights: [[[0.6, -0.4], [1.0, 0.3], [-0.8, 0.5]]], biases: [[0.2, -0.1, 0]], input: [1.5, 0.5], target: [0, 1, 0] }, { precision: "dp:4" }),
+    "XNOR with sigmoids in paren1 (09)": networkPayload({ layers: [2, 2, 1], activations: ["sigmoid", "sigmoid"], loss: "half_sse", weights: [[[0.2, 0.2], [-0.2, -0.2]], [[0.2, 0.2]]], biases: [[-0.3, 0.2], [-0.1]], learningRate: 0.5, input: [1, 1], target: [1] }, { precision: "dp:4", notation: "paren1" }),
+    "the sigmoid gate (04)": graphPayload("1 / (1 + exp(-(w0*x0 + w1*x1 + w2)))", { w0: 2, x0: -1, w1: -3, x1: -2, w2: -3 }, { precision: "dp:2" }),
+  };
+  for (const [name, payload] of Object.entries(problems)) {
+    it(name, () => {
+      const s = new StepThrough(payload);
+      const refused = s.steps.flatMap((step, i) => {
+        s.go(i);
+        s.check(step.value);
+        const last = s.attempts(step.id).at(-1)!;
+        return last.verdict === "correct" || last.verdict === "rounding" ? [] : [`${step.key} = ${step.value}: ${last.verdict}, ${last.explanation}`];
+      });
+      expect(refused).toEqual([]);
+    });
+  }
+});
+
 describe("what if: an edited number is recomputed as a fresh trace of the edited spec", () => {
   for (const precision of ["float", "exact", "dp:4"]) {
     it(`in ${precision}: w5 = 0.41 changes dE/dw5 and w5+ to the engine's values, and marks what changed`, () => {
