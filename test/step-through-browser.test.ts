@@ -255,7 +255,7 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
     const view = views.nth(2);
     expect(await view.locator("img").count()).toBe(0);
     expect(await view.locator(".bpt-title").textContent()).toBe("<b>bold?</b>");
-    expect(await view.locator("svg text").first().textContent()).toBe("a_<img s…"); // cut to fit, as text
+    expect(await view.locator("svg text").first().textContent()).toBe("<img src…"); // cut to fit, as text
     const { input, feedback } = parts(view);
     for (const [typed, message] of [["abc", '"abc" is not a number'], ["0,5933", "write the decimal point as a point: 0.5933, not 0,5933"]]) {
       await input.fill(typed);

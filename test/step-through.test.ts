@@ -215,6 +215,18 @@ describe("notation and links", () => {
   });
 });
 
+describe("the drawing", () => {
+  it("labels units by name in every notation and lays layers out as columns", () => {
+    const s = session();
+    s.setNotation("bracket");
+    const layout = s.layout();
+    expect(layout.nodes.map((n) => n.label)).toEqual(["i1", "i2", "h1", "h2", "o1", "o2"]);
+    expect(new Set(layout.nodes.map((n) => n.x)).size).toBe(3);
+    expect(layout.edges.map((e) => e.key)).toContain("1.0>2.0");
+    expect(layout.edges).toHaveLength(8);
+  });
+});
+
 describe("the payload", () => {
   it("is versioned and small: the classic example's adds well under 100 KB to the notebook", () => {
     const bundle = stepThroughBundle(classic, { precision: "dp:4" });
