@@ -163,6 +163,11 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
     await view.locator("[data-bpt-show]").click();
     expect(await line.getAttribute("data-bpt-value")).toBe(want("w5+"));
     expect(await view.locator('tr[data-key="w5+"]').getAttribute("class")).toContain("bpt-changed");
+    // the notation switch rewrites the view in another preset; the step, the edit and the value stay
+    await view.locator("[data-bpt-notation]").selectOption("bracket");
+    expect(await view.locator(".bpt-input-label").textContent()).toBe("Your value for W^[2]_11+:");
+    expect(await line.getAttribute("data-bpt-value")).toBe(want("w5+"));
+    await view.locator("[data-bpt-notation]").selectOption("names");
     await view.scrollIntoViewIfNeeded();
     await screenshot(page, "view-05-edited");
     expect(pageErrors).toEqual([]);
