@@ -3,6 +3,7 @@
 // local derivative as its own expression, ∂f/∂z = ∂f/∂f · ∂(q·z)/∂z = 1 · q = 1 × 3 = 3 (as CS231n
 // writes it), and no step of any graph or network, in any precision or notation, contains its own symbol.
 import { describe, expect, it } from "vitest";
+import katex from "katex";
 import { readFileSync } from "node:fs";
 import { graphTrace, NOTATION_PRESETS, stepLine, traceNetwork } from "../src/index.js";
 import { graphMarkdown } from "../src/cli/commands/graph.js";
@@ -39,6 +40,7 @@ describe("the chain rule in graphs", () => {
       expect(backward.length).toBeGreaterThan(0);
       for (const s of backward) {
         expect(s.formula, `${expr} ${s.id}`).not.toContain(s.symbol);
+        expect(() => katex.renderToString(stepLine(s).replace("&=", "="), { throwOnError: true, strict: "ignore" }), s.formula).not.toThrow();
         // upstream × local, then the same with each local derivative written out
         const [symbolic, expressions] = s.formula.split(" = ");
         expect(symbolic.match(/\\cdot \\frac\{\\partial/g)?.length, s.id).toBe(expressions.match(/ \\cdot /g)?.length);
