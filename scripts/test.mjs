@@ -14,7 +14,7 @@ import { missingBrowser } from "./browser.mjs";
 const ARTIFACTS = join(ROOT, "test-artifacts");
 // The files that start JupyterLab, chromium or grading kernels run one at a time, after the rest:
 // on two cores, side by side they starve each other's kernels past the time limits they test.
-const HEAVY = ["test/browser.test.ts", "test/exercises-e2e.test.ts", "test/step-through-browser.test.ts"];
+const HEAVY = ["test/browser.test.ts", "test/exercises-e2e.test.ts", "test/exercises-hostile.test.ts", "test/step-through-browser.test.ts"];
 const skipNotebooks = process.argv.includes("--skip-notebooks");
 
 function step(title, args) {

@@ -36,27 +36,31 @@ function submit(release: string, code: string, extra: string[] = []): Notebook {
 }
 const answersCode = (answers: Record<string, string>) => `const answers: Record<string, string | number> = ${JSON.stringify(answers, null, 2)};`;
 
-/** Processes that belong to a grading: bwrap, the runner, kernels (by their command lines: sandboxed kernels' connection files are in /tmp/jupyter-runtime/). */
+/**
+ * Processes of a grading from this project folder: bwrap, the runner, kernels (by their command
+ * lines, which name this folder's runner or scratch folder; other worktrees on the machine may be
+ * grading at the same time).
+ */
 function gradingProcesses(): string[] {
   return readdirSync("/proc").filter((p) => /^\d+$/.test(p)).flatMap((p) => {
     try {
       const cmd = readFileSync(`/proc/${p}/cmdline`, "utf8").replace(/\0/g, " ");
       const state = /^State:\s+(\S)/m.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1];
-      return state !== "Z" && /run_submission\.py|--config-path \/tmp\/jupyter-runtime\/|bwrap .*--hostname grading/.test(cmd) ? [`${p}: ${cmd.slice(0, 120)}`] : [];
+      return state !== "Z" && cmd.includes(`${ROOT}/`) && /run_submission\.py|--config-path \/tmp\/jupyter-runtime\/|bwrap .*--hostname grading/.test(cmd) ? [`${p}: ${cmd.slice(0, 120)}`] : [];
     } catch {
       return [];
     }
   });
 }
 
-/** Our cgroups (backprop-tutor-<pid>) anywhere in the v1 hierarchies. */
-function leftCgroups(): string[] {
+/** The cgroups of the grading with process id `pid` (backprop-tutor-<pid>) anywhere in the v1 hierarchies. */
+function leftCgroups(pid: number | undefined): string[] {
   const found: string[] = [];
   const walk = (dir: string, depth: number) => {
     if (depth > 4) return;
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       if (!e.isDirectory()) continue;
-      if (e.name.startsWith("backprop-tutor-")) found.push(join(dir, e.name));
+      if (e.name === `backprop-tutor-${pid}`) found.push(join(dir, e.name));
       else walk(join(dir, e.name), depth + 1);
     }
   };
@@ -67,7 +71,7 @@ function leftCgroups(): string[] {
 const sysvSegments = (): string => { try { return execFileSync("ipcs", ["-m"], { encoding: "utf8" }); } catch { return ""; } };
 
 /** grade as its own process (as a teacher runs it), with the key by environment. */
-function gradeProcess(args: string[], key: string, env: NodeJS.ProcessEnv = {}, onLine?: (line: string, p: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+function gradeProcess(args: string[], key: string, env: NodeJS.ProcessEnv = {}, onLine?: (line: string, p: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; pid: number | undefined }> {
   return new Promise((done) => {
     const p = spawn(process.execPath, [join(ROOT, "dist", "cli", "main.js"), "grade", ...args], { cwd: ROOT, env: { ...process.env, BACKPROP_TUTOR_KEY: key, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "", stderr = "";
@@ -76,7 +80,7 @@ function gradeProcess(args: string[], key: string, env: NodeJS.ProcessEnv = {}, 
       stderr += d.toString();
       if (onLine) for (const line of d.toString().split("\n")) if (line) onLine(line, p);
     });
-    p.on("exit", (code, signal) => done({ code, signal, stdout, stderr }));
+    p.on("exit", (code, signal) => done({ code, signal, stdout, stderr, pid: p.pid }));
   });
 }
 
@@ -166,7 +170,10 @@ const answers: Record<string, string> = seen.length ? ${JSON.stringify(answersOf
     forward.source = toLines(sourceOf(forward) + '\nconsole.log("all correct!");');
     put("tamperer", tampered);
     // 8. a busy loop in a timer the answers cell starts; a cell whose value is a Buffer
-    put("timer", submit(c.release("timer"), `${answersCode(answersOf("timer"))}\nsetTimeout(() => { while (true) {} }, 0);`, ["const later = 1;"]));
+    // (once per run: the sandbox's /tmp outlives the kernel, so the replay after the restart does not start it again)
+    put("timer", submit(c.release("timer"), `import * as fs from "fs";
+${answersCode(answersOf("timer"))}
+if (!fs.existsSync("/tmp/fired")) { fs.writeFileSync("/tmp/fired", ""); setTimeout(() => { while (true) {} }, 0); }`, ["const later = 1;"]));
     put("bufferer", submit(c.release("bufferer"), answersCode(answersOf("bufferer")), ["Buffer.from([1, 2, 3])"]));
     writeFileSync(join(c.subs, "broken.ipynb"), "{ not json");
     writeFileSync(join(c.subs, "mallory.ipynb"), JSON.stringify(submit(c.release("ada"), answersCode(answersOf("ada")))));
@@ -204,13 +211,13 @@ const answers: Record<string, string> = seen.length ? ${JSON.stringify(answersOf
     expect(rows.mallory).toBe("mallory,0,0,0,0,0,12,not on the roster: no student mallory in the key (check the file or folder name)");
     expect(rows["eve.ipynb"]).toBe("eve.ipynb,0,0,0,0,0,12,\"not graded: is not a regular file (a pipe, device or socket): skipped\"");
     // 8: the timer's loop is not blamed on the answers cell without saying what else it may be; a Buffer's cell is not an error without a message
-    expect(rows.timer).toMatch(/code (an earlier cell|one of your cells) left running,? \(?(a|such as a) setTimeout, setInterval or promise/);
+    expect(rows.timer).toMatch(/^timer,3,4,3,2,12,12,"cell \d+ timed out \(did not finish within 10 s\) and was skipped; if it has no long loop itself, code an earlier cell left running \(a setTimeout, setInterval or promise\) kept the kernel busy"$/);
     expect(feedbackText("bufferer").notes.join("; ")).not.toMatch(/raised an error:\s*(;|$)/);
     expect(rows.bufferer).toBe("bufferer,3,4,3,2,12,12,");
 
     // afterwards nothing of the grading is left
     expect(gradingProcesses()).toEqual([]);
-    expect(leftCgroups()).toEqual([]);
+    expect(leftCgroups(g.pid)).toEqual([]);
     expect(g.code, g.stderr).toBe(0);
   }, 600_000);
 });
@@ -229,7 +236,7 @@ describe.skipIf(skipWhy !== undefined)("interrupted, failed and resumed gradings
     expect(first.code, first.stderr).toBe(130);
     expect(first.stderr).toMatch(/NOT graded \w+ \(\d\/3\): grading was interrupted/);
     expect(gradingProcesses()).toEqual([]);
-    expect(leftCgroups()).toEqual([]);
+    expect(leftCgroups(first.pid)).toEqual([]);
     expect(readdirSync(tmp)).toEqual([]);
     // nobody got a 0 for the interruption
     for (const row of readFileSync(join(c.graded, "grades.csv"), "utf8").trim().split("\n").slice(1)) expect(row).toMatch(/^\w+,3,4,3,2,12,12,$|not graded \(the machine's fault, not the student's\): grading was interrupted/);

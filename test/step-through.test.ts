@@ -110,6 +110,26 @@ describe("predict, then reveal", () => {
   });
 });
 
+describe("every revealed value, typed back, is accepted", () => {
+  const problems = {
+    "softmax + cross-entropy (08)": networkPayload({ layers: [2, 3], activations: ["softmax"], loss: "cross_entropy", weights: [[[0.6, -0.4], [1.0, 0.3], [-0.8, 0.5]]], biases: [[0.2, -0.1, 0]], input: [1.5, 0.5], target: [0, 1, 0] }, { precision: "dp:4" }),
+    "XNOR with sigmoids in paren1 (09)": networkPayload({ layers: [2, 2, 1], activations: ["sigmoid", "sigmoid"], loss: "half_sse", weights: [[[0.2, 0.2], [-0.2, -0.2]], [[0.2, 0.2]]], biases: [[-0.3, 0.2], [-0.1]], learningRate: 0.5, input: [1, 1], target: [1] }, { precision: "dp:4", notation: "paren1" }),
+    "the sigmoid gate (04)": graphPayload("1 / (1 + exp(-(w0*x0 + w1*x1 + w2)))", { w0: 2, x0: -1, w1: -3, x1: -2, w2: -3 }, { precision: "dp:2" }),
+  };
+  for (const [name, payload] of Object.entries(problems)) {
+    it(name, () => {
+      const s = new StepThrough(payload);
+      const refused = s.steps.flatMap((step, i) => {
+        s.go(i);
+        s.check(step.value);
+        const last = s.attempts(step.id).at(-1)!;
+        return last.verdict === "correct" || last.verdict === "rounding" ? [] : [`${step.key} = ${step.value}: ${last.verdict}, ${last.explanation}`];
+      });
+      expect(refused).toEqual([]);
+    });
+  }
+});
+
 describe("what if: an edited number is recomputed as a fresh trace of the edited spec", () => {
   for (const precision of ["float", "exact", "dp:4"]) {
     it(`in ${precision}: w5 = 0.41 changes dE/dw5 and w5+ to the engine's values, and marks what changed`, () => {
@@ -192,6 +212,18 @@ describe("notation and links", () => {
     expect(step("dE/da_h1").uses.reads).toEqual([id("dE_o1/da_h1"), id("dE_o2/da_h1")]);
     expect(step("w5+").uses.reads).toEqual(["given.weight.2.0.0", id("dE/dw5"), "given.learningRate"]);
     for (const x of s.steps) for (const r of x.uses.reads) expect(s.steps.some((y) => y.id === r) || s.givens.some((g) => g.id === r)).toBe(true);
+  });
+});
+
+describe("the drawing", () => {
+  it("labels units by name in every notation and lays layers out as columns", () => {
+    const s = session();
+    s.setNotation("bracket");
+    const layout = s.layout();
+    expect(layout.nodes.map((n) => n.label)).toEqual(["i1", "i2", "h1", "h2", "o1", "o2"]);
+    expect(new Set(layout.nodes.map((n) => n.x)).size).toBe(3);
+    expect(layout.edges.map((e) => e.key)).toContain("1.0>2.0");
+    expect(layout.edges).toHaveLength(8);
   });
 });
 

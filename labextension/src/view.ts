@@ -102,7 +102,8 @@ class View {
     form.append(this.inputLabel, this.input, check, show);
     const nav = el("div", { class: "bpt-nav" });
     nav.append(prev, next);
-    this.card.append(this.heading, this.line, form, this.feedback, this.reads, nav);
+    const keys = el("p", { class: "bpt-keys" }, "Keys: ← → step (Home, End: first, last) · Enter checks your value · Tab reaches every button and box");
+    this.card.append(this.heading, this.line, form, this.feedback, this.reads, nav, keys);
     const body = el("div", { class: "bpt-body" });
     body.append(this.drawing, this.card);
     const tables = el("div", { class: "bpt-tables" });
@@ -126,6 +127,30 @@ class View {
     root.addEventListener("mouseover", (e) => this.hover(e.target));
     root.addEventListener("focusin", (e) => this.hover(e.target));
     root.addEventListener("mouseout", () => this.unhover());
+  }
+
+  private pendingTex: { cell: HTMLElement; tex: string }[] = [];
+
+  /**
+   * The tables' symbols are typeset just after the view first shows (the step itself at once):
+   * until then a cell shows the plain key, so the view is usable sooner on a slow machine.
+   */
+  private laterTex(cell: HTMLElement, tex: string, plain: string): HTMLElement {
+    // after the first paint KaTeX's output is cached: redraws (edits, notation) typeset at once
+    if (this.root.dataset.bptTablesMs !== undefined) {
+      cell.innerHTML = texHtml(tex);
+      return cell;
+    }
+    cell.textContent = plain;
+    if (this.pendingTex.length === 0) {
+      setTimeout(() => {
+        const started = performance.now();
+        for (const p of this.pendingTex.splice(0)) p.cell.innerHTML = texHtml(p.tex);
+        this.root.dataset.bptTablesMs = (performance.now() - started).toFixed(1);
+      }, 0);
+    }
+    this.pendingTex.push({ cell, tex });
+    return cell;
   }
 
   /** Measured for the browser test's own report (not a pass/fail figure). */
@@ -235,8 +260,7 @@ class View {
     for (const g of this.s.givens) {
       const tr = el("tr", { "data-id": g.id });
       if (this.s.edits.has(g.id)) tr.classList.add("bpt-edited");
-      const sym = el("td", { class: "bpt-sym" });
-      sym.innerHTML = texHtml(g.tex);
+      const sym = this.laterTex(el("td", { class: "bpt-sym" }), g.tex, g.what);
       const cell = el("td");
       const input = el("input", { type: "text", inputmode: "decimal", value: g.value, "aria-label": `${g.what}`, "data-bpt-given": g.id, class: "bpt-given-input" });
       const apply = () => {
@@ -264,8 +288,7 @@ class View {
     const body = el("tbody");
     this.s.steps.forEach((step, i) => {
       const tr = el("tr", { "data-id": step.id, "data-key": step.key });
-      const sym = el("td", { class: "bpt-sym" });
-      sym.innerHTML = texHtml(step.symbol);
+      const sym = this.laterTex(el("td", { class: "bpt-sym" }), step.symbol, step.key);
       const go = el("button", { type: "button", class: "bpt-goto", "aria-label": `Go to step ${i + 1}, ${step.key}` }, String(i + 1));
       go.addEventListener("click", () => this.move(() => this.s.go(i)));
       const num = el("td", { class: "bpt-num" });

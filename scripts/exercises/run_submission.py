@@ -131,7 +131,8 @@ async def run(args: argparse.Namespace, out: Any) -> dict[str, Any]:
     client = CappedClient(
         nb,
         kernel_name="tslab",
-        timeout=args.cell_timeout,
+        # nbclient's `timeout` trait takes whole seconds only; its timeout_func may return any number
+        timeout_func=lambda _cell: args.cell_timeout,
         startup_timeout=60,
         allow_errors=True,
         interrupt_on_timeout=False,

@@ -352,6 +352,7 @@ export async function grade(opts: GradeOptions): Promise<GradeSummary> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  killAllRuns(true); // an earlier grading in this process may have been interrupted
   try {
     opts.onStart?.({ sandbox: sandbox.description, limits: limitsBy });
     const summary = await gradeIn({ opts, key, limits, jobs, regrade, found, unmatched, confinement, interrupted });
@@ -359,7 +360,7 @@ export async function grade(opts: GradeOptions): Promise<GradeSummary> {
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
-    killAllRuns();
+    if (interrupted.signal) killAllRuns();
     if (!noCgroup) await sweepCgroups(true);
   }
 }

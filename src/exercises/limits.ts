@@ -60,9 +60,13 @@ function killPids(pids: readonly number[]): void {
   }
 }
 
-/** Kills what is left in a cgroup folder and removes it (empty folders only can be removed in v1). */
+/**
+ * Kills what is left in a cgroup folder and removes it. Only an empty one can be removed (v1), so
+ * this also waits until every process of the student has exited: up to a minute, since a pid
+ * namespace of many processes takes a while to die on a loaded machine.
+ */
 async function removeCgroup(dir: string): Promise<void> {
-  for (let round = 0; round < 100 && existsSync(dir); round++) {
+  for (let round = 0; round < 1200 && existsSync(dir); round++) {
     killPids(pidsIn(dir));
     try {
       rmdirSync(dir);
@@ -109,15 +113,6 @@ export class StudentCgroup {
   forksRefused(): number {
     try {
       return Number(/^max (\d+)/m.exec(readFileSync(join(this.dirs.pids, "pids.events"), "utf8"))?.[1] ?? 0);
-    } catch {
-      return 0;
-    }
-  }
-
-  /** CPU seconds used by all the student's processes. */
-  cpuSeconds(): number {
-    try {
-      return Number(readFileSync(join(this.dirs.cpuacct, "cpuacct.usage"), "utf8")) / 1e9;
     } catch {
       return 0;
     }

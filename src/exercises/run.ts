@@ -59,9 +59,12 @@ export interface Confinement {
 
 /** Runs in progress, so that an interrupted grading can end them all. */
 const live = new Set<() => void>();
+/** Set once grading is interrupted: a run about to start does not. */
+let interrupted = false;
 
-/** Ends every run in progress at once (SIGINT/SIGTERM to grade). */
-export function killAllRuns(): void {
+/** Ends every run in progress at once and starts no new one (SIGINT/SIGTERM to grade); `resume` for the next grading in this process. */
+export function killAllRuns(resume = false): void {
+  interrupted = !resume;
   for (const kill of live) kill();
 }
 
@@ -110,6 +113,7 @@ function parseChannel(text: string): { ready: boolean; result?: RunResult } {
 
 /** Runs one prepared notebook (its JSON) as student `name`. */
 export async function runNotebook(notebookJson: string, name: string, limits: RunLimits, confinement: Confinement): Promise<RunResult> {
+  if (interrupted) return { cells: [], restarts: 0, seconds: 0, machineFault: "grading was interrupted" };
   const { argv: command, cleanup } = await commandFor(limits, confinement.sandbox);
   const cgroup = confinement.cgroupGrading ? StudentCgroup.create(confinement.cgroupGrading, name, limits) : null;
   const argv = cgroup ? cgroup.wrap(command) : command;
@@ -125,6 +129,7 @@ export async function runNotebook(notebookJson: string, name: string, limits: Ru
     };
     const interrupt = () => { ended ??= "interrupted"; killRun(); };
     live.add(interrupt);
+    if (interrupted) interrupt(); // between the check above and here
     child.stdin!.on("error", () => {}); // a runner that died before reading all of it
     child.stdin!.end(notebookJson);
     child.stderr!.on("data", (d: Buffer) => { if (stderr.length < 8192) stderr += d.toString(); });

@@ -163,11 +163,14 @@ export class StepThrough {
     return this.givens.find((g) => g.id === id)?.value;
   }
 
-  /** Where the drawing puts the units (labelled with their activations' keys) or the graph's nodes. */
+  /**
+   * Where the drawing puts the units or the graph's nodes. Units are labelled by name in every
+   * notation (the spec's names, else i1, h1, o1): a plain-text drawing cannot write a^{[1]}_1.
+   */
   layout(): Layout {
     if (this.kind === "graph") return graphLayout(this.trace as GraphTrace);
-    const spec = this.parsed!, n = notationFor(spec, this.notation);
-    return networkLayout(spec.layers, spec.layers.map((count, l) => Array.from({ length: count }, (_, j) => n.a(l, j).key)));
+    const spec = this.parsed!, n = notationFor(spec, "names");
+    return networkLayout(spec.layers, spec.layers.map((count, l) => Array.from({ length: count }, (_, j) => n.a(l, j).key.replace(/^a_/, ""))));
   }
 
   // ---- moving ---------------------------------------------------------------------------------
