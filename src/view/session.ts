@@ -14,7 +14,7 @@ import { parseTypedNumber } from "../checking/answers.js";
 import { graphGivens, networkGivens, withGiven, type Given } from "./givens.js";
 import { graphUses, networkUses, type Uses } from "./links.js";
 import { graphLayout, networkLayout, type Layout } from "./layout.js";
-import type { GraphPayload, NetworkPayload, StepThroughPayload } from "./payload.js";
+import type { GraphPayload, StepThroughPayload } from "./payload.js";
 
 /** A stretch of the calculation the student can jump to. */
 export interface Phase {
@@ -326,13 +326,6 @@ export class StepThrough {
     this.edits.clear();
     this.rebuild();
     this.stale = true;
-  }
-
-  /** The numbers as they stand now: the payload with the edits written in (for tests and "copy spec"). */
-  currentProblem(): StepThroughPayload {
-    return this.kind === "network"
-      ? { ...(this.original as NetworkPayload), spec: structuredClone(this.spec!), notation: this.notation }
-      : { ...(this.original as GraphPayload), values: { ...this.values! } };
   }
 
   // ---- notation -------------------------------------------------------------------------------
