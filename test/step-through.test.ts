@@ -248,6 +248,14 @@ describe("the payload", () => {
     expect(readPayload(JSON.parse(JSON.stringify(data)))).toMatchObject({ ok: true });
   });
 
+  it("can carry a one-line note instead of the derivation where the notebook shows it anyway", () => {
+    const bundle = stepThroughBundle(classic, { precision: "dp:4", fallback: "note", title: "The <two-layer> network" });
+    expect(bundle["text/html"]).toBe("<p><em>The &lt;two-layer&gt; network: an interactive step-through view, shown in JupyterLab with backprop-tutor&#39;s extension "
+      + "(npm install). The worked calculation is in the cells around it.</em></p>");
+    expect(JSON.stringify(bundle).length).toBeLessThan(2_000);
+    expect(bundle[STEP_THROUGH_MIME]).toEqual(networkPayload(classic, { precision: "dp:4", title: "The <two-layer> network" }));
+  });
+
   it("reads an older or hand-edited payload as one sentence saying what is wrong", () => {
     const good = networkPayload(classic);
     expect(readPayload({ ...good, version: 0 }))
