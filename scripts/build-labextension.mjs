@@ -44,7 +44,8 @@ function run(cmd, args, cwd) {
     execFileSync(cmd, args, { stdio: "pipe", cwd, encoding: "utf8" });
   } catch (err) {
     process.stdout.write(`${err.stdout ?? ""}${err.stderr ?? ""}`);
-    console.error(`[labextension] failed (exit ${err.status ?? err.code}): the view's extension was not built. Fix the error above and run \`npm install\` again.`);
+    const code = err.status ?? err.code;
+    console.error(`[labextension] failed (exit ${code}): the view's extension was not built. Fix the error above and run \`npm install\` again.`);
     process.exit(1);
   }
 }
@@ -60,7 +61,8 @@ if (!staging) {
 const hash = inputsHash();
 const stampOf = (dir) => (existsSync(join(dir, STAMP)) ? readFileSync(join(dir, STAMP), "utf8") : "");
 if (process.argv.includes("--force") || stampOf(OUT) !== hash) {
-  if (!existsSync(join(EXT, "node_modules", "@jupyterlab", "builder"))) run(process.platform === "win32" ? "npm.cmd" : "npm", ["ci", "--no-audit", "--no-fund"], EXT);
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  if (!existsSync(join(EXT, "node_modules", "@jupyterlab", "builder"))) run(npm, ["ci", "--no-audit", "--no-fund"], EXT);
   rmSync(join(EXT, "lib"), { recursive: true, force: true });
   run(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], EXT);
   rmSync(OUT, { recursive: true, force: true });

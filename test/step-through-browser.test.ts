@@ -8,12 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { BrowserContext, Locator, Page } from "playwright-core";
-import { browserTestsPossible, launchChromium, openNotebook, runAllCells, scratchWorkspace, screenshot, startJupyterLab, ROOT, type Lab } from "./helpers/jupyter.js";
+import {
+  browserTestsPossible, launchChromium, openNotebook, runAllCells, scratchWorkspace, screenshot, startJupyterLab, ROOT, type Lab,
+} from "./helpers/jupyter.js";
 import { traceNetwork } from "../src/engine/network.js";
 import { graphTrace } from "../src/engine/graph.js";
 import { networkPayload, STEP_THROUGH_MIME } from "../src/view/payload.js";
 
-const why = browserTestsPossible() ?? (readFileSyncOr(join(ROOT, ".venv", "share", "jupyter", "labextensions", "backprop-tutor-view", "package.json")) ? undefined : "the view's extension is not installed in .venv (run npm install)");
+const installed = readFileSyncOr(join(ROOT, ".venv", "share", "jupyter", "labextensions", "backprop-tutor-view", "package.json"));
+const why = browserTestsPossible() ?? (installed ? undefined : "the view's extension is not installed in .venv (run npm install)");
 if (why && process.env.CI) it("has JupyterLab, chromium and the view's extension, as CI must", () => expect.fail(`${why}: .ci/run installs them`));
 
 function readFileSyncOr(path: string): string | undefined {
@@ -244,8 +247,10 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
       nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
       cells: [
         { cell_type: "code", metadata: {}, execution_count: 1, source: "// old", outputs: [output({ ...networkPayload(classic), version: 0 })] },
-        { cell_type: "code", metadata: {}, execution_count: 2, source: "// broken", outputs: [output({ ...networkPayload(classic), spec: { ...classic, layers: [2, 3, 2] } })] },
-        { cell_type: "code", metadata: {}, execution_count: 3, source: "// hostile", outputs: [output(networkPayload(hostile, { precision: "dp:4", title: "<b>bold?</b>" }))] },
+        { cell_type: "code", metadata: {}, execution_count: 2, source: "// broken",
+          outputs: [output({ ...networkPayload(classic), spec: { ...classic, layers: [2, 3, 2] } })] },
+        { cell_type: "code", metadata: {}, execution_count: 3, source: "// hostile",
+          outputs: [output(networkPayload(hostile, { precision: "dp:4", title: "<b>bold?</b>" }))] },
       ],
     };
     writeFileSync(join(ws.notebooks, "view-bad-input.ipynb"), JSON.stringify(nb));
@@ -255,7 +260,8 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
     await openNotebook(page, lab, "view-bad-input.ipynb");
     const views = page.locator("[data-bpt-view]");
     await expect.poll(() => views.count()).toBe(3);
-    expect(await views.nth(0).locator("[data-bpt-message]").textContent()).toBe("The step-through view's data has version 0; this view reads version 1: run the cell again to redraw it.");
+    expect(await views.nth(0).locator("[data-bpt-message]").textContent())
+      .toBe("The step-through view's data has version 0; this view reads version 1: run the cell again to redraw it.");
     expect(await views.nth(1).locator("[data-bpt-message]").textContent()).toMatch(/^The step-through view cannot show this calculation: weights/);
     const view = views.nth(2);
     expect(await view.locator("img").count()).toBe(0);

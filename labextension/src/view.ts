@@ -34,6 +34,9 @@ const VERDICT_WORDS: Record<Attempt["verdict"], { mark: string; word: string }> 
   wrong: { mark: "✗", word: "Wrong" },
 };
 
+/** "(put right after 2 more tries)" for a step first wrong and later right. */
+const corrected = (tries: number | undefined): string => (tries ? ` (put right after ${tries} more tr${tries === 1 ? "y" : "ies"})` : "");
+
 /** A step as the board shows it: symbol = formula, = the numbers, = the value (a box while not revealed); no repeats. */
 function stepTex(s: ViewStep, marked: string, value: string | undefined): string {
   const parts = [marked, s.substituted].filter((p, i, all) => p !== "" && p !== s.symbol && all.indexOf(p) === i);
@@ -74,7 +77,9 @@ class View {
   private readonly card = el("section", { class: "bpt-card", "aria-label": "The current step" });
   private readonly heading = el("div", { class: "bpt-heading" });
   private readonly line = el("div", { class: "bpt-line", "data-bpt-line": "" });
-  private readonly input = el("input", { type: "text", inputmode: "decimal", autocomplete: "off", spellcheck: "false", class: "bpt-input", "data-bpt-input": "" });
+  private readonly input = el("input", {
+    type: "text", inputmode: "decimal", autocomplete: "off", spellcheck: "false", class: "bpt-input", "data-bpt-input": "",
+  });
   private readonly inputLabel = el("label", { class: "bpt-input-label" });
   private readonly feedback = el("div", { class: "bpt-feedback", role: "status", "aria-live": "polite", "data-bpt-feedback": "" });
   private readonly reads = el("div", { class: "bpt-reads" });
@@ -119,7 +124,12 @@ class View {
     show.addEventListener("click", () => { this.s.show(); this.renderStep(); });
     prev.addEventListener("click", () => this.move(() => this.s.previous()));
     next.addEventListener("click", () => this.move(() => this.s.next()));
-    reset.addEventListener("click", () => this.timed("bptEditMs", () => { this.s.resetEdits(); this.editMessage.textContent = ""; this.renderAll(); this.rejudgeSoon(); }));
+    reset.addEventListener("click", () => this.timed("bptEditMs", () => {
+      this.s.resetEdits();
+      this.editMessage.textContent = "";
+      this.renderAll();
+      this.rejudgeSoon();
+    }));
     this.input.addEventListener("keydown", (e) => {
       if (e.key === "Enter") { e.preventDefault(); this.check(); }
     });
@@ -222,7 +232,11 @@ class View {
         if (p === this.s.notation) o.selected = true;
         select.append(o);
       }
-      select.addEventListener("change", () => this.timed("bptNotationMs", () => { this.s.setNotation(select.value as NotationPreset); this.renderAll(); this.rejudgeSoon(); }));
+      select.addEventListener("change", () => this.timed("bptNotationMs", () => {
+        this.s.setNotation(select.value as NotationPreset);
+        this.renderAll();
+        this.rejudgeSoon();
+      }));
       label.append(select);
       this.header.append(label);
       this.header.append(el("span", { class: "bpt-precision" }, `precision ${this.s.precision}`));
@@ -262,7 +276,7 @@ class View {
       if (this.s.edits.has(g.id)) tr.classList.add("bpt-edited");
       const sym = this.laterTex(el("td", { class: "bpt-sym" }), g.tex, g.what);
       const cell = el("td");
-      const input = el("input", { type: "text", inputmode: "decimal", value: g.value, "aria-label": `${g.what}`, "data-bpt-given": g.id, class: "bpt-given-input" });
+      const input = el("input", { type: "text", inputmode: "decimal", value: g.value, "aria-label": g.what, "data-bpt-given": g.id, class: "bpt-given-input" });
       const apply = () => {
         if (input.value.trim() === this.s.givenValue(g.id)) return;
         this.timed("bptEditMs", () => {
@@ -305,7 +319,9 @@ class View {
     const revealed = s.revealed(step.id);
     this.root.dataset.step = String(s.index + 1);
     this.counter.textContent = `Step ${s.index + 1} of ${s.steps.length}`;
-    for (const b of this.phases.querySelectorAll<HTMLButtonElement>("button[data-bpt-phase]")) b.setAttribute("aria-pressed", String(b.dataset.bptPhase === step.phase));
+    for (const b of this.phases.querySelectorAll<HTMLButtonElement>("button[data-bpt-phase]")) {
+      b.setAttribute("aria-pressed", String(b.dataset.bptPhase === step.phase));
+    }
     this.heading.textContent = step.heading;
 
     // the line, with the symbols whose values it reads marked for hovering
@@ -336,7 +352,9 @@ class View {
     const uses = step.uses;
     for (const g of this.drawing.querySelectorAll<SVGElement>("[data-unit]")) g.classList.toggle("bpt-on", uses.units.includes(g.dataset.unit!));
     for (const e of this.drawing.querySelectorAll<SVGElement>("[data-edge]")) e.classList.toggle("bpt-on", uses.edges.includes(e.dataset.edge!));
-    for (const tr of this.givensTable.querySelectorAll<HTMLElement>("tr[data-id]")) tr.classList.toggle("bpt-read-by-step", uses.reads.includes(tr.dataset.id!));
+    for (const tr of this.givensTable.querySelectorAll<HTMLElement>("tr[data-id]")) {
+      tr.classList.toggle("bpt-read-by-step", uses.reads.includes(tr.dataset.id!));
+    }
     for (const tr of this.traceTable.querySelectorAll<HTMLElement>("tbody tr")) {
       const id = tr.dataset.id!;
       tr.classList.toggle("bpt-current", id === step.id);
@@ -377,7 +395,8 @@ class View {
     const atEnd = this.s.index === this.s.steps.length - 1 && this.s.revealed(this.s.current.id);
     if (atEnd) this.summary.open = true;
     const c = sum.counts;
-    const head = el("summary", {}, `Summary: ${sum.answered} of ${sum.total} steps answered — ${c.correct} correct, ${c.rounding} rounding, ${c.follows} follow-through, ${c.wrong} wrong, ${c.shown} shown`);
+    const counts = `${c.correct} correct, ${c.rounding} rounding, ${c.follows} follow-through, ${c.wrong} wrong, ${c.shown} shown`;
+    const head = el("summary", {}, `Summary: ${sum.answered} of ${sum.total} steps answered — ${counts}`);
     const list = el("ul");
     for (const l of sum.lines) {
       const li = el("li", { "data-verdict": l.verdict });
@@ -385,12 +404,13 @@ class View {
       go.addEventListener("click", () => this.move(() => this.s.go(l.index)));
       const sym = el("span");
       sym.innerHTML = texHtml(l.symbol);
-      const what = l.verdict === "shown" ? "shown without an answer"
-        : `${VERDICT_WORDS[l.verdict].mark} ${l.verdict === "follows" ? "follows through" : "wrong"}: ${l.typed}; ${l.explanation}${l.correctedAfter ? ` (put right after ${l.correctedAfter} more tr${l.correctedAfter === 1 ? "y" : "ies"})` : ""}`;
+      const verdict = l.verdict === "shown" ? "" : `${VERDICT_WORDS[l.verdict].mark} ${l.verdict === "follows" ? "follows through" : "wrong"}`;
+      const what = l.verdict === "shown" ? "shown without an answer" : `${verdict}: ${l.typed}; ${l.explanation}${corrected(l.correctedAfter)}`;
       li.append(go, document.createTextNode(" "), sym, document.createTextNode(` ${what}`));
       list.append(li);
     }
-    this.summary.replaceChildren(head, sum.lines.length ? list : el("p", {}, sum.answered ? "Nothing went wrong so far." : "Type a value for a step and press Check (or Enter); Show reveals it without judging."));
+    const none = sum.answered ? "Nothing went wrong so far." : "Type a value for a step and press Check (or Enter); Show reveals it without judging.";
+    this.summary.replaceChildren(head, sum.lines.length ? list : el("p", {}, none));
   }
 
   /** Hovering (or focusing) a symbol: say where its value came from and light up its row and unit. */
