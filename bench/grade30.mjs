@@ -3,8 +3,9 @@
 // in the released notebook with the answers filled in from the key; every third one with the
 // classic sign slip in w5+, so the checker's diagnosis runs too. Then the sandbox's own cost per
 // student: starting the runner's Python (with nbclient imported) inside a fresh sandbox and
-// cgroup, against starting it directly, best of 5 each.
-// Run after a build:  npm run build && node bench/grade30.mjs [--jobs N] [--count N]
+// cgroup, against starting it directly, best of 5 each; and whole gradings of --compare N (4)
+// students with and without the sandbox, interleaved.
+// Run after a build:  npm run build && node bench/grade30.mjs [--jobs N] [--count N] [--compare N]
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -74,6 +75,23 @@ try {
   });
   await sweepCgroups(true);
   console.log(`sandbox cost per student: ${((boxed - direct) * 1000).toFixed(0)} ms (runner start ${(direct * 1000).toFixed(0)} ms direct, ${(boxed * 1000).toFixed(0)} ms in bubblewrap${cgroups ? " and a cgroup" : ""}; best of 5)`);
+
+  // and whole gradings, with and without the sandbox, interleaved so that both see the same load
+  const ab = arg("--compare", 4);
+  if (ab > 0) {
+    const ids = key.students.slice(0, ab).map((s) => s.id).join(",");
+    const times = { sandboxed: [], unsandboxed: [] };
+    for (let round = 0; round < 2; round++) {
+      for (const [name, extra] of [["sandboxed", []], ["unsandboxed", ["--unsafe-no-sandbox"]]]) {
+        const t = performance.now();
+        const r = await runCli(["grade", join(out, "submissions"), "--key", join(out, "key", "key.json"), "--out", join(out, "graded"), "--jobs", String(jobs), "--quiet", "--regrade", ids, ...extra]);
+        if (r.code !== 0) throw new Error(r.stderr);
+        times[name].push((performance.now() - t) / 1000 / ab);
+      }
+    }
+    const best = (xs) => Math.min(...xs);
+    console.log(`grading ${ab} students, best of 2 interleaved rounds: ${best(times.sandboxed).toFixed(2)} s each sandboxed, ${best(times.unsandboxed).toFixed(2)} s each without (--unsafe-no-sandbox): the sandbox costs ${((best(times.sandboxed) - best(times.unsandboxed)) * 1000).toFixed(0)} ms a student (load average ${loadavg()[0].toFixed(1)} now)`);
+  }
   if (seconds > 120) process.exitCode = 1;
 } finally {
   rmSync(out, { recursive: true, force: true });
