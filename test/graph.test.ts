@@ -43,7 +43,8 @@ describe("(x + y) z at x = -2, y = 5, z = -4 (seed 002)", () => {
     expect(q).toMatchObject({ phase: "forward", symbol: "q", formula: "x + y", substituted: "(-2) + 5", value: "3" });
     const dx = t.steps.find((s) => s.id === "backward.x")!;
     expect(dx.symbol).toBe("\\frac{\\partial f}{\\partial x}");
-    expect(dx.formula).toBe("\\frac{\\partial f}{\\partial q} \\cdot \\frac{\\partial q}{\\partial x}");
+    // upstream × local, then the local derivative as its own expression (issue 12 item 2)
+    expect(dx.formula).toBe("\\frac{\\partial f}{\\partial q} \\cdot \\frac{\\partial q}{\\partial x} = \\frac{\\partial f}{\\partial q} \\cdot 1");
     expect(dx.substituted).toBe("(-4) \\times 1");
     expect(dx.value).toBe("-4");
   });
@@ -111,7 +112,8 @@ describe("gradient patterns (seed 002)", () => {
     const t = graphTrace("f = x * y + x", { x: 3, y: -5 });
     expect(node(t, "x").grad).toBe("-4");
     const step = t.steps.find((s) => s.id === "backward.x")!;
-    expect(step.formula.split(" + ")).toHaveLength(2);
+    // two uses, two products: ∂f/∂f · ∂(n₁ + x)/∂x + ∂f/∂n₁ · ∂n₁/∂x = 1 · 1 + ∂f/∂n₁ · y
+    expect(step.formula.split(" = ")[1].split(" + ")).toHaveLength(2);
     expect(step.substituted).toBe("1 \\times 1 + 1 \\times (-5)");
   });
   it("max routes: the larger operand gets it all, the other nothing", () => {

@@ -64,9 +64,14 @@ describe("checkExercise", () => {
     expect(report.rows[1].diagnosis?.mistake).toBe("z-for-a");
   });
 
-  it("gives rounding and follow-through credit", () => {
-    const report = judgeExercise("02", { x3: "1.029", x1: "2.4", x2: "-1.8" });
-    expect(report.rows.map((r) => r.verdict)).toEqual(["correct", "correct", "correct"]);
+  it("gives rounding credit where rounding can explain a difference, and none where the answer is exact", () => {
+    expect(judgeExercise("02", { x3: "1.029", x1: "2.4", x2: "-1.8" }).rows.map((r) => r.verdict)).toEqual(["correct", "correct", "correct"]);
+    // 1.029 and 2.4 are exact: one unit off is wrong (checkNumbers alone called it rounding)
+    const exact = judgeExercise("02", { x3: "1.030", x1: "2.5" });
+    expect(exact.rows.map((r) => r.verdict)).toEqual(["wrong", "wrong"]);
+    expect(exact.summary.wrong).toBe(2);
+    // σ'(−1.5) = 0.14914…: a student who rounds σ(−1.5) to 0.1824 first gets 0.1491 × … = 0.1491 or 0.1492
+    expect(judgeExercise("07", { dsigma: "0.1492" }).rows[0].verdict).toBe("rounding");
   });
 
   it("a comma for a decimal point is one line saying how to write it, not a stack", () => {

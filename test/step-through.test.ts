@@ -51,7 +51,8 @@ describe("step order", () => {
   it("steps through a graph node by node forward, then each gradient backward", () => {
     const s = new StepThrough(graphPayload("q = x + y; f = q * z", { x: -2, y: 5, z: -4 }));
     expect(s.steps.map((x) => [x.phase, x.key, x.value])).toEqual([
-      ["forward", "q", "3"], ["forward", "f", "-12"], ["backward", "df/dz", "3"], ["backward", "df/dq", "-4"], ["backward", "df/dy", "-4"], ["backward", "df/dx", "-4"],
+      ["forward", "q", "3"], ["forward", "f", "-12"],
+      ["backward", "df/dz", "3"], ["backward", "df/dq", "-4"], ["backward", "df/dy", "-4"], ["backward", "df/dx", "-4"],
     ]);
     expect(s.phases.map((p) => p.title)).toEqual(["Forward pass", "Backward pass"]);
   });
@@ -110,6 +111,33 @@ describe("predict, then reveal", () => {
   });
 });
 
+describe("every revealed value, typed back, is accepted", () => {
+  const problems = {
+    "softmax + cross-entropy (08)": networkPayload({
+      layers: [2, 3], activations: ["softmax"], loss: "cross_entropy", weights: [[[0.6, -0.4], [1.0, 0.3], [-0.8, 0.5]]], biases: [[0.2, -0.1, 0]],
+      input: [1.5, 0.5], target: [0, 1, 0],
+    }, { precision: "dp:4" }),
+    "XNOR with sigmoids in paren1 (09)": networkPayload({
+      layers: [2, 2, 1], activations: ["sigmoid", "sigmoid"], loss: "half_sse",
+      weights: [[[0.2, 0.2], [-0.2, -0.2]], [[0.2, 0.2]]], biases: [[-0.3, 0.2], [-0.1]],
+      learningRate: 0.5, input: [1, 1], target: [1],
+    }, { precision: "dp:4", notation: "paren1" }),
+    "the sigmoid gate (04)": graphPayload("1 / (1 + exp(-(w0*x0 + w1*x1 + w2)))", { w0: 2, x0: -1, w1: -3, x1: -2, w2: -3 }, { precision: "dp:2" }),
+  };
+  for (const [name, payload] of Object.entries(problems)) {
+    it(name, () => {
+      const s = new StepThrough(payload);
+      const refused = s.steps.flatMap((step, i) => {
+        s.go(i);
+        s.check(step.value);
+        const last = s.attempts(step.id).at(-1)!;
+        return last.verdict === "correct" || last.verdict === "rounding" ? [] : [`${step.key} = ${step.value}: ${last.verdict}, ${last.explanation}`];
+      });
+      expect(refused).toEqual([]);
+    });
+  }
+});
+
 describe("what if: an edited number is recomputed as a fresh trace of the edited spec", () => {
   for (const precision of ["float", "exact", "dp:4"]) {
     it(`in ${precision}: w5 = 0.41 changes dE/dw5 and w5+ to the engine's values, and marks what changed`, () => {
@@ -131,8 +159,10 @@ describe("what if: an edited number is recomputed as a fresh trace of the edited
 
   it("edits inputs, targets, a shared bias and the learning rate", () => {
     const s = session("exact");
-    for (const [id, text] of [["given.input.1", "0.2"], ["given.target.0", "0.02"], ["given.bias.1", "0.3"], ["given.learningRate", "0.25"]]) expect(s.edit(id, text)).toEqual({ ok: true });
-    const fresh = traceNetwork({ ...classic, input: [0.05, "0.2"], target: ["0.02", 0.99], biases: ["0.3", 0.6], learningRate: "0.25" }, { precision: "exact", notation: "names" });
+    const edits = [["given.input.1", "0.2"], ["given.target.0", "0.02"], ["given.bias.1", "0.3"], ["given.learningRate", "0.25"]];
+    for (const [id, text] of edits) expect(s.edit(id, text)).toEqual({ ok: true });
+    const edited = { ...classic, input: [0.05, "0.2"], target: ["0.02", 0.99], biases: ["0.3", 0.6], learningRate: "0.25" };
+    const fresh = traceNetwork(edited, { precision: "exact", notation: "names" });
     expect(s.steps.map((x) => x.value)).toEqual(fresh.steps.map((x) => x.value));
   });
 
@@ -150,7 +180,8 @@ describe("what if: an edited number is recomputed as a fresh trace of the edited
   it("refuses an edit the engine refuses, with its message, and keeps the numbers", () => {
     const s = session();
     expect(s.edit("given.learningRate", "-1")).toMatchObject({ ok: false, message: expect.stringContaining("learningRate") });
-    expect(s.edit("given.weight.2.0.0", "0,4")).toMatchObject({ ok: false, message: "weight w5: \"0,4\" is not a number. write the decimal point as a point: 0.4, not 0,4." });
+    expect(s.edit("given.weight.2.0.0", "0,4"))
+      .toMatchObject({ ok: false, message: 'weight w5: "0,4" is not a number. write the decimal point as a point: 0.4, not 0,4.' });
     expect(s.givenValue("given.learningRate")).toBe("0.5");
     expect(s.changed.size).toBe(0);
   });
@@ -195,6 +226,18 @@ describe("notation and links", () => {
   });
 });
 
+describe("the drawing", () => {
+  it("labels units by name in every notation and lays layers out as columns", () => {
+    const s = session();
+    s.setNotation("bracket");
+    const layout = s.layout();
+    expect(layout.nodes.map((n) => n.label)).toEqual(["i1", "i2", "h1", "h2", "o1", "o2"]);
+    expect(new Set(layout.nodes.map((n) => n.x)).size).toBe(3);
+    expect(layout.edges.map((e) => e.key)).toContain("1.0>2.0");
+    expect(layout.edges).toHaveLength(8);
+  });
+});
+
 describe("the payload", () => {
   it("is versioned and small: the classic example's adds well under 100 KB to the notebook", () => {
     const bundle = stepThroughBundle(classic, { precision: "dp:4" });
@@ -205,9 +248,18 @@ describe("the payload", () => {
     expect(readPayload(JSON.parse(JSON.stringify(data)))).toMatchObject({ ok: true });
   });
 
+  it("can carry a one-line note instead of the derivation where the notebook shows it anyway", () => {
+    const bundle = stepThroughBundle(classic, { precision: "dp:4", fallback: "note", title: "The <two-layer> network" });
+    expect(bundle["text/html"]).toBe("<p><em>The &lt;two-layer&gt; network: an interactive step-through view, shown in JupyterLab with backprop-tutor&#39;s extension "
+      + "(npm install). The worked calculation is in the cells around it.</em></p>");
+    expect(JSON.stringify(bundle).length).toBeLessThan(2_000);
+    expect(bundle[STEP_THROUGH_MIME]).toEqual(networkPayload(classic, { precision: "dp:4", title: "The <two-layer> network" }));
+  });
+
   it("reads an older or hand-edited payload as one sentence saying what is wrong", () => {
     const good = networkPayload(classic);
-    expect(readPayload({ ...good, version: 0 })).toEqual({ ok: false, message: "The step-through view's data has version 0; this view reads version 1: run the cell again to redraw it." });
+    expect(readPayload({ ...good, version: 0 }))
+      .toEqual({ ok: false, message: "The step-through view's data has version 0; this view reads version 1: run the cell again to redraw it." });
     expect(readPayload("x")).toMatchObject({ ok: false });
     expect(readPayload({ ...good, kind: "table" })).toMatchObject({ ok: false, message: expect.stringContaining('"table"') });
     expect(readPayload({ ...good, notation: "greek" })).toMatchObject({ ok: false, message: expect.stringContaining("names, bracket") });

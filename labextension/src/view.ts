@@ -34,6 +34,9 @@ const VERDICT_WORDS: Record<Attempt["verdict"], { mark: string; word: string }> 
   wrong: { mark: "✗", word: "Wrong" },
 };
 
+/** "(put right after 2 more tries)" for a step first wrong and later right. */
+const corrected = (tries: number | undefined): string => (tries ? ` (put right after ${tries} more tr${tries === 1 ? "y" : "ies"})` : "");
+
 /** A step as the board shows it: symbol = formula, = the numbers, = the value (a box while not revealed); no repeats. */
 function stepTex(s: ViewStep, marked: string, value: string | undefined): string {
   const parts = [marked, s.substituted].filter((p, i, all) => p !== "" && p !== s.symbol && all.indexOf(p) === i);
@@ -74,7 +77,9 @@ class View {
   private readonly card = el("section", { class: "bpt-card", "aria-label": "The current step" });
   private readonly heading = el("div", { class: "bpt-heading" });
   private readonly line = el("div", { class: "bpt-line", "data-bpt-line": "" });
-  private readonly input = el("input", { type: "text", inputmode: "decimal", autocomplete: "off", spellcheck: "false", class: "bpt-input", "data-bpt-input": "" });
+  private readonly input = el("input", {
+    type: "text", inputmode: "decimal", autocomplete: "off", spellcheck: "false", class: "bpt-input", "data-bpt-input": "",
+  });
   private readonly inputLabel = el("label", { class: "bpt-input-label" });
   private readonly feedback = el("div", { class: "bpt-feedback", role: "status", "aria-live": "polite", "data-bpt-feedback": "" });
   private readonly reads = el("div", { class: "bpt-reads" });
@@ -102,7 +107,8 @@ class View {
     form.append(this.inputLabel, this.input, check, show);
     const nav = el("div", { class: "bpt-nav" });
     nav.append(prev, next);
-    this.card.append(this.heading, this.line, form, this.feedback, this.reads, nav);
+    const keys = el("p", { class: "bpt-keys" }, "Keys: ← → step (Home, End: first, last) · Enter checks your value · Tab reaches every button and box");
+    this.card.append(this.heading, this.line, form, this.feedback, this.reads, nav, keys);
     const body = el("div", { class: "bpt-body" });
     body.append(this.drawing, this.card);
     const tables = el("div", { class: "bpt-tables" });
@@ -118,7 +124,12 @@ class View {
     show.addEventListener("click", () => { this.s.show(); this.renderStep(); });
     prev.addEventListener("click", () => this.move(() => this.s.previous()));
     next.addEventListener("click", () => this.move(() => this.s.next()));
-    reset.addEventListener("click", () => this.timed("bptEditMs", () => { this.s.resetEdits(); this.editMessage.textContent = ""; this.renderAll(); this.rejudgeSoon(); }));
+    reset.addEventListener("click", () => this.timed("bptEditMs", () => {
+      this.s.resetEdits();
+      this.editMessage.textContent = "";
+      this.renderAll();
+      this.rejudgeSoon();
+    }));
     this.input.addEventListener("keydown", (e) => {
       if (e.key === "Enter") { e.preventDefault(); this.check(); }
     });
@@ -126,6 +137,30 @@ class View {
     root.addEventListener("mouseover", (e) => this.hover(e.target));
     root.addEventListener("focusin", (e) => this.hover(e.target));
     root.addEventListener("mouseout", () => this.unhover());
+  }
+
+  private pendingTex: { cell: HTMLElement; tex: string }[] = [];
+
+  /**
+   * The tables' symbols are typeset just after the view first shows (the step itself at once):
+   * until then a cell shows the plain key, so the view is usable sooner on a slow machine.
+   */
+  private laterTex(cell: HTMLElement, tex: string, plain: string): HTMLElement {
+    // after the first paint KaTeX's output is cached: redraws (edits, notation) typeset at once
+    if (this.root.dataset.bptTablesMs !== undefined) {
+      cell.innerHTML = texHtml(tex);
+      return cell;
+    }
+    cell.textContent = plain;
+    if (this.pendingTex.length === 0) {
+      setTimeout(() => {
+        const started = performance.now();
+        for (const p of this.pendingTex.splice(0)) p.cell.innerHTML = texHtml(p.tex);
+        this.root.dataset.bptTablesMs = (performance.now() - started).toFixed(1);
+      }, 0);
+    }
+    this.pendingTex.push({ cell, tex });
+    return cell;
   }
 
   /** Measured for the browser test's own report (not a pass/fail figure). */
@@ -197,7 +232,11 @@ class View {
         if (p === this.s.notation) o.selected = true;
         select.append(o);
       }
-      select.addEventListener("change", () => this.timed("bptNotationMs", () => { this.s.setNotation(select.value as NotationPreset); this.renderAll(); this.rejudgeSoon(); }));
+      select.addEventListener("change", () => this.timed("bptNotationMs", () => {
+        this.s.setNotation(select.value as NotationPreset);
+        this.renderAll();
+        this.rejudgeSoon();
+      }));
       label.append(select);
       this.header.append(label);
       this.header.append(el("span", { class: "bpt-precision" }, `precision ${this.s.precision}`));
@@ -235,10 +274,9 @@ class View {
     for (const g of this.s.givens) {
       const tr = el("tr", { "data-id": g.id });
       if (this.s.edits.has(g.id)) tr.classList.add("bpt-edited");
-      const sym = el("td", { class: "bpt-sym" });
-      sym.innerHTML = texHtml(g.tex);
+      const sym = this.laterTex(el("td", { class: "bpt-sym" }), g.tex, g.what);
       const cell = el("td");
-      const input = el("input", { type: "text", inputmode: "decimal", value: g.value, "aria-label": `${g.what}`, "data-bpt-given": g.id, class: "bpt-given-input" });
+      const input = el("input", { type: "text", inputmode: "decimal", value: g.value, "aria-label": g.what, "data-bpt-given": g.id, class: "bpt-given-input" });
       const apply = () => {
         if (input.value.trim() === this.s.givenValue(g.id)) return;
         this.timed("bptEditMs", () => {
@@ -264,8 +302,7 @@ class View {
     const body = el("tbody");
     this.s.steps.forEach((step, i) => {
       const tr = el("tr", { "data-id": step.id, "data-key": step.key });
-      const sym = el("td", { class: "bpt-sym" });
-      sym.innerHTML = texHtml(step.symbol);
+      const sym = this.laterTex(el("td", { class: "bpt-sym" }), step.symbol, step.key);
       const go = el("button", { type: "button", class: "bpt-goto", "aria-label": `Go to step ${i + 1}, ${step.key}` }, String(i + 1));
       go.addEventListener("click", () => this.move(() => this.s.go(i)));
       const num = el("td", { class: "bpt-num" });
@@ -282,7 +319,9 @@ class View {
     const revealed = s.revealed(step.id);
     this.root.dataset.step = String(s.index + 1);
     this.counter.textContent = `Step ${s.index + 1} of ${s.steps.length}`;
-    for (const b of this.phases.querySelectorAll<HTMLButtonElement>("button[data-bpt-phase]")) b.setAttribute("aria-pressed", String(b.dataset.bptPhase === step.phase));
+    for (const b of this.phases.querySelectorAll<HTMLButtonElement>("button[data-bpt-phase]")) {
+      b.setAttribute("aria-pressed", String(b.dataset.bptPhase === step.phase));
+    }
     this.heading.textContent = step.heading;
 
     // the line, with the symbols whose values it reads marked for hovering
@@ -313,7 +352,9 @@ class View {
     const uses = step.uses;
     for (const g of this.drawing.querySelectorAll<SVGElement>("[data-unit]")) g.classList.toggle("bpt-on", uses.units.includes(g.dataset.unit!));
     for (const e of this.drawing.querySelectorAll<SVGElement>("[data-edge]")) e.classList.toggle("bpt-on", uses.edges.includes(e.dataset.edge!));
-    for (const tr of this.givensTable.querySelectorAll<HTMLElement>("tr[data-id]")) tr.classList.toggle("bpt-read-by-step", uses.reads.includes(tr.dataset.id!));
+    for (const tr of this.givensTable.querySelectorAll<HTMLElement>("tr[data-id]")) {
+      tr.classList.toggle("bpt-read-by-step", uses.reads.includes(tr.dataset.id!));
+    }
     for (const tr of this.traceTable.querySelectorAll<HTMLElement>("tbody tr")) {
       const id = tr.dataset.id!;
       tr.classList.toggle("bpt-current", id === step.id);
@@ -354,7 +395,8 @@ class View {
     const atEnd = this.s.index === this.s.steps.length - 1 && this.s.revealed(this.s.current.id);
     if (atEnd) this.summary.open = true;
     const c = sum.counts;
-    const head = el("summary", {}, `Summary: ${sum.answered} of ${sum.total} steps answered — ${c.correct} correct, ${c.rounding} rounding, ${c.follows} follow-through, ${c.wrong} wrong, ${c.shown} shown`);
+    const counts = `${c.correct} correct, ${c.rounding} rounding, ${c.follows} follow-through, ${c.wrong} wrong, ${c.shown} shown`;
+    const head = el("summary", {}, `Summary: ${sum.answered} of ${sum.total} steps answered — ${counts}`);
     const list = el("ul");
     for (const l of sum.lines) {
       const li = el("li", { "data-verdict": l.verdict });
@@ -362,12 +404,13 @@ class View {
       go.addEventListener("click", () => this.move(() => this.s.go(l.index)));
       const sym = el("span");
       sym.innerHTML = texHtml(l.symbol);
-      const what = l.verdict === "shown" ? "shown without an answer"
-        : `${VERDICT_WORDS[l.verdict].mark} ${l.verdict === "follows" ? "follows through" : "wrong"}: ${l.typed}; ${l.explanation}${l.correctedAfter ? ` (put right after ${l.correctedAfter} more tr${l.correctedAfter === 1 ? "y" : "ies"})` : ""}`;
+      const verdict = l.verdict === "shown" ? "" : `${VERDICT_WORDS[l.verdict].mark} ${l.verdict === "follows" ? "follows through" : "wrong"}`;
+      const what = l.verdict === "shown" ? "shown without an answer" : `${verdict}: ${l.typed}; ${l.explanation}${corrected(l.correctedAfter)}`;
       li.append(go, document.createTextNode(" "), sym, document.createTextNode(` ${what}`));
       list.append(li);
     }
-    this.summary.replaceChildren(head, sum.lines.length ? list : el("p", {}, sum.answered ? "Nothing went wrong so far." : "Type a value for a step and press Check (or Enter); Show reveals it without judging."));
+    const none = sum.answered ? "Nothing went wrong so far." : "Type a value for a step and press Check (or Enter); Show reveals it without judging.";
+    this.summary.replaceChildren(head, sum.lines.length ? list : el("p", {}, none));
   }
 
   /** Hovering (or focusing) a symbol: say where its value came from and light up its row and unit. */

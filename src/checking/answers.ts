@@ -2,7 +2,7 @@
 // kept exactly as typed, because the decimals a student wrote ("0.3775": 4) are the precision
 // their work is judged at; JSON.parse would turn 0.0190 into 0.019, so number lexemes are read
 // from the text itself.
-import { AnswerError } from "../engine/errors.js";
+import { AnswerError, quoted } from "../engine/errors.js";
 import { D, type Dec } from "../engine/numeric.js";
 import { parseCsv } from "./csv.js";
 
@@ -34,7 +34,7 @@ export function parseTypedNumber(typed: string, where: string): TypedNumber {
   const m = NUMBER.exec(t);
   if (!m || (m[2] === "" && (m[3] ?? "") === "")) {
     const hint = /^\s*[+-]?\d*,\d+\s*$/.test(typed) ? `write the decimal point as a point: ${typed.trim().replace(",", ".")}, not ${typed.trim()}` : "write a decimal number such as 0.3775 or -0.0190";
-    throw new AnswerError(where, `${JSON.stringify(typed)} is not a number`, hint);
+    throw new AnswerError(where, `${quoted(typed)} is not a number`, hint);
   }
   const decimals = Math.max(0, (m[3] ?? "").length - Number(m[4] ?? 0));
   const text = `${m[1] === "-" ? "-" : ""}${m[2] === "" ? "0" : m[2]}${m[3] !== undefined ? `.${m[3]}` : ""}${m[4] !== undefined ? `e${m[4]}` : ""}`;
@@ -51,12 +51,12 @@ export const NOTHING_TYPED_YET = 'Nothing typed yet: put your numbers into the a
 /** Answers from a notebook object or list; numbers as JS numbers lose trailing zeros (0.0190 → 3 decimals). */
 export function answersFromInput(input: AnswersInput): TypedAnswer[] {
   if (Array.isArray(input)) return (input as readonly TypedAnswer[]).slice();
-  if (typeof input !== "object" || input === null) throw new AnswerError("answers", `expected an object such as {"z_h1": "0.3775"}, got ${JSON.stringify(input)}`, "key each value by its quantity");
+  if (typeof input !== "object" || input === null) throw new AnswerError("answers", `expected an object such as {"z_h1": "0.3775"}, got ${quoted(input)}`, "key each value by its quantity");
   const list = Object.entries(input as Record<string, unknown>).map(([key, v]) => {
-    const where = `answers[${JSON.stringify(key)}]`;
+    const where = `answers[${quoted(key)}]`;
     if (typeof v === "number") return { key, typed: Number.isFinite(v) ? String(v) : "NaN", where };
     if (typeof v === "string") return { key, typed: v, where };
-    throw new AnswerError(where, `${JSON.stringify(v) ?? String(v)} is not a number`, 'write a number, or a string such as "0.0190" to keep its trailing zeros');
+    throw new AnswerError(where, `${quoted(v) ?? String(v)} is not a number`, 'write a number, or a string such as "0.0190" to keep its trailing zeros');
   });
   if (list.length === 0) throw new AnswerError("answers", "there are no answers", 'give at least one, e.g. {"z_h1": "0.3775"}');
   return list;
@@ -78,7 +78,7 @@ export function parseAnswersJson(text: string, source = "answers"): TypedAnswer[
     throw new AnswerError(source, `is not valid JSON (${(e as Error).message})`, 'write {"z_h1": 0.3775, "a_h1": 0.5933}, or a CSV file with the header quantity,value');
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new AnswerError(source, `expected a JSON object of quantity → value, got ${Array.isArray(parsed) ? "an array" : JSON.stringify(parsed)}`, 'write {"z_h1": 0.3775, "a_h1": 0.5933}');
+    throw new AnswerError(source, `expected a JSON object of quantity → value, got ${Array.isArray(parsed) ? "an array" : quoted(parsed)}`, 'write {"z_h1": 0.3775, "a_h1": 0.5933}');
   }
   const obj = parsed as Record<string, unknown>;
   // Valid JSON: walk its top level once to read each value's text
@@ -97,12 +97,12 @@ export function parseAnswersJson(text: string, source = "answers"): TypedAnswer[
     if (text[i] === "}") break;
     const key = stringToken();
     ws(); i++; ws(); // the colon
-    const where = `${source}: ${JSON.stringify(key)}`;
+    const where = `${source}: ${quoted(key)}`;
     let typed: string;
     if (text[i] === '"') typed = stringToken();
     else {
       const m = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
-      if (!m) throw new AnswerError(where, `${JSON.stringify(obj[key])} is not a number`, 'write a number such as 0.3775 (or "0.3775")');
+      if (!m) throw new AnswerError(where, `${quoted(obj[key])} is not a number`, 'write a number such as 0.3775 (or "0.3775")');
       typed = m[0];
       i += m[0].length;
     }
@@ -134,10 +134,10 @@ export function parseAnswersCsv(text: string, source = "answers"): TypedAnswer[]
     if (fields.length === 3 && fields[2] === "") fields.pop();
     const where = `${source}, line ${n}`;
     if (fields.length === 1 && fields[0].includes(";")) {
-      throw new AnswerError(where, `has one column (${JSON.stringify(line.trim())}): the values look separated by semicolons`, "separate quantity and value with a comma, e.g. z_h1,0.3775 (save the spreadsheet as CSV with a comma separator)");
+      throw new AnswerError(where, `has one column (${quoted(line.trim())}): the values look separated by semicolons`, "separate quantity and value with a comma, e.g. z_h1,0.3775 (save the spreadsheet as CSV with a comma separator)");
     }
     if (fields.length !== 2) {
-      throw new AnswerError(where, `has ${fields.length} column${fields.length === 1 ? "" : "s"} (${JSON.stringify(line.trim())}) but an answers CSV has exactly two`, 'write quantity,value, e.g. z_h1,0.3775 (put a key containing a comma in double quotes: "W_3,5",0.1)');
+      throw new AnswerError(where, `has ${fields.length} column${fields.length === 1 ? "" : "s"} (${quoted(line.trim())}) but an answers CSV has exactly two`, 'write quantity,value, e.g. z_h1,0.3775 (put a key containing a comma in double quotes: "W_3,5",0.1)');
     }
     const [key, typed] = fields;
     if (out.length === 0 && seen.size === 0 && /^(quantity|key|symbol|name)$/i.test(key) && /^(value|answer|number)$/i.test(typed)) return; // the header

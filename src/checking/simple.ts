@@ -77,7 +77,9 @@ export function checkGraphCalculation(expression: string, values: Readonly<Recor
   }
   pending.sort((x, y) => x.order - y.order);
 
-  const all = { values: {} as Record<string, string>, grads: {} as Record<string, string> };
+  // records without a prototype: a node may be called constructor or __proto__
+  const record = (from: Readonly<Record<string, string>> = {}): Record<string, string> => Object.assign(Object.create(null), from);
+  const all = { values: record(), grads: record() };
   for (const p of pending) (p.target.what === "value" ? all.values : all.grads)[p.target.node] = p.num.text;
   const chains = new Map<number, GraphTrace>();
   const chainFor = (d: number) => chains.get(d) ?? chains.set(d, graphTrace(expression, values, `dp:${d}`)).get(d)!;
@@ -98,14 +100,14 @@ export function checkGraphCalculation(expression: string, values: Readonly<Recor
   const taintedSoFar: CheckRow[] = [];
   const rows: CheckRow[] = pending.map((p) => {
     // computed from every other number the student typed: the value this one should follow from
-    const others = { values: { ...all.values }, grads: { ...all.grads } };
+    const others = { values: record(all.values), grads: record(all.grads) };
     delete (p.target.what === "value" ? others.values : others.grads)[p.target.node];
     const { step, follow } = followFrom(p, others);
     // the earlier wrong answers it depends on: those (or those behind an earlier "follows") whose
     // exact value would change the follow-through
     const roots = follow ? [...new Set(taintedSoFar.filter((w) => {
       const g = pending.find((x) => x.key === w.key)!.target;
-      const fixedOthers = { values: { ...others.values }, grads: { ...others.grads } };
+      const fixedOthers = { values: record(others.values), grads: record(others.grads) };
       (g.what === "value" ? fixedOthers.values : fixedOthers.grads)[g.node] = w.exact;
       const f = followFrom(p, fixedOthers).follow;
       return f !== undefined && !f.eq(follow);

@@ -6,7 +6,7 @@
 //             within the tolerance that rounding the step's inputs propagates to it;
 //   follows   the student's own earlier numbers give it, and one of those was wrong;
 //   wrong     none of these, or too few digits were written to tell (a "0" for 0.3775).
-import { D, type Dec } from "../engine/numeric.js";
+import { D, EXACT_SHOWN_DIGITS, type Dec } from "../engine/numeric.js";
 import type { TypedNumber } from "./answers.js";
 
 export type Verdict = "correct" | "rounding" | "follows" | "wrong";
@@ -51,7 +51,22 @@ export interface Evidence {
 
 export interface Judged { verdict: Verdict; explanation: string; followsFrom?: string[]; tooFewDigits?: number }
 
+/**
+ * The decimal places to which an exact value is known: all of them when it is short (0.5), those of
+ * its EXACT_SHOWN_DIGITS significant digits when it was cut there (0.5932699921…).
+ */
+function knownPlaces(E: Dec): number {
+  return E.sd() >= EXACT_SHOWN_DIGITS ? E.decimalPlaces() : Infinity;
+}
+
 export function judgeNumber(num: TypedNumber, ev: Evidence): Judged {
+  // more decimals than the exact value is known to: judge those the value has, not zeros padded to it
+  const known = knownPlaces(ev.exact);
+  if (num.decimals > known) {
+    const cut = round(num.value, known);
+    const j = judgeNumber({ value: cut, decimals: known, text: fixed(num.value, known) }, ev);
+    return { ...j, explanation: `${j.explanation} (judged to ${placesText(known)}: the exact value is computed to ${EXACT_SHOWN_DIGITS} significant digits)` };
+  }
   const j = judgeDigits(num, ev);
   const needed = decimalsNeeded(num, ev.exact);
   if (j.verdict === "wrong" || needed === undefined) return j;

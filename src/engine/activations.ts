@@ -2,7 +2,7 @@
 // the renderers, the plots and the checker all read these definitions; nothing else knows how
 // to compute a sigmoid.
 import { isNumberText, type Arith } from "./numeric.js";
-import { SpecError } from "./errors.js";
+import { SpecError, quoted } from "./errors.js";
 import { didYouMean } from "./suggest.js";
 
 /** LaTeX for a value that may be negative, wrapped so that `e^{-(-0.5)}` reads right. */
@@ -168,7 +168,7 @@ export interface ResolvedActivation {
 export function resolveActivation(spec: unknown, where: string): ResolvedActivation {
   const name = typeof spec === "string" ? spec : spec && typeof spec === "object" ? (spec as { name?: unknown }).name : undefined;
   if (typeof name !== "string") {
-    throw new SpecError(where, `expected an activation name or {"name": ..., "alpha": ...}, got ${JSON.stringify(spec)}`, `use one of ${ACTIVATION_NAMES.join(", ")}`);
+    throw new SpecError(where, `expected an activation name or {"name": ..., "alpha": ...}, got ${quoted(spec)}`, `use one of ${ACTIVATION_NAMES.join(", ")}`);
   }
   if (!(ACTIVATION_NAMES as readonly string[]).includes(name)) {
     throw new SpecError(where, `unknown activation "${name}"${didYouMean(name, ACTIVATION_NAMES)}`, `use one of ${ACTIVATION_NAMES.join(", ")}`);
@@ -179,7 +179,7 @@ export function resolveActivation(spec: unknown, where: string): ResolvedActivat
     const a = (spec as { alpha?: unknown }).alpha;
     // like every spec value, a decimal string ("0.2") is allowed
     const ok = typeof a === "number" ? Number.isFinite(a) : typeof a === "string" && isNumberText(a) && Number.isFinite(Number(a));
-    if (!ok) throw new SpecError(`${where}.alpha`, `expected a finite number, got ${JSON.stringify(a)}`, 'write e.g. {"name": "leaky_relu", "alpha": 0.2} or "alpha": "0.2"');
+    if (!ok) throw new SpecError(`${where}.alpha`, `expected a finite number, got ${quoted(a)}`, 'write e.g. {"name": "leaky_relu", "alpha": 0.2} or "alpha": "0.2"');
     alpha = typeof a === "string" ? a.trim() : (a as number);
   }
   return { def, params: { alpha } };

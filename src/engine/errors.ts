@@ -71,6 +71,28 @@ export class AnswerError extends TutorError {
   }
 }
 
+/** How deep and how long a value quoted in a message may be before it is cut short. */
+const QUOTE_DEPTH = 4, QUOTE_LENGTH = 80;
+
+/**
+ * A value as a message quotes it: its JSON when short (`"abc"`, `[1,2]`), cut short with … when
+ * long or deeply nested, so that a value nested 100,000 levels deep still gets a message (JSON.stringify
+ * would overflow the stack) and a huge one does not flood the screen.
+ */
+export function quoted(v: unknown): string {
+  const json = (x: unknown, depth: number): string => {
+    if (Array.isArray(x)) return depth >= QUOTE_DEPTH ? "[…]" : `[${x.slice(0, 12).map((e) => json(e, depth + 1)).join(",")}${x.length > 12 ? ",…" : ""}]`;
+    if (typeof x === "object" && x !== null) {
+      const entries = Object.entries(x);
+      if (depth >= QUOTE_DEPTH) return "{…}";
+      return `{${entries.slice(0, 12).map(([k, e]) => `${JSON.stringify(k)}:${json(e, depth + 1)}`).join(",")}${entries.length > 12 ? ",…" : ""}}`;
+    }
+    return JSON.stringify(x) ?? String(x);
+  };
+  const s = json(v, 0);
+  return s.length > QUOTE_LENGTH ? `${s.slice(0, QUOTE_LENGTH - 1)}…` : s;
+}
+
 export function isTutorError(e: unknown): e is TutorError {
   return e instanceof TutorError;
 }

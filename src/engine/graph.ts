@@ -4,7 +4,7 @@
 // shared numeric layer, so a graph runs in float, exact or dp:N like a network does.
 import jsep from "jsep";
 import { ACTIVATIONS, wrapNegative, type ScalarActivation } from "./activations.js";
-import { ExpressionError } from "./errors.js";
+import { ExpressionError, quoted } from "./errors.js";
 import { arithFor, isNumberText, precisionName, type Arith, type Precision } from "./numeric.js";
 import { didYouMean } from "./suggest.js";
 import { stepId } from "./step-id.js";
@@ -131,6 +131,9 @@ function scalarActivationOp(name: "sigmoid" | "tanh" | "relu", label: string): O
   };
 }
 
+/** A record's own entry (never Object.prototype's: a function called toString or constructor is unknown, not a crash). */
+const ownEntry = <V>(r: Readonly<Record<string, V>>, key: string): V | undefined => (Object.hasOwn(r, key) ? r[key] : undefined);
+
 const FUNCTIONS: Record<string, OpName> = { exp: "exp", log: "log", ln: "log", sigmoid: "sigmoid", sigma: "sigmoid", tanh: "tanh", relu: "relu", max: "max", pow: "pow" };
 const BINARY: Record<string, OpName> = { "+": "add", "-": "sub", "*": "mul", "/": "div", "^": "pow", "**": "pow" };
 
@@ -172,6 +175,19 @@ function texName(name: string): string {
   return name.length > 1 ? `\\mathrm{${name.replace(/_/g, "\\_")}}` : name;
 }
 
+/** How deep brackets (and calls) may nest: jsep parses them recursively. A sum of any length is fine. */
+export const MAX_NESTING = 1000;
+
+/** The deepest nesting of brackets in a text. */
+function nesting(text: string): number {
+  let depth = 0, deepest = 0;
+  for (const c of text) {
+    if (c === "(") deepest = Math.max(deepest, ++depth);
+    else if (c === ")") depth--;
+  }
+  return deepest;
+}
+
 /** Parse "EXPR" or "q = x + y; f = q * z" (statements separated by ; or new lines). */
 function build(text: string): Built {
   const statements = text.split(/[;\n]/).map((s) => s.trim()).filter(Boolean);
@@ -181,13 +197,50 @@ function build(text: string): Built {
   const named = new Set<string>();
   let counter = 0;
   let last = "";
+  // generated ids (n3, c1) skip any name the text itself uses, so an input called n1 keeps its own node
+  const names = new Set(text.match(/[A-Za-z_$][\w$]*/g) ?? []);
+  const nextId = (prefix: "n" | "c") => {
+    let id: string;
+    do id = `${prefix}${++counter}`; while (names.has(id));
+    return id;
+  };
 
-  const visit = (n: jsep.Expression, statement: string): string => {
+  /** A parsed node's operands, checking first that it is something a graph can hold. */
+  const operandsOf = (n: jsep.Expression, statement: string): jsep.Expression[] => {
+    switch (n.type) {
+      case "Literal":
+      case "Identifier":
+        return [];
+      case "UnaryExpression":
+        if (n.operator !== "+" && n.operator !== "-") {
+          throw new ExpressionError(statement, `the operator ${String(n.operator)} is not supported`, "use + - * / ^ and the functions exp, log, sigmoid, tanh, relu, max, pow");
+        }
+        return [n.argument as jsep.Expression];
+      case "BinaryExpression":
+        if (!ownEntry(BINARY, String(n.operator))) {
+          throw new ExpressionError(statement, `the operator ${String(n.operator)} is not supported`, "use + - * / and ^ (or pow(a, b)) for powers");
+        }
+        return [n.left as jsep.Expression, n.right as jsep.Expression];
+      case "CallExpression": {
+        const callee = n.callee as jsep.Expression;
+        const fname = callee.type === "Identifier" ? String(callee.name) : "?";
+        if (!ownEntry(FUNCTIONS, fname)) {
+          throw new ExpressionError(`${fname}(…)`, `is not a function the graph engine knows${didYouMean(fname, Object.keys(FUNCTIONS))}`, `use ${Object.keys(FUNCTIONS).join(", ")}`);
+        }
+        return n.arguments as jsep.Expression[];
+      }
+      default:
+        throw new ExpressionError(statement, `${n.type} is not supported in a computation graph`,
+          "use numbers, names, + - * / ^ and the functions exp, log, sigmoid, tanh, relu, max, pow");
+    }
+  };
+  /** The node for a parsed node whose operands are already nodes (`args`, their ids). */
+  const nodeFor = (n: jsep.Expression, args: string[], statement: string): string => {
     switch (n.type) {
       case "Literal": {
         const v = n.value;
-        if (typeof v !== "number") throw new ExpressionError(statement, `${JSON.stringify(v)} is not a number`, "use numbers and names only");
-        const id = `c${++counter}`;
+        if (typeof v !== "number") throw new ExpressionError(statement, `${quoted(v)} is not a number`, "use numbers and names only");
+        const id = nextId("c");
         nodes.push({ id, label: String(n.raw ?? v), kind: "const", inputs: [], tex: String(n.raw ?? v), literal: String(n.raw ?? v) });
         return id;
       }
@@ -195,40 +248,45 @@ function build(text: string): Built {
         const name = String(n.name);
         const known = byName.get(name);
         if (known) return known;
-        if (name in FUNCTIONS) throw new ExpressionError(name, "is a function but is used as a value", `call it, e.g. ${name}(x)`);
-        const id = name;
-        nodes.push({ id, label: name, kind: "input", inputs: [], tex: texName(name), name });
-        byName.set(name, id);
-        return id;
+        if (Object.hasOwn(FUNCTIONS, name)) throw new ExpressionError(name, "is a function but is used as a value", `call it, e.g. ${name}(x)`);
+        nodes.push({ id: name, label: name, kind: "input", inputs: [], tex: texName(name), name });
+        byName.set(name, name);
+        return name;
       }
-      case "UnaryExpression": {
-        const arg = visit(n.argument as jsep.Expression, statement);
-        if (n.operator === "+") return arg;
-        if (n.operator !== "-") throw new ExpressionError(statement, `the operator ${String(n.operator)} is not supported`, "use + - * / ^ and the functions exp, log, sigmoid, tanh, relu, max, pow");
-        return opNode("neg", [arg]);
-      }
-      case "BinaryExpression": {
-        const op = BINARY[String(n.operator)];
-        if (!op) throw new ExpressionError(statement, `the operator ${String(n.operator)} is not supported`, "use + - * / and ^ (or pow(a, b)) for powers");
-        const a = visit(n.left as jsep.Expression, statement), b = visit(n.right as jsep.Expression, statement);
-        return opNode(op, [a, b]);
-      }
-      case "CallExpression": {
-        const callee = n.callee as jsep.Expression;
-        const fname = callee.type === "Identifier" ? String(callee.name) : "?";
-        const op = FUNCTIONS[fname];
-        if (!op) throw new ExpressionError(`${fname}(…)`, `is not a function the graph engine knows${didYouMean(fname, Object.keys(FUNCTIONS))}`, `use ${Object.keys(FUNCTIONS).join(", ")}`);
-        const args = (n.arguments as jsep.Expression[]).map((a) => visit(a, statement));
-        if (args.length !== GRAPH_OPS[op].arity) throw new ExpressionError(`${fname}(…)`, `takes ${GRAPH_OPS[op].arity} argument${GRAPH_OPS[op].arity === 1 ? "" : "s"}, got ${args.length}`, `write e.g. ${fname}(${GRAPH_OPS[op].arity === 1 ? "x" : "a, b"})`);
+      case "UnaryExpression":
+        return n.operator === "+" ? args[0] : opNode("neg", args);
+      case "BinaryExpression":
+        return opNode(ownEntry(BINARY, String(n.operator))!, args);
+      default: {
+        const fname = String((n.callee as jsep.Expression).name);
+        const op = ownEntry(FUNCTIONS, fname)!, arity = GRAPH_OPS[op].arity;
+        if (args.length !== arity) throw new ExpressionError(`${fname}(…)`, `takes ${arity} argument${arity === 1 ? "" : "s"}, got ${args.length}`, `write e.g. ${fname}(${arity === 1 ? "x" : "a, b"})`);
         return opNode(op, args);
       }
-      default:
-        throw new ExpressionError(statement, `${n.type} is not supported in a computation graph`, "use numbers, names, + - * / ^ and the functions exp, log, sigmoid, tanh, relu, max, pow");
     }
   };
+  /**
+   * Operands before the nodes that use them, left to right: a post-order walk with a stack of its
+   * own, not recursion, so that a sum of thousands of terms (nested thousands deep) is no problem.
+   */
+  const visit = (root: jsep.Expression, statement: string): string => {
+    const done: string[] = [];
+    const todo: { n: jsep.Expression; operands?: number }[] = [{ n: root }];
+    while (todo.length > 0) {
+      const top = todo.pop()!;
+      if (top.operands === undefined) {
+        const operands = operandsOf(top.n, statement);
+        todo.push({ n: top.n, operands: operands.length });
+        for (let i = operands.length - 1; i >= 0; i--) todo.push({ n: operands[i] });
+        continue;
+      }
+      done.push(nodeFor(top.n, done.splice(done.length - top.operands, top.operands), statement));
+    }
+    return done[0];
+  };
   const opNode = (op: OpName, inputs: string[]): string => {
-    const id = `n${++counter}`;
-    nodes.push({ id, label: GRAPH_OPS[op].label, kind: "op", op, inputs, tex: `n_{${counter}}` });
+    const id = nextId("n");
+    nodes.push({ id, label: GRAPH_OPS[op].label, kind: "op", op, inputs, tex: `n_{${id.slice(1)}}` });
     return id;
   };
 
@@ -236,10 +294,14 @@ function build(text: string): Built {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)\s*(.+)$/.exec(statement);
     const source = m ? m[2] : statement;
     let tree: jsep.Expression;
+    const tooDeep = () => new ExpressionError(quoted(source), `nests brackets, calls or signs more than ${MAX_NESTING} levels deep`, "write it with less nesting (a long sum or product needs none: x + y + z)");
+    if (nesting(source) > MAX_NESTING) throw tooDeep();
     try {
       tree = jsep(source);
     } catch (e) {
-      throw new ExpressionError(`"${source}"`, `cannot be read: ${(e as Error).message}`, 'check the brackets and operators, e.g. "(x + y) * z"');
+      // the parser recurses: a chain of thousands of signs (- - - x) can still be too deep for it
+      if (e instanceof RangeError) throw tooDeep();
+      throw new ExpressionError(quoted(source), `cannot be read: ${(e as Error).message}`, 'check the brackets and operators, e.g. "(x + y) * z"');
     }
     const id = visit(tree, statement);
     if (m) {
@@ -283,7 +345,7 @@ function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<s
   const g = build(expression);
   const inputs = g.nodes.filter((n) => n.kind === "input").map((n) => n.id);
   for (const name of inputs) {
-    if (!(name in values)) throw new ExpressionError(name, "has no value", `give it one, e.g. ${name}=1 (the expression uses ${inputs.join(", ")})`);
+    if (!Object.hasOwn(values, name)) throw new ExpressionError(name, "has no value", `give it one, e.g. ${name}=1 (the expression uses ${inputs.join(", ")})`);
   }
   for (const name of Object.keys(values)) {
     if (!inputs.includes(name)) throw new ExpressionError(name, `is given a value but the expression does not use it${didYouMean(name, inputs)}`, `the expression uses ${inputs.join(", ") || "no names"}`);
@@ -323,7 +385,7 @@ function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<s
     if (n.kind === "input" || n.kind === "const") {
       const given = n.kind === "input" ? values[n.id] : n.literal!;
       const ok = typeof given === "number" ? Number.isFinite(given) : isNumberText(given);
-      if (!ok) throw new ExpressionError(n.id, `expected a finite number, got ${JSON.stringify(given)}`, `write e.g. ${n.id}=-2 or ${n.id}=0.5`);
+      if (!ok) throw new ExpressionError(n.id, `expected a finite number, got ${quoted(given)}`, `write e.g. ${n.id}=-2 or ${n.id}=0.5`);
       val.set(n.id, A.of(typeof given === "string" ? given.trim() : given));
       continue;
     }
@@ -334,7 +396,7 @@ function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<s
     if (n.op === "pow" && A.lt(xs[0], A.of(0)) && !Number.isInteger(A.toNumber(xs[1]))) throw new ExpressionError(where(n.id), `raises the negative number ${show(xs[0])} to the non-integer power ${show(xs[1])}`, "use a positive base or a whole-number exponent");
     const out = A.written(def.value(A, xs));
     if (!A.isFinite(out)) throw new ExpressionError(where(n.id), `is ${A.toString(out)}`, "the values make this node overflow; use smaller values");
-    const pinned = overrides.values?.[n.id];
+    const pinned = overrides.values ? ownEntry(overrides.values, n.id) : undefined;
     val.set(n.id, pinned === undefined ? out : A.of(pinned));
     steps.push({
       id: stepId({ phase: "forward", node: n.id }), phase: "forward", node: n.id, symbol: n.tex,
@@ -348,10 +410,29 @@ function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<s
   const grad = new Map<string, T>();
   const edgesInto = new Map<string, GraphEdge[]>();
   const edges: GraphEdge[] = [];
-  const raw = new Map<GraphEdge, { upstream: T; local: T; product: T }>();
+  const raw = new Map<GraphEdge, { upstream: T; local: T; product: T; operand: number }>();
   const out = g.output;
   const outTex = texOf(out);
   const dOut = (id: string) => (id === out ? "1" : `\\frac{\\partial ${outTex}}{\\partial ${texOf(id)}}`);
+  /**
+   * A gradient as the chain rule writes it, upstream × local for each use, then with each local
+   * derivative as its own expression: ∂f/∂x = ∂f/∂q · ∂q/∂x = ∂f/∂q · 1. Into the output, the
+   * local derivative is of the output's expression (∂f/∂z = ∂f/∂f · ∂(q·z)/∂z = 1 · q), since
+   * ∂f/∂f · ∂f/∂z would define ∂f/∂z by itself.
+   */
+  const chainRule = (id: string, uses: readonly GraphEdge[]): string => {
+    const d = (num: string, den: string) => `\\frac{\\partial ${num}}{\\partial ${den}}`;
+    const symbolic = uses.map((e) => {
+      const to = byId.get(e.to)!;
+      const local = e.to === out ? d(`\\left(${GRAPH_OPS[to.op!].tex(to.inputs.map(texOf))}\\right)`, texOf(id)) : d(texOf(e.to), texOf(id));
+      return `${d(outTex, texOf(e.to))} \\cdot ${local}`;
+    });
+    const expressions = uses.map((e) => {
+      const to = byId.get(e.to)!;
+      return `${dOut(e.to)} \\cdot ${paren(GRAPH_OPS[to.op!].localTex(to.inputs.map(texOf), texOf(e.to), raw.get(e)!.operand))}`;
+    });
+    return `${symbolic.join(" + ")} = ${expressions.join(" + ")}`;
+  };
   grad.set(out, A.of(1));
   const order = [...g.nodes].reverse();
   for (const n of order) {
@@ -361,13 +442,12 @@ function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<s
       for (const e of uses) total = A.add(total, raw.get(e)!.product);
       total = A.written(total);
       if (!A.isFinite(total)) throw new ExpressionError(short(n.id), `its gradient is ${str(total)}: the sum of the gradients reaching it overflows`, "use smaller values, or exact precision");
-      const pinned = overrides.grads?.[n.id];
+      const pinned = overrides.grads ? ownEntry(overrides.grads, n.id) : undefined;
       grad.set(n.id, pinned === undefined ? total : A.of(pinned));
       if (n.kind !== "const" && uses.length > 0) {
-        const terms = uses.map((e) => `${dOut(e.to)} \\cdot \\frac{\\partial ${texOf(e.to)}}{\\partial ${texOf(n.id)}}`);
         steps.push({
           id: stepId({ phase: "backward", node: n.id }), phase: "backward", node: n.id, symbol: dOut(n.id),
-          formula: terms.join(" + "),
+          formula: chainRule(n.id, uses),
           substituted: uses.map((e) => `${wrapNegative(show(raw.get(e)!.upstream))} \\times ${wrapNegative(show(raw.get(e)!.local))}`).join(" + "),
           value: str(total),
         });
@@ -386,7 +466,7 @@ function traceWith<T>(A: Arith<T>, expression: string, values: Readonly<Record<s
         throw undefinedGradient(n.id, input, i, xs, local);
       }
       const e: GraphEdge = { id: stepId({ phase: "edge", from: input, to: n.id, operand: i }), from: input, to: n.id, upstream: str(up), local: str(local), product: str(product) };
-      raw.set(e, { upstream: up, local, product });
+      raw.set(e, { upstream: up, local, product, operand: i });
       edges.push(e);
       const list = edgesInto.get(input) ?? [];
       list.push(e);

@@ -3,7 +3,8 @@
 // symmetry problem. Draws go layer by layer, receiving unit by receiving unit, input by input:
 // weights[l][j][k] in that order, the order of common.mjs initMLP (micrograd's parameter order).
 import { lcg, normals } from "./random.js";
-import { TrainingError } from "./errors.js";
+import { MAX_PARAMETERS, parameterCount } from "./spec.js";
+import { TrainingError, quoted } from "./errors.js";
 
 export const INIT_METHODS = ["zeros", "uniform", "normal", "xavier", "glorot_uniform", "he", "bench"] as const;
 export type InitMethod = (typeof INIT_METHODS)[number];
@@ -36,15 +37,15 @@ export function readInit(v: unknown, where = "init"): InitSpec {
   const obj: Record<string, unknown> = typeof v === "string" ? { method: v } : isObject(v) ? v : {};
   const method = obj.method;
   if (typeof method !== "string" || !(INIT_METHODS as readonly string[]).includes(method)) {
-    throw new TrainingError(`${where}.method`, `unknown initialisation ${JSON.stringify(method)}`, `use one of ${INIT_METHODS.join(", ")}, e.g. {"method": "xavier", "seed": 7}`);
+    throw new TrainingError(`${where}.method`, `unknown initialisation ${quoted(method)}`, `use one of ${INIT_METHODS.join(", ")}, e.g. {"method": "xavier", "seed": 7}`);
   }
   const seed = obj.seed ?? 1;
-  if (typeof seed !== "number" || !Number.isInteger(seed)) throw new TrainingError(`${where}.seed`, `expected a whole number, got ${JSON.stringify(seed)}`, "give any integer, e.g. 7");
+  if (typeof seed !== "number" || !Number.isInteger(seed)) throw new TrainingError(`${where}.seed`, `expected a whole number, got ${quoted(seed)}`, "give any integer, e.g. 7");
   const spec: InitSpec = { method: method as InitMethod, seed };
   for (const key of ["scale", "std"] as const) {
     const x = obj[key];
     if (x === undefined) continue;
-    if (typeof x !== "number" || !(x > 0)) throw new TrainingError(`${where}.${key}`, `expected a positive number, got ${JSON.stringify(x)}`, `e.g. ${key === "scale" ? 0.5 : 0.01}`);
+    if (typeof x !== "number" || !(x > 0)) throw new TrainingError(`${where}.${key}`, `expected a positive number, got ${quoted(x)}`, `e.g. ${key === "scale" ? 0.5 : 0.01}`);
     spec[key] = x;
   }
   if (obj.fanInScale !== undefined) spec.fanInScale = obj.fanInScale === true;
@@ -84,5 +85,7 @@ export function withInitialWeights(json: unknown, init?: InitSpec): unknown {
   const chosen = init ?? (json.init !== undefined ? readInit(json.init) : undefined);
   const layers = json.layers;
   if (!chosen || !Array.isArray(layers) || !layers.every((n) => Number.isInteger(n) && (n as number) > 0)) return json;
+  // too large to trace: leave the weights out, and parseSpec says what the limit is
+  if (parameterCount(layers as number[]) > MAX_PARAMETERS) return json;
   return { ...json, weights: initWeights(layers as number[], chosen) };
 }

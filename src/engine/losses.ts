@@ -2,7 +2,7 @@
 // each output activation, and the LaTeX of both.
 import type { Arith } from "./numeric.js";
 import { wrapNegative } from "./activations.js";
-import { SpecError } from "./errors.js";
+import { SpecError, quoted } from "./errors.js";
 import { didYouMean } from "./suggest.js";
 
 export const LOSS_NAMES = ["half_sse", "mse", "bce", "cross_entropy"] as const;
@@ -80,7 +80,7 @@ export const LOSSES: Record<LossName, Loss> = {
 
 export function resolveLoss(name: unknown, where = "loss"): Loss {
   if (typeof name !== "string" || !(LOSS_NAMES as readonly string[]).includes(name)) {
-    throw new SpecError(where, `unknown loss ${JSON.stringify(name)}${typeof name === "string" ? didYouMean(name, LOSS_NAMES) : ""}`, `use one of ${LOSS_NAMES.join(", ")}`);
+    throw new SpecError(where, `unknown loss ${quoted(name)}${typeof name === "string" ? didYouMean(name, LOSS_NAMES) : ""}`, `use one of ${LOSS_NAMES.join(", ")}`);
   }
   return LOSSES[name as LossName];
 }

@@ -136,7 +136,11 @@ export class Narrator<T> extends OverrideRecorder<T> {
       case "loss": {
         if ("mean" in r) {
           const m = operands.length;
-          return { sym: { tex: "J", key: "J" }, formula: `\\frac{1}{m}\\sum_{i=1}^{m} ${N.loss.tex}^{(i)}`, substituted: `\\frac{1}{${m}}\\left(${operands.map(show).join(" + ")}\\right)` };
+          return {
+            sym: { tex: "J", key: "J" },
+            formula: `\\frac{1}{m}\\sum_{i=1}^{m} ${N.loss.tex}^{(i)}`,
+            substituted: `\\frac{1}{${m}}\\left(${operands.map(show).join(" + ")}\\right)`,
+          };
         }
         const outs = this.units(L);
         return {
@@ -151,7 +155,11 @@ export class Narrator<T> extends OverrideRecorder<T> {
         const etaShown = given(this.ctx.learningRate);
         if (r.quantity === "b") {
           const bSym = N.bias(r.layer, r.unit ?? 0);
-          return { sym: updated(bSym), formula: `${bSym.tex} - \\eta ${derivative(N.lossD, bSym).tex}`, substituted: `${given(old)} - ${etaShown}${TIMES}${w(show(g))}` };
+          return {
+            sym: updated(bSym),
+            formula: `${bSym.tex} - \\eta ${derivative(N.lossD, bSym).tex}`,
+            substituted: `${given(old)} - ${etaShown}${TIMES}${w(show(g))}`,
+          };
         }
         const wSym = N.weight(r.layer, r.unit, r.other), gSym = derivative(N.lossD, wSym).tex, decay = this.ctx.weightDecay;
         return decay === undefined

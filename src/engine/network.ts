@@ -74,7 +74,9 @@ export interface BackwardOptions<T> {
  * ∂L/∂a from the loss (output) or the sum of the paths δ_k w_kj (hidden), δ = ∂L/∂a · g'(z),
  * ∂L/∂w_jk = ∂L/∂a_j · g'(z_j) · a_k, ∂L/∂b_j = δ_j.
  */
-export function backwardPass<T>(net: Net<T>, fwd: ForwardResult<T>, target: readonly T[], rec: Recorder<T> = silent(), opts: BackwardOptions<T> = {}): Gradients<T> {
+export function backwardPass<T>(
+  net: Net<T>, fwd: ForwardResult<T>, target: readonly T[], rec: Recorder<T> = silent(), opts: BackwardOptions<T> = {},
+): Gradients<T> {
   const { A, params } = net;
   const L = net.layers.length - 1;
   const delta: T[][] = Array.from({ length: L + 1 }, () => []);
@@ -112,7 +114,8 @@ function lossGradient<T>(net: Net<T>, out: readonly T[], target: readonly T[], r
 function pathSums<T>(net: Net<T>, l: number, deltaNext: readonly T[], Wnext: readonly (readonly T[])[], rec: Recorder<T>): T[] {
   const { A } = net;
   return Array.from({ length: net.layers[l] }, (_, j) => {
-    const paths = deltaNext.map((dk, k) => rec.step({ phase: "backward", quantity: "path", layer: l, unit: j, other: k }, A.written(A.mul(dk, Wnext[k][j])), [Wnext[k][j]]));
+    const paths = deltaNext.map((dk, k) =>
+      rec.step({ phase: "backward", quantity: "path", layer: l, unit: j, other: k }, A.written(A.mul(dk, Wnext[k][j])), [Wnext[k][j]]));
     return rec.step({ phase: "backward", quantity: "dL/da", layer: l, unit: j }, A.written(sum(A, paths)), Wnext.map((row) => row[j]));
   });
 }
@@ -170,7 +173,9 @@ export function applyUpdate<T>(net: Net<T>, grads: Pick<Gradients<T>, "dW" | "db
 }
 
 /** The mean of per-example gradients (a batch's gradient), each entry written down. */
-export function meanGradients<T>(A: Arith<T>, all: readonly Gradients<T>[], rec: Recorder<T> = silent(), sharedBias?: readonly boolean[]): Pick<Gradients<T>, "dW" | "db"> {
+export function meanGradients<T>(
+  A: Arith<T>, all: readonly Gradients<T>[], rec: Recorder<T> = silent(), sharedBias?: readonly boolean[],
+): Pick<Gradients<T>, "dW" | "db"> {
   const m = A.of(all.length), first = all[0];
   const mean = (pick: (g: Gradients<T>) => T) => A.written(A.div(sum(A, all.map(pick)), m));
   const dW: T[][][] = [], db: T[][] = [];
@@ -238,7 +243,9 @@ interface TraceWithOptions<T> {
   records?: boolean;
 }
 
-function traceWith<T>(A: Arith<T>, spec: NetworkSpec, notation: Notation, { overrides: rawOverrides, params, records = true }: TraceWithOptions<T> = {}): { trace: NetworkTrace; replaced: Record<string, string> } {
+function traceWith<T>(
+  A: Arith<T>, spec: NetworkSpec, notation: Notation, { overrides: rawOverrides, params, records = true }: TraceWithOptions<T> = {},
+): { trace: NetworkTrace; replaced: Record<string, string> } {
   const net = instantiate(A, spec);
   if (params) net.params = params;
   // an id that names no step would be silently ignored: refuse it instead

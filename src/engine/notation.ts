@@ -126,7 +126,8 @@ function paren1Notation(spec: NetworkSpec): Notation {
     a: (l, j) => s("a", "a", l + 1, `${j + 1}`),
     delta: (l, j) => s("-\\delta", "-delta", l + 1, `${j + 1}`),
     weight: (l, j, k) => s("w", "w", l, `${j + 1}${k + 1}`),
-    bias: (l, j) => (spec.biases[l - 1].shared ? { tex: `b^{(${l})}`, key: `b^(${l})` } : s("w", "w", l, `${j + 1}0`)),
+    // the bias is the weight from x_0 = 1; a shared one is every unit's w_{j0}
+    bias: (l, j) => s("w", "w", l, spec.biases[l - 1].shared ? "j0" : `${j + 1}0`),
     target: (j) => ({ tex: `y_{${j + 1}}`, key: `y_${j + 1}` }),
     loss: { tex: "J", key: "J" },
     lossD: { tex: "J", key: "J" },
@@ -149,7 +150,12 @@ function aimaNotation(spec: NetworkSpec): Notation {
     a: (l, j) => ({ tex: `a_{${idx(l, j)}}`, key: `a_${idx(l, j)}` }),
     delta: (l, j) => ({ tex: `-\\Delta_{${idx(l, j)}}`, key: `-Delta_${idx(l, j)}` }),
     weight: (l, j, k) => ({ tex: `W_{${idx(l - 1, k)},${idx(l, j)}}`, key: `W_${idx(l - 1, k)},${idx(l, j)}` }),
-    bias: (l, j) => (spec.biases[l - 1].shared ? { tex: `W_{0,[${l}]}`, key: `W_0,[${l}]` } : { tex: `W_{0,${idx(l, j)}}`, key: `W_0,${idx(l, j)}` }),
+    // the bias is the weight from the dummy unit a_0 = 1; a shared one feeds units first…last of its layer
+    bias: (l, j) => {
+      const first = idx(l, 0), last = idx(l, spec.layers[l] - 1);
+      if (!spec.biases[l - 1].shared || first === last) return { tex: `W_{0,${idx(l, j)}}`, key: `W_0,${idx(l, j)}` };
+      return { tex: `W_{0,${first}\\ldots ${last}}`, key: `W_0,${first}..${last}` };
+    },
     target: (j) => ({ tex: `y_{${idx(L, j)}}`, key: `y_${idx(L, j)}` }),
     loss: { tex: "E", key: "E" },
     lossD: { tex: "E", key: "E" },

@@ -44,11 +44,23 @@ export interface Arith<T> {
 }
 
 export const EXACT_DIGITS = 50;
+/**
+ * The significant digits a decimal value is printed (and judged) to: 50 are computed, and after a
+ * chain of operations the last few may be off by rounding, so only 40 are shown as exact.
+ */
+export const EXACT_SHOWN_DIGITS = 40;
 
 // One Decimal constructor for the whole engine: 50 digits, half-up, plain notation for the
 // magnitudes a tutor meets (exponent notation only beyond 1e-30 / 1e40).
 export const D = Decimal.clone({ precision: EXACT_DIGITS, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -30, toExpPos: 40 });
 export type Dec = InstanceType<typeof D>;
+
+/**
+ * Beyond this |x|, tanh(x) is ±1 to EXACT_DIGITS digits (1 − |tanh x| < 2e^{−2|x|} is under half a
+ * unit in the last digit). decimal.js's own tanh takes seconds there (tanh(1e5) 1.5 s), so past
+ * it the value is written down directly.
+ */
+const TANH_SATURATES = Math.ceil((Math.log(4) + EXACT_DIGITS * Math.LN10) / 2) + 1;
 
 /** A number written as text, as a spec or a command line may give it: "0.15", "-2", "1e-3". */
 const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -113,6 +125,19 @@ export const floatArith: Arith<number> = {
   written: (a) => a,
 };
 
+/**
+ * A dp:N value as a line prints it, true to what was computed: padded to N places ("0.0190", not
+ * "0.019"), never rounded for display (a number of the spec with more places, such as 0.125 at
+ * dp:2, is used and printed as given), and never padded beyond the digits computed (dp:99 prints
+ * at most EXACT_SHOWN_DIGITS significant digits, not 50 zeros).
+ */
+function writtenText(a: Dec, places: number): string {
+  if (!a.isFinite()) return a.toString();
+  if (a.decimalPlaces() > places) return a.toSignificantDigits(EXACT_SHOWN_DIGITS).toString();
+  const computed = Math.max(0, EXACT_SHOWN_DIGITS - 1 - (a.isZero() ? 0 : a.e));
+  return a.toFixed(Math.min(places, computed));
+}
+
 function decimalArith(precision: Precision): Arith<Dec> {
   const places = precision.kind === "dp" ? precision.places : -1;
   return {
@@ -125,7 +150,7 @@ function decimalArith(precision: Precision): Arith<Dec> {
     neg: (a) => a.neg(),
     exp: (a) => a.exp(),
     log: (a) => a.ln(),
-    tanh: (a) => a.tanh(),
+    tanh: (a) => (a.abs().gt(TANH_SATURATES) ? new D(a.isNeg() ? -1 : 1) : a.tanh()),
     atan: (a) => a.atan(),
     sqrt: (a) => a.sqrt(),
     pow: (a, b) => a.pow(b),
@@ -134,9 +159,8 @@ function decimalArith(precision: Precision): Arith<Dec> {
     lt: (a, b) => a.lt(b),
     isFinite: (a) => a.isFinite(),
     toNumber: (a) => a.toNumber(),
-    // dp:N values are written to N places, and a trace shows them so ("0.0190", not "0.019")
-    toString: places >= 0 ? (a) => a.toFixed(places, D.ROUND_HALF_CEIL) : (a) => (a.isFinite() ? a.toSignificantDigits(40).toString() : a.toString()),
-    show: places >= 0 ? (a) => a.toFixed(places, D.ROUND_HALF_CEIL) : (a) => (a.isFinite() ? a.toSignificantDigits(10).toString() : a.toString()),
+    toString: places >= 0 ? (a) => writtenText(a, places) : (a) => (a.isFinite() ? a.toSignificantDigits(EXACT_SHOWN_DIGITS).toString() : a.toString()),
+    show: places >= 0 ? (a) => writtenText(a, places) : (a) => (a.isFinite() ? a.toSignificantDigits(10).toString() : a.toString()),
     written: places >= 0 ? (a) => a.toDecimalPlaces(places, D.ROUND_HALF_CEIL) : (a) => a,
   };
 }

@@ -4,7 +4,7 @@
 // every new value is `written` (rounded in dp:N) exactly as a hand calculation would write it.
 import type { Arith } from "./numeric.js";
 import type { Gradients, Params } from "./model.js";
-import { TrainingError } from "./errors.js";
+import { TrainingError, quoted } from "./errors.js";
 
 export const OPTIMIZER_NAMES = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
@@ -122,16 +122,16 @@ export type OptimizerOption = string | { name: string; beta?: number; beta1?: nu
 export function readOptimizer(v: unknown, where = "optimizer"): OptimizerConfig {
   const o: Record<string, unknown> = typeof v === "string" ? { name: v } : v === undefined ? { name: "sgd" } : typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : { name: v };
   if (typeof o.name !== "string" || !(OPTIMIZER_NAMES as readonly string[]).includes(o.name)) {
-    throw new TrainingError(where, `unknown optimizer ${JSON.stringify(o.name)}`, `use one of ${OPTIMIZER_NAMES.join(", ")}, or {"name": "adam", "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "biasCorrection": false}`);
+    throw new TrainingError(where, `unknown optimizer ${quoted(o.name)}`, `use one of ${OPTIMIZER_NAMES.join(", ")}, or {"name": "adam", "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "biasCorrection": false}`);
   }
   const num = (key: string, fallback: number): number => {
     const x = o[key];
     if (x === undefined) return fallback;
-    if (typeof x !== "number" || !Number.isFinite(x)) throw new TrainingError(`${where}.${key}`, `expected a number, got ${JSON.stringify(x)}`, `e.g. ${fallback}`);
+    if (typeof x !== "number" || !Number.isFinite(x)) throw new TrainingError(`${where}.${key}`, `expected a number, got ${quoted(x)}`, `e.g. ${fallback}`);
     return x;
   };
   const bc = o.biasCorrection;
-  if (bc !== undefined && typeof bc !== "boolean") throw new TrainingError(`${where}.biasCorrection`, `expected true or false, got ${JSON.stringify(bc)}`, "write false for Adam as the lecture notes on optimizers write it, without bias correction");
+  if (bc !== undefined && typeof bc !== "boolean") throw new TrainingError(`${where}.biasCorrection`, `expected true or false, got ${quoted(bc)}`, "write false for Adam as the lecture notes on optimizers write it, without bias correction");
   const config: OptimizerConfig = {
     name: o.name as OptimizerName,
     beta: num("beta", 0.9), beta1: num("beta1", 0.9), beta2: num("beta2", 0.999), epsilon: num("epsilon", 1e-8),

@@ -3,7 +3,7 @@
 // wrote them (number or decimal string) until an Arith turns them into its own kind.
 import { resolveActivation, type ResolvedActivation } from "./activations.js";
 import { resolveLoss, type Loss } from "./losses.js";
-import { SpecError, ShapeError } from "./errors.js";
+import { SpecError, ShapeError, quoted } from "./errors.js";
 import { closest } from "./suggest.js";
 import { D, isNumberText } from "./numeric.js";
 import { readOptimizer, type OptimizerConfig } from "./optimizers.js";
@@ -78,14 +78,14 @@ export function readNumber(v: unknown, where: string): Raw {
   }
   if (typeof v === "string" && isNumberText(v)) {
     // exact decimals could hold "1e400", but float traces and training could not
-    if (!Number.isFinite(Number(v))) throw new SpecError(where, `${JSON.stringify(v)} is beyond the range of double-precision numbers (±1.8e308)`, "give a number of ordinary size; the float precision cannot hold it");
+    if (!Number.isFinite(Number(v))) throw new SpecError(where, `${quoted(v)} is beyond the range of double-precision numbers (±1.8e308)`, "give a number of ordinary size; the float precision cannot hold it");
     return v.trim();
   }
-  throw new SpecError(where, `expected a number, got ${JSON.stringify(v)}`, 'write a number such as 0.15 or a decimal string such as "0.15"');
+  throw new SpecError(where, `expected a number, got ${quoted(v)}`, 'write a number such as 0.15 or a decimal string such as "0.15"');
 }
 
 function readNumberArray(v: unknown, length: number, where: string, what: string): Raw[] {
-  if (!Array.isArray(v)) throw new SpecError(where, `expected an array of ${length} numbers (${what}), got ${JSON.stringify(v)}`, `write ${what} as a list of ${length} numbers`);
+  if (!Array.isArray(v)) throw new SpecError(where, `expected an array of ${length} numbers (${what}), got ${quoted(v)}`, `write ${what} as a list of ${length} numbers`);
   if (v.length !== length) throw new ShapeError(where, `has ${v.length} value${v.length === 1 ? "" : "s"} but needs ${length}: ${what}`, `give exactly ${length}`);
   return v.map((x, i) => readNumber(x, `${where}[${i}]`));
 }
@@ -121,7 +121,7 @@ function readBatch(v: unknown): BatchMode {
     const m = /^mini:(\d+)$/.exec(v);
     if (m && Number(m[1]) > 0) return { kind: "mini", size: Number(m[1]) };
   }
-  throw new SpecError("batch", `unknown batch mode ${JSON.stringify(v)}`, 'use "full", "stochastic" or "mini:N" with N ≥ 1, e.g. "mini:10"');
+  throw new SpecError("batch", `unknown batch mode ${quoted(v)}`, 'use "full", "stochastic" or "mini:N" with N ≥ 1, e.g. "mini:10"');
 }
 
 export interface ParseOptions {
@@ -130,19 +130,38 @@ export interface ParseOptions {
 }
 
 /** Check and read a spec. Throws SpecError/ShapeError naming the field. */
+/**
+ * The most weights and biases a spec may have. Every parameter becomes several traced steps (in
+ * exact decimals, a few hundred bytes each), so 10⁶ units would take gigabytes; the limit is
+ * checked before anything is built.
+ */
+export const MAX_PARAMETERS = 100_000;
+
+/** Weights and biases of a network with these layer sizes. */
+export function parameterCount(layers: readonly number[]): number {
+  return layers.slice(1).reduce((n, units, l) => n + units * (layers[l] + 1), 0);
+}
+
 export function parseSpec(json: unknown, options: ParseOptions = {}): NetworkSpec {
-  if (!isObject(json)) throw new SpecError("spec", `expected a JSON object, got ${Array.isArray(json) ? "an array" : JSON.stringify(json)}`, 'start from the example in the network spec: {"layers": [2, 2, 2], ...}');
+  if (!isObject(json)) throw new SpecError("spec", `expected a JSON object, got ${Array.isArray(json) ? "an array" : quoted(json)}`, 'start from the example in the network spec: {"layers": [2, 2, 2], ...}');
 
   rejectMisspelledFields(json);
   const layersRaw = json.layers;
   if (!Array.isArray(layersRaw) || layersRaw.length < 2 || !layersRaw.every((n) => Number.isInteger(n) && (n as number) > 0)) {
-    throw new SpecError("layers", `expected unit counts such as [2, 2, 2] (input layer first, at least two layers, each a whole number ≥ 1), got ${JSON.stringify(layersRaw)}`, "list the number of units in each layer, input layer first");
+    throw new SpecError("layers", `expected unit counts such as [2, 2, 2] (input layer first, at least two layers, each a whole number ≥ 1), got ${quoted(layersRaw)}`, "list the number of units in each layer, input layer first");
   }
   const layers = layersRaw as number[];
   const L = layers.length - 1;
+  const parameters = parameterCount(layers);
+  if (parameters > MAX_PARAMETERS) {
+    throw new ShapeError(
+      "layers", `${quoted(layers)} has ${parameters.toLocaleString("en")} weights and biases, more than the ${MAX_PARAMETERS.toLocaleString("en")} a traced network may have`,
+      "the tutor traces every step of small networks; train a network this size with the float matrix path (trainMatrix)",
+    );
+  }
 
-  if (!Array.isArray(json.activations)) throw new SpecError("activations", `expected a list of ${L} activation names (one per computing layer), got ${JSON.stringify(json.activations)}`, `e.g. ${JSON.stringify(Array(L).fill("sigmoid"))}`);
-  if (json.activations.length !== L) throw new ShapeError("activations", `has ${json.activations.length} ${json.activations.length === 1 ? "entry" : "entries"} but layers ${JSON.stringify(layers)} has ${L} computing layer${L === 1 ? "" : "s"}`, `give one activation per layer after the input, ${L} in all`);
+  if (!Array.isArray(json.activations)) throw new SpecError("activations", `expected a list of ${L} activation names (one per computing layer), got ${quoted(json.activations)}`, `e.g. ${quoted(Array(L).fill("sigmoid"))}`);
+  if (json.activations.length !== L) throw new ShapeError("activations", `has ${json.activations.length} ${json.activations.length === 1 ? "entry" : "entries"} but layers ${quoted(layers)} has ${L} computing layer${L === 1 ? "" : "s"}`, `give one activation per layer after the input, ${L} in all`);
   const activations = json.activations.map((a, i) => resolveActivation(a, `activations[${i}]`));
   activations.forEach((act, i) => {
     if (act.def.kind === "vector" && i !== L - 1) throw new SpecError(`activations[${i}]`, `softmax is used on hidden layer ${i + 1}`, "softmax is for the output layer only; use e.g. sigmoid, tanh or relu in hidden layers");
@@ -158,11 +177,11 @@ export function parseSpec(json: unknown, options: ParseOptions = {}): NetworkSpe
   if (json.weights === undefined) {
     if (!options.allowMissingWeights) throw new SpecError("weights", "is missing", `give ${L} weight matrices, weights[l-1][j][k] from unit k of layer l-1 to unit j of layer l, or use training with an "init" method`);
   } else {
-    if (!Array.isArray(json.weights)) throw new SpecError("weights", `expected ${L} weight matrices, got ${JSON.stringify(json.weights)}`, "write weights as a list of matrices, one per computing layer");
-    if (json.weights.length !== L) throw new ShapeError("weights", `has ${json.weights.length} matrices but layers ${JSON.stringify(layers)} needs ${L}`, `give one matrix per layer after the input, ${L} in all`);
+    if (!Array.isArray(json.weights)) throw new SpecError("weights", `expected ${L} weight matrices, got ${quoted(json.weights)}`, "write weights as a list of matrices, one per computing layer");
+    if (json.weights.length !== L) throw new ShapeError("weights", `has ${json.weights.length} matrices but layers ${quoted(layers)} needs ${L}`, `give one matrix per layer after the input, ${L} in all`);
     weights = json.weights.map((W, l) => {
       const rows = layers[l + 1], cols = layers[l], where = `weights[${l}]`;
-      if (!Array.isArray(W) || W.length !== rows) throw new ShapeError(where, `layer ${l + 1} has ${rows} unit${rows === 1 ? "" : "s"}, so this matrix needs ${rows} rows (one per receiving unit), got ${Array.isArray(W) ? W.length : JSON.stringify(W)}`, `write weights[${l}][j][k] for the weight from unit k of layer ${l} to unit j of layer ${l + 1}`);
+      if (!Array.isArray(W) || W.length !== rows) throw new ShapeError(where, `layer ${l + 1} has ${rows} unit${rows === 1 ? "" : "s"}, so this matrix needs ${rows} rows (one per receiving unit), got ${Array.isArray(W) ? W.length : quoted(W)}`, `write weights[${l}][j][k] for the weight from unit k of layer ${l} to unit j of layer ${l + 1}`);
       return W.map((row, j) => readNumberArray(row, cols, `${where}[${j}]`, `one weight from each of the ${cols} unit${cols === 1 ? "" : "s"} of layer ${l} into unit ${j} of layer ${l + 1}`));
     });
   }
@@ -171,7 +190,7 @@ export function parseSpec(json: unknown, options: ParseOptions = {}): NetworkSpe
   if (json.biases === undefined) {
     biases = layers.slice(1).map((n) => ({ shared: false, values: Array<Raw>(n).fill(0) }));
   } else {
-    if (!Array.isArray(json.biases) || json.biases.length !== L) throw new ShapeError("biases", `expected ${L} entries (one per computing layer), got ${Array.isArray(json.biases) ? json.biases.length : JSON.stringify(json.biases)}`, "give each layer either one shared number or a list with one bias per unit");
+    if (!Array.isArray(json.biases) || json.biases.length !== L) throw new ShapeError("biases", `expected ${L} entries (one per computing layer), got ${Array.isArray(json.biases) ? json.biases.length : quoted(json.biases)}`, "give each layer either one shared number or a list with one bias per unit");
     biases = json.biases.map((b, l) =>
       Array.isArray(b)
         ? { shared: false, values: readNumberArray(b, layers[l + 1], `biases[${l}]`, `one bias per unit of layer ${l + 1}`) }
@@ -180,7 +199,7 @@ export function parseSpec(json: unknown, options: ParseOptions = {}): NetworkSpe
   }
 
   const updateBiases = json.updateBiases ?? true;
-  if (typeof updateBiases !== "boolean") throw new SpecError("updateBiases", `expected true or false, got ${JSON.stringify(updateBiases)}`, "write true to update biases (the default) or false to leave them fixed");
+  if (typeof updateBiases !== "boolean") throw new SpecError("updateBiases", `expected true or false, got ${quoted(updateBiases)}`, "write true to update biases (the default) or false to leave them fixed");
 
   const learningRate = json.learningRate === undefined ? 0.5 : readNonNegative(json.learningRate, "learningRate", "a negative step climbs the loss", "a step size such as 0.5");
   const weightDecay = json.weightDecay === undefined ? 0 : readNonNegative(json.weightDecay, "weightDecay", "negative decay makes the weights grow", "an L2 strength such as 0.001, or leave it out");
@@ -190,7 +209,7 @@ export function parseSpec(json: unknown, options: ParseOptions = {}): NetworkSpe
   const isBatch = json.inputs !== undefined || json.targets !== undefined;
   if (isBatch) {
     if (json.input !== undefined) throw new SpecError("input", "is given together with inputs", "use either input/target (one example) or inputs/targets (a batch)");
-    if (!Array.isArray(json.inputs) || json.inputs.length === 0) throw new SpecError("inputs", `expected a non-empty list of examples, got ${JSON.stringify(json.inputs)}`, `write inputs as [[x1, x2, ...], ...] with ${nIn} numbers per example`);
+    if (!Array.isArray(json.inputs) || json.inputs.length === 0) throw new SpecError("inputs", `expected a non-empty list of examples, got ${quoted(json.inputs)}`, `write inputs as [[x1, x2, ...], ...] with ${nIn} numbers per example`);
     if (!Array.isArray(json.targets)) throw new SpecError("targets", "is missing", `give one target per example, each with ${nOut} numbers`);
     if (json.targets.length !== json.inputs.length) throw new ShapeError("targets", `has ${json.targets.length} example${json.targets.length === 1 ? "" : "s"} but inputs has ${json.inputs.length}`, "give exactly one target per input");
     const targets = json.targets;
@@ -210,7 +229,7 @@ export function parseSpec(json: unknown, options: ParseOptions = {}): NetworkSpe
   examples.forEach((ex, i) => checkTargets(loss.name, ex.target, isBatch ? `targets[${i}]` : "target"));
 
   const hiddenDeltaWeights = json.hiddenDeltaWeights ?? "original";
-  if (hiddenDeltaWeights !== "original" && hiddenDeltaWeights !== "updated") throw new SpecError("hiddenDeltaWeights", `expected "original" or "updated", got ${JSON.stringify(hiddenDeltaWeights)}`, 'leave it out for standard backpropagation ("original")');
+  if (hiddenDeltaWeights !== "original" && hiddenDeltaWeights !== "updated") throw new SpecError("hiddenDeltaWeights", `expected "original" or "updated", got ${quoted(hiddenDeltaWeights)}`, 'leave it out for standard backpropagation ("original")');
 
   const spec: NetworkSpec = {
     layers, activations, loss, weights, biases, updateBiases, learningRate, examples, isBatch,
@@ -253,20 +272,20 @@ function readTrainingDefaults(json: Record<string, unknown>): TrainingDefaults {
     const v = json[key];
     if (v === undefined) continue;
     const min = key === "epochs" ? 1 : 0;
-    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min) throw new SpecError(key, `expected a whole number ≥ ${min}, got ${JSON.stringify(v)}`, key === "epochs" ? 'e.g. "epochs": 1000' : 'e.g. "seed": 42');
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min) throw new SpecError(key, `expected a whole number ≥ ${min}, got ${quoted(v)}`, key === "epochs" ? 'e.g. "epochs": 1000' : 'e.g. "seed": 42');
     out[key] = v;
   }
   return out;
 }
 
 function readNames(v: unknown, layers: number[]): UnitNames {
-  if (!isObject(v)) throw new SpecError("names", `expected an object with units/weights/biases, got ${JSON.stringify(v)}`, 'e.g. "names": {"units": [["i1", "i2"], ["h1", "h2"], ["o1", "o2"]]}');
+  if (!isObject(v)) throw new SpecError("names", `expected an object with units/weights/biases, got ${quoted(v)}`, 'e.g. "names": {"units": [["i1", "i2"], ["h1", "h2"], ["o1", "o2"]]}');
   const names: UnitNames = {};
   const isStr = (x: unknown): x is string => typeof x === "string" && x.length > 0;
   if (v.units !== undefined) {
     const u = v.units;
     if (!Array.isArray(u) || u.length !== layers.length || !u.every((row, l) => Array.isArray(row) && row.length === layers[l] && row.every(isStr))) {
-      throw new ShapeError("names.units", `expected one list of names per layer matching layers ${JSON.stringify(layers)}`, 'e.g. [["i1", "i2"], ["h1", "h2"], ["o1", "o2"]]');
+      throw new ShapeError("names.units", `expected one list of names per layer matching layers ${quoted(layers)}`, 'e.g. [["i1", "i2"], ["h1", "h2"], ["o1", "o2"]]');
     }
     names.units = u as string[][];
   }

@@ -96,7 +96,8 @@ function parseParts(parts: string[]): StepIdRecord | undefined {
   const node = (x: string | undefined) => x !== undefined && NODE.test(x);
   if (rest.length === 1 && (phase === "forward" || phase === "backward" || phase === "given") && node(rest[0])) return { phase, node: rest[0] };
   if (phase === "edge") {
-    return rest.length === 3 && node(rest[0]) && node(rest[1]) && INDEX.test(rest[2]) ? { phase, from: rest[0], to: rest[1], operand: Number(rest[2]) } : undefined;
+    const [from, to, operand] = rest;
+    return rest.length === 3 && node(from) && node(to) && INDEX.test(operand) ? { phase, from, to, operand: Number(operand) } : undefined;
   }
   if (phase === "loss") return rest.length === 0 ? { phase } : rest.length === 1 && rest[0] === "mean" ? { phase, mean: true } : undefined;
   if (phase === "backward" && rest[0] === "mean" && (rest[1] === "dW" || rest[1] === "db")) {
@@ -117,7 +118,9 @@ function parseParts(parts: string[]): StepIdRecord | undefined {
       if (quantity === "W" && n.length === 3) return { phase, quantity, layer: n[0], unit: n[1], other: n[2] };
       return quantity === "b" && (n.length === 1 || n.length === 2) ? { phase, quantity, layer: n[0], unit: n[1] ?? null } : undefined;
     case "backward":
-      if (quantity === "dL/da" || quantity === "da/dz" || quantity === "delta") return n.length === 2 ? { phase, quantity, layer: n[0], unit: n[1] } : undefined;
+      if (quantity === "dL/da" || quantity === "da/dz" || quantity === "delta") {
+        return n.length === 2 ? { phase, quantity, layer: n[0], unit: n[1] } : undefined;
+      }
       if (quantity === "path" || quantity === "dW") return n.length === 3 ? { phase, quantity, layer: n[0], unit: n[1], other: n[2] } : undefined;
       if (quantity === "db") return n.length === 1 || n.length === 2 ? { phase, quantity, layer: n[0], unit: n[1] ?? null } : undefined;
       return undefined;
@@ -129,5 +132,6 @@ function parseParts(parts: string[]): StepIdRecord | undefined {
 export function requireStepId(id: string, where: string): StepIdRecord {
   const r = parseStepId(id);
   if (r) return r;
-  throw new TutorError(where, `"${id}" is not a step id`, 'step ids read like "forward.z.1.0", "backward.dW.2.0.1" or "update.b.1" (docs/trace-format.md)', "answers");
+  const hint = 'step ids read like "forward.z.1.0", "backward.dW.2.0.1" or "update.b.1" (docs/trace-format.md)';
+  throw new TutorError(where, `"${id}" is not a step id`, hint, "answers");
 }

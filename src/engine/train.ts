@@ -17,7 +17,7 @@ import { arithFor, D, parsePrecision, precisionName, withinDoubleRange } from ".
 import { backwardPass, exampleLoss, forwardPass, instantiate, meanGradients, traceAt, type BackwardOptions, type Gradients, type Net, type Params } from "./network.js";
 import type { NetworkTrace } from "./trace.js";
 import { parseSpec, type BatchMode, type NetworkSpec, type Raw } from "./spec.js";
-import { TrainingError } from "./errors.js";
+import { TrainingError, quoted } from "./errors.js";
 import { readInit, withInitialWeights, type InitMethod } from "./init.js";
 import { Optimizer, readOptimizer, type OptimizerConfig, type OptimizerOption } from "./optimizers.js";
 import { lcg, shuffled } from "./random.js";
@@ -92,10 +92,10 @@ export interface TrainResult {
 /** Train a network spec (JSON, as the network spec defines it) and report the history and the result. */
 export function train(spec: unknown, options: TrainOptions): TrainResult {
   if (options.epochs !== undefined && !(Number.isInteger(options.epochs) && options.epochs >= 1)) {
-    throw new TrainingError("epochs", `expected a whole number ≥ 1, got ${JSON.stringify(options.epochs)}`, "e.g. epochs: 1000");
+    throw new TrainingError("epochs", `expected a whole number ≥ 1, got ${quoted(options.epochs)}`, "e.g. epochs: 1000");
   }
   if (options.every !== undefined && !(Number.isInteger(options.every) && options.every >= 1)) {
-    throw new TrainingError("every", `expected a whole number ≥ 1, got ${JSON.stringify(options.every)}`, "e.g. every: 100 keeps epochs 1, 100, 200, ... and the last");
+    throw new TrainingError("every", `expected a whole number ≥ 1, got ${quoted(options.every)}`, "e.g. every: 100 keeps epochs 1, 100, 200, ... and the last");
   }
   const init = options.init ? readInit(options.init, "options.init") : undefined;
   const parsed = parseSpec(withInitialWeights(spec, init));
@@ -166,7 +166,9 @@ function run<T>(A: Arith<T>, spec: NetworkSpec, options: TrainOptions & { epochs
         const fwd = forwardPass(at, xs[i]);
         const out = fwd.a[fwd.a.length - 1];
         outputs.push(out);
-        total = A.add(total, exampleLoss(at, out, ts[i]));
+        // the loss is the parameters' own, before the update; a look-ahead point is only where the gradient is taken
+        const own = at.params === net.params ? out : forwardPass(net, xs[i]).a.at(-1)!;
+        total = A.add(total, exampleLoss(net, own, ts[i]));
         grads.push(backwardPass(at, fwd, ts[i], undefined, backOpts));
       }
       net.params = opt.step(net.params, grads.length === 1 ? grads[0] : meanGradients(A, grads));

@@ -7,7 +7,7 @@
 // "04.1", "04.2", ...); its questions carry the keys they ask for, the precision asked (for the
 // test that nothing earlier in the notebook prints an answer) and a hint each.
 import { ACTIVATIONS, type ActivationName } from "../engine/activations.js";
-import { floatArith } from "../engine/numeric.js";
+import { D, floatArith } from "../engine/numeric.js";
 import { descend } from "../engine/descent.js";
 import { perceptronPredict, trainPerceptron } from "../engine/perceptron.js";
 import { traceNetwork } from "../engine/network.js";
@@ -336,13 +336,34 @@ export function exerciseSet(id: string): ExerciseSet {
 /** An answer not filled in yet: an empty string, "..." or "?" as in the templates. */
 export const isUnanswered = (v: string | number) => typeof v === "string" && /^\s*(\.\.\.|…|\?)?\s*$/.test(v);
 
+/**
+ * checkNumbers cannot see how a number was computed, so it calls one unit off in the last decimal
+ * "rounding". Where the exact answer has no more decimals than were typed (x = 1.029, 2.4) no
+ * rounding can have moved it: one unit off is a wrong answer there. (The expected values are
+ * doubles, so "no more decimals" allows for their last-bit error: 1.0289999999999997 is 1.029.)
+ */
+function noRoundingWhereExact(report: CheckReport): CheckReport {
+  const rows = report.rows.map((r) => {
+    const exact = new D(r.exact);
+    if (r.verdict !== "rounding" || exact.minus(exact.toDecimalPlaces(r.decimals)).abs().gt(exact.abs().times(1e-12))) return r;
+    return { ...r, verdict: "wrong" as const, explanation: `should be ${exact.toFixed(r.decimals)}: the exact answer has ${r.decimals} decimal${r.decimals === 1 ? "" : "s"}, so rounding cannot explain a difference` };
+  });
+  const count = (v: string) => rows.filter((r) => r.verdict === v).length;
+  const firstWrong = rows.find((r) => r.verdict === "wrong");
+  const marked = rows.map((r) => ({ ...r, isFirstWrong: r === firstWrong }));
+  return {
+    ...report, rows: marked, ...(firstWrong ? { firstWrong: firstWrong.key } : {}),
+    summary: { correct: count("correct"), rounding: count("rounding"), followThrough: count("follows"), wrong: count("wrong"), total: rows.length },
+  };
+}
+
 /** Judge one exercise set's answers; unanswered keys (empty strings) are left out. */
 export function judgeExercise(id: string, answers: Readonly<Record<string, string | number>>): CheckReport {
   const set = exerciseSet(id);
   const given = Object.fromEntries(Object.entries(answers).filter(([, v]) => !isUnanswered(v)));
   const j = set.judge;
   switch (j.kind) {
-    case "numbers": return checkNumbers(j.expected(), given);
+    case "numbers": return noRoundingWhereExact(checkNumbers(j.expected(), given));
     case "network": return checkHandCalculation(j.spec, given, j.notation ? { notation: j.notation } : {});
     case "graph": return checkGraphCalculation(j.expression, j.values, given);
     case "custom": return Object.keys(given).length ? j.check(Object.fromEntries(Object.entries(given).map(([k, v]) => [k, String(v)]))) : checkNumbers({}, {});

@@ -163,7 +163,7 @@ export interface LiveLossOptions {
   /** at least this many epochs between redraws (default 1) */
   every?: number;
   logY?: boolean;
-  /** at least this many milliseconds between redraws (default 500) */
+  /** at least this many milliseconds between redraws, and before the first (default 750) */
   intervalMs?: number;
 }
 
@@ -171,17 +171,18 @@ export interface LiveLossOptions {
  * A loss curve that grows while training runs, with a progress line, redrawn in place. Redraws
  * are paced by the clock, not by the epoch count: JupyterLab rebuilds the whole vega view for
  * each one (about a third of a second), so 20 redraws of a 0.2 s training made a 7.6 s cell.
- * The first point draws at once, then at most one redraw per `intervalMs`; `finish` sends the
- * final plot once, with the static SVG that untrusted notebooks and HTML exports show.
+ * A training shorter than `intervalMs` draws only its final plot; a longer one redraws once per
+ * interval while it runs. `finish` sends the final plot once, with the static SVG that
+ * untrusted notebooks and HTML exports show.
  */
 export function liveLossPlot(opts: LiveLossOptions = {}): { update(epoch: number, loss: number): void; finish(): Promise<void> } {
-  const every = opts.every ?? 1, interval = opts.intervalMs ?? 500;
+  const every = opts.every ?? 1, interval = opts.intervalMs ?? 750;
   const epochs: number[] = [], losses: number[] = [];
   const progress = liveDisplay();
   const plot = new LivePlot();
   const spec = () => linesSpec([{ name: "loss", x: epochs, y: losses }], { title: opts.title ?? "loss while training", xTitle: "epoch", yTitle: "loss", logY: opts.logY ?? true });
   const line = () => `epoch ${epochs.at(-1) ?? 0} · loss ${losses.at(-1)?.toPrecision(6) ?? "–"}`;
-  let lastEpoch = -Infinity, lastTime = -Infinity;
+  let lastEpoch = -Infinity, lastTime = Date.now();
   return {
     update(epoch, loss) {
       epochs.push(epoch);

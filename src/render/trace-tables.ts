@@ -10,8 +10,26 @@ import { stepId } from "../engine/step-id.js";
 const find = (trace: NetworkTrace, id: string): Step | undefined => trace.steps.find((s) => s.id === id);
 const shown = (s: Step | undefined, decimals: number) => (s ? shortValue(s.value, decimals) : "");
 
+/** A symbol's letter without its indices, as the trace writes it: z_{h1} → z, -\\delta_{1}^{(2)} → -\\delta, in_{3} → in. */
+const letter = (s: Step | undefined, fallback: string) => (s ? s.symbol.split(/[_^]/)[0] : fallback);
+
+/** The headers' symbols in the trace's own notation, so a table says E_total where the derivation does. */
+function headerSymbols(trace: NetworkTrace): { z: string; delta: string; loss: string; cost: string } {
+  const first = (pred: (s: Step) => boolean) => trace.steps.find(pred);
+  // the loss's symbol has no indices to strip (E_{total}, \\mathcal{L}, J)
+  const loss = first((s) => s.quantity === "loss" && !s.id.endsWith("mean"))?.symbol ?? "L";
+  return {
+    z: letter(first((s) => s.quantity === "z"), "z"),
+    delta: letter(first((s) => s.quantity === "delta"), "\\delta"),
+    loss,
+    // a batch's gradients are of the cost, the mean of the losses
+    cost: first((s) => s.id === "loss.mean") ? "J" : loss,
+  };
+}
+
 /** One table per computing layer (z, a, δ by unit) and one of weights (∂L/∂w and the update). */
 export function traceTablesBundles(trace: NetworkTrace, decimals = 6): MimeBundle[] {
+  const sym = headerSymbols(trace);
   const layers = [...new Set(trace.steps.filter((s) => s.phase === "forward").map((s) => s.layer!))].sort((a, b) => a - b);
   const out: MimeBundle[] = [];
   for (const l of layers) {
@@ -23,21 +41,21 @@ export function traceTablesBundles(trace: NetworkTrace, decimals = 6): MimeBundl
     ] as const);
     const rows = steps.map(([z, a, d], j) => [a ? a.symbol : `a_{${j}}`, shown(z, decimals), shown(a, decimals), d ? shown(d, decimals) : ""]);
     const plain = steps.map(([z, a, d], j) => [z ? z.key.replace(/^z_?/, "") : String(j), z?.value ?? "", a?.value ?? "", d?.value ?? ""]);
-    out.push(tableBundle(["\\text{unit}", "z", "a", "\\delta = \\partial L/\\partial z"], rows, { caption: `Layer ${l}`, math: true, mathHeaders: true, plain: { headers: ["unit", "z", "a", "delta"], rows: plain } }));
+    out.push(tableBundle(["\\text{unit}", sym.z, letter(steps[0][1], "a"), `${sym.delta} = \\partial ${sym.loss}/\\partial ${sym.z}`], rows, { caption: `Layer ${l}`, math: true, mathHeaders: true, plain: { headers: ["unit", "z", "a", "delta"], rows: plain } }));
   }
   const weights = trace.steps.filter((s) => s.quantity === "dW" && s.example === undefined);
   if (weights.length) {
     const pairs = weights.map((g) => [g, find(trace, stepId({ phase: "update", quantity: "W", layer: g.layer!, unit: g.unit!, other: g.other! }))] as const);
     const rows = pairs.map(([g, upd]) => [g.symbol, shown(g, decimals), upd ? upd.symbol : "", shown(upd, decimals)]);
     const plain = pairs.map(([g, upd]) => [g.key, g.value, upd?.key ?? "", upd?.value ?? ""]);
-    out.push(tableBundle(["\\partial L/\\partial w", "\\text{value}", "w^{+}", "\\text{value}"], rows, { caption: "Weights: gradient and update", math: true, mathHeaders: true, plain: { headers: ["gradient", "value", "updated", "value"], rows: plain } }));
+    out.push(tableBundle([`\\partial ${sym.cost}/\\partial w`, "\\text{value}", "w^{+}", "\\text{value}"], rows, { caption: "Weights: gradient and update", math: true, mathHeaders: true, plain: { headers: ["gradient", "value", "updated", "value"], rows: plain } }));
   }
   const biases = trace.steps.filter((s) => s.quantity === "db" && s.example === undefined);
   if (biases.length) {
     const pairs = biases.map((g) => [g, trace.steps.find((s) => s.quantity === "b+" && s.layer === g.layer && s.unit === g.unit)] as const);
     const rows = pairs.map(([g, upd]) => [g.symbol, shown(g, decimals), upd ? upd.symbol : "\\text{(not updated)}", shown(upd, decimals)]);
     const plain = pairs.map(([g, upd]) => [g.key, g.value, upd?.key ?? "(not updated)", upd?.value ?? ""]);
-    out.push(tableBundle(["\\partial L/\\partial b", "\\text{value}", "b^{+}", "\\text{value}"], rows, { caption: "Biases: gradient and update", math: true, mathHeaders: true, plain: { headers: ["gradient", "value", "updated", "value"], rows: plain } }));
+    out.push(tableBundle([`\\partial ${sym.cost}/\\partial b`, "\\text{value}", "b^{+}", "\\text{value}"], rows, { caption: "Biases: gradient and update", math: true, mathHeaders: true, plain: { headers: ["gradient", "value", "updated", "value"], rows: plain } }));
   }
   return out;
 }

@@ -32,24 +32,29 @@ export function networkGivens(spec: NetworkSpec, preset: NotationPreset): Given[
   const L = spec.layers.length - 1;
   const ex = spec.examples[0];
   const out: Given[] = [];
-  ex.input.forEach((v, k) => out.push({ id: stepId({ phase: "given", quantity: "input", unit: k }), path: ["input", k], tex: n.a(0, k).tex, what: `input ${n.a(0, k).key}`, value: String(v), unit: { layer: 0, unit: k } }));
-  ex.target.forEach((v, j) => out.push({ id: `given.target.${j}`, path: ["target", j], tex: n.target(j).tex, what: `target ${n.target(j).key}`, value: String(v), unit: { layer: L, unit: j } }));
+  const given = (id: string, path: Given["path"], sym: { tex: string; key: string }, what: string, value: unknown, more: Partial<Given> = {}) =>
+    out.push({ id, path, tex: sym.tex, what: `${what} ${sym.key}`, value: String(value), ...more });
+  ex.input.forEach((v, k) => {
+    given(stepId({ phase: "given", quantity: "input", unit: k }), ["input", k], n.a(0, k), "input", v, { unit: { layer: 0, unit: k } });
+  });
+  ex.target.forEach((v, j) => given(`given.target.${j}`, ["target", j], n.target(j), "target", v, { unit: { layer: L, unit: j } }));
   for (let l = 1; l <= L; l++) {
-    spec.weights[l - 1].forEach((row, j) => row.forEach((v, k) => out.push({
-      id: stepId({ phase: "given", quantity: "weight", layer: l, unit: j, other: k }), path: ["weights", l - 1, j, k], tex: n.weight(l, j, k).tex, what: `weight ${n.weight(l, j, k).key}`, value: String(v),
-      edge: { from: { layer: l - 1, unit: k }, to: { layer: l, unit: j } },
-    })));
+    spec.weights[l - 1].forEach((row, j) => row.forEach((v, k) => {
+      const id = stepId({ phase: "given", quantity: "weight", layer: l, unit: j, other: k });
+      given(id, ["weights", l - 1, j, k], n.weight(l, j, k), "weight", v, { edge: { from: { layer: l - 1, unit: k }, to: { layer: l, unit: j } } });
+    }));
     const b = spec.biases[l - 1];
-    if (b.shared) out.push({ id: `given.bias.${l}`, path: ["biases", l - 1], tex: n.bias(l, 0).tex, what: `bias ${n.bias(l, 0).key} (shared by layer ${l})`, value: String(b.values[0]) });
-    else b.values.forEach((v, j) => out.push({ id: `given.bias.${l}.${j}`, path: ["biases", l - 1, j], tex: n.bias(l, j).tex, what: `bias ${n.bias(l, j).key}`, value: String(v), unit: { layer: l, unit: j } }));
+    if (b.shared) given(`given.bias.${l}`, ["biases", l - 1], n.bias(l, 0), "bias", b.values[0], { what: `bias ${n.bias(l, 0).key} (shared by layer ${l})` });
+    else b.values.forEach((v, j) => given(`given.bias.${l}.${j}`, ["biases", l - 1, j], n.bias(l, j), "bias", v, { unit: { layer: l, unit: j } }));
   }
-  out.push({ id: "given.learningRate", path: ["learningRate"], tex: "\\eta", what: "learning rate η", value: String(spec.learningRate) });
+  given("given.learningRate", ["learningRate"], { tex: "\\eta", key: "η" }, "learning rate", spec.learningRate);
   return out;
 }
 
 /** A graph's input values, in the order the expression uses them. */
 export function graphGivens(trace: GraphTrace): Given[] {
-  return trace.nodes.filter((x) => x.kind === "input").map((x) => ({ id: stepId({ phase: "given", node: x.id }), path: [x.id], tex: x.tex, what: `input ${x.name ?? x.id}`, value: x.value }));
+  return trace.nodes.filter((x) => x.kind === "input")
+    .map((x) => ({ id: stepId({ phase: "given", node: x.id }), path: [x.id], tex: x.tex, what: `input ${x.name ?? x.id}`, value: x.value }));
 }
 
 /**

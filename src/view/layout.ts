@@ -34,7 +34,9 @@ const short = (label: string): string => (label.length > LABEL ? `${label.slice(
 function columns(cols: readonly { key: string; label: string }[][], edges: readonly [string, string][]): Layout {
   const tallest = Math.max(...cols.map((c) => c.length));
   const height = MARGIN * 2 + (tallest - 1) * ROW;
-  const nodes = cols.flatMap((col, c) => col.map((n, r) => ({ ...n, label: short(n.label), name: n.label, x: MARGIN + c * COLUMN, y: height / 2 + (r - (col.length - 1) / 2) * ROW })));
+  const nodes = cols.flatMap((col, c) => col.map((n, r) => ({
+    ...n, label: short(n.label), name: n.label, x: MARGIN + c * COLUMN, y: height / 2 + (r - (col.length - 1) / 2) * ROW,
+  })));
   const byKey = new Map(nodes.map((n) => [n.key, n]));
   return {
     width: MARGIN * 2 + (cols.length - 1) * COLUMN, height, nodes,
@@ -46,7 +48,11 @@ function columns(cols: readonly { key: string; label: string }[][], edges: reado
 export function networkLayout(layers: readonly number[], names: readonly (readonly string[])[]): Layout {
   const cols = layers.map((n, l) => Array.from({ length: n }, (_, j) => ({ key: unitKey({ layer: l, unit: j }), label: names[l]?.[j] ?? `${l}.${j}` })));
   const edges: [string, string][] = [];
-  for (let l = 1; l < layers.length; l++) for (let j = 0; j < layers[l]; j++) for (let k = 0; k < layers[l - 1]; k++) edges.push([unitKey({ layer: l - 1, unit: k }), unitKey({ layer: l, unit: j })]);
+  for (let l = 1; l < layers.length; l++) {
+    for (let j = 0; j < layers[l]; j++) {
+      for (let k = 0; k < layers[l - 1]; k++) edges.push([unitKey({ layer: l - 1, unit: k }), unitKey({ layer: l, unit: j })]);
+    }
+  }
   return columns(cols, edges);
 }
 

@@ -51,11 +51,13 @@ export function networkUses(trace: NetworkTrace, spec: NetworkSpec): Map<string,
       case "a":
         return { units: [u(l, j)], edges: [], reads: step("z", l, j) };
       case "loss":
-        return { units: range(spec.layers[L]).map((i) => u(L, i)), edges: [], reads: range(spec.layers[L]).flatMap((i) => [...step("a", L, i), `given.target.${i}`]) };
+        return { units: range(spec.layers[L]).map((i) => u(L, i)), edges: [],
+          reads: range(spec.layers[L]).flatMap((i) => [...step("a", L, i), `given.target.${i}`]) };
       case "dL/da":
         return l === L
           ? { units: [u(l, j)], edges: [], reads: [...step("a", l, j), `given.target.${j}`] }
-          : { units: [u(l, j), ...range(spec.layers[l + 1]).map((i) => u(l + 1, i))], edges: outOf(l, j), reads: range(spec.layers[l + 1]).flatMap((i) => step("path", l, j, i)) };
+          : { units: [u(l, j), ...range(spec.layers[l + 1]).map((i) => u(l + 1, i))], edges: outOf(l, j),
+            reads: range(spec.layers[l + 1]).flatMap((i) => step("path", l, j, i)) };
       case "path":
         return { units: [u(l, j), u(l + 1, k)], edges: [edgeKey(u(l, j), u(l + 1, k))], reads: [...step("delta", l + 1, k), weight(l + 1, k, j)] };
       case "da/dz":
@@ -65,14 +67,16 @@ export function networkUses(trace: NetworkTrace, spec: NetworkSpec): Map<string,
       case "dW": {
         // the trace writes ∂E/∂w as the chain ∂E/∂a · ∂a/∂z · a where those steps exist (else δ · a): read what it writes
         const chain = [...step("dL/da", l, j), ...step("da/dz", l, j)];
-        return { units: [u(l, j), u(l - 1, k)], edges: [edgeKey(u(l - 1, k), u(l, j))], reads: [...(chain.length === 2 ? chain : step("delta", l, j)), ...activation(l - 1, k)] };
+        return { units: [u(l, j), u(l - 1, k)], edges: [edgeKey(u(l - 1, k), u(l, j))],
+          reads: [...(chain.length === 2 ? chain : step("delta", l, j)), ...activation(l - 1, k)] };
       }
       case "db": {
         const units = s.unit === null ? range(spec.layers[l]) : [j];
         return { units: units.map((i) => u(l, i)), edges: [], reads: units.flatMap((i) => step("delta", l, i)) };
       }
       case "W+":
-        return { units: [u(l, j), u(l - 1, k)], edges: [edgeKey(u(l - 1, k), u(l, j))], reads: [weight(l, j, k), ...step("dW", l, j, k), "given.learningRate"] };
+        return { units: [u(l, j), u(l - 1, k)], edges: [edgeKey(u(l - 1, k), u(l, j))],
+          reads: [weight(l, j, k), ...step("dW", l, j, k), "given.learningRate"] };
       case "b+": {
         const units = s.unit === null ? range(spec.layers[l]) : [j];
         return { units: units.map((i) => u(l, i)), edges: [], reads: [bias(l, j), ...step("db", l, s.unit), "given.learningRate"] };

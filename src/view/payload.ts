@@ -87,7 +87,8 @@ export function readPayload(data: unknown): PayloadReading {
   if (data.kind === "network") {
     if (!isRecord(data.spec)) return { ok: false, message: `The step-through view's data has no network spec: ${rerun}.` };
     if (!NOTATION_PRESETS.includes(data.notation as NotationPreset)) {
-      return { ok: false, message: `The step-through view's notation ${JSON.stringify(data.notation)} is not one of ${NOTATION_PRESETS.join(", ")}: ${rerun}.` };
+      const notation = JSON.stringify(data.notation);
+      return { ok: false, message: `The step-through view's notation ${notation} is not one of ${NOTATION_PRESETS.join(", ")}: ${rerun}.` };
     }
     return { ok: true, payload: data as unknown as NetworkPayload };
   }

@@ -14,7 +14,7 @@ import { parseTypedNumber } from "../checking/answers.js";
 import { graphGivens, networkGivens, withGiven, type Given } from "./givens.js";
 import { graphUses, networkUses, type Uses } from "./links.js";
 import { graphLayout, networkLayout, type Layout } from "./layout.js";
-import type { GraphPayload, NetworkPayload, StepThroughPayload } from "./payload.js";
+import type { GraphPayload, StepThroughPayload } from "./payload.js";
 
 /** A stretch of the calculation the student can jump to. */
 export interface Phase {
@@ -118,7 +118,8 @@ export class StepThrough {
       this.spec = payload.spec;
       this.parsed = parseSpec(payload.spec);
       if (this.parsed.isBatch || this.parsed.examples.length > 1) {
-        throw new SpecError("spec", "is a batch (inputs/targets); the step-through view follows one example's hand calculation", "give one example as input/target");
+        const problem = "is a batch (inputs/targets); the step-through view follows one example's hand calculation";
+        throw new SpecError("spec", problem, "give one example as input/target");
       }
     } else {
       this.values = { ...payload.values };
@@ -163,11 +164,14 @@ export class StepThrough {
     return this.givens.find((g) => g.id === id)?.value;
   }
 
-  /** Where the drawing puts the units (labelled with their activations' keys) or the graph's nodes. */
+  /**
+   * Where the drawing puts the units or the graph's nodes. Units are labelled by name in every
+   * notation (the spec's names, else i1, h1, o1): a plain-text drawing cannot write a^{[1]}_1.
+   */
   layout(): Layout {
     if (this.kind === "graph") return graphLayout(this.trace as GraphTrace);
-    const spec = this.parsed!, n = notationFor(spec, this.notation);
-    return networkLayout(spec.layers, spec.layers.map((count, l) => Array.from({ length: count }, (_, j) => n.a(l, j).key)));
+    const spec = this.parsed!, n = notationFor(spec, "names");
+    return networkLayout(spec.layers, spec.layers.map((count, l) => Array.from({ length: count }, (_, j) => n.a(l, j).key.replace(/^a_/, ""))));
   }
 
   // ---- moving ---------------------------------------------------------------------------------
@@ -250,7 +254,10 @@ export class StepThrough {
       const row = report.rows.find((r) => r.key === s.key);
       const attempt = latest(s);
       if (row) Object.assign(attempt, { verdict: row.verdict, explanation: row.explanation });
-      else Object.assign(attempt, { verdict: "wrong", explanation: report.unknownKeys.find((u) => u.key === s.key)?.message ?? "the checker did not judge this step" });
+      else {
+        const unknown = report.unknownKeys.find((u) => u.key === s.key)?.message;
+        Object.assign(attempt, { verdict: "wrong", explanation: unknown ?? "the checker did not judge this step" });
+      }
     }
   }
 
@@ -321,13 +328,6 @@ export class StepThrough {
     this.stale = true;
   }
 
-  /** The numbers as they stand now: the payload with the edits written in (for tests and "copy spec"). */
-  currentProblem(): StepThroughPayload {
-    return this.kind === "network"
-      ? { ...(this.original as NetworkPayload), spec: structuredClone(this.spec!), notation: this.notation }
-      : { ...(this.original as GraphPayload), values: { ...this.values! } };
-  }
-
   // ---- notation -------------------------------------------------------------------------------
 
   /** Write the calculation in another of the five presets; answers are kept (they belong to steps, not to keys). */
@@ -357,7 +357,8 @@ export class StepThrough {
         lines.push({ index, symbol: s.symbol, key: s.key, verdict: last.verdict, typed: last.typed, explanation: last.explanation });
       } else if (firstWrong >= 0) {
         const first = tries[firstWrong];
-        lines.push({ index, symbol: s.symbol, key: s.key, verdict: "wrong", typed: first.typed, explanation: first.explanation, correctedAfter: tries.length - 1 });
+        const correctedAfter = tries.length - 1;
+        lines.push({ index, symbol: s.symbol, key: s.key, verdict: "wrong", typed: first.typed, explanation: first.explanation, correctedAfter });
       }
     });
     return { total: this.steps.length, answered: this.steps.length - counts.open - counts.shown, counts, lines };
@@ -380,9 +381,12 @@ function networkSteps(trace: NetworkTrace, spec: NetworkSpec, uses: Map<string, 
     if (s.phase === "forward") return { phase: "forward", heading: `Forward pass, layer ${s.layer}${s.layer === L ? " (output)" : ""}` };
     if (s.phase === "loss") return { phase: "loss", heading: "The error" };
     if (s.phase === "update") return { phase: "update", heading: "The updates" };
-    return s.layer === L ? { phase: "output", heading: "Output layer: gradients" } : { phase: "hidden", heading: `Hidden layer ${s.layer}: gradients, summed over every path to the outputs` };
+    if (s.layer === L) return { phase: "output", heading: "Output layer: gradients" };
+    return { phase: "hidden", heading: `Hidden layer ${s.layer}: gradients, summed over every path to the outputs` };
   };
-  return trace.steps.map((s) => ({ id: s.id, ...place(s), symbol: s.symbol, formula: s.formula, substituted: s.substituted, value: s.value, key: s.key, uses: uses.get(s.id)! }));
+  return trace.steps.map((s) => ({
+    id: s.id, ...place(s), symbol: s.symbol, formula: s.formula, substituted: s.substituted, value: s.value, key: s.key, uses: uses.get(s.id)!,
+  }));
 }
 
 /** A graph's steps: each node's value forward, then each gradient backward; keys as the graph checker reads them. */

@@ -5,7 +5,7 @@ import type { NotationPreset } from "../engine/notation.js";
 import { traceNetwork } from "../engine/network.js";
 import { graphTrace } from "../engine/graph.js";
 import { derivationBundle, graphStepsBundle } from "../render/derivation.js";
-import { display, type MimeBundle } from "../render/display.js";
+import { display, escapeHtml, type MimeBundle } from "../render/display.js";
 import { graphPayload, networkPayload, STEP_THROUGH_MIME } from "./payload.js";
 
 export interface StepThroughOptions {
@@ -15,6 +15,19 @@ export interface StepThroughOptions {
   notation?: NotationPreset;
   /** the view's heading */
   title?: string;
+  /**
+   * What front ends without the view show: the full static derivation (the default), or, where
+   * the notebook shows the derivation in the cells around it anyway, a one-line note: the
+   * derivation's KaTeX HTML is about 300 KB for the classic example, the view's data 0.5 KB.
+   */
+  fallback?: "derivation" | "note";
+}
+
+/** The note shown instead of the view where the extension is missing (nbconvert, VS Code, GitHub). */
+function noteBundle(title: string): MimeBundle {
+  const text = `${title}: an interactive step-through view, shown in JupyterLab with backprop-tutor's extension (npm install). `
+    + "The worked calculation is in the cells around it.";
+  return { "text/plain": text, "text/html": `<p><em>${escapeHtml(text)}</em></p>` };
 }
 
 /** The bundle for a network: the view's data, and the full derivation for front ends without the view. */
@@ -22,12 +35,15 @@ export function stepThroughBundle(spec: unknown, opts: StepThroughOptions = {}):
   const payload = networkPayload(spec, opts);
   // traced here too, so that a bad spec fails in the cell with the engine's message
   const trace = traceNetwork(spec, { precision: payload.precision, notation: payload.notation });
-  return { ...derivationBundle(trace), [STEP_THROUGH_MIME]: payload };
+  const fallback = opts.fallback === "note" ? noteBundle(opts.title ?? "The calculation step by step") : derivationBundle(trace);
+  return { ...fallback, [STEP_THROUGH_MIME]: payload };
 }
 
 export function graphStepThroughBundle(expression: string, values: Readonly<Record<string, number | string>>, opts: StepThroughOptions = {}): MimeBundle {
   const payload = graphPayload(expression, values, opts);
-  return { ...graphStepsBundle(graphTrace(expression, values, payload.precision)), [STEP_THROUGH_MIME]: payload };
+  const trace = graphTrace(expression, values, payload.precision);
+  const fallback = opts.fallback === "note" ? noteBundle(opts.title ?? `The graph ${expression} step by step`) : graphStepsBundle(trace);
+  return { ...fallback, [STEP_THROUGH_MIME]: payload };
 }
 
 /** Step through a network's hand calculation: predict each value, check it, then see it. */

@@ -9,14 +9,15 @@ import { FORMATS, isNumberText, precisionOption } from "./common.js";
 
 /** `name=value` arguments; a malformed one is a usage error, a non-numeric value an input error. */
 export function readValues(args: readonly string[]): Record<string, string> {
-  const values: Record<string, string> = {};
+  // no prototype: inputs may be called constructor or __proto__
+  const values: Record<string, string> = Object.create(null);
   for (const a of args) {
     const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/.exec(a);
     if (!m) throw usageError(`"${a}"`, "is not a value of the form name=value", "write each input as e.g. x=-2 (no spaces around =, or quote the whole argument)");
     const [, name, raw] = m;
     const v = raw.trim();
     if (!isNumberText(v)) throw new ExpressionError(name, `expected a number, got "${raw}"`, `write e.g. ${name}=-2 or ${name}=0.5`);
-    if (name in values) throw usageError(name, "is given twice", "give each input once");
+    if (Object.hasOwn(values, name)) throw usageError(name, "is given twice", "give each input once");
     values[name] = v;
   }
   return values;
