@@ -178,13 +178,17 @@ function cellNotes(run: RunResult, firstTestIndex: number): string[] {
     if (c.index >= firstTestIndex) continue; // test cells are reported per test
     const n = c.index + 1;
     // a timer or promise an earlier cell started runs whenever the kernel is free: it may be what kept cell n busy
-    if (c.status === "timeout") notes.push(`cell ${n} timed out (${c.reason ?? "time limit"}) and was skipped; if it has no long loop itself, code an earlier cell left running (a setTimeout, setInterval or promise) kept the kernel busy`);
+    const leftRunning = "if it has no long loop itself, code an earlier cell left running (a setTimeout, setInterval or promise) kept the kernel busy";
+    if (c.status === "timeout") notes.push(`cell ${n} timed out (${c.reason ?? "time limit"}) and was skipped; ${leftRunning}`);
     else if (c.status === "error" && c.oom) notes.push(`cell ${n}: ${c.reason}`);
     else if (c.status === "error") notes.push(`cell ${n} raised an error: ${c.evalue || c.ename || c.reason || "(no message)"}`);
     if (c.truncated) notes.push(`cell ${n} printed too much; its output was cut`);
   }
   return notes;
 }
+
+/** Why a test cell (which only prints `answers`) timed out. */
+const TEST_TIMEOUT_WHY = "code one of your cells left running, such as a setTimeout, setInterval or promise with a long loop, kept the kernel busy";
 
 function scoreTests(key: AnswerKey, student: StudentKey, run: RunResult, firstTestIndex: number, broken: Map<string, string>): { tests: TestScore[]; network?: PartCheck; graph?: PartCheck } {
   const reported = new Map<string, Record<string, string>>();
@@ -196,7 +200,7 @@ function scoreTests(key: AnswerKey, student: StudentKey, run: RunResult, firstTe
     else if (run.fatal) failure.set(t.id, run.fatal);
     else if (!cell || cell.status === "skipped") failure.set(t.id, `test did not run (${cell?.reason ?? "not reached"})`);
     // the test cells only print `answers`: what keeps them busy is code a cell of the student's left running
-    else if (cell.status === "timeout") failure.set(t.id, "test timed out (code one of your cells left running, such as a setTimeout, setInterval or promise with a long loop, kept the kernel busy)");
+    else if (cell.status === "timeout") failure.set(t.id, `test timed out (${TEST_TIMEOUT_WHY})`);
     else failure.set(t.id, `no answers reported${cell.status === "error" ? `: ${cell.evalue ?? ""}` : ""} (is \`answers\` defined?)`);
   });
   // one check per part, over all of that part's quantities, so follow-through sees every answer
@@ -220,7 +224,9 @@ function scoreTests(key: AnswerKey, student: StudentKey, run: RunResult, firstTe
 /** The student's graded result, or the machine's fault that kept them from being graded. */
 type Outcome = { result: StudentResult; parts: FeedbackParts } | { fault: string };
 
-async function gradeOne(found: Found, key: AnswerKey, submissionsDir: string, limits: RunLimits, confinement: Confinement, due: Date | undefined): Promise<Outcome> {
+async function gradeOne(
+  found: Found, key: AnswerKey, submissionsDir: string, limits: RunLimits, confinement: Confinement, due: Date | undefined,
+): Promise<Outcome> {
   const student = key.students.find((s) => s.id === found.id);
   const rel = found.path ? printable(relative(submissionsDir, found.path)) : null;
   let bytes: Buffer | null = null, unreadable: string | undefined;
@@ -319,7 +325,8 @@ function checkLimits(limits: RunLimits): void {
   const whole = new Set<keyof RunLimits>(["maxOutputChars", "memoryMb", "processes"]);
   for (const [k, v] of Object.entries(limits) as [keyof RunLimits, number][]) {
     if (!(typeof v === "number" && Number.isFinite(v) && v > 0) || (whole.has(k) && !Number.isInteger(v))) {
-      throw new TutorError(`limits.${k}`, `must be a positive ${whole.has(k) ? "whole " : ""}number, got ${JSON.stringify(v)}`, `e.g. ${DEFAULT_LIMITS[k]}`, "usage");
+      const problem = `must be a positive ${whole.has(k) ? "whole " : ""}number, got ${JSON.stringify(v)}`;
+      throw new TutorError(`limits.${k}`, problem, `e.g. ${DEFAULT_LIMITS[k]}`, "usage");
     }
   }
 }
@@ -332,7 +339,10 @@ export async function grade(opts: GradeOptions): Promise<GradeSummary> {
   if (!Number.isInteger(jobs) || jobs < 1) throw new TutorError("--jobs", `must be a positive whole number, got ${jobs}`, "e.g. --jobs 2", "usage");
   const regrade = new Set(opts.regrade ?? []);
   const unknown = [...regrade].filter((id) => !key.students.some((s) => s.id === id));
-  if (unknown.length) throw new TutorError("--regrade", `${unknown.map(printable).join(", ")} ${unknown.length === 1 ? "is" : "are"} not on the roster of the key`, `use roster ids, e.g. --regrade ${key.students[0]?.id ?? "ID"}`, "usage");
+  if (unknown.length) {
+    const problem = `${unknown.map(printable).join(", ")} ${unknown.length === 1 ? "is" : "are"} not on the roster of the key`;
+    throw new TutorError("--regrade", problem, `use roster ids, e.g. --regrade ${key.students[0]?.id ?? "ID"}`, "usage");
+  }
   const { found, unmatched } = await findSubmissions(opts.submissions, key);
   const sandbox = chooseSandbox(opts.unsafeNoSandbox === true);
   const exposed = sandbox.bwrap ? keyExposure(opts.key) : undefined;
@@ -340,8 +350,10 @@ export async function grade(opts: GradeOptions): Promise<GradeSummary> {
   const noCgroup = cgroupsUnavailable();
   if (!noCgroup) await sweepCgroups(false); // what gradings that were killed outright left
   const limitsBy = noCgroup
-    ? `a watchdog sums each student's processes twice a second (${limits.memoryMb} MB, ${limits.processes} processes and threads; CPU not capped, since ${noCgroup})`
-    : `a cgroup per student holds all its processes together to ${limits.memoryMb} MB (shared memory included), ${limits.processes} processes and threads, ${limits.cpus} CPU core${limits.cpus === 1 ? "" : "s"}`;
+    ? `a watchdog sums each student's processes twice a second (${limits.memoryMb} MB, ${limits.processes} processes and threads; `
+      + `CPU not capped, since ${noCgroup})`
+    : `a cgroup per student holds all its processes together to ${limits.memoryMb} MB (shared memory included), `
+      + `${limits.processes} processes and threads, ${limits.cpus} CPU core${limits.cpus === 1 ? "" : "s"}`;
   const confinement: Confinement = { sandbox, cgroupGrading: noCgroup ? null : gradingCgroupName() };
   const interrupted: GradeContext["interrupted"] = {};
   // Ctrl-C or a kill: end every run now (bwrap takes its namespace with it), let the pool wind
@@ -356,7 +368,8 @@ export async function grade(opts: GradeOptions): Promise<GradeSummary> {
   try {
     opts.onStart?.({ sandbox: sandbox.description, limits: limitsBy });
     const summary = await gradeIn({ opts, key, limits, jobs, regrade, found, unmatched, confinement, interrupted });
-    return { ...summary, sandbox: sandbox.description, limitsBy, sandboxed: sandbox.bwrap !== null, ...(interrupted.signal ? { interrupted: interrupted.signal } : {}) };
+    const how = { sandbox: sandbox.description, limitsBy, sandboxed: sandbox.bwrap !== null };
+    return { ...summary, ...how, ...(interrupted.signal ? { interrupted: interrupted.signal } : {}) };
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
@@ -448,7 +461,9 @@ async function gradeIn(ctx: GradeContext): Promise<GradedSummary> {
  * The result with the teacher's override, its feedback page rendered again when the override
  * changed since the page was written (or the student was graded just now).
  */
-async function withOverride(dir: string, r: StudentResult, override: Override | undefined, student: StudentKey | undefined, fresh: boolean): Promise<StudentResult> {
+async function withOverride(
+  dir: string, r: StudentResult, override: Override | undefined, student: StudentKey | undefined, fresh: boolean,
+): Promise<StudentResult> {
   const updated: StudentResult = { ...r };
   delete updated.override;
   if (override) updated.override = override;

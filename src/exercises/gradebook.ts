@@ -43,13 +43,21 @@ export async function readOverrides(path: string, key: AnswerKey): Promise<Map<s
   const rows = parseCsv(text);
   const header = rows[0]?.map((h) => h.trim().toLowerCase()) ?? [];
   const [sc, pc, cc] = ["student", "score", "comment"].map((h) => header.indexOf(h));
-  if (sc < 0 || pc < 0) throw new TutorError(path, `the overrides file needs the columns ${OVERRIDES_HEADER} (it has: ${rows[0]?.join(", ") ?? "nothing"})`, `write the header line ${OVERRIDES_HEADER}`, "exercise");
+  if (sc < 0 || pc < 0) {
+    const problem = `the overrides file needs the columns ${OVERRIDES_HEADER} (it has: ${rows[0]?.join(", ") ?? "nothing"})`;
+    throw new TutorError(path, problem, `write the header line ${OVERRIDES_HEADER}`, "exercise");
+  }
   const max = key.tests.reduce((n, t) => n + t.points, 0);
   const out = new Map<string, Override>();
   rows.slice(1).forEach((r, i) => {
     const id = (r[sc] ?? "").trim(), score = Number((r[pc] ?? "").trim()), where = `${path} row ${i + 2}`;
-    if (!key.students.some((s) => s.id === id)) throw new TutorError(where, `the student ${JSON.stringify(id)} is not on the roster of the key`, "use a roster id", "exercise");
-    if ((r[pc] ?? "").trim() === "" || !Number.isFinite(score) || score < 0 || score > max) throw new TutorError(where, `the score ${JSON.stringify(r[pc] ?? "")} for ${id} is not a number from 0 to ${max}`, "write the points the student gets in all, e.g. 10.5", "exercise");
+    if (!key.students.some((s) => s.id === id)) {
+      throw new TutorError(where, `the student ${JSON.stringify(id)} is not on the roster of the key`, "use a roster id", "exercise");
+    }
+    if ((r[pc] ?? "").trim() === "" || !Number.isFinite(score) || score < 0 || score > max) {
+      const problem = `the score ${JSON.stringify(r[pc] ?? "")} for ${id} is not a number from 0 to ${max}`;
+      throw new TutorError(where, problem, "write the points the student gets in all, e.g. 10.5", "exercise");
+    }
     out.set(id, { score, comment: cc >= 0 ? (r[cc] ?? "").trim() : "" });
   });
   return out;
@@ -70,16 +78,25 @@ function lostPoints(t: TestScore): string[] {
   return [...groups].map(([verdict, keys]) => `${t.id}: ${verdict} ${keys.join(" ")}`);
 }
 
+function overrideNote(o: Override, graded: number): string {
+  return `score set by the teacher to ${fmtPoints(o.score)} (graded ${fmtPoints(graded)})${o.comment ? `: ${o.comment}` : ""}`;
+}
+
 /** Why a student has the score they have, in one line. */
 export function reasonsOf(r: StudentResult): string {
   // a reason shared by every test (not valid JSON, not on the roster ...) is said once
   const shared = r.tests.length > 0 && r.tests.every((t) => t.reason !== undefined && t.reason === r.tests[0].reason) ? r.tests[0].reason : undefined;
   const reasons = [
-    ...(r.override ? [`score set by the teacher to ${fmtPoints(r.override.score)} (graded ${fmtPoints(r.total)})${r.override.comment ? `: ${r.override.comment}` : ""}`] : []),
+    ...(r.override ? [overrideNote(r.override, r.total)] : []),
     ...(shared ? [shared] : r.tests.flatMap((t) => (t.reason ? [`${t.id}: ${t.reason}`] : lostPoints(t)))),
     ...r.notes,
   ];
   return [...new Set(reasons)].join("; ");
+}
+
+/** The student's name from the roster ("" when it has none). */
+function nameOf(key: AnswerKey, r: StudentResult): string {
+  return key.students.find((s) => s.id === r.student)?.name ?? "";
 }
 
 function rosterOrder(key: AnswerKey, results: readonly StudentResult[]): StudentResult[] {
@@ -100,9 +117,12 @@ export interface Pending {
  */
 export function gradesCsv(key: AnswerKey, results: readonly StudentResult[], unmatched: readonly Unmatched[] = [], pending: readonly Pending[] = []): string {
   const header: Cell[] = ["student", ...key.tests.map((t) => t.id), "total", "max", "notes"];
-  const rows: Cell[][] = rosterOrder(key, results).map((r) => [r.student, ...key.tests.map((t) => num(r.tests.find((x) => x.id === t.id)?.points ?? 0)), num(finalScore(r)), num(r.max), reasonsOf(r)]);
+  const points = (r: StudentResult) => key.tests.map((t) => num(r.tests.find((x) => x.id === t.id)?.points ?? 0));
+  const rows: Cell[][] = rosterOrder(key, results).map((r) => [r.student, ...points(r), num(finalScore(r)), num(r.max), reasonsOf(r)]);
   const max = num(key.tests.reduce((n, t) => n + t.points, 0));
-  for (const p of pending) rows.push([p.student, ...key.tests.map(() => ""), "", max, `not graded (the machine's fault, not the student's): ${p.reason}; grade again to grade them`]);
+  for (const p of pending) {
+    rows.push([p.student, ...key.tests.map(() => ""), "", max, `not graded (the machine's fault, not the student's): ${p.reason}; grade again to grade them`]);
+  }
   for (const u of unmatched) rows.push([u.file, ...key.tests.map(() => num(0)), num(0), max, u.reason]);
   return csv([header, ...rows]);
 }
@@ -117,7 +137,7 @@ export function canvasCsv(key: AnswerKey, results: readonly StudentResult[]): st
   const rows: Cell[][] = [
     ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", key.assignment],
     ["    Points Possible", "", "", "", "", num(max)],
-    ...rosterOrder(key, results).filter((r) => r.onRoster).map((r) => [key.students.find((s) => s.id === r.student)?.name || r.student, "", r.student, r.student, "", num(finalScore(r))]),
+    ...rosterOrder(key, results).filter((r) => r.onRoster).map((r) => [nameOf(key, r) || r.student, "", r.student, r.student, "", num(finalScore(r))]),
   ];
   return csv(rows);
 }
@@ -129,7 +149,7 @@ export function canvasCsv(key: AnswerKey, results: readonly StudentResult[]): st
 export function moodleCsv(key: AnswerKey, results: readonly StudentResult[]): string {
   const rows: Cell[][] = [
     ["ID number", "Full name", `${key.assignment} (Real)`, `${key.assignment} (Feedback)`],
-    ...rosterOrder(key, results).filter((r) => r.onRoster).map((r) => [r.student, key.students.find((s) => s.id === r.student)?.name ?? "", num(finalScore(r)), reasonsOf(r)]),
+    ...rosterOrder(key, results).filter((r) => r.onRoster).map((r) => [r.student, nameOf(key, r), num(finalScore(r)), reasonsOf(r)]),
   ];
   return csv(rows);
 }

@@ -95,7 +95,8 @@ async function commandFor(limits: RunLimits, sandbox: SandboxChoice): Promise<{ 
   await mkdir(join(dir, "submission"));
   await mkdir(join(dir, "tmp"));
   const env = Object.entries(runnerEnv(join(dir, "submission"), join(dir, "tmp"), limits.memoryMb)).map(([k, v]) => `${k}=${v}`);
-  return { argv: ["/usr/bin/env", "-i", ...env, "/bin/sh", "-c", `cd '${join(dir, "submission")}' && exec "$@"`, "sh", ...runner], cleanup: () => rm(dir, { recursive: true, force: true }) };
+  const argv = ["/usr/bin/env", "-i", ...env, "/bin/sh", "-c", `cd '${join(dir, "submission")}' && exec "$@"`, "sh", ...runner];
+  return { argv, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
 /** What came back on fd 3: whether the kernel got ready, and the result line. */
@@ -142,7 +143,9 @@ export async function runNotebook(notebookJson: string, name: string, limits: Ru
     // The student's time counts from when their kernel is ready: on a loaded machine a kernel may
     // take a minute to start, which is nobody's fault. Starting has its own, bounded allowance.
     const timer = setInterval(() => {
-      const deadline = readyAt !== undefined ? readyAt + limits.totalTimeoutSeconds * 1000 : started + (limits.totalTimeoutSeconds + KERNEL_START_ALLOWANCE_SECONDS) * 1000;
+      const deadline = readyAt !== undefined
+        ? readyAt + limits.totalTimeoutSeconds * 1000
+        : started + (limits.totalTimeoutSeconds + KERNEL_START_ALLOWANCE_SECONDS) * 1000;
       if (Date.now() >= deadline) { ended ??= "time"; killRun(); }
     }, 250);
     let finished = false;
@@ -167,21 +170,26 @@ export async function runNotebook(notebookJson: string, name: string, limits: Ru
   const limitNotes = forksRefused > 0 ? [`tried to run more than ${limits.processes} processes and threads at once (${forksRefused} refused)`] : [];
   const outOfMemory = `ran out of memory: all its processes together may use ${limits.memoryMb} MB`;
   if (ended === "interrupted") return { cells: [], restarts: 0, seconds, machineFault: "grading was interrupted" };
-  if (ended === "time" && !ready) return { cells: [], restarts: 0, seconds, machineFault: `the kernel did not start within ${limits.totalTimeoutSeconds + KERNEL_START_ALLOWANCE_SECONDS} s (the machine may be overloaded)` };
+  const startLimit = limits.totalTimeoutSeconds + KERNEL_START_ALLOWANCE_SECONDS;
+  const noStart = `the kernel did not start within ${startLimit} s (the machine may be overloaded)`;
+  if (ended === "time" && !ready) return { cells: [], restarts: 0, seconds, machineFault: noStart };
   if (ended === "time") return { cells: [], restarts: 0, seconds, fatal: `the notebook did not finish within ${limits.totalTimeoutSeconds} s`, limitNotes };
   if (ended === "memory") return { cells: [], restarts: 0, seconds, fatal: `the notebook ${outOfMemory}`, limitNotes };
-  if (ended === "processes") return { cells: [], restarts: 0, seconds, fatal: `the notebook ran more than ${limits.processes} processes and threads at once`, limitNotes };
+  const tooMany = `the notebook ran more than ${limits.processes} processes and threads at once`;
+  if (ended === "processes") return { cells: [], restarts: 0, seconds, fatal: tooMany, limitNotes };
   if (!result) {
     // the runner itself was killed by the memory limit: the student's doing; otherwise it broke, the machine's
     if (oomKills > 0) return { cells: [], restarts: 0, seconds, fatal: `the notebook ${outOfMemory}`, limitNotes };
     const last = (exit.error ?? stderr.trim().split("\n").pop() ?? "").slice(0, 300);
-    return { cells: [], restarts: 0, seconds, machineFault: `the notebook runner failed (${exit.signal ? `killed by ${exit.signal}` : `exit ${exit.code}`}${last ? `: ${last}` : ""})` };
+    const how = exit.signal ? `killed by ${exit.signal}` : `exit ${exit.code}`;
+    return { cells: [], restarts: 0, seconds, machineFault: `the notebook runner failed (${how}${last ? `: ${last}` : ""})` };
   }
   if (oomKills > 0) {
     // a kernel the cgroup's OOM killer ended looks to the runner like any dead kernel
     for (const c of result.cells) if (c.reason === "the kernel died") Object.assign(c, { reason: `the kernel ${outOfMemory}`, oom: true });
     // another of the student's processes was the one killed: say so all the same
-    if (!result.cells.some((c) => c.oom)) limitNotes.push(`the notebook ${outOfMemory}; ${oomKills} of its processes ${oomKills === 1 ? "was" : "were"} killed`);
+    const killed = `${oomKills} of its processes ${oomKills === 1 ? "was" : "were"} killed`;
+    if (!result.cells.some((c) => c.oom)) limitNotes.push(`the notebook ${outOfMemory}; ${killed}`);
   }
   for (const c of result.cells) if (c.oom && c.reason === "the kernel ran out of memory") c.reason = `the kernel ${outOfMemory}`;
   const runnerFatal = result.fatal;

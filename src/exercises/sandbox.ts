@@ -91,7 +91,8 @@ export function mountedPaths(): string[] {
 export function bwrapArgs(env: Readonly<Record<string, string>>, command: readonly string[]): string[] {
   const { binds, links } = runtimeMounts();
   const root = isRoot();
-  const args = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--hostname", "grading"];
+  const args = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"];
+  args.push("--die-with-parent", "--new-session", "--hostname", "grading");
   // as root bwrap needs no user namespace; the run keeps only what setpriv needs to drop to the sandbox uid
   if (root) args.push("--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP");
   else args.push("--unshare-user", "--disable-userns");
@@ -102,7 +103,10 @@ export function bwrapArgs(env: Readonly<Record<string, string>>, command: readon
   for (const dir of ["/dev/shm", "/tmp", SCRATCH]) args.push("--perms", dir === SCRATCH ? "0777" : "1777", "--size", String(SCRATCH_BYTES), "--tmpfs", dir);
   args.push("--remount-ro", "/", "--chdir", SCRATCH, "--clearenv");
   for (const [k, v] of Object.entries(env)) args.push("--setenv", k, v);
-  if (root) args.push("setpriv", `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_UID}`, "--clear-groups", "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--");
+  if (root) {
+    args.push("setpriv", `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_UID}`, "--clear-groups");
+    args.push("--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--");
+  }
   return [...args, ...command];
 }
 
@@ -113,17 +117,23 @@ export function namespacesUnavailable(): string | undefined {
   if (isRoot() && !onPath("setpriv")) return "setpriv (util-linux) is not installed";
   const r = spawnSync(bwrap, bwrapArgs({ PATH: "/usr/bin:/bin" }, ["/bin/true"]), { encoding: "utf8", timeout: 20_000 });
   if (r.error) return `bwrap could not be started: ${r.error.message}`;
-  if (r.status !== 0) return `bwrap could not make the namespaces: ${(r.stderr || `exit ${r.status}`).trim().split("\n")[0]} (in a container, allow user namespaces or run as root)`;
+  const first = (r.stderr || `exit ${r.status}`).trim().split("\n")[0];
+  if (r.status !== 0) return `bwrap could not make the namespaces: ${first} (in a container, allow user namespaces or run as root)`;
   return undefined;
 }
 
 /** The sandbox this grading runs under; refuses (a TutorError) when there is none unless `unsafe`. */
 export function chooseSandbox(unsafe: boolean): SandboxChoice {
-  if (unsafe) return { bwrap: null, description: "NO SANDBOX (--unsafe-no-sandbox): student code runs as the grading user and can read and change what it can" };
+  const none = "NO SANDBOX (--unsafe-no-sandbox): student code runs as the grading user and can read and change what it can";
+  if (unsafe) return { bwrap: null, description: none };
   const why = namespacesUnavailable();
-  if (why) throw new TutorError("sandbox", `student code is not run without a sandbox, and none can be made here: ${why}`, "install bubblewrap, or grade only trusted notebooks with --unsafe-no-sandbox", "exercise");
+  if (why) {
+    const problem = `student code is not run without a sandbox, and none can be made here: ${why}`;
+    throw new TutorError("sandbox", problem, "install bubblewrap, or grade only trusted notebooks with --unsafe-no-sandbox", "exercise");
+  }
   const who = isRoot() ? `as uid ${SANDBOX_UID} with no capabilities` : "in a user namespace";
-  return { bwrap: onPath("bwrap")!, description: `each student in their own namespaces (bubblewrap: no network, own processes and shared memory, only the runtime read-only), ${who}` };
+  const what = "bubblewrap: no network, own processes and shared memory, only the runtime read-only";
+  return { bwrap: onPath("bwrap")!, description: `each student in their own namespaces (${what}), ${who}` };
 }
 
 /** The key must not be inside anything the sandbox mounts. */

@@ -65,7 +65,10 @@ export async function readSubmission(path: string, shown: string): Promise<Buffe
   try {
     const st = await handle.stat();
     if (!st.isFile()) throw new TutorError(shown, NOT_A_FILE, "hand it in again as a plain .ipynb file", "exercise");
-    if (st.size > MAX_SUBMISSION_BYTES) throw new TutorError(shown, `is ${(st.size / 2 ** 20).toFixed(0)} MB, more than a notebook of this assignment can be (${MAX_SUBMISSION_BYTES / 2 ** 20} MB)`, "clear the outputs and hand it in again", "exercise");
+    if (st.size > MAX_SUBMISSION_BYTES) {
+      const problem = `is ${(st.size / 2 ** 20).toFixed(0)} MB, more than a notebook of this assignment can be (${MAX_SUBMISSION_BYTES / 2 ** 20} MB)`;
+      throw new TutorError(shown, problem, "clear the outputs and hand it in again", "exercise");
+    }
     return await handle.readFile();
   } finally {
     await handle.close();
@@ -118,7 +121,8 @@ export async function findSubmissions(dir: string, key: AnswerKey): Promise<{ fo
     if ((await kindOf(dir)) === "link") throw new Error("link");
     entries = await readdir(dir, { withFileTypes: true });
   } catch {
-    throw new TutorError(dir, "cannot read the submissions folder (missing, or a symbolic link)", "pass the folder that holds <student>.ipynb, <student>/*.ipynb or nbgrader's submitted/", "exercise");
+    const hint = "pass the folder that holds <student>.ipynb, <student>/*.ipynb or nbgrader's submitted/";
+    throw new TutorError(dir, "cannot read the submissions folder (missing, or a symbolic link)", hint, "exercise");
   }
   const found = new Map<string, Found>();
   const unmatched: Unmatched[] = [];
@@ -132,7 +136,10 @@ export async function findSubmissions(dir: string, key: AnswerKey): Promise<{ fo
       const twice = id !== undefined && found.has(id) && usable;
       // the student is told too, on their own feedback, which of their two was graded
       if (twice) { const first = found.get(id)!; first.ignored = [...(first.ignored ?? []), `${shown} (you handed in two; this one was not graded)`]; }
-      unmatched.push({ file: shown, reason: twice ? `not graded: ${id} also handed in ${found.get(id)!.path ? printable(found.get(id)!.path!.slice(dir.length + 1)) : "another"}, which was graded; only one is` : unmatchedReason(e.name, kind, key) });
+      const graded = twice ? found.get(id)!.path : null;
+      const other = graded ? printable(graded.slice(dir.length + 1)) : "another";
+      const reason = twice ? `not graded: ${id} also handed in ${other}, which was graded; only one is` : unmatchedReason(e.name, kind, key);
+      unmatched.push({ file: shown, reason });
       continue;
     }
     if (kind === "file") {

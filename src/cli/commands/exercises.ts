@@ -18,7 +18,9 @@ function positiveNumber(args: ParsedArgs, name: string, example: string): number
   const v = args.values[name];
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (v.trim() === "" || !Number.isFinite(n) || !(n > 0)) throw usageError(`--${name}`, `must be a positive number, got ${JSON.stringify(v)}`, `e.g. --${name} ${example}`);
+  if (v.trim() === "" || !Number.isFinite(n) || !(n > 0)) {
+    throw usageError(`--${name}`, `must be a positive number, got ${JSON.stringify(v)}`, `e.g. --${name} ${example}`);
+  }
   return n;
 }
 
@@ -30,7 +32,9 @@ function dueDate(args: ParsedArgs): Date | undefined {
   const v = args.values.due;
   if (v === undefined) return undefined;
   const d = new Date(v);
-  if (!/^\d{4}-\d\d-\d\d/.test(v) || Number.isNaN(d.getTime())) throw usageError("--due", `is not a date and time: ${JSON.stringify(v)}`, "e.g. --due 2026-12-01T23:59 (local time) or --due 2026-12-01T22:59Z");
+  if (!/^\d{4}-\d\d-\d\d/.test(v) || Number.isNaN(d.getTime())) {
+    throw usageError("--due", `is not a date and time: ${JSON.stringify(v)}`, "e.g. --due 2026-12-01T23:59 (local time) or --due 2026-12-01T22:59Z");
+  }
   return d;
 }
 
@@ -65,8 +69,10 @@ export const assignCommand: Command = {
 
 export const gradeCommand: Command = {
   name: "grade",
-  summary: "Grade every submission headless on the tslab kernel, each in its own sandbox; write grades.csv, Canvas and Moodle imports and one feedback page per student.",
-  usage: "backprop-tutor grade SUBMISSIONS --out DIR/graded [--key DIR/key/key.json] [--jobs N] [--force | --regrade ID[,ID...]] [--due DATE] [--cell-timeout S] [--timeout S] [--max-output CHARS] [--memory MB] [--processes N] [--unsafe-no-sandbox] [--quiet]",
+  summary: "Grade every submission headless on the tslab kernel, each in its own sandbox; write grades.csv, "
+    + "Canvas and Moodle imports and one feedback page per student.",
+  usage: "backprop-tutor grade SUBMISSIONS --out DIR/graded [--key DIR/key/key.json] [--jobs N] [--force | --regrade ID[,ID...]] [--due DATE] "
+    + "[--cell-timeout S] [--timeout S] [--max-output CHARS] [--memory MB] [--processes N] [--unsafe-no-sandbox] [--quiet]",
   options: {
     key: { value: "key.json", help: `the answer key written by assign (better: set ${KEY_ENV}=path, so the path is on no command line)` },
     out: { value: "DIR", help: "where grades.csv, canvas.csv, moodle.csv and the feedback pages go (overrides.csv there is yours: it is read, never written)" },
@@ -86,7 +92,8 @@ export const gradeCommand: Command = {
     1: "a submission changed since it was graded and was not re-graded (--regrade ID), "
       + "a student could not be graded for the machine's fault (run grade again), or the input is wrong",
   },
-  details: `Each student's notebook runs in its own Linux namespaces (bubblewrap): no network, no view of the project, the key or other students (docs/exercises.md, "The sandbox").
+  details: `Each student's notebook runs in its own Linux namespaces (bubblewrap): no network, no view of the project,
+the key or other students (docs/exercises.md, "The sandbox").
 Submissions: SUBMISSIONS/<id>.ipynb, SUBMISSIONS/<id>/*.ipynb, or nbgrader's submitted/<id>/<assignment>/ with timestamp.txt.
 Interrupted (Ctrl-C or SIGTERM): exit code 130 or 143.
 example:
@@ -97,14 +104,18 @@ example:
     const [submissions] = expectPositionals(gradeCommand, args, ["SUBMISSIONS"]);
     const jobs = wholeNumber(args, "jobs", 1, "2");
     const cellTimeoutSeconds = positiveNumber(args, "cell-timeout", "10"), totalTimeoutSeconds = positiveNumber(args, "timeout", "120");
-    const maxOutputChars = wholeNumber(args, "max-output", 1, "65536"), memoryMb = wholeNumber(args, "memory", 64, "2048"), processes = wholeNumber(args, "processes", 16, "256");
+    const maxOutputChars = wholeNumber(args, "max-output", 1, "65536"), memoryMb = wholeNumber(args, "memory", 64, "2048");
+    const processes = wholeNumber(args, "processes", 16, "256");
     if (args.switches.has("force") && args.values.regrade !== undefined) throw usageError("grade", "give --force or --regrade, not both", "--force re-grades everyone, --regrade only the students named");
     const regrade = args.values.regrade?.split(",").map((id) => id.trim()).filter((id) => id !== "");
     const key = args.values.key ?? process.env[KEY_ENV];
-    if (key === undefined || key === "") throw usageError("grade", `no answer key: set ${KEY_ENV} or give --key`, `e.g. ${KEY_ENV}=DIR/key/key.json backprop-tutor grade ...`);
+    if (key === undefined || key === "") {
+      throw usageError("grade", `no answer key: set ${KEY_ENV} or give --key`, `e.g. ${KEY_ENV}=DIR/key/key.json backprop-tutor grade ...`);
+    }
     const due = dueDate(args);
     const quiet = args.switches.has("quiet");
-    const limits = Object.fromEntries(Object.entries({ cellTimeoutSeconds, totalTimeoutSeconds, maxOutputChars, memoryMb, processes }).filter(([, v]) => v !== undefined));
+    const given = { cellTimeoutSeconds, totalTimeoutSeconds, maxOutputChars, memoryMb, processes };
+    const limits = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
     const s = await grade({
       submissions,
       key,
@@ -121,13 +132,15 @@ example:
         else if (!quiet) io.stderr(`graded ${p.student} (${p.done}/${p.total})\n`);
       },
     });
-    io.stdout(`graded ${s.graded.length}, skipped ${s.skipped.length} (already graded; --regrade ID or --force to re-grade).\ngrades: ${s.csvPath}\nCanvas import: ${s.canvasPath}\nMoodle import: ${s.moodlePath}\n`);
+    io.stdout(`graded ${s.graded.length}, skipped ${s.skipped.length} (already graded; --regrade ID or --force to re-grade).\n`);
+    io.stdout(`grades: ${s.csvPath}\nCanvas import: ${s.canvasPath}\nMoodle import: ${s.moodlePath}\n`);
     if (!s.sandboxed) io.stderr(`warning: ${s.sandbox}\n`);
     for (const u of s.unmatched) io.stderr(`${u.file}: ${u.reason}\n`);
     for (const id of s.stale) io.stderr(`${id}: the submission changed since it was graded; not re-graded (use --regrade ${id}).\n`);
     for (const h of s.history) io.stderr(`kept the earlier result: ${h}\n`);
     for (const f of s.faults) io.stderr(`${f.student}: not graded, the machine's fault (not the student's): ${f.reason}\n`);
-    if (s.faults.length) io.stderr(`${s.faults.length} student${s.faults.length === 1 ? "" : "s"} not graded: run the same grade command again to grade them.\n`);
+    const students = `${s.faults.length} student${s.faults.length === 1 ? "" : "s"}`;
+    if (s.faults.length) io.stderr(`${students} not graded: run the same grade command again to grade them.\n`);
     if (s.interrupted) return s.interrupted === "SIGINT" ? 130 : 143;
     return s.stale.length || s.faults.length ? 1 : 0;
   },
