@@ -1,5 +1,6 @@
 // `npm start`: JupyterLab on notebooks/, from the project's .venv, bound to localhost, with the
-// TypeScript (tslab) kernel as the default. Builds dist/ first when src/ is newer, and runs the
+// TypeScript (tslab) kernel as the default. Builds dist/ first when src/ is newer (and the view's
+// extension when what it bundles changed), and runs the
 // set-up (scripts/setup.mjs) if `npm install` has not created the venv yet.
 import { spawn, execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -24,6 +25,8 @@ if (!existsSync(built) || newest(join(ROOT, "src")) > statSync(built).mtimeMs) {
   console.log("[start] src/ changed: rebuilding dist/ (the notebooks import the compiled engine)");
   execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], { stdio: "inherit", cwd: ROOT });
 }
+// the step-through view bundles the compiled engine and checker: rebuild it too (skipped when its inputs are unchanged)
+execFileSync(process.execPath, [join(ROOT, "scripts", "build-labextension.mjs")], { stdio: "inherit", cwd: ROOT });
 
 const port = process.env.PORT ?? "8888";
 const args = [

@@ -96,11 +96,14 @@ export function bwrapArgs(env: Readonly<Record<string, string>>, command: readon
   // as root bwrap needs no user namespace; the run keeps only what setpriv needs to drop to the sandbox uid
   if (root) args.push("--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP");
   else args.push("--unshare-user", "--disable-userns");
+  // /proc, /dev and the empty tmpfs folders first: bwrap mounts in order, so a project cloned under /tmp
+  // (CI, mktemp) would otherwise have its runtime hidden under the fresh /tmp
+  args.push("--proc", "/proc", "--dev", "/dev");
+  for (const dir of ["/dev/shm", "/tmp"]) args.push("--perms", "1777", "--size", String(SCRATCH_BYTES), "--tmpfs", dir);
   for (const d of parentsOf([...binds.map(([, inside]) => inside), ...links.map(([, at]) => at), SCRATCH])) args.push("--perms", "0755", "--dir", d);
   for (const [host, inside] of binds) args.push("--ro-bind", host, inside);
   for (const [target, at] of links) args.push("--symlink", target, at);
-  args.push("--proc", "/proc", "--dev", "/dev");
-  for (const dir of ["/dev/shm", "/tmp", SCRATCH]) args.push("--perms", dir === SCRATCH ? "0777" : "1777", "--size", String(SCRATCH_BYTES), "--tmpfs", dir);
+  args.push("--perms", "0777", "--size", String(SCRATCH_BYTES), "--tmpfs", SCRATCH);
   args.push("--remount-ro", "/", "--chdir", SCRATCH, "--clearenv");
   for (const [k, v] of Object.entries(env)) args.push("--setenv", k, v);
   if (root) {
