@@ -31,6 +31,11 @@ if (step("build", [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfi
 let passed = 0, failed = 0, skipped = 0;
 // vitest strips types without checking them: the tests are type-checked here, as strictly as src/
 if (step("type-check the tests", [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.test.json"]) !== 0) failed += 1;
+// the code is kept in Prettier's layout (.prettierrc.json); `npm run format` fixes what this names
+if (step("formatting (Prettier)", [join(ROOT, "node_modules/prettier/bin/prettier.cjs"), "--check", "--log-level=warn", "."]) !== 0) {
+  console.log("these files are not formatted: run `npm run format`");
+  failed += 1;
+}
 
 function vitest(title, name, args) {
   const report = join(ARTIFACTS, `vitest-${name}.json`);
