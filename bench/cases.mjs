@@ -9,12 +9,20 @@ const common = (SHARED) => import(join(SHARED, "common.mjs"));
 async function matrixCase(name, { SHARED }) {
   const { matrixNet, trainMatrix, forwardBatch, batchLoss, resolveActivation, resolveLoss } = await engine();
   const { synthetic, CASES, initMLP, fanInScale } = await common(SHARED);
-  const c = CASES[name], sizes = [c.features, c.hidden, c.classes];
+  const c = CASES[name],
+    sizes = [c.features, c.hidden, c.classes];
   const { X, y } = synthetic(c);
   const init = initMLP(sizes, c.seed + 1, fanInScale);
-  const weights = init.map((L) => Array.from({ length: L.nOut }, (_, j) => Array.from(L.W.subarray(j * L.nIn, (j + 1) * L.nIn))));
-  const net = matrixNet(sizes, weights, [Array(c.hidden).fill(0), Array(c.classes).fill(0)],
-    [resolveActivation("sigmoid", "activations[0]"), resolveActivation("softmax", "activations[1]")], resolveLoss("cross_entropy"));
+  const weights = init.map((L) =>
+    Array.from({ length: L.nOut }, (_, j) => Array.from(L.W.subarray(j * L.nIn, (j + 1) * L.nIn))),
+  );
+  const net = matrixNet(
+    sizes,
+    weights,
+    [Array(c.hidden).fill(0), Array(c.classes).fill(0)],
+    [resolveActivation("sigmoid", "activations[0]"), resolveActivation("softmax", "activations[1]")],
+    resolveLoss("cross_entropy"),
+  );
   const T = new Float64Array(c.samples * c.classes);
   for (let i = 0; i < c.samples; i++) T[i * c.classes + y[i]] = 1;
   const t0 = performance.now();
@@ -26,7 +34,15 @@ async function matrixCase(name, { SHARED }) {
     const row = Array.from(output.subarray(i * c.classes, (i + 1) * c.classes));
     if (row.indexOf(Math.max(...row)) === y[i]) ok++;
   }
-  return { impl: "matrix", case: name, epochs: c.epochs, seconds, sec_per_epoch: seconds / c.epochs, final_loss: batchLoss(net, output, T, c.samples), accuracy: ok / c.samples };
+  return {
+    impl: "matrix",
+    case: name,
+    epochs: c.epochs,
+    seconds,
+    sec_per_epoch: seconds / c.epochs,
+    final_loss: batchLoss(net, output, T, c.samples),
+    accuracy: ok / c.samples,
+  };
 }
 
 /** The baselines' moons MLP trained through the autograd graph engine, with or without recording every node and edge. */
@@ -34,11 +50,16 @@ async function moonsCase(logging, { SHARED }) {
   const { Value, valueMLP, GraphRecorder } = await engine();
   const { initMLP, loadMoons, MOONS } = await common(SHARED);
   const { X, y } = loadMoons();
-  const weights = initMLP(MOONS.sizes, MOONS.seed).map((L) => Array.from({ length: L.nOut }, (_, j) => Array.from(L.W.subarray(j * L.nIn, (j + 1) * L.nIn))));
+  const weights = initMLP(MOONS.sizes, MOONS.seed).map((L) =>
+    Array.from({ length: L.nOut }, (_, j) => Array.from(L.W.subarray(j * L.nIn, (j + 1) * L.nIn))),
+  );
   const model = valueMLP(weights);
   const params = model.parameters();
   const recorder = logging ? new GraphRecorder() : null;
-  let total, acc, nodes = 0, edges = 0;
+  let total,
+    acc,
+    nodes = 0,
+    edges = 0;
   const step = (k) => {
     const scores = X.map((row) => model.call(row.map((v) => new Value(v)))[0]);
     let data = new Value(0);
@@ -47,7 +68,7 @@ async function moonsCase(logging, { SHARED }) {
     let reg = new Value(0);
     for (const p of params) reg = reg.add(p.mul(p));
     total = data.add(reg.mul(MOONS.alpha));
-    acc = scores.filter((s, i) => (y[i] > 0) === (s.data > 0)).length / scores.length;
+    acc = scores.filter((s, i) => y[i] > 0 === s.data > 0).length / scores.length;
     for (const p of params) p.grad = 0;
     total.backward();
     const lr = MOONS.lr(k);
@@ -58,11 +79,21 @@ async function moonsCase(logging, { SHARED }) {
     if (recorder) {
       recorder.clear(); // keep the latest step's full record: every node and edge of it
       recorder.record(() => step(k));
-      nodes += recorder.nodeCount; edges += recorder.edgeCount;
+      nodes += recorder.nodeCount;
+      edges += recorder.edgeCount;
     } else step(k);
   }
   const seconds = (performance.now() - t0) / 1000;
-  return { impl: logging ? "graph-log" : "graph-nolog", case: "moons", steps: MOONS.steps, seconds, sec_per_step: seconds / MOONS.steps, final_loss: total.data, accuracy: acc, ...(logging ? { nodes_recorded: nodes, edges_recorded: edges } : {}) };
+  return {
+    impl: logging ? "graph-log" : "graph-nolog",
+    case: "moons",
+    steps: MOONS.steps,
+    seconds,
+    sec_per_step: seconds / MOONS.steps,
+    final_loss: total.data,
+    accuracy: acc,
+    ...(logging ? { nodes_recorded: nodes, edges_recorded: edges } : {}),
+  };
 }
 
 export const CASES = [
@@ -75,7 +106,14 @@ export const CASES = [
     run: async ({ timeMs, ROOT }) => {
       const { traceNetwork } = await engine();
       const spec = JSON.parse(readFileSync(join(ROOT, "examples", "classic.json"), "utf8"));
-      return [{ impl: "backprop-tutor", case: "exact-step", ms: timeMs(() => traceNetwork(spec, { precision: "exact" })), limit_ms: 20 }];
+      return [
+        {
+          impl: "backprop-tutor",
+          case: "exact-step",
+          ms: timeMs(() => traceNetwork(spec, { precision: "exact" })),
+          limit_ms: 20,
+        },
+      ];
     },
   },
   {
@@ -85,7 +123,8 @@ export const CASES = [
       const { traceNetwork, derivationBundle, traceTablesBundles, comparisonBundle } = await engine();
       const spec = JSON.parse(readFileSync(join(ROOT, "examples", "classic.json"), "utf8"));
       const render = () => {
-        const exact = traceNetwork(spec, { precision: "exact" }), rounded = traceNetwork(spec, { precision: "dp:4" });
+        const exact = traceNetwork(spec, { precision: "exact" }),
+          rounded = traceNetwork(spec, { precision: "dp:4" });
         return [derivationBundle(rounded), ...traceTablesBundles(rounded), comparisonBundle(exact, rounded)];
       };
       return [{ impl: "backprop-tutor", case: "render-classic", ms: timeMs(render, 9), limit_ms: 200 }];
@@ -101,13 +140,29 @@ export const CASES = [
       const spec = JSON.parse(readFileSync(join(ROOT, "examples", "classic.json"), "utf8"));
       const open = (precision) => new StepThrough(networkPayload(spec, { precision }));
       const s = open("dp:4");
-      const step = () => { s.index === s.steps.length - 1 ? s.go(0) : s.next(); return s.summary(); };
+      const step = () => {
+        s.index === s.steps.length - 1 ? s.go(0) : s.next();
+        return s.summary();
+      };
       // an edit re-traces and re-judges what the student typed so far (three answers here)
       const editing = (precision) => {
         const e = open(precision);
-        for (const [key, typed] of [["z_h1", "0.3775"], ["a_h1", "0.5933"], ["dE/dw5", "0.0820"]]) { e.go(e.steps.findIndex((x) => x.key === key)); e.check(typed); }
+        for (const [key, typed] of [
+          ["z_h1", "0.3775"],
+          ["a_h1", "0.5933"],
+          ["dE/dw5", "0.0820"],
+        ]) {
+          e.go(e.steps.findIndex((x) => x.key === key));
+          e.check(typed);
+        }
         let n = 0;
-        return { edit: () => e.edit("given.weight.2.0.0", String(0.4 + (++n % 7) / 100)), rejudge: () => { e.edit("given.weight.2.0.0", String(0.4 + (++n % 7) / 100)); e.rejudge(); } };
+        return {
+          edit: () => e.edit("given.weight.2.0.0", String(0.4 + (++n % 7) / 100)),
+          rejudge: () => {
+            e.edit("given.weight.2.0.0", String(0.4 + (++n % 7) / 100));
+            e.rejudge();
+          },
+        };
       };
       return [
         { impl: "backprop-tutor", case: "view-first-render", ms: timeMs(() => open("dp:4"), 9), limit_ms: 300 },
@@ -133,7 +188,12 @@ export const CASES = [
       let n = 0;
       const fresh = () => checkHandCalculation({ ...spec, learningRate: 0.5 + ++n * 1e-9 }, answers);
       return [
-        { impl: "backprop-tutor", case: "check-classic", ms: timeMs(() => checkHandCalculation(spec, answers)), limit_ms: 100 },
+        {
+          impl: "backprop-tutor",
+          case: "check-classic",
+          ms: timeMs(() => checkHandCalculation(spec, answers)),
+          limit_ms: 100,
+        },
         { impl: "backprop-tutor", case: "check-classic-first", ms: timeMs(fresh), limit_ms: 100 },
       ];
     },

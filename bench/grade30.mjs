@@ -18,7 +18,8 @@ const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 };
-const count = arg("--count", 30), jobs = arg("--jobs", 2);
+const count = arg("--count", 30),
+  jobs = arg("--jobs", 2);
 
 /** Milliseconds to run /bin/true with `wrap` around it (set up before, torn down after, both counted): median of 21. */
 async function medianMs(wrap) {
@@ -37,29 +38,63 @@ async function medianMs(wrap) {
 mkdirSync(join(ROOT, ".tmp"), { recursive: true });
 const out = mkdtempSync(join(ROOT, ".tmp", "bench-grade-"));
 try {
-  const roster = ["id,name", ...Array.from({ length: count }, (_, i) => `s${String(i + 1).padStart(2, "0")},Student ${i + 1}`)].join("\n");
+  const roster = [
+    "id,name",
+    ...Array.from({ length: count }, (_, i) => `s${String(i + 1).padStart(2, "0")},Student ${i + 1}`),
+  ].join("\n");
   writeFileSync(join(out, "roster.csv"), roster + "\n");
-  const a = await runCli(["assign", join(ROOT, "exercises", "backprop-1", "source.ipynb"), "--roster", join(out, "roster.csv"), "--out", out, "--secret", "bench"]);
+  const a = await runCli([
+    "assign",
+    join(ROOT, "exercises", "backprop-1", "source.ipynb"),
+    "--roster",
+    join(out, "roster.csv"),
+    "--out",
+    out,
+    "--secret",
+    "bench",
+  ]);
   if (a.code !== 0) throw new Error(a.stderr);
   const key = JSON.parse(readFileSync(join(out, "key", "key.json"), "utf8"));
   mkdirSync(join(out, "submissions"));
   key.students.forEach((s, i) => {
     const nb = JSON.parse(readFileSync(join(out, "release", s.id, "backprop-1.ipynb"), "utf8"));
     const answers = { ...s.answers };
-    if (i % 3 === 2) answers["w5+"] = (s.params.network.weights[1][0][0] + s.params.network.learningRate * Number(answers["dE/dw5"])).toFixed(4);
+    if (i % 3 === 2)
+      answers["w5+"] = (
+        s.params.network.weights[1][0][0] +
+        s.params.network.learningRate * Number(answers["dE/dw5"])
+      ).toFixed(4);
     const cell = nb.cells.find((c) => c.metadata?.backprop_tutor?.kind === "answer");
     cell.source = `const answers: Record<string, string | number> = ${JSON.stringify(answers, null, 2)};`;
     writeFileSync(join(out, "submissions", `${s.id}.ipynb`), JSON.stringify(nb));
   });
   const load = loadavg()[0];
   const started = performance.now();
-  const g = await runCli(["grade", join(out, "submissions"), "--key", join(out, "key", "key.json"), "--out", join(out, "graded"), "--jobs", String(jobs), "--quiet"]);
+  const g = await runCli([
+    "grade",
+    join(out, "submissions"),
+    "--key",
+    join(out, "key", "key.json"),
+    "--out",
+    join(out, "graded"),
+    "--jobs",
+    String(jobs),
+    "--quiet",
+  ]);
   const seconds = (performance.now() - started) / 1000;
   if (g.code !== 0) throw new Error(g.stderr);
-  const rows = readFileSync(join(out, "graded", "grades.csv"), "utf8").trim().split("\n").slice(1);
+  const rows = readFileSync(join(out, "graded", "grades.csv"), "utf8")
+    .trim()
+    .split("\n")
+    .slice(1);
   const full = rows.filter((r) => r.split(",")[5] === "12").length;
-  const how = g.stderr.split("\n").filter((l) => /^(sandbox|limits):/.test(l)).join("; ");
-  console.log(`graded ${rows.length} submissions with --jobs ${jobs} in ${seconds.toFixed(1)} s (${(seconds / rows.length).toFixed(2)} s each; ${full} full marks, ${rows.length - full} with the w5+ slip; load average ${load.toFixed(1)} on ${jobs === 2 ? "2 cores" : "this machine"} when it began)`);
+  const how = g.stderr
+    .split("\n")
+    .filter((l) => /^(sandbox|limits):/.test(l))
+    .join("; ");
+  console.log(
+    `graded ${rows.length} submissions with --jobs ${jobs} in ${seconds.toFixed(1)} s (${(seconds / rows.length).toFixed(2)} s each; ${full} full marks, ${rows.length - full} with the w5+ slip; load average ${load.toFixed(1)} on ${jobs === 2 ? "2 cores" : "this machine"} when it began)`,
+  );
   console.log(how);
 
   // the sandbox's cost per student: a fresh sandbox (and cgroup: made, entered, emptied, removed) around /bin/true
@@ -68,28 +103,58 @@ try {
   let n = 0;
   const direct = await medianMs((argv) => ({ argv, done: async () => {} }));
   const boxed = await medianMs((argv) => {
-    const cg = cgroups ? StudentCgroup.create(gradingCgroupName(), `bench-${n++}`, { memoryMb: 2048, processes: 256, cpus: 1 }) : null;
+    const cg = cgroups
+      ? StudentCgroup.create(gradingCgroupName(), `bench-${n++}`, { memoryMb: 2048, processes: 256, cpus: 1 })
+      : null;
     const inner = [sandbox.bwrap, ...bwrapArgs({ PATH: "/usr/bin:/bin" }, argv)];
-    return { argv: cg ? cg.wrap(inner) : inner, done: async () => { await cg?.remove(); } };
+    return {
+      argv: cg ? cg.wrap(inner) : inner,
+      done: async () => {
+        await cg?.remove();
+      },
+    };
   });
   await sweepCgroups(true);
-  console.log(`sandbox cost per student: ${(boxed - direct).toFixed(0)} ms (/bin/true ${direct.toFixed(1)} ms direct, ${boxed.toFixed(1)} ms in a fresh bubblewrap sandbox${cgroups ? " and cgroup" : ""}; median of 21)`);
+  console.log(
+    `sandbox cost per student: ${(boxed - direct).toFixed(0)} ms (/bin/true ${direct.toFixed(1)} ms direct, ${boxed.toFixed(1)} ms in a fresh bubblewrap sandbox${cgroups ? " and cgroup" : ""}; median of 21)`,
+  );
 
   // and whole gradings, with and without the sandbox, interleaved so that both see the same load
   const ab = arg("--compare", 4);
   if (ab > 0) {
-    const ids = key.students.slice(0, ab).map((s) => s.id).join(",");
+    const ids = key.students
+      .slice(0, ab)
+      .map((s) => s.id)
+      .join(",");
     const times = { sandboxed: [], unsandboxed: [] };
     for (let round = 0; round < 2; round++) {
-      for (const [name, extra] of [["sandboxed", []], ["unsandboxed", ["--unsafe-no-sandbox"]]]) {
+      for (const [name, extra] of [
+        ["sandboxed", []],
+        ["unsandboxed", ["--unsafe-no-sandbox"]],
+      ]) {
         const t = performance.now();
-        const r = await runCli(["grade", join(out, "submissions"), "--key", join(out, "key", "key.json"), "--out", join(out, "graded"), "--jobs", String(jobs), "--quiet", "--regrade", ids, ...extra]);
+        const r = await runCli([
+          "grade",
+          join(out, "submissions"),
+          "--key",
+          join(out, "key", "key.json"),
+          "--out",
+          join(out, "graded"),
+          "--jobs",
+          String(jobs),
+          "--quiet",
+          "--regrade",
+          ids,
+          ...extra,
+        ]);
         if (r.code !== 0) throw new Error(r.stderr);
         times[name].push((performance.now() - t) / 1000 / ab);
       }
     }
     const best = (xs) => Math.min(...xs);
-    console.log(`grading ${ab} students, best of 2 interleaved rounds: ${best(times.sandboxed).toFixed(2)} s each sandboxed, ${best(times.unsandboxed).toFixed(2)} s each without (--unsafe-no-sandbox): the sandbox costs ${((best(times.sandboxed) - best(times.unsandboxed)) * 1000).toFixed(0)} ms a student (load average ${loadavg()[0].toFixed(1)} now)`);
+    console.log(
+      `grading ${ab} students, best of 2 interleaved rounds: ${best(times.sandboxed).toFixed(2)} s each sandboxed, ${best(times.unsandboxed).toFixed(2)} s each without (--unsafe-no-sandbox): the sandbox costs ${((best(times.sandboxed) - best(times.unsandboxed)) * 1000).toFixed(0)} ms a student (load average ${loadavg()[0].toFixed(1)} now)`,
+    );
   }
   if (seconds > 120) process.exitCode = 1;
 } finally {

@@ -16,23 +16,33 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const best = new Map(); // "impl|case" → the fastest of the rounds
 
 function report(obj) {
-  const key = `${obj.impl}|${obj.case}`, time = obj.seconds ?? obj.ms, old = best.get(key);
+  const key = `${obj.impl}|${obj.case}`,
+    time = obj.seconds ?? obj.ms,
+    old = best.get(key);
   if (!old || obj.error || (time !== undefined && time < (old.seconds ?? old.ms))) best.set(key, obj);
 }
 
 /** Run a baseline script and collect its JSON lines. */
 function baseline(script, args = []) {
   const path = join(SHARED, script);
-  if (!existsSync(path)) { console.error(`bench: ${path} not found; baselines skipped`); return; }
+  if (!existsSync(path)) {
+    console.error(`bench: ${path} not found; baselines skipped`);
+    return;
+  }
   const out = execFileSync(process.execPath, [path, ...args], { cwd: ROOT, encoding: "utf8" });
-  for (const line of out.trim().split("\n")) if (line.startsWith("{")) report({ ...JSON.parse(line), source: "baseline" });
+  for (const line of out.trim().split("\n"))
+    if (line.startsWith("{")) report({ ...JSON.parse(line), source: "baseline" });
 }
 
 /** Median of n timed runs of fn (after one warm-up), in milliseconds. */
 export function timeMs(fn, n = 15) {
   fn();
   const t = [];
-  for (let i = 0; i < n; i++) { const t0 = performance.now(); fn(); t.push(performance.now() - t0); }
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    fn();
+    t.push(performance.now() - t0);
+  }
   t.sort((a, b) => a - b);
   return t[Math.floor(n / 2)];
 }
@@ -43,7 +53,8 @@ if (process.env.BENCH_CHILD) {
   for (const c of cases) {
     if (!wanted(c.name)) continue;
     try {
-      for (const r of await c.run({ timeMs, SHARED, ROOT })) console.log(JSON.stringify({ ...r, source: "backprop-tutor" }));
+      for (const r of await c.run({ timeMs, SHARED, ROOT }))
+        console.log(JSON.stringify({ ...r, source: "backprop-tutor" }));
     } catch (err) {
       console.log(JSON.stringify({ impl: "backprop-tutor", case: c.name, error: String(err?.message ?? err) }));
     }
@@ -56,7 +67,11 @@ for (let round = 0; round < ROUNDS; round++) {
     baseline("js_scalar_baseline.mjs");
     baseline("js_matrix_baseline.mjs", ["all"]);
   }
-  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), ...only], { cwd: ROOT, encoding: "utf8", env: { ...process.env, BENCH_CHILD: "1" } });
+  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), ...only], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, BENCH_CHILD: "1" },
+  });
   for (const line of out.trim().split("\n")) if (line.startsWith("{")) report(JSON.parse(line));
 }
 const results = [...best.values()];
@@ -71,9 +86,14 @@ const targets = [
   ["matrix path vs js-matrix (iris-shape)", "matrix", "js-matrix", "iris-shape", 1.5],
 ];
 for (const [label, ours, base, kase, limit] of targets) {
-  const a = find(ours, kase), b = find(base, kase);
+  const a = find(ours, kase),
+    b = find(base, kase);
   if (!a || !b || a.error) continue;
   const ratio = a.seconds / b.seconds;
   console.log(JSON.stringify({ target: label, ratio: Number(ratio.toFixed(3)), limit, holds: ratio <= limit }));
 }
-for (const r of results) if (r.limit_ms !== undefined) console.log(JSON.stringify({ target: `${r.case} (ms)`, ms: r.ms, limit_ms: r.limit_ms, holds: r.ms <= r.limit_ms }));
+for (const r of results)
+  if (r.limit_ms !== undefined)
+    console.log(
+      JSON.stringify({ target: `${r.case} (ms)`, ms: r.ms, limit_ms: r.limit_ms, holds: r.ms <= r.limit_ms }),
+    );

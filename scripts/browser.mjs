@@ -12,7 +12,9 @@ export function chromiumPath() {
 
 /** @returns {string | undefined} why the browser test cannot run for want of a browser */
 export function missingBrowser() {
-  return chromiumPath() ? undefined : "no chromium at /usr/bin/chromium; `npm run setup:browser` installs Debian's (or prints the command)";
+  return chromiumPath()
+    ? undefined
+    : "no chromium at /usr/bin/chromium; `npm run setup:browser` installs Debian's (or prints the command)";
 }
 
 /** @returns {string | undefined} the ID of /etc/os-release ("debian", "ubuntu", ...) */
@@ -35,9 +37,21 @@ const DEBIAN_COMMAND = "sudo apt-get update && sudo apt-get install -y chromium"
 export function browserSetupPlan({ chromium, uid, os }) {
   if (chromium) return { action: "none", message: `chromium is installed: ${chromium}`, commands: [] };
   if (os === "debian" && uid === 0) {
-    return { action: "install", message: "installing Debian's chromium: apt-get update; apt-get install -y chromium", commands: [["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]] };
+    return {
+      action: "install",
+      message: "installing Debian's chromium: apt-get update; apt-get install -y chromium",
+      commands: [
+        ["apt-get", "update", "-qq"],
+        ["apt-get", "install", "-y", "-qq", "chromium"],
+      ],
+    };
   }
-  if (os === "debian") return { action: "instruct", message: `no chromium found. Install Debian's package as root:\n  ${DEBIAN_COMMAND}`, commands: [] };
+  if (os === "debian")
+    return {
+      action: "instruct",
+      message: `no chromium found. Install Debian's package as root:\n  ${DEBIAN_COMMAND}`,
+      commands: [],
+    };
   return {
     action: "instruct",
     message: `no chromium found, and this is not Debian (${os ?? "unknown system"}), so nothing was installed. Install Chromium so that ${CHROMIUM_CANDIDATES.join(" or ")} exists; on Debian: ${DEBIAN_COMMAND}`,

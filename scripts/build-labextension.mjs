@@ -23,14 +23,19 @@ const STAMP = ".inputs-hash";
 
 function files(dir) {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+  );
 }
 
 /** What the bundle is made of: the extension's sources and the compiled engine, checker and view state. */
 function inputsHash() {
   const h = createHash("sha256");
   const inputs = [
-    ...["src", "style"].flatMap((d) => files(join(EXT, d))), join(EXT, "package.json"), join(EXT, "package-lock.json"), join(EXT, "tsconfig.json"),
+    ...["src", "style"].flatMap((d) => files(join(EXT, d))),
+    join(EXT, "package.json"),
+    join(EXT, "package-lock.json"),
+    join(EXT, "tsconfig.json"),
     ...["engine", "checking", "view"].flatMap((d) => files(join(ROOT, "dist", d))),
   ].sort();
   for (const f of inputs) h.update(relative(ROOT, f)).update(readFileSync(f));
@@ -45,16 +50,22 @@ function run(cmd, args, cwd) {
   } catch (err) {
     process.stdout.write(`${err.stdout ?? ""}${err.stderr ?? ""}`);
     const code = err.status ?? err.code;
-    console.error(`[labextension] failed (exit ${code}): the view's extension was not built. Fix the error above and run \`npm install\` again.`);
+    console.error(
+      `[labextension] failed (exit ${code}): the view's extension was not built. Fix the error above and run \`npm install\` again.`,
+    );
     process.exit(1);
   }
 }
 
 // JupyterLab's own packages, which the builder shares with the extension (and where it is installed)
 const lib = join(PREFIX, "lib");
-const staging = (existsSync(lib) ? readdirSync(lib) : []).map((py) => join(lib, py, "site-packages", "jupyterlab", "staging")).find((p) => existsSync(p));
+const staging = (existsSync(lib) ? readdirSync(lib) : [])
+  .map((py) => join(lib, py, "site-packages", "jupyterlab", "staging"))
+  .find((p) => existsSync(p));
 if (!staging) {
-  console.error(`[labextension] JupyterLab is not installed in ${PREFIX}: run \`npm install\` (it creates .venv first).`);
+  console.error(
+    `[labextension] JupyterLab is not installed in ${PREFIX}: run \`npm install\` (it creates .venv first).`,
+  );
   process.exit(1);
 }
 
@@ -62,17 +73,26 @@ const hash = inputsHash();
 const stampOf = (dir) => (existsSync(join(dir, STAMP)) ? readFileSync(join(dir, STAMP), "utf8") : "");
 if (process.argv.includes("--force") || stampOf(OUT) !== hash) {
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  if (!existsSync(join(EXT, "node_modules", "@jupyterlab", "builder"))) run(npm, ["ci", "--no-audit", "--no-fund"], EXT);
+  if (!existsSync(join(EXT, "node_modules", "@jupyterlab", "builder")))
+    run(npm, ["ci", "--no-audit", "--no-fund"], EXT);
   rmSync(join(EXT, "lib"), { recursive: true, force: true });
   run(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], EXT);
   rmSync(OUT, { recursive: true, force: true });
-  run(process.execPath, [join(EXT, "node_modules", "@jupyterlab", "builder", "lib", "build-labextension.js"), "--core-path", staging, "."], EXT);
+  run(
+    process.execPath,
+    [join(EXT, "node_modules", "@jupyterlab", "builder", "lib", "build-labextension.js"), "--core-path", staging, "."],
+    EXT,
+  );
   writeFileSync(join(OUT, STAMP), hash);
 }
 if (stampOf(INSTALLED) !== hash) {
   rmSync(INSTALLED, { recursive: true, force: true });
   cpSync(OUT, INSTALLED, { recursive: true });
-  console.log(`[labextension] installed into ${relative(ROOT, INSTALLED).startsWith("..") ? INSTALLED : relative(ROOT, INSTALLED)}`);
+  console.log(
+    `[labextension] installed into ${relative(ROOT, INSTALLED).startsWith("..") ? INSTALLED : relative(ROOT, INSTALLED)}`,
+  );
 }
-const size = files(join(OUT, "static")).filter((f) => f.endsWith(".js")).reduce((n, f) => n + statSync(f).size, 0);
+const size = files(join(OUT, "static"))
+  .filter((f) => f.endsWith(".js"))
+  .reduce((n, f) => n + statSync(f).size, 0);
 console.log(`[labextension] ${NAME} ready (${Math.round(size / 1024)} KB of JavaScript)`);

@@ -6,7 +6,10 @@ import { join } from "node:path";
 import { ROOT } from "./paths.mjs";
 
 let s = 20221;
-const rand = () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 4294967296; };
+const rand = () => {
+  s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+  return s / 4294967296;
+};
 const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 const rows = ["x1,x2,y"];
 for (let i = 0; i < 50; i++) {

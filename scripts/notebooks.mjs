@@ -13,6 +13,10 @@ if (!existsSync(VENV_PYTHON)) {
   console.error("notebooks: .venv is missing. run `npm install` (it installs jupytext with JupyterLab).");
   process.exit(1);
 }
-const args = [join(ROOT, "scripts", "notebook_pairs.py"), NOTEBOOKS, ...process.argv.slice(2).filter((a) => a === "--check")];
+const args = [
+  join(ROOT, "scripts", "notebook_pairs.py"),
+  NOTEBOOKS,
+  ...process.argv.slice(2).filter((a) => a === "--check"),
+];
 const result = spawnSync(VENV_PYTHON, args, { stdio: "inherit", env: jupyterEnv() });
 process.exit(result.status ?? 1);

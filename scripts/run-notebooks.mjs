@@ -27,15 +27,20 @@ function fail(message) {
   process.exit(1);
 }
 
-if (!existsSync(VENV_PYTHON)) fail(".venv is missing. run `npm install` (it creates .venv with JupyterLab and the tslab kernel).");
+if (!existsSync(VENV_PYTHON))
+  fail(".venv is missing. run `npm install` (it creates .venv with JupyterLab and the tslab kernel).");
 if (!existsSync(join(ROOT, "dist", "index.js"))) fail("dist/ is missing. run `npm run build` first.");
 try {
   execFileSync(process.execPath, [join(ROOT, "scripts", "notebooks.mjs"), "--check"], { stdio: "inherit" });
 } catch {
-  fail("a notebook and its Markdown pair in notebooks/md/ disagree, or a notebook has outputs (above). fix that first.");
+  fail(
+    "a notebook and its Markdown pair in notebooks/md/ disagree, or a notebook has outputs (above). fix that first.",
+  );
 }
 
-const names = readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort()
+const names = readdirSync(NOTEBOOKS)
+  .filter((f) => f.endsWith(".ipynb"))
+  .sort()
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
 if (names.length === 0) fail(only.length ? `no notebook matches ${only.join(", ")}` : "no notebooks in notebooks/");
 mkdirSync(EXECUTED, { recursive: true });
@@ -43,15 +48,29 @@ mkdirSync(EXECUTED, { recursive: true });
 function runOne(name) {
   return new Promise((resolve) => {
     const out = join(EXECUTED, name);
-    const child = spawn(VENV_PYTHON, [join(ROOT, "scripts", "run_notebooks.py"), join(NOTEBOOKS, name), NOTEBOOKS, String(CELL_TIMEOUT), out],
-      { env: jupyterEnv(), stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "", stderr = "";
+    const child = spawn(
+      VENV_PYTHON,
+      [join(ROOT, "scripts", "run_notebooks.py"), join(NOTEBOOKS, name), NOTEBOOKS, String(CELL_TIMEOUT), out],
+      { env: jupyterEnv(), stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "",
+      stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     child.on("close", (code) => {
-      const line = stdout.trim().split("\n").reverse().find((l) => l.startsWith("{"));
+      const line = stdout
+        .trim()
+        .split("\n")
+        .reverse()
+        .find((l) => l.startsWith("{"));
       if (line) resolve({ name, ...JSON.parse(line) });
-      else resolve({ name, ok: false, ename: "RunnerError", evalue: `exit ${code}: ${stderr.trim().split("\n").slice(-3).join(" | ")}` });
+      else
+        resolve({
+          name,
+          ok: false,
+          ename: "RunnerError",
+          evalue: `exit ${code}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`,
+        });
     });
   });
 }
@@ -60,12 +79,18 @@ function runOne(name) {
 const { answersShownEarlier, exerciseCellIndex, NOTEBOOK_EXERCISES } = await import(join(ROOT, "dist", "index.js"));
 function answerLeaks(name) {
   const nb = JSON.parse(readFileSync(join(EXECUTED, name), "utf8"));
-  const problems = NOTEBOOK_EXERCISES.filter((set) => name.startsWith(set.id.slice(0, 2) + "-") && exerciseCellIndex(nb, set.id) < 0)
-    .map((set) => `no cell calls checkExercise("${set.id}", …)`);
+  const problems = NOTEBOOK_EXERCISES.filter(
+    (set) => name.startsWith(set.id.slice(0, 2) + "-") && exerciseCellIndex(nb, set.id) < 0,
+  ).map((set) => `no cell calls checkExercise("${set.id}", …)`);
   for (const { answer, cell, printed } of answersShownEarlier(nb)) {
     if (!name.startsWith(answer.set.slice(0, 2) + "-")) continue;
-    const precision = "decimals" in answer.precision ? `${answer.precision.decimals} decimals` : `${answer.precision.significant} significant figures`;
-    problems.push(`exercise ${answer.set} question ${answer.question} asks for ${answer.key} (${precision}), but cell ${cell} already shows it: ${printed}`);
+    const precision =
+      "decimals" in answer.precision
+        ? `${answer.precision.decimals} decimals`
+        : `${answer.precision.significant} significant figures`;
+    problems.push(
+      `exercise ${answer.set} question ${answer.question} asks for ${answer.key} (${precision}), but cell ${cell} already shows it: ${printed}`,
+    );
   }
   return problems;
 }
@@ -74,30 +99,41 @@ const jobs = Math.max(1, Math.min(2, availableParallelism()));
 const queue = [...names];
 const results = [];
 const started = Date.now();
-await Promise.all(Array.from({ length: jobs }, async () => {
-  for (let name = queue.shift(); name; name = queue.shift()) {
-    const r = await runOne(name);
-    if (r.ok) {
-      const leaks = answerLeaks(name);
-      if (leaks.length) Object.assign(r, { ok: false, ename: "AnswerShown", evalue: leaks.join("\n        "), cell: null });
+await Promise.all(
+  Array.from({ length: jobs }, async () => {
+    for (let name = queue.shift(); name; name = queue.shift()) {
+      const r = await runOne(name);
+      if (r.ok) {
+        const leaks = answerLeaks(name);
+        if (leaks.length)
+          Object.assign(r, { ok: false, ename: "AnswerShown", evalue: leaks.join("\n        "), cell: null });
+      }
+      results.push(r);
+      if (r.ok) console.log(`  ok    ${name}  ${r.seconds.toFixed(1)} s`);
+      else {
+        const where =
+          r.cell !== undefined && r.cell !== null
+            ? `cell ${r.cell}`
+            : r.ename === "AnswerShown"
+              ? "gives an exercise's answer away"
+              : "before any cell";
+        const message = r.evalue.startsWith(r.ename) ? r.evalue : `${r.ename}: ${r.evalue}`;
+        console.log(`  FAIL  ${name}  ${where}: ${message}`);
+        if (r.source) console.log(`        the cell begins: ${r.source}`);
+      }
     }
-    results.push(r);
-    if (r.ok) console.log(`  ok    ${name}  ${r.seconds.toFixed(1)} s`);
-    else {
-      const where = r.cell !== undefined && r.cell !== null ? `cell ${r.cell}` : r.ename === "AnswerShown" ? "gives an exercise's answer away" : "before any cell";
-      const message = r.evalue.startsWith(r.ename) ? r.evalue : `${r.ename}: ${r.evalue}`;
-      console.log(`  FAIL  ${name}  ${where}: ${message}`);
-      if (r.source) console.log(`        the cell begins: ${r.source}`);
-    }
-  }
-}));
+  }),
+);
 
 if (html) {
   for (const r of results) {
     const executed = join(EXECUTED, r.name);
     if (!existsSync(executed)) continue;
     try {
-      execFileSync(JUPYTER, ["nbconvert", "--to", "html", "--log-level=ERROR", executed], { env: jupyterEnv(), stdio: "inherit" });
+      execFileSync(JUPYTER, ["nbconvert", "--to", "html", "--log-level=ERROR", executed], {
+        env: jupyterEnv(),
+        stdio: "inherit",
+      });
     } catch {
       console.log(`  could not export ${r.name} to HTML`);
     }
@@ -107,10 +143,17 @@ if (html) {
 results.sort((a, b) => a.name.localeCompare(b.name));
 const total = (Date.now() - started) / 1000;
 mkdirSync(ARTIFACTS, { recursive: true });
-writeFileSync(join(ARTIFACTS, "notebook-timings.json"), JSON.stringify({
-  total_seconds: Number(total.toFixed(1)),
-  notebooks: Object.fromEntries(results.map((r) => [r.name, r.seconds ?? null])),
-}, null, 2) + "\n");
+writeFileSync(
+  join(ARTIFACTS, "notebook-timings.json"),
+  JSON.stringify(
+    {
+      total_seconds: Number(total.toFixed(1)),
+      notebooks: Object.fromEntries(results.map((r) => [r.name, r.seconds ?? null])),
+    },
+    null,
+    2,
+  ) + "\n",
+);
 const failed = results.filter((r) => !r.ok).length;
 console.log(`${total.toFixed(1)} s in all; per-notebook times in test-artifacts/notebook-timings.json`);
 console.log(`notebooks: ${results.length - failed} passed, ${failed} failed`);

@@ -10,7 +10,9 @@ for (const [cmd, ...args] of plan.commands) {
   try {
     execFileSync(cmd, args, { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
   } catch (err) {
-    console.error(`[setup:browser] failed: ${cmd} ${args.join(" ")} (exit ${err.status ?? err.code}); see the error above.`);
+    console.error(
+      `[setup:browser] failed: ${cmd} ${args.join(" ")} (exit ${err.status ?? err.code}); see the error above.`,
+    );
     process.exit(1);
   }
 }

@@ -17,7 +17,9 @@ function run(cmd, args) {
   try {
     execFileSync(cmd, args, { stdio: "inherit", cwd: ROOT });
   } catch (err) {
-    console.error(`[setup] failed: ${cmd} ${args.join(" ")} (exit ${err.status ?? err.code}). Fix the error above and run \`npm install\` again.`);
+    console.error(
+      `[setup] failed: ${cmd} ${args.join(" ")} (exit ${err.status ?? err.code}). Fix the error above and run \`npm install\` again.`,
+    );
     process.exit(1);
   }
 }
@@ -42,7 +44,12 @@ if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== requirementsHash()) {
 writeFileSync(join(ROOT, ".venv", "package.json"), '{ "type": "commonjs" }\n');
 
 // 3. kernel
-run(process.execPath, [join(ROOT, "node_modules/tslab/bin/tslab"), "install", `--python=${VENV_PYTHON}`, "--sys-prefix"]);
+run(process.execPath, [
+  join(ROOT, "node_modules/tslab/bin/tslab"),
+  "install",
+  `--python=${VENV_PYTHON}`,
+  "--sys-prefix",
+]);
 for (const name of readdirSync(KERNELS_DIR)) {
   const specPath = join(KERNELS_DIR, name, "kernel.json");
   if (!existsSync(specPath)) continue;

@@ -23,7 +23,10 @@ if (!existsSync(JUPYTER) || !existsSync(join(KERNELS_DIR, "tslab", "kernel.json"
 const built = join(ROOT, "dist", "index.js");
 if (!existsSync(built) || newest(join(ROOT, "src")) > statSync(built).mtimeMs) {
   console.log("[start] src/ changed: rebuilding dist/ (the notebooks import the compiled engine)");
-  execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], { stdio: "inherit", cwd: ROOT });
+  execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], {
+    stdio: "inherit",
+    cwd: ROOT,
+  });
 }
 // the step-through view bundles the compiled engine and checker: rebuild it too (skipped when its inputs are unchanged)
 execFileSync(process.execPath, [join(ROOT, "scripts", "build-labextension.mjs")], { stdio: "inherit", cwd: ROOT });
@@ -38,7 +41,9 @@ const args = [
   ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
   ...process.argv.slice(2),
 ];
-console.log(`[start] JupyterLab on ${NOTEBOOKS} (TypeScript kernel); its URL with the login token follows. Ctrl-C stops it.`);
+console.log(
+  `[start] JupyterLab on ${NOTEBOOKS} (TypeScript kernel); its URL with the login token follows. Ctrl-C stops it.`,
+);
 const lab = spawn(JUPYTER, args, { env: jupyterEnv(), stdio: "inherit", cwd: NOTEBOOKS });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => lab.kill(sig));
 lab.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

@@ -8,7 +8,16 @@ import { fileURLToPath } from "node:url";
 
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), "../src");
 
-const LAYER: Record<string, number> = { engine: 0, checking: 1, render: 2, plots: 2, exercises: 2, view: 2, cli: 3, "index.ts": 4 };
+const LAYER: Record<string, number> = {
+  engine: 0,
+  checking: 1,
+  render: 2,
+  plots: 2,
+  exercises: 2,
+  view: 2,
+  cli: 3,
+  "index.ts": 4,
+};
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -22,8 +31,14 @@ function importGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of files(SRC)) {
     const code = readFileSync(file, "utf8");
-    const specs = [...code.matchAll(/(?:^|\n)\s*(?:import|export)\b[^"';]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] ?? m[2]);
-    const local = specs.filter((s) => s.startsWith(".")).map((s) => relative(SRC, resolve(dirname(file), s)).replace(/\.js$/, ""));
+    const specs = [
+      ...code.matchAll(
+        /(?:^|\n)\s*(?:import|export)\b[^"';]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g,
+      ),
+    ].map((m) => m[1] ?? m[2]);
+    const local = specs
+      .filter((s) => s.startsWith("."))
+      .map((s) => relative(SRC, resolve(dirname(file), s)).replace(/\.js$/, ""));
     graph.set(relative(SRC, file).replace(/\.ts$/, ""), [...new Set(local)]);
   }
   return graph;
@@ -44,7 +59,9 @@ describe("the import graph of src/", () => {
   });
 
   it("no module imports from a higher layer", () => {
-    const upward = [...graph].flatMap(([m, deps]) => deps.filter((d) => layerOf(d) > layerOf(m)).map((d) => `${m} -> ${d}`));
+    const upward = [...graph].flatMap(([m, deps]) =>
+      deps.filter((d) => layerOf(d) > layerOf(m)).map((d) => `${m} -> ${d}`),
+    );
     expect(upward).toEqual([]);
   });
 
@@ -53,7 +70,10 @@ describe("the import graph of src/", () => {
     const cycles: string[] = [];
     const visit = (m: string, path: string[]) => {
       if (state.get(m) === "done") return;
-      if (state.get(m) === "open") { cycles.push([...path.slice(path.indexOf(m)), m].join(" -> ")); return; }
+      if (state.get(m) === "open") {
+        cycles.push([...path.slice(path.indexOf(m)), m].join(" -> "));
+        return;
+      }
       state.set(m, "open");
       for (const d of graph.get(m) ?? []) visit(d, [...path, m]);
       state.set(m, "done");

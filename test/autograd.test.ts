@@ -7,8 +7,15 @@ import { ACTIVATIONS, type ScalarActivation } from "../src/engine/activations.js
 import { GRAPH_OPS } from "../src/engine/graph.js";
 
 const ops: Record<string, (a: Value, b: Value) => Value> = {
-  add: (a, b) => a.add(b), mul: (a, b) => a.mul(b), sub: (a, b) => a.sub(b), div: (a, b) => a.div(b),
-  pow3: (a) => a.pow(3), relu: (a) => a.relu(), tanh: (a) => a.tanh(), exp: (a) => a.exp(), sigmoid: (a) => a.sigmoid(),
+  add: (a, b) => a.add(b),
+  mul: (a, b) => a.mul(b),
+  sub: (a, b) => a.sub(b),
+  div: (a, b) => a.div(b),
+  pow3: (a) => a.pow(3),
+  relu: (a) => a.relu(),
+  tanh: (a) => a.tanh(),
+  exp: (a) => a.exp(),
+  sigmoid: (a) => a.sigmoid(),
   log: (a) => a.mul(a).add(1).log(),
   composite: (a, b) => a.mul(b).add(b.pow(2)).tanh().mul(a.exp()).sub(a.relu().div(b)).mul(a),
 };
@@ -16,11 +23,16 @@ const ops: Record<string, (a: Value, b: Value) => Value> = {
 describe("Value gradients equal central finite differences", () => {
   for (const [name, f] of Object.entries(ops)) {
     it(name, () => {
-      for (const [x, y] of [[0.7, -1.3], [-0.4, 2.1]]) {
-        const a = new Value(x), b = new Value(y);
+      for (const [x, y] of [
+        [0.7, -1.3],
+        [-0.4, 2.1],
+      ]) {
+        const a = new Value(x),
+          b = new Value(y);
         f(a, b).backward();
         const h = 1e-6;
-        const fd = (dx: number, dy: number) => (f(new Value(x + dx), new Value(y + dy)).data - f(new Value(x - dx), new Value(y - dy)).data) / (2 * h);
+        const fd = (dx: number, dy: number) =>
+          (f(new Value(x + dx), new Value(y + dy)).data - f(new Value(x - dx), new Value(y - dy)).data) / (2 * h);
         expect(a.grad).toBeCloseTo(fd(h, 0), 6);
         expect(b.grad).toBeCloseTo(fd(0, h), 6);
       }
@@ -38,7 +50,17 @@ describe("the recorder", () => {
       return L;
     });
     expect(out.data).toBeCloseTo(0.7310585786, 9);
-    const t = rec.toTrace(out, new Map([[w0, "w0"], [x0, "x0"], [w1, "w1"], [x1, "x1"], [w2, "w2"], [out, "L"]]));
+    const t = rec.toTrace(
+      out,
+      new Map([
+        [w0, "w0"],
+        [x0, "x0"],
+        [w1, "w1"],
+        [x1, "x1"],
+        [w2, "w2"],
+        [out, "L"],
+      ]),
+    );
     expect(t.nodes).toHaveLength(rec.nodeCount);
     expect(t.edges).toHaveLength(9); // two multiplications (4), two additions (4), the sigmoid (1)
     for (const e of t.edges) expect(Number(e.product)).toBeCloseTo(Number(e.upstream) * Number(e.local), 14);
@@ -54,7 +76,16 @@ describe("the recorder", () => {
 
 describe("valueMLP", () => {
   it("computes z = W a + b with ReLU hidden units and a linear output", () => {
-    const m = valueMLP([[[0.5, -1], [1, 1]], [[2, -3]]], [[0.1, 0], [0.5]]);
+    const m = valueMLP(
+      [
+        [
+          [0.5, -1],
+          [1, 1],
+        ],
+        [[2, -3]],
+      ],
+      [[0.1, 0], [0.5]],
+    );
     const [y] = m.call([1, 2]);
     // hidden: relu(0.5 − 2 + 0.1) = 0, relu(1 + 2) = 3; output 2·0 − 3·3 + 0.5 = −8.5
     expect(y.data).toBe(-8.5);
@@ -66,11 +97,14 @@ describe("valueMLP", () => {
 });
 
 describe("one definition: Value's gates are activations.ts's functions and the graph engine's exp and log", () => {
-  afterEach(() => { vi.restoreAllMocks(); });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
 
   it.each(["relu", "tanh", "sigmoid"] as const)("%s: value and derivative come from ACTIVATIONS", (name) => {
     const def = ACTIVATIONS[name] as ScalarActivation;
-    const value = vi.spyOn(def, "value"), derivative = vi.spyOn(def, "derivative");
+    const value = vi.spyOn(def, "value"),
+      derivative = vi.spyOn(def, "derivative");
     const x = new Value(0.3);
     const y = x[name]();
     y.backward();
@@ -82,7 +116,8 @@ describe("one definition: Value's gates are activations.ts's functions and the g
 
   it.each(["exp", "log"] as const)("%s: value and local gradient come from the graph engine's gate", (name) => {
     const op = GRAPH_OPS[name];
-    const value = vi.spyOn(op, "value"), local = vi.spyOn(op, "local");
+    const value = vi.spyOn(op, "value"),
+      local = vi.spyOn(op, "local");
     const x = new Value(0.3);
     x[name]().backward();
     expect(value).toHaveBeenCalledTimes(1);

@@ -7,15 +7,25 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import {
-  browserTestsPossible, executeNotebook, exportHtml, launchChromium, openNotebook, runAllCells, scratchWorkspace, screenshot,
-  startJupyterLab, visibleOutputText, type Lab,
+  browserTestsPossible,
+  executeNotebook,
+  exportHtml,
+  launchChromium,
+  openNotebook,
+  runAllCells,
+  scratchWorkspace,
+  screenshot,
+  startJupyterLab,
+  visibleOutputText,
+  type Lab,
 } from "./helpers/jupyter.js";
 
 const why = browserTestsPossible();
 
 // On a developer's machine a missing browser is a skip with a reason; in CI it is a failure, so
 // that a green run always includes the end-to-end test.
-if (why && process.env.CI) it("has JupyterLab and chromium, as CI must", () => expect.fail(`${why}: .ci/run installs both`));
+if (why && process.env.CI)
+  it("has JupyterLab and chromium, as CI must", () => expect.fail(`${why}: .ci/run installs both`));
 const RAW_TEX = /\\frac|\\partial|\$[^$\n]{1,80}\$/;
 
 describe.skipIf(why !== undefined)(`in JupyterLab and chromium${why ? ` (skipped: ${why})` : ""}`, () => {
@@ -27,7 +37,8 @@ describe.skipIf(why !== undefined)(`in JupyterLab and chromium${why ? ` (skipped
   beforeAll(async () => {
     ws = scratchWorkspace();
     // executed copies (unsigned, so untrusted when opened) and their HTML exports, made while the browser starts
-    for (const nb of ["04-computation-graphs", "05-two-layer-hand-calculation"]) executeNotebook(`${nb}.ipynb`, `${nb}-saved.ipynb`, ws.notebooks, ws.home);
+    for (const nb of ["04-computation-graphs", "05-two-layer-hand-calculation"])
+      executeNotebook(`${nb}.ipynb`, `${nb}-saved.ipynb`, ws.notebooks, ws.home);
     lab = await startJupyterLab(ws.notebooks, ws.home);
     browser = await launchChromium();
     context = browser.context;
@@ -57,7 +68,9 @@ describe.skipIf(why !== undefined)(`in JupyterLab and chromium${why ? ` (skipped
     const first = await page.locator(".jp-OutputArea-output svg:has(g.graph)").first().textContent(); // the Graphviz drawing, not the step-through view's
     expect(first).toContain("-12");
     expect(first).toContain("1 × (-4) = -4");
-    expect(await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').count()).toBe(0);
+    expect(await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').count()).toBe(
+      0,
+    );
     expect(await visibleOutputText(page)).not.toMatch(RAW_TEX);
     await page.close();
   }, 180_000);
@@ -71,7 +84,9 @@ describe.skipIf(why !== undefined)(`in JupyterLab and chromium${why ? ` (skipped
     expect(text).toContain("0.3775");
     expect(text).toContain("0.291027924");
     expect(text).not.toMatch(RAW_TEX);
-    expect(await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').count()).toBe(0);
+    expect(await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').count()).toBe(
+      0,
+    );
     await page.close();
   }, 180_000);
 
@@ -83,8 +98,12 @@ describe.skipIf(why !== undefined)(`in JupyterLab and chromium${why ? ` (skipped
       await screenshot(page, `${name}-untrusted`);
       expect(await page.locator(".jp-OutputArea-output mjx-container").count()).toBeGreaterThan(3);
       expect(await page.locator(".jp-OutputArea-output .bpt-rich:visible").count()).toBe(0);
-      if (name.startsWith("05")) expect(await page.locator(".jp-OutputArea-output .vega-embed").count()).toBeGreaterThanOrEqual(1);
-      if (name.startsWith("04")) expect(await page.locator('.jp-OutputArea-output img[src^="data:image/svg+xml"]').count()).toBeGreaterThanOrEqual(4);
+      if (name.startsWith("05"))
+        expect(await page.locator(".jp-OutputArea-output .vega-embed").count()).toBeGreaterThanOrEqual(1);
+      if (name.startsWith("04"))
+        expect(
+          await page.locator('.jp-OutputArea-output img[src^="data:image/svg+xml"]').count(),
+        ).toBeGreaterThanOrEqual(4);
       expect(await visibleOutputText(page)).not.toMatch(/\\frac/);
       await page.close();
     }, 120_000);
@@ -96,8 +115,13 @@ describe.skipIf(why !== undefined)(`in JupyterLab and chromium${why ? ` (skipped
       await page.waitForTimeout(1000);
       await screenshot(page, `${name}-nbconvert`);
       expect(await page.locator(".jp-OutputArea-output .katex").count()).toBeGreaterThanOrEqual(4);
-      expect(await page.locator(".jp-OutputArea-output svg g.graph").count()).toBeGreaterThanOrEqual(name.startsWith("04") ? 4 : 2);
-      if (name.startsWith("05")) expect(await page.locator('.jp-OutputArea-output img[src^="data:image/svg+xml"]').count()).toBeGreaterThanOrEqual(1);
+      expect(await page.locator(".jp-OutputArea-output svg g.graph").count()).toBeGreaterThanOrEqual(
+        name.startsWith("04") ? 4 : 2,
+      );
+      if (name.startsWith("05"))
+        expect(
+          await page.locator('.jp-OutputArea-output img[src^="data:image/svg+xml"]').count(),
+        ).toBeGreaterThanOrEqual(1);
       expect(await visibleOutputText(page)).not.toMatch(RAW_TEX);
       await page.close();
     }, 120_000);

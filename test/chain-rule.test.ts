@@ -19,10 +19,14 @@ const PRECISIONS = ["exact", "float", "dp:4"];
 
 describe("the chain rule in graphs", () => {
   it("∂f/∂z = ∂f/∂f · ∂(q·z)/∂z = 1 · q = 1 × 3 = 3", () => {
-    const formula = "\\frac{\\partial f}{\\partial f} \\cdot \\frac{\\partial \\left(q \\cdot z\\right)}{\\partial z} = 1 \\cdot q";
-    const dz = (precision: string) => graphTrace("q = x + y; f = q * z", { x: -2, y: 5, z: -4 }, precision).steps.find((s) => s.id === "backward.z")!;
+    const formula =
+      "\\frac{\\partial f}{\\partial f} \\cdot \\frac{\\partial \\left(q \\cdot z\\right)}{\\partial z} = 1 \\cdot q";
+    const dz = (precision: string) =>
+      graphTrace("q = x + y; f = q * z", { x: -2, y: 5, z: -4 }, precision).steps.find((s) => s.id === "backward.z")!;
     expect(stepLine(dz("exact"))).toBe(`\\frac{\\partial f}{\\partial z} &= ${formula} = 1 \\times 3 = 3`);
-    expect(stepLine(dz("dp:4"))).toBe(`\\frac{\\partial f}{\\partial z} &= ${formula} = 1.0000 \\times 3.0000 = 3.0000`);
+    expect(stepLine(dz("dp:4"))).toBe(
+      `\\frac{\\partial f}{\\partial z} &= ${formula} = 1.0000 \\times 3.0000 = 3.0000`,
+    );
     expect(dz("float").formula).toBe(formula);
   });
 
@@ -33,22 +37,30 @@ describe("the chain rule in graphs", () => {
     );
   });
 
-  it.each(GRAPHS)("%s: no backward line contains its own symbol, in any precision, and the CLI prints the same", (expr, values) => {
-    for (const precision of PRECISIONS) {
-      const t = graphTrace(expr, values, precision);
-      const backward = t.steps.filter((s) => s.phase === "backward");
-      expect(backward.length).toBeGreaterThan(0);
-      for (const s of backward) {
-        expect(s.formula, `${expr} ${s.id}`).not.toContain(s.symbol);
-        expect(() => katex.renderToString(stepLine(s).replace("&=", "="), { throwOnError: true, strict: "ignore" }), s.formula).not.toThrow();
-        // upstream × local, then the same with each local derivative written out
-        const [symbolic, expressions] = s.formula.split(" = ");
-        expect(symbolic.match(/\\cdot \\frac\{\\partial/g)?.length, s.id).toBe(expressions.match(/ \\cdot /g)?.length);
+  it.each(GRAPHS)(
+    "%s: no backward line contains its own symbol, in any precision, and the CLI prints the same",
+    (expr, values) => {
+      for (const precision of PRECISIONS) {
+        const t = graphTrace(expr, values, precision);
+        const backward = t.steps.filter((s) => s.phase === "backward");
+        expect(backward.length).toBeGreaterThan(0);
+        for (const s of backward) {
+          expect(s.formula, `${expr} ${s.id}`).not.toContain(s.symbol);
+          expect(
+            () => katex.renderToString(stepLine(s).replace("&=", "="), { throwOnError: true, strict: "ignore" }),
+            s.formula,
+          ).not.toThrow();
+          // upstream × local, then the same with each local derivative written out
+          const [symbolic, expressions] = s.formula.split(" = ");
+          expect(symbolic.match(/\\cdot \\frac\{\\partial/g)?.length, s.id).toBe(
+            expressions.match(/ \\cdot /g)?.length,
+          );
+        }
+        const md = graphMarkdown(t, expr);
+        for (const s of backward) expect(md).toContain(s.formula);
       }
-      const md = graphMarkdown(t, expr);
-      for (const s of backward) expect(md).toContain(s.formula);
-    }
-  });
+    },
+  );
 });
 
 describe("no network step is written in terms of itself", () => {

@@ -24,7 +24,14 @@ const classic = JSON.parse(readFileSync(classicPath, "utf8"));
 const tmp = scratchDir("bt-check-output-");
 
 function capture(stdoutIsTTY: boolean): Io & { out: string; err: string } {
-  const io = { out: "", err: "", stderrIsTTY: stdoutIsTTY, stdoutIsTTY, stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+  const io = {
+    out: "",
+    err: "",
+    stderrIsTTY: stdoutIsTTY,
+    stdoutIsTTY,
+    stdout: (t: string) => void (io.out += t),
+    stderr: (t: string) => void (io.err += t),
+  };
   return io;
 }
 
@@ -57,17 +64,24 @@ describe("the check report as a terminal table", () => {
 
   it("plain symbols, no LaTeX and no Markdown escapes", () => {
     expect(text).not.toMatch(/\$|\\frac|\\_|\|/);
-    expect(text).toMatch(/^∂E_total\/∂a_o1 +0\.7414 +0\.74136507… +✓ correct +the exact value 0\.74136507 is 0\.7414 to the 4 decimals written$/m);
-    expect(text).toMatch(/^∂E_total\/∂w_5 +0\.0820 +0\.08216704… +✗ wrong \(first error\) +should be 0\.0822 \(exact 0\.08216704\)$/m);
+    expect(text).toMatch(
+      /^∂E_total\/∂a_o1 +0\.7414 +0\.74136507… +✓ correct +the exact value 0\.74136507 is 0\.7414 to the 4 decimals written$/m,
+    );
+    expect(text).toMatch(
+      /^∂E_total\/∂w_5 +0\.0820 +0\.08216704… +✗ wrong \(first error\) +should be 0\.0822 \(exact 0\.08216704\)$/m,
+    );
     expect(text).toMatch(/^w_5⁺ +0\.3590 +0\.35891648… +→ follows from an earlier error +should be 0\.3589/m);
     expect(text).toContain("the input a_i1, 0.05");
-    expect(text).toContain("29 checked: 26 correct, 0 rounding, 1 follows from an earlier error, 2 wrong.\nThe calculation first goes off at dE/dw5.\n");
+    expect(text).toContain(
+      "29 checked: 26 correct, 0 rounding, 1 follows from an earlier error, 2 wrong.\nThe calculation first goes off at dE/dw5.\n",
+    );
   });
 
   it("columns line up: each value ends where its header ends", () => {
     const lines = text.split("\n");
     const end = lines[0].indexOf("your value") + "your value".length;
-    for (const l of lines.slice(1, 1 + report.rows.length)) expect([...l].slice(end - 1, end + 1).join(""), l).toMatch(/^\d $/);
+    for (const l of lines.slice(1, 1 + report.rows.length))
+      expect([...l].slice(end - 1, end + 1).join(""), l).toMatch(/^\d $/);
   });
 });
 
@@ -103,7 +117,9 @@ describe("check's output: text in a terminal, Markdown when piped, JSON on reque
     const answers = join(tmp, "graph.csv");
     writeFileSync(answers, "q,3\nf,-12\ndf/dx,-4\ndf/dz,3\n");
     const io = capture(true);
-    expect(await runProgram(["check-graph", "q = x + y; f = q * z", "x=-2", "y=5", "z=-4", answers], io), io.err).toBe(0);
+    expect(await runProgram(["check-graph", "q = x + y; f = q * z", "x=-2", "y=5", "z=-4", answers], io), io.err).toBe(
+      0,
+    );
     expect(io.out).toMatch(/^∂f\/∂x +-4 +-4 +✓ correct/m);
   });
 
@@ -120,7 +136,8 @@ describe("check's output: text in a terminal, Markdown when piped, JSON on reque
 
 describe("exit codes in every command's help", () => {
   it("each help lists 0 to 3; check's 0 and 1 say what they mean for answers", () => {
-    const codes = /\nexit codes:\n {2}0 {2}.+\n {2}1 {2}.+\n {2}2 {2}the command line is wrong.+\n {2}3 {2}an internal error.+\n$/;
+    const codes =
+      /\nexit codes:\n {2}0 {2}.+\n {2}1 {2}.+\n {2}2 {2}the command line is wrong.+\n {2}3 {2}an internal error.+\n$/;
     for (const c of COMMANDS) expect(commandHelp(c), c.name).toMatch(codes);
     const check = commandHelp(COMMANDS.find((c) => c.name === "check")!);
     expect(check).toContain("  0  nothing wrong: every answer correct, rounding, or following from an earlier error\n");
@@ -139,7 +156,10 @@ describe("checkAnswersFile: one call for a notebook", () => {
     const path = join(tmp, "answers.json");
     writeFileSync(path, JSON.stringify({ "z^{[1]}_1": "0.3775", "a^{[1]}_1": "0.5933" }));
     const report = checkAnswersFile(classic, path, { notation: "bracket" });
-    expect(report.rows.map((r) => [r.canonicalKey, r.verdict])).toEqual([["z^[1]_1", "correct"], ["a^[1]_1", "correct"]]);
+    expect(report.rows.map((r) => [r.canonicalKey, r.verdict])).toEqual([
+      ["z^[1]_1", "correct"],
+      ["a^[1]_1", "correct"],
+    ]);
   });
 
   it("a graph's answers file", () => {
@@ -157,6 +177,8 @@ describe("checkAnswersFile: one call for a notebook", () => {
       error = e;
     }
     expect(isTutorError(error)).toBe(true);
-    expect((error as Error).message).toBe(`${path}: cannot read the answers file (no such file, ENOENT). check the path and that the file is readable.`);
+    expect((error as Error).message).toBe(
+      `${path}: cannot read the answers file (no such file, ENOENT). check the path and that the file is readable.`,
+    );
   });
 });

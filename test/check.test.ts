@@ -19,23 +19,40 @@ const classic = JSON.parse(readFileSync(new URL("../examples/classic.json", impo
 
 /** The slides' numbers, as printed (strings keep their trailing zeros: 0.3590 has 4 decimals). */
 const SLIDES: [string, string, Verdict][] = [
-  ["z_h1", "0.3775", "correct"], ["a_h1", "0.5933", "correct"], ["z_h2", "0.3925", "correct"], ["a_h2", "0.5969", "correct"],
-  ["z_o1", "1.1059", "correct"], ["a_o1", "0.7514", "correct"], ["z_o2", "1.2249", "correct"], ["a_o2", "0.7729", "correct"],
-  ["E_total", "0.2984", "correct"], ["dE/da_o1", "0.7414", "correct"], ["da_o1/dz_o1", "0.1868", "correct"],
+  ["z_h1", "0.3775", "correct"],
+  ["a_h1", "0.5933", "correct"],
+  ["z_h2", "0.3925", "correct"],
+  ["a_h2", "0.5969", "correct"],
+  ["z_o1", "1.1059", "correct"],
+  ["a_o1", "0.7514", "correct"],
+  ["z_o2", "1.2249", "correct"],
+  ["a_o2", "0.7729", "correct"],
+  ["E_total", "0.2984", "correct"],
+  ["dE/da_o1", "0.7414", "correct"],
+  ["da_o1/dz_o1", "0.1868", "correct"],
   ["dz_o1/dw5", "0.5933", "correct"],
   // the slip: 0.7414 × 0.1868 × 0.5933 = 0.08217…, written .0820
   ["dE/dw5", ".0820", "wrong"],
   // 0.40 − 0.5 × 0.0820: right from the slip
   ["w5+", "0.3590", "follows"],
-  ["w6+", "0.4087", "correct"], ["w7+", "0.5113", "correct"],
+  ["w6+", "0.4087", "correct"],
+  ["w7+", "0.5113", "correct"],
   // correct is 0.5614; no rounding of the chain gives 0.5617
   ["w8+", "0.5617", "wrong"],
   // ∂z_o1/∂a_h1 is the weight w5, ∂z_h1/∂w1 the input i1: numbers of the spec
-  ["dE_o1/dz_o1", "0.1385", "correct"], ["dz_o1/da_h1", "0.40", "correct"], ["dE_o1/da_h1", "0.0554", "correct"], ["dE_o2/da_h1", "-0.0190", "correct"],
-  ["dE/da_h1", "0.0364", "correct"], ["da_h1/dz_h1", "0.2413", "correct"],
+  ["dE_o1/dz_o1", "0.1385", "correct"],
+  ["dz_o1/da_h1", "0.40", "correct"],
+  ["dE_o1/da_h1", "0.0554", "correct"],
+  ["dE_o2/da_h1", "-0.0190", "correct"],
+  ["dE/da_h1", "0.0364", "correct"],
+  ["da_h1/dz_h1", "0.2413", "correct"],
   // exact 0.000438568…: right at the 4 decimals written
-  ["dz_h1/dw1", "0.05", "correct"], ["dE/dw1", "0.0004", "correct"],
-  ["w1+", "0.1498", "correct"], ["w2+", "0.1996", "correct"], ["w3+", "0.2498", "correct"], ["w4+", "0.2995", "correct"],
+  ["dz_h1/dw1", "0.05", "correct"],
+  ["dE/dw1", "0.0004", "correct"],
+  ["w1+", "0.1498", "correct"],
+  ["w2+", "0.1996", "correct"],
+  ["w3+", "0.2498", "correct"],
+  ["w4+", "0.2995", "correct"],
 ];
 const slideAnswers = Object.fromEntries(SLIDES.map(([k, v]) => [k, v]));
 
@@ -54,8 +71,13 @@ describe("the slide values of seed 001 Example 8", () => {
   const report = checkHandCalculation(classic, slideAnswers);
 
   it("the example's slide answers file is this set", () => {
-    const file = parseAnswersText(readFileSync(new URL("../examples/classic-slide-answers.csv", import.meta.url), "utf8"), "slides.csv");
-    expect(file.map((a) => [a.key, parseTypedNumber(a.typed, a.where).text])).toEqual(SLIDES.map(([k, v]) => [k, parseTypedNumber(v, k).text]));
+    const file = parseAnswersText(
+      readFileSync(new URL("../examples/classic-slide-answers.csv", import.meta.url), "utf8"),
+      "slides.csv",
+    );
+    expect(file.map((a) => [a.key, parseTypedNumber(a.typed, a.where).text])).toEqual(
+      SLIDES.map(([k, v]) => [k, parseTypedNumber(v, k).text]),
+    );
   });
 
   it("gives every value on the slides its verdict", () => {
@@ -83,8 +105,16 @@ describe("the slide values of seed 001 Example 8", () => {
   });
 
   it("checks the factor dz_o1/dw5 as a_h1, and dE_o1/dz_o1 as delta_o1", () => {
-    expect(row(report, "dz_o1/dw5")).toMatchObject({ role: "factor", stepId: "forward.a.1.0", canonicalKey: "dz_o1/dw5" });
-    expect(row(report, "dE_o1/dz_o1")).toMatchObject({ role: "step", stepId: "backward.delta.2.0", canonicalKey: "delta_o1" });
+    expect(row(report, "dz_o1/dw5")).toMatchObject({
+      role: "factor",
+      stepId: "forward.a.1.0",
+      canonicalKey: "dz_o1/dw5",
+    });
+    expect(row(report, "dE_o1/dz_o1")).toMatchObject({
+      role: "step",
+      stepId: "backward.delta.2.0",
+      canonicalKey: "delta_o1",
+    });
   });
 
   it("orders rows as the calculation goes (the factor just before the product it is in)", () => {
@@ -104,11 +134,19 @@ describe("clean answer sets", () => {
     expect(new Decimal("0.0623").plus("-0.0210").toFixed(4)).toBe("0.0413");
     expect(row(r, "dE/da_h2").verdict).toBe("rounding");
     expect(row(r, "delta_h2").verdict).toBe("rounding");
-    expect(r.rows.filter((x) => x.verdict === "rounding").map((x) => x.key).sort()).toEqual(["dE/da_h2", "delta_h2"]);
+    expect(
+      r.rows
+        .filter((x) => x.verdict === "rounding")
+        .map((x) => x.key)
+        .sort(),
+    ).toEqual(["dE/da_h2", "delta_h2"]);
   });
 
   it("at 4 decimals of the exact values: all correct", () => {
-    const r = checkHandCalculation(classic, Object.fromEntries(Object.entries(chainAnswers("exact")).map(([k, v]) => [k, new Decimal(v).toFixed(4)])));
+    const r = checkHandCalculation(
+      classic,
+      Object.fromEntries(Object.entries(chainAnswers("exact")).map(([k, v]) => [k, new Decimal(v).toFixed(4)])),
+    );
     expect(r.summary.correct).toBe(43);
   });
 
@@ -133,7 +171,9 @@ describe("clean answer sets", () => {
     const r = checkHandCalculation(classic, { a_h1: "0.593270", a_h2: "0.5969", z_o1: "1.1059" });
     expect(row(r, "z_o1").verdict).toBe("correct");
     // a_h1 0.59, a_h2 0.60: 0.40 × 0.59 + 0.45 × 0.60 + 0.60 = 1.106, written 1.1060 (exact 1.10590… → 1.1059; the dp:4 chain gives 1.1059)
-    expect(new Decimal("0.40").times("0.59").plus(new Decimal("0.45").times("0.60")).plus("0.60").toFixed(4)).toBe("1.1060");
+    expect(new Decimal("0.40").times("0.59").plus(new Decimal("0.45").times("0.60")).plus("0.60").toFixed(4)).toBe(
+      "1.1060",
+    );
     const r2 = checkHandCalculation(classic, { a_h1: "0.59", a_h2: "0.60", z_o1: "1.1060" });
     expect(row(r2, "z_o1")).toMatchObject({ verdict: "rounding", roundedChain: "1.1059" });
   });
@@ -153,7 +193,10 @@ describe("clean answer sets", () => {
 describe("partial answer sets", () => {
   it("checks only what is there, with follow-through across unanswered steps", () => {
     const r = checkHandCalculation(classic, { "dE/dw5": "0.0900", "w5+": "0.3550" });
-    expect(r.rows.map((x) => [x.key, x.verdict])).toEqual([["dE/dw5", "wrong"], ["w5+", "follows"]]);
+    expect(r.rows.map((x) => [x.key, x.verdict])).toEqual([
+      ["dE/dw5", "wrong"],
+      ["w5+", "follows"],
+    ]);
     expect(r.firstWrong).toBe("dE/dw5");
   });
 
@@ -167,12 +210,27 @@ describe("partial answer sets", () => {
 describe("keys", () => {
   it("accepts the common spellings", () => {
     const spellings: [string, string][] = [
-      ["dEtotal/dw5", "backward.dW.2.0.0"], ["dE_total/dw5", "backward.dW.2.0.0"], ["∂E/∂w5", "backward.dW.2.0.0"],
-      ["\\frac{\\partial E_{total}}{\\partial w_5}", "backward.dW.2.0.0"], ["DE/DW5", "backward.dW.2.0.0"], ["dE / dw5", "backward.dW.2.0.0"],
-      ["w5_new", "update.W.2.0.0"], ["w5'", "update.W.2.0.0"], ["w5^+", "update.W.2.0.0"], ["new w5", "update.W.2.0.0"], ["w5^{+}", "update.W.2.0.0"],
-      ["δ_o1", "backward.delta.2.0"], ["dE/dz_o1", "backward.delta.2.0"], ["\\delta_{o1}", "backward.delta.2.0"],
-      ["E", "loss"], ["Etotal", "loss"], ["E_{total}", "loss"],
-      ["z^{[1]}_2", "forward.z.1.1"], ["z^[1]_2", "forward.z.1.1"], ["z[1]_2", "forward.z.1.1"], ["Z_H2", "forward.z.1.1"],
+      ["dEtotal/dw5", "backward.dW.2.0.0"],
+      ["dE_total/dw5", "backward.dW.2.0.0"],
+      ["∂E/∂w5", "backward.dW.2.0.0"],
+      ["\\frac{\\partial E_{total}}{\\partial w_5}", "backward.dW.2.0.0"],
+      ["DE/DW5", "backward.dW.2.0.0"],
+      ["dE / dw5", "backward.dW.2.0.0"],
+      ["w5_new", "update.W.2.0.0"],
+      ["w5'", "update.W.2.0.0"],
+      ["w5^+", "update.W.2.0.0"],
+      ["new w5", "update.W.2.0.0"],
+      ["w5^{+}", "update.W.2.0.0"],
+      ["δ_o1", "backward.delta.2.0"],
+      ["dE/dz_o1", "backward.delta.2.0"],
+      ["\\delta_{o1}", "backward.delta.2.0"],
+      ["E", "loss"],
+      ["Etotal", "loss"],
+      ["E_{total}", "loss"],
+      ["z^{[1]}_2", "forward.z.1.1"],
+      ["z^[1]_2", "forward.z.1.1"],
+      ["z[1]_2", "forward.z.1.1"],
+      ["Z_H2", "forward.z.1.1"],
     ];
     for (const [key, id] of spellings) {
       const r = checkHandCalculation(classic, { [key]: "0.5" });
@@ -198,22 +256,34 @@ describe("malformed answers give one clear message each", () => {
   it("an unknown key is listed with close matches, and the rest is checked", () => {
     const r = checkHandCalculation(classic, { "dE/dww5": "0.0822", z_h1: "0.3775" });
     expect(r.rows.map((x) => x.key)).toEqual(["z_h1"]);
-    expect(r.unknownKeys).toEqual([{ key: "dE/dww5", message: '"dE/dww5" is not a quantity of this calculation: did you mean dE/dw5?', suggestions: ["dE/dw5"] }]);
+    expect(r.unknownKeys).toEqual([
+      {
+        key: "dE/dww5",
+        message: '"dE/dww5" is not a quantity of this calculation: did you mean dE/dw5?',
+        suggestions: ["dE/dw5"],
+      },
+    ]);
   });
 
   it("a key for another network names what the spec lacks", () => {
     const r = checkHandCalculation(classic, { "w9+": "0.1", z_h1: "0.3775" });
-    expect(r.unknownKeys[0].message).toContain("the spec has no weight w9 (its weights are w1, w2, w3, w4, w5, w6, w7, w8)");
+    expect(r.unknownKeys[0].message).toContain(
+      "the spec has no weight w9 (its weights are w1, w2, w3, w4, w5, w6, w7, w8)",
+    );
     const r2 = checkHandCalculation(classic, { z_h3: "0.1", z_h1: "0.3775" });
     expect(r2.unknownKeys[0].message).toContain("the spec has no unit h3 (its units are h1, h2)");
   });
 
   it("answers that match nothing in the spec are an error", () => {
-    expect(() => checkHandCalculation(classic, { "w9+": "0.1", "w10+": "0.2" })).toThrow(/no key names a quantity of this calculation .*the spec has no weight w9/);
+    expect(() => checkHandCalculation(classic, { "w9+": "0.1", "w10+": "0.2" })).toThrow(
+      /no key names a quantity of this calculation .*the spec has no weight w9/,
+    );
   });
 
   it("a non-number", () => {
-    expect(() => checkHandCalculation(classic, { z_h1: "abc" })).toThrow('answers["z_h1"]: "abc" is not a number. write a decimal number such as 0.3775 or -0.0190.');
+    expect(() => checkHandCalculation(classic, { z_h1: "abc" })).toThrow(
+      'answers["z_h1"]: "abc" is not a number. write a decimal number such as 0.3775 or -0.0190.',
+    );
     expect(() => checkHandCalculation(classic, { z_h1: "0,3775" })).toThrow(/write the decimal point as a point/);
     expect(() => parseAnswersText('{"z_h1": true}', "a.json")).toThrow('a.json: "z_h1": true is not a number');
   });
@@ -230,14 +300,21 @@ describe("malformed answers give one clear message each", () => {
   });
 
   it("a CSV line with three columns names the line", () => {
-    expect(() => parseAnswersText("quantity,value\nz_h1,0.3775\na_h1,0.5933,extra\n", "a.csv"))
-      .toThrow('a.csv, line 3: has 3 columns ("a_h1,0.5933,extra") but an answers CSV has exactly two.');
+    expect(() => parseAnswersText("quantity,value\nz_h1,0.3775\na_h1,0.5933,extra\n", "a.csv")).toThrow(
+      'a.csv, line 3: has 3 columns ("a_h1,0.5933,extra") but an answers CSV has exactly two.',
+    );
   });
 
   it("a duplicate key, as written or as another spelling of the same quantity", () => {
-    expect(() => parseAnswersText("z_h1,0.3775\nz_h1,0.3776\n", "a.csv")).toThrow("a.csv, line 2: gives z_h1 again (first on line 1)");
-    expect(() => parseAnswersText('{"z_h1": 0.3775, "z_h1": 0.3776}', "a.json")).toThrow('a.json: "z_h1": is given twice');
-    expect(() => checkHandCalculation(classic, { delta_o1: "0.1385", "dE/dz_o1": "0.1385" })).toThrow('"dE/dz_o1" and "delta_o1" are the same quantity (delta_o1)');
+    expect(() => parseAnswersText("z_h1,0.3775\nz_h1,0.3776\n", "a.csv")).toThrow(
+      "a.csv, line 2: gives z_h1 again (first on line 1)",
+    );
+    expect(() => parseAnswersText('{"z_h1": 0.3775, "z_h1": 0.3776}', "a.json")).toThrow(
+      'a.json: "z_h1": is given twice',
+    );
+    expect(() => checkHandCalculation(classic, { delta_o1: "0.1385", "dE/dz_o1": "0.1385" })).toThrow(
+      '"dE/dz_o1" and "delta_o1" are the same quantity (delta_o1)',
+    );
   });
 
   it("invalid JSON", () => {
@@ -258,7 +335,9 @@ describe("reading answers", () => {
   it("a CSV of the slides gives the same report as the object", () => {
     const csv = ["quantity,value", ...SLIDES.map(([k, v]) => `${k},${v}`)].join("\n");
     const r = checkHandCalculation(classic, parseAnswersText(csv, "slides.csv"));
-    expect(r.rows.map((x) => x.verdict)).toEqual(checkHandCalculation(classic, slideAnswers).rows.map((x) => x.verdict));
+    expect(r.rows.map((x) => x.verdict)).toEqual(
+      checkHandCalculation(classic, slideAnswers).rows.map((x) => x.verdict),
+    );
   });
 });
 
@@ -268,7 +347,9 @@ describe("rendering", () => {
   it("markdown: a table row per quantity, symbols in $..$, the first error marked", () => {
     const md = checkReportMarkdown(report);
     expect(md.split("\n").filter((l) => l.startsWith("| $"))).toHaveLength(29);
-    expect(md).toContain("| $\\frac{\\partial E_{total}}{\\partial w_{5}}$ | 0.0820 | 0.08216704… | **✗ wrong (first error)** |");
+    expect(md).toContain(
+      "| $\\frac{\\partial E_{total}}{\\partial w_{5}}$ | 0.0820 | 0.08216704… | **✗ wrong (first error)** |",
+    );
     expect(md).toContain("29 checked: 26 correct, 0 rounding, 1 follows from an earlier error, 2 wrong.");
   });
 
@@ -276,7 +357,9 @@ describe("rendering", () => {
     const md = checkReportMarkdown(report);
     expect(md).toContain("| $a_{h2}$ | 0.5969 | 0.59688438… | ✓ correct | the exact value 0.59688438 is 0.5969");
     // an exact value with no more digits has no ellipsis
-    expect(checkReportMarkdown(checkHandCalculation(classic, { z_h1: "0.3775" }))).toContain("| 0.3775 | 0.3775 | ✓ correct |");
+    expect(checkReportMarkdown(checkHandCalculation(classic, { z_h1: "0.3775" }))).toContain(
+      "| 0.3775 | 0.3775 | ✓ correct |",
+    );
   });
 
   it("HTML: KaTeX symbols, escaped student text", () => {
@@ -309,15 +392,28 @@ describe("the check command", () => {
     expect((await runCheck([specPath, good, "--notation=names"])).code).toBe(0);
     const bad = join(dir, "bad.csv");
     writeFileSync(bad, "z_h1,0.3775,1\n");
-    expect(await runCheck([specPath, bad])).toEqual({ code: 1, stdout: "", stderr: `backprop-tutor: ${bad}, line 1: has 3 columns ("z_h1,0.3775,1") but an answers CSV has exactly two. write quantity,value, e.g. z_h1,0.3775 (put a key containing a comma in double quotes: "W_3,5",0.1).\n` });
-    expect(await runCheck([specPath])).toMatchObject({ code: 2, stderr: "backprop-tutor: check: missing ANSWERS. write backprop-tutor check SPEC.json ANSWERS.json|ANSWERS.csv [options].\n" });
-    expect((await runCheck([specPath, join(dir, "missing.json")])).stderr).toContain("cannot read the answers file (no such file");
+    expect(await runCheck([specPath, bad])).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: `backprop-tutor: ${bad}, line 1: has 3 columns ("z_h1,0.3775,1") but an answers CSV has exactly two. write quantity,value, e.g. z_h1,0.3775 (put a key containing a comma in double quotes: "W_3,5",0.1).\n`,
+    });
+    expect(await runCheck([specPath])).toMatchObject({
+      code: 2,
+      stderr:
+        "backprop-tutor: check: missing ANSWERS. write backprop-tutor check SPEC.json ANSWERS.json|ANSWERS.csv [options].\n",
+    });
+    expect((await runCheck([specPath, join(dir, "missing.json")])).stderr).toContain(
+      "cannot read the answers file (no such file",
+    );
     expect((await runCheck([specPath, good, "--format", "xml"])).stderr).toContain('"xml"');
   });
 
   it("a spec that does not match the answers", async () => {
     const other = join(dir, "other.json");
-    writeFileSync(other, JSON.stringify({ ...classic, layers: [2, 1, 2], weights: [[[0.15, 0.2]], [[0.4], [0.5]]], names: undefined }));
+    writeFileSync(
+      other,
+      JSON.stringify({ ...classic, layers: [2, 1, 2], weights: [[[0.15, 0.2]], [[0.4], [0.5]]], names: undefined }),
+    );
     const answers = join(dir, "a.json");
     writeFileSync(answers, '{"z^[1]_2": 0.3925, "z^[3]_1": 1}');
     const out = await runCheck([other, answers]);
@@ -330,9 +426,14 @@ describe("the check command", () => {
 describe("too few digits to judge", () => {
   it("0 decimals and fewer than 2 significant digits are wrong, with how many decimals to write", () => {
     const r = checkHandCalculation(classic, { z_h1: "0", a_h1: "1", E_total: "0", "w5+": "0" });
-    for (const k of ["z_h1", "a_h1", "E_total", "w5+"]) expect(row(r, k), k).toMatchObject({ verdict: "wrong", tooFewDigits: 2 });
-    expect(row(r, "z_h1").explanation).toBe("too few digits to judge: write at least 2 decimals (0 stands for anything from -0.5 to 0.5)");
-    expect(row(r, "a_h1").explanation).toBe("too few digits to judge: write at least 2 decimals (1 stands for anything from 0.5 to 1.5)");
+    for (const k of ["z_h1", "a_h1", "E_total", "w5+"])
+      expect(row(r, k), k).toMatchObject({ verdict: "wrong", tooFewDigits: 2 });
+    expect(row(r, "z_h1").explanation).toBe(
+      "too few digits to judge: write at least 2 decimals (0 stands for anything from -0.5 to 0.5)",
+    );
+    expect(row(r, "a_h1").explanation).toBe(
+      "too few digits to judge: write at least 2 decimals (1 stands for anything from 0.5 to 1.5)",
+    );
     expect(row(r, "z_h1").diagnosis).toBeUndefined();
     // one decimal, one significant digit: 0.4 for 0.3775 is still too coarse; 1.1 for 1.1059 is not
     expect(row(checkHandCalculation(classic, { z_h1: "0.4" }), "z_h1").tooFewDigits).toBe(2);
@@ -356,13 +457,17 @@ describe("answers for another network", () => {
   it("every forward value wrong: one summary sentence", () => {
     // the 0.05/0.10 example with the inputs swapped: z_h1 = 0.15 × 0.10 + 0.20 × 0.05 + 0.35 = 0.3750
     const r = checkHandCalculation(classic, { z_h1: "0.3750", z_h2: "0.3900", z_o1: "1.1042" });
-    expect(r.warning).toBe("these answers seem to belong to another network: none of the 3 forward values matches this spec (z_h1 should be 0.3775, not 0.3750); check the spec's inputs, weights and biases");
+    expect(r.warning).toBe(
+      "these answers seem to belong to another network: none of the 3 forward values matches this spec (z_h1 should be 0.3775, not 0.3750); check the spec's inputs, weights and biases",
+    );
     expect(checkReportMarkdown(r)).toContain("Note: these answers seem to belong to another network");
   });
 
   it("most keys unknown: one summary sentence", () => {
     const r = checkHandCalculation(classic, { z_h1: "0.3775", w9: "0.1", z_h3: "0.2" });
-    expect(r.warning).toMatch(/^these answers seem to belong to another network: 2 of 3 keys name no quantity of this spec \(w9, z_h3\)/);
+    expect(r.warning).toMatch(
+      /^these answers seem to belong to another network: 2 of 3 keys name no quantity of this spec \(w9, z_h3\)/,
+    );
     expect(checkHandCalculation(classic, { z_h1: "0.3775", a_h1: "0.5933" }).warning).toBeUndefined();
   });
 });
@@ -370,9 +475,16 @@ describe("answers for another network", () => {
 describe("more spellings", () => {
   it("the best-known write-up's net/out names, E_o1, updated w5, inputs as given, layer marks in either order", () => {
     const spellings: [string, string, string][] = [
-      ["net_h1", "0.3775", "forward.z.1.0"], ["out_h1", "0.5933", "forward.a.1.0"], ["net_o1", "1.1059", "forward.z.2.0"], ["out_o1", "0.7514", "forward.a.2.0"],
-      ["dEtotal/dout_o1", "0.7414", "backward.dL/da.2.0"], ["dout_o1/dnet_o1", "0.1868", "backward.da/dz.2.0"], ["dnet_o1/dw5", "0.5933", "forward.a.1.0"],
-      ["updated w5", "0.3589", "update.W.2.0.0"], ["a_i1", "0.05", "given.input.0"], ["i2", "0.10", "given.input.1"],
+      ["net_h1", "0.3775", "forward.z.1.0"],
+      ["out_h1", "0.5933", "forward.a.1.0"],
+      ["net_o1", "1.1059", "forward.z.2.0"],
+      ["out_o1", "0.7514", "forward.a.2.0"],
+      ["dEtotal/dout_o1", "0.7414", "backward.dL/da.2.0"],
+      ["dout_o1/dnet_o1", "0.1868", "backward.da/dz.2.0"],
+      ["dnet_o1/dw5", "0.5933", "forward.a.1.0"],
+      ["updated w5", "0.3589", "update.W.2.0.0"],
+      ["a_i1", "0.05", "given.input.0"],
+      ["i2", "0.10", "given.input.1"],
     ];
     for (const [key, value, id] of spellings) {
       const r = checkHandCalculation(classic, { [key]: value });
@@ -380,11 +492,20 @@ describe("more spellings", () => {
       expect(r.rows[0], key).toMatchObject({ stepId: id, verdict: "correct" });
     }
     const { names: _names, ...plain } = classic;
-    for (const [a, b] of [["z^{(1)}_1", "z_1^{(1)}"], ["z_1^{[1]}", "z^{[1]}_1"], ["W_{12}^{(2)}+", "W^{(2)}_{12}+"]]) {
+    for (const [a, b] of [
+      ["z^{(1)}_1", "z_1^{(1)}"],
+      ["z_1^{[1]}", "z^{[1]}_1"],
+      ["W_{12}^{(2)}+", "W^{(2)}_{12}+"],
+    ]) {
       expect(normaliseKey(a)).toBe(normaliseKey(b));
-      expect(checkHandCalculation(plain, { [a]: "0.5" }).rows[0].stepId, a).toBe(checkHandCalculation(plain, { [b]: "0.5" }).rows[0].stepId);
+      expect(checkHandCalculation(plain, { [a]: "0.5" }).rows[0].stepId, a).toBe(
+        checkHandCalculation(plain, { [b]: "0.5" }).rows[0].stepId,
+      );
     }
-    expect(checkHandCalculation(plain, { "z_1^{(1)}": "0.3775" }).rows[0]).toMatchObject({ stepId: "forward.z.1.0", verdict: "correct" });
+    expect(checkHandCalculation(plain, { "z_1^{(1)}": "0.3775" }).rows[0]).toMatchObject({
+      stepId: "forward.z.1.0",
+      verdict: "correct",
+    });
   });
 
   it("E_o1 and E_o2 are the parts of E_total = ½(t − a)² summed over the outputs", () => {
@@ -398,17 +519,30 @@ describe("more spellings", () => {
     expect(row(checkHandCalculation(classic, { a_o1: "0.75", E_o1: "0.2738" }), "E_o1").verdict).toBe("rounding");
     expect(row(checkHandCalculation(classic, { a_o1: "0.7514", E_o1: "0.3000" }), "E_o1").verdict).toBe("wrong");
     // mse averages over the outputs: no parts
-    expect(checkHandCalculation({ ...classic, loss: "mse" }, { E_o1: "0.27", z_h1: "0.3775" }).unknownKeys[0].key).toBe("E_o1");
+    expect(checkHandCalculation({ ...classic, loss: "mse" }, { E_o1: "0.27", z_h1: "0.3775" }).unknownKeys[0].key).toBe(
+      "E_o1",
+    );
   });
 
   it("an updated bias of a spec that does not update biases says so", () => {
     const r = checkHandCalculation(classic, { "b1+": "0.35", z_h1: "0.3775" });
-    expect(r.unknownKeys).toEqual([{ key: "b1+", message: '"b1+": biases are not updated in this spec (updateBiases: false), so there is no updated bias to check', suggestions: [] }]);
+    expect(r.unknownKeys).toEqual([
+      {
+        key: "b1+",
+        message:
+          '"b1+": biases are not updated in this spec (updateBiases: false), so there is no updated bias to check',
+        suggestions: [],
+      },
+    ]);
   });
 
   it("CSV: a trailing comma is accepted, a semicolon separator gets a hint", () => {
-    expect(parseAnswersText("quantity,value,\nz_h1,0.3775,\n", "a.csv")).toEqual([{ key: "z_h1", typed: "0.3775", where: "a.csv, line 2" }]);
-    expect(() => parseAnswersText("z_h1;0.3775\n", "a.csv")).toThrow('a.csv, line 1: has one column ("z_h1;0.3775"): the values look separated by semicolons. separate quantity and value with a comma');
+    expect(parseAnswersText("quantity,value,\nz_h1,0.3775,\n", "a.csv")).toEqual([
+      { key: "z_h1", typed: "0.3775", where: "a.csv, line 2" },
+    ]);
+    expect(() => parseAnswersText("z_h1;0.3775\n", "a.csv")).toThrow(
+      'a.csv, line 1: has one column ("z_h1;0.3775"): the values look separated by semicolons. separate quantity and value with a comma',
+    );
   });
 });
 
@@ -417,25 +551,39 @@ describe("negated keys: Δ_i = −δ_i in the aima notation", () => {
   it("Delta_5 is minus the engine's δ of o1 (unit 5), judged in its own sign", () => {
     // δ_o1 = ∂E/∂z_o1 = 0.1385, so Δ_5 = −0.1385
     const r = checkHandCalculation(plain, { Delta_5: "-0.1385", "-Delta_6": "-0.0381" }, { notation: "aima" });
-    expect(row(r, "Delta_5")).toMatchObject({ stepId: "backward.delta.2.0", verdict: "correct", negated: true, canonicalKey: "Delta_5", roundedChain: "-0.1385" });
+    expect(row(r, "Delta_5")).toMatchObject({
+      stepId: "backward.delta.2.0",
+      verdict: "correct",
+      negated: true,
+      canonicalKey: "Delta_5",
+      roundedChain: "-0.1385",
+    });
     expect(new Decimal(row(r, "Delta_5").exact).toFixed(4)).toBe("-0.1385");
-    expect(row(r, "Delta_5").explanation).toBe("Delta_5 = −dE/din_5 in the aima notation's sign convention; the exact value -0.13849856 is -0.1385 to the 4 decimals written");
+    expect(row(r, "Delta_5").explanation).toBe(
+      "Delta_5 = −dE/din_5 in the aima notation's sign convention; the exact value -0.13849856 is -0.1385 to the 4 decimals written",
+    );
     expect(row(r, "-Delta_6")).toMatchObject({ verdict: "correct" });
     expect(row(r, "-Delta_6").negated).toBeUndefined();
     // the engine's sign for Δ_5 is wrong
-    expect(row(checkHandCalculation(plain, { Delta_5: "0.1385" }, { notation: "aima" }), "Delta_5").explanation).toMatch(/should be -0\.1385/);
+    expect(
+      row(checkHandCalculation(plain, { Delta_5: "0.1385" }, { notation: "aima" }), "Delta_5").explanation,
+    ).toMatch(/should be -0\.1385/);
   });
 
   it("follow-through in the negated sign: Δ_5 from the student's own a_5 and ∂E/∂a_5", () => {
     // written a_5 = 0.7514 and ∂E/∂a_5 = 0.7414, g' slipped to 0.2000: Δ_5 = −0.7414 × 0.2000 = −0.14828
-    const r = checkHandCalculation(plain, { "dE/da_5": "0.7414", "da_5/din_5": "0.2000", Delta_5: "-0.1483" }, { notation: "aima" });
+    const r = checkHandCalculation(
+      plain,
+      { "dE/da_5": "0.7414", "da_5/din_5": "0.2000", Delta_5: "-0.1483" },
+      { notation: "aima" },
+    );
     expect(row(r, "da_5/din_5").verdict).toBe("wrong");
     expect(row(r, "Delta_5")).toMatchObject({ verdict: "follows", followsFrom: ["da_5/din_5"] });
     expect(new Decimal(row(r, "Delta_5").followThrough).toFixed(5)).toBe("-0.14828");
   });
 
   it("another notation's δ keys keep their own sign when the aima notation is not in use", () => {
-    expect(checkHandCalculation(classic, { "delta_o1": "0.1385" }).rows[0]).toMatchObject({ verdict: "correct" });
-    expect(checkHandCalculation(classic, { "delta_o1": "0.1385" }).rows[0].negated).toBeUndefined();
+    expect(checkHandCalculation(classic, { delta_o1: "0.1385" }).rows[0]).toMatchObject({ verdict: "correct" });
+    expect(checkHandCalculation(classic, { delta_o1: "0.1385" }).rows[0].negated).toBeUndefined();
   });
 });

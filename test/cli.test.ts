@@ -43,9 +43,11 @@ function expectOneCleanLine(stderr: string): string {
   return stderr.trimEnd();
 }
 
-
 beforeAll(() => {
-  const r = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], { cwd: root, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], {
+    cwd: root,
+    encoding: "utf8",
+  });
   // other modules may be mid-edit; only errors in the command line's own files stop these tests
   const cliErrors = (r.stdout + r.stderr).split("\n").filter((l) => l.startsWith("src/cli/"));
   if (cliErrors.length > 0 || !existsSync(main)) throw new Error(`the build failed:\n${r.stdout}${r.stderr}`);
@@ -77,7 +79,9 @@ describe("trace", () => {
     expect(r.stdout).toContain("0.5933");
     for (const h of ["## Forward pass", "## Loss", "## Backward pass", "## Update"]) expect(r.stdout).toContain(h);
     expect(r.stdout).toContain("| step | key | symbol | formula | with numbers | value |");
-    expect(r.stdout).toMatch(/\| `z_h1` \| \$z_\{h1\}\$ \| .* \| \$0\.15 \\times 0\.05 \+ 0\.2 \\times 0\.1 \+ 0\.35 \\times 1\$ \| 0\.3775 \|/);
+    expect(r.stdout).toMatch(
+      /\| `z_h1` \| \$z_\{h1\}\$ \| .* \| \$0\.15 \\times 0\.05 \+ 0\.2 \\times 0\.1 \+ 0\.35 \\times 1\$ \| 0\.3775 \|/,
+    );
     expect(r.stdout).toMatch(/\| `w5\+` \|.*\| 0\.3589 \|/);
   });
 
@@ -107,7 +111,18 @@ describe("train", () => {
   });
 
   it("markdown with --every: loss table, named parameters, outputs", () => {
-    const r = cli("train", classicPath, "--epochs", "100", "--every", "50", "--format", "markdown", "--precision", "dp:6");
+    const r = cli(
+      "train",
+      classicPath,
+      "--epochs",
+      "100",
+      "--every",
+      "50",
+      "--format",
+      "markdown",
+      "--precision",
+      "dp:6",
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("| epoch | loss |");
     expect(r.stdout).toMatch(/\| 1 \| 0\.298371 \|/);
@@ -117,7 +132,16 @@ describe("train", () => {
     expect(r.stdout).toContain("| example | o1 | o2 |");
   });
 
-  const line = { layers: [1, 1], activations: ["identity"], loss: "mse", weights: [[[1]]], biases: [[1]], input: [1], target: [3], learningRate: 0.1 };
+  const line = {
+    layers: [1, 1],
+    activations: ["identity"],
+    loss: "mse",
+    weights: [[[1]]],
+    biases: [[1]],
+    input: [1],
+    target: [3],
+    learningRate: 0.1,
+  };
 
   it('the spec\'s "optimizer" and "epochs" are the defaults: adam for 1 epoch moves w from 1 to 1.1', () => {
     const r = cli("train", specFile("adam.json", JSON.stringify({ ...line, optimizer: "adam", epochs: 1 })));
@@ -126,14 +150,28 @@ describe("train", () => {
     expect([t.optimizer, t.epochs, t.optimizerConfig.biasCorrection]).toEqual(["adam", 1, true]);
     expect(Number(t.final.weights[0][0][0])).toBeCloseTo(1.1, 8);
     // the command line overrides the spec
-    expect(JSON.parse(cli("train", join(tmp, "adam.json"), "--optimizer", "sgd").stdout).final.weights).toEqual([[["1.2"]]]);
+    expect(JSON.parse(cli("train", join(tmp, "adam.json"), "--optimizer", "sgd").stdout).final.weights).toEqual([
+      [["1.2"]],
+    ]);
   });
 
   it("--no-bias-correction: the optimizer notes' Adam, w = 1 + 0.1·0.2/√(0.004 + 1e-8)", () => {
     const path = specFile("adam-slide.json", JSON.stringify(line));
-    const r = cli("train", path, "--epochs", "1", "--optimizer", "adam", "--no-bias-correction", "--format", "markdown");
+    const r = cli(
+      "train",
+      path,
+      "--epochs",
+      "1",
+      "--optimizer",
+      "adam",
+      "--no-bias-correction",
+      "--format",
+      "markdown",
+    );
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain("optimizer: adam (without bias correction, as the lecture notes on optimizers write it)");
+    expect(r.stdout).toContain(
+      "optimizer: adam (without bias correction, as the lecture notes on optimizers write it)",
+    );
     const t = JSON.parse(cli("train", path, "--epochs", "1", "--optimizer", "adam", "--no-bias-correction").stdout);
     expect(Number(t.final.weights[0][0][0])).toBeCloseTo(1 + 0.02 / Math.sqrt(0.004 + 1e-8), 12);
   });
@@ -142,7 +180,12 @@ describe("train", () => {
     const r = cli("train", classicPath, "--epochs", "300", "--every", "100", "--steps");
     expect(r.code, r.stderr).toBe(0);
     const t = JSON.parse(r.stdout);
-    expect(t.history.map((h: { epoch: number; traces: unknown[] }) => [h.epoch, h.traces.length])).toEqual([[1, 1], [100, 1], [200, 1], [300, 1]]);
+    expect(t.history.map((h: { epoch: number; traces: unknown[] }) => [h.epoch, h.traces.length])).toEqual([
+      [1, 1],
+      [100, 1],
+      [200, 1],
+      [300, 1],
+    ]);
     expect(t.history[0].traces[0].steps[0].key).toBe("z_h1");
     expect(t.history[0].traces[0].steps[0].value).toBe("0.3775");
     const md = cli("train", classicPath, "--epochs", "2", "--steps", "--format", "markdown").stdout;
@@ -151,7 +194,21 @@ describe("train", () => {
   });
 
   it("options reach the trainer: --optimizer, --learning-rate, --batch", () => {
-    const r = cli("train", classicPath, "--epochs", "3", "--optimizer", "adam", "--learning-rate", "0.01", "--batch", "stochastic", "--seed", "1", "--shuffle");
+    const r = cli(
+      "train",
+      classicPath,
+      "--epochs",
+      "3",
+      "--optimizer",
+      "adam",
+      "--learning-rate",
+      "0.01",
+      "--batch",
+      "stochastic",
+      "--seed",
+      "1",
+      "--shuffle",
+    );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).optimizer).toBe("adam");
   });
@@ -177,7 +234,9 @@ describe("graph", () => {
   it("a value that is not a number is an input error naming the input", () => {
     const r = cli("graph", "(x + y) * z", "x=-2", "y=abc", "z=-4");
     expect(r.code).toBe(1);
-    expect(expectOneCleanLine(r.stderr)).toBe('backprop-tutor: y: expected a number, got "abc". write e.g. y=-2 or y=0.5.');
+    expect(expectOneCleanLine(r.stderr)).toBe(
+      'backprop-tutor: y: expected a number, got "abc". write e.g. y=-2 or y=0.5.',
+    );
   });
 
   it("a value without = is a usage error", () => {
@@ -200,7 +259,9 @@ describe("help and version", () => {
   });
 
   it("trace --help states the default notation the trace really uses: the spec's names, else bracket", () => {
-    expect(cli("trace", "--help").stdout).toMatch(/--notation \S+ +symbols in formulas \(default: the spec's names if it has them, else bracket\)/);
+    expect(cli("trace", "--help").stdout).toMatch(
+      /--notation \S+ +symbols in formulas \(default: the spec's names if it has them, else bracket\)/,
+    );
     expect(JSON.parse(cli("trace", classicPath).stdout).notation).toBe("names");
     const unnamed = specFile("unnamed.json", (s) => delete s.names);
     expect(JSON.parse(cli("trace", unnamed).stdout).notation).toBe("bracket");
@@ -226,33 +287,168 @@ describe("help and version", () => {
 
 describe("bad input: exit code 1, one line naming the place", () => {
   const cases: [name: string, args: () => string[], message: string | RegExp][] = [
-    ["a missing file", () => ["trace", join(tmp, "nope.json")], `backprop-tutor: ${join(tmp, "nope.json")}: cannot read the spec (no such file, ENOENT). check the path and that the file is readable.`],
-    ["a directory", () => ["trace", tmp], `backprop-tutor: ${tmp}: cannot read the spec (it is a directory, not a file, EISDIR). check the path and that the file is readable.`],
-    ["invalid JSON: a trailing comma", () => ["trace", specFile("trailing.json", '{\n  "layers": [2, 2, 2],\n  "loss": "half_sse",\n}\n')],
-      `backprop-tutor: ${join(tmp, "trailing.json")}: line 4, column 1: invalid JSON: expected a field name after ',', found '}'. JSON allows no comma after the last field; remove it.`],
-    ["invalid JSON: a missing comma", () => ["trace", specFile("comma.json", '{\n  "layers": [2, 2, 2]\n  "loss": "half_sse"\n}\n')],
-      `backprop-tutor: ${join(tmp, "comma.json")}: line 3, column 3: invalid JSON: expected ',' or '}' after a field's value, found '"'. a comma is missing between two fields.`],
-    ["invalid JSON: single quotes", () => ["trace", specFile("quotes.json", "{'layers': [2, 2, 2]}")],
-      `backprop-tutor: ${join(tmp, "quotes.json")}: line 1, column 2: invalid JSON: expected a field name in double quotes, found '''. JSON strings and names use double quotes: write "sigmoid", not 'sigmoid'.`],
-    ["invalid JSON: an empty file", () => ["trace", specFile("empty.json", "")],
-      `backprop-tutor: ${join(tmp, "empty.json")}: line 1, column 1: invalid JSON: expected a value (a number, a string in double quotes, true, false, null, [...] or {...}), found the end of the file. a spec is one JSON object such as examples/classic.json.`],
-    ["a missing field", () => ["trace", specFile("noloss.json", (s) => delete s.loss)], 'backprop-tutor: loss: is missing. add e.g. "loss": "half_sse" (or mse, bce, cross_entropy).'],
-    ["a mistyped field", () => ["trace", specFile("upd.json", (s) => (s.updateBiases = "no"))], 'backprop-tutor: updateBiases: expected true or false, got "no". write true to update biases (the default) or false to leave them fixed.'],
-    ["weights that do not match layers", () => ["trace", specFile("cols.json", (s) => s.weights[1][0].push(0.1))], "backprop-tutor: weights[1][0]: has 3 values but needs 2: one weight from each of the 2 units of layer 1 into unit 0 of layer 2. give exactly 2."],
-    ["an unknown activation", () => ["trace", specFile("act.json", (s) => (s.activations = ["sigmoid", "sigmod"]))], /^backprop-tutor: activations\[1\]: unknown activation "sigmod" \(did you mean "sigmoid"\?\)\. use one of .*sigmoid/],
-    ["an unknown loss", () => ["train", specFile("loss.json", (s) => (s.loss = "mae")), "--epochs", "1"], 'backprop-tutor: loss: unknown loss "mae" (did you mean "mse"?). use one of half_sse, mse, bce, cross_entropy.'],
-    ["softmax on a hidden layer", () => ["trace", specFile("softmax.json", (s) => (s.activations = ["softmax", "sigmoid"]))], "backprop-tutor: activations[0]: softmax is used on hidden layer 1. softmax is for the output layer only; use e.g. sigmoid, tanh or relu in hidden layers."],
-    ["a non-numeric value", () => ["trace", specFile("abc.json", (s) => (s.weights[0][1][0] = "abc"))], 'backprop-tutor: weights[0][1][0]: expected a number, got "abc". write a number such as 0.15 or a decimal string such as "0.15".'],
-    ["Infinity reached in training", () => ["train", specFile("diverge.json", JSON.stringify({ layers: [1, 1], activations: ["identity"], loss: "mse", weights: [[[1]]], biases: [[0]], input: [1], target: [3], learningRate: 50, names: { weights: [[["w1"]]] } })), "--epochs", "10000"],
-      /^backprop-tutor: epoch \d+: the loss is Infinity; the largest parameter is weights\[0\]\[0\]\[0\] \(w1\) = .*learning rate 50 is too large: try 0\.5/],
-    ["divergence in exact precision (values beyond the double range)", () => ["train", specFile("diverge-exact.json", JSON.stringify({ layers: [1, 1], activations: ["identity"], loss: "mse", weights: [[[1]]], biases: [[0]], input: [1], target: [3], learningRate: 50 })), "--epochs", "10000", "--precision", "exact"],
-      "backprop-tutor: epoch 68: the loss is 4.450125206e+308 (beyond the double range, ±1.8e308); the largest parameter is weights[0][0][0] = -2.098984328e+156. learning rate 50 is too large: try 0.5 (the updates overshoot and grow without bound; scaling the inputs also helps)."],
-    ["a float trace that overflows", () => ["trace", specFile("overflow.json", JSON.stringify({ layers: [1, 1], activations: ["identity"], loss: "half_sse", weights: [[[0.5]]], biases: [[0]], input: [1e300], target: [0] })), "--precision", "float"],
-      "backprop-tutor: step L (loss): is Infinity: it overflowed the double range (±1.8e308). use smaller inputs or weights, or exact precision, whose decimals do not overflow."],
-    ["a weight beyond the double range", () => ["trace", specFile("huge.json", (s) => (s.weights[0][0][0] = "1e400"))],
-      'backprop-tutor: weights[0][0][0]: "1e400" is beyond the range of double-precision numbers (±1.8e308). give a number of ordinary size; the float precision cannot hold it.'],
-    ["NaN reached in training", () => ["train", specFile("nan.json", JSON.stringify({ layers: [1, 1], activations: ["sigmoid"], loss: "bce", weights: [[[0]]], biases: [[0]], updateBiases: false, input: [1], target: [1] })), "--epochs", "5", "--learning-rate", "1000"],
-      /^backprop-tutor: epoch 2, weights\[0\]\[0\]\[0\]: became NaN at update 2\. log of 0 in bce/],
+    [
+      "a missing file",
+      () => ["trace", join(tmp, "nope.json")],
+      `backprop-tutor: ${join(tmp, "nope.json")}: cannot read the spec (no such file, ENOENT). check the path and that the file is readable.`,
+    ],
+    [
+      "a directory",
+      () => ["trace", tmp],
+      `backprop-tutor: ${tmp}: cannot read the spec (it is a directory, not a file, EISDIR). check the path and that the file is readable.`,
+    ],
+    [
+      "invalid JSON: a trailing comma",
+      () => ["trace", specFile("trailing.json", '{\n  "layers": [2, 2, 2],\n  "loss": "half_sse",\n}\n')],
+      `backprop-tutor: ${join(tmp, "trailing.json")}: line 4, column 1: invalid JSON: expected a field name after ',', found '}'. JSON allows no comma after the last field; remove it.`,
+    ],
+    [
+      "invalid JSON: a missing comma",
+      () => ["trace", specFile("comma.json", '{\n  "layers": [2, 2, 2]\n  "loss": "half_sse"\n}\n')],
+      `backprop-tutor: ${join(tmp, "comma.json")}: line 3, column 3: invalid JSON: expected ',' or '}' after a field's value, found '"'. a comma is missing between two fields.`,
+    ],
+    [
+      "invalid JSON: single quotes",
+      () => ["trace", specFile("quotes.json", "{'layers': [2, 2, 2]}")],
+      `backprop-tutor: ${join(tmp, "quotes.json")}: line 1, column 2: invalid JSON: expected a field name in double quotes, found '''. JSON strings and names use double quotes: write "sigmoid", not 'sigmoid'.`,
+    ],
+    [
+      "invalid JSON: an empty file",
+      () => ["trace", specFile("empty.json", "")],
+      `backprop-tutor: ${join(tmp, "empty.json")}: line 1, column 1: invalid JSON: expected a value (a number, a string in double quotes, true, false, null, [...] or {...}), found the end of the file. a spec is one JSON object such as examples/classic.json.`,
+    ],
+    [
+      "a missing field",
+      () => ["trace", specFile("noloss.json", (s) => delete s.loss)],
+      'backprop-tutor: loss: is missing. add e.g. "loss": "half_sse" (or mse, bce, cross_entropy).',
+    ],
+    [
+      "a mistyped field",
+      () => ["trace", specFile("upd.json", (s) => (s.updateBiases = "no"))],
+      'backprop-tutor: updateBiases: expected true or false, got "no". write true to update biases (the default) or false to leave them fixed.',
+    ],
+    [
+      "weights that do not match layers",
+      () => ["trace", specFile("cols.json", (s) => s.weights[1][0].push(0.1))],
+      "backprop-tutor: weights[1][0]: has 3 values but needs 2: one weight from each of the 2 units of layer 1 into unit 0 of layer 2. give exactly 2.",
+    ],
+    [
+      "an unknown activation",
+      () => ["trace", specFile("act.json", (s) => (s.activations = ["sigmoid", "sigmod"]))],
+      /^backprop-tutor: activations\[1\]: unknown activation "sigmod" \(did you mean "sigmoid"\?\)\. use one of .*sigmoid/,
+    ],
+    [
+      "an unknown loss",
+      () => ["train", specFile("loss.json", (s) => (s.loss = "mae")), "--epochs", "1"],
+      'backprop-tutor: loss: unknown loss "mae" (did you mean "mse"?). use one of half_sse, mse, bce, cross_entropy.',
+    ],
+    [
+      "softmax on a hidden layer",
+      () => ["trace", specFile("softmax.json", (s) => (s.activations = ["softmax", "sigmoid"]))],
+      "backprop-tutor: activations[0]: softmax is used on hidden layer 1. softmax is for the output layer only; use e.g. sigmoid, tanh or relu in hidden layers.",
+    ],
+    [
+      "a non-numeric value",
+      () => ["trace", specFile("abc.json", (s) => (s.weights[0][1][0] = "abc"))],
+      'backprop-tutor: weights[0][1][0]: expected a number, got "abc". write a number such as 0.15 or a decimal string such as "0.15".',
+    ],
+    [
+      "Infinity reached in training",
+      () => [
+        "train",
+        specFile(
+          "diverge.json",
+          JSON.stringify({
+            layers: [1, 1],
+            activations: ["identity"],
+            loss: "mse",
+            weights: [[[1]]],
+            biases: [[0]],
+            input: [1],
+            target: [3],
+            learningRate: 50,
+            names: { weights: [[["w1"]]] },
+          }),
+        ),
+        "--epochs",
+        "10000",
+      ],
+      /^backprop-tutor: epoch \d+: the loss is Infinity; the largest parameter is weights\[0\]\[0\]\[0\] \(w1\) = .*learning rate 50 is too large: try 0\.5/,
+    ],
+    [
+      "divergence in exact precision (values beyond the double range)",
+      () => [
+        "train",
+        specFile(
+          "diverge-exact.json",
+          JSON.stringify({
+            layers: [1, 1],
+            activations: ["identity"],
+            loss: "mse",
+            weights: [[[1]]],
+            biases: [[0]],
+            input: [1],
+            target: [3],
+            learningRate: 50,
+          }),
+        ),
+        "--epochs",
+        "10000",
+        "--precision",
+        "exact",
+      ],
+      "backprop-tutor: epoch 68: the loss is 4.450125206e+308 (beyond the double range, ±1.8e308); the largest parameter is weights[0][0][0] = -2.098984328e+156. learning rate 50 is too large: try 0.5 (the updates overshoot and grow without bound; scaling the inputs also helps).",
+    ],
+    [
+      "a float trace that overflows",
+      () => [
+        "trace",
+        specFile(
+          "overflow.json",
+          JSON.stringify({
+            layers: [1, 1],
+            activations: ["identity"],
+            loss: "half_sse",
+            weights: [[[0.5]]],
+            biases: [[0]],
+            input: [1e300],
+            target: [0],
+          }),
+        ),
+        "--precision",
+        "float",
+      ],
+      "backprop-tutor: step L (loss): is Infinity: it overflowed the double range (±1.8e308). use smaller inputs or weights, or exact precision, whose decimals do not overflow.",
+    ],
+    [
+      "a weight beyond the double range",
+      () => ["trace", specFile("huge.json", (s) => (s.weights[0][0][0] = "1e400"))],
+      'backprop-tutor: weights[0][0][0]: "1e400" is beyond the range of double-precision numbers (±1.8e308). give a number of ordinary size; the float precision cannot hold it.',
+    ],
+    [
+      "NaN reached in training",
+      () => [
+        "train",
+        specFile(
+          "nan.json",
+          JSON.stringify({
+            layers: [1, 1],
+            activations: ["sigmoid"],
+            loss: "bce",
+            weights: [[[0]]],
+            biases: [[0]],
+            updateBiases: false,
+            input: [1],
+            target: [1],
+          }),
+        ),
+        "--epochs",
+        "5",
+        "--learning-rate",
+        "1000",
+      ],
+      /^backprop-tutor: epoch 2, weights\[0\]\[0\]\[0\]: became NaN at update 2\. log of 0 in bce/,
+    ],
   ];
   it.each(cases)("%s", (_name, args, message) => {
     const r = cli(...args());
@@ -266,30 +462,126 @@ describe("bad input: exit code 1, one line naming the place", () => {
 
 describe("bad command line: exit code 2, one line", () => {
   const cases: [name: string, args: string[], message: string][] = [
-    ["an unknown command", ["frobnicate"], "backprop-tutor: frobnicate: unknown command. use one of trace, train, graph, check, check-graph, assign, grade."],
-    ["an unknown option", ["trace", classicPath, "--verbose"], 'backprop-tutor: trace: unknown option --verbose. run "backprop-tutor trace --help" for the options.'],
-    ["an unknown short option", ["trace", classicPath, "-x"], 'backprop-tutor: trace: unknown option -x. run "backprop-tutor trace --help" for the options.'],
-    ["a missing argument", ["trace"], "backprop-tutor: trace: missing SPEC.json. write backprop-tutor trace SPEC.json [options]."],
-    ["an extra argument", ["trace", classicPath, "more.json"], 'backprop-tutor: trace: unexpected argument "more.json". write backprop-tutor trace SPEC.json [options].'],
-    ["an option without its value", ["trace", classicPath, "--precision"], "backprop-tutor: --precision: is missing its value. write --precision float|exact|dp:N."],
-    ["a bad --precision", ["trace", classicPath, "--precision", "dp:x"], 'backprop-tutor: --precision: unknown precision "dp:x". use float, exact or dp:N with N a whole number of decimal places, e.g. dp:4.'],
-    ["a bad --format", ["trace", classicPath, "--format", "xml"], 'backprop-tutor: --format: unknown value "xml". use one of json, markdown.'],
-    ["--epochs missing", ["train", classicPath], 'backprop-tutor: --epochs: is required (the spec has no "epochs"). e.g. --epochs 1000.'],
-    ["--no-bias-correction without adam", ["train", classicPath, "--epochs", "1", "--no-bias-correction"], "backprop-tutor: --no-bias-correction: applies to adam only, but the optimizer is sgd. add --optimizer adam."],
-    ["--epochs not a number", ["train", classicPath, "--epochs", "ten"], 'backprop-tutor: --epochs: expected a whole number ≥ 1, got "ten". e.g. --epochs 1000.'],
-    ["--epochs zero", ["train", classicPath, "--epochs", "0"], 'backprop-tutor: --epochs: expected a whole number ≥ 1, got "0". e.g. --epochs 1000.'],
-    ["--epochs fractional", ["train", classicPath, "--epochs", "1.5"], 'backprop-tutor: --epochs: expected a whole number ≥ 1, got "1.5". e.g. --epochs 1000.'],
-    ["an unknown optimizer", ["train", classicPath, "--epochs", "1", "--optimizer", "adamw"], 'backprop-tutor: --optimizer: unknown value "adamw" (did you mean "adam"?). use one of sgd, momentum, nesterov, adagrad, rmsprop, adam.'],
-    ["a bad --batch", ["train", classicPath, "--epochs", "1", "--batch", "mini:0"], 'backprop-tutor: --batch: unknown batch mode "mini:0". use full, stochastic or mini:N with N ≥ 1, e.g. mini:10.'],
-    ["a bad --learning-rate", ["train", classicPath, "--epochs", "1", "--learning-rate", "fast"], 'backprop-tutor: --learning-rate: expected a positive number, got "fast". e.g. --learning-rate 0.5.'],
-    ["a value given to a switch", ["train", classicPath, "--epochs", "1", "--steps=yes"], "backprop-tutor: --steps: takes no value. write just --steps."],
-    ["an option followed by another option instead of its value", ["train", classicPath, "--epochs", "--every", "10"], "backprop-tutor: --epochs: is missing its value. write --epochs N."],
-    ["a name that every object has is still unknown", ["trace", classicPath, "--constructor"], 'backprop-tutor: trace: unknown option --constructor. run "backprop-tutor trace --help" for the options.'],
-    ["a group of short options", ["trace", classicPath, "-xv"], 'backprop-tutor: trace: unknown option -xv. run "backprop-tutor trace --help" for the options.'],
-    ["a negative --seed", ["train", classicPath, "--epochs", "1", "--seed", "-1"], 'backprop-tutor: --seed: expected a whole number ≥ 0, got "-1". e.g. --seed 42.'],
-    ["--every not a whole number", ["train", classicPath, "--epochs", "2", "--every", "1.5"], 'backprop-tutor: --every: expected a whole number ≥ 1, got "1.5". e.g. --every 100.'],
-    ["--jobs not a number", ["grade", "subs", "--jobs", "two"], 'backprop-tutor: --jobs: expected a whole number ≥ 1, got "two". e.g. --jobs 2.'],
-    ["graph without an expression", ["graph"], 'backprop-tutor: graph: missing the expression. write backprop-tutor graph "EXPR" name=value ... [options], e.g. backprop-tutor graph "(x + y) * z" x=-2 y=5 z=-4.'],
+    [
+      "an unknown command",
+      ["frobnicate"],
+      "backprop-tutor: frobnicate: unknown command. use one of trace, train, graph, check, check-graph, assign, grade.",
+    ],
+    [
+      "an unknown option",
+      ["trace", classicPath, "--verbose"],
+      'backprop-tutor: trace: unknown option --verbose. run "backprop-tutor trace --help" for the options.',
+    ],
+    [
+      "an unknown short option",
+      ["trace", classicPath, "-x"],
+      'backprop-tutor: trace: unknown option -x. run "backprop-tutor trace --help" for the options.',
+    ],
+    [
+      "a missing argument",
+      ["trace"],
+      "backprop-tutor: trace: missing SPEC.json. write backprop-tutor trace SPEC.json [options].",
+    ],
+    [
+      "an extra argument",
+      ["trace", classicPath, "more.json"],
+      'backprop-tutor: trace: unexpected argument "more.json". write backprop-tutor trace SPEC.json [options].',
+    ],
+    [
+      "an option without its value",
+      ["trace", classicPath, "--precision"],
+      "backprop-tutor: --precision: is missing its value. write --precision float|exact|dp:N.",
+    ],
+    [
+      "a bad --precision",
+      ["trace", classicPath, "--precision", "dp:x"],
+      'backprop-tutor: --precision: unknown precision "dp:x". use float, exact or dp:N with N a whole number of decimal places, e.g. dp:4.',
+    ],
+    [
+      "a bad --format",
+      ["trace", classicPath, "--format", "xml"],
+      'backprop-tutor: --format: unknown value "xml". use one of json, markdown.',
+    ],
+    [
+      "--epochs missing",
+      ["train", classicPath],
+      'backprop-tutor: --epochs: is required (the spec has no "epochs"). e.g. --epochs 1000.',
+    ],
+    [
+      "--no-bias-correction without adam",
+      ["train", classicPath, "--epochs", "1", "--no-bias-correction"],
+      "backprop-tutor: --no-bias-correction: applies to adam only, but the optimizer is sgd. add --optimizer adam.",
+    ],
+    [
+      "--epochs not a number",
+      ["train", classicPath, "--epochs", "ten"],
+      'backprop-tutor: --epochs: expected a whole number ≥ 1, got "ten". e.g. --epochs 1000.',
+    ],
+    [
+      "--epochs zero",
+      ["train", classicPath, "--epochs", "0"],
+      'backprop-tutor: --epochs: expected a whole number ≥ 1, got "0". e.g. --epochs 1000.',
+    ],
+    [
+      "--epochs fractional",
+      ["train", classicPath, "--epochs", "1.5"],
+      'backprop-tutor: --epochs: expected a whole number ≥ 1, got "1.5". e.g. --epochs 1000.',
+    ],
+    [
+      "an unknown optimizer",
+      ["train", classicPath, "--epochs", "1", "--optimizer", "adamw"],
+      'backprop-tutor: --optimizer: unknown value "adamw" (did you mean "adam"?). use one of sgd, momentum, nesterov, adagrad, rmsprop, adam.',
+    ],
+    [
+      "a bad --batch",
+      ["train", classicPath, "--epochs", "1", "--batch", "mini:0"],
+      'backprop-tutor: --batch: unknown batch mode "mini:0". use full, stochastic or mini:N with N ≥ 1, e.g. mini:10.',
+    ],
+    [
+      "a bad --learning-rate",
+      ["train", classicPath, "--epochs", "1", "--learning-rate", "fast"],
+      'backprop-tutor: --learning-rate: expected a positive number, got "fast". e.g. --learning-rate 0.5.',
+    ],
+    [
+      "a value given to a switch",
+      ["train", classicPath, "--epochs", "1", "--steps=yes"],
+      "backprop-tutor: --steps: takes no value. write just --steps.",
+    ],
+    [
+      "an option followed by another option instead of its value",
+      ["train", classicPath, "--epochs", "--every", "10"],
+      "backprop-tutor: --epochs: is missing its value. write --epochs N.",
+    ],
+    [
+      "a name that every object has is still unknown",
+      ["trace", classicPath, "--constructor"],
+      'backprop-tutor: trace: unknown option --constructor. run "backprop-tutor trace --help" for the options.',
+    ],
+    [
+      "a group of short options",
+      ["trace", classicPath, "-xv"],
+      'backprop-tutor: trace: unknown option -xv. run "backprop-tutor trace --help" for the options.',
+    ],
+    [
+      "a negative --seed",
+      ["train", classicPath, "--epochs", "1", "--seed", "-1"],
+      'backprop-tutor: --seed: expected a whole number ≥ 0, got "-1". e.g. --seed 42.',
+    ],
+    [
+      "--every not a whole number",
+      ["train", classicPath, "--epochs", "2", "--every", "1.5"],
+      'backprop-tutor: --every: expected a whole number ≥ 1, got "1.5". e.g. --every 100.',
+    ],
+    [
+      "--jobs not a number",
+      ["grade", "subs", "--jobs", "two"],
+      'backprop-tutor: --jobs: expected a whole number ≥ 1, got "two". e.g. --jobs 2.',
+    ],
+    [
+      "graph without an expression",
+      ["graph"],
+      'backprop-tutor: graph: missing the expression. write backprop-tutor graph "EXPR" name=value ... [options], e.g. backprop-tutor graph "(x + y) * z" x=-2 y=5 z=-4.',
+    ],
   ];
   it.each(cases)("%s", (_name, args, message) => {
     const r = cli(...args);
@@ -314,18 +606,31 @@ describe("--debug", () => {
 
 describe("in process", () => {
   function capture(stderrIsTTY = false): Io & { out: string; err: string } {
-    const io = { out: "", err: "", stderrIsTTY, stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+    const io = {
+      out: "",
+      err: "",
+      stderrIsTTY,
+      stdout: (t: string) => void (io.out += t),
+      stderr: (t: string) => void (io.err += t),
+    };
     return io;
   }
   const boom: Command = {
-    name: "boom", summary: "throws", usage: "backprop-tutor boom", options: {},
-    async run() { throw new TypeError("cannot read properties of undefined (reading 'x')\n    more"); },
+    name: "boom",
+    summary: "throws",
+    usage: "backprop-tutor boom",
+    options: {},
+    async run() {
+      throw new TypeError("cannot read properties of undefined (reading 'x')\n    more");
+    },
   };
 
   it("an internal error is one line saying it is a bug, exit code 3; --debug adds the stack", async () => {
     const io = capture();
     expect(await runProgram(["boom"], io, [boom])).toBe(3);
-    expect(io.err).toBe("backprop-tutor: internal error (this is a bug in backprop-tutor, please report it): cannot read properties of undefined (reading 'x'); run with --debug for details\n");
+    expect(io.err).toBe(
+      "backprop-tutor: internal error (this is a bug in backprop-tutor, please report it): cannot read properties of undefined (reading 'x'); run with --debug for details\n",
+    );
     const dbg = capture();
     expect(await runProgram(["boom", "--debug"], dbg, [boom])).toBe(3);
     expect(dbg.err).toMatch(STACK_LINE);
@@ -356,7 +661,9 @@ describe("in process", () => {
     expect(io.out).toContain("usage: backprop-tutor trace SPEC.json");
     const dd = capture();
     expect(await runProgram(["trace", classicPath, "--", "--debug"], dd)).toBe(2);
-    expect(dd.err).toBe('backprop-tutor: trace: unexpected argument "--debug". write backprop-tutor trace SPEC.json [options].\n');
+    expect(dd.err).toBe(
+      'backprop-tutor: trace: unexpected argument "--debug". write backprop-tutor trace SPEC.json [options].\n',
+    );
   });
 
   it("the last of a repeated option wins", async () => {
@@ -366,7 +673,8 @@ describe("in process", () => {
   });
 
   it("the JSON diagnosis agrees with JSON.parse on valid and invalid text", () => {
-    for (const ok of ['{"a": [1, -2.5e3, "x\\n", true, null, {}]}', " [ ] ", '"\\u00e9"']) expect(diagnoseJson(ok)).toBeUndefined();
+    for (const ok of ['{"a": [1, -2.5e3, "x\\n", true, null, {}]}', " [ ] ", '"\\u00e9"'])
+      expect(diagnoseJson(ok)).toBeUndefined();
     for (const bad of ["{", "[1 2]", "[1,]", '{"a" 1}', "NaN", "[.5]", "[01]", '"a\nb"', "{} {}", "// c\n{}"]) {
       expect(() => JSON.parse(bad)).toThrow();
       expect(diagnoseJson(bad), bad).toBeDefined();

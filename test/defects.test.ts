@@ -3,7 +3,15 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import {
-  checkGraphCalculation, checkHandCalculation, ExpressionError, graphTrace, parseSpec, ShapeError, SpecError, traceNetwork, train,
+  checkGraphCalculation,
+  checkHandCalculation,
+  ExpressionError,
+  graphTrace,
+  parseSpec,
+  ShapeError,
+  SpecError,
+  traceNetwork,
+  train,
 } from "../src/index.js";
 import { readValues } from "../src/cli/commands/graph.js";
 import { D } from "../src/engine/numeric.js";
@@ -18,7 +26,16 @@ describe("tanh of a huge argument in exact decimals", () => {
   });
 
   it("a network's tanh unit at z = 5·10⁶ saturates (it hung), and tanh below the cut-off keeps its digits", () => {
-    const spec = { layers: [1, 1, 1], activations: ["tanh", "sigmoid"], loss: "half_sse", weights: [[[5000000]], [[0.5]]], biases: [0, 0], input: [1], target: [1], learningRate: 0.1 };
+    const spec = {
+      layers: [1, 1, 1],
+      activations: ["tanh", "sigmoid"],
+      loss: "half_sse",
+      weights: [[[5000000]], [[0.5]]],
+      biases: [0, 0],
+      input: [1],
+      target: [1],
+      learningRate: 0.1,
+    };
     const t = traceNetwork(spec, { precision: "exact" });
     expect(t.forward.a[1]).toEqual(["1"]);
     expect(t.steps.find((s) => s.id === "backward.da/dz.1.0")!.value).toBe("0");
@@ -42,10 +59,13 @@ describe("Nesterov's loss history", () => {
 });
 
 describe("names that are also Object.prototype's", () => {
-  it.each(["toString", "constructor", "valueOf", "hasOwnProperty", "__proto__"])("%s(x) is an unknown function, not an internal error", (f) => {
-    expect(() => graphTrace(`${f}(x)`, { x: 1 })).toThrow(ExpressionError);
-    expect(() => graphTrace(`${f}(x)`, { x: 1 })).toThrow(/is not a function the graph engine knows/);
-  });
+  it.each(["toString", "constructor", "valueOf", "hasOwnProperty", "__proto__"])(
+    "%s(x) is an unknown function, not an internal error",
+    (f) => {
+      expect(() => graphTrace(`${f}(x)`, { x: 1 })).toThrow(ExpressionError);
+      expect(() => graphTrace(`${f}(x)`, { x: 1 })).toThrow(/is not a function the graph engine knows/);
+    },
+  );
 
   it("inputs called constructor, __proto__ and toString work, from the command line and in the checker", () => {
     const values = readValues(["constructor=1", "__proto__=3", "toString=2"]);
@@ -53,7 +73,11 @@ describe("names that are also Object.prototype's", () => {
     const t = graphTrace("constructor * 2 + __proto__ * toString", values);
     expect(t.nodes.find((n) => n.id === t.output)!.value).toBe("8");
     expect(t.nodes.find((n) => n.id === "__proto__")!.grad).toBe("2");
-    const report = checkGraphCalculation("f = constructor * __proto__", readValues(["constructor=1", "__proto__=3"]), JSON.parse('{"__proto__": "3", "constructor": "1", "f": "3"}'));
+    const report = checkGraphCalculation(
+      "f = constructor * __proto__",
+      readValues(["constructor=1", "__proto__=3"]),
+      JSON.parse('{"__proto__": "3", "constructor": "1", "f": "3"}'),
+    );
     expect(report.rows.map((r) => r.verdict)).toEqual(["correct", "correct", "correct"]);
   });
 
@@ -85,7 +109,14 @@ describe("deep and long inputs", () => {
   });
 
   it("a spec of 10⁶ units is refused up front with the limit", () => {
-    const big = { layers: [1000000, 1], activations: ["sigmoid"], loss: "half_sse", input: [1], target: [1], learningRate: 0.1 };
+    const big = {
+      layers: [1000000, 1],
+      activations: ["sigmoid"],
+      loss: "half_sse",
+      input: [1],
+      target: [1],
+      learningRate: 0.1,
+    };
     expect(() => parseSpec(big)).toThrow(ShapeError);
     expect(() => parseSpec(big)).toThrow(/1,000,001 weights and biases, more than the 100,000/);
     // training would draw initial weights first: it is refused before any are made
@@ -95,7 +126,17 @@ describe("deep and long inputs", () => {
 
 describe("dp:N prints what it computed", () => {
   // 0.125 and −0.304 have more places than dp:2 writes
-  const spec = { layers: [1, 1], activations: ["identity"], loss: "half_sse", weights: [[[0.125]]], biases: [-0.304], input: [1], target: [1], learningRate: 0.5, updateBiases: false };
+  const spec = {
+    layers: [1, 1],
+    activations: ["identity"],
+    loss: "half_sse",
+    weights: [[[0.125]]],
+    biases: [-0.304],
+    input: [1],
+    target: [1],
+    learningRate: 0.5,
+    updateBiases: false,
+  };
   const t = traceNetwork(spec, { precision: "dp:2" });
 
   it("numbers of the spec are used and printed as given, computed ones to N places", () => {
@@ -109,7 +150,9 @@ describe("dp:N prints what it computed", () => {
     for (const s of t.steps.filter((x) => x.phase === "update")) {
       const [w, rest] = s.substituted.split(" - ");
       const [eta, g] = rest.split(" \\times ").map((x) => x.replace(/[()]/g, ""));
-      expect(new D(w).minus(new D(eta).times(g)).toDecimalPlaces(2, D.ROUND_HALF_CEIL).toFixed(2), s.substituted).toBe(s.value);
+      expect(new D(w).minus(new D(eta).times(g)).toDecimalPlaces(2, D.ROUND_HALF_CEIL).toFixed(2), s.substituted).toBe(
+        s.value,
+      );
     }
     expect(t.steps.find((s) => s.id === "update.W.1.0.0")!.substituted).toMatch(/^0\.125 - 0\.5 \\times /);
   });

@@ -5,7 +5,16 @@
 // Then the notebook limit (--timeout) on a slow submission. The sandbox's own cases are in
 // exercises-hostile.test.ts.
 import { afterAll, describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync, rmSync, chmodSync } from "node:fs";
+import {
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+  mkdirSync,
+  existsSync,
+  readdirSync,
+  rmSync,
+  chmodSync,
+} from "node:fs";
 import { join } from "node:path";
 import { Decimal } from "decimal.js";
 import { runCli } from "../src/cli/program.js";
@@ -14,13 +23,17 @@ import { codeCell, metaOf, sourceOf, toLines, type Notebook } from "../src/exerc
 import { ROOT } from "../src/exercises/paths.js";
 
 const EX = join(ROOT, "exercises", "backprop-1");
-const hasKernel = existsSync(join(ROOT, ".venv", "bin", "python")) && existsSync(join(ROOT, ".venv", "share", "jupyter", "kernels", "tslab"));
+const hasKernel =
+  existsSync(join(ROOT, ".venv", "bin", "python")) &&
+  existsSync(join(ROOT, ".venv", "share", "jupyter", "kernels", "tslab"));
 
 /** The released notebook with the answer cell filled in (or replaced by `code` that defines `answers`). */
 function submit(release: string, answers: Record<string, string>, code?: string): Notebook {
   const nb = JSON.parse(readFileSync(release, "utf8")) as Notebook;
   const cell = nb.cells.find((c) => metaOf(c)?.kind === "answer")!;
-  cell.source = toLines(code ?? `const answers: Record<string, string | number> = ${JSON.stringify(answers, null, 2)};`);
+  cell.source = toLines(
+    code ?? `const answers: Record<string, string | number> = ${JSON.stringify(answers, null, 2)};`,
+  );
   return nb;
 }
 
@@ -31,12 +44,23 @@ chmodSync(TMP, 0o755);
 process.env.TMPDIR = TMP;
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
-if (!hasKernel && process.env.CI) it("has the tslab kernel in .venv, as CI must", () => expect.fail("no .venv with the tslab kernel: npm install creates it"));
+if (!hasKernel && process.env.CI)
+  it("has the tslab kernel in .venv, as CI must", () =>
+    expect.fail("no .venv with the tslab kernel: npm install creates it"));
 
 describe.skipIf(!hasKernel)("assign → submit → grade, on the tslab kernel", () => {
   it("grades a perfect, a mistaken and a hostile submission exactly, each on its own numbers", async () => {
     const out = mkdtempSync(join(ROOT, ".tmp", "e2e-"));
-    const assigned = await runCli(["assign", join(EX, "source.ipynb"), "--roster", join(EX, "roster.csv"), "--out", out, "--secret", "e2e-secret"]);
+    const assigned = await runCli([
+      "assign",
+      join(EX, "source.ipynb"),
+      "--roster",
+      join(EX, "roster.csv"),
+      "--out",
+      out,
+      "--secret",
+      "e2e-secret",
+    ]);
     expect(assigned.code, assigned.stderr).toBe(0);
     const key = JSON.parse(readFileSync(join(out, "key", "key.json"), "utf8")) as AnswerKey;
     const release = (id: string) => join(out, "release", id, "backprop-1.ipynb");
@@ -65,10 +89,26 @@ describe.skipIf(!hasKernel)("assign → submit → grade, on the tslab kernel", 
     writeFileSync(join(subs, "grace.ipynb"), JSON.stringify(grace));
 
     const started = Date.now();
-    const graded = await runCli(["grade", subs, "--key", join(out, "key", "key.json"), "--out", join(out, "graded"), "--jobs", "3", "--cell-timeout", "5", "--quiet"]);
+    const graded = await runCli([
+      "grade",
+      subs,
+      "--key",
+      join(out, "key", "key.json"),
+      "--out",
+      join(out, "graded"),
+      "--jobs",
+      "3",
+      "--cell-timeout",
+      "5",
+      "--quiet",
+    ]);
     const seconds = (Date.now() - started) / 1000;
     expect(graded.code, graded.stderr).toBe(0);
-    expect(readFileSync(join(out, "graded", "grades.csv"), "utf8").trim().split("\n")).toEqual([
+    expect(
+      readFileSync(join(out, "graded", "grades.csv"), "utf8")
+        .trim()
+        .split("\n"),
+    ).toEqual([
       "student,forward,output,hidden,graph,total,max,notes",
       "ada,3,4,3,2,12,12,",
       "alan,3,3,3,2,11,12,output: wrong w5+ (added-gradient)",
@@ -92,18 +132,48 @@ describe.skipIf(!hasKernel)("assign → submit → grade, on the tslab kernel", 
 describe.skipIf(!hasKernel)("the notebook limit", () => {
   it("stops a slow submission (cells under the cell limit, over the total) promptly, with its reason in the CSV", async () => {
     const out = mkdtempSync(join(ROOT, ".tmp", "e2e-"));
-    expect((await runCli(["assign", join(EX, "source.ipynb"), "--roster", join(EX, "roster.csv"), "--out", out, "--secret", "e2e-secret"])).code).toBe(0);
+    expect(
+      (
+        await runCli([
+          "assign",
+          join(EX, "source.ipynb"),
+          "--roster",
+          join(EX, "roster.csv"),
+          "--out",
+          out,
+          "--secret",
+          "e2e-secret",
+        ])
+      ).code,
+    ).toBe(0);
     const key = JSON.parse(readFileSync(join(out, "key", "key.json"), "utf8")) as AnswerKey;
     const slow = submit(join(out, "release", "ada", "backprop-1.ipynb"), key.students[0].answers);
     const at = slow.cells.findIndex((c) => metaOf(c)?.kind === "answer");
-    for (let i = 0; i < 3; i++) slow.cells.splice(at + 1, 0, codeCell("{ const t = Date.now(); while (Date.now() - t < 4000) {} }"));
+    for (let i = 0; i < 3; i++)
+      slow.cells.splice(at + 1, 0, codeCell("{ const t = Date.now(); while (Date.now() - t < 4000) {} }"));
     mkdirSync(join(out, "submissions"));
     writeFileSync(join(out, "submissions", "ada.ipynb"), JSON.stringify(slow));
     const started = Date.now();
-    const graded = await runCli(["grade", join(out, "submissions"), "--key", join(out, "key", "key.json"), "--out", join(out, "graded"), "--cell-timeout", "5", "--timeout", "8", "--quiet"]);
+    const graded = await runCli([
+      "grade",
+      join(out, "submissions"),
+      "--key",
+      join(out, "key", "key.json"),
+      "--out",
+      join(out, "graded"),
+      "--cell-timeout",
+      "5",
+      "--timeout",
+      "8",
+      "--quiet",
+    ]);
     const seconds = (Date.now() - started) / 1000;
     expect(graded.code, graded.stderr).toBe(0);
-    expect(readFileSync(join(out, "graded", "grades.csv"), "utf8").trim().split("\n")).toEqual([
+    expect(
+      readFileSync(join(out, "graded", "grades.csv"), "utf8")
+        .trim()
+        .split("\n"),
+    ).toEqual([
       "student,forward,output,hidden,graph,total,max,notes",
       "ada,0,0,0,0,0,12,the notebook did not finish within 8 s",
       "alan,0,0,0,0,0,12,no submission (missing file)",

@@ -8,7 +8,17 @@
 // The sandboxed cases need namespaces (bubblewrap; root for the cgroup limits): CI runs as root.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync, spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { runCli } from "../src/cli/program.js";
@@ -19,12 +29,16 @@ import { namespacesUnavailable } from "../src/exercises/sandbox.js";
 import { cgroupsUnavailable } from "../src/exercises/limits.js";
 
 const EX = join(ROOT, "exercises", "backprop-1");
-const hasKernel = existsSync(join(ROOT, ".venv", "bin", "python")) && existsSync(join(ROOT, ".venv", "share", "jupyter", "kernels", "tslab"));
+const hasKernel =
+  existsSync(join(ROOT, ".venv", "bin", "python")) &&
+  existsSync(join(ROOT, ".venv", "share", "jupyter", "kernels", "tslab"));
 const hasCli = existsSync(join(ROOT, "dist", "cli", "main.js"));
 const noNamespaces = namespacesUnavailable();
 const noCgroups = cgroupsUnavailable();
 const skipWhy = !hasKernel ? "no .venv with the tslab kernel" : !hasCli ? "no dist/ (npm run build)" : noNamespaces;
-if (skipWhy && process.env.CI) it("can sandbox student code here, as CI must", () => expect.fail(`the hostile-classroom suite cannot run: ${skipWhy}`));
+if (skipWhy && process.env.CI)
+  it("can sandbox student code here, as CI must", () =>
+    expect.fail(`the hostile-classroom suite cannot run: ${skipWhy}`));
 
 /** The released notebook with the answer cell replaced by `code` (which defines `answers`, or not). */
 function submit(release: string, code: string, extra: string[] = []): Notebook {
@@ -34,7 +48,8 @@ function submit(release: string, code: string, extra: string[] = []): Notebook {
   nb.cells.splice(at + 1, 0, ...extra.map((e) => codeCell(e)));
   return nb;
 }
-const answersCode = (answers: Record<string, string>) => `const answers: Record<string, string | number> = ${JSON.stringify(answers, null, 2)};`;
+const answersCode = (answers: Record<string, string>) =>
+  `const answers: Record<string, string | number> = ${JSON.stringify(answers, null, 2)};`;
 
 /**
  * Processes of a grading from this project folder: bwrap, the runner, kernels (by their command
@@ -42,15 +57,21 @@ const answersCode = (answers: Record<string, string>) => `const answers: Record<
  * grading at the same time).
  */
 function gradingProcesses(): string[] {
-  return readdirSync("/proc").filter((p) => /^\d+$/.test(p)).flatMap((p) => {
-    try {
-      const cmd = readFileSync(`/proc/${p}/cmdline`, "utf8").replace(/\0/g, " ");
-      const state = /^State:\s+(\S)/m.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1];
-      return state !== "Z" && cmd.includes(`${ROOT}/`) && /run_submission\.py|--config-path \/tmp\/jupyter-runtime\/|bwrap .*--hostname grading/.test(cmd) ? [`${p}: ${cmd.slice(0, 120)}`] : [];
-    } catch {
-      return [];
-    }
-  });
+  return readdirSync("/proc")
+    .filter((p) => /^\d+$/.test(p))
+    .flatMap((p) => {
+      try {
+        const cmd = readFileSync(`/proc/${p}/cmdline`, "utf8").replace(/\0/g, " ");
+        const state = /^State:\s+(\S)/m.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1];
+        return state !== "Z" &&
+          cmd.includes(`${ROOT}/`) &&
+          /run_submission\.py|--config-path \/tmp\/jupyter-runtime\/|bwrap .*--hostname grading/.test(cmd)
+          ? [`${p}: ${cmd.slice(0, 120)}`]
+          : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 /** The cgroups of the grading with process id `pid` (backprop-tutor-<pid>) anywhere in the v1 hierarchies. */
@@ -64,18 +85,43 @@ function leftCgroups(pid: number | undefined): string[] {
       else walk(join(dir, e.name), depth + 1);
     }
   };
-  for (const c of ["memory", "pids", "cpu", "cpuacct"]) if (existsSync(`/sys/fs/cgroup/${c}`)) walk(`/sys/fs/cgroup/${c}`, 0);
+  for (const c of ["memory", "pids", "cpu", "cpuacct"])
+    if (existsSync(`/sys/fs/cgroup/${c}`)) walk(`/sys/fs/cgroup/${c}`, 0);
   return found;
 }
 
-const sysvSegments = (): string => { try { return execFileSync("ipcs", ["-m"], { encoding: "utf8" }); } catch { return ""; } };
+const sysvSegments = (): string => {
+  try {
+    return execFileSync("ipcs", ["-m"], { encoding: "utf8" });
+  } catch {
+    return "";
+  }
+};
 
 /** grade as its own process (as a teacher runs it), with the key by environment. */
-function gradeProcess(args: string[], key: string, env: NodeJS.ProcessEnv = {}, onLine?: (line: string, p: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; pid: number | undefined }> {
+function gradeProcess(
+  args: string[],
+  key: string,
+  env: NodeJS.ProcessEnv = {},
+  onLine?: (line: string, p: ReturnType<typeof spawn>) => void,
+): Promise<{
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  pid: number | undefined;
+}> {
   return new Promise((done) => {
-    const p = spawn(process.execPath, [join(ROOT, "dist", "cli", "main.js"), "grade", ...args], { cwd: ROOT, env: { ...process.env, BACKPROP_TUTOR_KEY: key, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "", stderr = "";
-    p.stdout!.on("data", (d: Buffer) => { stdout += d.toString(); });
+    const p = spawn(process.execPath, [join(ROOT, "dist", "cli", "main.js"), "grade", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, BACKPROP_TUTOR_KEY: key, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "",
+      stderr = "";
+    p.stdout!.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
     p.stderr!.on("data", (d: Buffer) => {
       stderr += d.toString();
       if (onLine) for (const line of d.toString().split("\n")) if (line) onLine(line, p);
@@ -86,176 +132,344 @@ function gradeProcess(args: string[], key: string, env: NodeJS.ProcessEnv = {}, 
 
 mkdirSync(join(ROOT, ".tmp"), { recursive: true });
 const made: string[] = [];
-afterAll(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 /** A class of `ids` with the example assignment, an empty submissions folder, and the key. */
-async function classOf(ids: string[], secret: string): Promise<{ out: string; subs: string; keyPath: string; key: AnswerKey; release: (id: string) => string; graded: string }> {
+async function classOf(
+  ids: string[],
+  secret: string,
+): Promise<{
+  out: string;
+  subs: string;
+  keyPath: string;
+  key: AnswerKey;
+  release: (id: string) => string;
+  graded: string;
+}> {
   const out = mkdtempSync(join(ROOT, ".tmp", "hostile-"));
   made.push(out);
   writeFileSync(join(out, "roster.csv"), `id\n${ids.join("\n")}\n`);
-  expect((await runCli(["assign", join(EX, "source.ipynb"), "--roster", join(out, "roster.csv"), "--out", out, "--secret", secret])).code).toBe(0);
+  expect(
+    (
+      await runCli([
+        "assign",
+        join(EX, "source.ipynb"),
+        "--roster",
+        join(out, "roster.csv"),
+        "--out",
+        out,
+        "--secret",
+        secret,
+      ])
+    ).code,
+  ).toBe(0);
   const keyPath = join(out, "key", "key.json");
   mkdirSync(join(out, "submissions"));
-  return { out, subs: join(out, "submissions"), keyPath, key: JSON.parse(readFileSync(keyPath, "utf8")) as AnswerKey, release: (id) => join(out, "release", id, "backprop-1.ipynb"), graded: join(out, "graded") };
+  return {
+    out,
+    subs: join(out, "submissions"),
+    keyPath,
+    key: JSON.parse(readFileSync(keyPath, "utf8")) as AnswerKey,
+    release: (id) => join(out, "release", id, "backprop-1.ipynb"),
+    graded: join(out, "graded"),
+  };
 }
 
-describe.skipIf(skipWhy !== undefined)(`a hostile classroom, sandboxed${skipWhy ? ` (skipped: ${skipWhy})` : ""}`, () => {
-  let listener: Server, port = 0, connections = 0;
-  beforeAll(async () => {
-    listener = createServer((s) => { connections++; s.destroy(); });
-    await new Promise<void>((r) => listener.listen(0, "127.0.0.1", r));
-    port = (listener.address() as { port: number }).port;
-  });
-  afterAll(() => new Promise<void>((r) => listener.close(() => r())));
+describe.skipIf(skipWhy !== undefined)(
+  `a hostile classroom, sandboxed${skipWhy ? ` (skipped: ${skipWhy})` : ""}`,
+  () => {
+    let listener: Server,
+      port = 0,
+      connections = 0;
+    beforeAll(async () => {
+      listener = createServer((s) => {
+        connections++;
+        s.destroy();
+      });
+      await new Promise<void>((r) => listener.listen(0, "127.0.0.1", r));
+      port = (listener.address() as { port: number }).port;
+    });
+    afterAll(() => new Promise<void>((r) => listener.close(() => r())));
 
-  it("attacks on the grader, the machine and classmates get nothing, and honest students keep their exact marks", async () => {
-    const honest = ["ada", "alan", "bob", "grace"];
-    const hostile = ["symlinker", "hog", "shmer", "forker", "netter", "snooper", "looper", "crasher", "flooder", "tamperer", "timer", "bufferer"];
-    const c = await classOf([...honest, ...hostile, "broken", "eve"], "hostile");
-    const answersOf = (id: string) => ({ ...c.key.students.find((s) => s.id === id)!.answers });
-    const put = (id: string, nb: Notebook) => writeFileSync(join(c.subs, `${id}.ipynb`), JSON.stringify(nb));
-    for (const id of ["ada", "alan", "bob"]) put(id, submit(c.release(id), answersCode(answersOf(id))));
-    // grace: the classic sign slip in w5+ (w5 + η·dE/dw5)
-    const graceAnswers = answersOf("grace"), gnet = c.key.students.find((s) => s.id === "grace")!.params.network;
-    graceAnswers["w5+"] = (gnet.weights[1][0][0] + gnet.learningRate * Number(graceAnswers["dE/dw5"])).toFixed(4);
-    put("grace", submit(c.release("grace"), answersCode(graceAnswers)));
+    it("attacks on the grader, the machine and classmates get nothing, and honest students keep their exact marks", async () => {
+      const honest = ["ada", "alan", "bob", "grace"];
+      const hostile = [
+        "symlinker",
+        "hog",
+        "shmer",
+        "forker",
+        "netter",
+        "snooper",
+        "looper",
+        "crasher",
+        "flooder",
+        "tamperer",
+        "timer",
+        "bufferer",
+      ];
+      const c = await classOf([...honest, ...hostile, "broken", "eve"], "hostile");
+      const answersOf = (id: string) => ({ ...c.key.students.find((s) => s.id === id)!.answers });
+      const put = (id: string, nb: Notebook) => writeFileSync(join(c.subs, `${id}.ipynb`), JSON.stringify(nb));
+      for (const id of ["ada", "alan", "bob"]) put(id, submit(c.release(id), answersCode(answersOf(id))));
+      // grace: the classic sign slip in w5+ (w5 + η·dE/dw5)
+      const graceAnswers = answersOf("grace"),
+        gnet = c.key.students.find((s) => s.id === "grace")!.params.network;
+      graceAnswers["w5+"] = (gnet.weights[1][0][0] + gnet.learningRate * Number(graceAnswers["dE/dw5"])).toFixed(4);
+      put("grace", submit(c.release("grace"), answersCode(graceAnswers)));
 
-    // 1. the connection-file attack: a process that outlives its kernel keeps replacing every
-    // connection file with a link to a root-owned file, while an endless cell forces restarts
-    const dummy = join(c.out, "root-owned-dummy");
-    writeFileSync(dummy, "precious\n", { mode: 0o600 });
-    const dummyBefore = { text: readFileSync(dummy, "utf8"), mode: statSync(dummy).mode, uid: statSync(dummy).uid };
-    put("symlinker", submit(c.release("symlinker"), `import { spawn } from "child_process";
+      // 1. the connection-file attack: a process that outlives its kernel keeps replacing every
+      // connection file with a link to a root-owned file, while an endless cell forces restarts
+      const dummy = join(c.out, "root-owned-dummy");
+      writeFileSync(dummy, "precious\n", { mode: 0o600 });
+      const dummyBefore = { text: readFileSync(dummy, "utf8"), mode: statSync(dummy).mode, uid: statSync(dummy).uid };
+      put(
+        "symlinker",
+        submit(
+          c.release("symlinker"),
+          `import { spawn } from "child_process";
 spawn("sh", ["-c", ${JSON.stringify(`end=$(($(date +%s) + 40)); while [ $(date +%s) -lt $end ]; do for d in "$JUPYTER_RUNTIME_DIR" "$TMPDIR" "$HOME" /tmp; do for f in "$d"/*.json; do [ -e "$f" ] && ln -sf ${dummy} "$f"; done; done; sleep 0.05; done`)}], { detached: true, stdio: "ignore" }).unref();
-${answersCode(answersOf("symlinker"))}`, ["while (true) {}"]));
-    // 2. memory over the limit through child processes and /dev/shm; a SysV segment left behind
-    put("hog", submit(c.release("hog"), answersCode(answersOf("hog")), [`import { spawn } from "child_process";
+${answersCode(answersOf("symlinker"))}`,
+          ["while (true) {}"],
+        ),
+      );
+      // 2. memory over the limit through child processes and /dev/shm; a SysV segment left behind
+      put(
+        "hog",
+        submit(c.release("hog"), answersCode(answersOf("hog")), [
+          `import { spawn } from "child_process";
 import * as fs from "fs";
 for (let i = 0; i < 3; i++) spawn(process.execPath, ["-e", "const b = Buffer.alloc(250 * 2 ** 20, 1); setInterval(() => b[0]++, 1000)"], { stdio: "ignore" });
 fs.writeFileSync("/dev/shm/fill", Buffer.alloc(200 * 2 ** 20, 1));
 const hold: Buffer[] = [];
-for (;;) hold.push(Buffer.alloc(50 * 2 ** 20, 1));`]));
-    const sysvBefore = sysvSegments();
-    put("shmer", submit(c.release("shmer"), `import { execFileSync } from "child_process";
+for (;;) hold.push(Buffer.alloc(50 * 2 ** 20, 1));`,
+        ]),
+      );
+      const sysvBefore = sysvSegments();
+      put(
+        "shmer",
+        submit(
+          c.release("shmer"),
+          `import { execFileSync } from "child_process";
 console.log(execFileSync("ipcmk", ["-M", String(256 * 2 ** 20)], { encoding: "utf8" }));
-${answersCode(answersOf("shmer"))}`));
-    // 40 busy processes: held to one core, they cannot slow the others down (the forker's own
-    // kernel gets a 41st of that core, so its marks are whatever it manages: not asserted)
-    put("forker", submit(c.release("forker"), `import { spawn } from "child_process";
+${answersCode(answersOf("shmer"))}`,
+        ),
+      );
+      // 40 busy processes: held to one core, they cannot slow the others down (the forker's own
+      // kernel gets a 41st of that core, so its marks are whatever it manages: not asserted)
+      put(
+        "forker",
+        submit(
+          c.release("forker"),
+          `import { spawn } from "child_process";
 for (let i = 0; i < 40; i++) spawn("sh", ["-c", "while :; do :; done"], { stdio: "ignore" });
-${answersCode(answersOf("forker"))}`));
-    // 7. the network: a listener on the host's loopback, and the world
-    put("netter", submit(c.release("netter"), `import * as net from "net";
+${answersCode(answersOf("forker"))}`,
+        ),
+      );
+      // 7. the network: a listener on the host's loopback, and the world
+      put(
+        "netter",
+        submit(
+          c.release("netter"),
+          `import * as net from "net";
 const reached = await new Promise<string>((r) => { const s = net.connect(${port}, "127.0.0.1", () => r("connected")); s.on("error", (e) => r(e.message)); setTimeout(() => r("timeout"), 2000); });
 console.log("host loopback:", reached);
 const world = await fetch("http://deb.debian.org/").then(() => "reached", (e) => String(e.cause?.code ?? e));
 console.log("world:", world);
-const answers: Record<string, string> = reached === "connected" || world === "reached" ? ${JSON.stringify(answersOf("netter"))} : {};`));
-    // 7. reading what the grader can: the key by path, on command lines and in environments, other submissions, the project's solutions
-    const secrets = [c.keyPath, join(c.out, "key"), c.subs, join(c.subs, "ada.ipynb"), c.graded, join(EX, "source.ipynb"), join(ROOT, "package.json"), join(ROOT, "src"), dummy];
-    put("snooper", submit(c.release("snooper"), `import * as fs from "fs";
+const answers: Record<string, string> = reached === "connected" || world === "reached" ? ${JSON.stringify(answersOf("netter"))} : {};`,
+        ),
+      );
+      // 7. reading what the grader can: the key by path, on command lines and in environments, other submissions, the project's solutions
+      const secrets = [
+        c.keyPath,
+        join(c.out, "key"),
+        c.subs,
+        join(c.subs, "ada.ipynb"),
+        c.graded,
+        join(EX, "source.ipynb"),
+        join(ROOT, "package.json"),
+        join(ROOT, "src"),
+        dummy,
+      ];
+      put(
+        "snooper",
+        submit(
+          c.release("snooper"),
+          `import * as fs from "fs";
 const seen: string[] = [];
 for (const p of ${JSON.stringify(secrets)}) { try { fs.statSync(p); seen.push(p); } catch {} }
 for (const p of fs.readdirSync("/proc").filter((p) => /^\\d+$/.test(p))) {
   for (const f of ["cmdline", "environ"]) { try { const t = fs.readFileSync(\`/proc/\${p}/\${f}\`, "utf8"); if (/key\\.json|BACKPROP_TUTOR_KEY/.test(t)) seen.push(\`/proc/\${p}/\${f}\`); } catch {} }
 }
 console.log("seen:", JSON.stringify(seen));
-const answers: Record<string, string> = seen.length ? ${JSON.stringify(answersOf("snooper"))} : {};`));
-    // the earlier cases: an endless loop after honest answers, a crash, an output flood, a tampered test
-    put("looper", submit(c.release("looper"), answersCode(answersOf("looper")), ["while (true) {}"]));
-    put("crasher", submit(c.release("crasher"), answersCode(answersOf("crasher")), ["process.exit(3)"]));
-    put("flooder", submit(c.release("flooder"), answersCode(answersOf("flooder")), ["for (let i = 0; i < 100; i++) console.log('flood '.repeat(20000));"]));
-    const tampered = submit(c.release("tamperer"), answersCode(answersOf("tamperer")));
-    const forward = tampered.cells.find((x) => metaOf(x)?.id === "forward")!;
-    forward.source = toLines(sourceOf(forward) + '\nconsole.log("all correct!");');
-    put("tamperer", tampered);
-    // 8. a busy loop in a timer the answers cell starts; a cell whose value is a Buffer
-    // (once per run: the sandbox's /tmp outlives the kernel, so the replay after the restart does not start it again)
-    put("timer", submit(c.release("timer"), `import * as fs from "fs";
+const answers: Record<string, string> = seen.length ? ${JSON.stringify(answersOf("snooper"))} : {};`,
+        ),
+      );
+      // the earlier cases: an endless loop after honest answers, a crash, an output flood, a tampered test
+      put("looper", submit(c.release("looper"), answersCode(answersOf("looper")), ["while (true) {}"]));
+      put("crasher", submit(c.release("crasher"), answersCode(answersOf("crasher")), ["process.exit(3)"]));
+      put(
+        "flooder",
+        submit(c.release("flooder"), answersCode(answersOf("flooder")), [
+          "for (let i = 0; i < 100; i++) console.log('flood '.repeat(20000));",
+        ]),
+      );
+      const tampered = submit(c.release("tamperer"), answersCode(answersOf("tamperer")));
+      const forward = tampered.cells.find((x) => metaOf(x)?.id === "forward")!;
+      forward.source = toLines(sourceOf(forward) + '\nconsole.log("all correct!");');
+      put("tamperer", tampered);
+      // 8. a busy loop in a timer the answers cell starts; a cell whose value is a Buffer
+      // (once per run: the sandbox's /tmp outlives the kernel, so the replay after the restart does not start it again)
+      put(
+        "timer",
+        submit(
+          c.release("timer"),
+          `import * as fs from "fs";
 ${answersCode(answersOf("timer"))}
-if (!fs.existsSync("/tmp/fired")) { fs.writeFileSync("/tmp/fired", ""); setTimeout(() => { while (true) {} }, 0); }`, ["const later = 1;"]));
-    put("bufferer", submit(c.release("bufferer"), answersCode(answersOf("bufferer")), ["Buffer.from([1, 2, 3])"]));
-    writeFileSync(join(c.subs, "broken.ipynb"), "{ not json");
-    writeFileSync(join(c.subs, "mallory.ipynb"), JSON.stringify(submit(c.release("ada"), answersCode(answersOf("ada")))));
-    execFileSync("mkfifo", [join(c.subs, "eve.ipynb")]);
+if (!fs.existsSync("/tmp/fired")) { fs.writeFileSync("/tmp/fired", ""); setTimeout(() => { while (true) {} }, 0); }`,
+          ["const later = 1;"],
+        ),
+      );
+      put("bufferer", submit(c.release("bufferer"), answersCode(answersOf("bufferer")), ["Buffer.from([1, 2, 3])"]));
+      writeFileSync(join(c.subs, "broken.ipynb"), "{ not json");
+      writeFileSync(
+        join(c.subs, "mallory.ipynb"),
+        JSON.stringify(submit(c.release("ada"), answersCode(answersOf("ada")))),
+      );
+      execFileSync("mkfifo", [join(c.subs, "eve.ipynb")]);
 
-    const g = await gradeProcess([c.subs, "--out", c.graded, "--jobs", "2", "--cell-timeout", "10", "--timeout", "60", "--memory", "1024"], c.keyPath);
-    const rows = Object.fromEntries(readFileSync(join(c.graded, "grades.csv"), "utf8").trim().split("\n").slice(1).map((r) => [r.split(",")[0], r]));
-    const feedbackText = (id: string) => JSON.parse(readFileSync(join(c.graded, id, "result.json"), "utf8")) as { notes: string[]; total: number };
+      const g = await gradeProcess(
+        [c.subs, "--out", c.graded, "--jobs", "2", "--cell-timeout", "10", "--timeout", "60", "--memory", "1024"],
+        c.keyPath,
+      );
+      const rows = Object.fromEntries(
+        readFileSync(join(c.graded, "grades.csv"), "utf8")
+          .trim()
+          .split("\n")
+          .slice(1)
+          .map((r) => [r.split(",")[0], r]),
+      );
+      const feedbackText = (id: string) =>
+        JSON.parse(readFileSync(join(c.graded, id, "result.json"), "utf8")) as { notes: string[]; total: number };
 
-    // honest students: exact marks
-    expect(rows.ada).toBe("ada,3,4,3,2,12,12,");
-    expect(rows.alan).toBe("alan,3,4,3,2,12,12,");
-    expect(rows.bob).toBe("bob,3,4,3,2,12,12,");
-    expect(rows.grace).toBe("grace,3,3,3,2,11,12,output: wrong w5+ (added-gradient)");
-    expect(g.stderr).toMatch(/^sandbox: each student in their own namespaces \(bubblewrap/m);
-    expect(g.stderr).toMatch(noCgroups ? /^limits: a watchdog sums each student's processes/m : /^limits: a cgroup per student holds all its processes together to 1024 MB/m);
+      // honest students: exact marks
+      expect(rows.ada).toBe("ada,3,4,3,2,12,12,");
+      expect(rows.alan).toBe("alan,3,4,3,2,12,12,");
+      expect(rows.bob).toBe("bob,3,4,3,2,12,12,");
+      expect(rows.grace).toBe("grace,3,3,3,2,11,12,output: wrong w5+ (added-gradient)");
+      expect(g.stderr).toMatch(/^sandbox: each student in their own namespaces \(bubblewrap/m);
+      expect(g.stderr).toMatch(
+        noCgroups
+          ? /^limits: a watchdog sums each student's processes/m
+          : /^limits: a cgroup per student holds all its processes together to 1024 MB/m,
+      );
 
-    // 1: the root-owned file is untouched (the symlinker's own kernels cannot start again: its marks are not asserted)
-    expect({ text: readFileSync(dummy, "utf8"), mode: statSync(dummy).mode, uid: statSync(dummy).uid }).toEqual(dummyBefore);
-    // 2: out of memory, said as such; the SysV segment died with the sandbox
-    expect(rows.hog).toMatch(/ran out of memory/);
-    expect(rows.hog).not.toMatch(/timed out|did not finish/);
-    expect(sysvSegments()).toBe(sysvBefore);
-    expect(rows.shmer).toBe("shmer,3,4,3,2,12,12,");
-    // 7: nothing reached, nothing seen
-    expect(connections).toBe(0);
-    expect(rows.netter).toMatch(/^netter,0,0,0,0,0,12,/);
-    expect(rows.snooper).toMatch(/^snooper,0,0,0,0,0,12,/);
-    // the earlier cases
-    expect(rows.looper).toMatch(/^looper,3,4,3,2,12,12,"?cell \d+ timed out \(did not finish within 10 s\) and was skipped/);
-    expect(rows.crasher).toMatch(/^crasher,3,4,3,2,12,12,"?cell \d+ raised an error: the kernel died/);
-    expect(rows.flooder).toMatch(/^flooder,3,4,3,2,12,12,"?cell \d+ printed too much; its output was cut/);
-    expect(rows.tamperer).toMatch(/^tamperer,0,4,3,2,9,12,forward: test cell edited/);
-    expect(rows.broken).toBe("broken,0,0,0,0,0,12,notebook is not valid JSON");
-    expect(rows.mallory).toBe("mallory,0,0,0,0,0,12,not on the roster: no student mallory in the key (check the file or folder name)");
-    expect(rows["eve.ipynb"]).toBe("eve.ipynb,0,0,0,0,0,12,\"not graded: is not a regular file (a pipe, device or socket): skipped\"");
-    // 8: the timer's loop is not blamed on the answers cell without saying what else it may be; a Buffer's cell is not an error without a message
-    expect(rows.timer).toMatch(/^timer,3,4,3,2,12,12,"cell \d+ timed out \(did not finish within 10 s\) and was skipped; if it has no long loop itself, code an earlier cell left running \(a setTimeout, setInterval or promise\) kept the kernel busy"$/);
-    expect(feedbackText("bufferer").notes.join("; ")).not.toMatch(/raised an error:\s*(;|$)/);
-    expect(rows.bufferer).toBe("bufferer,3,4,3,2,12,12,");
+      // 1: the root-owned file is untouched (the symlinker's own kernels cannot start again: its marks are not asserted)
+      expect({ text: readFileSync(dummy, "utf8"), mode: statSync(dummy).mode, uid: statSync(dummy).uid }).toEqual(
+        dummyBefore,
+      );
+      // 2: out of memory, said as such; the SysV segment died with the sandbox
+      expect(rows.hog).toMatch(/ran out of memory/);
+      expect(rows.hog).not.toMatch(/timed out|did not finish/);
+      expect(sysvSegments()).toBe(sysvBefore);
+      expect(rows.shmer).toBe("shmer,3,4,3,2,12,12,");
+      // 7: nothing reached, nothing seen
+      expect(connections).toBe(0);
+      expect(rows.netter).toMatch(/^netter,0,0,0,0,0,12,/);
+      expect(rows.snooper).toMatch(/^snooper,0,0,0,0,0,12,/);
+      // the earlier cases
+      expect(rows.looper).toMatch(
+        /^looper,3,4,3,2,12,12,"?cell \d+ timed out \(did not finish within 10 s\) and was skipped/,
+      );
+      expect(rows.crasher).toMatch(/^crasher,3,4,3,2,12,12,"?cell \d+ raised an error: the kernel died/);
+      expect(rows.flooder).toMatch(/^flooder,3,4,3,2,12,12,"?cell \d+ printed too much; its output was cut/);
+      expect(rows.tamperer).toMatch(/^tamperer,0,4,3,2,9,12,forward: test cell edited/);
+      expect(rows.broken).toBe("broken,0,0,0,0,0,12,notebook is not valid JSON");
+      expect(rows.mallory).toBe(
+        "mallory,0,0,0,0,0,12,not on the roster: no student mallory in the key (check the file or folder name)",
+      );
+      expect(rows["eve.ipynb"]).toBe(
+        'eve.ipynb,0,0,0,0,0,12,"not graded: is not a regular file (a pipe, device or socket): skipped"',
+      );
+      // 8: the timer's loop is not blamed on the answers cell without saying what else it may be; a Buffer's cell is not an error without a message
+      expect(rows.timer).toMatch(
+        /^timer,3,4,3,2,12,12,"cell \d+ timed out \(did not finish within 10 s\) and was skipped; if it has no long loop itself, code an earlier cell left running \(a setTimeout, setInterval or promise\) kept the kernel busy"$/,
+      );
+      expect(feedbackText("bufferer").notes.join("; ")).not.toMatch(/raised an error:\s*(;|$)/);
+      expect(rows.bufferer).toBe("bufferer,3,4,3,2,12,12,");
 
-    // afterwards nothing of the grading is left
-    expect(gradingProcesses()).toEqual([]);
-    expect(leftCgroups(g.pid)).toEqual([]);
-    expect(g.code, g.stderr).toBe(0);
-  }, 600_000);
-});
+      // afterwards nothing of the grading is left
+      expect(gradingProcesses()).toEqual([]);
+      expect(leftCgroups(g.pid)).toEqual([]);
+      expect(g.code, g.stderr).toBe(0);
+    }, 600_000);
+  },
+);
 
 describe.skipIf(skipWhy !== undefined)("interrupted, failed and resumed gradings", () => {
   it("Ctrl-C leaves no process, cgroup or folder behind, grades nobody 0 for it, and a re-run finishes the class with the same grades", async () => {
     const c = await classOf(["ada", "alan", "grace"], "interrupt");
-    for (const s of c.key.students) writeFileSync(join(c.subs, `${s.id}.ipynb`), JSON.stringify(submit(c.release(s.id), answersCode(s.answers), ["{ const t = Date.now(); while (Date.now() - t < 3000) {} }"])));
+    for (const s of c.key.students)
+      writeFileSync(
+        join(c.subs, `${s.id}.ipynb`),
+        JSON.stringify(
+          submit(c.release(s.id), answersCode(s.answers), [
+            "{ const t = Date.now(); while (Date.now() - t < 3000) {} }",
+          ]),
+        ),
+      );
     const tmp = mkdtempSync(join(ROOT, ".tmp", "interrupt-tmp-"));
     made.push(tmp);
     let sent = false;
-    const first = await gradeProcess([c.subs, "--out", c.graded, "--jobs", "2"], c.keyPath, { TMPDIR: tmp }, (line, p) => {
-      // once the first kernels run: Ctrl-C
-      if (!sent && line.startsWith("limits:")) { sent = true; setTimeout(() => p.kill("SIGINT"), 4000); }
-    });
+    const first = await gradeProcess(
+      [c.subs, "--out", c.graded, "--jobs", "2"],
+      c.keyPath,
+      { TMPDIR: tmp },
+      (line, p) => {
+        // once the first kernels run: Ctrl-C
+        if (!sent && line.startsWith("limits:")) {
+          sent = true;
+          setTimeout(() => p.kill("SIGINT"), 4000);
+        }
+      },
+    );
     expect(first.code, first.stderr).toBe(130);
     expect(first.stderr).toMatch(/NOT graded \w+ \(\d\/3\): grading was interrupted/);
     expect(gradingProcesses()).toEqual([]);
     expect(leftCgroups(first.pid)).toEqual([]);
     expect(readdirSync(tmp)).toEqual([]);
     // nobody got a 0 for the interruption
-    for (const row of readFileSync(join(c.graded, "grades.csv"), "utf8").trim().split("\n").slice(1)) expect(row).toMatch(/^\w+,3,4,3,2,12,12,$|not graded \(the machine's fault, not the student's\): grading was interrupted/);
+    for (const row of readFileSync(join(c.graded, "grades.csv"), "utf8").trim().split("\n").slice(1))
+      expect(row).toMatch(
+        /^\w+,3,4,3,2,12,12,$|not graded \(the machine's fault, not the student's\): grading was interrupted/,
+      );
     const again = await gradeProcess([c.subs, "--out", c.graded, "--jobs", "2", "--quiet"], c.keyPath);
     expect(again.code, again.stderr).toBe(0);
     expect(readFileSync(join(c.graded, "grades.csv"), "utf8").trim().split("\n")).toEqual([
-      "student,forward,output,hidden,graph,total,max,notes", "ada,3,4,3,2,12,12,", "alan,3,4,3,2,12,12,", "grace,3,4,3,2,12,12,",
+      "student,forward,output,hidden,graph,total,max,notes",
+      "ada,3,4,3,2,12,12,",
+      "alan,3,4,3,2,12,12,",
+      "grace,3,4,3,2,12,12,",
     ]);
   }, 300_000);
 
   it("a runner that fails is the machine's fault: no 0, grade exits 1 and says so, and the next run grades the student", async () => {
     const c = await classOf(["ada"], "runner-fails");
-    writeFileSync(join(c.subs, "ada.ipynb"), JSON.stringify(submit(c.release("ada"), answersCode(c.key.students[0].answers))));
+    writeFileSync(
+      join(c.subs, "ada.ipynb"),
+      JSON.stringify(submit(c.release("ada"), answersCode(c.key.students[0].answers))),
+    );
     const broken = join(c.out, "broken_runner.py");
     writeFileSync(broken, "import sys\nsys.stderr.write('ImportError: no module named nbclient\\n')\nsys.exit(1)\n");
     chmodSync(broken, 0o644);
-    const failed = await gradeProcess([c.subs, "--out", c.graded, "--quiet", "--cell-timeout", "2.5"], c.keyPath, { BACKPROP_TUTOR_RUNNER: broken });
+    const failed = await gradeProcess([c.subs, "--out", c.graded, "--quiet", "--cell-timeout", "2.5"], c.keyPath, {
+      BACKPROP_TUTOR_RUNNER: broken,
+    });
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toContain("ada: not graded, the machine's fault (not the student's): the notebook runner failed (exit 1: ImportError: no module named nbclient)");
+    expect(failed.stderr).toContain(
+      "ada: not graded, the machine's fault (not the student's): the notebook runner failed (exit 1: ImportError: no module named nbclient)",
+    );
     expect(existsSync(join(c.graded, "ada", "result.json"))).toBe(false);
     expect(readFileSync(join(c.graded, "grades.csv"), "utf8")).toContain("ada,,,,,,12,");
     // --cell-timeout 2.5 passes the command line and the runner alike
@@ -270,19 +484,37 @@ describe.skipIf(skipWhy !== undefined)("interrupted, failed and resumed gradings
     // run here: in a project whose node_modules is shared and out of date it reinstalls the
     // project, postinstall and all.)
     const c = await classOf(["ada"], "npx");
-    writeFileSync(join(c.subs, "ada.ipynb"), JSON.stringify(submit(c.release("ada"), answersCode(c.key.students[0].answers), ["{ const t = Date.now(); while (Date.now() - t < 2000) {} }"])));
+    writeFileSync(
+      join(c.subs, "ada.ipynb"),
+      JSON.stringify(
+        submit(c.release("ada"), answersCode(c.key.students[0].answers), [
+          "{ const t = Date.now(); while (Date.now() - t < 2000) {} }",
+        ]),
+      ),
+    );
     const seen = new Set<string>();
     const scan = setInterval(() => {
       for (const p of readdirSync("/proc").filter((x) => /^\d+$/.test(x))) {
-        try { const cmd = readFileSync(`/proc/${p}/cmdline`, "utf8"); if (cmd.includes(c.keyPath)) seen.add(cmd.replace(/\0/g, " ")); } catch { /* gone */ }
+        try {
+          const cmd = readFileSync(`/proc/${p}/cmdline`, "utf8");
+          if (cmd.includes(c.keyPath)) seen.add(cmd.replace(/\0/g, " "));
+        } catch {
+          /* gone */
+        }
       }
     }, 100);
     const args = ["grade", c.subs, "--out", c.graded, "--quiet"];
     const r = await new Promise<{ code: number | null; stderr: string }>((done) => {
       const npmExec = `exec /bin/sh -c '"$0" "$@"' ${JSON.stringify(process.execPath)} ${JSON.stringify(join(ROOT, "dist", "cli", "main.js"))} ${args.map((a) => JSON.stringify(a)).join(" ")}`;
-      const p = spawn("/bin/sh", ["-c", `${npmExec}; exit $?`, "npm-exec", "backprop-tutor", ...args], { cwd: ROOT, env: { ...process.env, BACKPROP_TUTOR_KEY: c.keyPath }, stdio: ["ignore", "ignore", "pipe"] });
+      const p = spawn("/bin/sh", ["-c", `${npmExec}; exit $?`, "npm-exec", "backprop-tutor", ...args], {
+        cwd: ROOT,
+        env: { ...process.env, BACKPROP_TUTOR_KEY: c.keyPath },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
       let stderr = "";
-      p.stderr!.on("data", (d: Buffer) => { stderr += d.toString(); });
+      p.stderr!.on("data", (d: Buffer) => {
+        stderr += d.toString();
+      });
       p.on("exit", (code) => done({ code, stderr }));
     });
     clearInterval(scan);

@@ -17,7 +17,20 @@ const EX = new URL("../exercises/backprop-1/", import.meta.url).pathname;
 /** The example assignment given to the example roster (ada, alan, grace), with an empty submissions folder. */
 async function assignedClass(): Promise<{ out: string; subs: string; key: string; graded: string }> {
   const out = scratchDir("bt-safe-");
-  expect((await runCli(["assign", join(EX, "source.ipynb"), "--roster", join(EX, "roster.csv"), "--out", out, "--secret", "safe"])).code).toBe(0);
+  expect(
+    (
+      await runCli([
+        "assign",
+        join(EX, "source.ipynb"),
+        "--roster",
+        join(EX, "roster.csv"),
+        "--out",
+        out,
+        "--secret",
+        "safe",
+      ])
+    ).code,
+  ).toBe(0);
   const subs = join(out, "submissions");
   mkdirSync(subs);
   return { out, subs, key: join(out, "key", "key.json"), graded: join(out, "graded") };
@@ -25,7 +38,8 @@ async function assignedClass(): Promise<{ out: string; subs: string; key: string
 
 describe("what grade writes cannot run as a formula or an escape", () => {
   it("neutralises every cell a spreadsheet would read as a formula, and only those", () => {
-    for (const f of ["=HYPERLINK(\"http://x\",\"y\")", "+1", "-1+2", "@SUM(A1)", "\tx", "\rx"]) expect(safeCell(f)).toBe(`'${f}`);
+    for (const f of ['=HYPERLINK("http://x","y")', "+1", "-1+2", "@SUM(A1)", "\tx", "\rx"])
+      expect(safeCell(f)).toBe(`'${f}`);
     for (const f of ["ada", "1", "a=b", "x-1", ""]) expect(safeCell(f)).toBe(f);
   });
 
@@ -68,14 +82,15 @@ describe("files a student may have made in the submissions folder", () => {
       "ada,0,0,0,0,0,12,no submission (missing file)",
       "alan,0,0,0,0,0,12,no submission (missing file)",
       "grace,0,0,0,0,0,12,grace/backprop-1.ipynb is a symbolic link: not followed (student folders may hold only real files; copy the notebook itself in)",
-      "ada.ipynb,0,0,0,0,0,12,\"not graded: is not a regular file (a pipe, device or socket): skipped\"",
+      'ada.ipynb,0,0,0,0,0,12,"not graded: is not a regular file (a pipe, device or socket): skipped"',
       "alan.ipynb,0,0,0,0,0,12,not graded: is a symbolic link: not followed (student folders may hold only real files; copy the notebook itself in)",
       "sym,0,0,0,0,0,12,not graded: is a symbolic link: not followed (student folders may hold only real files; copy the notebook itself in)",
     ]);
     expect(r.stderr).not.toContain("rename it to sym.ipynb");
     // the key was not copied anywhere
     const keyText = readFileSync(c.key, "utf8").slice(0, 200);
-    for (const id of ["ada", "alan", "grace"]) expect(readFileSync(join(c.graded, id, "result.json"), "utf8")).not.toContain(keyText.slice(0, 60));
+    for (const id of ["ada", "alan", "grace"])
+      expect(readFileSync(join(c.graded, id, "result.json"), "utf8")).not.toContain(keyText.slice(0, 60));
   });
 
   it("of two submissions of one student, both the teacher and the student are told which was graded", async () => {
@@ -84,8 +99,12 @@ describe("files a student may have made in the submissions folder", () => {
     mkdirSync(join(c.subs, "ada"));
     writeFileSync(join(c.subs, "ada", "backprop-1.ipynb"), "not json either");
     const r = await runCli(["grade", c.subs, "--key", c.key, "--out", c.graded, "--quiet"]);
-    expect(r.stderr).toContain("ada.ipynb: not graded: ada also handed in ada/backprop-1.ipynb, which was graded; only one is");
-    expect(JSON.parse(readFileSync(join(c.graded, "ada", "result.json"), "utf8")).submission).toBe("ada/backprop-1.ipynb");
+    expect(r.stderr).toContain(
+      "ada.ipynb: not graded: ada also handed in ada/backprop-1.ipynb, which was graded; only one is",
+    );
+    expect(JSON.parse(readFileSync(join(c.graded, "ada", "result.json"), "utf8")).submission).toBe(
+      "ada/backprop-1.ipynb",
+    );
   });
 
   it("graded folders are private to the teacher (0700), result files 0600", async () => {
@@ -146,10 +165,21 @@ describe("without namespaces", () => {
     try {
       const r = await runCli(["grade", c.subs, "--key", c.key, "--out", c.graded, "--quiet"]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain("student code is not run without a sandbox, and none can be made here: bubblewrap (bwrap) is not installed");
+      expect(r.stderr).toContain(
+        "student code is not run without a sandbox, and none can be made here: bubblewrap (bwrap) is not installed",
+      );
       expect(r.stderr).toContain("--unsafe-no-sandbox");
       expect(existsSync(join(c.graded, "grades.csv"))).toBe(false);
-      const unsafe = await runCli(["grade", c.subs, "--key", c.key, "--out", c.graded, "--quiet", "--unsafe-no-sandbox"]);
+      const unsafe = await runCli([
+        "grade",
+        c.subs,
+        "--key",
+        c.key,
+        "--out",
+        c.graded,
+        "--quiet",
+        "--unsafe-no-sandbox",
+      ]);
       expect(unsafe.code, unsafe.stderr).toBe(0);
       expect(unsafe.stderr).toContain("warning: NO SANDBOX (--unsafe-no-sandbox)");
     } finally {
@@ -169,15 +199,28 @@ describe("the teacher's tools", () => {
     };
     put("ada", "2026-12-01 22:58:59.123456 UTC");
     put("alan", "2026-12-01 23:00:01.000001 UTC");
-    const r = await runCli(["grade", c.subs, "--key", c.key, "--out", c.graded, "--quiet", "--due", "2026-12-01T23:00Z"]);
+    const r = await runCli([
+      "grade",
+      c.subs,
+      "--key",
+      c.key,
+      "--out",
+      c.graded,
+      "--quiet",
+      "--due",
+      "2026-12-01T23:00Z",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(c.graded, "grades.csv"), "utf8").trim().split("\n").slice(1)).toEqual([
       "ada,0,0,0,0,0,12,notebook is not valid JSON",
-      "alan,0,0,0,0,0,12,\"notebook is not valid JSON; late: handed in 2026-12-01T23:00:01.000Z, due 2026-12-01T23:00:00.000Z (nbgrader's timestamp.txt)\"",
+      'alan,0,0,0,0,0,12,"notebook is not valid JSON; late: handed in 2026-12-01T23:00:01.000Z, due 2026-12-01T23:00:00.000Z (nbgrader\'s timestamp.txt)"',
       "grace,0,0,0,0,0,12,no submission (missing file)",
     ]);
     const ada = JSON.parse(readFileSync(join(c.graded, "ada", "result.json"), "utf8"));
-    expect(ada).toMatchObject({ submission: "ada/backprop-1/backprop-1.ipynb", submittedAt: "2026-12-01T22:58:59.123Z" });
+    expect(ada).toMatchObject({
+      submission: "ada/backprop-1/backprop-1.ipynb",
+      submittedAt: "2026-12-01T22:58:59.123Z",
+    });
     expect(ada.late).toBeUndefined();
   });
 
@@ -185,8 +228,12 @@ describe("the teacher's tools", () => {
     const c = await assignedClass();
     writeFileSync(join(c.subs, "ada.ipynb"), "not json");
     mkdirSync(c.graded, { recursive: true });
-    writeFileSync(join(c.graded, "overrides.csv"), "student,score,comment\nada,7.5,\"=1+1, handed in by e-mail; graded by hand\"\n");
-    const grade = (...more: string[]) => runCli(["grade", c.subs, "--key", c.key, "--out", c.graded, "--quiet", ...more]);
+    writeFileSync(
+      join(c.graded, "overrides.csv"),
+      'student,score,comment\nada,7.5,"=1+1, handed in by e-mail; graded by hand"\n',
+    );
+    const grade = (...more: string[]) =>
+      runCli(["grade", c.subs, "--key", c.key, "--out", c.graded, "--quiet", ...more]);
     expect((await grade()).code).toBe(0);
     const check = () => {
       expect(readFileSync(join(c.graded, "canvas.csv"), "utf8").split("\n")).toEqual([
@@ -199,8 +246,12 @@ describe("the teacher's tools", () => {
       ]);
       const moodle = readFileSync(join(c.graded, "moodle.csv"), "utf8").split("\n");
       expect(moodle[0]).toBe("ID number,Full name,backprop-1 (Real),backprop-1 (Feedback)");
-      expect(moodle[1]).toBe("ada,Ada Lovelace,7.5,\"score set by the teacher to 7.5 (graded 0): =1+1, handed in by e-mail; graded by hand; notebook is not valid JSON\"");
-      expect(readFileSync(join(c.graded, "grades.csv"), "utf8")).toContain("ada,0,0,0,0,7.5,12,\"score set by the teacher to 7.5 (graded 0)");
+      expect(moodle[1]).toBe(
+        'ada,Ada Lovelace,7.5,"score set by the teacher to 7.5 (graded 0): =1+1, handed in by e-mail; graded by hand; notebook is not valid JSON"',
+      );
+      expect(readFileSync(join(c.graded, "grades.csv"), "utf8")).toContain(
+        'ada,0,0,0,0,7.5,12,"score set by the teacher to 7.5 (graded 0)',
+      );
       const feedback = readFileSync(join(c.graded, "ada", "feedback.html"), "utf8");
       expect(feedback).toContain("Score: <strong>7.5 / 12</strong>, set by your teacher (the tests gave 0)");
       expect(feedback).toContain("Your teacher's comment: =1+1, handed in by e-mail; graded by hand");
@@ -212,7 +263,7 @@ describe("the teacher's tools", () => {
     writeFileSync(join(c.graded, "overrides.csv"), "student,score,comment\nada,13,too many\n");
     const bad = await grade();
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain("overrides.csv row 2: the score \"13\" for ada is not a number from 0 to 12");
+    expect(bad.stderr).toContain('overrides.csv row 2: the score "13" for ada is not a number from 0 to 12');
     // removing the override brings back the graded score, on the page too
     writeFileSync(join(c.graded, "overrides.csv"), "student,score,comment\n");
     expect((await grade()).code).toBe(0);
@@ -226,11 +277,21 @@ describe("the watchdog (whole-student limits where no cgroup can be made)", () =
     const { watchdog, usageOf } = await import("../src/exercises/limits.js");
     // a parent that starts two children of 150 MB each: only the sum is over 200 MB
     const child = "const b = Buffer.alloc(150 * 2 ** 20, 1); setInterval(() => b[0]++, 100)";
-    const p = spawn(process.execPath, ["-e", `const { spawn } = require("child_process"); for (let i = 0; i < 2; i++) spawn(process.execPath, ["-e", ${JSON.stringify(child)}], { stdio: "inherit" }); setInterval(() => {}, 1000)`], { stdio: "ignore", detached: true });
+    const p = spawn(
+      process.execPath,
+      [
+        "-e",
+        `const { spawn } = require("child_process"); for (let i = 0; i < 2; i++) spawn(process.execPath, ["-e", ${JSON.stringify(child)}], { stdio: "inherit" }); setInterval(() => {}, 1000)`,
+      ],
+      { stdio: "ignore", detached: true },
+    );
     try {
       const why = await new Promise<string>((done) => {
         const stop = watchdog(p.pid!, { memoryMb: 200, processes: 1000, cpus: 1 }, (w) => done(w));
-        setTimeout(() => { stop(); done("no breach within 20 s"); }, 20_000);
+        setTimeout(() => {
+          stop();
+          done("no breach within 20 s");
+        }, 20_000);
       });
       expect(why).toBe("memory");
       expect(usageOf(p.pid!).processes).toBeGreaterThanOrEqual(3);

@@ -16,7 +16,8 @@ import { runCli } from "../src/cli/program.js";
 import { checkNetworkPart, CREDITED } from "../src/exercises/checking.js";
 
 const EX = new URL("../exercises/backprop-1/", import.meta.url).pathname;
-const SOURCE = join(EX, "source.ipynb"), ROSTER = join(EX, "roster.csv");
+const SOURCE = join(EX, "source.ipynb"),
+  ROSTER = join(EX, "roster.csv");
 const tmp = () => scratchDir("bt-ex-");
 /** The example assignment given to the example roster (secret "x"), with an empty submissions folder. */
 async function assignedClass(): Promise<{ out: string; subs: string }> {
@@ -29,7 +30,8 @@ async function assignedClass(): Promise<{ out: string; subs: string }> {
 
 describe("variants", () => {
   it("are reproducible from roster and secret, and differ between students and secrets", () => {
-    const a1 = drawVariant("secret-1", "backprop-1", "ada"), a2 = drawVariant("secret-1", "backprop-1", "ada");
+    const a1 = drawVariant("secret-1", "backprop-1", "ada"),
+      a2 = drawVariant("secret-1", "backprop-1", "ada");
     expect(a2).toEqual(a1);
     expect(drawVariant("secret-1", "backprop-1", "alan").network.weights).not.toEqual(a1.network.weights);
     expect(drawVariant("secret-2", "backprop-1", "ada").network.weights).not.toEqual(a1.network.weights);
@@ -40,8 +42,10 @@ describe("variants", () => {
       const v = drawVariant("range-check", "backprop-1", `s${i}`);
       expect(networkProblem(v.network)).toBeNull();
       const t = traceNetwork(v.network, { precision: "exact" });
-      for (const layer of t.forward.z) for (const z of layer ?? []) expect(Math.abs(Number(z))).toBeLessThanOrEqual(Z_MAX);
-      for (const M of t.backward.dW) for (const row of M) for (const g of row) expect(Math.abs(Number(g))).toBeGreaterThanOrEqual(MIN_GRADIENT);
+      for (const layer of t.forward.z)
+        for (const z of layer ?? []) expect(Math.abs(Number(z))).toBeLessThanOrEqual(Z_MAX);
+      for (const M of t.backward.dW)
+        for (const row of M) for (const g of row) expect(Math.abs(Number(g))).toBeGreaterThanOrEqual(MIN_GRADIENT);
       const g = traceGraph(v.graph);
       expect(g.nodes.every((n) => !n.value.isZero() && !n.grad.isZero())).toBe(true);
     }
@@ -49,9 +53,14 @@ describe("variants", () => {
 
   it("assign writes identical notebooks and keys for the same roster and secret", async () => {
     const [o1, o2] = [tmp(), tmp()];
-    for (const o of [o1, o2]) expect((await runCli(["assign", SOURCE, "--roster", ROSTER, "--out", o, "--secret", "same"])).code).toBe(0);
-    for (const id of ["ada", "alan", "grace"]) expect(readFileSync(join(o1, "release", id, "backprop-1.ipynb"), "utf8")).toBe(readFileSync(join(o2, "release", id, "backprop-1.ipynb"), "utf8"));
-    const k1 = JSON.parse(readFileSync(join(o1, "key", "key.json"), "utf8")), k2 = JSON.parse(readFileSync(join(o2, "key", "key.json"), "utf8"));
+    for (const o of [o1, o2])
+      expect((await runCli(["assign", SOURCE, "--roster", ROSTER, "--out", o, "--secret", "same"])).code).toBe(0);
+    for (const id of ["ada", "alan", "grace"])
+      expect(readFileSync(join(o1, "release", id, "backprop-1.ipynb"), "utf8")).toBe(
+        readFileSync(join(o2, "release", id, "backprop-1.ipynb"), "utf8"),
+      );
+    const k1 = JSON.parse(readFileSync(join(o1, "key", "key.json"), "utf8")),
+      k2 = JSON.parse(readFileSync(join(o2, "key", "key.json"), "utf8"));
     expect(k1.students).toEqual(k2.students);
     expect(k1.students[0].answers["z_h1"]).not.toBe(k1.students[1].answers["z_h1"]);
   });
@@ -61,7 +70,9 @@ describe("authoring", () => {
   it("replaces solution regions by the stub, keeping the indentation", () => {
     const src = "function f() {\n  // BEGIN SOLUTION\n  return 1;\n  // END SOLUTION\n}";
     expect(stripSolutions(src, "return NaN;", "c")).toBe("function f() {\n  return NaN;\n}");
-    expect(() => stripSolutions("// BEGIN SOLUTION\nx", "", "cell 3")).toThrow(/cell 3: has \/\/ BEGIN SOLUTION without/);
+    expect(() => stripSolutions("// BEGIN SOLUTION\nx", "", "cell 3")).toThrow(
+      /cell 3: has \/\/ BEGIN SOLUTION without/,
+    );
   });
 
   it("releases a student notebook without solutions or hidden tests, with the student's own params", async () => {
@@ -71,7 +82,11 @@ describe("authoring", () => {
     const all = nb.cells.map(sourceOf).join("\n");
     expect(all).not.toContain("BEGIN SOLUTION");
     expect(all).not.toContain('"0.3775"'); // the teacher's solution values
-    expect(nb.cells.filter((c) => metaOf(c)?.kind === "test").map((c) => metaOf(c)?.id)).toEqual(["forward", "output", "graph"]);
+    expect(nb.cells.filter((c) => metaOf(c)?.kind === "test").map((c) => metaOf(c)?.id)).toEqual([
+      "forward",
+      "output",
+      "graph",
+    ]);
     const key = JSON.parse(readFileSync(join(out, "key", "key.json"), "utf8"));
     expect(all).toContain(JSON.stringify(key.students[0].params.network.input).replace(",", ", "));
     expect(key.tests.find((t: { id: string }) => t.id === "hidden").hidden).toBe(true);
@@ -92,7 +107,12 @@ describe("checking a network part", () => {
     const t = traceNetwork(v, { precision: "dp:4" });
     const val = (k: string) => t.steps.find((s) => s.key === k)!.value;
     const wrongW5 = (Number(val("w5+")) + 2 * v.learningRate * Number(val("dE/dw5"))).toFixed(4);
-    const r = checkNetworkPart(v, { "dE/dw5": val("dE/dw5"), "w5+": wrongW5, z_h1: "abc" }, ["dE/dw5", "w5+", "z_h1", "a_h1"]);
+    const r = checkNetworkPart(v, { "dE/dw5": val("dE/dw5"), "w5+": wrongW5, z_h1: "abc" }, [
+      "dE/dw5",
+      "w5+",
+      "z_h1",
+      "a_h1",
+    ]);
     expect(CREDITED.has(r.byKey.get("dE/dw5")!.verdict)).toBe(true);
     expect(r.byKey.get("w5+")?.mistake).toMatch(/^added-gradient/);
     expect(r.byKey.get("z_h1")?.verdict).toBe("invalid");
@@ -114,8 +134,13 @@ describe("command errors", () => {
     const noKey = await runCli(["grade", out, "--key", join(out, "key.json"), "--out", join(out, "g")]);
     expect(noKey.code).toBe(1);
     expect(noKey.stderr).toMatch(/cannot read the answer key/);
-    expect((await runCli(["grade", join(out, "none"), "--key", join(out, "key.json"), "--out", join(out, "g")])).code).toBe(1);
-    expect(await runCli(["assign", SOURCE])).toMatchObject({ code: 2, stderr: "backprop-tutor: assign: --roster is required. add --roster roster.csv.\n" });
+    expect(
+      (await runCli(["grade", join(out, "none"), "--key", join(out, "key.json"), "--out", join(out, "g")])).code,
+    ).toBe(1);
+    expect(await runCli(["assign", SOURCE])).toMatchObject({
+      code: 2,
+      stderr: "backprop-tutor: assign: --roster is required. add --roster roster.csv.\n",
+    });
   });
 });
 
@@ -150,14 +175,18 @@ describe("grading submissions that are never run", () => {
     writeFileSync(join(subs, "ada.ipynb"), "{ still not json ");
     const stale = await runCli(["grade", ...args]);
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toContain("ada: the submission changed since it was graded; not re-graded (use --regrade ada).");
+    expect(stale.stderr).toContain(
+      "ada: the submission changed since it was graded; not re-graded (use --regrade ada).",
+    );
     // the teacher edits grades.csv; --force re-grades and keeps both the old results and the old CSV
     writeFileSync(join(out, "graded", "grades.csv"), csv.replace("ada,0,0,0,0,0,12", "ada,1,0,0,0,1,12"));
     const forced = await runCli(["grade", ...args, "--force"]);
     expect(forced.stdout).toMatch(/graded 4, skipped 0/);
     const history = join(out, "graded", "history");
     const kept = readdirSync(history);
-    expect(kept.some((f) => f.startsWith("grades-") && readFileSync(join(history, f), "utf8").includes("ada,1,0,0,0,1,12"))).toBe(true);
+    expect(
+      kept.some((f) => f.startsWith("grades-") && readFileSync(join(history, f), "utf8").includes("ada,1,0,0,0,1,12")),
+    ).toBe(true);
     expect(kept.some((f) => existsSync(join(history, f, "ada", "result.json")))).toBe(true);
     expect(readFileSync(join(out, "graded", "grades.csv"), "utf8")).toBe(csv);
   });
@@ -175,14 +204,31 @@ describe("variants without repeated numbers", () => {
       expect(networkProblem(n)).toBeNull();
       expect(graphProblem(v.graph)).toBeNull();
       const t = traceNetwork(n, { precision: "exact" });
-      for (const layer of t.forward.z) for (const zz of layer ?? []) expect(Math.abs(Number(zz))).toBeLessThanOrEqual(Z_MAX);
-      for (const M of t.backward.dW) for (const row of M) for (const g of row) expect(Math.abs(Number(g))).toBeGreaterThanOrEqual(MIN_GRADIENT);
-      for (const s of traceNetwork(n, { precision: "dp:4" }).steps) if (s.quantity === "dW") expect(Number(s.value), `s${i} ${s.key}`).not.toBe(0);
+      for (const layer of t.forward.z)
+        for (const zz of layer ?? []) expect(Math.abs(Number(zz))).toBeLessThanOrEqual(Z_MAX);
+      for (const M of t.backward.dW)
+        for (const row of M) for (const g of row) expect(Math.abs(Number(g))).toBeGreaterThanOrEqual(MIN_GRADIENT);
+      for (const s of traceNetwork(n, { precision: "dp:4" }).steps)
+        if (s.quantity === "dW") expect(Number(s.value), `s${i} ${s.key}`).not.toBe(0);
     }
     // the walkthrough's ada had x = y = z = 6
     expect(drawVariant("walkthrough", "backprop-1", "ada").graph.values).toEqual({ x: -5, y: 1, z: 4 });
-    expect(graphProblem({ assignments: ["q = x + y", "f = q * z"], values: { x: 1, y: 2, z: 3 } })).toBe("z and q are both 3");
-    const twice = { ...drawVariant("k", "backprop-1", "ada").network, weights: [[[0.35, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.35]]] };
+    expect(graphProblem({ assignments: ["q = x + y", "f = q * z"], values: { x: 1, y: 2, z: 3 } })).toBe(
+      "z and q are both 3",
+    );
+    const twice = {
+      ...drawVariant("k", "backprop-1", "ada").network,
+      weights: [
+        [
+          [0.35, 0.2],
+          [0.25, 0.3],
+        ],
+        [
+          [0.4, 0.45],
+          [0.5, 0.35],
+        ],
+      ],
+    };
     expect(networkProblem(twice)).toBe("w1 and w8 are both 0.35");
   });
 });
@@ -192,18 +238,34 @@ describe("assign into a folder that already has a key", () => {
     const out = tmp();
     const first = await runCli(["assign", SOURCE, "--roster", ROSTER, "--out", out]);
     expect(first.code).toBe(0);
-    const key = readFileSync(join(out, "key", "key.json"), "utf8"), secret = readFileSync(join(out, "key", "secret.txt"), "utf8").trim();
+    const key = readFileSync(join(out, "key", "key.json"), "utf8"),
+      secret = readFileSync(join(out, "key", "secret.txt"), "utf8").trim();
     expect(statSync(join(out, "key")).mode & 0o777).toBe(0o700);
     expect(statSync(join(out, "key", "key.json")).mode & 0o777).toBe(0o600);
     const again = await runCli(["assign", SOURCE, "--roster", ROSTER, "--out", out]);
     expect(again.code).toBe(1);
-    expect(again.stderr).toBe(`backprop-tutor: ${out}: not replacing the answer key: ${join(out, "key", "key.json")} exists; without --secret a new secret would give every student new numbers. students may already have these notebooks: to reproduce the release pass --secret-file ${join(out, "key", "secret.txt")}, use another --out, or pass --force to replace it (the old key is kept).\n`);
+    expect(again.stderr).toBe(
+      `backprop-tutor: ${out}: not replacing the answer key: ${join(out, "key", "key.json")} exists; without --secret a new secret would give every student new numbers. students may already have these notebooks: to reproduce the release pass --secret-file ${join(out, "key", "secret.txt")}, use another --out, or pass --force to replace it (the old key is kept).\n`,
+    );
     const other = await runCli(["assign", SOURCE, "--roster", ROSTER, "--out", out, "--secret", "another"]);
     expect(other.code).toBe(1);
     expect(other.stderr).toContain("was made with a different secret; every student would get new numbers");
     expect(readFileSync(join(out, "key", "key.json"), "utf8")).toBe(key);
     // the same secret reproduces the release: allowed, nothing changes
-    expect((await runCli(["assign", SOURCE, "--roster", ROSTER, "--out", out, "--secret-file", join(out, "key", "secret.txt")])).code).toBe(0);
+    expect(
+      (
+        await runCli([
+          "assign",
+          SOURCE,
+          "--roster",
+          ROSTER,
+          "--out",
+          out,
+          "--secret-file",
+          join(out, "key", "secret.txt"),
+        ])
+      ).code,
+    ).toBe(0);
     expect(readFileSync(join(out, "key", "key.json"), "utf8")).toBe(key);
     // a roster without alan would drop him from the key
     writeFileSync(join(out, "two.csv"), "id\nada\ngrace\n");
@@ -234,13 +296,18 @@ describe("late submissions, per-student re-grading and files that match no stude
     const late = await runCli(["grade", ...args]);
     expect(late.stdout).toMatch(/^graded 1, skipped 2 /);
     expect(late.code).toBe(1); // ada changed and was not re-graded
-    expect(late.stderr.split("\n")).toEqual(expect.arrayContaining([
-      "ada (1).ipynb: not graded: the name matches no student; if it is ada's, rename it to ada.ipynb (or put it in ada/)",
-      "loop (1).ipynb: not graded: the name matches no student",
-      "notes.txt: not graded: the name is not a notebook (.ipynb) and matches no student",
-      "ada: the submission changed since it was graded; not re-graded (use --regrade ada).",
-    ]));
-    const rows = () => readFileSync(join(out, "graded", "grades.csv"), "utf8").trim().split("\n");
+    expect(late.stderr.split("\n")).toEqual(
+      expect.arrayContaining([
+        "ada (1).ipynb: not graded: the name matches no student; if it is ada's, rename it to ada.ipynb (or put it in ada/)",
+        "loop (1).ipynb: not graded: the name matches no student",
+        "notes.txt: not graded: the name is not a notebook (.ipynb) and matches no student",
+        "ada: the submission changed since it was graded; not re-graded (use --regrade ada).",
+      ]),
+    );
+    const rows = () =>
+      readFileSync(join(out, "graded", "grades.csv"), "utf8")
+        .trim()
+        .split("\n");
     expect(rows()).toEqual([
       "student,forward,output,hidden,graph,total,max,notes",
       "ada,0,0,0,0,0,12,notebook is not valid JSON",
@@ -255,7 +322,14 @@ describe("late submissions, per-student re-grading and files that match no stude
     expect(only.code).toBe(0);
     expect(only.stdout).toMatch(/^graded 1, skipped 2 /);
     expect(readFileSync(join(out, "graded", "alan", "result.json"), "utf8")).toBe(before);
-    expect(readdirSync(join(out, "graded", "history")).some((d) => existsSync(join(out, "graded", "history", d, "ada", "result.json")))).toBe(true);
-    expect(await runCli(["grade", ...args, "--regrade", "ada,bob"])).toMatchObject({ code: 2, stderr: "backprop-tutor: --regrade: bob is not on the roster of the key. use roster ids, e.g. --regrade ada.\n" });
+    expect(
+      readdirSync(join(out, "graded", "history")).some((d) =>
+        existsSync(join(out, "graded", "history", d, "ada", "result.json")),
+      ),
+    ).toBe(true);
+    expect(await runCli(["grade", ...args, "--regrade", "ada,bob"])).toMatchObject({
+      code: 2,
+      stderr: "backprop-tutor: --regrade: bob is not on the roster of the key. use roster ids, e.g. --regrade ada.\n",
+    });
   });
 });

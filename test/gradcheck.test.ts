@@ -36,10 +36,34 @@ describe("gradient check", () => {
 
   it("a batch with per-unit biases and softmax + cross-entropy passes; exact precision too", () => {
     const spec = {
-      layers: [3, 4, 3], activations: ["tanh", "softmax"], loss: "cross_entropy",
-      weights: [[[0.1, -0.2, 0.3], [0.4, 0.5, -0.6], [-0.7, 0.8, 0.9], [0.2, 0.1, -0.3]], [[0.3, -0.1, 0.2, 0.5], [-0.4, 0.6, 0.1, -0.2], [0.7, 0.2, -0.5, 0.3]]],
-      biases: [[0.1, -0.1, 0.2, 0], [0.05, -0.05, 0]],
-      inputs: [[1, 0.5, -1], [0.2, -0.3, 0.8]], targets: [[1, 0, 0], [0, 0, 1]],
+      layers: [3, 4, 3],
+      activations: ["tanh", "softmax"],
+      loss: "cross_entropy",
+      weights: [
+        [
+          [0.1, -0.2, 0.3],
+          [0.4, 0.5, -0.6],
+          [-0.7, 0.8, 0.9],
+          [0.2, 0.1, -0.3],
+        ],
+        [
+          [0.3, -0.1, 0.2, 0.5],
+          [-0.4, 0.6, 0.1, -0.2],
+          [0.7, 0.2, -0.5, 0.3],
+        ],
+      ],
+      biases: [
+        [0.1, -0.1, 0.2, 0],
+        [0.05, -0.05, 0],
+      ],
+      inputs: [
+        [1, 0.5, -1],
+        [0.2, -0.3, 0.8],
+      ],
+      targets: [
+        [1, 0, 0],
+        [0, 0, 1],
+      ],
     };
     const r = gradCheck(spec);
     expect(r.pass).toBe(true);

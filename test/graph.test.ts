@@ -44,7 +44,9 @@ describe("(x + y) z at x = -2, y = 5, z = -4 (seed 002)", () => {
     const dx = t.steps.find((s) => s.id === "backward.x")!;
     expect(dx.symbol).toBe("\\frac{\\partial f}{\\partial x}");
     // upstream × local, then the local derivative as its own expression (issue 12 item 2)
-    expect(dx.formula).toBe("\\frac{\\partial f}{\\partial q} \\cdot \\frac{\\partial q}{\\partial x} = \\frac{\\partial f}{\\partial q} \\cdot 1");
+    expect(dx.formula).toBe(
+      "\\frac{\\partial f}{\\partial q} \\cdot \\frac{\\partial q}{\\partial x} = \\frac{\\partial f}{\\partial q} \\cdot 1",
+    );
     expect(dx.substituted).toBe("(-4) \\times 1");
     expect(dx.value).toBe("-4");
   });
@@ -59,17 +61,30 @@ describe("the sigmoid gate of seed 002: 1 / (1 + exp(-(w0 x0 + w1 x1 + w2)))", (
     expect(node(exact, exact.output).value.startsWith("0.731058578630004879")).toBe(true); // σ(1)
   });
   it("gradients w0 -0.20, x0 0.39, w1 -0.39, x1 -0.59, w2 0.20 (exact, rounded at the end)", () => {
-    expect(["w0", "x0", "w1", "x1", "w2"].map((n) => at(node(exact, n).grad, 2))).toEqual(["-0.20", "0.39", "-0.39", "-0.59", "0.20"]);
+    expect(["w0", "x0", "w1", "x1", "w2"].map((n) => at(node(exact, n).grad, 2))).toEqual([
+      "-0.20",
+      "0.39",
+      "-0.39",
+      "-0.59",
+      "0.20",
+    ]);
     // independent: σ(1)(1 − σ(1)) = 0.19661193324148…, times the other factor of each product
-    const s = 1 / (1 + Math.exp(-1)), ds = s * (1 - s);
+    const s = 1 / (1 + Math.exp(-1)),
+      ds = s * (1 - s);
     expect(Number(node(exact, "x0").grad)).toBeCloseTo(ds * 2, 14);
     expect(Number(node(exact, "w1").grad)).toBeCloseTo(ds * -2, 14);
   });
   it("the intermediate values of the picture: -2, 6, 4, 1, -1, 0.37, 1.37, 0.73 and gradients back to 0.20", () => {
     const ops = exact.nodes.filter((n) => n.op).map((n) => [n.label, at(n.value, 2), at(n.grad, 2)]);
     expect(ops).toEqual([
-      ["×", "-2.00", "0.20"], ["×", "6.00", "0.20"], ["+", "4.00", "0.20"], ["+", "1.00", "0.20"],
-      ["−x", "-1.00", "-0.20"], ["exp", "0.37", "-0.53"], ["+", "1.37", "-0.53"], ["÷", "0.73", "1.00"],
+      ["×", "-2.00", "0.20"],
+      ["×", "6.00", "0.20"],
+      ["+", "4.00", "0.20"],
+      ["+", "1.00", "0.20"],
+      ["−x", "-1.00", "-0.20"],
+      ["exp", "0.37", "-0.53"],
+      ["+", "1.37", "-0.53"],
+      ["÷", "0.73", "1.00"],
     ]);
   });
   it("as one sigmoid gate, rounded to 2 places as the slide writes: [1.00] × [(1 − 0.73)(0.73)] = 0.2, x0: [0.2] × [2] = 0.4, w0: [0.2] × [−1] = −0.2", () => {
@@ -133,7 +148,8 @@ describe("gradient patterns (seed 002)", () => {
 describe("gradients equal central finite differences", () => {
   const leaf = fc.constantFrom("a", "b", "c");
   const expr: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
-    e: fc.oneof({ depthSize: "small", withCrossShrink: true },
+    e: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
       leaf,
       fc.tuple(tie("e"), fc.constantFrom("+", "-", "*"), tie("e")).map(([l, op, r]) => `(${l} ${op} ${r})`),
       fc.tuple(fc.constantFrom("sigmoid", "tanh", "exp"), tie("e")).map(([f, x]) => `${f}(${x} / 4)`),
@@ -141,23 +157,35 @@ describe("gradients equal central finite differences", () => {
     ),
   })).e;
   it("for random expressions over a, b, c (float, h = 1e-6)", () => {
-    fc.assert(fc.property(expr, fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: -2, max: 2, noNaN: true }), (e, a, b, c) => {
-      const vals = { a, b, c };
-      const used = ["a", "b", "c"].filter((n) => new RegExp(`\\b${n}\\b`).test(e));
-      const mine = Object.fromEntries(used.map((n) => [n, vals[n as "a"]]));
-      const t = graphTrace(e, mine, "float");
-      const f = (v: Record<string, number>) => Number(graphTrace(e, v, "float").nodes.find((n) => n.id === t.output)!.value);
-      for (const n of used) {
-        const h = 1e-6;
-        const fd = (f({ ...mine, [n]: mine[n] + h }) - f({ ...mine, [n]: mine[n] - h })) / (2 * h);
-        const g = Number(graphNode(t, n)!.grad);
-        expect(Math.abs(g - fd)).toBeLessThan(1e-5 * (1 + Math.abs(fd)));
-      }
-    }), { numRuns: 150 });
+    fc.assert(
+      fc.property(
+        expr,
+        fc.double({ min: -2, max: 2, noNaN: true }),
+        fc.double({ min: -2, max: 2, noNaN: true }),
+        fc.double({ min: -2, max: 2, noNaN: true }),
+        (e, a, b, c) => {
+          const vals = { a, b, c };
+          const used = ["a", "b", "c"].filter((n) => new RegExp(`\\b${n}\\b`).test(e));
+          const mine = Object.fromEntries(used.map((n) => [n, vals[n as "a"]]));
+          const t = graphTrace(e, mine, "float");
+          const f = (v: Record<string, number>) =>
+            Number(graphTrace(e, v, "float").nodes.find((n) => n.id === t.output)!.value);
+          for (const n of used) {
+            const h = 1e-6;
+            const fd = (f({ ...mine, [n]: mine[n] + h }) - f({ ...mine, [n]: mine[n] - h })) / (2 * h);
+            const g = Number(graphNode(t, n)!.grad);
+            expect(Math.abs(g - fd)).toBeLessThan(1e-5 * (1 + Math.abs(fd)));
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
   it("float and exact agree to 1e-12 relative", () => {
-    const e = "1 / (1 + exp(-(w0*x0 + w1*x1 + w2)))", v = { w0: 0.3, x0: -1.7, w1: 2.2, x1: 0.4, w2: -0.1 };
-    const f = graphTrace(e, v, "float"), x = graphTrace(e, v, "exact");
+    const e = "1 / (1 + exp(-(w0*x0 + w1*x1 + w2)))",
+      v = { w0: 0.3, x0: -1.7, w1: 2.2, x1: 0.4, w2: -0.1 };
+    const f = graphTrace(e, v, "float"),
+      x = graphTrace(e, v, "exact");
     f.nodes.forEach((n, i) => {
       const ex = Number(x.nodes[i].grad);
       expect(Math.abs(Number(n.grad) - ex)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(ex)));
@@ -167,26 +195,62 @@ describe("gradients equal central finite differences", () => {
 
 describe("bad input: one message that names the place and the fix", () => {
   const msg = (e: string, v: Record<string, number | string>) => {
-    try { graphTrace(e, v); } catch (err) { return (err as Error).message; }
+    try {
+      graphTrace(e, v);
+    } catch (err) {
+      return (err as Error).message;
+    }
     return "no error";
   };
   it.each([
-    ["x +", { x: 1 }, '"x +": cannot be read: Expected expression after + at character 3. check the brackets and operators, e.g. "(x + y) * z".'],
-    ["exq(x)", { x: 1 }, 'exq(…): is not a function the graph engine knows (did you mean "exp"?). use exp, log, ln, sigmoid, sigma, tanh, relu, max, pow.'],
+    [
+      "x +",
+      { x: 1 },
+      '"x +": cannot be read: Expected expression after + at character 3. check the brackets and operators, e.g. "(x + y) * z".',
+    ],
+    [
+      "exq(x)",
+      { x: 1 },
+      'exq(…): is not a function the graph engine knows (did you mean "exp"?). use exp, log, ln, sigmoid, sigma, tanh, relu, max, pow.',
+    ],
     ["max(x)", { x: 1 }, "max(…): takes 2 arguments, got 1. write e.g. max(a, b)."],
     ["x * y", { x: 1 }, "y: has no value. give it one, e.g. y=1 (the expression uses x, y)."],
     ["x * 2", { x: 1, z: 2 }, "z: is given a value but the expression does not use it. the expression uses x."],
-    ["x * 2", { x: 1, xx: 2 }, 'xx: is given a value but the expression does not use it (did you mean "x"?). the expression uses x.'],
-    ["1 / x", { x: 0 }, "the ÷ node (n2): divides by zero (the denominator x is 0). change the values so that the denominator is not 0."],
-    ["r = log(x)", { x: -1 }, "r: takes the log of -1, which is not positive. log needs a positive argument; change the values."],
+    [
+      "x * 2",
+      { x: 1, xx: 2 },
+      'xx: is given a value but the expression does not use it (did you mean "x"?). the expression uses x.',
+    ],
+    [
+      "1 / x",
+      { x: 0 },
+      "the ÷ node (n2): divides by zero (the denominator x is 0). change the values so that the denominator is not 0.",
+    ],
+    [
+      "r = log(x)",
+      { x: -1 },
+      "r: takes the log of -1, which is not positive. log needs a positive argument; change the values.",
+    ],
     ["x * 2", { x: "abc" }, 'x: expected a finite number, got "abc". write e.g. x=-2 or x=0.5.'],
     ["", {}, 'expression: is empty. write an expression such as "(x + y) * z".'],
     ["q = x + 1; q = x * 2", { x: 1 }, "q: is defined twice. give each named node one definition."],
     ["x === 2", { x: 1 }, "x === 2: the operator === is not supported. use + - * / and ^ (or pow(a, b)) for powers."],
     // a NaN or Infinity gradient is an error naming the node and why (it used to be "NaN", silently)
-    ["x^y", { x: -2, y: 2 }, "the ^ node (n1): the gradient of x^y with respect to y needs log(x), which is undefined for x = -2. use a positive base when the exponent is a variable, or a number as the exponent (x^2)."],
-    ["q = x^y; f = q * 3", { x: 0, y: 2 }, "q: the gradient of x^y with respect to y needs log(x), which is undefined for x = 0. use a positive base when the exponent is a variable, or a number as the exponent (x^2)."],
-    ["x^0.5", { x: 0 }, "the ^ node (n2): its local gradient with respect to x is Infinity at x = 0. the function has no finite derivative there; change the values."],
+    [
+      "x^y",
+      { x: -2, y: 2 },
+      "the ^ node (n1): the gradient of x^y with respect to y needs log(x), which is undefined for x = -2. use a positive base when the exponent is a variable, or a number as the exponent (x^2).",
+    ],
+    [
+      "q = x^y; f = q * 3",
+      { x: 0, y: 2 },
+      "q: the gradient of x^y with respect to y needs log(x), which is undefined for x = 0. use a positive base when the exponent is a variable, or a number as the exponent (x^2).",
+    ],
+    [
+      "x^0.5",
+      { x: 0 },
+      "the ^ node (n2): its local gradient with respect to x is Infinity at x = 0. the function has no finite derivative there; change the values.",
+    ],
   ])("%s", (e, v, expected) => expect(msg(e, v)).toBe(expected));
 });
 

@@ -8,12 +8,23 @@ import { join } from "node:path";
 import { barsSpec, functionsSpec, graphBundle, graphTrace, tableBundle, vegaLiteSvg } from "../src/index.js";
 
 const MD = join(import.meta.dirname, "..", "notebooks", "md");
-const sources = readdirSync(MD).filter((f) => f.endsWith(".md")).map((f) => ({ name: f, text: readFileSync(join(MD, f), "utf8") }));
+const sources = readdirSync(MD)
+  .filter((f) => f.endsWith(".md"))
+  .map((f) => ({ name: f, text: readFileSync(join(MD, f), "utf8") }));
 
 describe("drawings", () => {
   it("a wide graph keeps its size (no label under 11 px) and scrolls instead of shrinking", async () => {
     // notebook 03's logistic-regression graph, the widest of the notebooks
-    const t = graphTrace("z = w1*x1 + w2*x2 + w3*x3 + b; a = sigmoid(z); L = -(y*log(a) + (1 - y)*log(1 - a))", { w1: 0.5, w2: -0.3, w3: 0.8, b: 1, x1: 1, x2: 2, x3: -1, y: 1 });
+    const t = graphTrace("z = w1*x1 + w2*x2 + w3*x3 + b; a = sigmoid(z); L = -(y*log(a) + (1 - y)*log(1 - a))", {
+      w1: 0.5,
+      w2: -0.3,
+      w3: 0.8,
+      b: 1,
+      x1: 1,
+      x2: 2,
+      x3: -1,
+      y: 1,
+    });
     const html = (await graphBundle(t))["text/html"]!;
     expect(html).toMatch(/<div class="bpt-figure" style="overflow-x:auto[^"]*">/);
     expect(html).toMatch(/<svg style="max-width:none;height:auto"/);
@@ -32,13 +43,21 @@ describe("tables and plots", () => {
   });
 
   it("log-scale bars start at the axis's base, not below it (07's vanishing layer 8, 14)", async () => {
-    const spec = barsSpec([{ label: "layer 1", value: 0.15 }, { label: "layer 8", value: 3e-7 }], { logY: true, yTitle: "mean |dL/dW|" });
+    const spec = barsSpec(
+      [
+        { label: "layer 1", value: 0.15 },
+        { label: "layer 8", value: 3e-7 },
+      ],
+      { logY: true, yTitle: "mean |dL/dW|" },
+    );
     const enc = spec.encoding as { y: { scale: { domain: number[] } }; y2: { datum: number } };
     expect(enc.y.scale.domain).toEqual([1e-7, 1]);
     expect(enc.y2.datum).toBe(1e-7);
     const svg = await vegaLiteSvg(spec);
     // every bar stays inside the plot (260 px high): its top at or below 0, its bottom at or above 260
-    const bars = [...svg.matchAll(/<path[^>]*aria-roledescription="bar"[^>]*d="M([-\d.]+),([-\d.]+)h([-\d.]+)v([-\d.]+)/g)].map((m) => [Number(m[2]), Number(m[2]) + Number(m[4])]);
+    const bars = [
+      ...svg.matchAll(/<path[^>]*aria-roledescription="bar"[^>]*d="M([-\d.]+),([-\d.]+)h([-\d.]+)v([-\d.]+)/g),
+    ].map((m) => [Number(m[2]), Number(m[2]) + Number(m[4])]);
     expect(bars.length).toBe(2);
     for (const [a, b] of bars) {
       expect(Math.min(a, b)).toBeGreaterThanOrEqual(-0.5);
@@ -47,7 +66,10 @@ describe("tables and plots", () => {
   });
 
   it("function plots name their quantities on the axes", () => {
-    const spec = functionsSpec([{ name: "−log ŷ", f: (p) => -Math.log(p) }], [0.01, 0.99], { xTitle: "prediction ŷ", yTitle: "loss" });
+    const spec = functionsSpec([{ name: "−log ŷ", f: (p) => -Math.log(p) }], [0.01, 0.99], {
+      xTitle: "prediction ŷ",
+      yTitle: "loss",
+    });
     const enc = spec.encoding as { x: { title: string }; y: { title: string } };
     expect([enc.x.title, enc.y.title]).toEqual(["prediction ŷ", "loss"]);
   });
@@ -56,14 +78,16 @@ describe("tables and plots", () => {
 describe("the notebooks", () => {
   it("every plotFunctions call names its axes", () => {
     for (const { name, text } of sources) {
-      for (const m of text.matchAll(/plotFunctions\(([\s\S]*?)\);\n/g)) expect(m[1], name).toMatch(/xTitle:[\s\S]*yTitle:/);
+      for (const m of text.matchAll(/plotFunctions\(([\s\S]*?)\);\n/g))
+        expect(m[1], name).toMatch(/xTitle:[\s\S]*yTitle:/);
     }
   });
 
   it("table headers written in TeX (x^{(2)}, z_1^(2)) are typeset: the call says mathHeaders", () => {
     for (const { name, text } of sources) {
       for (const m of text.matchAll(/showTable\(\[([\s\S]*?")\]\s*,([\s\S]*?)(?=\n(?:[A-Za-z/]|```))/g)) {
-        if (/\^[({[]|_\{|_\d\^/.test(m[1])) expect(m[2], `${name}: showTable([${m[1].slice(0, 60)}…`).toContain("mathHeaders: true");
+        if (/\^[({[]|_\{|_\d\^/.test(m[1]))
+          expect(m[2], `${name}: showTable([${m[1].slice(0, 60)}…`).toContain("mathHeaders: true");
       }
     }
   });

@@ -6,8 +6,13 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createRequire } from "node:module";
 import { liveLossPlot } from "../src/index.js";
 
-interface Message { data: Record<string, unknown>; transient: { display_id?: string } }
-const jupyter = createRequire(import.meta.url)("tslab/dist/jupyter") as { lastWriteDisplayData: ((m: Message, update: boolean) => void) | null };
+interface Message {
+  data: Record<string, unknown>;
+  transient: { display_id?: string };
+}
+const jupyter = createRequire(import.meta.url)("tslab/dist/jupyter") as {
+  lastWriteDisplayData: ((m: Message, update: boolean) => void) | null;
+};
 
 function fakeKernel(): Message[] {
   const sent: Message[] = [];
@@ -34,7 +39,8 @@ describe("liveLossPlot", () => {
     const drawn = plots(sent);
     expect(drawn.length).toBe(1); // only the final plot (21 before: one per 500 epochs, then the final)
     expect(drawn.at(-1)!.data["image/svg+xml"]).toMatch(/^<svg/);
-    const values = (drawn.at(-1)!.data["application/vnd.vegalite.v5+json"] as { data: { values: unknown[] } }).data.values;
+    const values = (drawn.at(-1)!.data["application/vnd.vegalite.v5+json"] as { data: { values: unknown[] } }).data
+      .values;
     expect(values).toHaveLength(100); // every recorded epoch is in the final plot
   });
 

@@ -28,8 +28,14 @@ describe("classic example, exact", () => {
 
   it("reproduces the published E_total and updated weights", () => {
     const published: [string, string][] = [
-      ["w5+", "0.35891648"], ["w6+", "0.408666186"], ["w7+", "0.511301270"], ["w8+", "0.561370121"],
-      ["w1+", "0.149780716"], ["w2+", "0.19956143"], ["w3+", "0.24975114"], ["w4+", "0.29950229"],
+      ["w5+", "0.35891648"],
+      ["w6+", "0.408666186"],
+      ["w7+", "0.511301270"],
+      ["w8+", "0.561370121"],
+      ["w1+", "0.149780716"],
+      ["w2+", "0.19956143"],
+      ["w3+", "0.24975114"],
+      ["w4+", "0.29950229"],
     ];
     expect(toDigits(t.loss, "0.298371109")).toBe("0.298371109");
     for (const [key, value] of published) expect(toDigits(stepByKey(t, key).value, value), key).toBe(value);
@@ -37,10 +43,18 @@ describe("classic example, exact", () => {
 
   it("agrees with an independent 50-digit computation to 20 places", () => {
     const independent: [string, string][] = [
-      ["z_o1", "1.10590596705977007736"], ["a_h1", "0.59326999210718725517"], ["a_o1", "0.75136506955231570796"],
-      ["a_o2", "0.77292846532146258852"], ["E_total", "0.29837110876000268861"], ["delta_o1", "0.13849856162855696598"],
-      ["delta_o2", "-0.03809823651655621653"], ["delta_h1", "0.00877135468948693454"], ["delta_h2", "0.00995425470521720143"],
-      ["dE/db2", "0.10040032511200074945"], ["dE/db1", "0.01872560939470413597"], ["dE/dw5", "0.08216704056423077885"],
+      ["z_o1", "1.10590596705977007736"],
+      ["a_h1", "0.59326999210718725517"],
+      ["a_o1", "0.75136506955231570796"],
+      ["a_o2", "0.77292846532146258852"],
+      ["E_total", "0.29837110876000268861"],
+      ["delta_o1", "0.13849856162855696598"],
+      ["delta_o2", "-0.03809823651655621653"],
+      ["delta_h1", "0.00877135468948693454"],
+      ["delta_h2", "0.00995425470521720143"],
+      ["dE/db2", "0.10040032511200074945"],
+      ["dE/db1", "0.01872560939470413597"],
+      ["dE/dw5", "0.08216704056423077885"],
     ];
     for (const [key, value] of independent) expect(toDigits(stepByKey(t, key).value, value), key).toBe(value);
   });
@@ -51,7 +65,10 @@ describe("classic example, exact", () => {
     expect(t.forward.a[0]).toEqual(["0.05", "0.1"]);
     expect(t.forward.z[1]).toEqual(["0.3775", "0.3925"]);
     expect(t.backward.delta[0]).toBeNull();
-    expect(t.backward.dW.map((M) => M.map((r) => r.length))).toEqual([[2, 2], [2, 2]]);
+    expect(t.backward.dW.map((M) => M.map((r) => r.length))).toEqual([
+      [2, 2],
+      [2, 2],
+    ]);
     // shared biases: one gradient per layer, and not updated (updateBiases: false)
     expect(typeof t.backward.db[0]).toBe("string");
     expect(t.update.biases).toEqual(["0.35", "0.6"]);
@@ -59,7 +76,15 @@ describe("classic example, exact", () => {
 
   it("logs z_h1 with its formula, substituted numbers and value as the spec shows", () => {
     const s = stepByKey(t, "z_h1");
-    expect(s).toMatchObject({ id: "forward.z.1.0", phase: "forward", layer: 1, unit: 0, quantity: "z", symbol: "z_{h1}", value: "0.3775" });
+    expect(s).toMatchObject({
+      id: "forward.z.1.0",
+      phase: "forward",
+      layer: 1,
+      unit: 0,
+      quantity: "z",
+      symbol: "z_{h1}",
+      value: "0.3775",
+    });
     expect(s.formula).toBe("w_{1} a_{i1} + w_{2} a_{i2} + b_{1}");
     expect(s.substituted).toBe("0.15 \\times 0.05 + 0.2 \\times 0.1 + 0.35 \\times 1");
   });
@@ -92,12 +117,29 @@ describe("classic example, hand-rounded to 4 places (dp:4)", () => {
 
   it("reproduces every slide value whose own arithmetic is consistent, digit for digit", () => {
     const slides: [string, string][] = [
-      ["z_h1", "0.3775"], ["a_h1", "0.5933"], ["z_h2", "0.3925"], ["a_h2", "0.5969"],
-      ["z_o1", "1.1059"], ["a_o1", "0.7514"], ["z_o2", "1.2249"], ["a_o2", "0.7729"],
-      ["E_total", "0.2984"], ["dE/da_o1", "0.7414"], ["da_o1/dz_o1", "0.1868"], ["delta_o1", "0.1385"],
-      ["dE_o1/da_h1", "0.0554"], ["dE_o2/da_h1", "-0.0190"], ["dE/da_h1", "0.0364"], ["da_h1/dz_h1", "0.2413"],
-      ["dE/dw1", "0.0004"], ["w1+", "0.1498"], ["w2+", "0.1996"], ["w3+", "0.2498"], ["w4+", "0.2995"],
-      ["w6+", "0.4087"], ["w7+", "0.5113"],
+      ["z_h1", "0.3775"],
+      ["a_h1", "0.5933"],
+      ["z_h2", "0.3925"],
+      ["a_h2", "0.5969"],
+      ["z_o1", "1.1059"],
+      ["a_o1", "0.7514"],
+      ["z_o2", "1.2249"],
+      ["a_o2", "0.7729"],
+      ["E_total", "0.2984"],
+      ["dE/da_o1", "0.7414"],
+      ["da_o1/dz_o1", "0.1868"],
+      ["delta_o1", "0.1385"],
+      ["dE_o1/da_h1", "0.0554"],
+      ["dE_o2/da_h1", "-0.0190"],
+      ["dE/da_h1", "0.0364"],
+      ["da_h1/dz_h1", "0.2413"],
+      ["dE/dw1", "0.0004"],
+      ["w1+", "0.1498"],
+      ["w2+", "0.1996"],
+      ["w3+", "0.2498"],
+      ["w4+", "0.2995"],
+      ["w6+", "0.4087"],
+      ["w7+", "0.5113"],
     ];
     for (const [key, value] of slides) expect(v(key), key).toBe(value);
   });
@@ -145,11 +187,24 @@ describe("the same calculation in every notation", () => {
 
 describe("batches, softmax and biases", () => {
   it("averages per-example gradients over a batch and reports each example", () => {
-    const spec = { ...classic, input: undefined, target: undefined, inputs: [[0.05, 0.1], [0.1, 0.05]], targets: [[0.01, 0.99], [0.99, 0.01]] };
+    const spec = {
+      ...classic,
+      input: undefined,
+      target: undefined,
+      inputs: [
+        [0.05, 0.1],
+        [0.1, 0.05],
+      ],
+      targets: [
+        [0.01, 0.99],
+        [0.99, 0.01],
+      ],
+    };
     const t = traceNetwork(spec, { precision: "exact" });
     expect(t.examples).toHaveLength(2);
     const one = (x: number[], y: number[]) => traceNetwork({ ...classic, input: x, target: y }, { precision: "exact" });
-    const a = one([0.05, 0.1], [0.01, 0.99]), b = one([0.1, 0.05], [0.99, 0.01]);
+    const a = one([0.05, 0.1], [0.01, 0.99]),
+      b = one([0.1, 0.05], [0.99, 0.01]);
     const mean = new Decimal(a.backward.dW[1][0][0]).plus(b.backward.dW[1][0][0]).div(2);
     expect(new Decimal(t.backward.dW[1][0][0]).minus(mean).abs().lt("1e-40")).toBe(true);
     expect(new Decimal(t.loss).minus(new Decimal(a.loss).plus(b.loss).div(2)).abs().lt("1e-40")).toBe(true);
@@ -158,30 +213,59 @@ describe("batches, softmax and biases", () => {
 
   it("gives softmax with cross-entropy delta = a - t, equal to the full Jacobian chain", () => {
     const spec = {
-      layers: [2, 3], activations: ["softmax"], loss: "cross_entropy",
-      weights: [[[0.1, -0.2], [0.3, 0.4], [-0.5, 0.2]]], biases: [[0.1, 0, -0.1]], input: [1, 2], target: [0, 1, 0],
+      layers: [2, 3],
+      activations: ["softmax"],
+      loss: "cross_entropy",
+      weights: [
+        [
+          [0.1, -0.2],
+          [0.3, 0.4],
+          [-0.5, 0.2],
+        ],
+      ],
+      biases: [[0.1, 0, -0.1]],
+      input: [1, 2],
+      target: [0, 1, 0],
     };
     const t = traceNetwork(spec, { precision: "exact" });
     // independent: z = W x + b = (−0.2, 1.1, −0.2), softmax by hand
     const z = [-0.2, 1.1, -0.2];
-    const e = z.map(Math.exp), s = e.reduce((x, y) => x + y);
+    const e = z.map(Math.exp),
+      s = e.reduce((x, y) => x + y);
     const a = e.map((x) => x / s);
     t.forward.a[1].forEach((v, j) => expect(Number(v)).toBeCloseTo(a[j], 14));
     t.backward.delta[1]!.forEach((d, j) => expect(Number(d)).toBeCloseTo(a[j] - [0, 1, 0][j], 14));
   });
 
   it("updates per-unit biases when updateBiases is true", () => {
-    const spec = { ...classic, biases: [[0.35, 0.35], [0.6, 0.6]], updateBiases: true };
+    const spec = {
+      ...classic,
+      biases: [
+        [0.35, 0.35],
+        [0.6, 0.6],
+      ],
+      updateBiases: true,
+    };
     const t = traceNetwork(spec, { precision: "exact" });
     // b_o1+ = 0.6 − 0.5 δ_o1 (δ_o1 from the independent computation above)
-    expect(toDigits((t.update.biases[1] as string[])[0], "0.000000000")).toBe(new Decimal("0.6").minus(new Decimal("0.13849856162855696598").times("0.5")).toFixed(9));
+    expect(toDigits((t.update.biases[1] as string[])[0], "0.000000000")).toBe(
+      new Decimal("0.6").minus(new Decimal("0.13849856162855696598").times("0.5")).toFixed(9),
+    );
   });
 });
 
 describe("a float overflow in a trace is an error naming the step", () => {
   it("input 1e300 through identity: the squared error overflows at the loss step", () => {
     // before: the trace printed "loss": "Infinity"
-    const spec = { layers: [1, 1], activations: ["identity"], loss: "half_sse", weights: [[[0.5]]], biases: [[0]], input: [1e300], target: [0] };
+    const spec = {
+      layers: [1, 1],
+      activations: ["identity"],
+      loss: "half_sse",
+      weights: [[[0.5]]],
+      biases: [[0]],
+      input: [1e300],
+      target: [0],
+    };
     expect(() => traceNetwork(spec, { precision: "float" })).toThrow(
       "step L (loss): is Infinity: it overflowed the double range (±1.8e308). use smaller inputs or weights, or exact precision, whose decimals do not overflow.",
     );
@@ -190,8 +274,24 @@ describe("a float overflow in a trace is an error naming the step", () => {
   });
 
   it("an overflowing z names its layer and unit", () => {
-    const spec = { layers: [2, 2, 1], activations: ["sigmoid", "identity"], loss: "half_sse", weights: [[[1, 1], [1e300, 1e300]], [[1, 1]]], biases: [[0, 0], [0]], input: [1e300, 1], target: [0] };
-    expect(() => traceNetwork(spec, { precision: "float" })).toThrow(/^step z\^\[1\]_2 \(z, layer 1, unit 1\): is Infinity: it overflowed the double range/);
+    const spec = {
+      layers: [2, 2, 1],
+      activations: ["sigmoid", "identity"],
+      loss: "half_sse",
+      weights: [
+        [
+          [1, 1],
+          [1e300, 1e300],
+        ],
+        [[1, 1]],
+      ],
+      biases: [[0, 0], [0]],
+      input: [1e300, 1],
+      target: [0],
+    };
+    expect(() => traceNetwork(spec, { precision: "float" })).toThrow(
+      /^step z\^\[1\]_2 \(z, layer 1, unit 1\): is Infinity: it overflowed the double range/,
+    );
   });
 });
 

@@ -14,7 +14,9 @@ describe("biases in paren1 and aima", () => {
     expect(t.steps.find((s) => s.id === "forward.z.1.0")!.formula).toMatch(/ \+ w_\{j0\}\^\{\(1\)\}$/);
     const db = t.steps.find((s) => s.id === "backward.db.1")!;
     expect(db.symbol).toBe("\\frac{\\partial J}{\\partial w_{j0}^{(1)}}");
-    expect(checkHandCalculation(classic, { [db.key]: db.value }, { notation: "paren1" }).rows[0].verdict).toBe("correct");
+    expect(checkHandCalculation(classic, { [db.key]: db.value }, { notation: "paren1" }).rows[0].verdict).toBe(
+      "correct",
+    );
   });
 
   it("aima: a shared bias is the weight from a_0 into the layer's units, W_{0,3…4}", () => {
@@ -27,7 +29,14 @@ describe("biases in paren1 and aima", () => {
   });
 
   it("per-unit biases keep their own symbols (w_{10}, W_{0,3})", () => {
-    const spec = { ...classic, biases: [[0.35, 0.35], [0.6, 0.6]], names: undefined };
+    const spec = {
+      ...classic,
+      biases: [
+        [0.35, 0.35],
+        [0.6, 0.6],
+      ],
+      names: undefined,
+    };
     expect(traceNetwork(spec, { notation: "paren1" }).steps[0].formula).toMatch(/w_\{10\}\^\{\(1\)\}$/);
     expect(traceNetwork(spec, { notation: "aima" }).steps[0].formula).toMatch(/W_\{0,3\}$/);
   });
@@ -35,7 +44,9 @@ describe("biases in paren1 and aima", () => {
 
 describe("trace tables name the loss as the derivation does", () => {
   const headers = (notation: "names" | "bracket" | "paren1" | "aima") =>
-    traceTablesBundles(traceNetwork(classic, { notation }), 4).map((b) => b["text/html"]!).join("");
+    traceTablesBundles(traceNetwork(classic, { notation }), 4)
+      .map((b) => b["text/html"]!)
+      .join("");
   it.each([
     ["names", "\\partial E_{total}/\\partial z", "\\partial E_{total}/\\partial w"],
     ["bracket", "\\partial \\mathcal{L}/\\partial z", "\\partial \\mathcal{L}/\\partial w"],
@@ -49,7 +60,23 @@ describe("trace tables name the loss as the derivation does", () => {
   });
 
   it("a batch's gradient table is of the cost J", () => {
-    const batch = { ...classic, input: undefined, target: undefined, inputs: [[0.05, 0.1], [0.1, 0.05]], targets: [[0.01, 0.99], [0.99, 0.01]] };
-    expect(traceTablesBundles(traceNetwork(batch), 4).map((b) => b["text/html"]).join("")).toContain("\\partial J/\\partial w");
+    const batch = {
+      ...classic,
+      input: undefined,
+      target: undefined,
+      inputs: [
+        [0.05, 0.1],
+        [0.1, 0.05],
+      ],
+      targets: [
+        [0.01, 0.99],
+        [0.99, 0.01],
+      ],
+    };
+    expect(
+      traceTablesBundles(traceNetwork(batch), 4)
+        .map((b) => b["text/html"])
+        .join(""),
+    ).toContain("\\partial J/\\partial w");
   });
 });

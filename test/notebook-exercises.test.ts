@@ -6,7 +6,15 @@ import { inspect } from "node:util";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import {
-  AnswerError, NOTEBOOK_EXERCISES, answersShownEarlier, checkExercise, expectedAnswers, hint, printedNumbers, revealsAnswer, type NotebookJson,
+  AnswerError,
+  NOTEBOOK_EXERCISES,
+  answersShownEarlier,
+  checkExercise,
+  expectedAnswers,
+  hint,
+  printedNumbers,
+  revealsAnswer,
+  type NotebookJson,
 } from "../src/index.js";
 import { judgeExercise } from "../src/exercises/notebook-exercises.js";
 import { errorBundle } from "../src/render/exercise.js";
@@ -36,7 +44,9 @@ describe("exercise definitions", () => {
     for (const set of NOTEBOOK_EXERCISES) {
       const file = readdirSync(NOTEBOOKS).find((f) => f.startsWith(`${set.id.slice(0, 2)}-`) && f.endsWith(".ipynb"))!;
       const nb = JSON.parse(readFileSync(join(NOTEBOOKS, file), "utf8")) as NotebookJson;
-      const cell = nb.cells.find((c) => c.cell_type === "code" && [c.source].flat().join("").includes(`checkExercise("${set.id}"`));
+      const cell = nb.cells.find(
+        (c) => c.cell_type === "code" && [c.source].flat().join("").includes(`checkExercise("${set.id}"`),
+      );
       expect(cell, `${file}: checkExercise("${set.id}")`).toBeDefined();
       const source = [cell!.source].flat().join("");
       expect(source).not.toMatch(/checkNumbers|checkHandCalculation|checkGraphCalculation|traceNetwork|descend/);
@@ -49,7 +59,10 @@ describe("checkExercise", () => {
     const out = shown();
     expect(checkExercise("05", { z_h1: "0.4000", a_h1: "0.5987", z_h2: "" })).toBeUndefined(); // the kernel would print a returned report, exact values and all
     vi.restoreAllMocks();
-    expect(judgeExercise("05", { z_h1: "0.4000", a_h1: "0.5987" }).rows.map((r) => r.verdict)).toEqual(["wrong", "follows"]);
+    expect(judgeExercise("05", { z_h1: "0.4000", a_h1: "0.5987" }).rows.map((r) => r.verdict)).toEqual([
+      "wrong",
+      "follows",
+    ]);
     const text = out.join("");
     expect(text).toContain("follows from an earlier error");
     expect(text).toContain('hint("05", "z_h1")');
@@ -65,7 +78,11 @@ describe("checkExercise", () => {
   });
 
   it("gives rounding credit where rounding can explain a difference, and none where the answer is exact", () => {
-    expect(judgeExercise("02", { x3: "1.029", x1: "2.4", x2: "-1.8" }).rows.map((r) => r.verdict)).toEqual(["correct", "correct", "correct"]);
+    expect(judgeExercise("02", { x3: "1.029", x1: "2.4", x2: "-1.8" }).rows.map((r) => r.verdict)).toEqual([
+      "correct",
+      "correct",
+      "correct",
+    ]);
     // 1.029 and 2.4 are exact: one unit off is wrong (checkNumbers alone called it rounding)
     const exact = judgeExercise("02", { x3: "1.030", x1: "2.5" });
     expect(exact.rows.map((r) => r.verdict)).toEqual(["wrong", "wrong"]);
@@ -78,7 +95,9 @@ describe("checkExercise", () => {
     const out = shown();
     expect(checkExercise("02", { x3: "0,3775" })).toBeUndefined();
     vi.restoreAllMocks();
-    expect(out.join("")).toBe('AnswerError: answers["x3"]: "0,3775" is not a number. write the decimal point as a point: 0.3775, not 0,3775.\n');
+    expect(out.join("")).toBe(
+      'AnswerError: answers["x3"]: "0,3775" is not a number. write the decimal point as a point: 0.3775, not 0,3775.\n',
+    );
   });
 
   it("an empty template says nothing is answered yet; an unknown id or key says which exist", () => {
@@ -110,14 +129,20 @@ describe("checkExercise", () => {
 describe("errors in a notebook", () => {
   it("a TutorError that reaches the kernel prints as one line (tslab prints uncaught errors with console.error)", () => {
     const e = new AnswerError('answers["x3"]', '"0,3775" is not a number', "write the decimal point as a point");
-    expect(inspect(e)).toBe('AnswerError: answers["x3"]: "0,3775" is not a number. write the decimal point as a point.');
+    expect(inspect(e)).toBe(
+      'AnswerError: answers["x3"]: "0,3775" is not a number. write the decimal point as a point.',
+    );
     expect(errorBundle(e)["text/html"]).not.toContain("at ");
   });
 });
 
 describe("answers shown before their exercise", () => {
   it("reads printed numbers with their decimals", () => {
-    expect(printedNumbers("x = −0.0238, 1.455e-11 and 2.560000").map((p) => [p.value, p.decimals])).toEqual([[-0.0238, 4], [1.455e-11, 14], [2.56, 6]]);
+    expect(printedNumbers("x = −0.0238, 1.455e-11 and 2.560000").map((p) => [p.value, p.decimals])).toEqual([
+      [-0.0238, 4],
+      [1.455e-11, 14],
+      [2.56, 6],
+    ]);
   });
 
   it("a number printed at or beyond the asked precision gives it away; fewer digits only with 3 significant ones", () => {
@@ -132,7 +157,18 @@ describe("answers shown before their exercise", () => {
   it("finds notebook 02's old leak: x after 3 steps printed in the table above the exercise", () => {
     const nb: NotebookJson = {
       cells: [
-        { cell_type: "code", source: "showTable(...)", outputs: [{ output_type: "display_data", data: { "text/html": "<style>.a{width:1.029px}</style><table><tr><td>3</td><td>1.029000</td></tr></table>" } }] },
+        {
+          cell_type: "code",
+          source: "showTable(...)",
+          outputs: [
+            {
+              output_type: "display_data",
+              data: {
+                "text/html": "<style>.a{width:1.029px}</style><table><tr><td>3</td><td>1.029000</td></tr></table>",
+              },
+            },
+          ],
+        },
         { cell_type: "code", source: 'checkExercise("02", answers)', outputs: [] },
       ],
     };

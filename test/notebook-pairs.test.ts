@@ -40,7 +40,9 @@ describe.skipIf(noVenv)(`notebook pairs${noVenv ? ` (skipped: ${noVenv})` : ""}`
     utimesSync(md, later, later);
     const r = pairs(["--check"], folder);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`notebooks/${NAME}.ipynb is stale: notebooks/md/${NAME}.md was edited later (cell 0 differs)`);
+    expect(r.stderr).toContain(
+      `notebooks/${NAME}.ipynb is stale: notebooks/md/${NAME}.md was edited later (cell 0 differs)`,
+    );
     expect(r.stderr).toContain("run `npm run notebooks`");
     expect(pairs([], folder).status).toBe(0);
     expect(pairs(["--check"], folder).status).toBe(0);
@@ -53,13 +55,17 @@ describe.skipIf(noVenv)(`notebook pairs${noVenv ? ` (skipped: ${noVenv})` : ""}`
     writeFileSync(ipynb, readFileSync(ipynb, "utf8").replace("# 2 · Gradient descent", "# 2 · Descent"));
     const later = new Date(Date.now() + 5000);
     utimesSync(ipynb, later, later);
-    expect(pairs(["--check"], folder).stderr).toContain(`notebooks/md/${NAME}.md is stale: notebooks/${NAME}.ipynb was edited later`);
+    expect(pairs(["--check"], folder).stderr).toContain(
+      `notebooks/md/${NAME}.md is stale: notebooks/${NAME}.ipynb was edited later`,
+    );
   });
 
   it("a notebook saved with outputs is refused, and syncing clears them", () => {
     const folder = copyPair();
     const ipynb = join(folder, `${NAME}.ipynb`);
-    const nb = JSON.parse(readFileSync(ipynb, "utf8")) as { cells: { cell_type: string; outputs?: unknown[]; execution_count?: number | null }[] };
+    const nb = JSON.parse(readFileSync(ipynb, "utf8")) as {
+      cells: { cell_type: string; outputs?: unknown[]; execution_count?: number | null }[];
+    };
     const code = nb.cells.find((c) => c.cell_type === "code")!;
     code.outputs = [{ output_type: "stream", name: "stdout", text: ["hi\n"] }];
     code.execution_count = 1;

@@ -3,14 +3,27 @@
 // momentum and Nesterov on the loss J(w) = w²/2 through the training loop.
 import { describe, expect, it } from "vitest";
 import { exactArith, type Dec } from "../src/engine/numeric.js";
-import { OPTIMIZERS, Optimizer, optimizerFormula, readOptimizer, ADAM_SLIDE_FORMULA, type Hyper } from "../src/engine/optimizers.js";
+import {
+  OPTIMIZERS,
+  Optimizer,
+  optimizerFormula,
+  readOptimizer,
+  ADAM_SLIDE_FORMULA,
+  type Hyper,
+} from "../src/engine/optimizers.js";
 import { train } from "../src/engine/train.js";
 import { TrainingError } from "../src/engine/errors.js";
 
 const A = exactArith;
-const hyper = (o: Partial<Record<"lr" | "beta" | "beta1" | "beta2" | "epsilon", string>> & { biasCorrection?: boolean } = {}): Hyper<Dec> => ({
-  lr: A.of(o.lr ?? "0.1"), beta: A.of(o.beta ?? "0.9"), beta1: A.of(o.beta1 ?? "0.9"), beta2: A.of(o.beta2 ?? "0.999"),
-  epsilon: A.of(o.epsilon ?? "0"), biasCorrection: o.biasCorrection ?? true,
+const hyper = (
+  o: Partial<Record<"lr" | "beta" | "beta1" | "beta2" | "epsilon", string>> & { biasCorrection?: boolean } = {},
+): Hyper<Dec> => ({
+  lr: A.of(o.lr ?? "0.1"),
+  beta: A.of(o.beta ?? "0.9"),
+  beta1: A.of(o.beta1 ?? "0.9"),
+  beta2: A.of(o.beta2 ?? "0.999"),
+  epsilon: A.of(o.epsilon ?? "0"),
+  biasCorrection: o.biasCorrection ?? true,
 });
 
 /** Run `name` on θ0 = 1 with the given gradients; the values of θ after each step. */
@@ -72,7 +85,17 @@ describe("update rules (one parameter, by hand)", () => {
 
 describe("optimizers in the training loop", () => {
   // one identity unit, no bias update, input 1, target 0: J = w²/2, so ∂J/∂w = w
-  const quad = { layers: [1, 1], activations: ["identity"], loss: "half_sse", weights: [[[1]]], biases: [[0]], updateBiases: false, learningRate: 0.1, input: [1], target: [0] };
+  const quad = {
+    layers: [1, 1],
+    activations: ["identity"],
+    loss: "half_sse",
+    weights: [[[1]]],
+    biases: [[0]],
+    updateBiases: false,
+    learningRate: 0.1,
+    input: [1],
+    target: [0],
+  };
 
   it("momentum: w = 0.99, then 0.9711", () => {
     const r = train(quad, { epochs: 2, optimizer: "momentum", precision: "exact" });
@@ -92,7 +115,9 @@ describe("optimizers in the training loop", () => {
 
   it("Adam: two steps on J = w²/2, exact against plain doubles, and dp:4 rounding S as a hand calculation would", () => {
     // independent: the Kingma & Ba recurrence in doubles, gradient g = w
-    let w = 1, v = 0, s = 0;
+    let w = 1,
+      v = 0,
+      s = 0;
     for (let t = 1; t <= 2; t++) {
       const g = w;
       v = 0.9 * v + 0.1 * g;

@@ -4,8 +4,15 @@ import { describe, expect, it } from "vitest";
 import { perceptronPredict, trainPerceptron } from "../src/engine/perceptron.js";
 import { TrainingError } from "../src/engine/errors.js";
 
-const X = [[-1, -1], [-1, 1], [1, -1], [1, 1]];
-const AND = [-1, -1, -1, 1], OR = [-1, 1, 1, 1], XOR = [-1, 1, 1, -1];
+const X = [
+  [-1, -1],
+  [-1, 1],
+  [1, -1],
+  [1, 1],
+];
+const AND = [-1, -1, -1, 1],
+  OR = [-1, 1, 1, 1],
+  XOR = [-1, 1, 1, -1];
 
 describe("perceptron learning rule", () => {
   it("seed 000's OR solution w1 = w2 = 1, b = 1 (boundary 1 + x1 + x2 = 0) classifies all four patterns", () => {
@@ -19,8 +26,20 @@ describe("perceptron learning rule", () => {
     expect(r.converged).toBe(true);
     expect(r.epochs).toBe(3);
     expect(r.weights.map(Number)).toEqual([1, 1, 1]);
-    expect(r.steps.slice(0, 3).map((s) => s.weights.map(Number))).toEqual([[0, 0, 0], [1, -1, 1], [2, 0, 0]]);
-    expect(r.steps[1]).toMatchObject({ epoch: 1, example: 1, x: ["1", "-1", "1"], net: "0", prediction: "-1", target: "1", error: "2" });
+    expect(r.steps.slice(0, 3).map((s) => s.weights.map(Number))).toEqual([
+      [0, 0, 0],
+      [1, -1, 1],
+      [2, 0, 0],
+    ]);
+    expect(r.steps[1]).toMatchObject({
+      epoch: 1,
+      example: 1,
+      x: ["1", "-1", "1"],
+      net: "0",
+      prediction: "-1",
+      target: "1",
+      error: "2",
+    });
     X.forEach((x, i) => expect(perceptronPredict(r.weights, x)).toBe(OR[i]));
   });
 
@@ -45,7 +64,12 @@ describe("perceptron learning rule", () => {
   });
 
   it("step units (0/1) learn AND; bias = −threshold", () => {
-    const inputs = [[0, 0], [0, 1], [1, 0], [1, 1]];
+    const inputs = [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ];
     const r = trainPerceptron({ inputs, targets: [0, 0, 0, 1], unit: "step", learningRate: "0.1" });
     expect(r.converged).toBe(true);
     inputs.forEach((x, i) => expect(perceptronPredict(r.weights, x, "step")).toBe([0, 0, 0, 1][i]));

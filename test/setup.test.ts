@@ -41,7 +41,10 @@ describe("npm run setup:browser", () => {
   it("as root on Debian without chromium: apt-get update, then apt-get install chromium", () => {
     const plan = browserSetupPlan({ chromium: undefined, uid: 0, os: "debian" });
     expect(plan.action).toBe("install");
-    expect(plan.commands).toEqual([["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]]);
+    expect(plan.commands).toEqual([
+      ["apt-get", "update", "-qq"],
+      ["apt-get", "install", "-y", "-qq", "chromium"],
+    ]);
   });
 
   it("as another user on Debian: installs nothing and prints the exact command", () => {
@@ -58,15 +61,25 @@ describe("npm run setup:browser", () => {
   });
 
   it("with chromium already there: nothing to do, on this machine too", () => {
-    expect(browserSetupPlan({ chromium: "/usr/bin/chromium", uid: 0, os: "debian" })).toMatchObject({ action: "none", commands: [] });
+    expect(browserSetupPlan({ chromium: "/usr/bin/chromium", uid: 0, os: "debian" })).toMatchObject({
+      action: "none",
+      commands: [],
+    });
     const here = chromiumPath();
-    const r = spawnSync(process.execPath, [join(root, "scripts/setup-browser.mjs")], { encoding: "utf8", env: { ...process.env, PATH: "/nonexistent" } });
+    const r = spawnSync(process.execPath, [join(root, "scripts/setup-browser.mjs")], {
+      encoding: "utf8",
+      env: { ...process.env, PATH: "/nonexistent" },
+    });
     if (here) expect([r.status, r.stdout]).toEqual([0, `[setup:browser] chromium is installed: ${here}\n`]);
     else expect(r.stdout).toMatch(/^\[setup:browser\] /);
   });
 
   it("the browser test's one-line reason for a skip names the script", () => {
-    expect(missingBrowser()).toBe(chromiumPath() ? undefined : "no chromium at /usr/bin/chromium; `npm run setup:browser` installs Debian's (or prints the command)");
+    expect(missingBrowser()).toBe(
+      chromiumPath()
+        ? undefined
+        : "no chromium at /usr/bin/chromium; `npm run setup:browser` installs Debian's (or prints the command)",
+    );
   });
 });
 

@@ -2,7 +2,17 @@
 // with parseStepId to the step it names, and malformed ids are refused rather than half-read.
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { GraphRecorder, Value, graphTrace, parseStepId, requireStepId, stepId, traceNetwork, TutorError, type StepIdRecord } from "../src/index.js";
+import {
+  GraphRecorder,
+  Value,
+  graphTrace,
+  parseStepId,
+  requireStepId,
+  stepId,
+  traceNetwork,
+  TutorError,
+  type StepIdRecord,
+} from "../src/index.js";
 
 const classic = JSON.parse(readFileSync(new URL("../examples/classic.json", import.meta.url), "utf8"));
 
@@ -39,10 +49,28 @@ describe("stepId and parseStepId", () => {
   });
 
   it.each([
-    "", "forward", "forward.z.1", "forward.z.1.0.2", "forward.w.1.0", "forward.z.-1.0", "forward.z.01.0", "forward.z.1.x",
-    "example.forward.z.1.0", "example.1.update.W.1.0.0", "example.1.loss.mean", "example.1.forward.q", "loss.total",
-    "backward.mean.delta.1.0", "backward.mean.mean.dW.1.0.0", "backward.db.1.2.3", "update.W.1.0", "given.weight.1.0",
-    "edge.x.n1", "edge.x.n1.a", "backward.path.1.0", "forward.z.1.0 ",
+    "",
+    "forward",
+    "forward.z.1",
+    "forward.z.1.0.2",
+    "forward.w.1.0",
+    "forward.z.-1.0",
+    "forward.z.01.0",
+    "forward.z.1.x",
+    "example.forward.z.1.0",
+    "example.1.update.W.1.0.0",
+    "example.1.loss.mean",
+    "example.1.forward.q",
+    "loss.total",
+    "backward.mean.delta.1.0",
+    "backward.mean.mean.dW.1.0.0",
+    "backward.db.1.2.3",
+    "update.W.1.0",
+    "given.weight.1.0",
+    "edge.x.n1",
+    "edge.x.n1.a",
+    "backward.path.1.0",
+    "forward.z.1.0 ",
   ])("%j is not a step id", (id) => {
     expect(parseStepId(id)).toBeUndefined();
     expect(() => requireStepId(id, "overrides")).toThrow(TutorError);
@@ -50,7 +78,9 @@ describe("stepId and parseStepId", () => {
 
   it("a malformed id's error names where it came from and what ids look like", () => {
     expect(() => requireStepId("forward.z", "overrides")).not.toThrow();
-    expect(() => requireStepId("forward.z.1", "overrides")).toThrow(/^overrides: "forward.z.1" is not a step id\. step ids read like "forward\.z\.1\.0"/);
+    expect(() => requireStepId("forward.z.1", "overrides")).toThrow(
+      /^overrides: "forward.z.1" is not a step id\. step ids read like "forward\.z\.1\.0"/,
+    );
   });
 });
 
@@ -75,7 +105,20 @@ describe("every id a real trace emits", () => {
   });
 
   it("a batch with shared biases: per-example ids, the means and the shared bias ids", () => {
-    const spec = { ...classic, input: undefined, target: undefined, inputs: [[0.05, 0.1], [0.1, 0.05]], targets: [[0.01, 0.99], [0.99, 0.01]], updateBiases: true };
+    const spec = {
+      ...classic,
+      input: undefined,
+      target: undefined,
+      inputs: [
+        [0.05, 0.1],
+        [0.1, 0.05],
+      ],
+      targets: [
+        [0.01, 0.99],
+        [0.99, 0.01],
+      ],
+      updateBiases: true,
+    };
     const t = traceNetwork(spec, { precision: "exact" });
     const ids = t.steps.map((s) => s.id);
     for (const id of ids) reads(id);
@@ -83,7 +126,8 @@ describe("every id a real trace emits", () => {
     expect(ids).toContain("loss.mean");
     expect(ids).toContain("backward.mean.db.2");
     expect(ids).toContain("update.b.2");
-    for (const s of t.steps.filter((x) => x.example !== undefined)) expect(reads(s.id)).toMatchObject({ example: s.example });
+    for (const s of t.steps.filter((x) => x.example !== undefined))
+      expect(reads(s.id)).toMatchObject({ example: s.example });
   });
 
   it("a computation graph: node steps and edges, x * x's two edges apart", () => {
@@ -115,8 +159,13 @@ describe("the autograd recorder's edges", () => {
 
 describe("overrides are keyed by step ids", () => {
   it("an override whose key is not a step id is refused, not silently ignored", () => {
-    expect(() => traceNetwork(classic, { overrides: { "forward.z.1": "0.5" } })).toThrow(/overrides: "forward.z.1" is not a step id/);
-    const t = traceNetwork(classic, { precision: "dp:4", overrides: { [stepId({ phase: "forward", quantity: "z", layer: 1, unit: 0 })]: "0.5" } });
+    expect(() => traceNetwork(classic, { overrides: { "forward.z.1": "0.5" } })).toThrow(
+      /overrides: "forward.z.1" is not a step id/,
+    );
+    const t = traceNetwork(classic, {
+      precision: "dp:4",
+      overrides: { [stepId({ phase: "forward", quantity: "z", layer: 1, unit: 0 })]: "0.5" },
+    });
     expect(t.forward.z[1]![0]).toBe("0.5000");
   });
 });

@@ -9,18 +9,36 @@ import { readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import {
-  browserTestsPossible, launchChromium, openNotebook, runAllCells, scratchWorkspace, screenshot, startJupyterLab, ROOT, type Lab,
+  browserTestsPossible,
+  launchChromium,
+  openNotebook,
+  runAllCells,
+  scratchWorkspace,
+  screenshot,
+  startJupyterLab,
+  ROOT,
+  type Lab,
 } from "./helpers/jupyter.js";
 import { traceNetwork } from "../src/engine/network.js";
 import { graphTrace } from "../src/engine/graph.js";
 import { networkPayload, STEP_THROUGH_MIME } from "../src/view/payload.js";
 
-const installed = readFileSyncOr(join(ROOT, ".venv", "share", "jupyter", "labextensions", "backprop-tutor-view", "package.json"));
-const why = browserTestsPossible() ?? (installed ? undefined : "the view's extension is not installed in .venv (run npm install)");
-if (why && process.env.CI) it("has JupyterLab, chromium and the view's extension, as CI must", () => expect.fail(`${why}: .ci/run installs them`));
+const installed = readFileSyncOr(
+  join(ROOT, ".venv", "share", "jupyter", "labextensions", "backprop-tutor-view", "package.json"),
+);
+const why =
+  browserTestsPossible() ??
+  (installed ? undefined : "the view's extension is not installed in .venv (run npm install)");
+if (why && process.env.CI)
+  it("has JupyterLab, chromium and the view's extension, as CI must", () =>
+    expect.fail(`${why}: .ci/run installs them`));
 
 function readFileSyncOr(path: string): string | undefined {
-  try { return readFileSync(path, "utf8"); } catch { return undefined; }
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
 }
 
 const classic = JSON.parse(readFileSync(join(ROOT, "examples", "classic.json"), "utf8")) as Record<string, unknown>;
@@ -66,7 +84,10 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
   }, 240_000);
 
   /** Open a notebook, run it, and find its first step-through view (its first render timed). */
-  async function runWithView(name: string, label: string): Promise<{ page: Page; view: Locator; pageErrors: string[] }> {
+  async function runWithView(
+    name: string,
+    label: string,
+  ): Promise<{ page: Page; view: Locator; pageErrors: string[] }> {
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on("pageerror", (e) => pageErrors.push(e.message));
@@ -74,8 +95,9 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
     await runAllCells(page);
     const view = page.locator("[data-bpt-view]").first();
     await view.waitFor();
-    timings[`${label} first render, while the notebook runs`] = await view.getAttribute("data-bpt-render-ms") ?? undefined;
-    timings[`${label} tables typeset after it`] = await view.getAttribute("data-bpt-tables-ms") ?? undefined;
+    timings[`${label} first render, while the notebook runs`] =
+      (await view.getAttribute("data-bpt-render-ms")) ?? undefined;
+    timings[`${label} tables typeset after it`] = (await view.getAttribute("data-bpt-tables-ms")) ?? undefined;
     await view.scrollIntoViewIfNeeded();
     return { page, view, pageErrors };
   }
@@ -86,7 +108,7 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
     await openNotebook(page, lab, untrustedCopy(ws.notebooks, name));
     const view = page.locator("[data-bpt-view]").first();
     await view.waitFor({ timeout: 30_000 });
-    timings[`${label} first render, reopened`] = await view.getAttribute("data-bpt-render-ms") ?? undefined;
+    timings[`${label} first render, reopened`] = (await view.getAttribute("data-bpt-render-ms")) ?? undefined;
     return { page, view };
   }
 
@@ -115,7 +137,7 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
     await press(page, "End");
     expect(await counter.textContent()).toBe("Step 43 of 43");
     await press(page, "Home");
-    timings["05 step change"] = await view.getAttribute("data-bpt-step-ms") ?? undefined;
+    timings["05 step change"] = (await view.getAttribute("data-bpt-step-ms")) ?? undefined;
     await view.locator('[data-bpt-phase="output"]').focus();
     await press(page, "Enter");
     expect(await counter.textContent()).toBe("Step 10 of 43");
@@ -148,17 +170,34 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
     expect(await view.locator("[data-bpt-tip]").textContent()).toMatch(/step \d+|given/);
 
     // what if w5 = 0.41: ∂E/∂w5 and w5+ become the engine's values for the edited spec
-    const edited = traceNetwork({ ...classic, weights: [[[0.15, 0.2], [0.25, 0.3]], [[0.41, 0.45], [0.5, 0.55]]] }, { precision: "dp:4" });
+    const edited = traceNetwork(
+      {
+        ...classic,
+        weights: [
+          [
+            [0.15, 0.2],
+            [0.25, 0.3],
+          ],
+          [
+            [0.41, 0.45],
+            [0.5, 0.55],
+          ],
+        ],
+      },
+      { precision: "dp:4" },
+    );
     const want = (key: string) => edited.steps.find((s) => s.key === key)!.value;
     const w5 = view.locator('[data-bpt-given="given.weight.2.0.0"]');
     await w5.fill("0.41");
     await w5.press("Enter");
-    timings["05 edit (dp:4)"] = await view.getAttribute("data-bpt-edit-ms") ?? undefined;
+    timings["05 edit (dp:4)"] = (await view.getAttribute("data-bpt-edit-ms")) ?? undefined;
     await expect.poll(() => line.getAttribute("data-bpt-value")).toBe(want("dE/dw5"));
     expect(want("dE/dw5")).not.toBe("0.0822");
-    expect(await view.locator('tr[data-key="dE/dw5"].bpt-changed [data-bpt-value]').textContent()).toBe(`${want("dE/dw5")} (changed)`);
+    expect(await view.locator('tr[data-key="dE/dw5"].bpt-changed [data-bpt-value]').textContent()).toBe(
+      `${want("dE/dw5")} (changed)`,
+    );
     await expect.poll(() => view.getAttribute("data-bpt-judging")).toBe(null);
-    timings["05 re-judge after the edit"] = await view.getAttribute("data-bpt-rejudge-ms") ?? undefined;
+    timings["05 re-judge after the edit"] = (await view.getAttribute("data-bpt-rejudge-ms")) ?? undefined;
     expect(await feedback.locator("[data-verdict]").getAttribute("data-verdict")).toBe("wrong"); // 0.0822 is no longer right
     await view.focus();
     await press(page, "End");
@@ -180,7 +219,9 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
     await page.close();
     const { page: reopened, view: again } = await reopenUntrusted(name, "05");
     // untrusted indeed: the static math elsewhere falls back to MathJax
-    await expect.poll(() => reopened.locator(".jp-OutputArea-output mjx-container").count(), { timeout: 20_000 }).toBeGreaterThan(3);
+    await expect
+      .poll(() => reopened.locator(".jp-OutputArea-output mjx-container").count(), { timeout: 20_000 })
+      .toBeGreaterThan(3);
     const p2 = parts(again);
     expect(await p2.counter.textContent()).toBe("Step 1 of 43");
     await again.locator('[data-bpt-phase="output"]').click();
@@ -234,41 +275,83 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
     expect(await parts(again).counter.textContent()).toBe("Step 1 of 6");
     await parts(again).input.fill("3");
     await parts(again).input.press("Enter");
-    await expect.poll(() => parts(again).feedback.locator("[data-verdict]").getAttribute("data-verdict")).toBe("correct");
+    await expect
+      .poll(() => parts(again).feedback.locator("[data-verdict]").getAttribute("data-verdict"))
+      .toBe("correct");
     await again.scrollIntoViewIfNeeded();
     await screenshot(reopened, "view-04-untrusted");
     await reopened.close();
   }, 300_000);
 
   it("an old or hand-edited payload shows one line; hostile names stay text; non-numbers get the checker's messages", async () => {
-    const hostile = { ...classic, names: { units: [["<img src=x onerror=alert(1)>", "i2"], ["h1", "h2"], ["o1", "o2"]] } };
-    const output = (data: unknown) => ({ output_type: "display_data", metadata: {}, data: { "text/plain": "static fallback", [STEP_THROUGH_MIME]: data } });
+    const hostile = {
+      ...classic,
+      names: {
+        units: [
+          ["<img src=x onerror=alert(1)>", "i2"],
+          ["h1", "h2"],
+          ["o1", "o2"],
+        ],
+      },
+    };
+    const output = (data: unknown) => ({
+      output_type: "display_data",
+      metadata: {},
+      data: { "text/plain": "static fallback", [STEP_THROUGH_MIME]: data },
+    });
     const nb = {
-      nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
       cells: [
-        { cell_type: "code", metadata: {}, execution_count: 1, source: "// old", outputs: [output({ ...networkPayload(classic), version: 0 })] },
-        { cell_type: "code", metadata: {}, execution_count: 2, source: "// broken",
-          outputs: [output({ ...networkPayload(classic), spec: { ...classic, layers: [2, 3, 2] } })] },
-        { cell_type: "code", metadata: {}, execution_count: 3, source: "// hostile",
-          outputs: [output(networkPayload(hostile, { precision: "dp:4", title: "<b>bold?</b>" }))] },
+        {
+          cell_type: "code",
+          metadata: {},
+          execution_count: 1,
+          source: "// old",
+          outputs: [output({ ...networkPayload(classic), version: 0 })],
+        },
+        {
+          cell_type: "code",
+          metadata: {},
+          execution_count: 2,
+          source: "// broken",
+          outputs: [output({ ...networkPayload(classic), spec: { ...classic, layers: [2, 3, 2] } })],
+        },
+        {
+          cell_type: "code",
+          metadata: {},
+          execution_count: 3,
+          source: "// hostile",
+          outputs: [output(networkPayload(hostile, { precision: "dp:4", title: "<b>bold?</b>" }))],
+        },
       ],
     };
     writeFileSync(join(ws.notebooks, "view-bad-input.ipynb"), JSON.stringify(nb));
     const page = await context.newPage();
     const dialogs: string[] = [];
-    page.on("dialog", (d) => { dialogs.push(d.message()); void d.dismiss(); });
+    page.on("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
     await openNotebook(page, lab, "view-bad-input.ipynb");
     const views = page.locator("[data-bpt-view]");
     await expect.poll(() => views.count()).toBe(3);
-    expect(await views.nth(0).locator("[data-bpt-message]").textContent())
-      .toBe("The step-through view's data has version 0; this view reads version 1: run the cell again to redraw it.");
-    expect(await views.nth(1).locator("[data-bpt-message]").textContent()).toMatch(/^The step-through view cannot show this calculation: weights/);
+    expect(await views.nth(0).locator("[data-bpt-message]").textContent()).toBe(
+      "The step-through view's data has version 0; this view reads version 1: run the cell again to redraw it.",
+    );
+    expect(await views.nth(1).locator("[data-bpt-message]").textContent()).toMatch(
+      /^The step-through view cannot show this calculation: weights/,
+    );
     const view = views.nth(2);
     expect(await view.locator("img").count()).toBe(0);
     expect(await view.locator(".bpt-title").textContent()).toBe("<b>bold?</b>");
     expect(await view.locator("svg text").first().textContent()).toBe("<img src…"); // cut to fit, as text
     const { input, feedback } = parts(view);
-    for (const [typed, message] of [["abc", '"abc" is not a number'], ["0,5933", "write the decimal point as a point: 0.5933, not 0,5933"]]) {
+    for (const [typed, message] of [
+      ["abc", '"abc" is not a number'],
+      ["0,5933", "write the decimal point as a point: 0.5933, not 0,5933"],
+    ]) {
       await input.fill(typed);
       await input.press("Enter");
       expect(await feedback.textContent()).toContain(message);

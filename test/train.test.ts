@@ -91,7 +91,17 @@ describe("classic example in exact and dp:4", () => {
 
 describe("batch, mini-batch and incremental (seed 002) updates", () => {
   // w x with x = 1 and x = 2, targets 0, half_sse: ∂L/∂w = w x² per example
-  const line = { layers: [1, 1], activations: ["identity"], loss: "half_sse", weights: [[[1]]], biases: [[0]], updateBiases: false, learningRate: 0.1, inputs: [[1], [2]], targets: [[0], [0]] };
+  const line = {
+    layers: [1, 1],
+    activations: ["identity"],
+    loss: "half_sse",
+    weights: [[[1]]],
+    biases: [[0]],
+    updateBiases: false,
+    learningRate: 0.1,
+    inputs: [[1], [2]],
+    targets: [[0], [0]],
+  };
 
   it("full batch: mean gradient (1 + 4)/2 = 2.5, w = 1 − 0.25 = 0.75; J = (0.5 + 2)/2 = 1.25", () => {
     const r = train(line, { epochs: 1, precision: "exact" });
@@ -109,16 +119,31 @@ describe("batch, mini-batch and incremental (seed 002) updates", () => {
   });
 
   it("the spec's own batch field is used when the options leave it out", () => {
-    expect(train({ ...line, batch: "stochastic" }, { epochs: 1, precision: "exact" }).final.weights[0][0][0]).toBe("0.54");
+    expect(train({ ...line, batch: "stochastic" }, { epochs: 1, precision: "exact" }).final.weights[0][0][0]).toBe(
+      "0.54",
+    );
     expect(() => train(line, { epochs: 1, batch: "mini:0" as "mini:1" })).toThrow(SpecError);
   });
 });
 
 describe("NaN / Infinity guard", () => {
   it("a diverging linear fit names the epoch, the parameter and a smaller learning rate", () => {
-    const spec = { layers: [1, 1], activations: ["identity"], loss: "mse", weights: [[[1]]], biases: [[0]], input: [1], target: [3], names: { weights: [[["w1"]]] } };
+    const spec = {
+      layers: [1, 1],
+      activations: ["identity"],
+      loss: "mse",
+      weights: [[[1]]],
+      biases: [[0]],
+      input: [1],
+      target: [3],
+      names: { weights: [[["w1"]]] },
+    };
     let err: unknown;
-    try { train(spec, { epochs: 10000, learningRate: 50 }); } catch (e) { err = e; }
+    try {
+      train(spec, { epochs: 10000, learningRate: 50 });
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(TrainingError);
     const msg = (err as TrainingError).message;
     // the error e = w + b − 3 is multiplied by 1 − 50·2·(1 + 1) = −199 each epoch, so e² overflows
@@ -130,13 +155,33 @@ describe("NaN / Infinity guard", () => {
 
   it("a saturated sigmoid under bce is reported as log of 0", () => {
     // w = 0 → a = 0.5, w += 1000·0.5 = 500 → a = 1 exactly in doubles → (1 − t)/(1 − a) = 0/0
-    const spec = { layers: [1, 1], activations: ["sigmoid"], loss: "bce", weights: [[[0]]], biases: [[0]], updateBiases: false, input: [1], target: [1] };
-    expect(() => train(spec, { epochs: 5, learningRate: 1000 })).toThrow(/^epoch 2, weights\[0\]\[0\]\[0\]: became NaN.*log of 0 in bce: outputs saturated/);
+    const spec = {
+      layers: [1, 1],
+      activations: ["sigmoid"],
+      loss: "bce",
+      weights: [[[0]]],
+      biases: [[0]],
+      updateBiases: false,
+      input: [1],
+      target: [1],
+    };
+    expect(() => train(spec, { epochs: 5, learningRate: 1000 })).toThrow(
+      /^epoch 2, weights\[0\]\[0\]\[0\]: became NaN.*log of 0 in bce: outputs saturated/,
+    );
   });
 
   it("exact and dp:4 report the same divergence at the same epoch: decimals beyond the double range have diverged", () => {
     // before: exact ran all 10,000 epochs and ended with w ≈ -3.39e+22988 and lossNumber null
-    const spec = { layers: [1, 1], activations: ["identity"], loss: "mse", weights: [[[1]]], biases: [[0]], input: [1], target: [3], names: { weights: [[["w1"]]] } };
+    const spec = {
+      layers: [1, 1],
+      activations: ["identity"],
+      loss: "mse",
+      weights: [[[1]]],
+      biases: [[0]],
+      input: [1],
+      target: [3],
+      names: { weights: [[["w1"]]] },
+    };
     for (const precision of ["exact", "dp:4"]) {
       expect(() => train(spec, { epochs: 10000, learningRate: 50, precision })).toThrow(
         "epoch 68: the loss is 4.450125206e+308 (beyond the double range, ±1.8e308); the largest parameter is weights[0][0][0] (w1) = -2.098984328e+156. learning rate 50 is too large: try 0.5 (the updates overshoot and grow without bound; scaling the inputs also helps).",
@@ -161,21 +206,31 @@ describe("seeded randomness and initialisation", () => {
 
   it('"bench" init is initMLP: 2·rand() − 1 in layer, neuron, input order, times √(1/n_in) with fanInScale', () => {
     const u = lcg(3);
-    const expected = [[0, 1, 2].map(() => [0, 1].map(() => (u() * 2 - 1)))];
+    const expected = [[0, 1, 2].map(() => [0, 1].map(() => u() * 2 - 1))];
     // first draw by hand: (1664525·3 + 1013904223) / 2³² = 1018897798 / 4294967296
     expect(initWeights([2, 3], { method: "bench", seed: 3 })[0][0][0]).toBe(2 * (1018897798 / 4294967296) - 1);
     expect(initWeights([2, 3], { method: "bench", seed: 3 })).toEqual(expected);
-    expect(initWeights([4, 1], { method: "bench", seed: 3, fanInScale: true })[0][0][0]).toBe((2 * (1018897798 / 4294967296) - 1) * Math.sqrt(1 / 4));
+    expect(initWeights([4, 1], { method: "bench", seed: 3, fanInScale: true })[0][0][0]).toBe(
+      (2 * (1018897798 / 4294967296) - 1) * Math.sqrt(1 / 4),
+    );
   });
 
   it("xavier has Var ≈ 1/n_in, he ≈ 2/n_in, glorot_uniform stays within √(6/(n_in+n_out)), zeros are 0", () => {
-    const variance = (W: number[][][]) => { const xs = W.flat(2); const m = xs.reduce((a, b) => a + b, 0) / xs.length; return xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length; };
+    const variance = (W: number[][][]) => {
+      const xs = W.flat(2);
+      const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+      return xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length;
+    };
     const v1 = variance(initWeights([200, 100], { method: "xavier", seed: 7 }));
     expect(Math.abs(v1 * 200 - 1)).toBeLessThan(0.05);
     const v2 = variance(initWeights([200, 100], { method: "he", seed: 7 }));
     expect(Math.abs(v2 * 100 - 1)).toBeLessThan(0.05);
     const r = Math.sqrt(6 / 300);
-    expect(initWeights([200, 100], { method: "glorot_uniform", seed: 7 }).flat(2).every((w) => Math.abs(w) <= r)).toBe(true);
+    expect(
+      initWeights([200, 100], { method: "glorot_uniform", seed: 7 })
+        .flat(2)
+        .every((w) => Math.abs(w) <= r),
+    ).toBe(true);
     expect(initWeights([3, 2], { method: "zeros", seed: 1 }).flat(2)).toEqual([0, 0, 0, 0, 0, 0]);
     const n = normals(lcg(1));
     const zs = Array.from({ length: 20000 }, n);
@@ -193,19 +248,44 @@ describe("seeded randomness and initialisation", () => {
   });
 
   it("same seed → identical training, whatever the data, optimizer and batch mode", () => {
-    const xor = { layers: [2, 3, 1], activations: ["tanh", "sigmoid"], loss: "bce", inputs: [[0, 0], [0, 1], [1, 0], [1, 1]], targets: [[0], [1], [1], [0]], learningRate: 0.3 };
-    fc.assert(fc.property(
-      fc.integer({ min: 0, max: 2 ** 31 }), fc.constantFrom("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"), fc.constantFrom("full", "stochastic", "mini:3") as fc.Arbitrary<"full" | "stochastic" | "mini:3">,
-      (seed, optimizer, batch) => {
-        const opts = { epochs: 20, init: { method: "he" as const, seed }, optimizer, batch, shuffle: true, keep: "all" as const };
-        expect(train(xor, opts)).toEqual(train(xor, opts));
-      },
-    ), { numRuns: 30 });
+    const xor = {
+      layers: [2, 3, 1],
+      activations: ["tanh", "sigmoid"],
+      loss: "bce",
+      inputs: [
+        [0, 0],
+        [0, 1],
+        [1, 0],
+        [1, 1],
+      ],
+      targets: [[0], [1], [1], [0]],
+      learningRate: 0.3,
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        fc.constantFrom("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"),
+        fc.constantFrom("full", "stochastic", "mini:3") as fc.Arbitrary<"full" | "stochastic" | "mini:3">,
+        (seed, optimizer, batch) => {
+          const opts = {
+            epochs: 20,
+            init: { method: "he" as const, seed },
+            optimizer,
+            batch,
+            shuffle: true,
+            keep: "all" as const,
+          };
+          expect(train(xor, opts)).toEqual(train(xor, opts));
+        },
+      ),
+      { numRuns: 30 },
+    );
   });
 
   it("shuffling is a seeded permutation", () => {
     const xs = Array.from({ length: 10 }, (_, i) => i);
-    const a = shuffled(xs, lcg(5)), b = shuffled(xs, lcg(5));
+    const a = shuffled(xs, lcg(5)),
+      b = shuffled(xs, lcg(5));
     expect(a).toEqual(b);
     expect([...a].sort((p, q) => p - q)).toEqual(xs);
     expect(a).not.toEqual(xs);
@@ -214,12 +294,21 @@ describe("seeded randomness and initialisation", () => {
 
 describe("the spec's own optimizer, seed and epochs are train()'s defaults", () => {
   // w = b = 1, x = 1, t = 3, mse: ∂L/∂w = ∂L/∂b = −2(3 − 2) = −2; lr 0.1
-  const line = { layers: [1, 1], activations: ["identity"], loss: "mse", weights: [[[1]]], biases: [[1]], input: [1], target: [3], learningRate: 0.1 };
+  const line = {
+    layers: [1, 1],
+    activations: ["identity"],
+    loss: "mse",
+    weights: [[[1]]],
+    biases: [[1]],
+    input: [1],
+    target: [3],
+    learningRate: 0.1,
+  };
 
   it('"optimizer": "adam" trains with Adam (one bias-corrected step moves w by α: 1.1), not sgd (1.2)', () => {
     const adam = train({ ...line, optimizer: "adam" }, { epochs: 1 });
     expect(adam.optimizer).toBe("adam");
-    near(adam.final.weights[0][0][0], 1 + 0.1 * 2 / (2 + 1e-8), 1e-15);
+    near(adam.final.weights[0][0][0], 1 + (0.1 * 2) / (2 + 1e-8), 1e-15);
     near(train(line, { epochs: 1 }).final.weights[0][0][0], 1.2, 1e-15);
   });
 
@@ -237,11 +326,20 @@ describe("the spec's own optimizer, seed and epochs are train()'s defaults", () 
 
   it('"epochs" in the spec is used when the options leave it out; without either it is an error', () => {
     expect(train({ ...line, epochs: 3 }, {}).history.map((h) => h.epoch)).toEqual([1, 2, 3]);
-    expect(() => train(line, {})).toThrow('epochs: is given neither in the options nor in the spec. pass epochs (--epochs N on the command line) or add "epochs": N to the spec.');
+    expect(() => train(line, {})).toThrow(
+      'epochs: is given neither in the options nor in the spec. pass epochs (--epochs N on the command line) or add "epochs": N to the spec.',
+    );
   });
 
   it('"seed" in the spec seeds the shuffle (the same as the option)', () => {
-    const data = { ...line, input: undefined, target: undefined, inputs: [[1], [2], [3], [4]], targets: [[1], [2], [3], [4]], batch: "stochastic" };
+    const data = {
+      ...line,
+      input: undefined,
+      target: undefined,
+      inputs: [[1], [2], [3], [4]],
+      targets: [[1], [2], [3], [4]],
+      batch: "stochastic",
+    };
     const fromSpec = train({ ...data, seed: 9 }, { epochs: 3, shuffle: true });
     const fromOption = train(data, { epochs: 3, shuffle: true, seed: 9 });
     const other = train(data, { epochs: 3, shuffle: true, seed: 10 });
@@ -258,7 +356,10 @@ describe("keepSteps: every step of the kept epochs only", () => {
     expect(run.history.every((r) => r.traces?.length === 1)).toBe(true);
     // the parameters at the start of epoch 2000 are those after 1999 updates
     const before = train(classic, { epochs: 1999, keep: "first-last" }).final;
-    const expected = traceNetwork({ ...classic, weights: before.weights, biases: before.biases }, { precision: "float" });
+    const expected = traceNetwork(
+      { ...classic, weights: before.weights, biases: before.biases },
+      { precision: "float" },
+    );
     const got = at(run.history, 2000).traces![0];
     expect(got).toEqual(expected);
     // and its loss step is the epoch's loss
@@ -268,11 +369,28 @@ describe("keepSteps: every step of the kept epochs only", () => {
 
   it("without keepSteps no traces are kept; stochastic epochs have one trace per update", () => {
     expect(train(classic, { epochs: 3 }).history.some((r) => r.traces)).toBe(false);
-    const batch = { ...classic, input: undefined, target: undefined, inputs: [[0.05, 0.1], [0.1, 0.05]], targets: [[0.01, 0.99], [0.99, 0.01]] };
+    const batch = {
+      ...classic,
+      input: undefined,
+      target: undefined,
+      inputs: [
+        [0.05, 0.1],
+        [0.1, 0.05],
+      ],
+      targets: [
+        [0.01, 0.99],
+        [0.99, 0.01],
+      ],
+    };
     const r = train(batch, { epochs: 3, keep: "first-last", keepSteps: true, batch: "stochastic" });
     expect(r.history.map((h) => h.traces?.length)).toEqual([2, 2]);
     const [first, second] = r.history[0].traces!;
-    const one = (i: number, weights: unknown) => ({ ...batch, weights, inputs: [batch.inputs[i]], targets: [batch.targets[i]] });
+    const one = (i: number, weights: unknown) => ({
+      ...batch,
+      weights,
+      inputs: [batch.inputs[i]],
+      targets: [batch.targets[i]],
+    });
     expect(first).toEqual(traceNetwork(one(0, classic.weights), { precision: "float" }));
     // the second update starts from the first's updated weights
     expect(second).toEqual(traceNetwork(one(1, first.update.weights), { precision: "float" }));

@@ -34,8 +34,12 @@ describe("what the view's extension bundles", () => {
   it("reaches the engine and the checker, and no Node built-in", () => {
     const modules = reach();
     const names = [...modules.keys()].map((f) => relative(SRC, f));
-    expect(names).toEqual(expect.arrayContaining(["engine/network.ts", "checking/check.ts", "checking/simple.ts", "engine/errors.ts"]));
-    const withNode = [...modules].filter(([, b]) => b.length > 0).map(([f, b]) => `${relative(SRC, f)}: ${b.join(", ")}`);
+    expect(names).toEqual(
+      expect.arrayContaining(["engine/network.ts", "checking/check.ts", "checking/simple.ts", "engine/errors.ts"]),
+    );
+    const withNode = [...modules]
+      .filter(([, b]) => b.length > 0)
+      .map(([f, b]) => `${relative(SRC, f)}: ${b.join(", ")}`);
     expect(withNode).toEqual([]);
   });
 });

@@ -15,7 +15,9 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const SEED_FILE = /\bseeds? ?0\d\d\b|seeds\/\d/i;
 
 function filesUnder(dir: string, ext: string): string[] {
-  return readdirSync(join(root, dir), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(ext)).map((f) => join(dir, f));
+  return readdirSync(join(root, dir), { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(ext))
+    .map((f) => join(dir, f));
 }
 
 /** Every string and template text in a TypeScript file (comments are for developers, not users). */
@@ -32,7 +34,8 @@ function stringsOf(path: string): string[] {
 
 describe("no seed file named where users read", () => {
   it("the pattern finds the ways the files were cited", () => {
-    for (const s of ["seed 003's formula", "as in seed 001", "Seeds 000/003", "../shared/seeds/001_x.txt"]) expect(s).toMatch(SEED_FILE);
+    for (const s of ["seed 003's formula", "as in seed 001", "Seeds 000/003", "../shared/seeds/001_x.txt"])
+      expect(s).toMatch(SEED_FILE);
     for (const s of ["--seed 42", "seeded by student id", "seed 3 of the shuffle"]) expect(s).not.toMatch(SEED_FILE);
   });
 
@@ -44,11 +47,16 @@ describe("no seed file named where users read", () => {
   it("in any string of src/ (the error messages, the Markdown and the notebooks' displays)", () => {
     const files = filesUnder("src", ".ts");
     expect(files.length).toBeGreaterThan(40);
-    const found = files.flatMap((f) => stringsOf(f).filter((s) => SEED_FILE.test(s)).map((s) => `${f}: ${s}`));
+    const found = files.flatMap((f) =>
+      stringsOf(f)
+        .filter((s) => SEED_FILE.test(s))
+        .map((s) => `${f}: ${s}`),
+    );
     expect(found).toEqual([]);
   });
 
   it("in the README and docs/", () => {
-    for (const f of ["README.md", ...filesUnder("docs", ".md")]) expect(readFileSync(join(root, f), "utf8"), f).not.toMatch(SEED_FILE);
+    for (const f of ["README.md", ...filesUnder("docs", ".md")])
+      expect(readFileSync(join(root, f), "utf8"), f).not.toMatch(SEED_FILE);
   });
 });

@@ -9,7 +9,10 @@ export function texHtml(tex: string, displayMode = false): string {
   let html = cache.get(key);
   if (html === undefined) {
     html = katex.renderToString(tex, {
-      displayMode, throwOnError: false, output: "htmlAndMathml", strict: "ignore",
+      displayMode,
+      throwOnError: false,
+      output: "htmlAndMathml",
+      strict: "ignore",
       trust: (ctx) => ctx.command === "\\htmlData",
     });
     if (cache.size > 2000) cache.clear();

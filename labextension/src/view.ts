@@ -14,7 +14,11 @@ export interface MountedView {
 
 const SVG = "http://www.w3.org/2000/svg";
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   if (text !== undefined) e.textContent = text;
@@ -35,7 +39,8 @@ const VERDICT_WORDS: Record<Attempt["verdict"], { mark: string; word: string }> 
 };
 
 /** "(put right after 2 more tries)" for a step first wrong and later right. */
-const corrected = (tries: number | undefined): string => (tries ? ` (put right after ${tries} more tr${tries === 1 ? "y" : "ies"})` : "");
+const corrected = (tries: number | undefined): string =>
+  tries ? ` (put right after ${tries} more tr${tries === 1 ? "y" : "ies"})` : "";
 
 /** A step as the board shows it: symbol = formula, = the numbers, = the value (a box while not revealed); no repeats. */
 function stepTex(s: ViewStep, marked: string, value: string | undefined): string {
@@ -78,10 +83,20 @@ class View {
   private readonly heading = el("div", { class: "bpt-heading" });
   private readonly line = el("div", { class: "bpt-line", "data-bpt-line": "" });
   private readonly input = el("input", {
-    type: "text", inputmode: "decimal", autocomplete: "off", spellcheck: "false", class: "bpt-input", "data-bpt-input": "",
+    type: "text",
+    inputmode: "decimal",
+    autocomplete: "off",
+    spellcheck: "false",
+    class: "bpt-input",
+    "data-bpt-input": "",
   });
   private readonly inputLabel = el("label", { class: "bpt-input-label" });
-  private readonly feedback = el("div", { class: "bpt-feedback", role: "status", "aria-live": "polite", "data-bpt-feedback": "" });
+  private readonly feedback = el("div", {
+    class: "bpt-feedback",
+    role: "status",
+    "aria-live": "polite",
+    "data-bpt-feedback": "",
+  });
   private readonly reads = el("div", { class: "bpt-reads" });
   private readonly tip = el("div", { class: "bpt-tip", role: "tooltip", "data-bpt-tip": "" });
   private readonly givensTable = el("table", { class: "bpt-table bpt-givens", "data-bpt-givens": "" });
@@ -92,7 +107,10 @@ class View {
   /** the current step's hoverable symbols: ids of the steps and givens, by ref number */
   private refs: string[] = [];
 
-  constructor(private readonly root: HTMLElement, private readonly s: StepThrough) {
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly s: StepThrough,
+  ) {
     root.setAttribute("role", "region");
     root.setAttribute("aria-label", s.title);
     root.tabIndex = 0;
@@ -101,37 +119,62 @@ class View {
     this.inputLabel.htmlFor = inputId;
     const check = el("button", { type: "button", class: "bpt-check", "data-bpt-check": "" }, "Check");
     const show = el("button", { type: "button", class: "bpt-show", "data-bpt-show": "" }, "Show");
-    const prev = el("button", { type: "button", class: "bpt-prev", "data-bpt-prev": "", "aria-label": "Previous step" }, "◀ Previous");
-    const next = el("button", { type: "button", class: "bpt-next", "data-bpt-next": "", "aria-label": "Next step" }, "Next ▶");
+    const prev = el(
+      "button",
+      { type: "button", class: "bpt-prev", "data-bpt-prev": "", "aria-label": "Previous step" },
+      "◀ Previous",
+    );
+    const next = el(
+      "button",
+      { type: "button", class: "bpt-next", "data-bpt-next": "", "aria-label": "Next step" },
+      "Next ▶",
+    );
     const form = el("div", { class: "bpt-form" });
     form.append(this.inputLabel, this.input, check, show);
     const nav = el("div", { class: "bpt-nav" });
     nav.append(prev, next);
-    const keys = el("p", { class: "bpt-keys" }, "Keys: ← → step (Home, End: first, last) · Enter checks your value · Tab reaches every button and box");
+    const keys = el(
+      "p",
+      { class: "bpt-keys" },
+      "Keys: ← → step (Home, End: first, last) · Enter checks your value · Tab reaches every button and box",
+    );
     this.card.append(this.heading, this.line, form, this.feedback, this.reads, nav, keys);
     const body = el("div", { class: "bpt-body" });
     body.append(this.drawing, this.card);
     const tables = el("div", { class: "bpt-tables" });
     const givens = el("section", { class: "bpt-givens-section", "aria-label": "Given numbers" });
     const reset = el("button", { type: "button", class: "bpt-reset", "data-bpt-reset": "" }, "Undo all edits");
-    givens.append(el("h4", {}, "Given numbers (edit any to ask “what if?”)"), this.givensTable, this.editMessage, reset);
+    givens.append(
+      el("h4", {}, "Given numbers (edit any to ask “what if?”)"),
+      this.givensTable,
+      this.editMessage,
+      reset,
+    );
     const trace = el("section", { class: "bpt-trace-section", "aria-label": "The trace so far" });
     trace.append(el("h4", {}, "The trace so far"), this.traceTable);
     tables.append(givens, trace);
     root.append(this.header, this.phases, body, this.summary, tables, this.tip);
 
     check.addEventListener("click", () => this.check());
-    show.addEventListener("click", () => { this.s.show(); this.renderStep(); });
+    show.addEventListener("click", () => {
+      this.s.show();
+      this.renderStep();
+    });
     prev.addEventListener("click", () => this.move(() => this.s.previous()));
     next.addEventListener("click", () => this.move(() => this.s.next()));
-    reset.addEventListener("click", () => this.timed("bptEditMs", () => {
-      this.s.resetEdits();
-      this.editMessage.textContent = "";
-      this.renderAll();
-      this.rejudgeSoon();
-    }));
+    reset.addEventListener("click", () =>
+      this.timed("bptEditMs", () => {
+        this.s.resetEdits();
+        this.editMessage.textContent = "";
+        this.renderAll();
+        this.rejudgeSoon();
+      }),
+    );
     this.input.addEventListener("keydown", (e) => {
-      if (e.key === "Enter") { e.preventDefault(); this.check(); }
+      if (e.key === "Enter") {
+        e.preventDefault();
+        this.check();
+      }
     });
     root.addEventListener("keydown", (e) => this.key(e));
     root.addEventListener("mouseover", (e) => this.hover(e.target));
@@ -182,7 +225,10 @@ class View {
   }
 
   private move(f: () => void): void {
-    this.timed("bptStepMs", () => { f(); this.renderStep(); });
+    this.timed("bptStepMs", () => {
+      f();
+      this.renderStep();
+    });
   }
 
   private key(e: KeyboardEvent): void {
@@ -190,10 +236,17 @@ class View {
     if (e.ctrlKey || e.metaKey) return;
     const inText = e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement;
     // arrows move the caret inside a text box; Alt+arrow still steps from there
-    if (inText && !e.altKey) { e.stopPropagation(); return; }
+    if (inText && !e.altKey) {
+      e.stopPropagation();
+      return;
+    }
     const moves: Record<string, () => void> = {
-      ArrowRight: () => this.s.next(), ArrowDown: () => this.s.next(), ArrowLeft: () => this.s.previous(), ArrowUp: () => this.s.previous(),
-      Home: () => this.s.go(0), End: () => this.s.go(this.s.steps.length - 1),
+      ArrowRight: () => this.s.next(),
+      ArrowDown: () => this.s.next(),
+      ArrowLeft: () => this.s.previous(),
+      ArrowUp: () => this.s.previous(),
+      Home: () => this.s.go(0),
+      End: () => this.s.go(this.s.steps.length - 1),
     };
     const f = moves[e.key];
     if (f) {
@@ -208,7 +261,9 @@ class View {
     const typed = this.input.value;
     const out = this.s.check(typed);
     if (!out.ok) {
-      this.feedback.replaceChildren(el("span", { class: "bpt-verdict bpt-invalid", "data-verdict": "invalid" }, `✗ ${out.message}`));
+      this.feedback.replaceChildren(
+        el("span", { class: "bpt-verdict bpt-invalid", "data-verdict": "invalid" }, `✗ ${out.message}`),
+      );
       return;
     }
     this.renderStep();
@@ -232,11 +287,13 @@ class View {
         if (p === this.s.notation) o.selected = true;
         select.append(o);
       }
-      select.addEventListener("change", () => this.timed("bptNotationMs", () => {
-        this.s.setNotation(select.value as NotationPreset);
-        this.renderAll();
-        this.rejudgeSoon();
-      }));
+      select.addEventListener("change", () =>
+        this.timed("bptNotationMs", () => {
+          this.s.setNotation(select.value as NotationPreset);
+          this.renderAll();
+          this.rejudgeSoon();
+        }),
+      );
       label.append(select);
       this.header.append(label);
       this.header.append(el("span", { class: "bpt-precision" }, `precision ${this.s.precision}`));
@@ -255,7 +312,10 @@ class View {
     this.layout = this.s.layout();
     const { width, height, nodes, edges } = this.layout;
     const picture = svg("svg", { viewBox: `0 0 ${width} ${height}`, width, height, class: "bpt-svg" });
-    for (const e of edges) picture.append(svg("line", { x1: e.from.x, y1: e.from.y, x2: e.to.x, y2: e.to.y, "data-edge": e.key, class: "bpt-edge" }));
+    for (const e of edges)
+      picture.append(
+        svg("line", { x1: e.from.x, y1: e.from.y, x2: e.to.x, y2: e.to.y, "data-edge": e.key, class: "bpt-edge" }),
+      );
     for (const n of nodes) {
       const g = svg("g", { "data-unit": n.key, class: "bpt-unit" });
       g.append(svg("circle", { cx: n.x, cy: n.y, r: 22 }));
@@ -276,16 +336,31 @@ class View {
       if (this.s.edits.has(g.id)) tr.classList.add("bpt-edited");
       const sym = this.laterTex(el("td", { class: "bpt-sym" }), g.tex, g.what);
       const cell = el("td");
-      const input = el("input", { type: "text", inputmode: "decimal", value: g.value, "aria-label": g.what, "data-bpt-given": g.id, class: "bpt-given-input" });
+      const input = el("input", {
+        type: "text",
+        inputmode: "decimal",
+        value: g.value,
+        "aria-label": g.what,
+        "data-bpt-given": g.id,
+        class: "bpt-given-input",
+      });
       const apply = () => {
         if (input.value.trim() === this.s.givenValue(g.id)) return;
         this.timed("bptEditMs", () => {
           const out = this.s.edit(g.id, input.value);
           this.editMessage.textContent = out.ok ? "" : out.message;
-          if (out.ok) { this.renderAll(); this.rejudgeSoon(); }
+          if (out.ok) {
+            this.renderAll();
+            this.rejudgeSoon();
+          }
         });
       };
-      input.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); apply(); } });
+      input.addEventListener("keydown", (e) => {
+        if (e.key === "Enter") {
+          e.preventDefault();
+          apply();
+        }
+      });
       input.addEventListener("change", apply);
       cell.append(input);
       tr.append(sym, cell, el("td", { class: "bpt-what" }, g.what + (this.s.edits.has(g.id) ? " (edited)" : "")));
@@ -303,7 +378,11 @@ class View {
     this.s.steps.forEach((step, i) => {
       const tr = el("tr", { "data-id": step.id, "data-key": step.key });
       const sym = this.laterTex(el("td", { class: "bpt-sym" }), step.symbol, step.key);
-      const go = el("button", { type: "button", class: "bpt-goto", "aria-label": `Go to step ${i + 1}, ${step.key}` }, String(i + 1));
+      const go = el(
+        "button",
+        { type: "button", class: "bpt-goto", "aria-label": `Go to step ${i + 1}, ${step.key}` },
+        String(i + 1),
+      );
       go.addEventListener("click", () => this.move(() => this.s.go(i)));
       const num = el("td", { class: "bpt-num" });
       num.append(go);
@@ -315,7 +394,8 @@ class View {
 
   /** Everything that depends on the current step: the card, the highlights, the table's values, the summary. */
   renderStep(): void {
-    const s = this.s, step = s.current;
+    const s = this.s,
+      step = s.current;
     const revealed = s.revealed(step.id);
     this.root.dataset.step = String(s.index + 1);
     this.counter.textContent = `Step ${s.index + 1} of ${s.steps.length}`;
@@ -325,14 +405,18 @@ class View {
     this.heading.textContent = step.heading;
 
     // the line, with the symbols whose values it reads marked for hovering
-    const sources = [...s.steps.filter((x) => x.id !== step.id).map((x) => ({ id: x.id, tex: x.symbol })), ...s.givens.map((g) => ({ id: g.id, tex: g.tex }))];
+    const sources = [
+      ...s.steps.filter((x) => x.id !== step.id).map((x) => ({ id: x.id, tex: x.symbol })),
+      ...s.givens.map((g) => ({ id: g.id, tex: g.tex })),
+    ];
     const texes = sources.map((x) => x.tex);
     this.refs = sources.map((x) => x.id);
     const value = revealed ? displayValue(step.value) : undefined;
     this.line.innerHTML = texHtml(stepTex(step, markSymbols(step.formula, texes), value), true);
     this.line.classList.toggle("bpt-changed", s.changed.has(step.id));
     this.line.dataset.bptRevealed = String(revealed);
-    if (revealed) this.line.dataset.bptValue = step.value; else delete this.line.dataset.bptValue;
+    if (revealed) this.line.dataset.bptValue = step.value;
+    else delete this.line.dataset.bptValue;
     this.inputLabel.textContent = `Your value for ${step.key}:`;
     if (document.activeElement !== this.input) this.input.value = s.attempts(step.id).at(-1)?.typed ?? "";
     this.renderFeedback(step);
@@ -350,8 +434,10 @@ class View {
 
     // linked highlights
     const uses = step.uses;
-    for (const g of this.drawing.querySelectorAll<SVGElement>("[data-unit]")) g.classList.toggle("bpt-on", uses.units.includes(g.dataset.unit!));
-    for (const e of this.drawing.querySelectorAll<SVGElement>("[data-edge]")) e.classList.toggle("bpt-on", uses.edges.includes(e.dataset.edge!));
+    for (const g of this.drawing.querySelectorAll<SVGElement>("[data-unit]"))
+      g.classList.toggle("bpt-on", uses.units.includes(g.dataset.unit!));
+    for (const e of this.drawing.querySelectorAll<SVGElement>("[data-edge]"))
+      e.classList.toggle("bpt-on", uses.edges.includes(e.dataset.edge!));
     for (const tr of this.givensTable.querySelectorAll<HTMLElement>("tr[data-id]")) {
       tr.classList.toggle("bpt-read-by-step", uses.reads.includes(tr.dataset.id!));
     }
@@ -360,12 +446,14 @@ class View {
       tr.classList.toggle("bpt-current", id === step.id);
       tr.classList.toggle("bpt-read-by-step", uses.reads.includes(id));
       tr.classList.toggle("bpt-changed", s.changed.has(id));
-      if (id === step.id) tr.setAttribute("aria-current", "step"); else tr.removeAttribute("aria-current");
+      if (id === step.id) tr.setAttribute("aria-current", "step");
+      else tr.removeAttribute("aria-current");
       const x = s.steps.find((t) => t.id === id)!;
       const cells = tr.querySelectorAll("td");
       const shown = s.revealed(id);
       cells[2].textContent = (shown ? displayValue(x.value) : "?") + (s.changed.has(id) ? " (changed)" : "");
-      if (shown) cells[2].setAttribute("title", x.value); else cells[2].removeAttribute("title");
+      if (shown) cells[2].setAttribute("title", x.value);
+      else cells[2].removeAttribute("title");
       const last = s.attempts(id).at(-1);
       cells[3].textContent = last ? `${VERDICT_WORDS[last.verdict].mark} ${last.typed}` : "";
       cells[3].dataset.verdict = last?.verdict ?? "";
@@ -381,12 +469,16 @@ class View {
     const last = this.s.attempts(step.id).at(-1);
     if (!last) {
       this.feedback.replaceChildren();
-      if (this.s.revealed(step.id)) this.feedback.append(el("span", { class: "bpt-verdict", "data-verdict": "shown" }, "Shown without an answer."));
+      if (this.s.revealed(step.id))
+        this.feedback.append(el("span", { class: "bpt-verdict", "data-verdict": "shown" }, "Shown without an answer."));
       return;
     }
     const w = VERDICT_WORDS[last.verdict];
     const line = el("span", { class: `bpt-verdict bpt-${last.verdict}`, "data-verdict": last.verdict });
-    line.append(el("strong", {}, `${w.mark} ${w.word}`), document.createTextNode(`: you wrote ${last.typed}; ${last.explanation}.`));
+    line.append(
+      el("strong", {}, `${w.mark} ${w.word}`),
+      document.createTextNode(`: you wrote ${last.typed}; ${last.explanation}.`),
+    );
     this.feedback.replaceChildren(line);
   }
 
@@ -404,12 +496,20 @@ class View {
       go.addEventListener("click", () => this.move(() => this.s.go(l.index)));
       const sym = el("span");
       sym.innerHTML = texHtml(l.symbol);
-      const verdict = l.verdict === "shown" ? "" : `${VERDICT_WORDS[l.verdict].mark} ${l.verdict === "follows" ? "follows through" : "wrong"}`;
-      const what = l.verdict === "shown" ? "shown without an answer" : `${verdict}: ${l.typed}; ${l.explanation}${corrected(l.correctedAfter)}`;
+      const verdict =
+        l.verdict === "shown"
+          ? ""
+          : `${VERDICT_WORDS[l.verdict].mark} ${l.verdict === "follows" ? "follows through" : "wrong"}`;
+      const what =
+        l.verdict === "shown"
+          ? "shown without an answer"
+          : `${verdict}: ${l.typed}; ${l.explanation}${corrected(l.correctedAfter)}`;
       li.append(go, document.createTextNode(" "), sym, document.createTextNode(` ${what}`));
       list.append(li);
     }
-    const none = sum.answered ? "Nothing went wrong so far." : "Type a value for a step and press Check (or Enter); Show reveals it without judging.";
+    const none = sum.answered
+      ? "Nothing went wrong so far."
+      : "Type a value for a step and press Check (or Enter); Show reveals it without judging.";
     this.summary.replaceChildren(head, sum.lines.length ? list : el("p", {}, none));
   }
 
@@ -432,10 +532,12 @@ class View {
     }
     this.tip.textContent = text;
     this.tip.classList.add("bpt-tip-on");
-    const box = marked.getBoundingClientRect(), rootBox = this.root.getBoundingClientRect();
+    const box = marked.getBoundingClientRect(),
+      rootBox = this.root.getBoundingClientRect();
     this.tip.style.left = `${box.left - rootBox.left}px`;
     this.tip.style.top = `${box.bottom - rootBox.top + 4}px`;
-    for (const tr of this.root.querySelectorAll<HTMLElement>("tr[data-id]")) tr.classList.toggle("bpt-source", tr.dataset.id === id);
+    for (const tr of this.root.querySelectorAll<HTMLElement>("tr[data-id]"))
+      tr.classList.toggle("bpt-source", tr.dataset.id === id);
   }
 
   private unhover(): void {

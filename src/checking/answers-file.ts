@@ -21,7 +21,12 @@ const REASONS: Record<string, string> = {
 /** The error for a file that cannot be read: the path, what the file is, and the reason in words. */
 export function unreadableFile(path: string, what: string, err: NodeJS.ErrnoException, kind: ErrorKind): TutorError {
   const reason = (err.code && REASONS[err.code]) ?? err.message;
-  return new TutorError(path, `cannot read the ${what} (${reason}${err.code ? `, ${err.code}` : ""})`, "check the path and that the file is readable", kind);
+  return new TutorError(
+    path,
+    `cannot read the ${what} (${reason}${err.code ? `, ${err.code}` : ""})`,
+    "check the path and that the file is readable",
+    kind,
+  );
 }
 
 /** The answers in a file (JSON object or two-column CSV), each kept as written. */
@@ -41,6 +46,10 @@ export function checkAnswersFile(spec: unknown, path: string, options: CheckOpti
 }
 
 /** Check a computation graph's hand-computed values and gradients in an answers file (see checkGraphCalculation). */
-export function checkGraphAnswersFile(expression: string, values: Readonly<Record<string, number | string>>, path: string): CheckReport {
+export function checkGraphAnswersFile(
+  expression: string,
+  values: Readonly<Record<string, number | string>>,
+  path: string,
+): CheckReport {
   return checkGraphCalculation(expression, values, readAnswersFile(path));
 }

@@ -33,7 +33,9 @@ export function parseTypedNumber(typed: string, where: string): TypedNumber {
   const t = typed.trim().replace(/[−–]/g, "-");
   const m = NUMBER.exec(t);
   if (!m || (m[2] === "" && (m[3] ?? "") === "")) {
-    const hint = /^\s*[+-]?\d*,\d+\s*$/.test(typed) ? `write the decimal point as a point: ${typed.trim().replace(",", ".")}, not ${typed.trim()}` : "write a decimal number such as 0.3775 or -0.0190";
+    const hint = /^\s*[+-]?\d*,\d+\s*$/.test(typed)
+      ? `write the decimal point as a point: ${typed.trim().replace(",", ".")}, not ${typed.trim()}`
+      : "write a decimal number such as 0.3775 or -0.0190";
     throw new AnswerError(where, `${quoted(typed)} is not a number`, hint);
   }
   const decimals = Math.max(0, (m[3] ?? "").length - Number(m[4] ?? 0));
@@ -43,30 +45,50 @@ export function parseTypedNumber(typed: string, where: string): TypedNumber {
 
 /** True for `{}`: in a notebook the exercise has not been answered yet, which is not an error. */
 export function isEmptyAnswers(answers: AnswersInput): boolean {
-  return Array.isArray(answers) ? answers.length === 0 : typeof answers === "object" && answers !== null && Object.keys(answers).length === 0;
+  return Array.isArray(answers)
+    ? answers.length === 0
+    : typeof answers === "object" && answers !== null && Object.keys(answers).length === 0;
 }
 
-export const NOTHING_TYPED_YET = 'Nothing typed yet: put your numbers into the answers above (as strings, e.g. "0.3775", so trailing zeros count) and run the cell again.';
+export const NOTHING_TYPED_YET =
+  'Nothing typed yet: put your numbers into the answers above (as strings, e.g. "0.3775", so trailing zeros count) and run the cell again.';
 
 /** Answers from a notebook object or list; numbers as JS numbers lose trailing zeros (0.0190 → 3 decimals). */
 export function answersFromInput(input: AnswersInput): TypedAnswer[] {
   if (Array.isArray(input)) return (input as readonly TypedAnswer[]).slice();
-  if (typeof input !== "object" || input === null) throw new AnswerError("answers", `expected an object such as {"z_h1": "0.3775"}, got ${quoted(input)}`, "key each value by its quantity");
+  if (typeof input !== "object" || input === null)
+    throw new AnswerError(
+      "answers",
+      `expected an object such as {"z_h1": "0.3775"}, got ${quoted(input)}`,
+      "key each value by its quantity",
+    );
   const list = Object.entries(input as Record<string, unknown>).map(([key, v]) => {
     const where = `answers[${quoted(key)}]`;
     if (typeof v === "number") return { key, typed: Number.isFinite(v) ? String(v) : "NaN", where };
     if (typeof v === "string") return { key, typed: v, where };
-    throw new AnswerError(where, `${quoted(v) ?? String(v)} is not a number`, 'write a number, or a string such as "0.0190" to keep its trailing zeros');
+    throw new AnswerError(
+      where,
+      `${quoted(v) ?? String(v)} is not a number`,
+      'write a number, or a string such as "0.0190" to keep its trailing zeros',
+    );
   });
-  if (list.length === 0) throw new AnswerError("answers", "there are no answers", 'give at least one, e.g. {"z_h1": "0.3775"}');
+  if (list.length === 0)
+    throw new AnswerError("answers", "there are no answers", 'give at least one, e.g. {"z_h1": "0.3775"}');
   return list;
 }
 
 /** Answers from a file's text: JSON when it starts with `{`, else CSV. */
 export function parseAnswersText(text: string, source = "answers"): TypedAnswer[] {
   const body = text.replace(/^\uFEFF/, "");
-  if (body.trim() === "") throw new AnswerError(source, "the file is empty", 'write one answer per line as quantity,value (e.g. z_h1,0.3775), or a JSON object {"z_h1": 0.3775}');
-  return body.trimStart().startsWith("{") || body.trimStart().startsWith("[") ? parseAnswersJson(body, source) : parseAnswersCsv(body, source);
+  if (body.trim() === "")
+    throw new AnswerError(
+      source,
+      "the file is empty",
+      'write one answer per line as quantity,value (e.g. z_h1,0.3775), or a JSON object {"z_h1": 0.3775}',
+    );
+  return body.trimStart().startsWith("{") || body.trimStart().startsWith("[")
+    ? parseAnswersJson(body, source)
+    : parseAnswersCsv(body, source);
 }
 
 /** A flat JSON object; number lexemes are kept as written, duplicate keys are an error. */
@@ -75,17 +97,27 @@ export function parseAnswersJson(text: string, source = "answers"): TypedAnswer[
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new AnswerError(source, `is not valid JSON (${(e as Error).message})`, 'write {"z_h1": 0.3775, "a_h1": 0.5933}, or a CSV file with the header quantity,value');
+    throw new AnswerError(
+      source,
+      `is not valid JSON (${(e as Error).message})`,
+      'write {"z_h1": 0.3775, "a_h1": 0.5933}, or a CSV file with the header quantity,value',
+    );
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new AnswerError(source, `expected a JSON object of quantity → value, got ${Array.isArray(parsed) ? "an array" : quoted(parsed)}`, 'write {"z_h1": 0.3775, "a_h1": 0.5933}');
+    throw new AnswerError(
+      source,
+      `expected a JSON object of quantity → value, got ${Array.isArray(parsed) ? "an array" : quoted(parsed)}`,
+      'write {"z_h1": 0.3775, "a_h1": 0.5933}',
+    );
   }
   const obj = parsed as Record<string, unknown>;
   // Valid JSON: walk its top level once to read each value's text
   const out: TypedAnswer[] = [];
   const seen = new Set<string>();
   let i = text.indexOf("{") + 1;
-  const ws = () => { while (i < text.length && /\s/.test(text[i])) i++; };
+  const ws = () => {
+    while (i < text.length && /\s/.test(text[i])) i++;
+  };
   const stringToken = (): string => {
     const start = i;
     for (i++; text[i] !== '"'; i++) if (text[i] === "\\") i++;
@@ -96,13 +128,20 @@ export function parseAnswersJson(text: string, source = "answers"): TypedAnswer[
     ws();
     if (text[i] === "}") break;
     const key = stringToken();
-    ws(); i++; ws(); // the colon
+    ws();
+    i++;
+    ws(); // the colon
     const where = `${source}: ${quoted(key)}`;
     let typed: string;
     if (text[i] === '"') typed = stringToken();
     else {
       const m = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
-      if (!m) throw new AnswerError(where, `${quoted(obj[key])} is not a number`, 'write a number such as 0.3775 (or "0.3775")');
+      if (!m)
+        throw new AnswerError(
+          where,
+          `${quoted(obj[key])} is not a number`,
+          'write a number such as 0.3775 (or "0.3775")',
+        );
       typed = m[0];
       i += m[0].length;
     }
@@ -134,18 +173,38 @@ export function parseAnswersCsv(text: string, source = "answers"): TypedAnswer[]
     if (fields.length === 3 && fields[2] === "") fields.pop();
     const where = `${source}, line ${n}`;
     if (fields.length === 1 && fields[0].includes(";")) {
-      throw new AnswerError(where, `has one column (${quoted(line.trim())}): the values look separated by semicolons`, "separate quantity and value with a comma, e.g. z_h1,0.3775 (save the spreadsheet as CSV with a comma separator)");
+      throw new AnswerError(
+        where,
+        `has one column (${quoted(line.trim())}): the values look separated by semicolons`,
+        "separate quantity and value with a comma, e.g. z_h1,0.3775 (save the spreadsheet as CSV with a comma separator)",
+      );
     }
     if (fields.length !== 2) {
-      throw new AnswerError(where, `has ${fields.length} column${fields.length === 1 ? "" : "s"} (${quoted(line.trim())}) but an answers CSV has exactly two`, 'write quantity,value, e.g. z_h1,0.3775 (put a key containing a comma in double quotes: "W_3,5",0.1)');
+      throw new AnswerError(
+        where,
+        `has ${fields.length} column${fields.length === 1 ? "" : "s"} (${quoted(line.trim())}) but an answers CSV has exactly two`,
+        'write quantity,value, e.g. z_h1,0.3775 (put a key containing a comma in double quotes: "W_3,5",0.1)',
+      );
     }
     const [key, typed] = fields;
-    if (out.length === 0 && seen.size === 0 && /^(quantity|key|symbol|name)$/i.test(key) && /^(value|answer|number)$/i.test(typed)) return; // the header
+    if (
+      out.length === 0 &&
+      seen.size === 0 &&
+      /^(quantity|key|symbol|name)$/i.test(key) &&
+      /^(value|answer|number)$/i.test(typed)
+    )
+      return; // the header
     if (key === "") throw new AnswerError(where, "has no quantity", "write quantity,value, e.g. z_h1,0.3775");
-    if (seen.has(key)) throw new AnswerError(where, `gives ${key} again (first on line ${seen.get(key)})`, "keep one value per quantity");
+    if (seen.has(key))
+      throw new AnswerError(
+        where,
+        `gives ${key} again (first on line ${seen.get(key)})`,
+        "keep one value per quantity",
+      );
     seen.set(key, n);
     out.push({ key, typed, where });
   });
-  if (out.length === 0) throw new AnswerError(source, "has no answers", "write one answer per line as quantity,value, e.g. z_h1,0.3775");
+  if (out.length === 0)
+    throw new AnswerError(source, "has no answers", "write one answer per line as quantity,value, e.g. z_h1,0.3775");
   return out;
 }

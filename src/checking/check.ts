@@ -17,7 +17,14 @@ import { parseSpec, type NetworkSpec } from "../engine/spec.js";
 import { traceNetwork, traceWithReplaced } from "../engine/network.js";
 import type { NotationPreset } from "../engine/notation.js";
 import type { Step } from "../engine/trace.js";
-import { answersFromInput, isEmptyAnswers, NOTHING_TYPED_YET, parseTypedNumber, type AnswersInput, type TypedNumber } from "./answers.js";
+import {
+  answersFromInput,
+  isEmptyAnswers,
+  NOTHING_TYPED_YET,
+  parseTypedNumber,
+  type AnswersInput,
+  type TypedNumber,
+} from "./answers.js";
 import { keyResolver, lossPart, type KeyTarget } from "./keys.js";
 import { sensitivity } from "./sensitivity.js";
 import { diagnose, type Diagnosis, type DiagnosisContext } from "./mistakes.js";
@@ -97,18 +104,38 @@ interface Pending {
 }
 
 function isParsedSpec(x: unknown): x is NetworkSpec {
-  return typeof x === "object" && x !== null && "raw" in x && "loss" in x && typeof (x as { loss: unknown }).loss === "object";
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    "raw" in x &&
+    "loss" in x &&
+    typeof (x as { loss: unknown }).loss === "object"
+  );
 }
 
-const negatedNumber = (n: TypedNumber): TypedNumber => ({ value: n.value.neg(), decimals: n.decimals, text: n.text.startsWith("-") ? n.text.slice(1) : `-${n.text}` });
+const negatedNumber = (n: TypedNumber): TypedNumber => ({
+  value: n.value.neg(),
+  decimals: n.decimals,
+  text: n.text.startsWith("-") ? n.text.slice(1) : `-${n.text}`,
+});
 
 export function checkHandCalculation(spec: unknown, answers: AnswersInput, options: CheckOptions = {}): CheckReport {
   const parsed = isParsedSpec(spec) ? spec : parseSpec(spec);
   if (isEmptyAnswers(answers)) {
-    return { notation: options.notation ?? (parsed.names ? "names" : "bracket"), rows: [], unknownKeys: [], summary: { correct: 0, rounding: 0, followThrough: 0, wrong: 0, total: 0 }, note: NOTHING_TYPED_YET };
+    return {
+      notation: options.notation ?? (parsed.names ? "names" : "bracket"),
+      rows: [],
+      unknownKeys: [],
+      summary: { correct: 0, rounding: 0, followThrough: 0, wrong: 0, total: 0 },
+      note: NOTHING_TYPED_YET,
+    };
   }
   if (parsed.isBatch || parsed.examples.length > 1) {
-    throw new AnswerError("spec", "is a batch (inputs/targets); the checker follows one example's hand calculation", "give the example as input/target");
+    throw new AnswerError(
+      "spec",
+      "is a batch (inputs/targets); the checker follows one example's hand calculation",
+      "give the example as input/target",
+    );
   }
   const preset: NotationPreset = options.notation ?? (parsed.names ? "names" : "bracket");
   const exact = traceNetwork(parsed, { precision: "exact", notation: preset });
@@ -124,25 +151,62 @@ export function checkHandCalculation(spec: unknown, answers: AnswersInput, optio
   const seen = new Map<string, string>();
   for (const a of typed) {
     const r = resolver.resolve(a.key);
-    if (!r.ok) { unknownKeys.push({ key: a.key, message: r.message, suggestions: r.suggestions }); continue; }
-    const id = r.target.kind === "given" ? r.target.id : r.target.kind === "part" ? `part:${r.target.unit}` : `${r.target.kind}:${r.target.stepId}`;
+    if (!r.ok) {
+      unknownKeys.push({ key: a.key, message: r.message, suggestions: r.suggestions });
+      continue;
+    }
+    const id =
+      r.target.kind === "given"
+        ? r.target.id
+        : r.target.kind === "part"
+          ? `part:${r.target.unit}`
+          : `${r.target.kind}:${r.target.stepId}`;
     const before = seen.get(id);
-    if (before !== undefined) throw new AnswerError(a.where, `"${a.key}" and "${before}" are the same quantity (${r.canonical})`, "keep one value per quantity");
+    if (before !== undefined)
+      throw new AnswerError(
+        a.where,
+        `"${a.key}" and "${before}" are the same quantity (${r.canonical})`,
+        "keep one value per quantity",
+      );
     seen.set(id, a.key);
     const anchor = r.target.kind === "step" ? r.target.stepId : r.target.near;
     const stepNum = r.target.kind === "step" && r.target.negatedAs ? negatedNumber(a.num) : a.num;
-    pending.push({ key: a.key, where: a.where, num: a.num, stepNum, target: r.target, canonical: r.canonical, symbol: r.symbol, order: (position.get(anchor) ?? 0) - (r.target.kind === "step" ? 0 : 0.5) });
+    pending.push({
+      key: a.key,
+      where: a.where,
+      num: a.num,
+      stepNum,
+      target: r.target,
+      canonical: r.canonical,
+      symbol: r.symbol,
+      order: (position.get(anchor) ?? 0) - (r.target.kind === "step" ? 0 : 0.5),
+    });
   }
   if (pending.length === 0) {
-    throw new AnswerError("answers", `no key names a quantity of this calculation (${unknownKeys.map((u) => u.message).join("; ")})`, `write keys in the ${preset} notation, e.g. ${exact.steps.slice(0, 2).map((s) => s.key).join(", ")}, ${exact.steps.find((s) => s.quantity === "dW")?.key ?? ""}`);
+    throw new AnswerError(
+      "answers",
+      `no key names a quantity of this calculation (${unknownKeys.map((u) => u.message).join("; ")})`,
+      `write keys in the ${preset} notation, e.g. ${exact.steps
+        .slice(0, 2)
+        .map((s) => s.key)
+        .join(", ")}, ${exact.steps.find((s) => s.quantity === "dW")?.key ?? ""}`,
+    );
   }
   pending.sort((x, y) => x.order - y.order);
 
   // The student's numbers as overrides: a factor row (∂z_o1/∂w5) stands in for its step only when the step itself is not answered
   const answered: Record<string, string> = {};
   const overridingRow = new Map<string, Pending>();
-  for (const p of pending) if (p.target.kind === "step") { answered[p.target.stepId] = p.stepNum.text; overridingRow.set(p.target.stepId, p); }
-  for (const p of pending) if (p.target.kind === "factor" && !(p.target.stepId in answered)) { answered[p.target.stepId] = p.stepNum.text; overridingRow.set(p.target.stepId, p); }
+  for (const p of pending)
+    if (p.target.kind === "step") {
+      answered[p.target.stepId] = p.stepNum.text;
+      overridingRow.set(p.target.stepId, p);
+    }
+  for (const p of pending)
+    if (p.target.kind === "factor" && !(p.target.stepId in answered)) {
+      answered[p.target.stepId] = p.stepNum.text;
+      overridingRow.set(p.target.stepId, p);
+    }
 
   const ft = traceWithReplaced(parsed, { precision: "exact", notation: preset, overrides: answered });
   const pinned: Record<string, string> = {};
@@ -152,7 +216,16 @@ export function checkHandCalculation(spec: unknown, answers: AnswersInput, optio
   const chains = new Map<number, Map<string, string>>();
   const chain = (d: number): Map<string, string> => {
     let c = chains.get(d);
-    if (!c) chains.set(d, (c = new Map(traceNetwork(parsed, { precision: `dp:${Math.min(d, 99)}`, notation: preset }).steps.map((s) => [s.id, s.value]))));
+    if (!c)
+      chains.set(
+        d,
+        (c = new Map(
+          traceNetwork(parsed, { precision: `dp:${Math.min(d, 99)}`, notation: preset }).steps.map((s) => [
+            s.id,
+            s.value,
+          ]),
+        )),
+      );
     return c;
   };
 
@@ -163,7 +236,10 @@ export function checkHandCalculation(spec: unknown, answers: AnswersInput, optio
   const inputBound = roundingBound(inputsOf, (id) => overridingRow.get(id)?.num.decimals);
 
   // Whether a step carries a wrong number: its own (when answered) or one it was computed from
-  interface Status { tainted: boolean; roots: string[] }
+  interface Status {
+    tainted: boolean;
+    roots: string[];
+  }
   const statusMemo = new Map<string, Status>();
   const verdictMemo = new Map<Pending, CheckRow>();
   const inputsStatus = (id: string): Status => {
@@ -178,7 +254,12 @@ export function checkHandCalculation(spec: unknown, answers: AnswersInput, optio
       if (!p) s = inputsStatus(id);
       else {
         const row = judge(p);
-        s = row.verdict === "wrong" ? { tainted: true, roots: [p.key] } : row.verdict === "follows" ? inputsStatus(id) : { tainted: false, roots: [] };
+        s =
+          row.verdict === "wrong"
+            ? { tainted: true, roots: [p.key] }
+            : row.verdict === "follows"
+              ? inputsStatus(id)
+              : { tainted: false, roots: [] };
       }
       statusMemo.set(id, s);
     }
@@ -189,67 +270,149 @@ export function checkHandCalculation(spec: unknown, answers: AnswersInput, optio
     const memo = verdictMemo.get(p);
     if (memo) return memo;
     const t = p.target;
-    const row = t.kind === "given" ? judgeGiven(p, t.value, t.what) : t.kind === "part" ? judgePart(p, t.unit) : judgeStep(p, t.stepId, t.kind === "step" ? t.negatedAs : undefined);
+    const row =
+      t.kind === "given"
+        ? judgeGiven(p, t.value, t.what)
+        : t.kind === "part"
+          ? judgePart(p, t.unit)
+          : judgeStep(p, t.stepId, t.kind === "step" ? t.negatedAs : undefined);
     verdictMemo.set(p, row);
     return row;
   };
 
-  const rowOf = (p: Pending, stepId: string, role: CheckRow["role"], j: Judged, values: { exact: string; chain: string; follow: string }): CheckRow => ({
-    key: p.key, canonicalKey: p.canonical, stepId, role, symbol: p.symbol, typed: p.num.text, decimals: p.num.decimals,
-    exact: values.exact, roundedChain: values.chain, followThrough: values.follow, verdict: j.verdict, explanation: j.explanation,
-    ...(j.followsFrom ? { followsFrom: j.followsFrom } : {}), ...(j.tooFewDigits !== undefined ? { tooFewDigits: j.tooFewDigits } : {}), isFirstWrong: false,
+  const rowOf = (
+    p: Pending,
+    stepId: string,
+    role: CheckRow["role"],
+    j: Judged,
+    values: { exact: string; chain: string; follow: string },
+  ): CheckRow => ({
+    key: p.key,
+    canonicalKey: p.canonical,
+    stepId,
+    role,
+    symbol: p.symbol,
+    typed: p.num.text,
+    decimals: p.num.decimals,
+    exact: values.exact,
+    roundedChain: values.chain,
+    followThrough: values.follow,
+    verdict: j.verdict,
+    explanation: j.explanation,
+    ...(j.followsFrom ? { followsFrom: j.followsFrom } : {}),
+    ...(j.tooFewDigits !== undefined ? { tooFewDigits: j.tooFewDigits } : {}),
+    isFirstWrong: false,
   });
 
   const judgeGiven = (p: Pending, value: string, what: string): CheckRow => {
-    const E = new D(value), d = p.num.decimals;
+    const E = new D(value),
+      d = p.num.decimals;
     const j = judgeNumber(p.num, { exact: E, followTol: 0, exactTol: 0, roots: [] });
-    const explanation = j.verdict === "correct" ? `${what}, ${value}` : j.tooFewDigits !== undefined ? j.explanation : `this factor is ${what}, ${value}`;
-    return rowOf(p, p.target.kind === "given" ? p.target.id : "", "given", { ...j, explanation }, { exact: E.toString(), chain: fixed(E, d), follow: E.toString() });
+    const explanation =
+      j.verdict === "correct"
+        ? `${what}, ${value}`
+        : j.tooFewDigits !== undefined
+          ? j.explanation
+          : `this factor is ${what}, ${value}`;
+    return rowOf(
+      p,
+      p.target.kind === "given" ? p.target.id : "",
+      "given",
+      { ...j, explanation },
+      { exact: E.toString(), chain: fixed(E, d), follow: E.toString() },
+    );
   };
 
   // E_o1: the loss part of one output, from that output's activation (the student's, for follow-through)
   const judgePart = (p: Pending, unit: number): CheckRow => {
-    const L = parsed.layers.length - 1, aId = stepId({ phase: "forward", quantity: "a", layer: L, unit }), d = p.num.decimals;
+    const L = parsed.layers.length - 1,
+      aId = stepId({ phase: "forward", quantity: "a", layer: L, unit }),
+      d = p.num.decimals;
     const part = (a: string) => lossPart(parsed, unit, a);
-    const E = part(exactValues.get(aId)!), F = part(pinned[aId]), C = round(part(chain(d).get(aId)!), d);
-    const slope = Math.abs(Number(exactValues.get(stepId({ phase: "backward", quantity: "dL/da", layer: L, unit })) ?? 0));
+    const E = part(exactValues.get(aId)!),
+      F = part(pinned[aId]),
+      C = round(part(chain(d).get(aId)!), d);
+    const slope = Math.abs(
+      Number(exactValues.get(stepId({ phase: "backward", quantity: "dL/da", layer: L, unit })) ?? 0),
+    );
     const bound = slope * inputBound(aId, d);
-    const j = judgeNumber(p.num, { exact: E, chain: C, follow: F, followTol: halfUnit(d) + (overridingRow.has(aId) ? 0 : bound), exactTol: halfUnit(d) + bound, roots: status(aId).roots });
-    return rowOf(p, stepId({ phase: "loss" }), "part", j, { exact: E.toString(), chain: C.toFixed(d), follow: F.toString() });
+    const j = judgeNumber(p.num, {
+      exact: E,
+      chain: C,
+      follow: F,
+      followTol: halfUnit(d) + (overridingRow.has(aId) ? 0 : bound),
+      exactTol: halfUnit(d) + bound,
+      roots: status(aId).roots,
+    });
+    return rowOf(p, stepId({ phase: "loss" }), "part", j, {
+      exact: E.toString(),
+      chain: C.toFixed(d),
+      follow: F.toString(),
+    });
   };
 
   const followTolerance = new Map<string, number>();
   const judgeStep = (p: Pending, id: string, negatedAs?: string): CheckRow => {
-    const d = p.num.decimals, sign = negatedAs ? -1 : 1;
+    const d = p.num.decimals,
+      sign = negatedAs ? -1 : 1;
     const E = new D(exactValues.get(id)!).times(sign);
     const C = new D(chain(d).get(id)!).times(sign);
     // a factor row beside its own answered step is judged as a copy of the student's number for that step
     const copy = p.target.kind === "factor" && overridingRow.get(id) !== p;
     const F = (copy ? new D(pinned[id]) : followThrough(id)).times(sign);
     const st = copy ? status(id) : inputsStatus(id);
-    let slack = 0, tol = halfUnit(d);
+    let slack = 0,
+      tol = halfUnit(d);
     for (const x of copy ? [] : inputsOf(id)) {
       const b = inputBound(x.id, d);
       tol += x.weight * b;
       if (!overridingRow.has(x.id)) slack += x.weight * b;
     }
-    const j = judgeNumber(p.num, { exact: E, chain: C, follow: F, followTol: halfUnit(d) + slack, exactTol: tol, roots: st.roots });
+    const j = judgeNumber(p.num, {
+      exact: E,
+      chain: C,
+      follow: F,
+      followTol: halfUnit(d) + slack,
+      exactTol: tol,
+      roots: st.roots,
+    });
     followTolerance.set(p.key, halfUnit(d) + slack);
-    const row = rowOf(p, id, p.target.kind === "factor" ? "factor" : "step", negatedAs ? { ...j, explanation: `${negatedAs}; ${j.explanation}` } : j,
-      { exact: E.toString(), chain: C.toFixed(d), follow: F.toString() });
+    const row = rowOf(
+      p,
+      id,
+      p.target.kind === "factor" ? "factor" : "step",
+      negatedAs ? { ...j, explanation: `${negatedAs}; ${j.explanation}` } : j,
+      { exact: E.toString(), chain: C.toFixed(d), follow: F.toString() },
+    );
     return negatedAs ? { ...row, negated: true } : row;
   };
 
   const rows = pending.map(judge);
-  const ctx: DiagnosisContext = { spec: parsed, steps, pinned, answers: answered, inputsOf: (id) => inputsOf(id).map((x) => x.id) };
+  const ctx: DiagnosisContext = {
+    spec: parsed,
+    steps,
+    pinned,
+    answers: answered,
+    inputsOf: (id) => inputsOf(id).map((x) => x.id),
+  };
   const named = new Map<string, string>();
   for (const row of rows) {
     if (row.verdict !== "wrong" || row.role !== "step" || row.tooFewDigits !== undefined) continue;
     const sign = row.negated ? -1 : 1;
-    const diagnosis = diagnose({ stepId: row.stepId, typed: new D(row.typed).times(sign), followThrough: new D(row.followThrough).times(sign), tolerance: followTolerance.get(row.key) ?? halfUnit(row.decimals) }, ctx);
+    const diagnosis = diagnose(
+      {
+        stepId: row.stepId,
+        typed: new D(row.typed).times(sign),
+        followThrough: new D(row.followThrough).times(sign),
+        tolerance: followTolerance.get(row.key) ?? halfUnit(row.decimals),
+      },
+      ctx,
+    );
     if (!diagnosis) continue;
     const earlier = named.get(diagnosis.mistake);
-    row.diagnosis = earlier ? { ...diagnosis, description: `${diagnosis.description} (the same mistake as at ${earlier})` } : diagnosis;
+    row.diagnosis = earlier
+      ? { ...diagnosis, description: `${diagnosis.description} (the same mistake as at ${earlier})` }
+      : diagnosis;
     row.explanation += `; probably: ${row.diagnosis.description}`;
     if (!earlier) named.set(diagnosis.mistake, row.key);
   }
@@ -260,7 +423,13 @@ export function checkHandCalculation(spec: unknown, answers: AnswersInput, optio
     notation: preset,
     rows,
     unknownKeys,
-    summary: { correct: count("correct"), rounding: count("rounding"), followThrough: count("follows"), wrong: count("wrong"), total: rows.length },
+    summary: {
+      correct: count("correct"),
+      rounding: count("rounding"),
+      followThrough: count("follows"),
+      wrong: count("wrong"),
+      total: rows.length,
+    },
   };
   if (first) report.firstWrong = first.key;
   const warning = anotherNetwork(rows, unknownKeys);
@@ -274,10 +443,17 @@ const FORWARD = /^forward\.|^loss$/;
 function anotherNetwork(rows: readonly CheckRow[], unknown: readonly UnknownKey[]): string | undefined {
   const lead = "these answers seem to belong to another network";
   if (unknown.length >= 2 && unknown.length > rows.length) {
-    return `${lead}: ${unknown.length} of ${unknown.length + rows.length} keys name no quantity of this spec (${unknown.slice(0, 3).map((u) => u.key).join(", ")}${unknown.length > 3 ? ", …" : ""}); check that the spec is the one the calculation was done for`;
+    return `${lead}: ${unknown.length} of ${unknown.length + rows.length} keys name no quantity of this spec (${unknown
+      .slice(0, 3)
+      .map((u) => u.key)
+      .join(", ")}${unknown.length > 3 ? ", …" : ""}); check that the spec is the one the calculation was done for`;
   }
   const forward = rows.filter((r) => r.role === "step" && FORWARD.test(r.stepId));
-  if (forward.length >= 2 && forward.every((r) => r.verdict === "wrong" || r.verdict === "follows") && forward.some((r) => r.verdict === "wrong" && r.tooFewDigits === undefined)) {
+  if (
+    forward.length >= 2 &&
+    forward.every((r) => r.verdict === "wrong" || r.verdict === "follows") &&
+    forward.some((r) => r.verdict === "wrong" && r.tooFewDigits === undefined)
+  ) {
     const f = forward[0];
     return `${lead}: none of the ${forward.length} forward values matches this spec (${f.key} should be ${fixed(new D(f.exact), f.decimals)}, not ${f.typed}); check the spec's inputs, weights and biases`;
   }

@@ -4,7 +4,15 @@
 // normal forms of its spellings. Keys of the notation in use win over other notations' keys.
 import type { NetworkSpec } from "../engine/spec.js";
 import type { Step } from "../engine/trace.js";
-import { derivative, updated, notationFor, NOTATION_PRESETS, type Notation, type NotationPreset, type Sym } from "../engine/notation.js";
+import {
+  derivative,
+  updated,
+  notationFor,
+  NOTATION_PRESETS,
+  type Notation,
+  type NotationPreset,
+  type Sym,
+} from "../engine/notation.js";
 import { closest } from "../engine/suggest.js";
 import { D, exactArith, type Dec } from "../engine/numeric.js";
 import { stepId } from "../engine/step-id.js";
@@ -60,10 +68,14 @@ function unfrac(s: string): string {
 export function normaliseKey(raw: string): string {
   let s = unfrac(raw.normalize("NFKC").trim());
   s = s
-    .replace(/\\partial\s*/g, "d").replace(/∂/g, "d")
-    .replace(/\\delta\s*/g, "delta").replace(/δ/g, "delta")
-    .replace(/\\Delta\s*/g, "Delta").replace(/Δ/g, "Delta")
-    .replace(/[−–]/g, "-").replace(/[′’`]/g, "'")
+    .replace(/\\partial\s*/g, "d")
+    .replace(/∂/g, "d")
+    .replace(/\\delta\s*/g, "delta")
+    .replace(/δ/g, "delta")
+    .replace(/\\Delta\s*/g, "Delta")
+    .replace(/Δ/g, "Delta")
+    .replace(/[−–]/g, "-")
+    .replace(/[′’`]/g, "'")
     .replace(/\\(left|right|mathcal|mathrm|operatorname|text|,|;|!)/g, "")
     .replace(/\\/g, "");
   s = s.toLowerCase().replace(/[\s{}_^*·]/g, "");
@@ -95,20 +107,31 @@ function spellings(step: Step, N: Notation, spec: NetworkSpec): Sym[] {
   const separable = step.layer === L && spec.loss.name !== "cross_entropy";
   const d = (den: Sym) => lossNums.map((n) => derivative(n, den));
   switch (step.quantity) {
-    case "z": return [N.z(l, j)];
-    case "a": return [N.a(l, j)];
-    case "loss": return step.id === stepId({ phase: "loss" }) ? [N.loss, ...lossNums] : [];
-    case "dL/da": return [...d(N.a(l, j)), ...(separable ? [derivative(N.lossPart(j), N.a(l, j))] : [])];
-    case "path": return [
-      { tex: "", key: `${N.delta(l + 1, k).key}*${N.weight(l + 1, k, j).key}` },
-      ...(l + 1 === L ? [derivative(N.lossPart(k), N.a(l, j))] : []),
-    ];
-    case "da/dz": return [derivative(N.a(l, j), N.z(l, j))];
-    case "delta": return [N.delta(l, j), ...d(N.z(l, j)), ...(separable ? [derivative(N.lossPart(j), N.z(l, j))] : [])];
-    case "dW": return d(N.weight(l, j, k));
-    case "db": return d(N.bias(l, j));
-    case "W+": return [updated(N.weight(l, j, k))];
-    case "b+": return [updated(N.bias(l, j))];
+    case "z":
+      return [N.z(l, j)];
+    case "a":
+      return [N.a(l, j)];
+    case "loss":
+      return step.id === stepId({ phase: "loss" }) ? [N.loss, ...lossNums] : [];
+    case "dL/da":
+      return [...d(N.a(l, j)), ...(separable ? [derivative(N.lossPart(j), N.a(l, j))] : [])];
+    case "path":
+      return [
+        { tex: "", key: `${N.delta(l + 1, k).key}*${N.weight(l + 1, k, j).key}` },
+        ...(l + 1 === L ? [derivative(N.lossPart(k), N.a(l, j))] : []),
+      ];
+    case "da/dz":
+      return [derivative(N.a(l, j), N.z(l, j))];
+    case "delta":
+      return [N.delta(l, j), ...d(N.z(l, j)), ...(separable ? [derivative(N.lossPart(j), N.z(l, j))] : [])];
+    case "dW":
+      return d(N.weight(l, j, k));
+    case "db":
+      return d(N.bias(l, j));
+    case "W+":
+      return [updated(N.weight(l, j, k))];
+    case "b+":
+      return [updated(N.bias(l, j))];
   }
 }
 
@@ -137,7 +160,9 @@ function hasLossParts(spec: NetworkSpec, steps: readonly Step[]): boolean {
   const L = spec.layers.length - 1;
   const value = (id: string) => steps.find((s) => s.id === id)?.value;
   const total = value(stepId({ phase: "loss" }));
-  const as = Array.from({ length: spec.layers[L] }, (_, j) => value(stepId({ phase: "forward", quantity: "a", layer: L, unit: j })));
+  const as = Array.from({ length: spec.layers[L] }, (_, j) =>
+    value(stepId({ phase: "forward", quantity: "a", layer: L, unit: j })),
+  );
   if (total === undefined || spec.loss.name === "cross_entropy" || as.some((a) => a === undefined)) return false;
   const sum = as.reduce((acc, a, j) => acc.plus(lossPart(spec, j, a!)), new D(0));
   return sum.minus(total).abs().lte(new D(total).abs().times(1e-30));
@@ -151,7 +176,10 @@ export function keyResolver(spec: NetworkSpec, steps: readonly Step[], preset: N
   const add = (raw: string, entry: Entry) => {
     const norm = normaliseKey(raw);
     const old = table.get(norm);
-    if (!old || entry.rank < old.rank) { table.set(norm, { entry, rank: entry.rank }); return; }
+    if (!old || entry.rank < old.rank) {
+      table.set(norm, { entry, rank: entry.rank });
+      return;
+    }
     if (entry.rank > old.rank || (old.entry && sameTarget(old.entry.target, entry.target))) return;
     table.set(norm, { entry: null, rank: old.rank });
   };
@@ -166,53 +194,91 @@ export function keyResolver(spec: NetworkSpec, steps: readonly Step[], preset: N
     const r = rank === 0 || (primary.preset === "names" && rank === 1) ? 0 : 1;
     for (const step of steps) {
       const syms = spellings(step, N, spec);
-      for (const s of syms) add(s.key, { target: { kind: "step", stepId: step.id }, canonical: step.key, symbol: step.symbol, rank: r });
+      for (const s of syms)
+        add(s.key, { target: { kind: "step", stepId: step.id }, canonical: step.key, symbol: step.symbol, rank: r });
       // a notation that writes the step with a leading minus (−Δ_5): its minus-less key is minus the step
-      const own = step.quantity === "delta" && step.layer !== null && step.unit !== null ? N.delta(step.layer, step.unit) : undefined;
+      const own =
+        step.quantity === "delta" && step.layer !== null && step.unit !== null
+          ? N.delta(step.layer, step.unit)
+          : undefined;
       if (own && own.key.startsWith("-")) {
-        const key = own.key.slice(1), plain = derivative(N.lossD, N.z(step.layer!, step.unit!)).key;
+        const key = own.key.slice(1),
+          plain = derivative(N.lossD, N.z(step.layer!, step.unit!)).key;
         add(key, {
-          target: { kind: "step", stepId: step.id, negatedAs: `${key} = −${plain} in the ${N.preset} notation's sign convention` },
-          canonical: key, symbol: own.tex.replace(/^-/, ""), rank: r === 0 ? 0 : 2,
+          target: {
+            kind: "step",
+            stepId: step.id,
+            negatedAs: `${key} = −${plain} in the ${N.preset} notation's sign convention`,
+          },
+          canonical: key,
+          symbol: own.tex.replace(/^-/, ""),
+          rank: r === 0 ? 0 : 2,
         });
       }
     }
     // the inputs are numbers of the spec: a_i1, i1 (and ∂z_h1/∂w1 below)
     for (let k = 0; k < spec.layers[0]; k++) {
       const given: KeyTarget = {
-        kind: "given", id: stepId({ phase: "given", quantity: "input", unit: k }), value: String(spec.examples[0].input[k]),
-        what: `the input ${primary.a(0, k).key}`, near: stepId({ phase: "forward", quantity: "z", layer: 1, unit: 0 }),
+        kind: "given",
+        id: stepId({ phase: "given", quantity: "input", unit: k }),
+        value: String(spec.examples[0].input[k]),
+        what: `the input ${primary.a(0, k).key}`,
+        near: stepId({ phase: "forward", quantity: "z", layer: 1, unit: 0 }),
       };
       const entry = { target: given, canonical: primary.a(0, k).key, symbol: primary.a(0, k).tex, rank: r };
       add(N.a(0, k).key, entry);
       if (N.preset === "names") add(N.a(0, k).key.replace(/^a_/, ""), entry);
     }
-    if (parts) for (let j = 0; j < spec.layers[L]; j++) {
-      add(N.lossPart(j).key, { target: { kind: "part", unit: j, near: stepId({ phase: "loss" }) }, canonical: primary.lossPart(j).key, symbol: primary.lossPart(j).tex, rank: r });
-    }
-    // chain-rule factors that students write out: ∂z/∂w is the sending activation, ∂z/∂a the weight
-    for (let l = 1; l <= L; l++) for (let j = 0; j < spec.layers[l]; j++) for (let k = 0; k < spec.layers[l - 1]; k++) {
-      const dzdw = derivative(N.z(l, j), N.weight(l, j, k));
-      const canonical = derivative(primary.z(l, j), primary.weight(l, j, k));
-      const near = stepId({ phase: "backward", quantity: "dW", layer: l, unit: j, other: k });
-      const target: KeyTarget = l === 1
-        ? { kind: "given", id: stepId({ phase: "given", quantity: "input", unit: k }), value: String(spec.examples[0].input[k]), what: `the input ${primary.a(0, k).key}`, near }
-        : { kind: "factor", stepId: stepId({ phase: "forward", quantity: "a", layer: l - 1, unit: k }), near };
-      add(dzdw.key, { target, canonical: canonical.key, symbol: canonical.tex, rank: r });
-      if (l >= 2) {
-        const dzda = derivative(N.z(l, j), N.a(l - 1, k));
-        const c2 = derivative(primary.z(l, j), primary.a(l - 1, k));
-        const weight: KeyTarget = {
-          kind: "given", id: stepId({ phase: "given", quantity: "weight", layer: l, unit: j, other: k }), value: String(spec.weights[l - 1][j][k]),
-          what: `the weight ${primary.weight(l, j, k).key}`, near: stepId({ phase: "backward", quantity: "path", layer: l - 1, unit: k, other: j }),
-        };
-        add(dzda.key, { target: weight, canonical: c2.key, symbol: c2.tex, rank: r });
+    if (parts)
+      for (let j = 0; j < spec.layers[L]; j++) {
+        add(N.lossPart(j).key, {
+          target: { kind: "part", unit: j, near: stepId({ phase: "loss" }) },
+          canonical: primary.lossPart(j).key,
+          symbol: primary.lossPart(j).tex,
+          rank: r,
+        });
       }
-    }
+    // chain-rule factors that students write out: ∂z/∂w is the sending activation, ∂z/∂a the weight
+    for (let l = 1; l <= L; l++)
+      for (let j = 0; j < spec.layers[l]; j++)
+        for (let k = 0; k < spec.layers[l - 1]; k++) {
+          const dzdw = derivative(N.z(l, j), N.weight(l, j, k));
+          const canonical = derivative(primary.z(l, j), primary.weight(l, j, k));
+          const near = stepId({ phase: "backward", quantity: "dW", layer: l, unit: j, other: k });
+          const target: KeyTarget =
+            l === 1
+              ? {
+                  kind: "given",
+                  id: stepId({ phase: "given", quantity: "input", unit: k }),
+                  value: String(spec.examples[0].input[k]),
+                  what: `the input ${primary.a(0, k).key}`,
+                  near,
+                }
+              : { kind: "factor", stepId: stepId({ phase: "forward", quantity: "a", layer: l - 1, unit: k }), near };
+          add(dzdw.key, { target, canonical: canonical.key, symbol: canonical.tex, rank: r });
+          if (l >= 2) {
+            const dzda = derivative(N.z(l, j), N.a(l - 1, k));
+            const c2 = derivative(primary.z(l, j), primary.a(l - 1, k));
+            const weight: KeyTarget = {
+              kind: "given",
+              id: stepId({ phase: "given", quantity: "weight", layer: l, unit: j, other: k }),
+              value: String(spec.weights[l - 1][j][k]),
+              what: `the weight ${primary.weight(l, j, k).key}`,
+              near: stepId({ phase: "backward", quantity: "path", layer: l - 1, unit: k, other: j }),
+            };
+            add(dzda.key, { target: weight, canonical: c2.key, symbol: c2.tex, rank: r });
+          }
+        }
   });
   const known = steps.map((s) => s.key);
   // an updated bias of a spec that keeps its biases fixed, in any notation
-  const biasKeys = new Set(notations.flatMap((N) => Array.from({ length: L }, (_, l) => Array.from({ length: spec.layers[l + 1] }, (_, j) => normaliseKey(updated(N.bias(l + 1, j)).key))).flat()));
+  const biasKeys = new Set(
+    notations.flatMap((N) =>
+      Array.from({ length: L }, (_, l) =>
+        Array.from({ length: spec.layers[l + 1] }, (_, j) => normaliseKey(updated(N.bias(l + 1, j)).key)),
+      ).flat(),
+    ),
+  );
   const fixedBias = (norm: string) => !spec.updateBiases && biasKeys.has(norm);
   return {
     known,
@@ -222,11 +288,17 @@ export function keyResolver(spec: NetworkSpec, steps: readonly Step[], preset: N
       if (e) return { ok: true, target: e.target, canonical: e.canonical, symbol: e.symbol };
       const suggestions = fixedBias(norm) ? [] : closest(norm, known, normaliseKey);
       const mismatch = specMismatch(key, spec, primary);
-      const message = e === null
-        ? `"${key}" could name more than one quantity`
-        : fixedBias(norm) ? `"${key}": biases are not updated in this spec (updateBiases: false), so there is no updated bias to check`
-        : mismatch ?? `"${key}" is not a quantity of this calculation`;
-      return { ok: false, message: suggestions.length ? `${message}: did you mean ${suggestions.join(" or ")}?` : message, suggestions };
+      const message =
+        e === null
+          ? `"${key}" could name more than one quantity`
+          : fixedBias(norm)
+            ? `"${key}": biases are not updated in this spec (updateBiases: false), so there is no updated bias to check`
+            : (mismatch ?? `"${key}" is not a quantity of this calculation`);
+      return {
+        ok: false,
+        message: suggestions.length ? `${message}: did you mean ${suggestions.join(" or ")}?` : message,
+        suggestions,
+      };
     },
   };
 }
@@ -249,9 +321,23 @@ function specMismatch(key: string, spec: NetworkSpec, N: Notation): string | und
   if (N.preset === "names") {
     const L = spec.layers.length - 1;
     const kinds: [string, string[]][] = [
-      ["weight", spec.layers.slice(1).flatMap((n, l) => Array.from({ length: n }, (_, j) => Array.from({ length: spec.layers[l] }, (_, k) => N.weight(l + 1, j, k).key)).flat())],
+      [
+        "weight",
+        spec.layers
+          .slice(1)
+          .flatMap((n, l) =>
+            Array.from({ length: n }, (_, j) =>
+              Array.from({ length: spec.layers[l] }, (_, k) => N.weight(l + 1, j, k).key),
+            ).flat(),
+          ),
+      ],
       ["unit", spec.layers.flatMap((n, l) => Array.from({ length: n }, (_, j) => N.a(l, j).key.replace(/^a_/, "")))],
-      ["bias", Array.from({ length: L }, (_, l) => Array.from({ length: spec.layers[l + 1] }, (_, j) => N.bias(l + 1, j).key)).flat()],
+      [
+        "bias",
+        Array.from({ length: L }, (_, l) =>
+          Array.from({ length: spec.layers[l + 1] }, (_, j) => N.bias(l + 1, j).key),
+        ).flat(),
+      ],
     ];
     const all = new Set(kinds.flatMap(([, names]) => names.map((n) => n.toLowerCase())));
     for (const m of lower.matchAll(/[a-z]+\d+/g)) {

@@ -61,17 +61,26 @@ function candidatesAt(site: Step, ctx: DiagnosisContext): Candidate[] {
   const { spec, pinned, steps } = ctx;
   const L = spec.layers.length - 1;
   const out: Candidate[] = [];
-  const inputs = ctx.inputsOf(site.id).map((id) => steps.get(id)!).filter(Boolean);
+  const inputs = ctx
+    .inputsOf(site.id)
+    .map((id) => steps.get(id)!)
+    .filter(Boolean);
   const key = site.key;
   /** the id of the z or a step of the unit a step belongs to */
-  const unitStep = (quantity: "z" | "a", s: Step) => stepId({ phase: "forward", quantity, layer: s.layer!, unit: s.unit! });
+  const unitStep = (quantity: "z" | "a", s: Step) =>
+    stepId({ phase: "forward", quantity, layer: s.layer!, unit: s.unit! });
 
   if (site.quantity === "da/dz" && site.layer !== null && site.unit !== null) {
     const act = spec.activations[site.layer - 1];
     if (act.def.kind === "scalar") {
       const z = new D(pinned[unitStep("z", site)]);
       const value = act.def.value(exactArith, z, act.params);
-      out.push({ mistake: "sigma-instead-of-derivative", site: site.id, value, description: `${key} was taken as ${act.def.name}(z) itself, ${value.toSignificantDigits(6).toString()}; the derivative is ${act.def.name === "sigmoid" ? "a(1 − a)" : "g'(z)"}` });
+      out.push({
+        mistake: "sigma-instead-of-derivative",
+        site: site.id,
+        value,
+        description: `${key} was taken as ${act.def.name}(z) itself, ${value.toSignificantDigits(6).toString()}; the derivative is ${act.def.name === "sigmoid" ? "a(1 − a)" : "g'(z)"}`,
+      });
     }
   }
   // a derivative factor inside a product (δ = ∂E/∂a · ∂a/∂z, ∂E/∂w = ∂E/∂a · ∂a/∂z · a) replaced by σ(z)
@@ -79,45 +88,110 @@ function candidatesAt(site: Step, ctx: DiagnosisContext): Candidate[] {
     const act = spec.activations[s.layer! - 1];
     if (act.def.kind !== "scalar") continue;
     const value = act.def.value(exactArith, new D(pinned[unitStep("z", s)]), act.params);
-    out.push({ mistake: "sigma-instead-of-derivative", site: site.id, swaps: { [s.id]: value.toString() }, description: `in ${key}, ${s.key} was taken as ${act.def.name}(z) = a instead of its derivative` });
+    out.push({
+      mistake: "sigma-instead-of-derivative",
+      site: site.id,
+      swaps: { [s.id]: value.toString() },
+      description: `in ${key}, ${s.key} was taken as ${act.def.name}(z) = a instead of its derivative`,
+    });
   }
   // a sign lost at the output (−(t − a)), in one path term δ_k w_kj, or in the sum over paths
   if (site.quantity === "dL/da" || site.quantity === "path") {
     const what = site.quantity === "path" ? "the path term" : site.layer === L ? "−(t − a)" : "the sum over paths";
-    out.push({ mistake: "lost-minus-sign", site: site.id, swaps: {}, negate: true, description: `${key} (${what}) lost its minus sign` });
+    out.push({
+      mistake: "lost-minus-sign",
+      site: site.id,
+      swaps: {},
+      negate: true,
+      description: `${key} (${what}) lost its minus sign`,
+    });
   }
   for (const s of inputs.filter((x) => x.quantity === "dL/da" || x.quantity === "path")) {
-    out.push({ mistake: "lost-minus-sign", site: site.id, swaps: { [s.id]: new D(pinned[s.id]).neg().toString() }, description: `in ${key}, ${s.key} was used without its minus sign` });
+    out.push({
+      mistake: "lost-minus-sign",
+      site: site.id,
+      swaps: { [s.id]: new D(pinned[s.id]).neg().toString() },
+      description: `in ${key}, ${s.key} was used without its minus sign`,
+    });
   }
   const aInputs = inputs.filter((x) => x.quantity === "a");
   for (const s of aInputs) {
-    out.push({ mistake: "z-for-a", site: site.id, swaps: { [s.id]: pinned[unitStep("z", s)] }, description: `in ${key}, z was used where ${s.key} was needed` });
+    out.push({
+      mistake: "z-for-a",
+      site: site.id,
+      swaps: { [s.id]: pinned[unitStep("z", s)] },
+      description: `in ${key}, z was used where ${s.key} was needed`,
+    });
   }
   if (aInputs.length > 1) {
-    out.push({ mistake: "z-for-a", site: site.id, swaps: Object.fromEntries(aInputs.map((s) => [s.id, pinned[unitStep("z", s)]])), description: `in ${key}, the z values were used where ${aInputs.map((s) => s.key).join(", ")} were needed` });
+    out.push({
+      mistake: "z-for-a",
+      site: site.id,
+      swaps: Object.fromEntries(aInputs.map((s) => [s.id, pinned[unitStep("z", s)]])),
+      description: `in ${key}, the z values were used where ${aInputs.map((s) => s.key).join(", ")} were needed`,
+    });
   }
-  if (site.quantity === "a") out.push({ mistake: "z-for-a", site: site.id, value: new D(pinned[unitStep("z", site)]), description: `${key} was written as z; the activation was not applied` });
+  if (site.quantity === "a")
+    out.push({
+      mistake: "z-for-a",
+      site: site.id,
+      value: new D(pinned[unitStep("z", site)]),
+      description: `${key} was written as z; the activation was not applied`,
+    });
   for (const s of inputs.filter((x) => x.quantity === "z")) {
-    out.push({ mistake: "a-for-z", site: site.id, swaps: { [s.id]: pinned[unitStep("a", s)] }, description: `in ${key}, a was used where ${s.key} was needed` });
+    out.push({
+      mistake: "a-for-z",
+      site: site.id,
+      swaps: { [s.id]: pinned[unitStep("a", s)] },
+      description: `in ${key}, a was used where ${s.key} was needed`,
+    });
   }
   if (site.quantity === "dL/da" && site.layer !== null && site.layer < L) {
     const paths = inputs.filter((x) => x.quantity === "path");
-    if (paths.length > 1) for (const p of paths) {
-      out.push({ mistake: "missed-second-path", site: site.id, swaps: { [p.id]: "0" }, description: `${key} left out the path ${p.key}; a hidden unit sums the paths through every unit it feeds` });
-    }
+    if (paths.length > 1)
+      for (const p of paths) {
+        out.push({
+          mistake: "missed-second-path",
+          site: site.id,
+          swaps: { [p.id]: "0" },
+          description: `${key} left out the path ${p.key}; a hidden unit sums the paths through every unit it feeds`,
+        });
+      }
   }
   if (site.quantity === "W+" || site.quantity === "b+") {
     const eta = new D(spec.learningRate);
     for (const g of inputs.filter((x) => x.quantity === "dW" || x.quantity === "db")) {
-      out.push({ mistake: "added-gradient", site: site.id, swaps: { [g.id]: new D(pinned[g.id]).neg().toString() }, description: `${key} added η·${g.key} instead of subtracting it` });
-      if (!eta.eq(1)) out.push({ mistake: "forgot-learning-rate", site: site.id, swaps: { [g.id]: new D(pinned[g.id]).div(eta).toString() }, description: `${key} subtracted ${g.key} without the learning rate η = ${spec.learningRate}` });
+      out.push({
+        mistake: "added-gradient",
+        site: site.id,
+        swaps: { [g.id]: new D(pinned[g.id]).neg().toString() },
+        description: `${key} added η·${g.key} instead of subtracting it`,
+      });
+      if (!eta.eq(1))
+        out.push({
+          mistake: "forgot-learning-rate",
+          site: site.id,
+          swaps: { [g.id]: new D(pinned[g.id]).div(eta).toString() },
+          description: `${key} subtracted ${g.key} without the learning rate η = ${spec.learningRate}`,
+        });
     }
   }
   const targets = spec.examples[0].target;
   for (const s of inputs.filter((x) => x.quantity === "a" && x.layer === L)) {
-    out.push({ mistake: "target-for-output", site: site.id, swaps: { [s.id]: String(targets[s.unit!]) }, description: `in ${key}, the target ${targets[s.unit!]} was used where ${s.key} belongs` });
+    out.push({
+      mistake: "target-for-output",
+      site: site.id,
+      swaps: { [s.id]: String(targets[s.unit!]) },
+      description: `in ${key}, the target ${targets[s.unit!]} was used where ${s.key} belongs`,
+    });
   }
-  if (site.quantity === "a" && site.layer === L) out.push({ mistake: "target-for-output", site: site.id, value: new D(targets[site.unit!]), description: `${key} was written as the target ${targets[site.unit!]}` });
+  if (site.quantity === "a" && site.layer === L)
+    out.push({
+      mistake: "target-for-output",
+      site: site.id,
+      value: new D(targets[site.unit!]),
+      description: `${key} was written as the target ${targets[site.unit!]}`,
+    });
   return out;
 }
 
@@ -142,7 +216,13 @@ export function diagnose(row: DiagnoseInput, ctx: DiagnosisContext): Diagnosis |
   const { spec, steps } = ctx;
   // the mistake reproduces the number as closely as a right computation would, and moves it clearly
   // beyond rounding (with dozens of candidates, a near miss or a small move is a coincidence)
-  const tells = (x: Dec) => x.isFinite() && x.minus(row.typed).abs().lte(row.tolerance) && x.minus(row.followThrough).abs().gt(CLEARLY * row.tolerance);
+  const tells = (x: Dec) =>
+    x.isFinite() &&
+    x.minus(row.typed).abs().lte(row.tolerance) &&
+    x
+      .minus(row.followThrough)
+      .abs()
+      .gt(CLEARLY * row.tolerance);
   const sites: string[] = [row.stepId];
   for (let i = 0; i < sites.length && sites.length < 24; i++) {
     for (const id of ctx.inputsOf(sites[i])) if (!(id in ctx.answers) && !sites.includes(id)) sites.push(id);
@@ -171,10 +251,20 @@ export function diagnose(row: DiagnoseInput, ctx: DiagnosisContext): Diagnosis |
   if (first) return first;
   const L = spec.layers.length - 1;
   const step = steps.get(row.stepId);
-  if (spec.hiddenDeltaWeights === "original" && L >= 2 && step && (step.phase === "backward" || step.phase === "update") && (step.layer ?? L) < L) {
+  if (
+    spec.hiddenDeltaWeights === "original" &&
+    L >= 2 &&
+    step &&
+    (step.phase === "backward" || step.phase === "update") &&
+    (step.layer ?? L) < L
+  ) {
     const r = replacedWith({ ...spec, hiddenDeltaWeights: "updated" }, ctx.answers)[row.stepId];
     if (r !== undefined && tells(new D(r))) {
-      return { mistake: "updated-weights-in-backprop", at: step.key, description: `${step.key} was back-propagated through the already-updated weights of layer ${(step.layer ?? 0) + 1}; backpropagation uses the weights before the update` };
+      return {
+        mistake: "updated-weights-in-backprop",
+        at: step.key,
+        description: `${step.key} was back-propagated through the already-updated weights of layer ${(step.layer ?? 0) + 1}; backpropagation uses the weights before the update`,
+      };
     }
   }
   for (const site of sites.slice(1)) {

@@ -28,8 +28,16 @@ export function sensitivity(spec: NetworkSpec, exactValues: ReadonlyMap<string, 
     const v = Number(exactValues.get(s));
     // a small nudge for the derivative, a large one to find inputs whose local derivative is 0 (ReLU, step)
     const h = 1e-7 * Math.max(1, Math.abs(v));
-    const small = traceWithReplaced(spec, { precision: "float", overrides: { ...pins, [s]: v + h }, valuesOnly: true }).replaced;
-    const large = traceWithReplaced(spec, { precision: "float", overrides: { ...pins, [s]: v + 0.37 * Math.max(1, Math.abs(v)) + 0.11 }, valuesOnly: true }).replaced;
+    const small = traceWithReplaced(spec, {
+      precision: "float",
+      overrides: { ...pins, [s]: v + h },
+      valuesOnly: true,
+    }).replaced;
+    const large = traceWithReplaced(spec, {
+      precision: "float",
+      overrides: { ...pins, [s]: v + 0.37 * Math.max(1, Math.abs(v)) + 0.11 },
+      valuesOnly: true,
+    }).replaced;
     for (const t of ids) {
       if (t === s) continue;
       const moved = small[t] !== base[t] || large[t] !== base[t];

@@ -7,7 +7,14 @@ import { AnswerError } from "../engine/errors.js";
 import { graphTrace, type GraphTrace } from "../engine/graph.js";
 import { closest } from "../engine/suggest.js";
 import { texEscape } from "../engine/notation.js";
-import { answersFromInput, isEmptyAnswers as isEmpty, NOTHING_TYPED_YET as NOTHING_YET, parseTypedNumber, type AnswersInput, type TypedNumber } from "./answers.js";
+import {
+  answersFromInput,
+  isEmptyAnswers as isEmpty,
+  NOTHING_TYPED_YET as NOTHING_YET,
+  parseTypedNumber,
+  type AnswersInput,
+  type TypedNumber,
+} from "./answers.js";
 import type { CheckReport, CheckRow, UnknownKey } from "./check.js";
 import { fixed, halfUnit, judgeNumber, round, roundingBound, shown, type Dependency, type Verdict } from "./verdict.js";
 import { stepId } from "../engine/step-id.js";
@@ -17,8 +24,16 @@ function summarise(rows: CheckRow[], unknownKeys: UnknownKey[], note?: string): 
   const first = rows.find((r) => r.verdict === "wrong");
   if (first) first.isFirstWrong = true;
   const report: CheckReport = {
-    notation: "names", rows, unknownKeys,
-    summary: { correct: count("correct"), rounding: count("rounding"), followThrough: count("follows"), wrong: count("wrong"), total: rows.length },
+    notation: "names",
+    rows,
+    unknownKeys,
+    summary: {
+      correct: count("correct"),
+      rounding: count("rounding"),
+      followThrough: count("follows"),
+      wrong: count("wrong"),
+      total: rows.length,
+    },
   };
   if (first) report.firstWrong = first.key;
   if (note) report.note = note;
@@ -28,7 +43,10 @@ function summarise(rows: CheckRow[], unknownKeys: UnknownKey[], note?: string): 
 // ---------------------------------------------------------------------------------------------
 // computation graphs
 
-interface GraphKey { node: string; what: "value" | "grad" }
+interface GraphKey {
+  node: string;
+  what: "value" | "grad";
+}
 
 /** The spellings a student may use: q, n3, df/dq, dq, grad_q, ∂f/∂q, dL/dq. */
 function graphKeys(t: GraphTrace): Map<string, GraphKey> {
@@ -40,19 +58,28 @@ function graphKeys(t: GraphTrace): Map<string, GraphKey> {
     const names = [...new Set([n.id, ...(/^[A-Za-z_]\w*$/.test(n.label) ? [n.label] : [])])];
     for (const name of names) {
       keys.set(name, { node: n.id, what: "value" });
-      for (const k of [`d${name}`, `grad_${name}`, `grad${name}`, ...outNames.map((o) => `d${o}/d${name}`)]) if (!keys.has(k)) keys.set(k, { node: n.id, what: "grad" });
+      for (const k of [`d${name}`, `grad_${name}`, `grad${name}`, ...outNames.map((o) => `d${o}/d${name}`)])
+        if (!keys.has(k)) keys.set(k, { node: n.id, what: "grad" });
     }
   }
   return keys;
 }
 
-const normaliseGraphKey = (k: string) => k.replace(/\s+/g, "").replace(/∂/g, "d").replace(/^\\partial/g, "d");
+const normaliseGraphKey = (k: string) =>
+  k
+    .replace(/\s+/g, "")
+    .replace(/∂/g, "d")
+    .replace(/^\\partial/g, "d");
 
 /**
  * Check a student's values and gradients for a computation graph. Keys: a node's name for its
  * value (`q`, `f`), and `df/dq`, `dq`, `grad_q` or `∂f/∂q` for ∂output/∂q.
  */
-export function checkGraphCalculation(expression: string, values: Readonly<Record<string, number | string>>, answers: AnswersInput): CheckReport {
+export function checkGraphCalculation(
+  expression: string,
+  values: Readonly<Record<string, number | string>>,
+  answers: AnswersInput,
+): CheckReport {
   const exact = graphTrace(expression, values, "exact");
   if (isEmpty(answers)) return summarise([], [], NOTHING_YET);
   const keys = graphKeys(exact);
@@ -67,18 +94,35 @@ export function checkGraphCalculation(expression: string, values: Readonly<Recor
     const target = keys.get(normaliseGraphKey(a.key));
     if (!target) {
       const suggestions = closest(normaliseGraphKey(a.key), [...keys.keys()]);
-      unknownKeys.push({ key: a.key, message: `"${a.key}" is not a node or gradient of this graph${suggestions.length ? `: did you mean ${suggestions.join(" or ")}?` : ""}`, suggestions });
+      unknownKeys.push({
+        key: a.key,
+        message: `"${a.key}" is not a node or gradient of this graph${suggestions.length ? `: did you mean ${suggestions.join(" or ")}?` : ""}`,
+        suggestions,
+      });
       continue;
     }
-    const id = `${target.what}:${target.node}`, before = seen.get(id);
-    if (before !== undefined) throw new AnswerError(a.where, `"${a.key}" and "${before}" are the same quantity (${quantityName(exact, target)})`, "keep one value per quantity");
+    const id = `${target.what}:${target.node}`,
+      before = seen.get(id);
+    if (before !== undefined)
+      throw new AnswerError(
+        a.where,
+        `"${a.key}" and "${before}" are the same quantity (${quantityName(exact, target)})`,
+        "keep one value per quantity",
+      );
     seen.set(id, a.key);
-    pending.push({ key: a.key, where: a.where, target, num: parseTypedNumber(a.typed, a.where), order: order.get(id) ?? -1 });
+    pending.push({
+      key: a.key,
+      where: a.where,
+      target,
+      num: parseTypedNumber(a.typed, a.where),
+      order: order.get(id) ?? -1,
+    });
   }
   pending.sort((x, y) => x.order - y.order);
 
   // records without a prototype: a node may be called constructor or __proto__
-  const record = (from: Readonly<Record<string, string>> = {}): Record<string, string> => Object.assign(Object.create(null), from);
+  const record = (from: Readonly<Record<string, string>> = {}): Record<string, string> =>
+    Object.assign(Object.create(null), from);
   const all = { values: record(), grads: record() };
   for (const p of pending) (p.target.what === "value" ? all.values : all.grads)[p.target.node] = p.num.text;
   const chains = new Map<number, GraphTrace>();
@@ -91,7 +135,10 @@ export function checkGraphCalculation(expression: string, values: Readonly<Recor
   const answeredIds = new Set(pending.map((p) => `${p.target.what}:${p.target.node}`));
   const typedDecimals = new Map(pending.map((p) => [`${p.target.what}:${p.target.node}`, p.num.decimals]));
   const bounds = graphBounds(exact, answeredIds, typedDecimals);
-  const followFrom = (p: (typeof pending)[number], others: { values: Record<string, string>; grads: Record<string, string> }) => {
+  const followFrom = (
+    p: (typeof pending)[number],
+    others: { values: Record<string, string>; grads: Record<string, string> },
+  ) => {
     const own = graphTrace(expression, values, "exact", others);
     const id = stepId({ phase: p.target.what === "value" ? "forward" : "backward", node: p.target.node });
     const step = own.steps.find((s) => s.id === id);
@@ -105,25 +152,51 @@ export function checkGraphCalculation(expression: string, values: Readonly<Recor
     const { step, follow } = followFrom(p, others);
     // the earlier wrong answers it depends on: those (or those behind an earlier "follows") whose
     // exact value would change the follow-through
-    const roots = follow ? [...new Set(taintedSoFar.filter((w) => {
-      const g = pending.find((x) => x.key === w.key)!.target;
-      const fixedOthers = { values: record(others.values), grads: record(others.grads) };
-      (g.what === "value" ? fixedOthers.values : fixedOthers.grads)[g.node] = w.exact;
-      const f = followFrom(p, fixedOthers).follow;
-      return f !== undefined && !f.eq(follow);
-    }).flatMap((w) => w.followsFrom ?? [w.key]))] : [];
+    const roots = follow
+      ? [
+          ...new Set(
+            taintedSoFar
+              .filter((w) => {
+                const g = pending.find((x) => x.key === w.key)!.target;
+                const fixedOthers = { values: record(others.values), grads: record(others.grads) };
+                (g.what === "value" ? fixedOthers.values : fixedOthers.grads)[g.node] = w.exact;
+                const f = followFrom(p, fixedOthers).follow;
+                return f !== undefined && !f.eq(follow);
+              })
+              .flatMap((w) => w.followsFrom ?? [w.key]),
+          ),
+        ]
+      : [];
     const E = exactOf(exact, p.target);
     const chain = exactOf(chainFor(p.num.decimals), p.target);
-    const d = p.num.decimals, b = bounds(`${p.target.what}:${p.target.node}`, d);
-    const j = judgeNumber(p.num, { exact: E, chain, follow, followTol: halfUnit(d) + b.slack, exactTol: halfUnit(d) + b.all, roots });
+    const d = p.num.decimals,
+      b = bounds(`${p.target.what}:${p.target.node}`, d);
+    const j = judgeNumber(p.num, {
+      exact: E,
+      chain,
+      follow,
+      followTol: halfUnit(d) + b.slack,
+      exactTol: halfUnit(d) + b.all,
+      roots,
+    });
     const n = exact.nodes.find((x) => x.id === p.target.node)!;
     const outTex = exact.nodes.find((x) => x.id === exact.output)!.tex;
     const row: CheckRow = {
-      key: p.key, canonicalKey: quantityName(exact, p.target),
-      stepId: step?.id ?? stepId({ phase: "given", node: n.id }), role: "step", symbol: p.target.what === "value" ? n.tex : `\\frac{\\partial ${outTex}}{\\partial ${n.tex}}`,
-      typed: p.num.text, decimals: d, exact: E.toString(), roundedChain: fixed(chain, d), followThrough: follow?.toString() ?? E.toString(),
-      verdict: j.verdict, explanation: j.explanation, isFirstWrong: false,
-      ...(j.followsFrom ? { followsFrom: j.followsFrom } : {}), ...(j.tooFewDigits !== undefined ? { tooFewDigits: j.tooFewDigits } : {}),
+      key: p.key,
+      canonicalKey: quantityName(exact, p.target),
+      stepId: step?.id ?? stepId({ phase: "given", node: n.id }),
+      role: "step",
+      symbol: p.target.what === "value" ? n.tex : `\\frac{\\partial ${outTex}}{\\partial ${n.tex}}`,
+      typed: p.num.text,
+      decimals: d,
+      exact: E.toString(),
+      roundedChain: fixed(chain, d),
+      followThrough: follow?.toString() ?? E.toString(),
+      verdict: j.verdict,
+      explanation: j.explanation,
+      isFirstWrong: false,
+      ...(j.followsFrom ? { followsFrom: j.followsFrom } : {}),
+      ...(j.tooFewDigits !== undefined ? { tooFewDigits: j.tooFewDigits } : {}),
     };
     if (j.verdict === "wrong" || j.verdict === "follows") taintedSoFar.push(row);
     return row;
@@ -148,12 +221,22 @@ function graphBounds(t: GraphTrace, answered: ReadonlySet<string>, decimals: Rea
   const kind = new Map(t.nodes.map((n) => [n.id, n.kind]));
   const inputsOf = (id: string): Dependency[] => {
     const [what, node] = id.split(":") as ["value" | "grad", string];
-    if (what === "value") return t.edges.filter((e) => e.to === node && kind.get(e.from) !== "const" && kind.get(e.from) !== "input").map((e) => ({ id: `value:${e.from}`, weight: Math.abs(Number(e.local)) }));
-    return t.edges.filter((e) => e.from === node).map((e) => ({ id: `grad:${e.to}`, weight: Math.abs(Number(e.local)) }));
+    if (what === "value")
+      return t.edges
+        .filter((e) => e.to === node && kind.get(e.from) !== "const" && kind.get(e.from) !== "input")
+        .map((e) => ({ id: `value:${e.from}`, weight: Math.abs(Number(e.local)) }));
+    return t.edges
+      .filter((e) => e.from === node)
+      .map((e) => ({ id: `grad:${e.to}`, weight: Math.abs(Number(e.local)) }));
   };
-  const bound = roundingBound(inputsOf, (id) => (answered.has(id) ? decimals.get(id) : undefined), (id) => id === `grad:${t.output}`);
+  const bound = roundingBound(
+    inputsOf,
+    (id) => (answered.has(id) ? decimals.get(id) : undefined),
+    (id) => id === `grad:${t.output}`,
+  );
   return (id: string, d: number) => {
-    let all = 0, slack = 0;
+    let all = 0,
+      slack = 0;
     for (const x of inputsOf(id)) {
       const b = x.weight * bound(x.id, d);
       all += b;
@@ -176,7 +259,11 @@ export interface CheckNumbersOptions {
  * value rounds to the number typed at its decimals; `rounding` when it is one unit off in the
  * last decimal (rounding earlier values moves answers that far); otherwise `wrong`.
  */
-export function checkNumbers(expected: Readonly<Record<string, number | string>>, answers: AnswersInput, options: CheckNumbersOptions = {}): CheckReport {
+export function checkNumbers(
+  expected: Readonly<Record<string, number | string>>,
+  answers: AnswersInput,
+  options: CheckNumbersOptions = {},
+): CheckReport {
   if (isEmpty(answers)) return summarise([], [], NOTHING_YET);
   const unknownKeys: UnknownKey[] = [];
   const rows: CheckRow[] = [];
@@ -184,20 +271,41 @@ export function checkNumbers(expected: Readonly<Record<string, number | string>>
   for (const a of answersFromInput(answers)) {
     if (!(a.key in expected)) {
       const suggestions = closest(a.key, known);
-      unknownKeys.push({ key: a.key, message: `"${a.key}" is not one of the answers asked for (${known.join(", ")})${suggestions.length ? `: did you mean ${suggestions.join(" or ")}?` : ""}`, suggestions });
+      unknownKeys.push({
+        key: a.key,
+        message: `"${a.key}" is not one of the answers asked for (${known.join(", ")})${suggestions.length ? `: did you mean ${suggestions.join(" or ")}?` : ""}`,
+        suggestions,
+      });
       continue;
     }
     const num = parseTypedNumber(a.typed, a.where);
     const E = new D(expected[a.key]);
     let j = judgeNumber(num, { exact: E, followTol: 0, exactTol: halfUnit(num.decimals), roots: [] });
     // an exercise's number comes from a calculation this checker cannot see, so one unit off is rounding
-    if (j.verdict === "wrong" && j.tooFewDigits === undefined && num.value.minus(round(E, num.decimals)).abs().lte(new D(10).pow(-num.decimals))) {
-      j = { verdict: "rounding", explanation: `exact ${shown(E, num.decimals)} rounds to ${fixed(E, num.decimals)}; yours is one unit off in the last decimal, as rounding earlier numbers can make it` };
+    if (
+      j.verdict === "wrong" &&
+      j.tooFewDigits === undefined &&
+      num.value.minus(round(E, num.decimals)).abs().lte(new D(10).pow(-num.decimals))
+    ) {
+      j = {
+        verdict: "rounding",
+        explanation: `exact ${shown(E, num.decimals)} rounds to ${fixed(E, num.decimals)}; yours is one unit off in the last decimal, as rounding earlier numbers can make it`,
+      };
     }
     rows.push({
-      key: a.key, canonicalKey: a.key, stepId: a.key, role: "step", symbol: options.tex?.[a.key] ?? texKey(a.key),
-      typed: num.text, decimals: num.decimals, exact: E.toString(), roundedChain: fixed(E, num.decimals), followThrough: E.toString(),
-      verdict: j.verdict, explanation: j.explanation, isFirstWrong: false,
+      key: a.key,
+      canonicalKey: a.key,
+      stepId: a.key,
+      role: "step",
+      symbol: options.tex?.[a.key] ?? texKey(a.key),
+      typed: num.text,
+      decimals: num.decimals,
+      exact: E.toString(),
+      roundedChain: fixed(E, num.decimals),
+      followThrough: E.toString(),
+      verdict: j.verdict,
+      explanation: j.explanation,
+      isFirstWrong: false,
     });
   }
   return summarise(rows, unknownKeys);

@@ -49,7 +49,12 @@ export interface Evidence {
   roots: readonly string[];
 }
 
-export interface Judged { verdict: Verdict; explanation: string; followsFrom?: string[]; tooFewDigits?: number }
+export interface Judged {
+  verdict: Verdict;
+  explanation: string;
+  followsFrom?: string[];
+  tooFewDigits?: number;
+}
 
 /**
  * The decimal places to which an exact value is known: all of them when it is short (0.5), those of
@@ -65,36 +70,68 @@ export function judgeNumber(num: TypedNumber, ev: Evidence): Judged {
   if (num.decimals > known) {
     const cut = round(num.value, known);
     const j = judgeNumber({ value: cut, decimals: known, text: fixed(num.value, known) }, ev);
-    return { ...j, explanation: `${j.explanation} (judged to ${placesText(known)}: the exact value is computed to ${EXACT_SHOWN_DIGITS} significant digits)` };
+    return {
+      ...j,
+      explanation: `${j.explanation} (judged to ${placesText(known)}: the exact value is computed to ${EXACT_SHOWN_DIGITS} significant digits)`,
+    };
   }
   const j = judgeDigits(num, ev);
   const needed = decimalsNeeded(num, ev.exact);
   if (j.verdict === "wrong" || needed === undefined) return j;
   const half = new D(halfUnit(num.decimals));
-  return { verdict: "wrong", tooFewDigits: needed, explanation: `too few digits to judge: write at least ${placesText(needed)} (${num.text} stands for anything from ${num.value.minus(half).toString()} to ${num.value.plus(half).toString()})` };
+  return {
+    verdict: "wrong",
+    tooFewDigits: needed,
+    explanation: `too few digits to judge: write at least ${placesText(needed)} (${num.text} stands for anything from ${num.value.minus(half).toString()} to ${num.value.plus(half).toString()})`,
+  };
 }
 
 function judgeDigits(num: TypedNumber, ev: Evidence): Judged {
-  const v = num.value, d = num.decimals, E = ev.exact, F = ev.follow;
+  const v = num.value,
+    d = num.decimals,
+    E = ev.exact,
+    F = ev.follow;
   const places = placesText(d);
   const rE = fixed(E, d);
-  if (v.eq(round(E, d))) return { verdict: "correct", explanation: `the exact value ${shown(E, d)} is ${rE} to the ${places} written` };
-  if (ev.chain && v.eq(round(ev.chain, d))) return { verdict: "rounding", explanation: `exact ${shown(E, d)} rounds to ${rE}; rounding every earlier value to ${places} gives ${fixed(ev.chain, d)}` };
+  if (v.eq(round(E, d)))
+    return { verdict: "correct", explanation: `the exact value ${shown(E, d)} is ${rE} to the ${places} written` };
+  if (ev.chain && v.eq(round(ev.chain, d)))
+    return {
+      verdict: "rounding",
+      explanation: `exact ${shown(E, d)} rounds to ${rE}; rounding every earlier value to ${places} gives ${fixed(ev.chain, d)}`,
+    };
   if (F && F.minus(v).abs().lte(ev.followTol)) {
-    if (ev.roots.length) return { verdict: "follows", followsFrom: [...ev.roots], explanation: `should be ${rE}, but from your earlier values it is ${fixed(F, d)}: follows from your value of ${ev.roots.join(" and ")}` };
-    return { verdict: "rounding", explanation: `exact ${shown(E, d)} rounds to ${rE}; your own rounded earlier values give ${shown(F, d)}, so the difference is rounding` };
+    if (ev.roots.length)
+      return {
+        verdict: "follows",
+        followsFrom: [...ev.roots],
+        explanation: `should be ${rE}, but from your earlier values it is ${fixed(F, d)}: follows from your value of ${ev.roots.join(" and ")}`,
+      };
+    return {
+      verdict: "rounding",
+      explanation: `exact ${shown(E, d)} rounds to ${rE}; your own rounded earlier values give ${shown(F, d)}, so the difference is rounding`,
+    };
   }
   if (E.minus(v).abs().lte(ev.exactTol)) {
-    return { verdict: "rounding", explanation: `exact ${shown(E, d)} rounds to ${rE}; ${num.text} is within ${new D(ev.exactTol).toSignificantDigits(2).toString()}, as far as rounding the inputs of this step to ${places} can move it` };
+    return {
+      verdict: "rounding",
+      explanation: `exact ${shown(E, d)} rounds to ${rE}; ${num.text} is within ${new D(ev.exactTol).toSignificantDigits(2).toString()}, as far as rounding the inputs of this step to ${places} can move it`,
+    };
   }
-  return { verdict: "wrong", explanation: `should be ${rE} (exact ${shown(E, d)})${F && fixed(F, d) !== rE ? `; from your own earlier values it is ${fixed(F, d)}` : ""}` };
+  return {
+    verdict: "wrong",
+    explanation: `should be ${rE} (exact ${shown(E, d)})${F && fixed(F, d) !== rE ? `; from your own earlier values it is ${fixed(F, d)}` : ""}`,
+  };
 }
 
 /** Half a unit in the last decimal written (5 / 10^(d+1) is the nearest double to it; 0.5 × 10^-d is not). */
 export const halfUnit = (d: number): number => 5 / 10 ** (d + 1);
 
 /** A quantity another is computed from, with |∂quantity/∂input| at the exact values. */
-export interface Dependency { id: string; weight: number }
+export interface Dependency {
+  id: string;
+  weight: number;
+}
 
 /**
  * How far rounding can move a quantity from a right computation, for networks and graphs alike:

@@ -17,10 +17,18 @@ export function checkReportText(report: CheckReport): string {
   const header = ["quantity", "your value", "exact", "verdict", "why"];
   const alignRight = [false, true, true, false, false];
   const rows = report.rows.map((r) => [
-    texToPlain(r.symbol), r.typed, exactShown(r), `${MARK[r.verdict]} ${LABEL[r.verdict]}${r.isFirstWrong ? " (first error)" : ""}`, r.explanation,
+    texToPlain(r.symbol),
+    r.typed,
+    exactShown(r),
+    `${MARK[r.verdict]} ${LABEL[r.verdict]}${r.isFirstWrong ? " (first error)" : ""}`,
+    r.explanation,
   ]);
   const widths = header.map((h, c) => Math.max(columns(h), ...rows.map((row) => columns(row[c]))));
-  const line = (cells: string[]) => cells.map((cell, c) => pad(cell, widths[c], alignRight[c])).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => pad(cell, widths[c], alignRight[c]))
+      .join("  ")
+      .trimEnd();
   const lines = [line(header), ...rows.map(line), "", summaryLine(report)];
   if (report.firstWrong) lines.push(`The calculation first goes off at ${report.firstWrong}.`);
   if (report.warning) lines.push(`Note: ${report.warning}.`);

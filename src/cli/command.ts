@@ -78,10 +78,20 @@ export function usageError(where: string, problem: string, hint: string): TutorE
 
 /** The help text of one command. */
 export function commandHelp(c: Command): string {
-  const rows: [string, string][] = Object.entries(c.options).map(([name, o]) => [`--${name}${o.value ? ` ${o.value}` : ""}`, o.help]);
+  const rows: [string, string][] = Object.entries(c.options).map(([name, o]) => [
+    `--${name}${o.value ? ` ${o.value}` : ""}`,
+    o.help,
+  ]);
   rows.push(["--debug", "show the stack trace of an error"], ["-h, --help", "show this help"]);
   const width = Math.max(...rows.map(([l]) => l.length));
-  const lines = [`usage: ${c.usage}`, "", c.summary, "", "options:", ...rows.map(([l, h]) => `  ${l.padEnd(width)}  ${h}`)];
+  const lines = [
+    `usage: ${c.usage}`,
+    "",
+    c.summary,
+    "",
+    "options:",
+    ...rows.map(([l, h]) => `  ${l.padEnd(width)}  ${h}`),
+  ];
   if (c.details) lines.push("", c.details.trimEnd());
   const codes = { ...EXIT_CODES, ...c.exitCodes };
   lines.push("", "exit codes:", ...([0, 1, 2, 3] as const).map((code) => `  ${code}  ${codes[code]}`));
@@ -100,7 +110,9 @@ export function parseCommandArgs(c: Command, argv: readonly string[]): ParsedArg
   const options = Object.fromEntries([
     ["help", { type: "boolean", short: "h" }],
     ["debug", { type: "boolean" }],
-    ...Object.entries(c.options).map(([name, o]) => [name, { type: o.value === undefined ? "boolean" : "string" }] as const),
+    ...Object.entries(c.options).map(
+      ([name, o]) => [name, { type: o.value === undefined ? "boolean" : "string" }] as const,
+    ),
   ]) as Record<string, { type: "boolean" | "string"; short?: string }>;
   const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   const out: ParsedArgs = { positionals: [], values: {}, switches: new Set(), help: false, debug: false };
@@ -116,8 +128,14 @@ export function parseCommandArgs(c: Command, argv: readonly string[]): ParsedArg
     }
     if (t.name === "help") out.help = true;
     else if (t.name === "debug") out.debug = true;
-    const spec: OptionSpec | undefined = t.name === "help" || t.name === "debug" ? { help: "" } : Object.hasOwn(c.options, t.name) ? c.options[t.name] : undefined;
-    if (!spec) mistakes.push(usageError(c.name, `unknown option ${t.rawName.length === 2 ? argv[t.index] : t.rawName}`, more));
+    const spec: OptionSpec | undefined =
+      t.name === "help" || t.name === "debug"
+        ? { help: "" }
+        : Object.hasOwn(c.options, t.name)
+          ? c.options[t.name]
+          : undefined;
+    if (!spec)
+      mistakes.push(usageError(c.name, `unknown option ${t.rawName.length === 2 ? argv[t.index] : t.rawName}`, more));
     else if (spec.value === undefined) {
       if (t.inlineValue) mistakes.push(usageError(t.rawName, "takes no value", `write just ${t.rawName}`));
       else out.switches.add(t.name);
@@ -134,7 +152,8 @@ export function parseCommandArgs(c: Command, argv: readonly string[]): ParsedArg
 export function choice<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[], fallback: T): T {
   const v = args.values[name];
   if (v === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(v)) throw usageError(`--${name}`, `unknown value "${v}"${didYouMean(v, allowed)}`, `use one of ${allowed.join(", ")}`);
+  if (!(allowed as readonly string[]).includes(v))
+    throw usageError(`--${name}`, `unknown value "${v}"${didYouMean(v, allowed)}`, `use one of ${allowed.join(", ")}`);
   return v as T;
 }
 
@@ -157,7 +176,9 @@ export function shortUsage(c: Command): string {
 /** Exactly `count` positionals (named in `what`), or a usage error. */
 export function expectPositionals(c: Command, args: ParsedArgs, what: string[]): string[] {
   const got = args.positionals;
-  if (got.length < what.length) throw usageError(c.name, `missing ${what.slice(got.length).join(" and ")}`, `write ${shortUsage(c)}`);
-  if (got.length > what.length) throw usageError(c.name, `unexpected argument "${got[what.length]}"`, `write ${shortUsage(c)}`);
+  if (got.length < what.length)
+    throw usageError(c.name, `missing ${what.slice(got.length).join(" and ")}`, `write ${shortUsage(c)}`);
+  if (got.length > what.length)
+    throw usageError(c.name, `unexpected argument "${got[what.length]}"`, `write ${shortUsage(c)}`);
   return got;
 }

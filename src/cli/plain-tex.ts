@@ -3,21 +3,106 @@
 // part of LaTeX that symbols and short formulas use; an unknown command keeps its name.
 
 const WORDS: Record<string, string> = {
-  partial: "∂", nabla: "∇", alpha: "α", beta: "β", gamma: "γ", delta: "δ", Delta: "Δ", epsilon: "ε", varepsilon: "ε",
-  eta: "η", theta: "θ", lambda: "λ", mu: "μ", sigma: "σ", Sigma: "Σ", sum: "Σ", tau: "τ", phi: "φ", omega: "ω",
-  cdot: "·", times: "×", odot: "⊙", pm: "±", approx: "≈", le: "≤", leq: "≤", ge: "≥", geq: "≥", ne: "≠", neq: "≠",
-  to: "→", rightarrow: "→", leftarrow: "←", infty: "∞", prime: "′", ldots: "…", dots: "…", top: "ᵀ",
+  partial: "∂",
+  nabla: "∇",
+  alpha: "α",
+  beta: "β",
+  gamma: "γ",
+  delta: "δ",
+  Delta: "Δ",
+  epsilon: "ε",
+  varepsilon: "ε",
+  eta: "η",
+  theta: "θ",
+  lambda: "λ",
+  mu: "μ",
+  sigma: "σ",
+  Sigma: "Σ",
+  sum: "Σ",
+  tau: "τ",
+  phi: "φ",
+  omega: "ω",
+  cdot: "·",
+  times: "×",
+  odot: "⊙",
+  pm: "±",
+  approx: "≈",
+  le: "≤",
+  leq: "≤",
+  ge: "≥",
+  geq: "≥",
+  ne: "≠",
+  neq: "≠",
+  to: "→",
+  rightarrow: "→",
+  leftarrow: "←",
+  infty: "∞",
+  prime: "′",
+  ldots: "…",
+  dots: "…",
+  top: "ᵀ",
 };
 /** operators and relations: the space after them separates, as around any operator */
-const BETWEEN = new Set(["cdot", "times", "odot", "pm", "approx", "le", "leq", "ge", "geq", "ne", "neq", "to", "rightarrow", "leftarrow"]);
+const BETWEEN = new Set([
+  "cdot",
+  "times",
+  "odot",
+  "pm",
+  "approx",
+  "le",
+  "leq",
+  "ge",
+  "geq",
+  "ne",
+  "neq",
+  "to",
+  "rightarrow",
+  "leftarrow",
+]);
 /** commands whose one argument is shown as it is */
-const AS_IS = new Set(["text", "mathrm", "mathit", "mathbf", "boldsymbol", "operatorname", "mathcal", "mathsf", "mathtt"]);
+const AS_IS = new Set([
+  "text",
+  "mathrm",
+  "mathit",
+  "mathbf",
+  "boldsymbol",
+  "operatorname",
+  "mathcal",
+  "mathsf",
+  "mathtt",
+]);
 const ACCENTS: Record<string, string> = { hat: "\u0302", bar: "\u0304", tilde: "\u0303", dot: "\u0307", vec: "\u20d7" };
 const SUPERSCRIPT: Record<string, string> = {
-  "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹", "+": "⁺", "-": "⁻", "−": "⁻", T: "ᵀ", "′": "′",
+  "0": "⁰",
+  "1": "¹",
+  "2": "²",
+  "3": "³",
+  "4": "⁴",
+  "5": "⁵",
+  "6": "⁶",
+  "7": "⁷",
+  "8": "⁸",
+  "9": "⁹",
+  "+": "⁺",
+  "-": "⁻",
+  "−": "⁻",
+  T: "ᵀ",
+  "′": "′",
 };
 /** `\,` and friends are spacing; `\{` and `\}` are braces */
-const ESCAPED: Record<string, string> = { ",": " ", ";": " ", ":": " ", "!": "", " ": " ", "{": "{", "}": "}", "|": "‖", "\\": " ", "%": "%", "_": "_" };
+const ESCAPED: Record<string, string> = {
+  ",": " ",
+  ";": " ",
+  ":": " ",
+  "!": "",
+  " ": " ",
+  "{": "{",
+  "}": "}",
+  "|": "‖",
+  "\\": " ",
+  "%": "%",
+  _: "_",
+};
 
 class Reader {
   i = 0;
@@ -62,7 +147,8 @@ class Reader {
     this.i += 1 + name.length;
     if (/^[A-Za-z]/.test(name) && !BETWEEN.has(name)) while (this.tex[this.i] === " ") this.i++; // a space ends a command word
     if (name === "frac" || name === "dfrac" || name === "tfrac") {
-      const top = this.argument(), bottom = this.argument();
+      const top = this.argument(),
+        bottom = this.argument();
       return `${grouped(top)}/${grouped(bottom)}`;
     }
     if (name === "sqrt") return `√${grouped(this.argument())}`;

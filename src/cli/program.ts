@@ -9,7 +9,9 @@ export const PROGRAM = "backprop-tutor";
 
 export function version(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string };
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+      version?: string;
+    };
     return pkg.version ?? "unknown";
   } catch {
     return "unknown";
@@ -39,7 +41,11 @@ export function programHelp(commands: readonly Command[]): string {
 const beforeDashDash = (argv: readonly string[]) => (argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv);
 
 /** Run the program on argv (without "node" and the script) and return the exit code. */
-export async function runProgram(argv: readonly string[], io: Io, commands: readonly Command[] = COMMANDS): Promise<number> {
+export async function runProgram(
+  argv: readonly string[],
+  io: Io,
+  commands: readonly Command[] = COMMANDS,
+): Promise<number> {
   // known before anything is parsed, so that a mistake anywhere still gets its stack trace
   const debug = beforeDashDash(argv).includes("--debug");
   try {
@@ -59,7 +65,8 @@ export async function runProgram(argv: readonly string[], io: Io, commands: read
     }
     const command = commands.find((c) => c.name === first);
     if (!command) {
-      if (first.startsWith("-")) throw usageError(first, "unknown option", `run "${PROGRAM} --help" for the commands and options`);
+      if (first.startsWith("-"))
+        throw usageError(first, "unknown option", `run "${PROGRAM} --help" for the commands and options`);
       throw usageError(first, "unknown command", `use one of ${commands.map((c) => c.name).join(", ")}`);
     }
     const args = parseCommandArgs(command, rest);
@@ -75,7 +82,9 @@ export async function runProgram(argv: readonly string[], io: Io, commands: read
       return e.kind === "usage" ? 2 : 1;
     }
     const err = e instanceof Error ? e : new Error(String(e));
-    io.stderr(`${PROGRAM}: internal error (this is a bug in backprop-tutor, please report it): ${firstLine(err.message)}${debug ? "" : "; run with --debug for details"}\n`);
+    io.stderr(
+      `${PROGRAM}: internal error (this is a bug in backprop-tutor, please report it): ${firstLine(err.message)}${debug ? "" : "; run with --debug for details"}\n`,
+    );
     if (debug) io.stderr(`${err.stack ?? err.message}\n`);
     return 3;
   }
@@ -87,7 +96,12 @@ function firstLine(s: string): string {
 
 /** Run the program and collect what it printed (tests, benchmarks, scripts). */
 export async function runCli(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "", stderr = "";
-  const code = await runProgram(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stderrIsTTY: false });
+  let stdout = "",
+    stderr = "";
+  const code = await runProgram(argv, {
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+    stderrIsTTY: false,
+  });
   return { code, stdout, stderr };
 }

@@ -52,7 +52,18 @@ export interface VectorActivation {
 export type Activation = ScalarActivation | VectorActivation;
 
 export const ACTIVATION_NAMES = [
-  "identity", "step", "sign", "sigmoid", "tanh", "relu", "leaky_relu", "prelu", "elu", "softplus", "arctan", "softmax",
+  "identity",
+  "step",
+  "sign",
+  "sigmoid",
+  "tanh",
+  "relu",
+  "leaky_relu",
+  "prelu",
+  "elu",
+  "softplus",
+  "arctan",
+  "softmax",
 ] as const;
 export type ActivationName = (typeof ACTIVATION_NAMES)[number];
 
@@ -63,7 +74,10 @@ const sigmoidValue = <T>(A: Arith<T>, z: T): T => A.div(A.of(1), A.add(A.of(1), 
 /** max(αz, z): ReLU with a slope α instead of 0 for negative z. */
 function slopedRectifier(name: "leaky_relu" | "prelu", symbol: string, defaultAlpha: number): ScalarActivation {
   return {
-    kind: "scalar", name, symbol, defaultAlpha,
+    kind: "scalar",
+    name,
+    symbol,
+    defaultAlpha,
     formula: (z, p) => `\\max(${p.alpha} ${wrapNegative(z)}, ${z})`,
     derivativeFormula: (z, _a, p) => `(${z} > 0 \\;?\\; 1 : ${p.alpha})`,
     value: (A, z, p) => ifPositive(A, z, z, A.mul(A.of(p.alpha), z)),
@@ -73,42 +87,54 @@ function slopedRectifier(name: "leaky_relu" | "prelu", symbol: string, defaultAl
 
 export const ACTIVATIONS: Record<ActivationName, Activation> = {
   identity: {
-    kind: "scalar", name: "identity", symbol: "\\operatorname{id}",
+    kind: "scalar",
+    name: "identity",
+    symbol: "\\operatorname{id}",
     formula: (z) => z,
     derivativeFormula: () => "1",
     value: (_A, z) => z,
     derivative: (A) => A.of(1),
   },
   step: {
-    kind: "scalar", name: "step", symbol: "\\operatorname{step}",
+    kind: "scalar",
+    name: "step",
+    symbol: "\\operatorname{step}",
     formula: (z) => `\\operatorname{step}(${z})`,
     derivativeFormula: () => "0",
     value: (A, z) => ifPositive(A, z, A.of(1), A.of(0)),
     derivative: (A) => A.of(0),
   },
   sign: {
-    kind: "scalar", name: "sign", symbol: "\\operatorname{sign}",
+    kind: "scalar",
+    name: "sign",
+    symbol: "\\operatorname{sign}",
     formula: (z) => `\\operatorname{sign}(${z})`,
     derivativeFormula: () => "0",
     value: (A, z) => ifPositive(A, z, A.of(1), A.of(-1)),
     derivative: (A) => A.of(0),
   },
   sigmoid: {
-    kind: "scalar", name: "sigmoid", symbol: "\\sigma",
+    kind: "scalar",
+    name: "sigmoid",
+    symbol: "\\sigma",
     formula: (z) => `\\frac{1}{1 + e^{-${wrapNegative(z)}}}`,
     derivativeFormula: (_z, a) => `${a}(1 - ${a})`,
     value: (A, z) => sigmoidValue(A, z),
     derivative: (A, _z, a) => A.mul(a, A.sub(A.of(1), a)),
   },
   tanh: {
-    kind: "scalar", name: "tanh", symbol: "\\tanh",
+    kind: "scalar",
+    name: "tanh",
+    symbol: "\\tanh",
     formula: (z) => `\\tanh(${z})`,
     derivativeFormula: (_z, a) => `1 - ${raise(a, "2")}`,
     value: (A, z) => A.tanh(z),
     derivative: (A, _z, a) => A.sub(A.of(1), A.mul(a, a)),
   },
   relu: {
-    kind: "scalar", name: "relu", symbol: "\\operatorname{ReLU}",
+    kind: "scalar",
+    name: "relu",
+    symbol: "\\operatorname{ReLU}",
     formula: (z) => `\\max(0, ${z})`,
     derivativeFormula: (z) => `[${z} > 0]`,
     value: (A, z) => ifPositive(A, z, z, A.of(0)),
@@ -119,28 +145,37 @@ export const ACTIVATIONS: Record<ActivationName, Activation> = {
   leaky_relu: slopedRectifier("leaky_relu", "\\operatorname{LReLU}", 0.01),
   prelu: slopedRectifier("prelu", "\\operatorname{PReLU}", 0.25),
   elu: {
-    kind: "scalar", name: "elu", symbol: "\\operatorname{ELU}", defaultAlpha: 1,
+    kind: "scalar",
+    name: "elu",
+    symbol: "\\operatorname{ELU}",
+    defaultAlpha: 1,
     formula: (z, p) => `(${z} > 0 \\;?\\; ${z} : ${p.alpha}(e^{${z}} - 1))`,
     derivativeFormula: (z, a, p) => `(${z} > 0 \\;?\\; 1 : ${wrapNegative(a)} + ${p.alpha})`,
     value: (A, z, p) => ifPositive(A, z, z, A.mul(A.of(p.alpha), A.sub(A.exp(z), A.of(1)))),
     derivative: (A, z, a, p) => ifPositive(A, z, A.of(1), A.add(a, A.of(p.alpha))),
   },
   softplus: {
-    kind: "scalar", name: "softplus", symbol: "\\operatorname{softplus}",
+    kind: "scalar",
+    name: "softplus",
+    symbol: "\\operatorname{softplus}",
     formula: (z) => `\\ln(1 + e^{${z}})`,
     derivativeFormula: (z) => `\\frac{1}{1 + e^{-${wrapNegative(z)}}}`,
     value: (A, z) => A.log(A.add(A.of(1), A.exp(z))),
     derivative: (A, z) => sigmoidValue(A, z),
   },
   arctan: {
-    kind: "scalar", name: "arctan", symbol: "\\arctan",
+    kind: "scalar",
+    name: "arctan",
+    symbol: "\\arctan",
     formula: (z) => `\\arctan(${z})`,
     derivativeFormula: (z) => `\\frac{1}{${raise(z, "2")} + 1}`,
     value: (A, z) => A.atan(z),
     derivative: (A, z) => A.div(A.of(1), A.add(A.mul(z, z), A.of(1))),
   },
   softmax: {
-    kind: "vector", name: "softmax", symbol: "\\operatorname{softmax}",
+    kind: "vector",
+    name: "softmax",
+    symbol: "\\operatorname{softmax}",
     formula: (zj, zs) => `\\frac{e^{${zj}}}{${zs.map((z) => `e^{${z}}`).join(" + ")}}`,
     jacobianFormula: (ai, aj, same) => (same ? `${ai}(1 - ${ai})` : `-${ai} ${aj}`),
     values: <T>(A: Arith<T>, zs: readonly T[]): T[] => {
@@ -166,20 +201,37 @@ export interface ResolvedActivation {
 }
 
 export function resolveActivation(spec: unknown, where: string): ResolvedActivation {
-  const name = typeof spec === "string" ? spec : spec && typeof spec === "object" ? (spec as { name?: unknown }).name : undefined;
+  const name =
+    typeof spec === "string" ? spec : spec && typeof spec === "object" ? (spec as { name?: unknown }).name : undefined;
   if (typeof name !== "string") {
-    throw new SpecError(where, `expected an activation name or {"name": ..., "alpha": ...}, got ${quoted(spec)}`, `use one of ${ACTIVATION_NAMES.join(", ")}`);
+    throw new SpecError(
+      where,
+      `expected an activation name or {"name": ..., "alpha": ...}, got ${quoted(spec)}`,
+      `use one of ${ACTIVATION_NAMES.join(", ")}`,
+    );
   }
   if (!(ACTIVATION_NAMES as readonly string[]).includes(name)) {
-    throw new SpecError(where, `unknown activation "${name}"${didYouMean(name, ACTIVATION_NAMES)}`, `use one of ${ACTIVATION_NAMES.join(", ")}`);
+    throw new SpecError(
+      where,
+      `unknown activation "${name}"${didYouMean(name, ACTIVATION_NAMES)}`,
+      `use one of ${ACTIVATION_NAMES.join(", ")}`,
+    );
   }
   const def = ACTIVATIONS[name as ActivationName];
   let alpha: number | string = def.kind === "scalar" ? (def.defaultAlpha ?? 0) : 0;
   if (spec && typeof spec === "object" && "alpha" in spec) {
     const a = (spec as { alpha?: unknown }).alpha;
     // like every spec value, a decimal string ("0.2") is allowed
-    const ok = typeof a === "number" ? Number.isFinite(a) : typeof a === "string" && isNumberText(a) && Number.isFinite(Number(a));
-    if (!ok) throw new SpecError(`${where}.alpha`, `expected a finite number, got ${quoted(a)}`, 'write e.g. {"name": "leaky_relu", "alpha": 0.2} or "alpha": "0.2"');
+    const ok =
+      typeof a === "number"
+        ? Number.isFinite(a)
+        : typeof a === "string" && isNumberText(a) && Number.isFinite(Number(a));
+    if (!ok)
+      throw new SpecError(
+        `${where}.alpha`,
+        `expected a finite number, got ${quoted(a)}`,
+        'write e.g. {"name": "leaky_relu", "alpha": 0.2} or "alpha": "0.2"',
+      );
     alpha = typeof a === "string" ? a.trim() : (a as number);
   }
   return { def, params: { alpha } };

@@ -11,8 +11,11 @@ import { floatArith as F } from "./numeric.js";
 // The gates' functions and derivatives are the engine's single definitions (activations.ts, and
 // the graph engine's exp and log), run in the float arithmetic; only add, mul and pow are here.
 const NO_PARAMS: ActivationParams = { alpha: 0 };
-const RELU = ACTIVATIONS.relu as ScalarActivation, TANH = ACTIVATIONS.tanh as ScalarActivation, SIGMOID = ACTIVATIONS.sigmoid as ScalarActivation;
-const EXP = GRAPH_OPS.exp, LOG = GRAPH_OPS.log;
+const RELU = ACTIVATIONS.relu as ScalarActivation,
+  TANH = ACTIVATIONS.tanh as ScalarActivation,
+  SIGMOID = ACTIVATIONS.sigmoid as ScalarActivation;
+const EXP = GRAPH_OPS.exp,
+  LOG = GRAPH_OPS.log;
 
 type Local = (v: Value) => number;
 
@@ -27,14 +30,28 @@ interface Gate {
 function gate(name: string, localA: Local, localB?: Local): Gate {
   // one back function per gate, so each call site below stays monomorphic
   const back = localB
-    ? (v: Value) => { const g = v.grad; v.a!.grad += localA(v) * g; v.b!.grad += localB(v) * g; }
-    : (v: Value) => { v.a!.grad += localA(v) * v.grad; };
+    ? (v: Value) => {
+        const g = v.grad;
+        v.a!.grad += localA(v) * g;
+        v.b!.grad += localB(v) * g;
+      }
+    : (v: Value) => {
+        v.a!.grad += localA(v) * v.grad;
+      };
   return { name, localA, localB, back };
 }
 
 const GATES = {
-  add: gate("+", () => 1, () => 1),
-  mul: gate("×", (v) => v.b!.data, (v) => v.a!.data),
+  add: gate(
+    "+",
+    () => 1,
+    () => 1,
+  ),
+  mul: gate(
+    "×",
+    (v) => v.b!.data,
+    (v) => v.a!.data,
+  ),
   pow: gate("^", (v) => v.k * v.a!.data ** (v.k - 1)),
   relu: gate("ReLU", (v) => RELU.derivative(F, v.a!.data, v.data, NO_PARAMS)),
   tanh: gate("tanh", (v) => TANH.derivative(F, v.a!.data, v.data, NO_PARAMS)),
@@ -67,17 +84,41 @@ export class Value {
   static of(x: Value | number): Value {
     return x instanceof Value ? x : new Value(x);
   }
-  add(o: Value | number): Value { const b = Value.of(o); return new Value(this.data + b.data, this, b, GATES.add); }
-  mul(o: Value | number): Value { const b = Value.of(o); return new Value(this.data * b.data, this, b, GATES.mul); }
-  pow(k: number): Value { return new Value(this.data ** k, this, null, GATES.pow, k); }
-  relu(): Value { return new Value(RELU.value(F, this.data, NO_PARAMS), this, null, GATES.relu); }
-  tanh(): Value { return new Value(TANH.value(F, this.data, NO_PARAMS), this, null, GATES.tanh); }
-  sigmoid(): Value { return new Value(SIGMOID.value(F, this.data, NO_PARAMS), this, null, GATES.sigmoid); }
-  exp(): Value { return new Value(EXP.value(F, [this.data]), this, null, GATES.exp); }
-  log(): Value { return new Value(LOG.value(F, [this.data]), this, null, GATES.log); }
-  neg(): Value { return this.mul(-1); }
-  sub(o: Value | number): Value { return this.add(Value.of(o).neg()); }
-  div(o: Value | number): Value { return this.mul(Value.of(o).pow(-1)); }
+  add(o: Value | number): Value {
+    const b = Value.of(o);
+    return new Value(this.data + b.data, this, b, GATES.add);
+  }
+  mul(o: Value | number): Value {
+    const b = Value.of(o);
+    return new Value(this.data * b.data, this, b, GATES.mul);
+  }
+  pow(k: number): Value {
+    return new Value(this.data ** k, this, null, GATES.pow, k);
+  }
+  relu(): Value {
+    return new Value(RELU.value(F, this.data, NO_PARAMS), this, null, GATES.relu);
+  }
+  tanh(): Value {
+    return new Value(TANH.value(F, this.data, NO_PARAMS), this, null, GATES.tanh);
+  }
+  sigmoid(): Value {
+    return new Value(SIGMOID.value(F, this.data, NO_PARAMS), this, null, GATES.sigmoid);
+  }
+  exp(): Value {
+    return new Value(EXP.value(F, [this.data]), this, null, GATES.exp);
+  }
+  log(): Value {
+    return new Value(LOG.value(F, [this.data]), this, null, GATES.log);
+  }
+  neg(): Value {
+    return this.mul(-1);
+  }
+  sub(o: Value | number): Value {
+    return this.add(Value.of(o).neg());
+  }
+  div(o: Value | number): Value {
+    return this.mul(Value.of(o).pow(-1));
+  }
 
   /** ∂this/∂node for every node below this one (accumulated into .grad; zero them first). */
   backward(): void {
@@ -95,14 +136,31 @@ export class Value {
 
 /** Nodes in an order where every node comes after its operands (iterative: deep graphs are fine). */
 function topoOrder(root: Value): Value[] {
-  const s = ++stamp, topo: Value[] = [], stack: Value[] = [root], expanded: boolean[] = [false];
+  const s = ++stamp,
+    topo: Value[] = [],
+    stack: Value[] = [root],
+    expanded: boolean[] = [false];
   root.mark = s;
   while (stack.length) {
-    const top = stack.length - 1, v = stack[top];
-    if (expanded[top]) { stack.pop(); expanded.pop(); topo.push(v); continue; }
+    const top = stack.length - 1,
+      v = stack[top];
+    if (expanded[top]) {
+      stack.pop();
+      expanded.pop();
+      topo.push(v);
+      continue;
+    }
     expanded[top] = true;
-    if (v.b !== null && v.b.mark !== s) { v.b.mark = s; stack.push(v.b); expanded.push(false); }
-    if (v.a !== null && v.a.mark !== s) { v.a.mark = s; stack.push(v.a); expanded.push(false); }
+    if (v.b !== null && v.b.mark !== s) {
+      v.b.mark = s;
+      stack.push(v.b);
+      expanded.push(false);
+    }
+    if (v.a !== null && v.a.mark !== s) {
+      v.a.mark = s;
+      stack.push(v.a);
+      expanded.push(false);
+    }
   }
   return topo;
 }
@@ -110,7 +168,10 @@ function topoOrder(root: Value): Value[] {
 /** A growable column of numbers. */
 class Column<A extends Float64Array | Int32Array | Uint8Array> {
   length = 0;
-  constructor(public data: A, private readonly make: (n: number) => A) {}
+  constructor(
+    public data: A,
+    private readonly make: (n: number) => A,
+  ) {}
   push(x: number): number {
     if (this.length === this.data.length) {
       const bigger = this.make(this.data.length * 2);
@@ -121,7 +182,9 @@ class Column<A extends Float64Array | Int32Array | Uint8Array> {
     return this.length++;
   }
 }
-const f64 = (n: number) => new Float64Array(n), i32 = (n: number) => new Int32Array(n), u8 = (n: number) => new Uint8Array(n);
+const f64 = (n: number) => new Float64Array(n),
+  i32 = (n: number) => new Int32Array(n),
+  u8 = (n: number) => new Uint8Array(n);
 
 /**
  * Records every node created and every edge visited by backward() while it is active
@@ -139,8 +202,12 @@ export class GraphRecorder {
   readonly local = new Column(f64(1024), f64);
   readonly product = new Column(f64(1024), f64);
 
-  get nodeCount(): number { return this.value.length; }
-  get edgeCount(): number { return this.from.length; }
+  get nodeCount(): number {
+    return this.value.length;
+  }
+  get edgeCount(): number {
+    return this.from.length;
+  }
 
   /** Run fn with this recorder active. */
   record<R>(fn: () => R): R {
@@ -155,7 +222,18 @@ export class GraphRecorder {
 
   /** Forget what was recorded (keep the memory). */
   clear(): void {
-    for (const c of [this.gate, this.a, this.b, this.value, this.from, this.to, this.upstream, this.local, this.product]) c.length = 0;
+    for (const c of [
+      this.gate,
+      this.a,
+      this.b,
+      this.value,
+      this.from,
+      this.to,
+      this.upstream,
+      this.local,
+      this.product,
+    ])
+      c.length = 0;
   }
 
   node(v: Value): number {
@@ -192,17 +270,33 @@ export class GraphRecorder {
       const operands = [this.a.data[i], this.b.data[i]].filter((x) => x >= 0).map((x) => `v${x}`);
       const label = name.get(i) ?? (code ? GATE_LIST[code - 1].name : String(this.value.data[i]));
       nodes.push({
-        id: `v${i}`, label, ...(name.has(i) ? { name: name.get(i)! } : {}), kind: i === output.id ? "output" : code ? "op" : name.has(i) ? "input" : "const",
-        inputs: operands, tex: name.get(i) ?? `v_{${i}}`, formula: "", value: String(this.value.data[i]), grad: String(grad[i]),
+        id: `v${i}`,
+        label,
+        ...(name.has(i) ? { name: name.get(i)! } : {}),
+        kind: i === output.id ? "output" : code ? "op" : name.has(i) ? "input" : "const",
+        inputs: operands,
+        tex: name.get(i) ?? `v_{${i}}`,
+        formula: "",
+        value: String(this.value.data[i]),
+        grad: String(grad[i]),
       });
     }
     const edges: GraphEdge[] = [];
     let operand = 0;
     for (let e = 0; e < this.edgeCount; e++) {
-      const from = `v${this.from.data[e]}`, to = `v${this.to.data[e]}`;
+      const from = `v${this.from.data[e]}`,
+        to = `v${this.to.data[e]}`;
       // edges() records a node's operand a, then its operand b (if any) right after it
-      operand = operand === 0 && e > 0 && this.to.data[e - 1] === this.to.data[e] && this.b.data[this.to.data[e]] >= 0 ? 1 : 0;
-      edges.push({ id: stepId({ phase: "edge", from, to, operand }), from, to, upstream: String(this.upstream.data[e]), local: String(this.local.data[e]), product: String(this.product.data[e]) });
+      operand =
+        operand === 0 && e > 0 && this.to.data[e - 1] === this.to.data[e] && this.b.data[this.to.data[e]] >= 0 ? 1 : 0;
+      edges.push({
+        id: stepId({ phase: "edge", from, to, operand }),
+        from,
+        to,
+        upstream: String(this.upstream.data[e]),
+        local: String(this.local.data[e]),
+        product: String(this.product.data[e]),
+      });
     }
     return { expression: "", precision: "float", output: `v${output.id}`, nodes, edges, steps: [] };
   }
@@ -216,8 +310,13 @@ export interface ValueMLP {
 }
 
 /** weights[l][j][k] from unit k of layer l to unit j of layer l + 1, as in the network spec. */
-export function valueMLP(weights: readonly (readonly (readonly number[])[])[], biases?: readonly (readonly number[])[]): ValueMLP {
-  const layers = weights.map((W, l) => W.map((row, j) => ({ w: row.map((x) => new Value(x)), b: new Value(biases?.[l]?.[j] ?? 0) })));
+export function valueMLP(
+  weights: readonly (readonly (readonly number[])[])[],
+  biases?: readonly (readonly number[])[],
+): ValueMLP {
+  const layers = weights.map((W, l) =>
+    W.map((row, j) => ({ w: row.map((x) => new Value(x)), b: new Value(biases?.[l]?.[j] ?? 0) })),
+  );
   return {
     layers,
     call(x) {

@@ -28,8 +28,16 @@ export function descend(o: DescentOptions): DescentPath {
   const config = readOptimizer(o.optimizer ?? "sgd");
   const def = OPTIMIZERS[config.name];
   const A = floatArith;
-  const h = { lr: o.learningRate, beta: config.beta, beta1: config.beta1, beta2: config.beta2, epsilon: config.epsilon, biasCorrection: config.biasCorrection };
-  if (!(o.learningRate > 0)) throw new TrainingError("learningRate", `is ${o.learningRate}`, "give a positive step size such as 0.1");
+  const h = {
+    lr: o.learningRate,
+    beta: config.beta,
+    beta1: config.beta1,
+    beta2: config.beta2,
+    epsilon: config.epsilon,
+    biasCorrection: config.biasCorrection,
+  };
+  if (!(o.learningRate > 0))
+    throw new TrainingError("learningRate", `is ${o.learningRate}`, "give a positive step size such as 0.1");
   const state = o.start.map(() => def.slots.map(() => 0));
   let x = [...o.start];
   const points = [x];
@@ -41,7 +49,10 @@ export function descend(o: DescentOptions): DescentPath {
     x = x.map((xi, i) => def.update(A, xi, g[i], state[i], h, t));
     points.push(x);
     if (o.f) values.push(o.f(x));
-    if (!x.every((v) => Number.isFinite(v) && Math.abs(v) < 1e12)) { diverged = true; break; }
+    if (!x.every((v) => Number.isFinite(v) && Math.abs(v) < 1e12)) {
+      diverged = true;
+      break;
+    }
   }
   return { points, values, diverged };
 }

@@ -72,7 +72,8 @@ export class AnswerError extends TutorError {
 }
 
 /** How deep and how long a value quoted in a message may be before it is cut short. */
-const QUOTE_DEPTH = 4, QUOTE_LENGTH = 80;
+const QUOTE_DEPTH = 4,
+  QUOTE_LENGTH = 80;
 
 /**
  * A value as a message quotes it: its JSON when short (`"abc"`, `[1,2]`), cut short with … when
@@ -81,11 +82,20 @@ const QUOTE_DEPTH = 4, QUOTE_LENGTH = 80;
  */
 export function quoted(v: unknown): string {
   const json = (x: unknown, depth: number): string => {
-    if (Array.isArray(x)) return depth >= QUOTE_DEPTH ? "[…]" : `[${x.slice(0, 12).map((e) => json(e, depth + 1)).join(",")}${x.length > 12 ? ",…" : ""}]`;
+    if (Array.isArray(x))
+      return depth >= QUOTE_DEPTH
+        ? "[…]"
+        : `[${x
+            .slice(0, 12)
+            .map((e) => json(e, depth + 1))
+            .join(",")}${x.length > 12 ? ",…" : ""}]`;
     if (typeof x === "object" && x !== null) {
       const entries = Object.entries(x);
       if (depth >= QUOTE_DEPTH) return "{…}";
-      return `{${entries.slice(0, 12).map(([k, e]) => `${JSON.stringify(k)}:${json(e, depth + 1)}`).join(",")}${entries.length > 12 ? ",…" : ""}}`;
+      return `{${entries
+        .slice(0, 12)
+        .map(([k, e]) => `${JSON.stringify(k)}:${json(e, depth + 1)}`)
+        .join(",")}${entries.length > 12 ? ",…" : ""}}`;
     }
     return JSON.stringify(x) ?? String(x);
   };

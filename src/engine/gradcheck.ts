@@ -8,7 +8,17 @@
 // is the one used for pass/fail; the one-sided value is reported next to it for comparison.
 import type { Arith } from "./numeric.js";
 import { arithFor, parsePrecision } from "./numeric.js";
-import { backwardPass, exampleLoss, forwardPass, instantiate, meanGradients, type BackwardOptions, type Gradients, type Net, type Params } from "./network.js";
+import {
+  backwardPass,
+  exampleLoss,
+  forwardPass,
+  instantiate,
+  meanGradients,
+  type BackwardOptions,
+  type Gradients,
+  type Net,
+  type Params,
+} from "./network.js";
 import { parseSpec, type NetworkSpec } from "./spec.js";
 import { TrainingError } from "./errors.js";
 
@@ -53,7 +63,12 @@ export interface GradCheckResult {
 export function gradCheck(spec: unknown, options: GradCheckOptions = {}): GradCheckResult {
   const parsed = parseSpec(spec);
   const precision = parsePrecision(options.precision ?? "float");
-  if (precision.kind === "dp") throw new TrainingError("precision", "gradient checking in dp:N would compare rounded costs", 'use "float" or "exact"');
+  if (precision.kind === "dp")
+    throw new TrainingError(
+      "precision",
+      "gradient checking in dp:N would compare rounded costs",
+      'use "float" or "exact"',
+    );
   return check(arithFor(precision) as Arith<unknown>, parsed, options);
 }
 
@@ -68,29 +83,47 @@ interface ParamRef {
 
 function paramRefs(spec: NetworkSpec): ParamRef[] {
   const refs: ParamRef[] = [];
-  spec.weights.forEach((M, l) => M.forEach((row, j) => row.forEach((_, k) => refs.push({
-    param: `weights[${l}][${j}][${k}]`, name: spec.names?.weights?.[l]?.[j]?.[k],
-    get: (p) => p.W[l][j][k],
-    set: (p, v) => ({ W: p.W.map((N, li) => (li !== l ? N : N.map((r, ji) => (ji !== j ? r : r.map((w, ki) => (ki === k ? v : w)))))), b: p.b }),
-    grad: (g) => g.dW[l][j][k],
-  }))));
+  spec.weights.forEach((M, l) =>
+    M.forEach((row, j) =>
+      row.forEach((_, k) =>
+        refs.push({
+          param: `weights[${l}][${j}][${k}]`,
+          name: spec.names?.weights?.[l]?.[j]?.[k],
+          get: (p) => p.W[l][j][k],
+          set: (p, v) => ({
+            W: p.W.map((N, li) =>
+              li !== l ? N : N.map((r, ji) => (ji !== j ? r : r.map((w, ki) => (ki === k ? v : w)))),
+            ),
+            b: p.b,
+          }),
+          grad: (g) => g.dW[l][j][k],
+        }),
+      ),
+    ),
+  );
   spec.biases.forEach((b, l) => {
     const units = b.shared ? [-1] : spec.layers[l + 1] ? Array.from({ length: spec.layers[l + 1] }, (_, j) => j) : [];
     const names = spec.names?.biases?.[l];
-    for (const j of units) refs.push({
-      param: j < 0 ? `biases[${l}]` : `biases[${l}][${j}]`,
-      name: typeof names === "string" ? names : j >= 0 ? names?.[j] : undefined,
-      get: (p) => p.b[l][Math.max(j, 0)],
-      // a shared bias is one parameter: nudging it moves every unit's copy
-      set: (p, v) => ({ W: p.W, b: p.b.map((r, li) => (li !== l ? r : r.map((x, ji) => (j < 0 || ji === j ? v : x)))) }),
-      grad: (g) => g.db[l][Math.max(j, 0)],
-    });
+    for (const j of units)
+      refs.push({
+        param: j < 0 ? `biases[${l}]` : `biases[${l}][${j}]`,
+        name: typeof names === "string" ? names : j >= 0 ? names?.[j] : undefined,
+        get: (p) => p.b[l][Math.max(j, 0)],
+        // a shared bias is one parameter: nudging it moves every unit's copy
+        set: (p, v) => ({
+          W: p.W,
+          b: p.b.map((r, li) => (li !== l ? r : r.map((x, ji) => (j < 0 || ji === j ? v : x)))),
+        }),
+        grad: (g) => g.db[l][Math.max(j, 0)],
+      });
   });
   return refs;
 }
 
 function check<T>(A: Arith<T>, spec: NetworkSpec, options: GradCheckOptions): GradCheckResult {
-  const eps = options.epsilon ?? 1e-4, threshold = options.threshold ?? 1e-6, floor = options.floor ?? 1e-8;
+  const eps = options.epsilon ?? 1e-4,
+    threshold = options.threshold ?? 1e-6,
+    floor = options.floor ?? 1e-8;
   const net = instantiate(A, spec);
   const xs = spec.examples.map((e) => e.input.map((v) => A.of(v)));
   const ts = spec.examples.map((e) => e.target.map((v) => A.of(v)));
@@ -104,11 +137,13 @@ function check<T>(A: Arith<T>, spec: NetworkSpec, options: GradCheckOptions): Gr
     return A.div(s, A.of(xs.length));
   };
   // backpropagation exactly as training uses it, including the spec's hiddenDeltaWeights
-  const backOpts: BackwardOptions<T> = spec.hiddenDeltaWeights === "updated" ? { updatedDeltaWeights: { learningRate: A.of(spec.learningRate) } } : {};
+  const backOpts: BackwardOptions<T> =
+    spec.hiddenDeltaWeights === "updated" ? { updatedDeltaWeights: { learningRate: A.of(spec.learningRate) } } : {};
   const perExample = xs.map((x, i) => backwardPass(net, forwardPass(net, x), ts[i], undefined, backOpts));
   const grads = perExample.length === 1 ? perExample[0] : meanGradients(A, perExample);
 
-  const e = A.of(eps), twoE = A.of(2 * eps);
+  const e = A.of(eps),
+    twoE = A.of(2 * eps);
   const j0 = cost(net.params);
   const rel = (a: number, n: number) => Math.abs(a - n) / Math.max(Math.abs(a), Math.abs(n), floor);
   const params = paramRefs(spec).map((ref): ParamCheck => {
@@ -120,14 +155,22 @@ function check<T>(A: Arith<T>, spec: NetworkSpec, options: GradCheckOptions): Gr
     const numericForward = A.toNumber(A.div(A.sub(plus, j0), e));
     const relativeError = rel(analytic, numeric);
     const out: ParamCheck = {
-      param: ref.param, analytic, numeric, relativeError, numericForward,
-      relativeErrorForward: rel(analytic, numericForward), pass: relativeError <= threshold,
+      param: ref.param,
+      analytic,
+      numeric,
+      relativeError,
+      numericForward,
+      relativeErrorForward: rel(analytic, numericForward),
+      pass: relativeError <= threshold,
     };
     if (ref.name) out.name = ref.name;
     return out;
   });
   return {
-    epsilon: eps, threshold, pass: params.every((p) => p.pass),
-    maxRelativeError: Math.max(0, ...params.map((p) => p.relativeError)), params,
+    epsilon: eps,
+    threshold,
+    pass: params.every((p) => p.pass),
+    maxRelativeError: Math.max(0, ...params.map((p) => p.relativeError)),
+    params,
   };
 }

@@ -37,15 +37,29 @@ export function readInit(v: unknown, where = "init"): InitSpec {
   const obj: Record<string, unknown> = typeof v === "string" ? { method: v } : isObject(v) ? v : {};
   const method = obj.method;
   if (typeof method !== "string" || !(INIT_METHODS as readonly string[]).includes(method)) {
-    throw new TrainingError(`${where}.method`, `unknown initialisation ${quoted(method)}`, `use one of ${INIT_METHODS.join(", ")}, e.g. {"method": "xavier", "seed": 7}`);
+    throw new TrainingError(
+      `${where}.method`,
+      `unknown initialisation ${quoted(method)}`,
+      `use one of ${INIT_METHODS.join(", ")}, e.g. {"method": "xavier", "seed": 7}`,
+    );
   }
   const seed = obj.seed ?? 1;
-  if (typeof seed !== "number" || !Number.isInteger(seed)) throw new TrainingError(`${where}.seed`, `expected a whole number, got ${quoted(seed)}`, "give any integer, e.g. 7");
+  if (typeof seed !== "number" || !Number.isInteger(seed))
+    throw new TrainingError(
+      `${where}.seed`,
+      `expected a whole number, got ${quoted(seed)}`,
+      "give any integer, e.g. 7",
+    );
   const spec: InitSpec = { method: method as InitMethod, seed };
   for (const key of ["scale", "std"] as const) {
     const x = obj[key];
     if (x === undefined) continue;
-    if (typeof x !== "number" || !(x > 0)) throw new TrainingError(`${where}.${key}`, `expected a positive number, got ${quoted(x)}`, `e.g. ${key === "scale" ? 0.5 : 0.01}`);
+    if (typeof x !== "number" || !(x > 0))
+      throw new TrainingError(
+        `${where}.${key}`,
+        `expected a positive number, got ${quoted(x)}`,
+        `e.g. ${key === "scale" ? 0.5 : 0.01}`,
+      );
     spec[key] = x;
   }
   if (obj.fanInScale !== undefined) spec.fanInScale = obj.fanInScale === true;
@@ -58,19 +72,40 @@ export function initWeights(layers: readonly number[], init: InitSpec): number[]
   const randn = normals(rand);
   const draw = (nIn: number, nOut: number): (() => number) => {
     switch (init.method) {
-      case "zeros": return () => 0;
-      case "uniform": { const s = init.scale ?? 0.5; return () => (2 * rand() - 1) * s; }
-      case "normal": { const s = init.std ?? 0.01; return () => randn() * s; }
-      case "xavier": { const s = Math.sqrt(1 / nIn); return () => randn() * s; }
-      case "glorot_uniform": { const r = Math.sqrt(6 / (nIn + nOut)); return () => (2 * rand() - 1) * r; }
-      case "he": { const s = Math.sqrt(2 / nIn); return () => randn() * s; }
+      case "zeros":
+        return () => 0;
+      case "uniform": {
+        const s = init.scale ?? 0.5;
+        return () => (2 * rand() - 1) * s;
+      }
+      case "normal": {
+        const s = init.std ?? 0.01;
+        return () => randn() * s;
+      }
+      case "xavier": {
+        const s = Math.sqrt(1 / nIn);
+        return () => randn() * s;
+      }
+      case "glorot_uniform": {
+        const r = Math.sqrt(6 / (nIn + nOut));
+        return () => (2 * rand() - 1) * r;
+      }
+      case "he": {
+        const s = Math.sqrt(2 / nIn);
+        return () => randn() * s;
+      }
       // written as common.mjs writes it, (rand()*2 − 1)*scale, so the doubles are bit-identical
-      case "bench": { const s = init.fanInScale ? Math.sqrt(1 / nIn) : 1; return () => (rand() * 2 - 1) * s; }
+      case "bench": {
+        const s = init.fanInScale ? Math.sqrt(1 / nIn) : 1;
+        return () => (rand() * 2 - 1) * s;
+      }
     }
   };
   const out: number[][][] = [];
   for (let l = 0; l + 1 < layers.length; l++) {
-    const nIn = layers[l], nOut = layers[l + 1], next = draw(nIn, nOut);
+    const nIn = layers[l],
+      nOut = layers[l + 1],
+      next = draw(nIn, nOut);
     out.push(Array.from({ length: nOut }, () => Array.from({ length: nIn }, next)));
   }
   return out;

@@ -29,7 +29,10 @@ export const LOSSES: Record<LossName, Loss> = {
     gradientFormula: (a, t) => `-(${t} - ${w(a)})`,
     value: (A, as, ts) => {
       let s = A.of(0);
-      as.forEach((a, k) => { const d = A.sub(ts[k], a); s = A.add(s, A.mul(d, d)); });
+      as.forEach((a, k) => {
+        const d = A.sub(ts[k], a);
+        s = A.add(s, A.mul(d, d));
+      });
       return A.mul(A.of("0.5"), s);
     },
     gradient: (A, a, t) => A.neg(A.sub(t, a)),
@@ -37,11 +40,15 @@ export const LOSSES: Record<LossName, Loss> = {
   mse: {
     name: "mse",
     title: "mean squared error over the outputs",
-    formula: (as, ts) => `\\frac{1}{${as.length}}\\left[${as.map((a, k) => `(${ts[k]} - ${w(a)})^2`).join(" + ")}\\right]`,
+    formula: (as, ts) =>
+      `\\frac{1}{${as.length}}\\left[${as.map((a, k) => `(${ts[k]} - ${w(a)})^2`).join(" + ")}\\right]`,
     gradientFormula: (a, t, n) => `-\\frac{2}{${n}}(${t} - ${w(a)})`,
     value: (A, as, ts) => {
       let s = A.of(0);
-      as.forEach((a, k) => { const d = A.sub(ts[k], a); s = A.add(s, A.mul(d, d)); });
+      as.forEach((a, k) => {
+        const d = A.sub(ts[k], a);
+        s = A.add(s, A.mul(d, d));
+      });
       return A.div(s, A.of(as.length));
     },
     gradient: (A, a, t, n) => A.div(A.mul(A.of(-2), A.sub(t, a)), A.of(n)),
@@ -49,7 +56,8 @@ export const LOSSES: Record<LossName, Loss> = {
   bce: {
     name: "bce",
     title: "binary cross-entropy (summed over the outputs)",
-    formula: (as, ts) => `-\\left[${as.map((a, k) => `${ts[k]} \\ln ${w(a)} + (1 - ${ts[k]}) \\ln(1 - ${w(a)})`).join(" + ")}\\right]`,
+    formula: (as, ts) =>
+      `-\\left[${as.map((a, k) => `${ts[k]} \\ln ${w(a)} + (1 - ${ts[k]}) \\ln(1 - ${w(a)})`).join(" + ")}\\right]`,
     gradientFormula: (a, t) => `-\\frac{${t}}{${a}} + \\frac{1 - ${t}}{1 - ${w(a)}}`,
     value: (A, as, ts) => {
       let s = A.of(0);
@@ -71,7 +79,9 @@ export const LOSSES: Record<LossName, Loss> = {
     gradientFormula: (a, t) => `-\\frac{${t}}{${a}}`,
     value: (A, as, ts) => {
       let s = A.of(0);
-      as.forEach((a, k) => { if (A.gt(A.abs(ts[k]), A.of(0))) s = A.add(s, A.mul(ts[k], A.log(a))); });
+      as.forEach((a, k) => {
+        if (A.gt(A.abs(ts[k]), A.of(0))) s = A.add(s, A.mul(ts[k], A.log(a)));
+      });
       return A.neg(s);
     },
     gradient: (A, a, t) => A.neg(A.div(t, a)),
@@ -80,7 +90,11 @@ export const LOSSES: Record<LossName, Loss> = {
 
 export function resolveLoss(name: unknown, where = "loss"): Loss {
   if (typeof name !== "string" || !(LOSS_NAMES as readonly string[]).includes(name)) {
-    throw new SpecError(where, `unknown loss ${quoted(name)}${typeof name === "string" ? didYouMean(name, LOSS_NAMES) : ""}`, `use one of ${LOSS_NAMES.join(", ")}`);
+    throw new SpecError(
+      where,
+      `unknown loss ${quoted(name)}${typeof name === "string" ? didYouMean(name, LOSS_NAMES) : ""}`,
+      `use one of ${LOSS_NAMES.join(", ")}`,
+    );
   }
   return LOSSES[name as LossName];
 }

@@ -72,12 +72,21 @@ export class Narrator<T> extends OverrideRecorder<T> {
     const value = super.step(r, computed);
     this.seen.set(stepId(r), value);
     const { sym, formula, substituted, factors } = this.line(r, operands);
-    const where = "layer" in r ? r.layer : null, unit = "unit" in r ? r.unit : null;
+    const where = "layer" in r ? r.layer : null,
+      unit = "unit" in r ? r.unit : null;
     const step: Step = {
-      id: this.id(r), phase: r.phase as Step["phase"], layer: where, unit,
-      ...("other" in r ? { other: r.other } : {}), quantity: quantityOf(r),
-      formula, substituted, ...(factors ? { factors } : {}),
-      symbol: sym.tex, key: sym.key, value: this.A.toString(value),
+      id: this.id(r),
+      phase: r.phase as Step["phase"],
+      layer: where,
+      unit,
+      ...("other" in r ? { other: r.other } : {}),
+      quantity: quantityOf(r),
+      formula,
+      substituted,
+      ...(factors ? { factors } : {}),
+      symbol: sym.tex,
+      key: sym.key,
+      value: this.A.toString(value),
     };
     if (this.id(r) !== stepId(r)) step.example = this.example;
     this.steps.push(step);
@@ -110,22 +119,37 @@ export class Narrator<T> extends OverrideRecorder<T> {
 
   private line(r: NetworkStepIdRecord, operands: readonly T[]): Line {
     const { net, notation: N, given } = this.ctx;
-    const show = this.show, w = wrapNegative;
+    const show = this.show,
+      w = wrapNegative;
     const L = net.layers.length - 1;
     switch (r.phase) {
       case "forward": {
-        const { layer: l, unit: j } = r, act = net.activations[l - 1];
+        const { layer: l, unit: j } = r,
+          act = net.activations[l - 1];
         if (r.quantity === "z") {
-          const W = net.params.W[l - 1][j], b = net.params.b[l - 1][j];
+          const W = net.params.W[l - 1][j],
+            b = net.params.b[l - 1][j];
           return {
             sym: N.z(l, j),
-            formula: [...W.map((_, k) => `${N.weight(l, j, k).tex} ${N.a(l - 1, k).tex}`), N.bias(l, j).tex].join(" + "),
-            substituted: [...W.map((wk, k) => `${w(given(wk))}${TIMES}${w(this.aShown(l - 1, k))}`), `${w(given(b))}${TIMES}1`].join(" + "),
+            formula: [...W.map((_, k) => `${N.weight(l, j, k).tex} ${N.a(l - 1, k).tex}`), N.bias(l, j).tex].join(
+              " + ",
+            ),
+            substituted: [
+              ...W.map((wk, k) => `${w(given(wk))}${TIMES}${w(this.aShown(l - 1, k))}`),
+              `${w(given(b))}${TIMES}1`,
+            ].join(" + "),
           };
         }
         if (act.def.kind === "vector") {
           const zs = this.units(l).map((i) => w(show(this.z(l, i))));
-          return { sym: N.a(l, j), formula: act.def.formula(N.z(l, j).tex, this.units(l).map((i) => N.z(l, i).tex)), substituted: act.def.formula(zs[j], zs) };
+          return {
+            sym: N.a(l, j),
+            formula: act.def.formula(
+              N.z(l, j).tex,
+              this.units(l).map((i) => N.z(l, i).tex),
+            ),
+            substituted: act.def.formula(zs[j], zs),
+          };
         }
         return {
           sym: N.a(l, j),
@@ -145,11 +169,18 @@ export class Narrator<T> extends OverrideRecorder<T> {
         const outs = this.units(L);
         return {
           sym: N.loss,
-          formula: net.loss.formula(outs.map((k) => N.a(L, k).tex), outs.map((k) => N.target(k).tex)),
-          substituted: net.loss.formula(outs.map((k) => show(this.a(L, k))), outs.map((k) => given(this.target[k]))),
+          formula: net.loss.formula(
+            outs.map((k) => N.a(L, k).tex),
+            outs.map((k) => N.target(k).tex),
+          ),
+          substituted: net.loss.formula(
+            outs.map((k) => show(this.a(L, k))),
+            outs.map((k) => given(this.target[k])),
+          ),
         };
       }
-      case "backward": return this.backwardLine(r, operands);
+      case "backward":
+        return this.backwardLine(r, operands);
       case "update": {
         const [old, g] = operands;
         const etaShown = given(this.ctx.learningRate);
@@ -161,27 +192,40 @@ export class Narrator<T> extends OverrideRecorder<T> {
             substituted: `${given(old)} - ${etaShown}${TIMES}${w(show(g))}`,
           };
         }
-        const wSym = N.weight(r.layer, r.unit, r.other), gSym = derivative(N.lossD, wSym).tex, decay = this.ctx.weightDecay;
+        const wSym = N.weight(r.layer, r.unit, r.other),
+          gSym = derivative(N.lossD, wSym).tex,
+          decay = this.ctx.weightDecay;
         return decay === undefined
-          ? { sym: updated(wSym), formula: `${wSym.tex} - \\eta ${gSym}`, substituted: `${given(old)} - ${etaShown}${TIMES}${w(show(g))}` }
+          ? {
+              sym: updated(wSym),
+              formula: `${wSym.tex} - \\eta ${gSym}`,
+              substituted: `${given(old)} - ${etaShown}${TIMES}${w(show(g))}`,
+            }
           : {
-            sym: updated(wSym),
-            formula: `${wSym.tex} - \\eta\\left(${gSym} + \\lambda ${wSym.tex}\\right)`,
-            substituted: `${given(old)} - ${etaShown}${TIMES}(${show(g)} + ${given(decay)}${TIMES}${w(given(old))})`,
-          };
+              sym: updated(wSym),
+              formula: `${wSym.tex} - \\eta\\left(${gSym} + \\lambda ${wSym.tex}\\right)`,
+              substituted: `${given(old)} - ${etaShown}${TIMES}(${show(g)} + ${given(decay)}${TIMES}${w(given(old))})`,
+            };
       }
-      case "given": throw new Error("given numbers are not steps");
+      case "given":
+        throw new Error("given numbers are not steps");
     }
   }
 
   private backwardLine(r: Extract<NetworkStepIdRecord, { phase: "backward" }>, operands: readonly T[]): Line {
     const { net, notation: N, given } = this.ctx;
-    const show = this.show, A = this.A, w = wrapNegative;
-    const L = net.layers.length - 1, l = r.layer;
+    const show = this.show,
+      A = this.A,
+      w = wrapNegative;
+    const L = net.layers.length - 1,
+      l = r.layer;
     const act = net.activations[l - 1];
     const dLda = (i: number) => derivative(N.lossD, N.a(l, i));
     const dadz = (i: number) => derivative(N.a(l, i), N.z(l, i));
-    const factor = (symbol: string, x: T | string): ChainFactor => ({ symbol, value: typeof x === "string" ? x : A.toString(x) });
+    const factor = (symbol: string, x: T | string): ChainFactor => ({
+      symbol,
+      value: typeof x === "string" ? x : A.toString(x),
+    });
     if ("mean" in r && r.mean) {
       const J: Sym = { tex: "J", key: "J" };
       const of = r.quantity === "dW" ? N.weight(l, r.unit, r.other) : N.bias(l, r.unit ?? 0);
@@ -207,19 +251,27 @@ export class Narrator<T> extends OverrideRecorder<T> {
         return {
           sym: dLda(j),
           formula: next.map((k) => `${N.delta(l + 1, k).tex} ${N.weight(l + 1, k, j).tex}`).join(" + "),
-          substituted: next.length === 1 ? this.pathProduct(l, j, 0, operands[0]) : paths.map((p) => w(show(p))).join(" + "),
+          substituted:
+            next.length === 1 ? this.pathProduct(l, j, 0, operands[0]) : paths.map((p) => w(show(p))).join(" + "),
         };
       }
       case "path": {
         const { unit: j, other: k } = r;
-        const sym: Sym = l + 1 === L && net.activations[L - 1].def.kind === "scalar"
-          ? derivative(N.lossPart(k), N.a(l, j))
-          : { tex: `${N.delta(l + 1, k).tex} ${N.weight(l + 1, k, j).tex}`, key: `${N.delta(l + 1, k).key}*${N.weight(l + 1, k, j).key}` };
+        const sym: Sym =
+          l + 1 === L && net.activations[L - 1].def.kind === "scalar"
+            ? derivative(N.lossPart(k), N.a(l, j))
+            : {
+                tex: `${N.delta(l + 1, k).tex} ${N.weight(l + 1, k, j).tex}`,
+                key: `${N.delta(l + 1, k).key}*${N.weight(l + 1, k, j).key}`,
+              };
         return {
           sym,
           formula: `${N.delta(l + 1, k).tex} \\, ${N.weight(l + 1, k, j).tex}`,
           substituted: this.pathProduct(l, j, k, operands[0]),
-          factors: [factor(N.delta(l + 1, k).tex, this.delta(l + 1, k)), factor(derivative(N.z(l + 1, k), N.a(l, j)).tex, operands[0])],
+          factors: [
+            factor(N.delta(l + 1, k).tex, this.delta(l + 1, k)),
+            factor(derivative(N.z(l + 1, k), N.a(l, j)).tex, operands[0]),
+          ],
         };
       }
       case "da/dz": {
@@ -234,7 +286,11 @@ export class Narrator<T> extends OverrideRecorder<T> {
       case "delta": {
         const j = r.unit;
         if (act.def.kind === "vector" && net.loss.name === "cross_entropy") {
-          return { sym: N.delta(l, j), formula: `${N.a(l, j).tex} - ${N.target(j).tex}`, substituted: `${show(this.a(l, j))} - ${w(given(this.target[j]))}` };
+          return {
+            sym: N.delta(l, j),
+            formula: `${N.a(l, j).tex} - ${N.target(j).tex}`,
+            substituted: `${show(this.a(l, j))} - ${w(given(this.target[j]))}`,
+          };
         }
         if (act.def.kind === "vector") {
           const all = this.units(l);
@@ -256,9 +312,13 @@ export class Narrator<T> extends OverrideRecorder<T> {
         const { unit: j, other: k } = r;
         const dzdw = derivative(N.z(l, j), N.weight(l, j, k)).tex;
         // ∂L/∂a · ∂a/∂z · ∂z/∂w, or δ · ∂z/∂w for softmax
-        const chain: [string, T][] = act.def.kind === "vector"
-          ? [[N.delta(l, j).tex, this.delta(l, j)]]
-          : [[dLda(j).tex, this.dA(l, j)], [dadz(j).tex, this.value({ phase: "backward", quantity: "da/dz", layer: l, unit: j })]];
+        const chain: [string, T][] =
+          act.def.kind === "vector"
+            ? [[N.delta(l, j).tex, this.delta(l, j)]]
+            : [
+                [dLda(j).tex, this.dA(l, j)],
+                [dadz(j).tex, this.value({ phase: "backward", quantity: "da/dz", layer: l, unit: j })],
+              ];
         return {
           sym: derivative(N.lossD, N.weight(l, j, k)),
           formula: [...chain.map(([s]) => s), dzdw].join(" "),

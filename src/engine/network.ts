@@ -25,7 +25,9 @@ export function instantiate<T>(A: Arith<T>, spec: NetworkSpec): Net<T> {
     sharedBias: spec.biases.map((b) => b.shared),
     params: {
       W: spec.weights.map((M) => M.map((row) => row.map((w) => A.of(w)))),
-      b: spec.biases.map((b, l) => Array.from({ length: spec.layers[l + 1] }, (_, j) => A.of(b.shared ? b.values[0] : b.values[j]))),
+      b: spec.biases.map((b, l) =>
+        Array.from({ length: spec.layers[l + 1] }, (_, j) => A.of(b.shared ? b.values[0] : b.values[j])),
+      ),
     },
   };
 }
@@ -43,13 +45,27 @@ export function forwardPass<T>(net: Net<T>, input: readonly T[], rec: Recorder<T
   const z: T[][] = [[]];
   const a: T[][] = [input.slice()];
   for (let l = 1; l < net.layers.length; l++) {
-    const W = params.W[l - 1], b = params.b[l - 1], act = net.activations[l - 1], def = act.def;
-    const zl: T[] = new Array(W.length), al: T[] = new Array(W.length);
+    const W = params.W[l - 1],
+      b = params.b[l - 1],
+      act = net.activations[l - 1],
+      def = act.def;
+    const zl: T[] = new Array(W.length),
+      al: T[] = new Array(W.length);
     for (let j = 0; j < W.length; j++) {
-      zl[j] = rec.step({ phase: "forward", quantity: "z", layer: l, unit: j }, A.written(A.add(dot(A, W[j], a[l - 1]), b[j])));
-      if (def.kind === "scalar") al[j] = rec.step({ phase: "forward", quantity: "a", layer: l, unit: j }, A.written(def.value(A, zl[j], act.params)));
+      zl[j] = rec.step(
+        { phase: "forward", quantity: "z", layer: l, unit: j },
+        A.written(A.add(dot(A, W[j], a[l - 1]), b[j])),
+      );
+      if (def.kind === "scalar")
+        al[j] = rec.step(
+          { phase: "forward", quantity: "a", layer: l, unit: j },
+          A.written(def.value(A, zl[j], act.params)),
+        );
     }
-    if (def.kind === "vector") def.values(A, zl).forEach((v, j) => { al[j] = rec.step({ phase: "forward", quantity: "a", layer: l, unit: j }, A.written(v)); });
+    if (def.kind === "vector")
+      def.values(A, zl).forEach((v, j) => {
+        al[j] = rec.step({ phase: "forward", quantity: "a", layer: l, unit: j }, A.written(v));
+      });
     z.push(zl);
     a.push(al);
   }
@@ -57,7 +73,12 @@ export function forwardPass<T>(net: Net<T>, input: readonly T[], rec: Recorder<T
 }
 
 /** The loss of one example. */
-export function exampleLoss<T>(net: Net<T>, output: readonly T[], target: readonly T[], rec: Recorder<T> = silent()): T {
+export function exampleLoss<T>(
+  net: Net<T>,
+  output: readonly T[],
+  target: readonly T[],
+  rec: Recorder<T> = silent(),
+): T {
   return rec.step({ phase: "loss" }, net.A.written(net.loss.value(net.A, output, target)));
 }
 
@@ -75,7 +96,11 @@ export interface BackwardOptions<T> {
  * ∂L/∂w_jk = ∂L/∂a_j · g'(z_j) · a_k, ∂L/∂b_j = δ_j.
  */
 export function backwardPass<T>(
-  net: Net<T>, fwd: ForwardResult<T>, target: readonly T[], rec: Recorder<T> = silent(), opts: BackwardOptions<T> = {},
+  net: Net<T>,
+  fwd: ForwardResult<T>,
+  target: readonly T[],
+  rec: Recorder<T> = silent(),
+  opts: BackwardOptions<T> = {},
 ): Gradients<T> {
   const { A, params } = net;
   const L = net.layers.length - 1;
@@ -91,41 +116,81 @@ export function backwardPass<T>(
     for (let j = 0; j < d.length; j++) {
       const chain = dAdZ ? [dA[j], dAdZ[j]] : [d[j]];
       fwd.a[l - 1].forEach((ak, k) => {
-        dW[l - 1][j][k] = rec.step({ phase: "backward", quantity: "dW", layer: l, unit: j, other: k }, A.written(chain.reduce((g, f) => A.mul(f, g), ak)));
+        dW[l - 1][j][k] = rec.step(
+          { phase: "backward", quantity: "dW", layer: l, unit: j, other: k },
+          A.written(chain.reduce((g, f) => A.mul(f, g), ak)),
+        );
       });
-      if (!net.sharedBias[l - 1]) db[l - 1][j] = rec.step({ phase: "backward", quantity: "db", layer: l, unit: j }, d[j]);
+      if (!net.sharedBias[l - 1])
+        db[l - 1][j] = rec.step({ phase: "backward", quantity: "db", layer: l, unit: j }, d[j]);
     }
     // one shared bias feeds every unit of the layer, so its gradient is the sum of their deltas
-    if (net.sharedBias[l - 1]) db[l - 1].fill(rec.step({ phase: "backward", quantity: "db", layer: l, unit: null }, A.written(sum(A, d))));
+    if (net.sharedBias[l - 1])
+      db[l - 1].fill(rec.step({ phase: "backward", quantity: "db", layer: l, unit: null }, A.written(sum(A, d))));
     const eta = opts.updatedDeltaWeights?.learningRate;
-    Wnext = eta === undefined ? params.W[l - 1] : params.W[l - 1].map((row, j) => row.map((w, k) => A.written(A.sub(w, A.mul(eta, dW[l - 1][j][k])))));
+    Wnext =
+      eta === undefined
+        ? params.W[l - 1]
+        : params.W[l - 1].map((row, j) => row.map((w, k) => A.written(A.sub(w, A.mul(eta, dW[l - 1][j][k])))));
   }
   return { delta, dW, db };
 }
 
 /** ∂L/∂a of each output unit, from the loss (none for softmax with cross-entropy: δ = a − t directly). */
 function lossGradient<T>(net: Net<T>, out: readonly T[], target: readonly T[], rec: Recorder<T>): T[] {
-  const { A } = net, L = net.layers.length - 1;
+  const { A } = net,
+    L = net.layers.length - 1;
   if (net.activations[L - 1].def.kind === "vector" && net.loss.name === "cross_entropy") return [];
-  return out.map((a, j) => rec.step({ phase: "backward", quantity: "dL/da", layer: L, unit: j }, A.written(net.loss.gradient(A, a, target[j], out.length))));
+  return out.map((a, j) =>
+    rec.step(
+      { phase: "backward", quantity: "dL/da", layer: L, unit: j },
+      A.written(net.loss.gradient(A, a, target[j], out.length)),
+    ),
+  );
 }
 
 /** ∂L/∂a_j of a hidden unit: the sum over the units k it feeds of the paths δ_k w_kj. */
-function pathSums<T>(net: Net<T>, l: number, deltaNext: readonly T[], Wnext: readonly (readonly T[])[], rec: Recorder<T>): T[] {
+function pathSums<T>(
+  net: Net<T>,
+  l: number,
+  deltaNext: readonly T[],
+  Wnext: readonly (readonly T[])[],
+  rec: Recorder<T>,
+): T[] {
   const { A } = net;
   return Array.from({ length: net.layers[l] }, (_, j) => {
     const paths = deltaNext.map((dk, k) =>
-      rec.step({ phase: "backward", quantity: "path", layer: l, unit: j, other: k }, A.written(A.mul(dk, Wnext[k][j])), [Wnext[k][j]]));
-    return rec.step({ phase: "backward", quantity: "dL/da", layer: l, unit: j }, A.written(sum(A, paths)), Wnext.map((row) => row[j]));
+      rec.step(
+        { phase: "backward", quantity: "path", layer: l, unit: j, other: k },
+        A.written(A.mul(dk, Wnext[k][j])),
+        [Wnext[k][j]],
+      ),
+    );
+    return rec.step(
+      { phase: "backward", quantity: "dL/da", layer: l, unit: j },
+      A.written(sum(A, paths)),
+      Wnext.map((row) => row[j]),
+    );
   });
 }
 
 /** δ = ∂L/∂a · ∂a/∂z of each unit of layer l (softmax: through its Jacobian, or a − t under cross-entropy). */
-function deltas<T>(net: Net<T>, l: number, fwd: ForwardResult<T>, dA: readonly T[], target: readonly T[], rec: Recorder<T>): { delta: T[]; dAdZ?: T[] } {
-  const { A } = net, act = net.activations[l - 1], def = act.def, a = fwd.a[l];
+function deltas<T>(
+  net: Net<T>,
+  l: number,
+  fwd: ForwardResult<T>,
+  dA: readonly T[],
+  target: readonly T[],
+  rec: Recorder<T>,
+): { delta: T[]; dAdZ?: T[] } {
+  const { A } = net,
+    act = net.activations[l - 1],
+    def = act.def,
+    a = fwd.a[l];
   const id = (unit: number) => ({ phase: "backward", quantity: "delta", layer: l, unit }) as const;
   if (def.kind === "vector") {
-    if (net.loss.name === "cross_entropy") return { delta: a.map((aj, j) => rec.step(id(j), A.written(A.sub(aj, target[j])))) };
+    if (net.loss.name === "cross_entropy")
+      return { delta: a.map((aj, j) => rec.step(id(j), A.written(A.sub(aj, target[j])))) };
     return {
       delta: a.map((_, j) => {
         const jacobian = a.map((_, i) => A.written(def.jacobian(A, a, i, j)));
@@ -135,9 +200,13 @@ function deltas<T>(net: Net<T>, l: number, fwd: ForwardResult<T>, dA: readonly T
       }),
     };
   }
-  const dAdZ: T[] = new Array(a.length), delta: T[] = new Array(a.length);
+  const dAdZ: T[] = new Array(a.length),
+    delta: T[] = new Array(a.length);
   for (let j = 0; j < a.length; j++) {
-    dAdZ[j] = rec.step({ phase: "backward", quantity: "da/dz", layer: l, unit: j }, A.written(def.derivative(A, fwd.z[l][j], a[j], act.params)));
+    dAdZ[j] = rec.step(
+      { phase: "backward", quantity: "da/dz", layer: l, unit: j },
+      A.written(def.derivative(A, fwd.z[l][j], a[j], act.params)),
+    );
     delta[j] = rec.step(id(j), A.written(A.mul(dA[j], dAdZ[j])));
   }
   return { delta, dAdZ };
@@ -151,20 +220,33 @@ export interface UpdateOptions<T> {
 }
 
 /** One plain gradient-descent step, w+ = w − η ∂L/∂w (and b), from the output layer back. */
-export function applyUpdate<T>(net: Net<T>, grads: Pick<Gradients<T>, "dW" | "db">, opts: UpdateOptions<T>, rec: Recorder<T> = silent()): Params<T> {
+export function applyUpdate<T>(
+  net: Net<T>,
+  grads: Pick<Gradients<T>, "dW" | "db">,
+  opts: UpdateOptions<T>,
+  rec: Recorder<T> = silent(),
+): Params<T> {
   const { A, params } = net;
-  const eta = opts.learningRate, lambda = opts.weightDecay;
+  const eta = opts.learningRate,
+    lambda = opts.weightDecay;
   const decay = lambda !== undefined && A.gt(A.abs(lambda), A.of(0)) ? lambda : undefined;
-  const W: T[][][] = [], b: T[][] = [];
+  const W: T[][][] = [],
+    b: T[][] = [];
   for (let l = net.layers.length - 1; l >= 1; l--) {
-    W[l - 1] = params.W[l - 1].map((row, j) => row.map((w, k) => {
-      const g = grads.dW[l - 1][j][k];
-      const step = A.written(A.sub(w, A.mul(eta, decay ? A.add(g, A.mul(decay, w)) : g)));
-      return rec.step({ phase: "update", quantity: "W", layer: l, unit: j, other: k }, step, [w, g]);
-    }));
-    const old = params.b[l - 1], g = grads.db[l - 1];
+    W[l - 1] = params.W[l - 1].map((row, j) =>
+      row.map((w, k) => {
+        const g = grads.dW[l - 1][j][k];
+        const step = A.written(A.sub(w, A.mul(eta, decay ? A.add(g, A.mul(decay, w)) : g)));
+        return rec.step({ phase: "update", quantity: "W", layer: l, unit: j, other: k }, step, [w, g]);
+      }),
+    );
+    const old = params.b[l - 1],
+      g = grads.db[l - 1];
     const newBias = (unit: number | null, j: number) =>
-      rec.step({ phase: "update", quantity: "b", layer: l, unit }, A.written(A.sub(old[j], A.mul(eta, g[j]))), [old[j], g[j]]);
+      rec.step({ phase: "update", quantity: "b", layer: l, unit }, A.written(A.sub(old[j], A.mul(eta, g[j]))), [
+        old[j],
+        g[j],
+      ]);
     if (!opts.updateBiases) b[l - 1] = old.slice();
     else if (net.sharedBias[l - 1]) b[l - 1] = new Array<T>(old.length).fill(newBias(null, 0));
     else b[l - 1] = old.map((_, j) => newBias(j, j));
@@ -174,24 +256,43 @@ export function applyUpdate<T>(net: Net<T>, grads: Pick<Gradients<T>, "dW" | "db
 
 /** The mean of per-example gradients (a batch's gradient), each entry written down. */
 export function meanGradients<T>(
-  A: Arith<T>, all: readonly Gradients<T>[], rec: Recorder<T> = silent(), sharedBias?: readonly boolean[],
+  A: Arith<T>,
+  all: readonly Gradients<T>[],
+  rec: Recorder<T> = silent(),
+  sharedBias?: readonly boolean[],
 ): Pick<Gradients<T>, "dW" | "db"> {
-  const m = A.of(all.length), first = all[0];
+  const m = A.of(all.length),
+    first = all[0];
   const mean = (pick: (g: Gradients<T>) => T) => A.written(A.div(sum(A, all.map(pick)), m));
-  const dW: T[][][] = [], db: T[][] = [];
+  const dW: T[][][] = [],
+    db: T[][] = [];
   for (let l = first.dW.length; l >= 1; l--) {
-    dW[l - 1] = first.dW[l - 1].map((row, j) => row.map((_, k) => {
-      const id = { phase: "backward", quantity: "dW", layer: l, unit: j, other: k, mean: true } as const;
-      return rec.step(id, mean((g) => g.dW[l - 1][j][k]), all.map((g) => g.dW[l - 1][j][k]));
-    }));
+    dW[l - 1] = first.dW[l - 1].map((row, j) =>
+      row.map((_, k) => {
+        const id = { phase: "backward", quantity: "dW", layer: l, unit: j, other: k, mean: true } as const;
+        return rec.step(
+          id,
+          mean((g) => g.dW[l - 1][j][k]),
+          all.map((g) => g.dW[l - 1][j][k]),
+        );
+      }),
+    );
     if (sharedBias?.[l - 1]) {
       const id = { phase: "backward", quantity: "db", layer: l, unit: null, mean: true } as const;
-      const g = rec.step(id, mean((x) => x.db[l - 1][0]), all.map((x) => x.db[l - 1][0]));
+      const g = rec.step(
+        id,
+        mean((x) => x.db[l - 1][0]),
+        all.map((x) => x.db[l - 1][0]),
+      );
       db[l - 1] = first.db[l - 1].map(() => g);
     } else {
       db[l - 1] = first.db[l - 1].map((_, j) => {
         const id = { phase: "backward", quantity: "db", layer: l, unit: j, mean: true } as const;
-        return rec.step(id, mean((g) => g.db[l - 1][j]), all.map((g) => g.db[l - 1][j]));
+        return rec.step(
+          id,
+          mean((g) => g.db[l - 1][j]),
+          all.map((g) => g.db[l - 1][j]),
+        );
       });
     }
   }
@@ -216,11 +317,20 @@ export function traceNetwork(spec: unknown, options: TraceOptions = {}): Network
  * The trace, and for every overridden step the value it computes from the (possibly overridden)
  * values before it: with a student's numbers as overrides, that is "their next step, done right".
  */
-export function traceWithReplaced(spec: unknown, options: TraceOptions = {}): { trace: NetworkTrace; replaced: Record<string, string> } {
+export function traceWithReplaced(
+  spec: unknown,
+  options: TraceOptions = {},
+): { trace: NetworkTrace; replaced: Record<string, string> } {
   const parsed = isParsed(spec) ? spec : parseSpec(spec);
-  const precision = typeof options.precision === "string" ? parsePrecision(options.precision) : (options.precision ?? { kind: "exact" });
+  const precision =
+    typeof options.precision === "string"
+      ? parsePrecision(options.precision)
+      : (options.precision ?? { kind: "exact" });
   // arithFor returns one of two concrete arithmetics; traceWith is generic over both
-  return traceWith(arithFor(precision) as Arith<unknown>, parsed, notationFor(parsed, options.notation), { overrides: options.overrides, records: !options.valuesOnly });
+  return traceWith(arithFor(precision) as Arith<unknown>, parsed, notationFor(parsed, options.notation), {
+    overrides: options.overrides,
+    records: !options.valuesOnly,
+  });
 }
 
 /**
@@ -232,7 +342,15 @@ export function traceAt<T>(A: Arith<T>, spec: NetworkSpec, params: Params<T>): N
 }
 
 function isParsed(x: unknown): x is NetworkSpec {
-  return typeof x === "object" && x !== null && "examples" in x && "raw" in x && Array.isArray((x as NetworkSpec).activations) && typeof (x as NetworkSpec).activations[0] === "object" && "def" in ((x as NetworkSpec).activations[0] as object);
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    "examples" in x &&
+    "raw" in x &&
+    Array.isArray((x as NetworkSpec).activations) &&
+    typeof (x as NetworkSpec).activations[0] === "object" &&
+    "def" in ((x as NetworkSpec).activations[0] as object)
+  );
 }
 
 interface TraceWithOptions<T> {
@@ -244,16 +362,26 @@ interface TraceWithOptions<T> {
 }
 
 function traceWith<T>(
-  A: Arith<T>, spec: NetworkSpec, notation: Notation, { overrides: rawOverrides, params, records = true }: TraceWithOptions<T> = {},
+  A: Arith<T>,
+  spec: NetworkSpec,
+  notation: Notation,
+  { overrides: rawOverrides, params, records = true }: TraceWithOptions<T> = {},
 ): { trace: NetworkTrace; replaced: Record<string, string> } {
   const net = instantiate(A, spec);
   if (params) net.params = params;
   // an id that names no step would be silently ignored: refuse it instead
   if (rawOverrides) for (const id of Object.keys(rawOverrides)) requireStepId(id, "overrides");
-  const overrides = rawOverrides ? new Map(Object.entries(rawOverrides).map(([id, v]) => [id, A.of(v)] as const)) : undefined;
-  const lr = A.of(spec.learningRate), decay = A.of(spec.weightDecay);
+  const overrides = rawOverrides
+    ? new Map(Object.entries(rawOverrides).map(([id, v]) => [id, A.of(v)] as const))
+    : undefined;
+  const lr = A.of(spec.learningRate),
+    decay = A.of(spec.weightDecay);
   const ctx: NarrationContext<T> = {
-    net, notation, given: givenDisplay(A), learningRate: lr, updatedDeltaWeights: spec.hiddenDeltaWeights === "updated",
+    net,
+    notation,
+    given: givenDisplay(A),
+    learningRate: lr,
+    updatedDeltaWeights: spec.hiddenDeltaWeights === "updated",
     ...(A.gt(A.abs(decay), A.of(0)) ? { weightDecay: decay } : {}),
   };
   const recorder = (x: readonly T[], t: readonly T[], example?: number) =>
@@ -266,7 +394,8 @@ function traceWith<T>(
   const batch = spec.examples.length > 1 || spec.isBatch;
   const backOpts: BackwardOptions<T> = ctx.updatedDeltaWeights ? { updatedDeltaWeights: { learningRate: lr } } : {};
   spec.examples.forEach((ex, i) => {
-    const x = ex.input.map((v) => A.of(v)), t = ex.target.map((v) => A.of(v));
+    const x = ex.input.map((v) => A.of(v)),
+      t = ex.target.map((v) => A.of(v));
     const rec = recorder(x, t, batch ? i : undefined);
     const fwd = forwardPass(net, x, rec);
     losses.push(exampleLoss(net, fwd.a[fwd.a.length - 1], t, rec));
@@ -291,7 +420,10 @@ function traceWith<T>(
   const next = applyUpdate(net, grads, { learningRate: lr, updateBiases: spec.updateBiases, weightDecay: decay }, rec);
   const steps: Step[] = recorders.flatMap((r) => (r instanceof Narrator ? r.steps : []));
   const replaced: Record<string, string> = {};
-  for (const r of recorders) r.replaced.forEach((v, id) => { replaced[id] = A.toString(v); });
+  for (const r of recorders)
+    r.replaced.forEach((v, id) => {
+      replaced[id] = A.toString(v);
+    });
   // the checker carries a student's own numbers forward, where a wild value is to be judged, not refused
   if (!overrides) rejectNonFinite(A, steps);
   const perLayerBias = (rows: T[][]) => rows.map((row, l) => (spec.biases[l].shared ? str(row[0]) : row.map(str)));
@@ -300,7 +432,11 @@ function traceWith<T>(
     notation: notation.preset,
     forward: examples[0].forward,
     loss: str(loss),
-    backward: { delta: examples[0].delta, dW: grads.dW.map((M) => M.map((row) => row.map(str))), db: perLayerBias(grads.db) },
+    backward: {
+      delta: examples[0].delta,
+      dW: grads.dW.map((M) => M.map((row) => row.map(str))),
+      db: perLayerBias(grads.db),
+    },
     update: { weights: next.W.map((M) => M.map((row) => row.map(str))), biases: perLayerBias(next.b) },
     steps,
   };
@@ -316,16 +452,25 @@ function rejectNonFinite<T>(A: Arith<T>, steps: readonly Step[]): void {
   // every precision writes a non-finite value as "NaN", "Infinity" or "-Infinity"
   const bad = steps.find((s) => /^(-?Infinity|NaN)$/.test(s.value));
   if (!bad) return;
-  const place = [bad.quantity, bad.example !== undefined ? `example ${bad.example}` : "", bad.layer !== null ? `layer ${bad.layer}` : "", bad.unit !== null ? `unit ${bad.unit}` : "", bad.other !== undefined ? `${bad.quantity === "path" ? "downstream unit" : "from unit"} ${bad.other}` : ""].filter(Boolean).join(", ");
-  const why = bad.value === "NaN"
-    ? "it is not a number (an earlier value overflowed, or a log of 0 under a log loss)"
-    : `it overflowed${A.precision.kind === "float" ? " the double range (±1.8e308)" : ""}`;
-  const hint = A.precision.kind === "float"
-    ? "use smaller inputs or weights, or exact precision, whose decimals do not overflow"
-    : "use smaller inputs or weights";
+  const place = [
+    bad.quantity,
+    bad.example !== undefined ? `example ${bad.example}` : "",
+    bad.layer !== null ? `layer ${bad.layer}` : "",
+    bad.unit !== null ? `unit ${bad.unit}` : "",
+    bad.other !== undefined ? `${bad.quantity === "path" ? "downstream unit" : "from unit"} ${bad.other}` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
+  const why =
+    bad.value === "NaN"
+      ? "it is not a number (an earlier value overflowed, or a log of 0 under a log loss)"
+      : `it overflowed${A.precision.kind === "float" ? " the double range (±1.8e308)" : ""}`;
+  const hint =
+    A.precision.kind === "float"
+      ? "use smaller inputs or weights, or exact precision, whose decimals do not overflow"
+      : "use smaller inputs or weights";
   throw new TrainingError(`step ${bad.key} (${place})`, `is ${bad.value}: ${why}`, hint);
 }
-
 
 export type { Precision };
 export { parseSpec, arithFor, parsePrecision, precisionName };

@@ -48,12 +48,18 @@ function nameTex(name: string): string {
 
 /** Escape text for use inside LaTeX (user-supplied unit names reach KaTeX through here). */
 export function texEscape(s: string): string {
-  return s.replace(/[\\{}$&#^_%~]/g, (c) => (c === "\\" ? "\\backslash " : c === "~" ? "\\sim " : c === "^" ? "\\hat{}" : `\\${c}`));
+  return s.replace(/[\\{}$&#^_%~]/g, (c) =>
+    c === "\\" ? "\\backslash " : c === "~" ? "\\sim " : c === "^" ? "\\hat{}" : `\\${c}`,
+  );
 }
 
 function defaultUnitNames(spec: NetworkSpec): string[][] {
   const L = spec.layers.length - 1;
-  return spec.layers.map((n, l) => Array.from({ length: n }, (_, j) => (l === 0 ? `i${j + 1}` : l === L ? `o${j + 1}` : L > 2 ? `h${l}${j + 1}` : `h${j + 1}`)));
+  return spec.layers.map((n, l) =>
+    Array.from({ length: n }, (_, j) =>
+      l === 0 ? `i${j + 1}` : l === L ? `o${j + 1}` : L > 2 ? `h${l}${j + 1}` : `h${j + 1}`,
+    ),
+  );
 }
 
 /** Spec `names` (or the i/h/o default): z_{h1}, a_{h1}, w_{5}, E_{total} as in seed 001 Example 8. */
@@ -61,9 +67,20 @@ function namesNotation(spec: NetworkSpec): Notation {
   const L = spec.layers.length - 1;
   const units = spec.names?.units ?? defaultUnitNames(spec);
   let counter = 0;
-  const weightNames = spec.names?.weights ?? spec.layers.slice(1).map((n, l) => Array.from({ length: n }, () => Array.from({ length: spec.layers[l] }, () => `w${++counter}`)));
-  const biasNames = spec.names?.biases ?? spec.biases.map((b, l) => (b.shared ? `b${l + 1}` : Array.from({ length: spec.layers[l + 1] }, (_, j) => `b${l + 1}${j + 1}`)));
-  const sub = (texLetter: string, keyLetter: string, l: number, j: number): Sym => ({ tex: `${texLetter}_{${texEscape(units[l][j])}}`, key: `${keyLetter}_${units[l][j]}` });
+  const weightNames =
+    spec.names?.weights ??
+    spec.layers
+      .slice(1)
+      .map((n, l) => Array.from({ length: n }, () => Array.from({ length: spec.layers[l] }, () => `w${++counter}`)));
+  const biasNames =
+    spec.names?.biases ??
+    spec.biases.map((b, l) =>
+      b.shared ? `b${l + 1}` : Array.from({ length: spec.layers[l + 1] }, (_, j) => `b${l + 1}${j + 1}`),
+    );
+  const sub = (texLetter: string, keyLetter: string, l: number, j: number): Sym => ({
+    tex: `${texLetter}_{${texEscape(units[l][j])}}`,
+    key: `${keyLetter}_${units[l][j]}`,
+  });
   const named = (n: string): Sym => ({ tex: nameTex(n), key: n });
   return {
     preset: "names",
@@ -71,7 +88,10 @@ function namesNotation(spec: NetworkSpec): Notation {
     a: (l, j) => sub("a", "a", l, j),
     delta: (l, j) => sub("\\delta", "delta", l, j),
     weight: (l, j, k) => named(weightNames[l - 1][j][k]),
-    bias: (l, j) => { const b = biasNames[l - 1]; return named(typeof b === "string" ? b : b[j]); },
+    bias: (l, j) => {
+      const b = biasNames[l - 1];
+      return named(typeof b === "string" ? b : b[j]);
+    },
     target: (j) => sub("t", "t", L, j),
     loss: { tex: "E_{total}", key: "E_total" },
     lossD: { tex: "E_{total}", key: "E" },
@@ -81,7 +101,10 @@ function namesNotation(spec: NetworkSpec): Notation {
 
 /** z^{[l]}_j, a^{[l]}_j, W^{[l]}_{jk}, b^{[l]}_j, δ^{[l]}_j (seeds 000, 003, 004): the tutor's default. */
 function bracketNotation(spec: NetworkSpec): Notation {
-  const s = (texLetter: string, keyLetter: string, l: number, idx: string): Sym => ({ tex: `${texLetter}^{[${l}]}_{${idx}}`, key: `${keyLetter}^[${l}]_${idx}` });
+  const s = (texLetter: string, keyLetter: string, l: number, idx: string): Sym => ({
+    tex: `${texLetter}^{[${l}]}_{${idx}}`,
+    key: `${keyLetter}^[${l}]_${idx}`,
+  });
   return {
     preset: "bracket",
     z: (l, j) => s("z", "z", l, `${j + 1}`),
@@ -98,7 +121,10 @@ function bracketNotation(spec: NetworkSpec): Notation {
 
 /** w_{jk}^{(l)}, b_j^{(l)}, z_j^{(l)}, a_j^{(l)} (seed 001's general notation). */
 function parenNotation(spec: NetworkSpec): Notation {
-  const s = (texLetter: string, keyLetter: string, l: number, idx: string): Sym => ({ tex: `${texLetter}_{${idx}}^{(${l})}`, key: `${keyLetter}_${idx}^(${l})` });
+  const s = (texLetter: string, keyLetter: string, l: number, idx: string): Sym => ({
+    tex: `${texLetter}_{${idx}}^{(${l})}`,
+    key: `${keyLetter}_${idx}^(${l})`,
+  });
   return {
     preset: "paren",
     z: (l, j) => s("z", "z", l, `${j + 1}`),
@@ -119,7 +145,10 @@ function parenNotation(spec: NetworkSpec): Notation {
  * −∂L/∂z; so the quantity the tutor calls δ is written −δ here.
  */
 function paren1Notation(spec: NetworkSpec): Notation {
-  const s = (texLetter: string, keyLetter: string, l: number, idx: string): Sym => ({ tex: `${texLetter}_{${idx}}^{(${l})}`, key: `${keyLetter}_${idx}^(${l})` });
+  const s = (texLetter: string, keyLetter: string, l: number, idx: string): Sym => ({
+    tex: `${texLetter}_{${idx}}^{(${l})}`,
+    key: `${keyLetter}_${idx}^(${l})`,
+  });
   return {
     preset: "paren1",
     z: (l, j) => s("z", "z", l + 1, `${j + 1}`),
@@ -141,7 +170,10 @@ function paren1Notation(spec: NetworkSpec): Notation {
  */
 function aimaNotation(spec: NetworkSpec): Notation {
   const offsets: number[] = [];
-  spec.layers.reduce((acc, n, l) => { offsets[l] = acc; return acc + n; }, 1);
+  spec.layers.reduce((acc, n, l) => {
+    offsets[l] = acc;
+    return acc + n;
+  }, 1);
   const idx = (l: number, j: number) => offsets[l] + j;
   const L = spec.layers.length - 1;
   return {
@@ -152,7 +184,8 @@ function aimaNotation(spec: NetworkSpec): Notation {
     weight: (l, j, k) => ({ tex: `W_{${idx(l - 1, k)},${idx(l, j)}}`, key: `W_${idx(l - 1, k)},${idx(l, j)}` }),
     // the bias is the weight from the dummy unit a_0 = 1; a shared one feeds units first…last of its layer
     bias: (l, j) => {
-      const first = idx(l, 0), last = idx(l, spec.layers[l] - 1);
+      const first = idx(l, 0),
+        last = idx(l, spec.layers[l] - 1);
       if (!spec.biases[l - 1].shared || first === last) return { tex: `W_{0,${idx(l, j)}}`, key: `W_0,${idx(l, j)}` };
       return { tex: `W_{0,${first}\\ldots ${last}}`, key: `W_0,${first}..${last}` };
     },
@@ -166,10 +199,15 @@ function aimaNotation(spec: NetworkSpec): Notation {
 /** The notation for a spec: its `names` when it has them, the bracket notation otherwise. */
 export function notationFor(spec: NetworkSpec, preset?: NotationPreset): Notation {
   switch (preset ?? (spec.names ? "names" : "bracket")) {
-    case "names": return namesNotation(spec);
-    case "bracket": return bracketNotation(spec);
-    case "paren": return parenNotation(spec);
-    case "paren1": return paren1Notation(spec);
-    case "aima": return aimaNotation(spec);
+    case "names":
+      return namesNotation(spec);
+    case "bracket":
+      return bracketNotation(spec);
+    case "paren":
+      return parenNotation(spec);
+    case "paren1":
+      return paren1Notation(spec);
+    case "aima":
+      return aimaNotation(spec);
   }
 }

@@ -52,7 +52,12 @@ export const EXACT_SHOWN_DIGITS = 40;
 
 // One Decimal constructor for the whole engine: 50 digits, half-up, plain notation for the
 // magnitudes a tutor meets (exponent notation only beyond 1e-30 / 1e40).
-export const D = Decimal.clone({ precision: EXACT_DIGITS, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -30, toExpPos: 40 });
+export const D = Decimal.clone({
+  precision: EXACT_DIGITS,
+  rounding: Decimal.ROUND_HALF_UP,
+  toExpNeg: -30,
+  toExpPos: 40,
+});
 export type Dec = InstanceType<typeof D>;
 
 /**
@@ -82,7 +87,11 @@ export function parsePrecision(text: string): Precision {
   if (text === "exact") return { kind: "exact" };
   const m = /^dp:(\d{1,2})$/.exec(text);
   if (m) return { kind: "dp", places: Number(m[1]) };
-  throw new TutorError("precision", `unknown precision "${text}"`, 'use "float", "exact" or "dp:N" with N a whole number of decimal places, e.g. "dp:4"');
+  throw new TutorError(
+    "precision",
+    `unknown precision "${text}"`,
+    'use "float", "exact" or "dp:N" with N a whole number of decimal places, e.g. "dp:4"',
+  );
 }
 
 export function precisionName(p: Precision): string {
@@ -159,8 +168,14 @@ function decimalArith(precision: Precision): Arith<Dec> {
     lt: (a, b) => a.lt(b),
     isFinite: (a) => a.isFinite(),
     toNumber: (a) => a.toNumber(),
-    toString: places >= 0 ? (a) => writtenText(a, places) : (a) => (a.isFinite() ? a.toSignificantDigits(EXACT_SHOWN_DIGITS).toString() : a.toString()),
-    show: places >= 0 ? (a) => writtenText(a, places) : (a) => (a.isFinite() ? a.toSignificantDigits(10).toString() : a.toString()),
+    toString:
+      places >= 0
+        ? (a) => writtenText(a, places)
+        : (a) => (a.isFinite() ? a.toSignificantDigits(EXACT_SHOWN_DIGITS).toString() : a.toString()),
+    show:
+      places >= 0
+        ? (a) => writtenText(a, places)
+        : (a) => (a.isFinite() ? a.toSignificantDigits(10).toString() : a.toString()),
     written: places >= 0 ? (a) => a.toDecimalPlaces(places, D.ROUND_HALF_CEIL) : (a) => a,
   };
 }

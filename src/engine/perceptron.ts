@@ -70,19 +70,37 @@ export function perceptronPredict(weights: readonly Raw[], x: readonly Raw[], un
 export function trainPerceptron(options: PerceptronOptions): PerceptronResult {
   const { inputs, targets } = options;
   if (inputs.length === 0 || inputs.length !== targets.length) {
-    throw new TrainingError("inputs", `need one target per input (got ${inputs.length} inputs and ${targets.length} targets)`, "give at least one example");
+    throw new TrainingError(
+      "inputs",
+      `need one target per input (got ${inputs.length} inputs and ${targets.length} targets)`,
+      "give at least one example",
+    );
   }
   const n = inputs[0].length;
   inputs.forEach((x, i) => {
-    if (x.length !== n) throw new TrainingError(`inputs[${i}]`, `has ${x.length} values but inputs[0] has ${n}`, "give every example the same number of inputs");
+    if (x.length !== n)
+      throw new TrainingError(
+        `inputs[${i}]`,
+        `has ${x.length} values but inputs[0] has ${n}`,
+        "give every example the same number of inputs",
+      );
   });
   if (options.weights && options.weights.length !== n + 1) {
-    throw new TrainingError("weights", `expected ${n + 1} weights [w0 (bias), w1, ..., w${n}], got ${options.weights.length}`, "put the bias first, as w0");
+    throw new TrainingError(
+      "weights",
+      `expected ${n + 1} weights [w0 (bias), w1, ..., w${n}], got ${options.weights.length}`,
+      "put the bias first, as w0",
+    );
   }
   const unit = options.unit ?? "sign";
   const allowed = unit === "sign" ? [-1, 1] : [0, 1];
   targets.forEach((y, i) => {
-    if (!allowed.includes(Number(y))) throw new TrainingError(`targets[${i}]`, `${y} is not an output of a ${unit} unit`, `use ${allowed.join(" or ")}`);
+    if (!allowed.includes(Number(y)))
+      throw new TrainingError(
+        `targets[${i}]`,
+        `${y} is not an output of a ${unit} unit`,
+        `use ${allowed.join(" or ")}`,
+      );
   });
   const maxEpochs = options.maxEpochs ?? 100;
   const p = parsePrecision(options.precision ?? "exact");
@@ -100,21 +118,41 @@ function run<T>(A: Arith<T>, o: PerceptronOptions, def: ScalarActivation, maxEpo
     let mistakes = 0;
     xs.forEach((x, i) => {
       let net = A.of(0);
-      x.forEach((xi, k) => { net = A.add(net, A.mul(w[k], xi)); });
+      x.forEach((xi, k) => {
+        net = A.add(net, A.mul(w[k], xi));
+      });
       const yHat = def.value(A, net, { alpha: 0 });
       const err = A.sub(ys[i], yHat);
       if (A.gt(A.abs(err), A.of(0))) {
         mistakes++;
         w = w.map((wk, k) => A.written(A.add(wk, A.mul(A.mul(alpha, err), x[k]))));
       }
-      steps.push({ epoch, example: i, x: x.map(str), net: str(net), prediction: str(yHat), target: str(ys[i]), error: str(err), weights: w.map(str) });
+      steps.push({
+        epoch,
+        example: i,
+        x: x.map(str),
+        net: str(net),
+        prediction: str(yHat),
+        target: str(ys[i]),
+        error: str(err),
+        weights: w.map(str),
+      });
     });
     if (mistakes === 0) {
-      return { converged: true, epochs: epoch, weights: w.map(str), steps, message: `converged after ${epoch} epoch${epoch === 1 ? "" : "s"}: every example is classified correctly` };
+      return {
+        converged: true,
+        epochs: epoch,
+        weights: w.map(str),
+        steps,
+        message: `converged after ${epoch} epoch${epoch === 1 ? "" : "s"}: every example is classified correctly`,
+      };
     }
   }
   return {
-    converged: false, epochs: maxEpochs, weights: w.map(str), steps,
+    converged: false,
+    epochs: maxEpochs,
+    weights: w.map(str),
+    steps,
     // the rule is guaranteed to converge on separable data, so a long run without convergence
     // is the perceptron's symptom of a problem like XOR
     message: `not linearly separable: no convergence within ${maxEpochs} epochs (the perceptron rule converges on any linearly separable data set, so either no line separates the classes, as for XOR, or more epochs are needed)`,

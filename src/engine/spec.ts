@@ -73,20 +73,44 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function readNumber(v: unknown, where: string): Raw {
   if (typeof v === "number") {
     // JSON.parse reads a number beyond ±1.8e308 as Infinity
-    if (!Number.isFinite(v)) throw new SpecError(where, `${v} is not a finite number (JSON reads a number beyond ±1.8e308 as Infinity)`, "give an ordinary number such as 0.15");
+    if (!Number.isFinite(v))
+      throw new SpecError(
+        where,
+        `${v} is not a finite number (JSON reads a number beyond ±1.8e308 as Infinity)`,
+        "give an ordinary number such as 0.15",
+      );
     return v;
   }
   if (typeof v === "string" && isNumberText(v)) {
     // exact decimals could hold "1e400", but float traces and training could not
-    if (!Number.isFinite(Number(v))) throw new SpecError(where, `${quoted(v)} is beyond the range of double-precision numbers (±1.8e308)`, "give a number of ordinary size; the float precision cannot hold it");
+    if (!Number.isFinite(Number(v)))
+      throw new SpecError(
+        where,
+        `${quoted(v)} is beyond the range of double-precision numbers (±1.8e308)`,
+        "give a number of ordinary size; the float precision cannot hold it",
+      );
     return v.trim();
   }
-  throw new SpecError(where, `expected a number, got ${quoted(v)}`, 'write a number such as 0.15 or a decimal string such as "0.15"');
+  throw new SpecError(
+    where,
+    `expected a number, got ${quoted(v)}`,
+    'write a number such as 0.15 or a decimal string such as "0.15"',
+  );
 }
 
 function readNumberArray(v: unknown, length: number, where: string, what: string): Raw[] {
-  if (!Array.isArray(v)) throw new SpecError(where, `expected an array of ${length} numbers (${what}), got ${quoted(v)}`, `write ${what} as a list of ${length} numbers`);
-  if (v.length !== length) throw new ShapeError(where, `has ${v.length} value${v.length === 1 ? "" : "s"} but needs ${length}: ${what}`, `give exactly ${length}`);
+  if (!Array.isArray(v))
+    throw new SpecError(
+      where,
+      `expected an array of ${length} numbers (${what}), got ${quoted(v)}`,
+      `write ${what} as a list of ${length} numbers`,
+    );
+  if (v.length !== length)
+    throw new ShapeError(
+      where,
+      `has ${v.length} value${v.length === 1 ? "" : "s"} but needs ${length}: ${what}`,
+      `give exactly ${length}`,
+    );
   return v.map((x, i) => readNumber(x, `${where}[${i}]`));
 }
 
@@ -98,8 +122,25 @@ function readNonNegative(v: unknown, where: string, why: string, example: string
 
 /** The spec's fields, as network-spec.md lists them, plus the training extensions. */
 const SPEC_FIELDS = [
-  "layers", "activations", "loss", "weights", "biases", "updateBiases", "learningRate", "input", "target",
-  "inputs", "targets", "batch", "names", "hiddenDeltaWeights", "weightDecay", "init", "optimizer", "seed", "epochs",
+  "layers",
+  "activations",
+  "loss",
+  "weights",
+  "biases",
+  "updateBiases",
+  "learningRate",
+  "input",
+  "target",
+  "inputs",
+  "targets",
+  "batch",
+  "names",
+  "hiddenDeltaWeights",
+  "weightDecay",
+  "init",
+  "optimizer",
+  "seed",
+  "epochs",
 ] as const;
 
 /**
@@ -110,7 +151,12 @@ function rejectMisspelledFields(json: Record<string, unknown>): void {
   for (const key of Object.keys(json)) {
     if ((SPEC_FIELDS as readonly string[]).includes(key)) continue;
     const near = closest(key, SPEC_FIELDS);
-    if (near.length) throw new SpecError(key, `is not a field of the network spec (did you mean "${near[0]}"?)`, `rename it to "${near[0]}"; as written it would be ignored`);
+    if (near.length)
+      throw new SpecError(
+        key,
+        `is not a field of the network spec (did you mean "${near[0]}"?)`,
+        `rename it to "${near[0]}"; as written it would be ignored`,
+      );
   }
 }
 
@@ -121,7 +167,11 @@ function readBatch(v: unknown): BatchMode {
     const m = /^mini:(\d+)$/.exec(v);
     if (m && Number(m[1]) > 0) return { kind: "mini", size: Number(m[1]) };
   }
-  throw new SpecError("batch", `unknown batch mode ${quoted(v)}`, 'use "full", "stochastic" or "mini:N" with N ≥ 1, e.g. "mini:10"');
+  throw new SpecError(
+    "batch",
+    `unknown batch mode ${quoted(v)}`,
+    'use "full", "stochastic" or "mini:N" with N ≥ 1, e.g. "mini:10"',
+  );
 }
 
 export interface ParseOptions {
@@ -143,46 +193,115 @@ export function parameterCount(layers: readonly number[]): number {
 }
 
 export function parseSpec(json: unknown, options: ParseOptions = {}): NetworkSpec {
-  if (!isObject(json)) throw new SpecError("spec", `expected a JSON object, got ${Array.isArray(json) ? "an array" : quoted(json)}`, 'start from the example in the network spec: {"layers": [2, 2, 2], ...}');
+  if (!isObject(json))
+    throw new SpecError(
+      "spec",
+      `expected a JSON object, got ${Array.isArray(json) ? "an array" : quoted(json)}`,
+      'start from the example in the network spec: {"layers": [2, 2, 2], ...}',
+    );
 
   rejectMisspelledFields(json);
   const layersRaw = json.layers;
-  if (!Array.isArray(layersRaw) || layersRaw.length < 2 || !layersRaw.every((n) => Number.isInteger(n) && (n as number) > 0)) {
-    throw new SpecError("layers", `expected unit counts such as [2, 2, 2] (input layer first, at least two layers, each a whole number ≥ 1), got ${quoted(layersRaw)}`, "list the number of units in each layer, input layer first");
+  if (
+    !Array.isArray(layersRaw) ||
+    layersRaw.length < 2 ||
+    !layersRaw.every((n) => Number.isInteger(n) && (n as number) > 0)
+  ) {
+    throw new SpecError(
+      "layers",
+      `expected unit counts such as [2, 2, 2] (input layer first, at least two layers, each a whole number ≥ 1), got ${quoted(layersRaw)}`,
+      "list the number of units in each layer, input layer first",
+    );
   }
   const layers = layersRaw as number[];
   const L = layers.length - 1;
   const parameters = parameterCount(layers);
   if (parameters > MAX_PARAMETERS) {
     throw new ShapeError(
-      "layers", `${quoted(layers)} has ${parameters.toLocaleString("en")} weights and biases, more than the ${MAX_PARAMETERS.toLocaleString("en")} a traced network may have`,
+      "layers",
+      `${quoted(layers)} has ${parameters.toLocaleString("en")} weights and biases, more than the ${MAX_PARAMETERS.toLocaleString("en")} a traced network may have`,
       "the tutor traces every step of small networks; train a network this size with the float matrix path (trainMatrix)",
     );
   }
 
-  if (!Array.isArray(json.activations)) throw new SpecError("activations", `expected a list of ${L} activation names (one per computing layer), got ${quoted(json.activations)}`, `e.g. ${quoted(Array(L).fill("sigmoid"))}`);
-  if (json.activations.length !== L) throw new ShapeError("activations", `has ${json.activations.length} ${json.activations.length === 1 ? "entry" : "entries"} but layers ${quoted(layers)} has ${L} computing layer${L === 1 ? "" : "s"}`, `give one activation per layer after the input, ${L} in all`);
+  if (!Array.isArray(json.activations))
+    throw new SpecError(
+      "activations",
+      `expected a list of ${L} activation names (one per computing layer), got ${quoted(json.activations)}`,
+      `e.g. ${quoted(Array(L).fill("sigmoid"))}`,
+    );
+  if (json.activations.length !== L)
+    throw new ShapeError(
+      "activations",
+      `has ${json.activations.length} ${json.activations.length === 1 ? "entry" : "entries"} but layers ${quoted(layers)} has ${L} computing layer${L === 1 ? "" : "s"}`,
+      `give one activation per layer after the input, ${L} in all`,
+    );
   const activations = json.activations.map((a, i) => resolveActivation(a, `activations[${i}]`));
   activations.forEach((act, i) => {
-    if (act.def.kind === "vector" && i !== L - 1) throw new SpecError(`activations[${i}]`, `softmax is used on hidden layer ${i + 1}`, "softmax is for the output layer only; use e.g. sigmoid, tanh or relu in hidden layers");
-    if (act.def.kind === "vector" && layers[i + 1] < 2) throw new SpecError(`activations[${i}]`, "softmax on a layer of one unit always outputs 1", "use sigmoid for a single output, or give the output layer one unit per class");
+    if (act.def.kind === "vector" && i !== L - 1)
+      throw new SpecError(
+        `activations[${i}]`,
+        `softmax is used on hidden layer ${i + 1}`,
+        "softmax is for the output layer only; use e.g. sigmoid, tanh or relu in hidden layers",
+      );
+    if (act.def.kind === "vector" && layers[i + 1] < 2)
+      throw new SpecError(
+        `activations[${i}]`,
+        "softmax on a layer of one unit always outputs 1",
+        "use sigmoid for a single output, or give the output layer one unit per class",
+      );
   });
 
-  if (json.loss === undefined) throw new SpecError("loss", "is missing", 'add e.g. "loss": "half_sse" (or mse, bce, cross_entropy)');
+  if (json.loss === undefined)
+    throw new SpecError("loss", "is missing", 'add e.g. "loss": "half_sse" (or mse, bce, cross_entropy)');
   const loss = resolveLoss(json.loss);
   const outAct = activations[L - 1].def.name;
-  if (loss.name === "cross_entropy" && outAct !== "softmax") throw new SpecError("loss", `cross_entropy needs a softmax output layer, but the output activation is ${outAct}`, 'set the last activation to "softmax", or use "bce" for sigmoid outputs');
+  if (loss.name === "cross_entropy" && outAct !== "softmax")
+    throw new SpecError(
+      "loss",
+      `cross_entropy needs a softmax output layer, but the output activation is ${outAct}`,
+      'set the last activation to "softmax", or use "bce" for sigmoid outputs',
+    );
 
   let weights: Raw[][][] = [];
   if (json.weights === undefined) {
-    if (!options.allowMissingWeights) throw new SpecError("weights", "is missing", `give ${L} weight matrices, weights[l-1][j][k] from unit k of layer l-1 to unit j of layer l, or use training with an "init" method`);
+    if (!options.allowMissingWeights)
+      throw new SpecError(
+        "weights",
+        "is missing",
+        `give ${L} weight matrices, weights[l-1][j][k] from unit k of layer l-1 to unit j of layer l, or use training with an "init" method`,
+      );
   } else {
-    if (!Array.isArray(json.weights)) throw new SpecError("weights", `expected ${L} weight matrices, got ${quoted(json.weights)}`, "write weights as a list of matrices, one per computing layer");
-    if (json.weights.length !== L) throw new ShapeError("weights", `has ${json.weights.length} matrices but layers ${quoted(layers)} needs ${L}`, `give one matrix per layer after the input, ${L} in all`);
+    if (!Array.isArray(json.weights))
+      throw new SpecError(
+        "weights",
+        `expected ${L} weight matrices, got ${quoted(json.weights)}`,
+        "write weights as a list of matrices, one per computing layer",
+      );
+    if (json.weights.length !== L)
+      throw new ShapeError(
+        "weights",
+        `has ${json.weights.length} matrices but layers ${quoted(layers)} needs ${L}`,
+        `give one matrix per layer after the input, ${L} in all`,
+      );
     weights = json.weights.map((W, l) => {
-      const rows = layers[l + 1], cols = layers[l], where = `weights[${l}]`;
-      if (!Array.isArray(W) || W.length !== rows) throw new ShapeError(where, `layer ${l + 1} has ${rows} unit${rows === 1 ? "" : "s"}, so this matrix needs ${rows} rows (one per receiving unit), got ${Array.isArray(W) ? W.length : quoted(W)}`, `write weights[${l}][j][k] for the weight from unit k of layer ${l} to unit j of layer ${l + 1}`);
-      return W.map((row, j) => readNumberArray(row, cols, `${where}[${j}]`, `one weight from each of the ${cols} unit${cols === 1 ? "" : "s"} of layer ${l} into unit ${j} of layer ${l + 1}`));
+      const rows = layers[l + 1],
+        cols = layers[l],
+        where = `weights[${l}]`;
+      if (!Array.isArray(W) || W.length !== rows)
+        throw new ShapeError(
+          where,
+          `layer ${l + 1} has ${rows} unit${rows === 1 ? "" : "s"}, so this matrix needs ${rows} rows (one per receiving unit), got ${Array.isArray(W) ? W.length : quoted(W)}`,
+          `write weights[${l}][j][k] for the weight from unit k of layer ${l} to unit j of layer ${l + 1}`,
+        );
+      return W.map((row, j) =>
+        readNumberArray(
+          row,
+          cols,
+          `${where}[${j}]`,
+          `one weight from each of the ${cols} unit${cols === 1 ? "" : "s"} of layer ${l} into unit ${j} of layer ${l + 1}`,
+        ),
+      );
     });
   }
 
@@ -190,50 +309,121 @@ export function parseSpec(json: unknown, options: ParseOptions = {}): NetworkSpe
   if (json.biases === undefined) {
     biases = layers.slice(1).map((n) => ({ shared: false, values: Array<Raw>(n).fill(0) }));
   } else {
-    if (!Array.isArray(json.biases) || json.biases.length !== L) throw new ShapeError("biases", `expected ${L} entries (one per computing layer), got ${Array.isArray(json.biases) ? json.biases.length : quoted(json.biases)}`, "give each layer either one shared number or a list with one bias per unit");
+    if (!Array.isArray(json.biases) || json.biases.length !== L)
+      throw new ShapeError(
+        "biases",
+        `expected ${L} entries (one per computing layer), got ${Array.isArray(json.biases) ? json.biases.length : quoted(json.biases)}`,
+        "give each layer either one shared number or a list with one bias per unit",
+      );
     biases = json.biases.map((b, l) =>
       Array.isArray(b)
-        ? { shared: false, values: readNumberArray(b, layers[l + 1], `biases[${l}]`, `one bias per unit of layer ${l + 1}`) }
+        ? {
+            shared: false,
+            values: readNumberArray(b, layers[l + 1], `biases[${l}]`, `one bias per unit of layer ${l + 1}`),
+          }
         : { shared: true, values: [readNumber(b, `biases[${l}]`)] },
     );
   }
 
   const updateBiases = json.updateBiases ?? true;
-  if (typeof updateBiases !== "boolean") throw new SpecError("updateBiases", `expected true or false, got ${quoted(updateBiases)}`, "write true to update biases (the default) or false to leave them fixed");
+  if (typeof updateBiases !== "boolean")
+    throw new SpecError(
+      "updateBiases",
+      `expected true or false, got ${quoted(updateBiases)}`,
+      "write true to update biases (the default) or false to leave them fixed",
+    );
 
-  const learningRate = json.learningRate === undefined ? 0.5 : readNonNegative(json.learningRate, "learningRate", "a negative step climbs the loss", "a step size such as 0.5");
-  const weightDecay = json.weightDecay === undefined ? 0 : readNonNegative(json.weightDecay, "weightDecay", "negative decay makes the weights grow", "an L2 strength such as 0.001, or leave it out");
+  const learningRate =
+    json.learningRate === undefined
+      ? 0.5
+      : readNonNegative(
+          json.learningRate,
+          "learningRate",
+          "a negative step climbs the loss",
+          "a step size such as 0.5",
+        );
+  const weightDecay =
+    json.weightDecay === undefined
+      ? 0
+      : readNonNegative(
+          json.weightDecay,
+          "weightDecay",
+          "negative decay makes the weights grow",
+          "an L2 strength such as 0.001, or leave it out",
+        );
 
-  const nIn = layers[0], nOut = layers[L];
+  const nIn = layers[0],
+    nOut = layers[L];
   let examples: Example[];
   const isBatch = json.inputs !== undefined || json.targets !== undefined;
   if (isBatch) {
-    if (json.input !== undefined) throw new SpecError("input", "is given together with inputs", "use either input/target (one example) or inputs/targets (a batch)");
-    if (!Array.isArray(json.inputs) || json.inputs.length === 0) throw new SpecError("inputs", `expected a non-empty list of examples, got ${quoted(json.inputs)}`, `write inputs as [[x1, x2, ...], ...] with ${nIn} numbers per example`);
-    if (!Array.isArray(json.targets)) throw new SpecError("targets", "is missing", `give one target per example, each with ${nOut} numbers`);
-    if (json.targets.length !== json.inputs.length) throw new ShapeError("targets", `has ${json.targets.length} example${json.targets.length === 1 ? "" : "s"} but inputs has ${json.inputs.length}`, "give exactly one target per input");
+    if (json.input !== undefined)
+      throw new SpecError(
+        "input",
+        "is given together with inputs",
+        "use either input/target (one example) or inputs/targets (a batch)",
+      );
+    if (!Array.isArray(json.inputs) || json.inputs.length === 0)
+      throw new SpecError(
+        "inputs",
+        `expected a non-empty list of examples, got ${quoted(json.inputs)}`,
+        `write inputs as [[x1, x2, ...], ...] with ${nIn} numbers per example`,
+      );
+    if (!Array.isArray(json.targets))
+      throw new SpecError("targets", "is missing", `give one target per example, each with ${nOut} numbers`);
+    if (json.targets.length !== json.inputs.length)
+      throw new ShapeError(
+        "targets",
+        `has ${json.targets.length} example${json.targets.length === 1 ? "" : "s"} but inputs has ${json.inputs.length}`,
+        "give exactly one target per input",
+      );
     const targets = json.targets;
     examples = json.inputs.map((x, i) => ({
       input: readNumberArray(x, nIn, `inputs[${i}]`, `one value per input unit`),
       target: readNumberArray(targets[i], nOut, `targets[${i}]`, `one value per output unit`),
     }));
   } else {
-    if (json.input === undefined) throw new SpecError("input", "is missing", `give the example as "input": [${Array(nIn).fill("x").join(", ")}] (${nIn} numbers), or a batch as "inputs"`);
-    if (json.target === undefined) throw new SpecError("target", "is missing", `give the desired output as "target" with ${nOut} numbers`);
-    examples = [{
-      input: readNumberArray(json.input, nIn, "input", `one value per input unit`),
-      target: readNumberArray(json.target, nOut, "target", `one value per output unit`),
-    }];
+    if (json.input === undefined)
+      throw new SpecError(
+        "input",
+        "is missing",
+        `give the example as "input": [${Array(nIn).fill("x").join(", ")}] (${nIn} numbers), or a batch as "inputs"`,
+      );
+    if (json.target === undefined)
+      throw new SpecError("target", "is missing", `give the desired output as "target" with ${nOut} numbers`);
+    examples = [
+      {
+        input: readNumberArray(json.input, nIn, "input", `one value per input unit`),
+        target: readNumberArray(json.target, nOut, "target", `one value per output unit`),
+      },
+    ];
   }
 
   examples.forEach((ex, i) => checkTargets(loss.name, ex.target, isBatch ? `targets[${i}]` : "target"));
 
   const hiddenDeltaWeights = json.hiddenDeltaWeights ?? "original";
-  if (hiddenDeltaWeights !== "original" && hiddenDeltaWeights !== "updated") throw new SpecError("hiddenDeltaWeights", `expected "original" or "updated", got ${quoted(hiddenDeltaWeights)}`, 'leave it out for standard backpropagation ("original")');
+  if (hiddenDeltaWeights !== "original" && hiddenDeltaWeights !== "updated")
+    throw new SpecError(
+      "hiddenDeltaWeights",
+      `expected "original" or "updated", got ${quoted(hiddenDeltaWeights)}`,
+      'leave it out for standard backpropagation ("original")',
+    );
 
   const spec: NetworkSpec = {
-    layers, activations, loss, weights, biases, updateBiases, learningRate, examples, isBatch,
-    batch: readBatch(json.batch), hiddenDeltaWeights, weightDecay, training: readTrainingDefaults(json), raw: json,
+    layers,
+    activations,
+    loss,
+    weights,
+    biases,
+    updateBiases,
+    learningRate,
+    examples,
+    isBatch,
+    batch: readBatch(json.batch),
+    hiddenDeltaWeights,
+    weightDecay,
+    training: readTrainingDefaults(json),
+    raw: json,
   };
   if (json.names !== undefined) spec.names = readNames(json.names, layers);
   return spec;
@@ -248,18 +438,32 @@ function checkTargets(loss: string, target: readonly Raw[], where: string): void
   if (loss === "bce") {
     target.forEach((t, k) => {
       const x = new D(t);
-      if (x.lt(0) || x.gt(1)) throw new SpecError(`${where}[${k}]`, `is ${t}, but a bce target must be between 0 and 1 (the probability that output ${k} is on)`, "use 1 or 0 for a label, or a probability in between");
+      if (x.lt(0) || x.gt(1))
+        throw new SpecError(
+          `${where}[${k}]`,
+          `is ${t}, but a bce target must be between 0 and 1 (the probability that output ${k} is on)`,
+          "use 1 or 0 for a label, or a probability in between",
+        );
     });
   }
   if (loss === "cross_entropy") {
     const oneHot = `one-hot for a class, e.g. [${target.map((_, k) => (k === 0 ? 1 : 0)).join(", ")}]`;
     target.forEach((t, k) => {
-      if (new D(t).lt(0)) throw new SpecError(`${where}[${k}]`, `is ${t}, but the targets of cross_entropy must be non-negative and sum to 1 (a probability distribution over the classes)`, `give ${oneHot}`);
+      if (new D(t).lt(0))
+        throw new SpecError(
+          `${where}[${k}]`,
+          `is ${t}, but the targets of cross_entropy must be non-negative and sum to 1 (a probability distribution over the classes)`,
+          `give ${oneHot}`,
+        );
     });
     const total = target.reduce<InstanceType<typeof D>>((s, t) => s.plus(t), new D(0));
     // a tolerance for soft labels written as doubles (1/3 as 0.3333333333333333)
     if (total.minus(1).abs().gt(1e-12)) {
-      throw new SpecError(where, `sums to ${total.toString()}, but the targets of cross_entropy must be non-negative and sum to 1 (with softmax the engine uses δ = a − t, which holds only then)`, `give ${oneHot}, or probabilities that sum to 1; for labels that are independent of each other use sigmoid outputs with "bce"`);
+      throw new SpecError(
+        where,
+        `sums to ${total.toString()}, but the targets of cross_entropy must be non-negative and sum to 1 (with softmax the engine uses δ = a − t, which holds only then)`,
+        `give ${oneHot}, or probabilities that sum to 1; for labels that are independent of each other use sigmoid outputs with "bce"`,
+      );
     }
   }
 }
@@ -272,33 +476,72 @@ function readTrainingDefaults(json: Record<string, unknown>): TrainingDefaults {
     const v = json[key];
     if (v === undefined) continue;
     const min = key === "epochs" ? 1 : 0;
-    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min) throw new SpecError(key, `expected a whole number ≥ ${min}, got ${quoted(v)}`, key === "epochs" ? 'e.g. "epochs": 1000' : 'e.g. "seed": 42');
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min)
+      throw new SpecError(
+        key,
+        `expected a whole number ≥ ${min}, got ${quoted(v)}`,
+        key === "epochs" ? 'e.g. "epochs": 1000' : 'e.g. "seed": 42',
+      );
     out[key] = v;
   }
   return out;
 }
 
 function readNames(v: unknown, layers: number[]): UnitNames {
-  if (!isObject(v)) throw new SpecError("names", `expected an object with units/weights/biases, got ${quoted(v)}`, 'e.g. "names": {"units": [["i1", "i2"], ["h1", "h2"], ["o1", "o2"]]}');
+  if (!isObject(v))
+    throw new SpecError(
+      "names",
+      `expected an object with units/weights/biases, got ${quoted(v)}`,
+      'e.g. "names": {"units": [["i1", "i2"], ["h1", "h2"], ["o1", "o2"]]}',
+    );
   const names: UnitNames = {};
   const isStr = (x: unknown): x is string => typeof x === "string" && x.length > 0;
   if (v.units !== undefined) {
     const u = v.units;
-    if (!Array.isArray(u) || u.length !== layers.length || !u.every((row, l) => Array.isArray(row) && row.length === layers[l] && row.every(isStr))) {
-      throw new ShapeError("names.units", `expected one list of names per layer matching layers ${quoted(layers)}`, 'e.g. [["i1", "i2"], ["h1", "h2"], ["o1", "o2"]]');
+    if (
+      !Array.isArray(u) ||
+      u.length !== layers.length ||
+      !u.every((row, l) => Array.isArray(row) && row.length === layers[l] && row.every(isStr))
+    ) {
+      throw new ShapeError(
+        "names.units",
+        `expected one list of names per layer matching layers ${quoted(layers)}`,
+        'e.g. [["i1", "i2"], ["h1", "h2"], ["o1", "o2"]]',
+      );
     }
     names.units = u as string[][];
   }
   if (v.weights !== undefined) {
     const w = v.weights;
-    const ok = Array.isArray(w) && w.length === layers.length - 1 && w.every((M, l) => Array.isArray(M) && M.length === layers[l + 1] && M.every((row) => Array.isArray(row) && row.length === layers[l] && row.every(isStr)));
-    if (!ok) throw new ShapeError("names.weights", "must have the same shape as weights", 'e.g. [[["w1", "w2"], ["w3", "w4"]], [["w5", "w6"], ["w7", "w8"]]]');
+    const ok =
+      Array.isArray(w) &&
+      w.length === layers.length - 1 &&
+      w.every(
+        (M, l) =>
+          Array.isArray(M) &&
+          M.length === layers[l + 1] &&
+          M.every((row) => Array.isArray(row) && row.length === layers[l] && row.every(isStr)),
+      );
+    if (!ok)
+      throw new ShapeError(
+        "names.weights",
+        "must have the same shape as weights",
+        'e.g. [[["w1", "w2"], ["w3", "w4"]], [["w5", "w6"], ["w7", "w8"]]]',
+      );
     names.weights = w as string[][][];
   }
   if (v.biases !== undefined) {
     const b = v.biases;
-    if (!Array.isArray(b) || b.length !== layers.length - 1 || !b.every((x, l) => isStr(x) || (Array.isArray(x) && x.length === layers[l + 1] && x.every(isStr)))) {
-      throw new ShapeError("names.biases", "must have one name (shared bias) or one list of names per computing layer", 'e.g. ["b1", "b2"]');
+    if (
+      !Array.isArray(b) ||
+      b.length !== layers.length - 1 ||
+      !b.every((x, l) => isStr(x) || (Array.isArray(x) && x.length === layers[l + 1] && x.every(isStr)))
+    ) {
+      throw new ShapeError(
+        "names.biases",
+        "must have one name (shared bias) or one list of names per computing layer",
+        'e.g. ["b1", "b2"]',
+      );
     }
     names.biases = b as (string | string[])[];
   }

@@ -55,11 +55,18 @@ export function stepId(r: StepIdRecord): string {
 function idParts(r: StepIdRecord): (string | number)[] {
   if ("node" in r) return [r.phase, r.node];
   switch (r.phase) {
-    case "edge": return ["edge", r.from, r.to, r.operand];
-    case "loss": return "mean" in r ? ["loss", "mean"] : ["loss"];
-    case "forward": return ["forward", r.quantity, r.layer, r.unit];
-    case "given": return r.quantity === "input" ? ["given", "input", r.unit] : ["given", "weight", r.layer, r.unit, r.other];
-    case "update": return r.quantity === "W" ? ["update", "W", r.layer, r.unit, r.other] : ["update", "b", r.layer, ...(r.unit === null ? [] : [r.unit])];
+    case "edge":
+      return ["edge", r.from, r.to, r.operand];
+    case "loss":
+      return "mean" in r ? ["loss", "mean"] : ["loss"];
+    case "forward":
+      return ["forward", r.quantity, r.layer, r.unit];
+    case "given":
+      return r.quantity === "input" ? ["given", "input", r.unit] : ["given", "weight", r.layer, r.unit, r.other];
+    case "update":
+      return r.quantity === "W"
+        ? ["update", "W", r.layer, r.unit, r.other]
+        : ["update", "b", r.layer, ...(r.unit === null ? [] : [r.unit])];
     case "backward": {
       const mean = "mean" in r && r.mean ? ["mean"] : [];
       if (r.quantity === "db") return ["backward", ...mean, "db", r.layer, ...(r.unit === null ? [] : [r.unit])];
@@ -86,7 +93,8 @@ export function parseStepId(id: string): StepIdRecord | undefined {
   if (!r || example === undefined) return r;
   // only one example's forward pass, loss and backward pass are per example
   if (r.phase === "loss" && !("mean" in r)) return { phase: "loss", example };
-  if ((r.phase === "forward" || r.phase === "backward") && !("node" in r) && !("mean" in r && r.mean)) return { ...r, example };
+  if ((r.phase === "forward" || r.phase === "backward") && !("node" in r) && !("mean" in r && r.mean))
+    return { ...r, example };
   return undefined;
 }
 
@@ -94,12 +102,16 @@ function parseParts(parts: string[]): StepIdRecord | undefined {
   const [phase, ...rest] = parts;
   const nums = (xs: string[]) => (xs.every((x) => INDEX.test(x)) ? xs.map(Number) : undefined);
   const node = (x: string | undefined) => x !== undefined && NODE.test(x);
-  if (rest.length === 1 && (phase === "forward" || phase === "backward" || phase === "given") && node(rest[0])) return { phase, node: rest[0] };
+  if (rest.length === 1 && (phase === "forward" || phase === "backward" || phase === "given") && node(rest[0]))
+    return { phase, node: rest[0] };
   if (phase === "edge") {
     const [from, to, operand] = rest;
-    return rest.length === 3 && node(from) && node(to) && INDEX.test(operand) ? { phase, from, to, operand: Number(operand) } : undefined;
+    return rest.length === 3 && node(from) && node(to) && INDEX.test(operand)
+      ? { phase, from, to, operand: Number(operand) }
+      : undefined;
   }
-  if (phase === "loss") return rest.length === 0 ? { phase } : rest.length === 1 && rest[0] === "mean" ? { phase, mean: true } : undefined;
+  if (phase === "loss")
+    return rest.length === 0 ? { phase } : rest.length === 1 && rest[0] === "mean" ? { phase, mean: true } : undefined;
   if (phase === "backward" && rest[0] === "mean" && (rest[1] === "dW" || rest[1] === "db")) {
     // a batch's mean gradients: backward.mean.dW.l.j.k, backward.mean.db.l[.j]
     const r = parseParts(["backward", ...rest.slice(1)]);
@@ -110,19 +122,27 @@ function parseParts(parts: string[]): StepIdRecord | undefined {
   if (!n) return undefined;
   switch (phase) {
     case "forward":
-      return (quantity === "z" || quantity === "a") && n.length === 2 ? { phase, quantity, layer: n[0], unit: n[1] } : undefined;
+      return (quantity === "z" || quantity === "a") && n.length === 2
+        ? { phase, quantity, layer: n[0], unit: n[1] }
+        : undefined;
     case "given":
       if (quantity === "input" && n.length === 1) return { phase, quantity, unit: n[0] };
-      return quantity === "weight" && n.length === 3 ? { phase, quantity, layer: n[0], unit: n[1], other: n[2] } : undefined;
+      return quantity === "weight" && n.length === 3
+        ? { phase, quantity, layer: n[0], unit: n[1], other: n[2] }
+        : undefined;
     case "update":
       if (quantity === "W" && n.length === 3) return { phase, quantity, layer: n[0], unit: n[1], other: n[2] };
-      return quantity === "b" && (n.length === 1 || n.length === 2) ? { phase, quantity, layer: n[0], unit: n[1] ?? null } : undefined;
+      return quantity === "b" && (n.length === 1 || n.length === 2)
+        ? { phase, quantity, layer: n[0], unit: n[1] ?? null }
+        : undefined;
     case "backward":
       if (quantity === "dL/da" || quantity === "da/dz" || quantity === "delta") {
         return n.length === 2 ? { phase, quantity, layer: n[0], unit: n[1] } : undefined;
       }
-      if (quantity === "path" || quantity === "dW") return n.length === 3 ? { phase, quantity, layer: n[0], unit: n[1], other: n[2] } : undefined;
-      if (quantity === "db") return n.length === 1 || n.length === 2 ? { phase, quantity, layer: n[0], unit: n[1] ?? null } : undefined;
+      if (quantity === "path" || quantity === "dW")
+        return n.length === 3 ? { phase, quantity, layer: n[0], unit: n[1], other: n[2] } : undefined;
+      if (quantity === "db")
+        return n.length === 1 || n.length === 2 ? { phase, quantity, layer: n[0], unit: n[1] ?? null } : undefined;
       return undefined;
   }
   return undefined;

@@ -19,14 +19,21 @@ export function editDistance(a: string, b: string): number {
  * The known names nearest the typed one (up to three, all at the smallest distance), within an
  * edit distance that grows with the name's length; `normalise` maps both sides to a common form.
  */
-export function closest(typed: string, known: readonly string[], normalise: (s: string) => string = (s) => s.toLowerCase()): string[] {
+export function closest(
+  typed: string,
+  known: readonly string[],
+  normalise: (s: string) => string = (s) => s.toLowerCase(),
+): string[] {
   const norm = normalise(typed);
   const limit = Math.max(1, Math.min(3, Math.floor(norm.length / 3)));
   const scored = known.map((k) => ({ k, d: editDistance(norm, normalise(k)) })).filter((x) => x.d <= limit);
   if (scored.length === 0) return [];
   const best = Math.min(...scored.map((x) => x.d));
   // only the nearest: "dE/dww5" suggests dE/dw5, not every weight
-  return scored.filter((x) => x.d === best).slice(0, 3).map((x) => x.k);
+  return scored
+    .filter((x) => x.d === best)
+    .slice(0, 3)
+    .map((x) => x.k);
 }
 
 /** " (did you mean "softmax"?)" or "" — to append to a problem description. */

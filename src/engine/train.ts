@@ -14,7 +14,18 @@
 //     correct backpropagation gives 0.29102777369 and 0.01591362044 / 0.98406427351.
 import type { Arith } from "./numeric.js";
 import { arithFor, D, parsePrecision, precisionName, withinDoubleRange } from "./numeric.js";
-import { backwardPass, exampleLoss, forwardPass, instantiate, meanGradients, traceAt, type BackwardOptions, type Gradients, type Net, type Params } from "./network.js";
+import {
+  backwardPass,
+  exampleLoss,
+  forwardPass,
+  instantiate,
+  meanGradients,
+  traceAt,
+  type BackwardOptions,
+  type Gradients,
+  type Net,
+  type Params,
+} from "./network.js";
 import type { NetworkTrace } from "./trace.js";
 import { parseSpec, type BatchMode, type NetworkSpec, type Raw } from "./spec.js";
 import { TrainingError, quoted } from "./errors.js";
@@ -92,18 +103,38 @@ export interface TrainResult {
 /** Train a network spec (JSON, as the network spec defines it) and report the history and the result. */
 export function train(spec: unknown, options: TrainOptions): TrainResult {
   if (options.epochs !== undefined && !(Number.isInteger(options.epochs) && options.epochs >= 1)) {
-    throw new TrainingError("epochs", `expected a whole number ≥ 1, got ${quoted(options.epochs)}`, "e.g. epochs: 1000");
+    throw new TrainingError(
+      "epochs",
+      `expected a whole number ≥ 1, got ${quoted(options.epochs)}`,
+      "e.g. epochs: 1000",
+    );
   }
   if (options.every !== undefined && !(Number.isInteger(options.every) && options.every >= 1)) {
-    throw new TrainingError("every", `expected a whole number ≥ 1, got ${quoted(options.every)}`, "e.g. every: 100 keeps epochs 1, 100, 200, ... and the last");
+    throw new TrainingError(
+      "every",
+      `expected a whole number ≥ 1, got ${quoted(options.every)}`,
+      "e.g. every: 100 keeps epochs 1, 100, 200, ... and the last",
+    );
   }
   const init = options.init ? readInit(options.init, "options.init") : undefined;
   const parsed = parseSpec(withInitialWeights(spec, init));
   const epochs = options.epochs ?? parsed.training.epochs;
-  if (epochs === undefined) throw new TrainingError("epochs", "is given neither in the options nor in the spec", 'pass epochs (--epochs N on the command line) or add "epochs": N to the spec');
-  const config = options.optimizer !== undefined ? readOptimizer(options.optimizer) : (parsed.training.optimizer ?? readOptimizer("sgd"));
+  if (epochs === undefined)
+    throw new TrainingError(
+      "epochs",
+      "is given neither in the options nor in the spec",
+      'pass epochs (--epochs N on the command line) or add "epochs": N to the spec',
+    );
+  const config =
+    options.optimizer !== undefined
+      ? readOptimizer(options.optimizer)
+      : (parsed.training.optimizer ?? readOptimizer("sgd"));
   if (options.keepSteps && config.name !== "sgd") {
-    throw new TrainingError("keepSteps", `records steps for sgd only, not ${config.name}`, "a trace's update phase is plain gradient descent; train with sgd (--optimizer sgd), or keep the losses only (no --steps)");
+    throw new TrainingError(
+      "keepSteps",
+      `records steps for sgd only, not ${config.name}`,
+      "a trace's update phase is plain gradient descent; train with sgd (--optimizer sgd), or keep the losses only (no --steps)",
+    );
   }
   const precision = parsePrecision(options.precision ?? "float");
   const seed = options.seed ?? parsed.training.seed ?? init?.seed ?? initSeedOf(spec);
@@ -130,7 +161,12 @@ function batchesOf(order: number[], mode: BatchMode): number[][] {
   return out;
 }
 
-function run<T>(A: Arith<T>, spec: NetworkSpec, options: TrainOptions & { epochs: number; seed: number | undefined }, config: OptimizerConfig): TrainResult {
+function run<T>(
+  A: Arith<T>,
+  spec: NetworkSpec,
+  options: TrainOptions & { epochs: number; seed: number | undefined },
+  config: OptimizerConfig,
+): TrainResult {
   const lrRaw: Raw = options.learningRate ?? spec.learningRate;
   const lr = A.of(lrRaw);
   const net: Net<T> = instantiate(A, spec);
@@ -145,19 +181,23 @@ function run<T>(A: Arith<T>, spec: NetworkSpec, options: TrainOptions & { epochs
   const rand = lcg(options.seed ?? 0);
   const keep = options.keep ?? "every";
   const every = options.every ?? Math.max(1, Math.ceil(options.epochs / 1000));
-  const kept = (e: number) => e === 1 || e === options.epochs || keep === "all" || (keep === "every" && e % every === 0);
+  const kept = (e: number) =>
+    e === 1 || e === options.epochs || keep === "all" || (keep === "every" && e % every === 0);
   const history: EpochRecord[] = [];
   const indices = Array.from({ length: m }, (_, i) => i);
 
   // the spec as one traced step sees it: this run's learning rate, decay and delta weights
-  const traceSpec: NetworkSpec | undefined = options.keepSteps ? { ...spec, learningRate: lrRaw, weightDecay: decay, hiddenDeltaWeights: hidden } : undefined;
+  const traceSpec: NetworkSpec | undefined = options.keepSteps
+    ? { ...spec, learningRate: lrRaw, weightDecay: decay, hiddenDeltaWeights: hidden }
+    : undefined;
 
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     const order = options.shuffle ? shuffled(indices, rand) : indices;
     let total = A.of(0);
     const traces: NetworkTrace[] | undefined = traceSpec && kept(epoch) ? [] : undefined;
     for (const batch of batchesOf(order, mode)) {
-      if (traces && traceSpec) traces.push(traceAt(A, { ...traceSpec, examples: batch.map((i) => spec.examples[i]) }, net.params));
+      if (traces && traceSpec)
+        traces.push(traceAt(A, { ...traceSpec, examples: batch.map((i) => spec.examples[i]) }, net.params));
       // Nesterov takes the gradient at the look-ahead point; every other optimizer at θ itself
       const at: Net<T> = { ...net, params: opt.evaluationPoint(net.params) };
       const grads: Gradients<T>[] = [];
@@ -178,7 +218,11 @@ function run<T>(A: Arith<T>, spec: NetworkSpec, options: TrainOptions & { epochs
     if (!withinDoubleRange(A, loss)) {
       // the loss can overflow before any parameter does (a squared error of 1e155): name the largest one
       const big = largest(A, spec, net.params);
-      throw new TrainingError(`epoch ${epoch}`, `the loss is ${brief(A, loss)}${beyond(A, loss)}; the largest parameter is ${big.where} = ${big.value}`, cause(A, spec, [], lrRaw));
+      throw new TrainingError(
+        `epoch ${epoch}`,
+        `the loss is ${brief(A, loss)}${beyond(A, loss)}; the largest parameter is ${big.where} = ${big.value}`,
+        cause(A, spec, [], lrRaw),
+      );
     }
     const record: EpochRecord = { epoch, loss: A.toString(loss), lossNumber: A.toNumber(loss) };
     if (traces) record.traces = traces;
@@ -214,7 +258,8 @@ function run<T>(A: Arith<T>, spec: NetworkSpec, options: TrainOptions & { epochs
  * (decimals reach 1e+22988 without overflowing: that is divergence too); undefined if none.
  */
 function firstNonFinite<T>(A: Arith<T>, spec: NetworkSpec, p: Params<T>): { where: string; value: string } | undefined {
-  for (const q of namedParams(spec, p)) if (!withinDoubleRange(A, q.value)) return { where: q.where, value: brief(A, q.value) + beyond(A, q.value) };
+  for (const q of namedParams(spec, p))
+    if (!withinDoubleRange(A, q.value)) return { where: q.where, value: brief(A, q.value) + beyond(A, q.value) };
   return undefined;
 }
 
@@ -231,12 +276,15 @@ function beyond<T>(A: Arith<T>, x: T): string {
 
 /** Every parameter with its name and value, weights first, as "weights[0][1][0] (w3)". */
 function* namedParams<T>(spec: NetworkSpec, p: Params<T>): Generator<{ where: string; value: T }> {
-  for (let l = 0; l < p.W.length; l++) for (let j = 0; j < p.W[l].length; j++) for (let k = 0; k < p.W[l][j].length; k++) {
-    const name = spec.names?.weights?.[l]?.[j]?.[k];
-    yield { where: `weights[${l}][${j}][${k}]${name ? ` (${name})` : ""}`, value: p.W[l][j][k] };
-  }
+  for (let l = 0; l < p.W.length; l++)
+    for (let j = 0; j < p.W[l].length; j++)
+      for (let k = 0; k < p.W[l][j].length; k++) {
+        const name = spec.names?.weights?.[l]?.[j]?.[k];
+        yield { where: `weights[${l}][${j}][${k}]${name ? ` (${name})` : ""}`, value: p.W[l][j][k] };
+      }
   for (let l = 0; l < p.b.length; l++) {
-    const shared = spec.biases[l].shared, names = spec.names?.biases?.[l];
+    const shared = spec.biases[l].shared,
+      names = spec.names?.biases?.[l];
     for (let j = 0; j < (shared ? 1 : p.b[l].length); j++) {
       const name = typeof names === "string" ? names : names?.[j];
       yield { where: `biases[${l}]${shared ? "" : `[${j}]`}${name ? ` (${name})` : ""}`, value: p.b[l][j] };
@@ -250,9 +298,22 @@ function largest<T>(A: Arith<T>, spec: NetworkSpec, p: Params<T>): { where: stri
   return { where: best!.where, value: brief(A, best!.value) };
 }
 
-function checkFinite<T>(A: Arith<T>, spec: NetworkSpec, p: Params<T>, epoch: number, update: number, outputs: T[][], lr: Raw): void {
+function checkFinite<T>(
+  A: Arith<T>,
+  spec: NetworkSpec,
+  p: Params<T>,
+  epoch: number,
+  update: number,
+  outputs: T[][],
+  lr: Raw,
+): void {
   const bad = firstNonFinite(A, spec, p);
-  if (bad) throw new TrainingError(`epoch ${epoch}, ${bad.where}`, `became ${bad.value} at update ${update}`, cause(A, spec, outputs, lr));
+  if (bad)
+    throw new TrainingError(
+      `epoch ${epoch}, ${bad.where}`,
+      `became ${bad.value} at update ${update}`,
+      cause(A, spec, outputs, lr),
+    );
 }
 
 /** The likely reason for a NaN/Infinity: a saturated output under a log loss, else a step too large. */
@@ -265,4 +326,3 @@ function cause<T>(A: Arith<T>, spec: NetworkSpec, outputs: T[][], lr: Raw): stri
   }
   return `learning rate ${lr} is too large: try ${smaller} (the updates overshoot and grow without bound; scaling the inputs also helps)`;
 }
-

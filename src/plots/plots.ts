@@ -3,22 +3,47 @@
 import { display, liveDisplay } from "../render/display.js";
 import { LivePlot, plotBundle, type VegaLiteSpec } from "./vega.js";
 
-export interface Series { name: string; x: readonly number[]; y: readonly number[] }
+export interface Series {
+  name: string;
+  x: readonly number[];
+  y: readonly number[];
+}
 
-export interface LineOptions { title?: string; xTitle?: string; yTitle?: string; logY?: boolean; width?: number; height?: number; points?: boolean }
+export interface LineOptions {
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+  logY?: boolean;
+  width?: number;
+  height?: number;
+  points?: boolean;
+}
 
-const size = (o: { width?: number; height?: number }) => ({ ...(o.width ? { width: o.width } : {}), ...(o.height ? { height: o.height } : {}) });
+const size = (o: { width?: number; height?: number }) => ({
+  ...(o.width ? { width: o.width } : {}),
+  ...(o.height ? { height: o.height } : {}),
+});
 const finite = (v: number) => Number.isFinite(v);
 
 export function linesSpec(series: readonly Series[], opts: LineOptions = {}): VegaLiteSpec {
-  const values = series.flatMap((s) => s.x.map((x, i) => ({ series: s.name, x, y: s.y[i] })).filter((p) => finite(p.x) && finite(p.y) && (!opts.logY || p.y > 0)));
+  const values = series.flatMap((s) =>
+    s.x
+      .map((x, i) => ({ series: s.name, x, y: s.y[i] }))
+      .filter((p) => finite(p.x) && finite(p.y) && (!opts.logY || p.y > 0)),
+  );
   return {
-    ...(opts.title ? { title: opts.title } : {}), ...size(opts),
+    ...(opts.title ? { title: opts.title } : {}),
+    ...size(opts),
     data: { values },
     mark: { type: "line", point: opts.points ?? false, clip: true },
     encoding: {
       x: { field: "x", type: "quantitative", title: opts.xTitle ?? "x" },
-      y: { field: "y", type: "quantitative", title: opts.yTitle ?? "y", scale: opts.logY ? { type: "log" } : { zero: false } },
+      y: {
+        field: "y",
+        type: "quantitative",
+        title: opts.yTitle ?? "y",
+        scale: opts.logY ? { type: "log" } : { zero: false },
+      },
       color: { field: "series", type: "nominal", title: null, legend: series.length > 1 ? {} : null },
     },
   };
@@ -40,82 +65,214 @@ export interface FunctionOptions {
 }
 
 /** Functions sampled over a domain (activations and their derivatives, losses). */
-export function functionsSpec(fns: readonly { name: string; f: (x: number) => number }[], domain: readonly [number, number], opts: FunctionOptions = {}): VegaLiteSpec {
+export function functionsSpec(
+  fns: readonly { name: string; f: (x: number) => number }[],
+  domain: readonly [number, number],
+  opts: FunctionOptions = {},
+): VegaLiteSpec {
   const n = opts.samples ?? 201;
   const xs = Array.from({ length: n }, (_, i) => domain[0] + ((domain[1] - domain[0]) * i) / (n - 1));
-  const spec = linesSpec(fns.map((g) => ({ name: g.name, x: xs, y: xs.map(g.f) })), { title: opts.title, width: opts.width, height: opts.height, xTitle: opts.xTitle, yTitle: opts.yTitle });
+  const spec = linesSpec(
+    fns.map((g) => ({ name: g.name, x: xs, y: xs.map(g.f) })),
+    { title: opts.title, width: opts.width, height: opts.height, xTitle: opts.xTitle, yTitle: opts.yTitle },
+  );
   if (opts.yDomain) (spec.encoding as { y: { scale: object } }).y.scale = { domain: [...opts.yDomain] };
   return spec;
 }
 
-export async function plotFunctions(fns: readonly { name: string; f: (x: number) => number }[], domain: readonly [number, number], opts: FunctionOptions = {}): Promise<void> {
-  display(await plotBundle(functionsSpec(fns, domain, opts), opts.title ?? `functions: ${fns.map((g) => g.name).join(", ")}`));
+export async function plotFunctions(
+  fns: readonly { name: string; f: (x: number) => number }[],
+  domain: readonly [number, number],
+  opts: FunctionOptions = {},
+): Promise<void> {
+  display(
+    await plotBundle(functionsSpec(fns, domain, opts), opts.title ?? `functions: ${fns.map((g) => g.name).join(", ")}`),
+  );
 }
 
 /** A function of two variables as filled contours (a heat map of a grid), with descent paths on top. */
-export function pathsSpec(f: (x: number, y: number) => number, xDomain: readonly [number, number], yDomain: readonly [number, number], paths: readonly { name: string; points: readonly (readonly [number, number])[] }[], opts: { title?: string; grid?: number; logColour?: boolean } = {}): VegaLiteSpec {
+export function pathsSpec(
+  f: (x: number, y: number) => number,
+  xDomain: readonly [number, number],
+  yDomain: readonly [number, number],
+  paths: readonly { name: string; points: readonly (readonly [number, number])[] }[],
+  opts: { title?: string; grid?: number; logColour?: boolean } = {},
+): VegaLiteSpec {
   const g = opts.grid ?? 40;
-  const dx = (xDomain[1] - xDomain[0]) / g, dy = (yDomain[1] - yDomain[0]) / g;
+  const dx = (xDomain[1] - xDomain[0]) / g,
+    dy = (yDomain[1] - yDomain[0]) / g;
   const cells: { x: number; x2: number; y: number; y2: number; f: number }[] = [];
-  for (let i = 0; i < g; i++) for (let j = 0; j < g; j++) {
-    const x = xDomain[0] + i * dx, y = yDomain[0] + j * dy;
-    cells.push({ x, x2: x + dx, y, y2: y + dy, f: f(x + dx / 2, y + dy / 2) });
-  }
-  const pts = paths.flatMap((p) => p.points.map(([x, y], step) => ({ path: p.name, step, x, y })).filter((q) => finite(q.x) && finite(q.y)));
+  for (let i = 0; i < g; i++)
+    for (let j = 0; j < g; j++) {
+      const x = xDomain[0] + i * dx,
+        y = yDomain[0] + j * dy;
+      cells.push({ x, x2: x + dx, y, y2: y + dy, f: f(x + dx / 2, y + dy / 2) });
+    }
+  const pts = paths.flatMap((p) =>
+    p.points.map(([x, y], step) => ({ path: p.name, step, x, y })).filter((q) => finite(q.x) && finite(q.y)),
+  );
   const xs = { field: "x", type: "quantitative", scale: { domain: [...xDomain] }, title: "x₁" };
   const ys = { field: "y", type: "quantitative", scale: { domain: [...yDomain] }, title: "x₂" };
   return {
-    ...(opts.title ? { title: opts.title } : {}), width: 380, height: 320,
+    ...(opts.title ? { title: opts.title } : {}),
+    width: 380,
+    height: 320,
     layer: [
-      { data: { values: cells }, mark: { type: "rect", tooltip: false }, encoding: { x: xs, x2: { field: "x2" }, y: ys, y2: { field: "y2" }, color: { field: "f", type: "quantitative", title: "f", scale: { scheme: "greys", type: opts.logColour === false ? "linear" : "symlog" } }, opacity: { value: 0.45 } } },
-      { data: { values: pts }, mark: { type: "line", point: { size: 18 }, strokeWidth: 2, clip: true }, encoding: { x: { ...xs }, y: { ...ys }, order: { field: "step" }, color: { field: "path", type: "nominal", title: null, scale: { scheme: "dark2" } } } },
+      {
+        data: { values: cells },
+        mark: { type: "rect", tooltip: false },
+        encoding: {
+          x: xs,
+          x2: { field: "x2" },
+          y: ys,
+          y2: { field: "y2" },
+          color: {
+            field: "f",
+            type: "quantitative",
+            title: "f",
+            scale: { scheme: "greys", type: opts.logColour === false ? "linear" : "symlog" },
+          },
+          opacity: { value: 0.45 },
+        },
+      },
+      {
+        data: { values: pts },
+        mark: { type: "line", point: { size: 18 }, strokeWidth: 2, clip: true },
+        encoding: {
+          x: { ...xs },
+          y: { ...ys },
+          order: { field: "step" },
+          color: { field: "path", type: "nominal", title: null, scale: { scheme: "dark2" } },
+        },
+      },
     ],
     resolve: { scale: { color: "independent" } },
     config: { axis: { grid: false } },
   };
 }
 
-export async function plotPaths(f: (x: number, y: number) => number, xDomain: readonly [number, number], yDomain: readonly [number, number], paths: readonly { name: string; points: readonly (readonly [number, number])[] }[], opts: { title?: string; grid?: number } = {}): Promise<void> {
-  display(await plotBundle(pathsSpec(f, xDomain, yDomain, paths, opts), opts.title ?? `descent paths: ${paths.map((p) => p.name).join(", ")}`));
+export async function plotPaths(
+  f: (x: number, y: number) => number,
+  xDomain: readonly [number, number],
+  yDomain: readonly [number, number],
+  paths: readonly { name: string; points: readonly (readonly [number, number])[] }[],
+  opts: { title?: string; grid?: number } = {},
+): Promise<void> {
+  display(
+    await plotBundle(
+      pathsSpec(f, xDomain, yDomain, paths, opts),
+      opts.title ?? `descent paths: ${paths.map((p) => p.name).join(", ")}`,
+    ),
+  );
 }
 
 /** A 2-D classifier: its output over the plane (shaded), the decision boundary, the data points. */
-export function decisionSpec(predict: (x: number, y: number) => number, points: readonly { x: number; y: number; label: string | number }[], opts: { title?: string; xDomain?: readonly [number, number]; yDomain?: readonly [number, number]; threshold?: number; grid?: number } = {}): VegaLiteSpec {
-  const pad = (a: number[]) => { const lo = Math.min(...a), hi = Math.max(...a), m = (hi - lo) * 0.15 || 1; return [lo - m, hi + m] as const; };
-  const xd = opts.xDomain ?? pad(points.map((p) => p.x)), yd = opts.yDomain ?? pad(points.map((p) => p.y));
-  const g = opts.grid ?? 50, t = opts.threshold ?? 0.5;
-  const dx = (xd[1] - xd[0]) / g, dy = (yd[1] - yd[0]) / g;
+export function decisionSpec(
+  predict: (x: number, y: number) => number,
+  points: readonly { x: number; y: number; label: string | number }[],
+  opts: {
+    title?: string;
+    xDomain?: readonly [number, number];
+    yDomain?: readonly [number, number];
+    threshold?: number;
+    grid?: number;
+  } = {},
+): VegaLiteSpec {
+  const pad = (a: number[]) => {
+    const lo = Math.min(...a),
+      hi = Math.max(...a),
+      m = (hi - lo) * 0.15 || 1;
+    return [lo - m, hi + m] as const;
+  };
+  const xd = opts.xDomain ?? pad(points.map((p) => p.x)),
+    yd = opts.yDomain ?? pad(points.map((p) => p.y));
+  const g = opts.grid ?? 50,
+    t = opts.threshold ?? 0.5;
+  const dx = (xd[1] - xd[0]) / g,
+    dy = (yd[1] - yd[0]) / g;
   const cells: { x: number; x2: number; y: number; y2: number; side: string }[] = [];
-  for (let i = 0; i < g; i++) for (let j = 0; j < g; j++) {
-    const x = xd[0] + i * dx, y = yd[0] + j * dy;
-    cells.push({ x, x2: x + dx, y, y2: y + dy, side: predict(x + dx / 2, y + dy / 2) >= t ? "above threshold" : "below threshold" });
-  }
+  for (let i = 0; i < g; i++)
+    for (let j = 0; j < g; j++) {
+      const x = xd[0] + i * dx,
+        y = yd[0] + j * dy;
+      cells.push({
+        x,
+        x2: x + dx,
+        y,
+        y2: y + dy,
+        side: predict(x + dx / 2, y + dy / 2) >= t ? "above threshold" : "below threshold",
+      });
+    }
   const xs = { field: "x", type: "quantitative", scale: { domain: [...xd] }, title: "x₁" };
   const ys = { field: "y", type: "quantitative", scale: { domain: [...yd] }, title: "x₂" };
   return {
-    ...(opts.title ? { title: opts.title } : {}), width: 340, height: 300,
+    ...(opts.title ? { title: opts.title } : {}),
+    width: 340,
+    height: 300,
     layer: [
-      { data: { values: cells }, mark: { type: "rect", opacity: 0.35 }, encoding: { x: xs, x2: { field: "x2" }, y: ys, y2: { field: "y2" }, color: { field: "side", type: "nominal", title: "output", scale: { domain: ["below threshold", "above threshold"], range: ["#f4a6a6", "#a6c8f4"] } } } },
-      { data: { values: points.map((p) => ({ ...p, label: String(p.label) })) }, mark: { type: "point", filled: true, size: 80, stroke: "black", strokeWidth: 0.5 }, encoding: { x: { ...xs }, y: { ...ys }, fill: { field: "label", type: "nominal", title: "label", scale: { scheme: "set1" } } } },
+      {
+        data: { values: cells },
+        mark: { type: "rect", opacity: 0.35 },
+        encoding: {
+          x: xs,
+          x2: { field: "x2" },
+          y: ys,
+          y2: { field: "y2" },
+          color: {
+            field: "side",
+            type: "nominal",
+            title: "output",
+            scale: { domain: ["below threshold", "above threshold"], range: ["#f4a6a6", "#a6c8f4"] },
+          },
+        },
+      },
+      {
+        data: { values: points.map((p) => ({ ...p, label: String(p.label) })) },
+        mark: { type: "point", filled: true, size: 80, stroke: "black", strokeWidth: 0.5 },
+        encoding: {
+          x: { ...xs },
+          y: { ...ys },
+          fill: { field: "label", type: "nominal", title: "label", scale: { scheme: "set1" } },
+        },
+      },
     ],
     resolve: { scale: { color: "independent", fill: "independent" } },
     config: { axis: { grid: false } },
   };
 }
 
-export async function plotDecisionBoundary(predict: (x: number, y: number) => number, points: readonly { x: number; y: number; label: string | number }[], opts: { title?: string; xDomain?: readonly [number, number]; yDomain?: readonly [number, number]; threshold?: number; grid?: number } = {}): Promise<void> {
+export async function plotDecisionBoundary(
+  predict: (x: number, y: number) => number,
+  points: readonly { x: number; y: number; label: string | number }[],
+  opts: {
+    title?: string;
+    xDomain?: readonly [number, number];
+    yDomain?: readonly [number, number];
+    threshold?: number;
+    grid?: number;
+  } = {},
+): Promise<void> {
   display(await plotBundle(decisionSpec(predict, points, opts), opts.title ?? "decision boundary"));
 }
 
-export interface BarOptions { title?: string; logY?: boolean; yTitle?: string; xTitle?: string }
+export interface BarOptions {
+  title?: string;
+  logY?: boolean;
+  yTitle?: string;
+  xTitle?: string;
+}
 
-export function barsSpec(bars: readonly { label: string; value: number; group?: string }[], opts: BarOptions = {}): VegaLiteSpec {
+export function barsSpec(
+  bars: readonly { label: string; value: number; group?: string }[],
+  opts: BarOptions = {},
+): VegaLiteSpec {
   const grouped = bars.some((b) => b.group !== undefined);
   // a log axis has no zero: it spans whole decades from below the smallest value to at least the
   // largest, and bars stand on its bottom (a bar based at 0 would run below the axis, to −∞ on a
   // log scale; a domain ending under the largest value would cut its bar off at the top)
   const positive = bars.map((b) => b.value).filter((v) => v > 0);
-  const base = 10 ** (Math.ceil(Math.log10(Math.min(...positive))) - 1), top = 10 ** Math.ceil(Math.log10(Math.max(...positive)));
+  const base = 10 ** (Math.ceil(Math.log10(Math.min(...positive))) - 1),
+    top = 10 ** Math.ceil(Math.log10(Math.max(...positive)));
   const spec: VegaLiteSpec = {
     ...(opts.title ? { title: opts.title } : {}),
     data: { values: bars.map((b, i) => ({ ...b, order: i, group: b.group ?? "" })) },
@@ -124,9 +281,15 @@ export function barsSpec(bars: readonly { label: string; value: number; group?: 
       x: { field: "label", type: "nominal", sort: { field: "order" }, title: opts.xTitle ?? null },
       ...(opts.logY
         ? {
-          y: { field: "value", type: "quantitative", title: opts.yTitle ?? "value", stack: null, scale: { type: "log", domain: [base, top] } },
-          y2: { datum: base },
-        }
+            y: {
+              field: "value",
+              type: "quantitative",
+              title: opts.yTitle ?? "value",
+              stack: null,
+              scale: { type: "log", domain: [base, top] },
+            },
+            y2: { datum: base },
+          }
         : { y: { field: "value", type: "quantitative", title: opts.yTitle ?? "value" } }),
       ...(grouped ? { xOffset: { field: "group" }, color: { field: "group", type: "nominal", title: null } } : {}),
     },
@@ -134,25 +297,63 @@ export function barsSpec(bars: readonly { label: string; value: number; group?: 
   return spec;
 }
 
-export async function plotBars(bars: readonly { label: string; value: number; group?: string }[], opts: BarOptions = {}): Promise<void> {
+export async function plotBars(
+  bars: readonly { label: string; value: number; group?: string }[],
+  opts: BarOptions = {},
+): Promise<void> {
   display(await plotBundle(barsSpec(bars, opts), opts.title ?? "bars"));
 }
 
 /** A matrix as coloured cells with their numbers (a confusion matrix, a digit image). */
-export async function plotHeatmap(matrix: readonly (readonly number[])[], rowLabels: readonly string[], colLabels: readonly string[], opts: { title?: string; numbers?: boolean; rowTitle?: string; colTitle?: string; scheme?: string; size?: number } = {}): Promise<void> {
-  const values = matrix.flatMap((row, i) => row.map((v, j) => ({ row: rowLabels[i] ?? String(i), col: colLabels[j] ?? String(j), v, ri: i, cj: j })));
+export async function plotHeatmap(
+  matrix: readonly (readonly number[])[],
+  rowLabels: readonly string[],
+  colLabels: readonly string[],
+  opts: {
+    title?: string;
+    numbers?: boolean;
+    rowTitle?: string;
+    colTitle?: string;
+    scheme?: string;
+    size?: number;
+  } = {},
+): Promise<void> {
+  const values = matrix.flatMap((row, i) =>
+    row.map((v, j) => ({ row: rowLabels[i] ?? String(i), col: colLabels[j] ?? String(j), v, ri: i, cj: j })),
+  );
   const cell = opts.size ?? (matrix.length > 12 ? 8 : 32);
   const enc = {
-    x: { field: "col", type: "ordinal", sort: { field: "cj" }, title: opts.colTitle ?? null, axis: matrix.length > 12 ? null : {} },
-    y: { field: "row", type: "ordinal", sort: { field: "ri" }, title: opts.rowTitle ?? null, axis: matrix.length > 12 ? null : {} },
+    x: {
+      field: "col",
+      type: "ordinal",
+      sort: { field: "cj" },
+      title: opts.colTitle ?? null,
+      axis: matrix.length > 12 ? null : {},
+    },
+    y: {
+      field: "row",
+      type: "ordinal",
+      sort: { field: "ri" },
+      title: opts.rowTitle ?? null,
+      axis: matrix.length > 12 ? null : {},
+    },
   };
   const spec: VegaLiteSpec = {
     ...(opts.title ? { title: opts.title } : {}),
-    width: cell * (colLabels.length || matrix[0]?.length || 1), height: cell * matrix.length,
+    width: cell * (colLabels.length || matrix[0]?.length || 1),
+    height: cell * matrix.length,
     data: { values },
     layer: [
-      { mark: "rect", encoding: { ...enc, color: { field: "v", type: "quantitative", title: null, scale: { scheme: opts.scheme ?? "blues" } } } },
-      ...(opts.numbers ?? matrix.length <= 12 ? [{ mark: { type: "text", fontSize: 11 }, encoding: { ...enc, text: { field: "v", type: "quantitative" } } }] : []),
+      {
+        mark: "rect",
+        encoding: {
+          ...enc,
+          color: { field: "v", type: "quantitative", title: null, scale: { scheme: opts.scheme ?? "blues" } },
+        },
+      },
+      ...((opts.numbers ?? matrix.length <= 12)
+        ? [{ mark: { type: "text", fontSize: 11 }, encoding: { ...enc, text: { field: "v", type: "quantitative" } } }]
+        : []),
     ],
   };
   display(await plotBundle(spec, opts.title ?? "heat map"));
@@ -175,14 +376,26 @@ export interface LiveLossOptions {
  * interval while it runs. `finish` sends the final plot once, with the static SVG that
  * untrusted notebooks and HTML exports show.
  */
-export function liveLossPlot(opts: LiveLossOptions = {}): { update(epoch: number, loss: number): void; finish(): Promise<void> } {
-  const every = opts.every ?? 1, interval = opts.intervalMs ?? 750;
-  const epochs: number[] = [], losses: number[] = [];
+export function liveLossPlot(opts: LiveLossOptions = {}): {
+  update(epoch: number, loss: number): void;
+  finish(): Promise<void>;
+} {
+  const every = opts.every ?? 1,
+    interval = opts.intervalMs ?? 750;
+  const epochs: number[] = [],
+    losses: number[] = [];
   const progress = liveDisplay();
   const plot = new LivePlot();
-  const spec = () => linesSpec([{ name: "loss", x: epochs, y: losses }], { title: opts.title ?? "loss while training", xTitle: "epoch", yTitle: "loss", logY: opts.logY ?? true });
+  const spec = () =>
+    linesSpec([{ name: "loss", x: epochs, y: losses }], {
+      title: opts.title ?? "loss while training",
+      xTitle: "epoch",
+      yTitle: "loss",
+      logY: opts.logY ?? true,
+    });
   const line = () => `epoch ${epochs.at(-1) ?? 0} · loss ${losses.at(-1)?.toPrecision(6) ?? "–"}`;
-  let lastEpoch = -Infinity, lastTime = Date.now();
+  let lastEpoch = -Infinity,
+    lastTime = Date.now();
   return {
     update(epoch, loss) {
       epochs.push(epoch);

@@ -11,17 +11,28 @@ interface VegaModule {
   parse(spec: unknown): unknown;
   View: new (runtime: unknown, opts: { renderer: string }) => { toSVG(): Promise<string>; finalize(): void };
 }
-interface VegaLiteModule { compile(spec: unknown): { spec: unknown } }
+interface VegaLiteModule {
+  compile(spec: unknown): { spec: unknown };
+}
 
 let modules: Promise<[VegaModule, VegaLiteModule]> | undefined;
 function loadVega(): Promise<[VegaModule, VegaLiteModule]> {
-  modules ??= Promise.all([import("vega") as Promise<unknown> as Promise<VegaModule>, import("vega-lite") as Promise<unknown> as Promise<VegaLiteModule>]);
+  modules ??= Promise.all([
+    import("vega") as Promise<unknown> as Promise<VegaModule>,
+    import("vega-lite") as Promise<unknown> as Promise<VegaLiteModule>,
+  ]);
   return modules;
 }
 
 /** The spec with the schema and the defaults every plot here shares. */
 export function withDefaults(spec: VegaLiteSpec): VegaLiteSpec {
-  return { $schema: SCHEMA, width: 420, height: 260, ...spec, config: { font: "Helvetica, Arial, sans-serif", ...(spec.config as object | undefined) } };
+  return {
+    $schema: SCHEMA,
+    width: 420,
+    height: 260,
+    ...spec,
+    config: { font: "Helvetica, Arial, sans-serif", ...(spec.config as object | undefined) },
+  };
 }
 
 /** Render a vega-lite spec to SVG in Node. */

@@ -7,7 +7,12 @@ import type { CheckReport, CheckRow, Verdict } from "../checking/check.js";
 import { shown } from "../checking/verdict.js";
 import { D } from "../engine/numeric.js";
 
-export const LABEL: Record<Verdict, string> = { correct: "correct", rounding: "rounding", follows: "follows from an earlier error", wrong: "wrong" };
+export const LABEL: Record<Verdict, string> = {
+  correct: "correct",
+  rounding: "rounding",
+  follows: "follows from an earlier error",
+  wrong: "wrong",
+};
 export const MARK: Record<Verdict, string> = { correct: "✓", rounding: "≈", follows: "→", wrong: "✗" };
 
 /** Exact values with four more digits than the student wrote, rounded as the explanations round them; … when there are more. */
@@ -58,8 +63,10 @@ export function checkReportHtml(report: CheckReport, options: HtmlOptions = {}):
   const math = options.renderMath ?? katexMath;
   const rows = report.rows.map((r) => {
     const cls = `bt-check-${r.verdict}${r.isFirstWrong ? " bt-check-first" : ""}`;
-    return `<tr class="${cls}"><td>${math(r.symbol)}</td><td style="text-align:right">${escapeHtml(r.typed)}</td><td style="text-align:right">${escapeHtml(exactShown(r))}</td>`
-      + `<td>${MARK[r.verdict]} ${escapeHtml(LABEL[r.verdict])}${r.isFirstWrong ? " <strong>(first error)</strong>" : ""}</td><td>${escapeHtml(r.explanation)}</td></tr>`;
+    return (
+      `<tr class="${cls}"><td>${math(r.symbol)}</td><td style="text-align:right">${escapeHtml(r.typed)}</td><td style="text-align:right">${escapeHtml(exactShown(r))}</td>` +
+      `<td>${MARK[r.verdict]} ${escapeHtml(LABEL[r.verdict])}${r.isFirstWrong ? " <strong>(first error)</strong>" : ""}</td><td>${escapeHtml(r.explanation)}</td></tr>`
+    );
   });
   const notes = [
     `<p>${escapeHtml(summaryLine(report))}${report.firstWrong ? ` The calculation first goes off at <strong>${escapeHtml(report.firstWrong)}</strong>.` : ""}</p>`,

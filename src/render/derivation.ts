@@ -50,16 +50,35 @@ function groups(trace: NetworkTrace, parts: readonly DerivationPart[], decimals:
     if (steps.length) out.push({ title, lines: steps.map((s) => stepLine(s, decimals)), plain: steps.map(plainLine) });
   };
   if (parts.includes("forward")) {
-    for (let l = 1; l <= L; l++) add(`Forward pass, layer ${l}${l === L ? " (output)" : ""}`, trace.steps.filter((s) => s.phase === "forward" && s.layer === l));
+    for (let l = 1; l <= L; l++)
+      add(
+        `Forward pass, layer ${l}${l === L ? " (output)" : ""}`,
+        trace.steps.filter((s) => s.phase === "forward" && s.layer === l),
+      );
   }
-  if (parts.includes("loss")) add("The error", trace.steps.filter((s) => s.phase === "loss"));
-  if (parts.includes("output")) add(`Output layer: gradients`, trace.steps.filter((s) => s.phase === "backward" && s.layer === L));
+  if (parts.includes("loss"))
+    add(
+      "The error",
+      trace.steps.filter((s) => s.phase === "loss"),
+    );
+  if (parts.includes("output"))
+    add(
+      `Output layer: gradients`,
+      trace.steps.filter((s) => s.phase === "backward" && s.layer === L),
+    );
   if (parts.includes("hidden")) {
     for (let l = L - 1; l >= 1; l--) {
-      add(`Hidden layer ${l}: gradients (each hidden unit sums over every path to the outputs)`, trace.steps.filter((s) => s.phase === "backward" && s.layer === l));
+      add(
+        `Hidden layer ${l}: gradients (each hidden unit sums over every path to the outputs)`,
+        trace.steps.filter((s) => s.phase === "backward" && s.layer === l),
+      );
     }
   }
-  if (parts.includes("update")) add("The updates", trace.steps.filter((s) => s.phase === "update"));
+  if (parts.includes("update"))
+    add(
+      "The updates",
+      trace.steps.filter((s) => s.phase === "update"),
+    );
   return out;
 }
 
@@ -69,7 +88,10 @@ function groupsBundle(gs: readonly Group[], heading?: string): MimeBundle {
   const rich = top + gs.map((g) => title(g.title) + katexHtml(alignedTex(g.lines), true)).join("");
   const fallback = top + gs.map((g) => title(g.title) + texForMathJax(alignedTex(g.lines))).join("");
   return {
-    "text/plain": [...(heading ? [heading] : []), ...gs.flatMap((g) => [`${g.title}:`, ...g.plain.map((p) => `  ${p}`)])].join("\n"),
+    "text/plain": [
+      ...(heading ? [heading] : []),
+      ...gs.flatMap((g) => [`${g.title}:`, ...g.plain.map((p) => `  ${p}`)]),
+    ].join("\n"),
     "text/html": survivingHtml(rich, fallback, { katex: true }),
   };
 }
@@ -93,10 +115,17 @@ export function graphStepsBundle(trace: GraphTrace, decimals = 8): MimeBundle {
   const out = nameOf(trace.output);
   const part = (phase: GraphStep["phase"], title: string): Group => {
     const steps = trace.steps.filter((s) => s.phase === phase);
-    const plain = steps.map((s) => `${phase === "forward" ? nameOf(s.node) : `d${out}/d${nameOf(s.node)}`} = ${s.value}`);
+    const plain = steps.map(
+      (s) => `${phase === "forward" ? nameOf(s.node) : `d${out}/d${nameOf(s.node)}`} = ${s.value}`,
+    );
     return { title, lines: steps.map((s) => stepLine(s, decimals)), plain };
   };
-  return groupsBundle([part("forward", "Forward: every node's value"), part("backward", "Backward: every gradient, upstream × local, summed over the uses of a value")].filter((g) => g.lines.length > 0));
+  return groupsBundle(
+    [
+      part("forward", "Forward: every node's value"),
+      part("backward", "Backward: every gradient, upstream × local, summed over the uses of a value"),
+    ].filter((g) => g.lines.length > 0),
+  );
 }
 
 export function showGraphSteps(trace: GraphTrace, decimals = 8): void {

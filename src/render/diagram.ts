@@ -11,7 +11,9 @@ import { stepId } from "../engine/step-id.js";
 export const VALUE_COLOUR = "#1f5fbf";
 export const GRAD_COLOUR = "#c0392b";
 
-interface GraphvizLike { dot(src: string): string }
+interface GraphvizLike {
+  dot(src: string): string;
+}
 let graphviz: Promise<GraphvizLike> | undefined;
 
 /** Graphviz WASM, loaded on first use (a dynamic import: the module initialises asynchronously). */
@@ -26,7 +28,10 @@ const dotText = (s: string) => escapeHtml(s);
 /** Render DOT to SVG (without the XML prologue, so it can sit inside HTML). */
 export async function dotToSvg(dot: string): Promise<string> {
   const g = await loadGraphviz();
-  return g.dot(dot).replace(/^<\?xml[^>]*>\s*/, "").replace(/<!DOCTYPE[^>]*>\s*/, "");
+  return g
+    .dot(dot)
+    .replace(/^<\?xml[^>]*>\s*/, "")
+    .replace(/<!DOCTYPE[^>]*>\s*/, "");
 }
 
 // A drawing keeps its own size (Graphviz's points, so a 9 pt label is 12 px at 100 % zoom): the
@@ -43,7 +48,10 @@ export function figureBundle(svg: string, plain: string): MimeBundle {
   const img = `<div style="${SCROLLS}"><img style="${UNSHRUNK}" alt="${escapeHtml(plain.split("\n")[0])}" src="data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}"></div>`;
   return {
     "text/plain": plain,
-    "text/html": survivingHtml(`<div class="bpt-figure" style="${SCROLLS}">${svg.replace(/<svg\b/, `<svg style="${UNSHRUNK}"`)}</div>`, img),
+    "text/html": survivingHtml(
+      `<div class="bpt-figure" style="${SCROLLS}">${svg.replace(/<svg\b/, `<svg style="${UNSHRUNK}"`)}</div>`,
+      img,
+    ),
     "image/svg+xml": svg,
   };
 }
@@ -56,13 +64,19 @@ const num = (v: string, decimals = 4): string => {
   return x !== 0 && Math.abs(x) < 10 ** -decimals ? x.toExponential(2) : x.toFixed(decimals);
 };
 /** A factor in a product, bracketed when negative: 1 × (−4). */
-const factor = (v: string, decimals: number) => (num(v, decimals).startsWith("-") ? `(${num(v, decimals)})` : num(v, decimals));
+const factor = (v: string, decimals: number) =>
+  num(v, decimals).startsWith("-") ? `(${num(v, decimals)})` : num(v, decimals);
 
 // --- computation graphs -------------------------------------------------------------------------
 
 /** DOT for a computation graph: value (blue) above the label, gradient (red) below. */
 export function graphDot(t: GraphTrace, decimals = 4): string {
-  const lines = ["digraph G {", "  rankdir=LR; bgcolor=\"transparent\";", "  node [shape=box, style=\"rounded\", fontname=\"Helvetica\", fontsize=12];", "  edge [fontname=\"Helvetica\", fontsize=10, color=\"#555555\"];"];
+  const lines = [
+    "digraph G {",
+    '  rankdir=LR; bgcolor="transparent";',
+    '  node [shape=box, style="rounded", fontname="Helvetica", fontsize=12];',
+    '  edge [fontname="Helvetica", fontsize=10, color="#555555"];',
+  ];
   for (const n of t.nodes) {
     const shape = n.kind === "input" || n.kind === "const" ? "box" : "ellipse";
     const label = `<<font color="${VALUE_COLOUR}">${dotText(num(n.value, decimals))}</font><br/><b>${dotText(n.label)}</b><br/><font color="${GRAD_COLOUR}">${dotText(num(n.grad, decimals))}</font>>`;
@@ -81,7 +95,10 @@ export async function graphSvg(t: GraphTrace, decimals = 4): Promise<string> {
 }
 
 export async function graphBundle(t: GraphTrace, decimals = 4): Promise<MimeBundle> {
-  const plain = [`computation graph of ${t.expression} (value / gradient)`, ...t.nodes.map((n) => `  ${n.label}: ${num(n.value, decimals)} / ${num(n.grad, decimals)}`)].join("\n");
+  const plain = [
+    `computation graph of ${t.expression} (value / gradient)`,
+    ...t.nodes.map((n) => `  ${n.label}: ${num(n.value, decimals)} / ${num(n.grad, decimals)}`),
+  ].join("\n");
   const legend = `<div style="font-size:0.85em;color:#555">value in <span style="color:${VALUE_COLOUR}">blue</span> above each node, gradient ∂output/∂node in <span style="color:${GRAD_COLOUR}">red</span> below; edges: upstream × local = product</div>`;
   const b = figureBundle(await graphSvg(t, decimals), plain);
   b["text/html"] = b["text/html"]!.replace(/(<div class="bpt-figure"[^>]*>)/, `$1${legend}`);
@@ -106,7 +123,12 @@ function unitName(t: NetworkTrace, l: number, j: number): string {
 export type DiagramView = "forward" | "backward";
 
 export function networkDot(t: NetworkTrace, view: DiagramView = "forward", decimals = 4): string {
-  const lines = ["digraph N {", "  rankdir=LR; bgcolor=\"transparent\"; nodesep=0.3; ranksep=1.4;", "  node [shape=circle, fontname=\"Helvetica\", fontsize=11, width=0.9, fixedsize=true];", "  edge [fontname=\"Helvetica\", fontsize=9, arrowsize=0.6];"];
+  const lines = [
+    "digraph N {",
+    '  rankdir=LR; bgcolor="transparent"; nodesep=0.3; ranksep=1.4;',
+    '  node [shape=circle, fontname="Helvetica", fontsize=11, width=0.9, fixedsize=true];',
+    '  edge [fontname="Helvetica", fontsize=9, arrowsize=0.6];',
+  ];
   // the input units' names as the first z formula writes them (a_{i1} → i1), else x1, x2, …
   const first = step(t, stepId({ phase: "forward", quantity: "z", layer: 1, unit: 0 }));
   const written = first ? [...first.formula.matchAll(/a_\{([^}]*)\}/g)].map((m) => m[1]) : [];
@@ -116,24 +138,29 @@ export function networkDot(t: NetworkTrace, view: DiagramView = "forward", decim
     layer.forEach((a, j) => {
       const name = l === 0 ? (inputNames[j] ?? `x${j + 1}`) : unitName(t, l, j);
       const delta = l > 0 ? t.backward.delta[l]?.[j] : undefined;
-      const bottom = view === "forward" ? `a = ${num(a, decimals)}` : delta !== undefined ? `δ = ${num(delta, decimals)}` : "";
+      const bottom =
+        view === "forward" ? `a = ${num(a, decimals)}` : delta !== undefined ? `δ = ${num(delta, decimals)}` : "";
       const colour = view === "forward" ? VALUE_COLOUR : GRAD_COLOUR;
       const below = bottom ? `<br/><font color="${colour}" point-size="9">${dotText(bottom)}</font>` : "";
       lines.push(`    "u${l}_${j}" [label=<<b>${dotText(name)}</b>${below}>];`);
     });
     lines.push("  }");
   });
-  t.backward.dW.forEach((W, l) => W.forEach((row, j) => {
-    // the weights as the z step substituted them: "0.15 \times 0.05 + 0.2 \times 0.1 + …"
-    const z = step(t, stepId({ phase: "forward", quantity: "z", layer: l + 1, unit: j }));
-    const given = z ? z.substituted.split(" + ").map((term) => term.split(" \\times ")[0].replace(/[()]/g, "")) : [];
-    row.forEach((g, k) => {
-      const dW = step(t, stepId({ phase: "backward", quantity: "dW", layer: l + 1, unit: j, other: k }));
-      const wName = dW ? dW.key.replace(/^d[^/]*\/d/, "") : `w`;
-      const text = view === "forward" ? `${wName} = ${given[k] ?? ""}` : `∂/∂${wName} = ${num(g, decimals)}`;
-      lines.push(`  "u${l}_${k}" -> "u${l + 1}_${j}" [label=<<font color="${view === "forward" ? "#333333" : GRAD_COLOUR}">${dotText(text)}</font>>];`);
-    });
-  }));
+  t.backward.dW.forEach((W, l) =>
+    W.forEach((row, j) => {
+      // the weights as the z step substituted them: "0.15 \times 0.05 + 0.2 \times 0.1 + …"
+      const z = step(t, stepId({ phase: "forward", quantity: "z", layer: l + 1, unit: j }));
+      const given = z ? z.substituted.split(" + ").map((term) => term.split(" \\times ")[0].replace(/[()]/g, "")) : [];
+      row.forEach((g, k) => {
+        const dW = step(t, stepId({ phase: "backward", quantity: "dW", layer: l + 1, unit: j, other: k }));
+        const wName = dW ? dW.key.replace(/^d[^/]*\/d/, "") : `w`;
+        const text = view === "forward" ? `${wName} = ${given[k] ?? ""}` : `∂/∂${wName} = ${num(g, decimals)}`;
+        lines.push(
+          `  "u${l}_${k}" -> "u${l + 1}_${j}" [label=<<font color="${view === "forward" ? "#333333" : GRAD_COLOUR}">${dotText(text)}</font>>];`,
+        );
+      });
+    }),
+  );
   lines.push("}");
   return lines.join("\n");
 }
@@ -144,6 +171,9 @@ export async function networkBundle(t: NetworkTrace, view: DiagramView = "forwar
   return figureBundle(await dotToSvg(networkDot(t, view, decimals)), plain);
 }
 
-export async function showNetworkDiagram(t: NetworkTrace, opts: { view?: DiagramView; decimals?: number } = {}): Promise<void> {
+export async function showNetworkDiagram(
+  t: NetworkTrace,
+  opts: { view?: DiagramView; decimals?: number } = {},
+): Promise<void> {
   display(await networkBundle(t, opts.view ?? "forward", opts.decimals ?? 4));
 }

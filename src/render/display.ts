@@ -41,7 +41,8 @@ function kernelWriter(): Writer | undefined {
 function send(bundle: MimeBundle, displayId: string | undefined, update: boolean): void {
   const write = kernelWriter();
   if (!write) {
-    if (!update) process.stdout.write(bundle["text/plain"].endsWith("\n") ? bundle["text/plain"] : bundle["text/plain"] + "\n");
+    if (!update)
+      process.stdout.write(bundle["text/plain"].endsWith("\n") ? bundle["text/plain"] : bundle["text/plain"] + "\n");
     return;
   }
   write({ data: { ...bundle }, metadata: {}, transient: displayId ? { display_id: displayId } : {} }, update);

@@ -5,8 +5,18 @@ import { TutorError } from "../engine/errors.js";
 import { escapeHtml, type MimeBundle } from "./display.js";
 import { katexHtml, survivingHtml, texForMathJax } from "./math.js";
 
-const LABEL: Record<Verdict, string> = { correct: "✓ correct", rounding: "≈ rounding", follows: "→ follows from an earlier error", wrong: "✗ not right yet" };
-const COLOUR: Record<Verdict, string> = { correct: "#1e7b34", rounding: "#8a6d00", follows: "#1f5fbf", wrong: "#c0392b" };
+const LABEL: Record<Verdict, string> = {
+  correct: "✓ correct",
+  rounding: "≈ rounding",
+  follows: "→ follows from an earlier error",
+  wrong: "✗ not right yet",
+};
+const COLOUR: Record<Verdict, string> = {
+  correct: "#1e7b34",
+  rounding: "#8a6d00",
+  follows: "#1f5fbf",
+  wrong: "#c0392b",
+};
 const CELL = "padding:0.2em 0.6em;border-bottom:1px solid #ddd;text-align:left";
 
 export interface ExerciseView {
@@ -16,16 +26,33 @@ export interface ExerciseView {
 }
 
 function tableHtml(view: ExerciseView, math: (tex: string) => string): string {
-  const rows = view.rows.map((r) => `<tr><td style="${CELL}">${math(r.symbol)}</td><td style="${CELL};text-align:right;white-space:nowrap">${escapeHtml(r.typed)}</td>`
-    + `<td style="${CELL};color:${COLOUR[r.verdict]};white-space:nowrap">${escapeHtml(LABEL[r.verdict])}</td><td style="${CELL}">${escapeHtml(r.explanation)}</td></tr>`).join("");
+  const rows = view.rows
+    .map(
+      (r) =>
+        `<tr><td style="${CELL}">${math(r.symbol)}</td><td style="${CELL};text-align:right;white-space:nowrap">${escapeHtml(r.typed)}</td>` +
+        `<td style="${CELL};color:${COLOUR[r.verdict]};white-space:nowrap">${escapeHtml(LABEL[r.verdict])}</td><td style="${CELL}">${escapeHtml(r.explanation)}</td></tr>`,
+    )
+    .join("");
   const head = ["quantity", "your value", "verdict", "why"].map((h) => `<th style="${CELL}">${h}</th>`).join("");
-  const table = view.rows.length ? `<table style="border-collapse:collapse;margin:0.4em 0"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>` : "";
+  const table = view.rows.length
+    ? `<table style="border-collapse:collapse;margin:0.4em 0"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`
+    : "";
   return table + view.notes.map((n) => `<p style="margin:0.3em 0">${escapeHtml(n)}</p>`).join("");
 }
 
 export function exerciseBundle(view: ExerciseView): MimeBundle {
-  const plain = [...view.rows.map((r) => `${r.key} = ${r.typed}: ${LABEL[r.verdict]}. ${r.explanation}`), ...view.notes].join("\n");
-  return { "text/plain": plain, "text/html": survivingHtml(tableHtml(view, (t) => katexHtml(t)), tableHtml(view, (t) => texForMathJax(t, false)), { katex: true }) };
+  const plain = [
+    ...view.rows.map((r) => `${r.key} = ${r.typed}: ${LABEL[r.verdict]}. ${r.explanation}`),
+    ...view.notes,
+  ].join("\n");
+  return {
+    "text/plain": plain,
+    "text/html": survivingHtml(
+      tableHtml(view, (t) => katexHtml(t)),
+      tableHtml(view, (t) => texForMathJax(t, false)),
+      { katex: true },
+    ),
+  };
 }
 
 /** A TutorError as one line: what is wrong, where, and how to write it; no stack trace. */
@@ -34,7 +61,8 @@ export function errorBundle(e: TutorError): MimeBundle {
   const problem = /[.?!]$/.test(e.problem) ? e.problem : `${e.problem}.`;
   return {
     "text/plain": `${e.name}: ${e.where}: ${problem} ${hint}`,
-    "text/html": `<div style="border-left:4px solid #c0392b;background:#fdecea;padding:0.4em 0.8em;margin:0.3em 0"><strong>${escapeHtml(e.where)}</strong>: `
-      + `${escapeHtml(problem)} ${escapeHtml(hint)}</div>`,
+    "text/html":
+      `<div style="border-left:4px solid #c0392b;background:#fdecea;padding:0.4em 0.8em;margin:0.3em 0"><strong>${escapeHtml(e.where)}</strong>: ` +
+      `${escapeHtml(problem)} ${escapeHtml(hint)}</div>`,
   };
 }

@@ -29,7 +29,8 @@ function katexDir(): string {
 
 /** KaTeX's stylesheet without its @font-face rules (about 20 kB). */
 function katexLayoutCss(): string {
-  if (layoutCss === undefined) layoutCss = readFileSync(join(katexDir(), "katex.min.css"), "utf8").replace(/@font-face\{[^}]*\}/g, "");
+  if (layoutCss === undefined)
+    layoutCss = readFileSync(join(katexDir(), "katex.min.css"), "utf8").replace(/@font-face\{[^}]*\}/g, "");
   return layoutCss;
 }
 
@@ -38,12 +39,14 @@ function katexFontCss(): string {
   if (fontCss === undefined) {
     const dir = katexDir();
     const css = readFileSync(join(dir, "katex.min.css"), "utf8");
-    fontCss = (css.match(/@font-face\{[^}]*\}/g) ?? []).map((rule) => {
-      const woff2 = /url\((fonts\/[^)]+\.woff2)\)/.exec(rule);
-      if (!woff2) return "";
-      const data = readFileSync(join(dir, woff2[1])).toString("base64");
-      return rule.replace(/src:[^;}]*/, `src:url(data:font/woff2;base64,${data}) format("woff2")`);
-    }).join("");
+    fontCss = (css.match(/@font-face\{[^}]*\}/g) ?? [])
+      .map((rule) => {
+        const woff2 = /url\((fonts\/[^)]+\.woff2)\)/.exec(rule);
+        if (!woff2) return "";
+        const data = readFileSync(join(dir, woff2[1])).toString("base64");
+        return rule.replace(/src:[^;}]*/, `src:url(data:font/woff2;base64,${data}) format("woff2")`);
+      })
+      .join("");
   }
   return fontCss;
 }
@@ -82,7 +85,9 @@ export function alignedTex(lines: readonly string[]): string {
 }
 
 function caption(opts: { caption?: string }): string {
-  return opts.caption ? `<div class="bpt-caption" style="font-weight:600;margin:0.3em 0">${escapeHtml(opts.caption)}</div>` : "";
+  return opts.caption
+    ? `<div class="bpt-caption" style="font-weight:600;margin:0.3em 0">${escapeHtml(opts.caption)}</div>`
+    : "";
 }
 
 /** A display equation (or aligned lines) as a bundle. */
@@ -90,7 +95,9 @@ export function mathBundle(tex: string | readonly string[], opts: { caption?: st
   const source = typeof tex === "string" ? tex : alignedTex(tex);
   return {
     "text/plain": (opts.caption ? opts.caption + "\n" : "") + (typeof tex === "string" ? tex : tex.join("\n")),
-    "text/html": survivingHtml(caption(opts) + katexHtml(source, true), caption(opts) + texForMathJax(source), { katex: true }),
+    "text/html": survivingHtml(caption(opts) + katexHtml(source, true), caption(opts) + texForMathJax(source), {
+      katex: true,
+    }),
     "text/latex": `$$${source}$$`,
   };
 }

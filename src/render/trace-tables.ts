@@ -19,8 +19,14 @@ function headerSymbols(trace: NetworkTrace): { z: string; delta: string; loss: s
   // the loss's symbol has no indices to strip (E_{total}, \\mathcal{L}, J)
   const loss = first((s) => s.quantity === "loss" && !s.id.endsWith("mean"))?.symbol ?? "L";
   return {
-    z: letter(first((s) => s.quantity === "z"), "z"),
-    delta: letter(first((s) => s.quantity === "delta"), "\\delta"),
+    z: letter(
+      first((s) => s.quantity === "z"),
+      "z",
+    ),
+    delta: letter(
+      first((s) => s.quantity === "delta"),
+      "\\delta",
+    ),
     loss,
     // a batch's gradients are of the cost, the mean of the losses
     cost: first((s) => s.id === "loss.mean") ? "J" : loss,
@@ -30,32 +36,85 @@ function headerSymbols(trace: NetworkTrace): { z: string; delta: string; loss: s
 /** One table per computing layer (z, a, δ by unit) and one of weights (∂L/∂w and the update). */
 export function traceTablesBundles(trace: NetworkTrace, decimals = 6): MimeBundle[] {
   const sym = headerSymbols(trace);
-  const layers = [...new Set(trace.steps.filter((s) => s.phase === "forward").map((s) => s.layer!))].sort((a, b) => a - b);
+  const layers = [...new Set(trace.steps.filter((s) => s.phase === "forward").map((s) => s.layer!))].sort(
+    (a, b) => a - b,
+  );
   const out: MimeBundle[] = [];
   for (const l of layers) {
     const units = trace.forward.a[l].map((_, j) => j);
-    const steps = units.map((unit) => [
-      find(trace, stepId({ phase: "forward", quantity: "z", layer: l, unit })),
-      find(trace, stepId({ phase: "forward", quantity: "a", layer: l, unit })),
-      find(trace, stepId({ phase: "backward", quantity: "delta", layer: l, unit })),
-    ] as const);
-    const rows = steps.map(([z, a, d], j) => [a ? a.symbol : `a_{${j}}`, shown(z, decimals), shown(a, decimals), d ? shown(d, decimals) : ""]);
-    const plain = steps.map(([z, a, d], j) => [z ? z.key.replace(/^z_?/, "") : String(j), z?.value ?? "", a?.value ?? "", d?.value ?? ""]);
-    out.push(tableBundle(["\\text{unit}", sym.z, letter(steps[0][1], "a"), `${sym.delta} = \\partial ${sym.loss}/\\partial ${sym.z}`], rows, { caption: `Layer ${l}`, math: true, mathHeaders: true, plain: { headers: ["unit", "z", "a", "delta"], rows: plain } }));
+    const steps = units.map(
+      (unit) =>
+        [
+          find(trace, stepId({ phase: "forward", quantity: "z", layer: l, unit })),
+          find(trace, stepId({ phase: "forward", quantity: "a", layer: l, unit })),
+          find(trace, stepId({ phase: "backward", quantity: "delta", layer: l, unit })),
+        ] as const,
+    );
+    const rows = steps.map(([z, a, d], j) => [
+      a ? a.symbol : `a_{${j}}`,
+      shown(z, decimals),
+      shown(a, decimals),
+      d ? shown(d, decimals) : "",
+    ]);
+    const plain = steps.map(([z, a, d], j) => [
+      z ? z.key.replace(/^z_?/, "") : String(j),
+      z?.value ?? "",
+      a?.value ?? "",
+      d?.value ?? "",
+    ]);
+    out.push(
+      tableBundle(
+        ["\\text{unit}", sym.z, letter(steps[0][1], "a"), `${sym.delta} = \\partial ${sym.loss}/\\partial ${sym.z}`],
+        rows,
+        {
+          caption: `Layer ${l}`,
+          math: true,
+          mathHeaders: true,
+          plain: { headers: ["unit", "z", "a", "delta"], rows: plain },
+        },
+      ),
+    );
   }
   const weights = trace.steps.filter((s) => s.quantity === "dW" && s.example === undefined);
   if (weights.length) {
-    const pairs = weights.map((g) => [g, find(trace, stepId({ phase: "update", quantity: "W", layer: g.layer!, unit: g.unit!, other: g.other! }))] as const);
+    const pairs = weights.map(
+      (g) =>
+        [
+          g,
+          find(trace, stepId({ phase: "update", quantity: "W", layer: g.layer!, unit: g.unit!, other: g.other! })),
+        ] as const,
+    );
     const rows = pairs.map(([g, upd]) => [g.symbol, shown(g, decimals), upd ? upd.symbol : "", shown(upd, decimals)]);
     const plain = pairs.map(([g, upd]) => [g.key, g.value, upd?.key ?? "", upd?.value ?? ""]);
-    out.push(tableBundle([`\\partial ${sym.cost}/\\partial w`, "\\text{value}", "w^{+}", "\\text{value}"], rows, { caption: "Weights: gradient and update", math: true, mathHeaders: true, plain: { headers: ["gradient", "value", "updated", "value"], rows: plain } }));
+    out.push(
+      tableBundle([`\\partial ${sym.cost}/\\partial w`, "\\text{value}", "w^{+}", "\\text{value}"], rows, {
+        caption: "Weights: gradient and update",
+        math: true,
+        mathHeaders: true,
+        plain: { headers: ["gradient", "value", "updated", "value"], rows: plain },
+      }),
+    );
   }
   const biases = trace.steps.filter((s) => s.quantity === "db" && s.example === undefined);
   if (biases.length) {
-    const pairs = biases.map((g) => [g, trace.steps.find((s) => s.quantity === "b+" && s.layer === g.layer && s.unit === g.unit)] as const);
-    const rows = pairs.map(([g, upd]) => [g.symbol, shown(g, decimals), upd ? upd.symbol : "\\text{(not updated)}", shown(upd, decimals)]);
+    const pairs = biases.map(
+      (g) => [g, trace.steps.find((s) => s.quantity === "b+" && s.layer === g.layer && s.unit === g.unit)] as const,
+    );
+    const rows = pairs.map(([g, upd]) => [
+      g.symbol,
+      shown(g, decimals),
+      upd ? upd.symbol : "\\text{(not updated)}",
+      shown(upd, decimals),
+    ]);
     const plain = pairs.map(([g, upd]) => [g.key, g.value, upd?.key ?? "(not updated)", upd?.value ?? ""]);
-    out.push(tableBundle([`\\partial ${sym.cost}/\\partial b`, "\\text{value}", "b^{+}", "\\text{value}"], rows, { caption: "Biases: gradient and update", math: true, mathHeaders: true, plain: { headers: ["gradient", "value", "updated", "value"], rows: plain } }));
+    out.push(
+      tableBundle([`\\partial ${sym.cost}/\\partial b`, "\\text{value}", "b^{+}", "\\text{value}"], rows, {
+        caption: "Biases: gradient and update",
+        math: true,
+        mathHeaders: true,
+        plain: { headers: ["gradient", "value", "updated", "value"], rows: plain },
+      }),
+    );
   }
   return out;
 }
@@ -84,7 +143,17 @@ export function compareTraces(exact: NetworkTrace, rounded: NetworkTrace): Drift
     const e = exact.steps.find((s) => s.id === r.id);
     if (!e) return [];
     const drift = new Decimal(r.value).minus(e.value).abs();
-    return [{ id: r.id, key: r.key, symbol: r.symbol, exact: e.value, rounded: r.value, drift: drift.toSignificantDigits(3).toString(), drifted: drift.gt(half) }];
+    return [
+      {
+        id: r.id,
+        key: r.key,
+        symbol: r.symbol,
+        exact: e.value,
+        rounded: r.value,
+        drift: drift.toSignificantDigits(3).toString(),
+        drifted: drift.gt(half),
+      },
+    ];
   });
 }
 
@@ -92,10 +161,15 @@ export function compareTraces(exact: NetworkTrace, rounded: NetworkTrace): Drift
 export function comparisonBundle(exact: NetworkTrace, rounded: NetworkTrace): MimeBundle {
   const rows = compareTraces(exact, rounded);
   const highlight = new Map<number, string>();
-  rows.forEach((r, i) => { if (r.drifted) highlight.set(i, "#fff3cd"); });
+  rows.forEach((r, i) => {
+    if (r.drifted) highlight.set(i, "#fff3cd");
+  });
   const drifted = rows.filter((r) => r.drifted);
-  const caption = `Exact vs ${rounded.precision}: ${drifted.length} of ${rows.length} values drift beyond the rounding of their own last digit` +
-    (drifted.length ? ` (largest: ${drifted.reduce((a, b) => (new Decimal(b.drift).gt(a.drift) ? b : a)).key}, by ${drifted.reduce((a, b) => (new Decimal(b.drift).gt(a.drift) ? b : a)).drift})` : "");
+  const caption =
+    `Exact vs ${rounded.precision}: ${drifted.length} of ${rows.length} values drift beyond the rounding of their own last digit` +
+    (drifted.length
+      ? ` (largest: ${drifted.reduce((a, b) => (new Decimal(b.drift).gt(a.drift) ? b : a)).key}, by ${drifted.reduce((a, b) => (new Decimal(b.drift).gt(a.drift) ? b : a)).drift})`
+      : "");
   return tableBundle(
     ["\\text{quantity}", "\\text{exact}", `\\text{${rounded.precision}}`, "|\\text{drift}|"],
     rows.map((r) => [r.symbol, shortValue(r.exact, 8), r.rounded, r.drift === "0" ? "0" : r.drift]),

@@ -32,20 +32,40 @@ export function networkGivens(spec: NetworkSpec, preset: NotationPreset): Given[
   const L = spec.layers.length - 1;
   const ex = spec.examples[0];
   const out: Given[] = [];
-  const given = (id: string, path: Given["path"], sym: { tex: string; key: string }, what: string, value: unknown, more: Partial<Given> = {}) =>
-    out.push({ id, path, tex: sym.tex, what: `${what} ${sym.key}`, value: String(value), ...more });
+  const given = (
+    id: string,
+    path: Given["path"],
+    sym: { tex: string; key: string },
+    what: string,
+    value: unknown,
+    more: Partial<Given> = {},
+  ) => out.push({ id, path, tex: sym.tex, what: `${what} ${sym.key}`, value: String(value), ...more });
   ex.input.forEach((v, k) => {
-    given(stepId({ phase: "given", quantity: "input", unit: k }), ["input", k], n.a(0, k), "input", v, { unit: { layer: 0, unit: k } });
+    given(stepId({ phase: "given", quantity: "input", unit: k }), ["input", k], n.a(0, k), "input", v, {
+      unit: { layer: 0, unit: k },
+    });
   });
-  ex.target.forEach((v, j) => given(`given.target.${j}`, ["target", j], n.target(j), "target", v, { unit: { layer: L, unit: j } }));
+  ex.target.forEach((v, j) =>
+    given(`given.target.${j}`, ["target", j], n.target(j), "target", v, { unit: { layer: L, unit: j } }),
+  );
   for (let l = 1; l <= L; l++) {
-    spec.weights[l - 1].forEach((row, j) => row.forEach((v, k) => {
-      const id = stepId({ phase: "given", quantity: "weight", layer: l, unit: j, other: k });
-      given(id, ["weights", l - 1, j, k], n.weight(l, j, k), "weight", v, { edge: { from: { layer: l - 1, unit: k }, to: { layer: l, unit: j } } });
-    }));
+    spec.weights[l - 1].forEach((row, j) =>
+      row.forEach((v, k) => {
+        const id = stepId({ phase: "given", quantity: "weight", layer: l, unit: j, other: k });
+        given(id, ["weights", l - 1, j, k], n.weight(l, j, k), "weight", v, {
+          edge: { from: { layer: l - 1, unit: k }, to: { layer: l, unit: j } },
+        });
+      }),
+    );
     const b = spec.biases[l - 1];
-    if (b.shared) given(`given.bias.${l}`, ["biases", l - 1], n.bias(l, 0), "bias", b.values[0], { what: `bias ${n.bias(l, 0).key} (shared by layer ${l})` });
-    else b.values.forEach((v, j) => given(`given.bias.${l}.${j}`, ["biases", l - 1, j], n.bias(l, j), "bias", v, { unit: { layer: l, unit: j } }));
+    if (b.shared)
+      given(`given.bias.${l}`, ["biases", l - 1], n.bias(l, 0), "bias", b.values[0], {
+        what: `bias ${n.bias(l, 0).key} (shared by layer ${l})`,
+      });
+    else
+      b.values.forEach((v, j) =>
+        given(`given.bias.${l}.${j}`, ["biases", l - 1, j], n.bias(l, j), "bias", v, { unit: { layer: l, unit: j } }),
+      );
   }
   given("given.learningRate", ["learningRate"], { tex: "\\eta", key: "η" }, "learning rate", spec.learningRate);
   return out;
@@ -53,15 +73,27 @@ export function networkGivens(spec: NetworkSpec, preset: NotationPreset): Given[
 
 /** A graph's input values, in the order the expression uses them. */
 export function graphGivens(trace: GraphTrace): Given[] {
-  return trace.nodes.filter((x) => x.kind === "input")
-    .map((x) => ({ id: stepId({ phase: "given", node: x.id }), path: [x.id], tex: x.tex, what: `input ${x.name ?? x.id}`, value: x.value }));
+  return trace.nodes
+    .filter((x) => x.kind === "input")
+    .map((x) => ({
+      id: stepId({ phase: "given", node: x.id }),
+      path: [x.id],
+      tex: x.tex,
+      what: `input ${x.name ?? x.id}`,
+      value: x.value,
+    }));
 }
 
 /**
  * A copy of the spec JSON with one given replaced by `text` (kept as the string typed, so exact
  * and dp:N see every digit). Defaults the spec left out (biases, learning rate) are written in first.
  */
-export function withGiven(raw: Readonly<Record<string, unknown>>, parsed: NetworkSpec, given: Given, text: string): Record<string, unknown> {
+export function withGiven(
+  raw: Readonly<Record<string, unknown>>,
+  parsed: NetworkSpec,
+  given: Given,
+  text: string,
+): Record<string, unknown> {
   const copy = structuredClone(raw) as Record<string, unknown>;
   if (copy.biases === undefined) copy.biases = parsed.biases.map((b) => (b.shared ? b.values[0] : [...b.values]));
   let at: unknown = copy;

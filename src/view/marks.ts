@@ -10,7 +10,10 @@ const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\
  */
 export function markSymbols(tex: string, symbols: readonly string[]): string {
   if (symbols.length === 0) return tex;
-  const alternatives = [...new Set(symbols)].filter((s) => s !== "").sort((a, b) => b.length - a.length).map(escapeRegExp);
+  const alternatives = [...new Set(symbols)]
+    .filter((s) => s !== "")
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp);
   const pattern = new RegExp(`(?<![\\\\A-Za-z])(?:${alternatives.join("|")})(?![A-Za-z])`, "g");
   return tex.replace(pattern, (m) => `\\htmlData{ref=${symbols.indexOf(m)}}{${m}}`);
 }

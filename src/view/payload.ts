@@ -48,14 +48,25 @@ export function networkPayload(spec: unknown, opts: PayloadOptions = {}): Networ
   const raw = plainJson(spec);
   const notation = opts.notation ?? (raw.names ? "names" : "bracket");
   return {
-    version: STEP_THROUGH_VERSION, kind: "network", precision: precisionName(parsePrecision(opts.precision ?? "exact")), notation, spec: raw,
+    version: STEP_THROUGH_VERSION,
+    kind: "network",
+    precision: precisionName(parsePrecision(opts.precision ?? "exact")),
+    notation,
+    spec: raw,
     ...(opts.title ? { title: opts.title } : {}),
   };
 }
 
-export function graphPayload(expression: string, values: Readonly<Record<string, number | string>>, opts: PayloadOptions = {}): GraphPayload {
+export function graphPayload(
+  expression: string,
+  values: Readonly<Record<string, number | string>>,
+  opts: PayloadOptions = {},
+): GraphPayload {
   return {
-    version: STEP_THROUGH_VERSION, kind: "graph", precision: precisionName(parsePrecision(opts.precision ?? "exact")), expression,
+    version: STEP_THROUGH_VERSION,
+    kind: "graph",
+    precision: precisionName(parsePrecision(opts.precision ?? "exact")),
+    expression,
     values: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v)])),
     ...(opts.title ? { title: opts.title } : {}),
   };
@@ -75,28 +86,50 @@ export function readPayload(data: unknown): PayloadReading {
   if (!isRecord(data)) return { ok: false, message: `The step-through view's data is not a JSON object: ${rerun}.` };
   if (data.version !== STEP_THROUGH_VERSION) {
     const which = typeof data.version === "number" ? `version ${data.version}` : "no version";
-    return { ok: false, message: `The step-through view's data has ${which}; this view reads version ${STEP_THROUGH_VERSION}: ${rerun}.` };
+    return {
+      ok: false,
+      message: `The step-through view's data has ${which}; this view reads version ${STEP_THROUGH_VERSION}: ${rerun}.`,
+    };
   }
-  if (typeof data.precision !== "string") return { ok: false, message: `The step-through view's data has no precision: ${rerun}.` };
+  if (typeof data.precision !== "string")
+    return { ok: false, message: `The step-through view's data has no precision: ${rerun}.` };
   try {
     parsePrecision(data.precision);
   } catch {
-    return { ok: false, message: `The step-through view's precision "${data.precision}" is not float, exact or dp:N: ${rerun}.` };
+    return {
+      ok: false,
+      message: `The step-through view's precision "${data.precision}" is not float, exact or dp:N: ${rerun}.`,
+    };
   }
-  if (data.title !== undefined && typeof data.title !== "string") return { ok: false, message: `The step-through view's title is not text: ${rerun}.` };
+  if (data.title !== undefined && typeof data.title !== "string")
+    return { ok: false, message: `The step-through view's title is not text: ${rerun}.` };
   if (data.kind === "network") {
-    if (!isRecord(data.spec)) return { ok: false, message: `The step-through view's data has no network spec: ${rerun}.` };
+    if (!isRecord(data.spec))
+      return { ok: false, message: `The step-through view's data has no network spec: ${rerun}.` };
     if (!NOTATION_PRESETS.includes(data.notation as NotationPreset)) {
       const notation = JSON.stringify(data.notation);
-      return { ok: false, message: `The step-through view's notation ${notation} is not one of ${NOTATION_PRESETS.join(", ")}: ${rerun}.` };
+      return {
+        ok: false,
+        message: `The step-through view's notation ${notation} is not one of ${NOTATION_PRESETS.join(", ")}: ${rerun}.`,
+      };
     }
     return { ok: true, payload: data as unknown as NetworkPayload };
   }
   if (data.kind === "graph") {
-    if (typeof data.expression !== "string" || !isRecord(data.values) || !Object.values(data.values).every((v) => typeof v === "string")) {
-      return { ok: false, message: `The step-through view's graph needs an expression and its input values as text: ${rerun}.` };
+    if (
+      typeof data.expression !== "string" ||
+      !isRecord(data.values) ||
+      !Object.values(data.values).every((v) => typeof v === "string")
+    ) {
+      return {
+        ok: false,
+        message: `The step-through view's graph needs an expression and its input values as text: ${rerun}.`,
+      };
     }
     return { ok: true, payload: data as unknown as GraphPayload };
   }
-  return { ok: false, message: `The step-through view's data is of kind ${JSON.stringify(data.kind)}, neither "network" nor "graph": ${rerun}.` };
+  return {
+    ok: false,
+    message: `The step-through view's data is of kind ${JSON.stringify(data.kind)}, neither "network" nor "graph": ${rerun}.`,
+  };
 }

@@ -124,7 +124,9 @@ export class StepThrough {
     } else {
       this.values = { ...payload.values };
     }
-    this.title = payload.title ?? (payload.kind === "network" ? "Step through the calculation" : `Step through the graph ${payload.expression}`);
+    this.title =
+      payload.title ??
+      (payload.kind === "network" ? "Step through the calculation" : `Step through the graph ${payload.expression}`);
     this.rebuild();
     this.baseValues = new Map(this.steps.map((s) => [s.id, s.value]));
     this.changed.clear();
@@ -150,9 +152,12 @@ export class StepThrough {
     }
     this.phases = [];
     this.steps.forEach((s, i) => {
-      if (!this.phases.some((p) => p.id === s.phase)) this.phases.push({ id: s.phase, title: PHASE_TITLES[s.phase] ?? s.phase, first: i });
+      if (!this.phases.some((p) => p.id === s.phase))
+        this.phases.push({ id: s.phase, title: PHASE_TITLES[s.phase] ?? s.phase, first: i });
     });
-    this.changed = new Set(this.steps.filter((s) => this.baseValues.has(s.id) && this.baseValues.get(s.id) !== s.value).map((s) => s.id));
+    this.changed = new Set(
+      this.steps.filter((s) => this.baseValues.has(s.id) && this.baseValues.get(s.id) !== s.value).map((s) => s.id),
+    );
   }
 
   get current(): ViewStep {
@@ -170,8 +175,12 @@ export class StepThrough {
    */
   layout(): Layout {
     if (this.kind === "graph") return graphLayout(this.trace as GraphTrace);
-    const spec = this.parsed!, n = notationFor(spec, "names");
-    return networkLayout(spec.layers, spec.layers.map((count, l) => Array.from({ length: count }, (_, j) => n.a(l, j).key.replace(/^a_/, ""))));
+    const spec = this.parsed!,
+      n = notationFor(spec, "names");
+    return networkLayout(
+      spec.layers,
+      spec.layers.map((count, l) => Array.from({ length: count }, (_, j) => n.a(l, j).key.replace(/^a_/, ""))),
+    );
   }
 
   // ---- moving ---------------------------------------------------------------------------------
@@ -268,7 +277,11 @@ export class StepThrough {
 
   private checkGraph(answered: readonly ViewStep[], latest: (s: ViewStep) => Attempt): CheckReport {
     const g = this.original as GraphPayload;
-    return checkGraphCalculation(g.expression, this.values!, answered.map((s) => ({ key: s.key, typed: latest(s).typed, where: s.key })));
+    return checkGraphCalculation(
+      g.expression,
+      this.values!,
+      answered.map((s) => ({ key: s.key, typed: latest(s).typed, where: s.key })),
+    );
   }
 
   // ---- what if --------------------------------------------------------------------------------
@@ -348,17 +361,33 @@ export class StepThrough {
       const last = tries.at(-1);
       if (!last) {
         counts[this.revealed(s.id) ? "shown" : "open"] += 1;
-        if (this.revealed(s.id)) lines.push({ index, symbol: s.symbol, key: s.key, verdict: "shown", explanation: "shown without an answer" });
+        if (this.revealed(s.id))
+          lines.push({ index, symbol: s.symbol, key: s.key, verdict: "shown", explanation: "shown without an answer" });
         return;
       }
       counts[last.verdict] += 1;
       const firstWrong = tries.findIndex((t) => t.verdict === "wrong");
       if (last.verdict === "wrong" || last.verdict === "follows") {
-        lines.push({ index, symbol: s.symbol, key: s.key, verdict: last.verdict, typed: last.typed, explanation: last.explanation });
+        lines.push({
+          index,
+          symbol: s.symbol,
+          key: s.key,
+          verdict: last.verdict,
+          typed: last.typed,
+          explanation: last.explanation,
+        });
       } else if (firstWrong >= 0) {
         const first = tries[firstWrong];
         const correctedAfter = tries.length - 1;
-        lines.push({ index, symbol: s.symbol, key: s.key, verdict: "wrong", typed: first.typed, explanation: first.explanation, correctedAfter });
+        lines.push({
+          index,
+          symbol: s.symbol,
+          key: s.key,
+          verdict: "wrong",
+          typed: first.typed,
+          explanation: first.explanation,
+          correctedAfter,
+        });
       }
     });
     return { total: this.steps.length, answered: this.steps.length - counts.open - counts.shown, counts, lines };
@@ -378,14 +407,22 @@ const PHASE_TITLES: Record<string, string> = {
 function networkSteps(trace: NetworkTrace, spec: NetworkSpec, uses: Map<string, Uses>): ViewStep[] {
   const L = spec.layers.length - 1;
   const place = (s: Step): { phase: string; heading: string } => {
-    if (s.phase === "forward") return { phase: "forward", heading: `Forward pass, layer ${s.layer}${s.layer === L ? " (output)" : ""}` };
+    if (s.phase === "forward")
+      return { phase: "forward", heading: `Forward pass, layer ${s.layer}${s.layer === L ? " (output)" : ""}` };
     if (s.phase === "loss") return { phase: "loss", heading: "The error" };
     if (s.phase === "update") return { phase: "update", heading: "The updates" };
     if (s.layer === L) return { phase: "output", heading: "Output layer: gradients" };
     return { phase: "hidden", heading: `Hidden layer ${s.layer}: gradients, summed over every path to the outputs` };
   };
   return trace.steps.map((s) => ({
-    id: s.id, ...place(s), symbol: s.symbol, formula: s.formula, substituted: s.substituted, value: s.value, key: s.key, uses: uses.get(s.id)!,
+    id: s.id,
+    ...place(s),
+    symbol: s.symbol,
+    formula: s.formula,
+    substituted: s.substituted,
+    value: s.value,
+    key: s.key,
+    uses: uses.get(s.id)!,
   }));
 }
 
@@ -396,8 +433,14 @@ function graphSteps(trace: GraphTrace, uses: Map<string, Uses>): ViewStep[] {
   return trace.steps.map((s) => ({
     id: s.id,
     phase: s.phase,
-    heading: s.phase === "forward" ? "Forward: each node's value" : "Backward: upstream gradient × local gradient, summed over the node's uses",
-    symbol: s.symbol, formula: s.formula, substituted: s.substituted, value: s.value,
+    heading:
+      s.phase === "forward"
+        ? "Forward: each node's value"
+        : "Backward: upstream gradient × local gradient, summed over the node's uses",
+    symbol: s.symbol,
+    formula: s.formula,
+    substituted: s.substituted,
+    value: s.value,
     key: s.phase === "forward" ? nameOf.get(s.node)! : `d${out}/d${nameOf.get(s.node)!}`,
     uses: uses.get(s.id)!,
   }));

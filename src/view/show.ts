@@ -25,8 +25,9 @@ export interface StepThroughOptions {
 
 /** The note shown instead of the view where the extension is missing (nbconvert, VS Code, GitHub). */
 function noteBundle(title: string): MimeBundle {
-  const text = `${title}: an interactive step-through view, shown in JupyterLab with backprop-tutor's extension (npm install). `
-    + "The worked calculation is in the cells around it.";
+  const text =
+    `${title}: an interactive step-through view, shown in JupyterLab with backprop-tutor's extension (npm install). ` +
+    "The worked calculation is in the cells around it.";
   return { "text/plain": text, "text/html": `<p><em>${escapeHtml(text)}</em></p>` };
 }
 
@@ -35,14 +36,22 @@ export function stepThroughBundle(spec: unknown, opts: StepThroughOptions = {}):
   const payload = networkPayload(spec, opts);
   // traced here too, so that a bad spec fails in the cell with the engine's message
   const trace = traceNetwork(spec, { precision: payload.precision, notation: payload.notation });
-  const fallback = opts.fallback === "note" ? noteBundle(opts.title ?? "The calculation step by step") : derivationBundle(trace);
+  const fallback =
+    opts.fallback === "note" ? noteBundle(opts.title ?? "The calculation step by step") : derivationBundle(trace);
   return { ...fallback, [STEP_THROUGH_MIME]: payload };
 }
 
-export function graphStepThroughBundle(expression: string, values: Readonly<Record<string, number | string>>, opts: StepThroughOptions = {}): MimeBundle {
+export function graphStepThroughBundle(
+  expression: string,
+  values: Readonly<Record<string, number | string>>,
+  opts: StepThroughOptions = {},
+): MimeBundle {
   const payload = graphPayload(expression, values, opts);
   const trace = graphTrace(expression, values, payload.precision);
-  const fallback = opts.fallback === "note" ? noteBundle(opts.title ?? `The graph ${expression} step by step`) : graphStepsBundle(trace);
+  const fallback =
+    opts.fallback === "note"
+      ? noteBundle(opts.title ?? `The graph ${expression} step by step`)
+      : graphStepsBundle(trace);
   return { ...fallback, [STEP_THROUGH_MIME]: payload };
 }
 
@@ -52,6 +61,10 @@ export function showStepThrough(spec: unknown, opts: StepThroughOptions = {}): v
 }
 
 /** Step through a computation graph: each node forward, then each gradient backward. */
-export function showGraphStepThrough(expression: string, values: Readonly<Record<string, number | string>>, opts: StepThroughOptions = {}): void {
+export function showGraphStepThrough(
+  expression: string,
+  values: Readonly<Record<string, number | string>>,
+  opts: StepThroughOptions = {},
+): void {
   display(graphStepThroughBundle(expression, values, opts));
 }

@@ -52,15 +52,22 @@ export function scratchWorkspace(): { dir: string; notebooks: string; home: stri
   const dir = mkdtempSync(join(tmpdir(), "bpt-e2e-"));
   const notebooks = join(dir, "notebooks");
   mkdirSync(notebooks);
-  for (const f of readdirSync(join(ROOT, "notebooks"))) if (f.endsWith(".ipynb")) cpSync(join(ROOT, "notebooks", f), join(notebooks, f));
+  for (const f of readdirSync(join(ROOT, "notebooks")))
+    if (f.endsWith(".ipynb")) cpSync(join(ROOT, "notebooks", f), join(notebooks, f));
   for (const d of ["dist", "assets", "node_modules"]) symlinkSync(join(ROOT, d), join(dir, d));
   const home = join(dir, "home");
   // every cell rendered (no windowing, so outputs out of view are in the page), no news pop-up
   const settings = join(home, "settings");
   mkdirSync(join(settings, "@jupyterlab", "notebook-extension"), { recursive: true });
   mkdirSync(join(settings, "@jupyterlab", "apputils-extension"), { recursive: true });
-  writeFileSync(join(settings, "@jupyterlab", "notebook-extension", "tracker.jupyterlab-settings"), JSON.stringify({ windowingMode: "none" }));
-  writeFileSync(join(settings, "@jupyterlab", "apputils-extension", "notification.jupyterlab-settings"), JSON.stringify({ fetchNews: "false", checkForUpdates: false }));
+  writeFileSync(
+    join(settings, "@jupyterlab", "notebook-extension", "tracker.jupyterlab-settings"),
+    JSON.stringify({ windowingMode: "none" }),
+  );
+  writeFileSync(
+    join(settings, "@jupyterlab", "apputils-extension", "notification.jupyterlab-settings"),
+    JSON.stringify({ fetchNews: "false", checkForUpdates: false }),
+  );
   return { dir, notebooks, home };
 }
 
@@ -73,10 +80,24 @@ export interface Lab {
 export async function startJupyterLab(notebooks: string, home: string): Promise<Lab> {
   const port = await freePort();
   const token = randomBytes(16).toString("hex");
-  const args = ["lab", "--no-browser", "--ip=127.0.0.1", `--port=${port}`, `--IdentityProvider.token=${token}`, `--notebook-dir=${notebooks}`,
-    "--MappingKernelManager.default_kernel_name=tslab", `--LabApp.user_settings_dir=${join(home, "settings")}`, "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ...(process.getuid?.() === 0 ? ["--allow-root"] : [])];
-  const proc: ChildProcess = spawn(join(VENV, "bin", "jupyter"), args, { env: jupyterEnv(home), cwd: notebooks, stdio: ["ignore", "pipe", "pipe"] });
+  const args = [
+    "lab",
+    "--no-browser",
+    "--ip=127.0.0.1",
+    `--port=${port}`,
+    `--IdentityProvider.token=${token}`,
+    `--notebook-dir=${notebooks}`,
+    "--MappingKernelManager.default_kernel_name=tslab",
+    `--LabApp.user_settings_dir=${join(home, "settings")}`,
+    "--LabApp.news_url=",
+    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
+  ];
+  const proc: ChildProcess = spawn(join(VENV, "bin", "jupyter"), args, {
+    env: jupyterEnv(home),
+    cwd: notebooks,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let log = "";
   proc.stdout!.on("data", (d) => (log += d));
   proc.stderr!.on("data", (d) => (log += d));
@@ -86,7 +107,9 @@ export async function startJupyterLab(notebooks: string, home: string): Promise<
     try {
       const r = await fetch(`${url}/api/status?token=${token}`);
       if (r.ok) break;
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     if (proc.exitCode !== null || Date.now() > deadline) {
       proc.kill("SIGKILL");
       throw new Error(`JupyterLab did not start: ${log.slice(-2000)}`);
@@ -94,11 +117,21 @@ export async function startJupyterLab(notebooks: string, home: string): Promise<
     await new Promise((r) => setTimeout(r, 250));
   }
   return {
-    url, token,
+    url,
+    token,
     async stop() {
       if (proc.exitCode !== null) return;
       proc.kill("SIGTERM");
-      await new Promise((r) => { const t = setTimeout(() => { proc.kill("SIGKILL"); r(undefined); }, 5000); proc.on("exit", () => { clearTimeout(t); r(undefined); }); });
+      await new Promise((r) => {
+        const t = setTimeout(() => {
+          proc.kill("SIGKILL");
+          r(undefined);
+        }, 5000);
+        proc.on("exit", () => {
+          clearTimeout(t);
+          r(undefined);
+        });
+      });
     },
   };
 }
@@ -108,7 +141,14 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
     viewport: { width: 1280, height: 1000 },
   });
   return {
@@ -124,10 +164,15 @@ let workspaces = 0;
 
 /** Open a notebook in JupyterLab (in a fresh workspace, so no other notebook is open) and wait until its kernel is ready. */
 export async function openNotebook(page: Page, lab: Lab, name: string): Promise<void> {
-  await page.goto(`${lab.url}/lab/workspaces/e2e${++workspaces}/tree/${encodeURIComponent(name)}?token=${lab.token}&reset`);
+  await page.goto(
+    `${lab.url}/lab/workspaces/e2e${++workspaces}/tree/${encodeURIComponent(name)}?token=${lab.token}&reset`,
+  );
   await page.locator(".jp-NotebookPanel").first().waitFor({ timeout: 60_000 });
   // the status bar says "TypeScript | Idle" once the kernel has started
-  await page.locator(".jp-StatusBar-Widget", { hasText: /TypeScript \| Idle/ }).first().waitFor({ timeout: 60_000 });
+  await page
+    .locator(".jp-StatusBar-Widget", { hasText: /TypeScript \| Idle/ })
+    .first()
+    .waitFor({ timeout: 60_000 });
 }
 
 /** Run > Run All Cells, then wait until no cell is queued or running. */
@@ -159,10 +204,28 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 /** Execute a notebook headless (nbclient) into `out`, unsigned: JupyterLab treats its outputs as untrusted. */
 export function executeNotebook(src: string, out: string, cwd: string, home: string): void {
-  execFileSync(join(VENV, "bin", "jupyter"), ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=tslab", "--ExecutePreprocessor.timeout=300", "--log-level=ERROR", `--output=${out}`, src], { cwd, env: jupyterEnv(home), stdio: "pipe" });
+  execFileSync(
+    join(VENV, "bin", "jupyter"),
+    [
+      "nbconvert",
+      "--to",
+      "notebook",
+      "--execute",
+      "--ExecutePreprocessor.kernel_name=tslab",
+      "--ExecutePreprocessor.timeout=300",
+      "--log-level=ERROR",
+      `--output=${out}`,
+      src,
+    ],
+    { cwd, env: jupyterEnv(home), stdio: "pipe" },
+  );
 }
 
 export function exportHtml(notebook: string, cwd: string, home: string): string {
-  execFileSync(join(VENV, "bin", "jupyter"), ["nbconvert", "--to", "html", "--log-level=ERROR", notebook], { cwd, env: jupyterEnv(home), stdio: "pipe" });
+  execFileSync(join(VENV, "bin", "jupyter"), ["nbconvert", "--to", "html", "--log-level=ERROR", notebook], {
+    cwd,
+    env: jupyterEnv(home),
+    stdio: "pipe",
+  });
   return notebook.replace(/\.ipynb$/, ".html");
 }

@@ -5,7 +5,16 @@ import type { CheckReport } from "../../checking/check.js";
 import { checkAnswersFile, checkGraphAnswersFile } from "../../checking/answers-file.js";
 import { checkReportMarkdown } from "../../render/check-report.js";
 import { NOTATION_PRESETS, type NotationPreset } from "../../engine/notation.js";
-import { choice, expectPositionals, shortUsage, usageError, type Command, type ExitCodes, type Io, type ParsedArgs } from "../command.js";
+import {
+  choice,
+  expectPositionals,
+  shortUsage,
+  usageError,
+  type Command,
+  type ExitCodes,
+  type Io,
+  type ParsedArgs,
+} from "../command.js";
 import { checkReportText } from "../check-text.js";
 import { readJsonFile } from "../input.js";
 import { NOTATION_HELP } from "./common.js";
@@ -16,12 +25,13 @@ type CheckFormat = (typeof CHECK_FORMATS)[number];
 
 const FORMAT_OPTION = {
   value: CHECK_FORMATS.join("|"),
-  help: "text: a table with readable symbols (∂E_total/∂w_5; the default when standard output is a terminal); "
-    + "markdown: a table with LaTeX symbols in $...$ (the default when it is piped or redirected); json: the full report",
+  help:
+    "text: a table with readable symbols (∂E_total/∂w_5; the default when standard output is a terminal); " +
+    "markdown: a table with LaTeX symbols in $...$ (the default when it is piped or redirected); json: the full report",
 };
 
 const ANSWERS_HELP = [
-  "answers: a JSON object {\"z_h1\": \"0.3775\", ...} or a two-column CSV (quantity,value).",
+  'answers: a JSON object {"z_h1": "0.3775", ...} or a two-column CSV (quantity,value).',
   "Write numbers as you wrote them on paper: their decimals set the precision they are judged at.",
   "verdicts: correct, rounding (explained by rounding earlier values), follows from an earlier",
   "error (right from your own earlier numbers), wrong (with the probable mistake where one fits).",
@@ -38,7 +48,13 @@ function formatOption(args: ParsedArgs, io: Io): CheckFormat {
 }
 
 function printReport(report: CheckReport, answersPath: string, format: CheckFormat, io: Io): number {
-  io.stdout(format === "json" ? JSON.stringify(report, null, 2) + "\n" : format === "text" ? checkReportText(report) : checkReportMarkdown(report) + "\n");
+  io.stdout(
+    format === "json"
+      ? JSON.stringify(report, null, 2) + "\n"
+      : format === "text"
+        ? checkReportText(report)
+        : checkReportMarkdown(report) + "\n",
+  );
   // the text table already says these in words; for Markdown and JSON, which are often piped, stderr says them too
   if (format !== "text") {
     if (report.warning) io.stderr(`${answersPath}: ${report.warning}\n`);
@@ -49,18 +65,32 @@ function printReport(report: CheckReport, answersPath: string, format: CheckForm
 
 export const checkCommand: Command = {
   name: "check",
-  summary: "Check a hand calculation quantity by quantity: correct, rounding, follows from an earlier error, or wrong (with the likely mistake).",
+  summary:
+    "Check a hand calculation quantity by quantity: correct, rounding, follows from an earlier error, or wrong (with the likely mistake).",
   usage: `backprop-tutor check SPEC.json ANSWERS.json|ANSWERS.csv [--notation ${NOTATION_PRESETS.join("|")}] [--format ${CHECK_FORMATS.join("|")}]`,
   options: {
-    notation: { value: NOTATION_PRESETS.join("|"), help: "the notation the keys are written in (default: the spec's names if it has them, else bracket)" },
+    notation: {
+      value: NOTATION_PRESETS.join("|"),
+      help: "the notation the keys are written in (default: the spec's names if it has them, else bracket)",
+    },
     format: FORMAT_OPTION,
   },
-  details: ["examples:", "  backprop-tutor check examples/classic.json examples/classic-slide-answers.csv", "", ANSWERS_HELP, "", NOTATION_HELP].join("\n"),
+  details: [
+    "examples:",
+    "  backprop-tutor check examples/classic.json examples/classic-slide-answers.csv",
+    "",
+    ANSWERS_HELP,
+    "",
+    NOTATION_HELP,
+  ].join("\n"),
   exitCodes: CHECK_EXIT,
   async run(args, io) {
     const [specPath, answersPath] = expectPositionals(checkCommand, args, ["SPEC.json", "ANSWERS"]);
     const format = formatOption(args, io);
-    const notation = args.values.notation === undefined ? undefined : choice<NotationPreset>(args, "notation", NOTATION_PRESETS, "names");
+    const notation =
+      args.values.notation === undefined
+        ? undefined
+        : choice<NotationPreset>(args, "notation", NOTATION_PRESETS, "names");
     const spec = await readJsonFile(specPath);
     return printReport(checkAnswersFile(spec, answersPath, notation ? { notation } : {}), answersPath, format, io);
   },
@@ -86,7 +116,11 @@ export const checkGraphCommand: Command = {
     const [expr, ...rest] = args.positionals;
     const answersPath = rest.at(-1);
     if (expr === undefined || answersPath === undefined || answersPath.includes("=")) {
-      throw usageError("check-graph", "needs an expression, its values and an answers file", `write ${shortUsage(checkGraphCommand)}`);
+      throw usageError(
+        "check-graph",
+        "needs an expression, its values and an answers file",
+        `write ${shortUsage(checkGraphCommand)}`,
+      );
     }
     const format = formatOption(args, io);
     const values = readValues(rest.slice(0, -1));

@@ -21,7 +21,12 @@ export function precisionOption(args: ParsedArgs, fallback: string): string {
   try {
     return precisionName(parsePrecision(v));
   } catch (e) {
-    if (isTutorError(e)) throw usageError("--precision", `unknown precision "${v}"`, 'use float, exact or dp:N with N a whole number of decimal places, e.g. dp:4');
+    if (isTutorError(e))
+      throw usageError(
+        "--precision",
+        `unknown precision "${v}"`,
+        "use float, exact or dp:N with N a whole number of decimal places, e.g. dp:4",
+      );
     throw e;
   }
 }

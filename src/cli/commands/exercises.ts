@@ -33,7 +33,11 @@ function dueDate(args: ParsedArgs): Date | undefined {
   if (v === undefined) return undefined;
   const d = new Date(v);
   if (!/^\d{4}-\d\d-\d\d/.test(v) || Number.isNaN(d.getTime())) {
-    throw usageError("--due", `is not a date and time: ${JSON.stringify(v)}`, "e.g. --due 2026-12-01T23:59 (local time) or --due 2026-12-01T22:59Z");
+    throw usageError(
+      "--due",
+      `is not a date and time: ${JSON.stringify(v)}`,
+      "e.g. --due 2026-12-01T23:59 (local time) or --due 2026-12-01T22:59Z",
+    );
   }
   return d;
 }
@@ -45,23 +49,48 @@ export const assignCommand: Command = {
   options: {
     roster: { value: "roster.csv", help: "the class list: a CSV with an id column (and optionally name, email)" },
     out: { value: "DIR", help: "where the student notebooks (DIR/release/<id>/) and the key (DIR/key/) go" },
-    secret: { value: "S", help: "the assignment secret that, with each student id, seeds the variants (default: a new one, written to DIR/key/secret.txt)" },
-    "secret-file": { value: "FILE", help: "read the secret from a file instead (e.g. DIR/key/secret.txt to reproduce a release)" },
-    force: { help: "replace an existing DIR/key made with another secret, source or roster (the old key is kept in DIR/key/replaced-<time>/)" },
+    secret: {
+      value: "S",
+      help: "the assignment secret that, with each student id, seeds the variants (default: a new one, written to DIR/key/secret.txt)",
+    },
+    "secret-file": {
+      value: "FILE",
+      help: "read the secret from a file instead (e.g. DIR/key/secret.txt to reproduce a release)",
+    },
+    force: {
+      help: "replace an existing DIR/key made with another secret, source or roster (the old key is kept in DIR/key/replaced-<time>/)",
+    },
   },
-  details: "example:\n  backprop-tutor assign exercises/backprop-1/source.ipynb --roster exercises/backprop-1/roster.csv --out /tmp/class",
-  exitCodes: { 1: "the input is wrong (source, roster, secret file), or DIR/key holds a key with other numbers (replace it with --force)" },
+  details:
+    "example:\n  backprop-tutor assign exercises/backprop-1/source.ipynb --roster exercises/backprop-1/roster.csv --out /tmp/class",
+  exitCodes: {
+    1: "the input is wrong (source, roster, secret file), or DIR/key holds a key with other numbers (replace it with --force)",
+  },
   async run(args, io) {
     const [source] = expectPositionals(assignCommand, args, ["SOURCE.ipynb"]);
     let secret = args.values.secret;
     const secretFile = args.values["secret-file"];
-    if (secret !== undefined && secretFile !== undefined) throw usageError("assign", "give --secret or --secret-file, not both", "keep one of them");
+    if (secret !== undefined && secretFile !== undefined)
+      throw usageError("assign", "give --secret or --secret-file, not both", "keep one of them");
     if (secretFile !== undefined) {
-      secret = (await readFile(secretFile, "utf8").catch(() => { throw usageError(secretFile, "cannot read the secret file", "check the path"); })).trim();
+      secret = (
+        await readFile(secretFile, "utf8").catch(() => {
+          throw usageError(secretFile, "cannot read the secret file", "check the path");
+        })
+      ).trim();
     }
-    const r = await assign({ source, roster: required(assignCommand, args, "roster", "roster.csv"), out: required(assignCommand, args, "out", "DIR"), ...(secret ? { secret } : {}), force: args.switches.has("force") });
+    const r = await assign({
+      source,
+      roster: required(assignCommand, args, "roster", "roster.csv"),
+      out: required(assignCommand, args, "out", "DIR"),
+      ...(secret ? { secret } : {}),
+      force: args.switches.has("force"),
+    });
     io.stdout(`${r.notebooks.length} student notebooks written (${r.key.assignment}).\nanswer key: ${r.keyPath}\n`);
-    if (r.generatedSecret) io.stdout("no --secret given: a new secret was written next to the key (secret.txt); keep it to reproduce these variants.\n");
+    if (r.generatedSecret)
+      io.stdout(
+        "no --secret given: a new secret was written next to the key (secret.txt); keep it to reproduce these variants.\n",
+      );
     if (r.replaced) io.stderr(`--force: the earlier key was moved to ${r.replaced}\n`);
     return 0;
   },
@@ -69,28 +98,45 @@ export const assignCommand: Command = {
 
 export const gradeCommand: Command = {
   name: "grade",
-  summary: "Grade every submission headless on the tslab kernel, each in its own sandbox; write grades.csv, "
-    + "Canvas and Moodle imports and one feedback page per student.",
-  usage: "backprop-tutor grade SUBMISSIONS --out DIR/graded [--key DIR/key/key.json] [--jobs N] [--force | --regrade ID[,ID...]] [--due DATE] "
-    + "[--cell-timeout S] [--timeout S] [--max-output CHARS] [--memory MB] [--processes N] [--unsafe-no-sandbox] [--quiet]",
+  summary:
+    "Grade every submission headless on the tslab kernel, each in its own sandbox; write grades.csv, " +
+    "Canvas and Moodle imports and one feedback page per student.",
+  usage:
+    "backprop-tutor grade SUBMISSIONS --out DIR/graded [--key DIR/key/key.json] [--jobs N] [--force | --regrade ID[,ID...]] [--due DATE] " +
+    "[--cell-timeout S] [--timeout S] [--max-output CHARS] [--memory MB] [--processes N] [--unsafe-no-sandbox] [--quiet]",
   options: {
-    key: { value: "key.json", help: `the answer key written by assign (better: set ${KEY_ENV}=path, so the path is on no command line)` },
-    out: { value: "DIR", help: "where grades.csv, canvas.csv, moodle.csv and the feedback pages go (overrides.csv there is yours: it is read, never written)" },
+    key: {
+      value: "key.json",
+      help: `the answer key written by assign (better: set ${KEY_ENV}=path, so the path is on no command line)`,
+    },
+    out: {
+      value: "DIR",
+      help: "where grades.csv, canvas.csv, moodle.csv and the feedback pages go (overrides.csv there is yours: it is read, never written)",
+    },
     jobs: { value: "N", help: "submissions graded at once (default: the number of cores)" },
     force: { help: "re-grade every submission already graded" },
     regrade: { value: "ID[,ID...]", help: "re-grade these students only (e.g. a changed submission)" },
-    due: { value: "DATE", help: "the deadline; nbgrader submissions whose timestamp.txt is later are marked late (e.g. 2026-12-01T23:59)" },
+    due: {
+      value: "DATE",
+      help: "the deadline; nbgrader submissions whose timestamp.txt is later are marked late (e.g. 2026-12-01T23:59)",
+    },
     "cell-timeout": { value: "S", help: "seconds one cell may run (default 10; decimals allowed)" },
     timeout: { value: "S", help: "seconds one submission may run in all (default 120)" },
     "max-output": { value: "CHARS", help: "output one cell may print (default 65536)" },
-    memory: { value: "MB", help: "memory one student's processes may use together, shared memory included (default 2048)" },
+    memory: {
+      value: "MB",
+      help: "memory one student's processes may use together, shared memory included (default 2048)",
+    },
     processes: { value: "N", help: "processes and threads one student may run at once (default 256)" },
-    "unsafe-no-sandbox": { help: "run student code with no sandbox where bubblewrap cannot make namespaces (trusted notebooks only)" },
+    "unsafe-no-sandbox": {
+      help: "run student code with no sandbox where bubblewrap cannot make namespaces (trusted notebooks only)",
+    },
     quiet: { help: "no progress lines" },
   },
   exitCodes: {
-    1: "a submission changed since it was graded and was not re-graded (--regrade ID), "
-      + "a student could not be graded for the machine's fault (run grade again), or the input is wrong",
+    1:
+      "a submission changed since it was graded and was not re-graded (--regrade ID), " +
+      "a student could not be graded for the machine's fault (run grade again), or the input is wrong",
   },
   details: `Each student's notebook runs in its own Linux namespaces (bubblewrap): no network, no view of the project,
 the key or other students (docs/exercises.md, "The sandbox").
@@ -103,14 +149,28 @@ example:
     process.title = "backprop-tutor grade";
     const [submissions] = expectPositionals(gradeCommand, args, ["SUBMISSIONS"]);
     const jobs = wholeNumber(args, "jobs", 1, "2");
-    const cellTimeoutSeconds = positiveNumber(args, "cell-timeout", "10"), totalTimeoutSeconds = positiveNumber(args, "timeout", "120");
-    const maxOutputChars = wholeNumber(args, "max-output", 1, "65536"), memoryMb = wholeNumber(args, "memory", 64, "2048");
+    const cellTimeoutSeconds = positiveNumber(args, "cell-timeout", "10"),
+      totalTimeoutSeconds = positiveNumber(args, "timeout", "120");
+    const maxOutputChars = wholeNumber(args, "max-output", 1, "65536"),
+      memoryMb = wholeNumber(args, "memory", 64, "2048");
     const processes = wholeNumber(args, "processes", 16, "256");
-    if (args.switches.has("force") && args.values.regrade !== undefined) throw usageError("grade", "give --force or --regrade, not both", "--force re-grades everyone, --regrade only the students named");
-    const regrade = args.values.regrade?.split(",").map((id) => id.trim()).filter((id) => id !== "");
+    if (args.switches.has("force") && args.values.regrade !== undefined)
+      throw usageError(
+        "grade",
+        "give --force or --regrade, not both",
+        "--force re-grades everyone, --regrade only the students named",
+      );
+    const regrade = args.values.regrade
+      ?.split(",")
+      .map((id) => id.trim())
+      .filter((id) => id !== "");
     const key = args.values.key ?? process.env[KEY_ENV];
     if (key === undefined || key === "") {
-      throw usageError("grade", `no answer key: set ${KEY_ENV} or give --key`, `e.g. ${KEY_ENV}=DIR/key/key.json backprop-tutor grade ...`);
+      throw usageError(
+        "grade",
+        `no answer key: set ${KEY_ENV} or give --key`,
+        `e.g. ${KEY_ENV}=DIR/key/key.json backprop-tutor grade ...`,
+      );
     }
     const due = dueDate(args);
     const quiet = args.switches.has("quiet");
@@ -132,13 +192,17 @@ example:
         else if (!quiet) io.stderr(`graded ${p.student} (${p.done}/${p.total})\n`);
       },
     });
-    io.stdout(`graded ${s.graded.length}, skipped ${s.skipped.length} (already graded; --regrade ID or --force to re-grade).\n`);
+    io.stdout(
+      `graded ${s.graded.length}, skipped ${s.skipped.length} (already graded; --regrade ID or --force to re-grade).\n`,
+    );
     io.stdout(`grades: ${s.csvPath}\nCanvas import: ${s.canvasPath}\nMoodle import: ${s.moodlePath}\n`);
     if (!s.sandboxed) io.stderr(`warning: ${s.sandbox}\n`);
     for (const u of s.unmatched) io.stderr(`${u.file}: ${u.reason}\n`);
-    for (const id of s.stale) io.stderr(`${id}: the submission changed since it was graded; not re-graded (use --regrade ${id}).\n`);
+    for (const id of s.stale)
+      io.stderr(`${id}: the submission changed since it was graded; not re-graded (use --regrade ${id}).\n`);
     for (const h of s.history) io.stderr(`kept the earlier result: ${h}\n`);
-    for (const f of s.faults) io.stderr(`${f.student}: not graded, the machine's fault (not the student's): ${f.reason}\n`);
+    for (const f of s.faults)
+      io.stderr(`${f.student}: not graded, the machine's fault (not the student's): ${f.reason}\n`);
     const students = `${s.faults.length} student${s.faults.length === 1 ? "" : "s"}`;
     if (s.faults.length) io.stderr(`${students} not graded: run the same grade command again to grade them.\n`);
     if (s.interrupted) return s.interrupted === "SIGINT" ? 130 : 143;

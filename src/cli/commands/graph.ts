@@ -13,10 +13,16 @@ export function readValues(args: readonly string[]): Record<string, string> {
   const values: Record<string, string> = Object.create(null);
   for (const a of args) {
     const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)$/.exec(a);
-    if (!m) throw usageError(`"${a}"`, "is not a value of the form name=value", "write each input as e.g. x=-2 (no spaces around =, or quote the whole argument)");
+    if (!m)
+      throw usageError(
+        `"${a}"`,
+        "is not a value of the form name=value",
+        "write each input as e.g. x=-2 (no spaces around =, or quote the whole argument)",
+      );
     const [, name, raw] = m;
     const v = raw.trim();
-    if (!isNumberText(v)) throw new ExpressionError(name, `expected a number, got "${raw}"`, `write e.g. ${name}=-2 or ${name}=0.5`);
+    if (!isNumberText(v))
+      throw new ExpressionError(name, `expected a number, got "${raw}"`, `write e.g. ${name}=-2 or ${name}=0.5`);
     if (Object.hasOwn(values, name)) throw usageError(name, "is given twice", "give each input once");
     values[name] = v;
   }
@@ -29,7 +35,9 @@ function output(g: GraphTrace): GraphNode | undefined {
 
 export function graphMarkdown(g: GraphTrace, expr: string): string {
   // an unnamed operation shows its gate and id ("+ n1"), a named node or input its name
-  const label = new Map(g.nodes.map((n) => [n.id, /^[A-Za-z_]\w*$/.test(n.label) ? n.label : `${n.label} ${n.id}`] as const));
+  const label = new Map(
+    g.nodes.map((n) => [n.id, /^[A-Za-z_]\w*$/.test(n.label) ? n.label : `${n.label} ${n.id}`] as const),
+  );
   const out = output(g);
   return [
     `# Computation graph of \`${escapeCell(expr)}\``,
@@ -40,20 +48,44 @@ export function graphMarkdown(g: GraphTrace, expr: string): string {
     "",
     "Forward value and gradient ∂output/∂node.",
     "",
-    table(["node", "kind", "inputs", "value", "gradient"], g.nodes.map((n) => [
-      `\`${escapeCell(label.get(n.id)!)}\``, escapeCell(n.op ? `${n.kind} ${n.op}` : n.kind), escapeCell(n.inputs.map((i) => label.get(i) ?? i).join(", ")), n.value, n.grad,
-    ]), ["l", "l", "l", "r", "r"]),
+    table(
+      ["node", "kind", "inputs", "value", "gradient"],
+      g.nodes.map((n) => [
+        `\`${escapeCell(label.get(n.id)!)}\``,
+        escapeCell(n.op ? `${n.kind} ${n.op}` : n.kind),
+        escapeCell(n.inputs.map((i) => label.get(i) ?? i).join(", ")),
+        n.value,
+        n.grad,
+      ]),
+      ["l", "l", "l", "r", "r"],
+    ),
     "",
     "## Edges",
     "",
     "Each edge's gradient is the upstream gradient times the local gradient.",
     "",
-    table(["edge", "upstream", "local", "product"], g.edges.map((e) => [
-      `\`${escapeCell(label.get(e.from) ?? e.from)}\` → \`${escapeCell(label.get(e.to) ?? e.to)}\``, e.upstream, `× ${e.local}`, `= ${e.product}`,
-    ]), ["l", "r", "r", "r"]),
-    ...(g.steps.length ? ["", "## Steps", "", table(["step", "symbol", "formula", "with numbers", "value"], g.steps.map((s, i) => [
-      String(i + 1), math(s.symbol), math(s.formula), math(s.substituted), s.value,
-    ]), ["r", "l", "l", "l", "r"])] : []),
+    table(
+      ["edge", "upstream", "local", "product"],
+      g.edges.map((e) => [
+        `\`${escapeCell(label.get(e.from) ?? e.from)}\` → \`${escapeCell(label.get(e.to) ?? e.to)}\``,
+        e.upstream,
+        `× ${e.local}`,
+        `= ${e.product}`,
+      ]),
+      ["l", "r", "r", "r"],
+    ),
+    ...(g.steps.length
+      ? [
+          "",
+          "## Steps",
+          "",
+          table(
+            ["step", "symbol", "formula", "with numbers", "value"],
+            g.steps.map((s, i) => [String(i + 1), math(s.symbol), math(s.formula), math(s.substituted), s.value]),
+            ["r", "l", "l", "l", "r"],
+          ),
+        ]
+      : []),
     "",
   ].join("\n");
 }
@@ -74,7 +106,12 @@ export const graphCommand: Command = {
   ].join("\n"),
   async run(args, io) {
     const [expr, ...rest] = args.positionals;
-    if (expr === undefined || expr.trim() === "") throw usageError("graph", "missing the expression", `write ${shortUsage(graphCommand)}, e.g. backprop-tutor graph "(x + y) * z" x=-2 y=5 z=-4`);
+    if (expr === undefined || expr.trim() === "")
+      throw usageError(
+        "graph",
+        "missing the expression",
+        `write ${shortUsage(graphCommand)}, e.g. backprop-tutor graph "(x + y) * z" x=-2 y=5 z=-4`,
+      );
     const values = readValues(rest);
     const precision = precisionOption(args, "exact");
     const format = choice(args, "format", FORMATS, "json");

@@ -15,7 +15,11 @@ const PHASE_TITLES: Record<Phase, string> = {
 };
 
 export function traceMarkdown(trace: NetworkTrace, title: string): string {
-  const out = [`# Trace of ${escapeCell(title)}`, "", `precision: ${trace.precision}, notation: ${trace.notation}, loss: ${trace.loss}`];
+  const out = [
+    `# Trace of ${escapeCell(title)}`,
+    "",
+    `precision: ${trace.precision}, notation: ${trace.notation}, loss: ${trace.loss}`,
+  ];
   let n = 0;
   for (const phase of ["forward", "loss", "backward", "update"] as Phase[]) {
     const steps = trace.steps.filter((s) => s.phase === phase);
@@ -28,7 +32,12 @@ export function traceMarkdown(trace: NetworkTrace, title: string): string {
       math(s.substituted),
       s.value,
     ]);
-    out.push("", `## ${PHASE_TITLES[phase]}`, "", table(["step", "key", "symbol", "formula", "with numbers", "value"], rows, ["r", "l", "l", "l", "l", "r"]));
+    out.push(
+      "",
+      `## ${PHASE_TITLES[phase]}`,
+      "",
+      table(["step", "key", "symbol", "formula", "with numbers", "value"], rows, ["r", "l", "l", "l", "l", "r"]),
+    );
   }
   return out.join("\n") + "\n";
 }
@@ -38,9 +47,18 @@ export const traceCommand: Command = {
   summary: "Trace one forward pass, backward pass and update of a network spec, step by step.",
   usage: `backprop-tutor trace SPEC.json [--precision float|exact|dp:N] [--notation ${NOTATION_PRESETS.join("|")}] [--format json|markdown]`,
   options: {
-    precision: { value: "float|exact|dp:N", help: "arithmetic: IEEE doubles, exact decimals (default), or rounded to N places at every written step" },
-    notation: { value: NOTATION_PRESETS.join("|"), help: "symbols in formulas (default: the spec's names if it has them, else bracket)" },
-    format: { value: "json|markdown", help: "json: the trace as the network spec defines it (default); markdown: a table of steps" },
+    precision: {
+      value: "float|exact|dp:N",
+      help: "arithmetic: IEEE doubles, exact decimals (default), or rounded to N places at every written step",
+    },
+    notation: {
+      value: NOTATION_PRESETS.join("|"),
+      help: "symbols in formulas (default: the spec's names if it has them, else bracket)",
+    },
+    format: {
+      value: "json|markdown",
+      help: "json: the trace as the network spec defines it (default); markdown: a table of steps",
+    },
   },
   exitCodes: { 1: "the input is wrong (file, spec), or a float trace reached NaN or Infinity (the step is named)" },
   details: [
@@ -53,7 +71,10 @@ export const traceCommand: Command = {
   async run(args, io) {
     const [path] = expectPositionals(traceCommand, args, ["SPEC.json"]);
     const precision = precisionOption(args, "exact");
-    const notation = args.values.notation === undefined ? undefined : choice<NotationPreset>(args, "notation", NOTATION_PRESETS, "names");
+    const notation =
+      args.values.notation === undefined
+        ? undefined
+        : choice<NotationPreset>(args, "notation", NOTATION_PRESETS, "names");
     const format = choice(args, "format", FORMATS, "json");
     const spec = await readJsonFile(path);
     const trace = traceNetwork(spec, notation ? { precision, notation } : { precision });

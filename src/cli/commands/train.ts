@@ -23,7 +23,11 @@ export function trainMarkdown(r: TrainResult, title: string, spec: unknown): str
   const names = namesOf(spec);
   const label = (where: string, name: unknown) => (typeof name === "string" ? `${where} (${name})` : where);
   const params: string[][] = [];
-  r.final.weights.forEach((M, l) => M.forEach((row, j) => row.forEach((v, k) => params.push([label(`weights[${l}][${j}][${k}]`, names.weights?.[l]?.[j]?.[k]), v]))));
+  r.final.weights.forEach((M, l) =>
+    M.forEach((row, j) =>
+      row.forEach((v, k) => params.push([label(`weights[${l}][${j}][${k}]`, names.weights?.[l]?.[j]?.[k]), v])),
+    ),
+  );
   r.final.biases.forEach((b, l) => {
     const n = names.biases?.[l];
     if (typeof b === "string") params.push([label(`biases[${l}]`, typeof n === "string" ? n : undefined), b]);
@@ -31,14 +35,26 @@ export function trainMarkdown(r: TrainResult, title: string, spec: unknown): str
   });
   const outUnits = names.units?.[names.units.length - 1];
   const width = r.final.outputs[0]?.length ?? 0;
-  const outHeader = ["example", ...Array.from({ length: width }, (_, j) => (typeof outUnits?.[j] === "string" ? outUnits[j] : `output ${j}`))];
+  const outHeader = [
+    "example",
+    ...Array.from({ length: width }, (_, j) => (typeof outUnits?.[j] === "string" ? outUnits[j] : `output ${j}`)),
+  ];
   const withSteps = r.history.filter((h) => h.traces);
-  const stepSections = withSteps.flatMap((h) => h.traces!.map((t, i) => [
-    `## Steps of epoch ${h.epoch}${h.traces!.length > 1 ? `, update ${i + 1}` : ""}`,
-    "",
-    traceMarkdown(t, `epoch ${h.epoch}`).split("\n").slice(2).join("\n").replace(/^## /gm, "### "),
-  ].join("\n")));
-  const adamForm = r.optimizerConfig.name === "adam" ? (r.optimizerConfig.biasCorrection ? " (with bias correction)" : " (without bias correction, as the lecture notes on optimizers write it)") : "";
+  const stepSections = withSteps.flatMap((h) =>
+    h.traces!.map((t, i) =>
+      [
+        `## Steps of epoch ${h.epoch}${h.traces!.length > 1 ? `, update ${i + 1}` : ""}`,
+        "",
+        traceMarkdown(t, `epoch ${h.epoch}`).split("\n").slice(2).join("\n").replace(/^## /gm, "### "),
+      ].join("\n"),
+    ),
+  );
+  const adamForm =
+    r.optimizerConfig.name === "adam"
+      ? r.optimizerConfig.biasCorrection
+        ? " (with bias correction)"
+        : " (without bias correction, as the lecture notes on optimizers write it)"
+      : "";
   return [
     `# Training ${title}`,
     "",
@@ -48,7 +64,11 @@ export function trainMarkdown(r: TrainResult, title: string, spec: unknown): str
     "",
     "The loss of each epoch's forward passes, before its update.",
     "",
-    table(["epoch", "loss"], r.history.map((h) => [String(h.epoch), h.loss]), ["r", "r"]),
+    table(
+      ["epoch", "loss"],
+      r.history.map((h) => [String(h.epoch), h.loss]),
+      ["r", "r"],
+    ),
     "",
     `Loss after the last update: ${r.final.loss}`,
     "",
@@ -58,7 +78,11 @@ export function trainMarkdown(r: TrainResult, title: string, spec: unknown): str
     "",
     "## Final outputs",
     "",
-    table(outHeader, r.final.outputs.map((row, i) => [String(i), ...row]), outHeader.map((_, i) => (i === 0 ? "l" : "r"))),
+    table(
+      outHeader,
+      r.final.outputs.map((row, i) => [String(i), ...row]),
+      outHeader.map((_, i) => (i === 0 ? "l" : "r")),
+    ),
     "",
     ...stepSections,
   ].join("\n");
@@ -67,7 +91,8 @@ export function trainMarkdown(r: TrainResult, title: string, spec: unknown): str
 /** Progress on stderr (only when it is a terminal), at most ten times a second. */
 function progress(io: Io, epochs: number): { onEpoch?: TrainOptions["onEpoch"]; done(): void } {
   if (!io.stderrIsTTY) return { done() {} };
-  let last = 0, shown = false;
+  let last = 0,
+    shown = false;
   return {
     onEpoch(r) {
       const now = Date.now();
@@ -85,22 +110,39 @@ function progress(io: Io, epochs: number): { onEpoch?: TrainOptions["onEpoch"]; 
 export const trainCommand: Command = {
   name: "train",
   summary: "Train a network spec and print the loss by epoch, the final parameters and the final outputs.",
-  usage: "backprop-tutor train SPEC.json [--epochs N] [--optimizer NAME] [--no-bias-correction] [--learning-rate X] [--precision P] [--every K] [--steps] [--batch full|stochastic|mini:N] [--shuffle] [--seed S] [--format json|markdown]",
+  usage:
+    "backprop-tutor train SPEC.json [--epochs N] [--optimizer NAME] [--no-bias-correction] [--learning-rate X] [--precision P] [--every K] [--steps] [--batch full|stochastic|mini:N] [--shuffle] [--seed S] [--format json|markdown]",
   options: {
-    epochs: { value: "N", help: "number of epochs, a whole number ≥ 1 (default: the spec's \"epochs\"; one of the two is required)" },
-    optimizer: { value: "NAME", help: `the update rule: ${OPTIMIZER_NAMES.join(", ")} (default: the spec's "optimizer", else sgd)` },
-    "no-bias-correction": { help: "adam only: the lecture notes' formula θ −= α V/√(S + ε), without Kingma & Ba's bias correction (the default has it)" },
+    epochs: {
+      value: "N",
+      help: 'number of epochs, a whole number ≥ 1 (default: the spec\'s "epochs"; one of the two is required)',
+    },
+    optimizer: {
+      value: "NAME",
+      help: `the update rule: ${OPTIMIZER_NAMES.join(", ")} (default: the spec's "optimizer", else sgd)`,
+    },
+    "no-bias-correction": {
+      help: "adam only: the lecture notes' formula θ −= α V/√(S + ε), without Kingma & Ba's bias correction (the default has it)",
+    },
     "learning-rate": { value: "X", help: "the learning rate (default: the spec's learningRate, else 0.5)" },
     precision: { value: "float|exact|dp:N", help: "arithmetic (default float)" },
-    every: { value: "K", help: "keep the loss of every K-th epoch besides the first and the last (default: about 1000 records)" },
+    every: {
+      value: "K",
+      help: "keep the loss of every K-th epoch besides the first and the last (default: about 1000 records)",
+    },
     steps: { help: "also print every step (the full trace) of the kept epochs, and of those only (sgd only)" },
     batch: { value: "full|stochastic|mini:N", help: "examples per update (default: the spec's batch, else full)" },
     shuffle: { help: "reshuffle the examples every epoch (default: data order)" },
-    seed: { value: "S", help: "seed for --shuffle (default: the spec's \"seed\", else the seed of its \"init\", else 0)" },
-    "hidden-delta-weights": { value: "original|updated", help: "\"updated\" reproduces the widely printed mistake of using the already-updated output weights" },
+    seed: { value: "S", help: 'seed for --shuffle (default: the spec\'s "seed", else the seed of its "init", else 0)' },
+    "hidden-delta-weights": {
+      value: "original|updated",
+      help: '"updated" reproduces the widely printed mistake of using the already-updated output weights',
+    },
     format: { value: "json|markdown", help: "output format (default json)" },
   },
-  exitCodes: { 1: "the input is wrong (file, spec, option value in the spec), or the loss or a parameter became NaN or Infinity or left the double range" },
+  exitCodes: {
+    1: "the input is wrong (file, spec, option value in the spec), or the loss or a parameter became NaN or Infinity or left the double range",
+  },
   details: [
     "Progress is shown on stderr when stderr is a terminal.",
     "",
@@ -120,31 +162,53 @@ export const trainCommand: Command = {
     if (args.switches.has("steps")) options.keepSteps = true;
     const lr = args.values["learning-rate"];
     if (lr !== undefined) {
-      if (!isNumberText(lr) || Number(lr) <= 0) throw usageError("--learning-rate", `expected a positive number, got "${lr}"`, "e.g. --learning-rate 0.5");
+      if (!isNumberText(lr) || Number(lr) <= 0)
+        throw usageError("--learning-rate", `expected a positive number, got "${lr}"`, "e.g. --learning-rate 0.5");
       options.learningRate = lr.trim();
     }
     const every = wholeNumber(args, "every", 1, "100");
     if (every !== undefined) options.every = every;
     const batch = args.values.batch;
     if (batch !== undefined) {
-      if (!/^(full|stochastic|mini:[1-9]\d*)$/.test(batch)) throw usageError("--batch", `unknown batch mode "${batch}"`, "use full, stochastic or mini:N with N ≥ 1, e.g. mini:10");
+      if (!/^(full|stochastic|mini:[1-9]\d*)$/.test(batch))
+        throw usageError(
+          "--batch",
+          `unknown batch mode "${batch}"`,
+          "use full, stochastic or mini:N with N ≥ 1, e.g. mini:10",
+        );
       options.batch = batch as TrainOptions["batch"];
     }
     if (args.switches.has("shuffle")) options.shuffle = true;
     const seed = wholeNumber(args, "seed", 0, "42");
     if (seed !== undefined) options.seed = seed;
-    if (args.values["hidden-delta-weights"] !== undefined) options.hiddenDeltaWeights = choice(args, "hidden-delta-weights", ["original", "updated"] as const, "original");
+    if (args.values["hidden-delta-weights"] !== undefined)
+      options.hiddenDeltaWeights = choice(args, "hidden-delta-weights", ["original", "updated"] as const, "original");
     const format = choice(args, "format", FORMATS, "json");
 
     const spec = await readJsonFile(path);
     const own = (spec ?? {}) as { epochs?: unknown; optimizer?: unknown };
-    if (epochs === undefined && own.epochs === undefined) throw usageError("--epochs", "is required (the spec has no \"epochs\")", "e.g. --epochs 1000");
+    if (epochs === undefined && own.epochs === undefined)
+      throw usageError("--epochs", 'is required (the spec has no "epochs")', "e.g. --epochs 1000");
     if (args.switches.has("no-bias-correction")) {
       // the spec's own adam settings (beta1, ...) are kept unless --optimizer replaces them
       const base = optimizer === undefined ? own.optimizer : optimizer;
-      const name = typeof base === "string" ? base : typeof base === "object" && base !== null ? (base as { name?: unknown }).name : undefined;
-      if (name !== "adam") throw usageError("--no-bias-correction", `applies to adam only, but the optimizer is ${typeof name === "string" ? name : "sgd"}`, "add --optimizer adam");
-      options.optimizer = { ...(typeof base === "object" && base !== null ? base : {}), name: "adam", biasCorrection: false };
+      const name =
+        typeof base === "string"
+          ? base
+          : typeof base === "object" && base !== null
+            ? (base as { name?: unknown }).name
+            : undefined;
+      if (name !== "adam")
+        throw usageError(
+          "--no-bias-correction",
+          `applies to adam only, but the optimizer is ${typeof name === "string" ? name : "sgd"}`,
+          "add --optimizer adam",
+        );
+      options.optimizer = {
+        ...(typeof base === "object" && base !== null ? base : {}),
+        name: "adam",
+        biasCorrection: false,
+      };
     }
     const p = progress(io, epochs ?? Number(own.epochs));
     if (p.onEpoch) options.onEpoch = p.onEpoch;
