@@ -189,6 +189,7 @@ export {
   plotBars,
   plotHeatmap,
   liveLossPlot,
+  type DecisionOptions,
   type Series,
   type LineOptions,
   type BarOptions,

@@ -166,17 +166,21 @@ export async function plotPaths(
   );
 }
 
+export interface DecisionOptions {
+  title?: string;
+  xDomain?: readonly [number, number];
+  yDomain?: readonly [number, number];
+  /** the output value that separates the classes (0.5 unless given) */
+  threshold?: number;
+  /** cells per side of the shaded field (50 unless given) */
+  grid?: number;
+}
+
 /** A 2-D classifier: its output over the plane (shaded), the decision boundary, the data points. */
 export function decisionSpec(
   predict: (x: number, y: number) => number,
   points: readonly { x: number; y: number; label: string | number }[],
-  opts: {
-    title?: string;
-    xDomain?: readonly [number, number];
-    yDomain?: readonly [number, number];
-    threshold?: number;
-    grid?: number;
-  } = {},
+  opts: DecisionOptions = {},
 ): VegaLiteSpec {
   const pad = (a: number[]) => {
     const lo = Math.min(...a),
@@ -244,13 +248,7 @@ export function decisionSpec(
 export async function plotDecisionBoundary(
   predict: (x: number, y: number) => number,
   points: readonly { x: number; y: number; label: string | number }[],
-  opts: {
-    title?: string;
-    xDomain?: readonly [number, number];
-    yDomain?: readonly [number, number];
-    threshold?: number;
-    grid?: number;
-  } = {},
+  opts: DecisionOptions = {},
 ): Promise<void> {
   display(await plotBundle(decisionSpec(predict, points, opts), opts.title ?? "decision boundary"));
 }
