@@ -61,14 +61,12 @@ const randomSpec: fc.Arbitrary<RandomSpec> = fc
       activations: fc.constant(activations),
       loss: fc.constant(loss),
       weights: fc.tuple(
-        ...layers
-          .slice(1)
-          .map((n, l) =>
-            fc.array(fc.array(unitValue, { minLength: layers[l], maxLength: layers[l] }), {
-              minLength: n,
-              maxLength: n,
-            }),
-          ),
+        ...layers.slice(1).map((n, l) =>
+          fc.array(fc.array(unitValue, { minLength: layers[l], maxLength: layers[l] }), {
+            minLength: n,
+            maxLength: n,
+          }),
+        ),
       ),
       biases: fc.tuple(
         ...layers.slice(1).map((n, l) => (shared[l] ? unitValue : fc.array(unitValue, { minLength: n, maxLength: n }))),
