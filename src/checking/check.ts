@@ -416,11 +416,24 @@ export function checkHandCalculation(spec: unknown, answers: AnswersInput, optio
     row.explanation += `; probably: ${row.diagnosis.description}`;
     if (!earlier) named.set(diagnosis.mistake, row.key);
   }
+  const report = summarise(rows, unknownKeys, preset);
+  const warning = anotherNetwork(rows, unknownKeys);
+  if (warning) report.warning = warning;
+  return report;
+}
+
+/** The report of judged rows: the counts per verdict and the first wrong row marked (networks and graphs alike). */
+export function summarise(
+  rows: CheckRow[],
+  unknownKeys: UnknownKey[],
+  notation: CheckReport["notation"],
+  note?: string,
+): CheckReport {
   const first = rows.find((r) => r.verdict === "wrong");
   if (first) first.isFirstWrong = true;
   const count = (v: Verdict) => rows.filter((r) => r.verdict === v).length;
   const report: CheckReport = {
-    notation: preset,
+    notation,
     rows,
     unknownKeys,
     summary: {
@@ -432,8 +445,7 @@ export function checkHandCalculation(spec: unknown, answers: AnswersInput, optio
     },
   };
   if (first) report.firstWrong = first.key;
-  const warning = anotherNetwork(rows, unknownKeys);
-  if (warning) report.warning = warning;
+  if (note) report.note = note;
   return report;
 }
 

@@ -15,30 +15,9 @@ import {
   type AnswersInput,
   type TypedNumber,
 } from "./answers.js";
-import type { CheckReport, CheckRow, UnknownKey } from "./check.js";
-import { fixed, halfUnit, judgeNumber, round, roundingBound, shown, type Dependency, type Verdict } from "./verdict.js";
+import { summarise, type CheckReport, type CheckRow, type UnknownKey } from "./check.js";
+import { fixed, halfUnit, judgeNumber, round, roundingBound, shown, type Dependency } from "./verdict.js";
 import { stepId } from "../engine/step-id.js";
-
-function summarise(rows: CheckRow[], unknownKeys: UnknownKey[], note?: string): CheckReport {
-  const count = (v: Verdict) => rows.filter((r) => r.verdict === v).length;
-  const first = rows.find((r) => r.verdict === "wrong");
-  if (first) first.isFirstWrong = true;
-  const report: CheckReport = {
-    notation: "names",
-    rows,
-    unknownKeys,
-    summary: {
-      correct: count("correct"),
-      rounding: count("rounding"),
-      followThrough: count("follows"),
-      wrong: count("wrong"),
-      total: rows.length,
-    },
-  };
-  if (first) report.firstWrong = first.key;
-  if (note) report.note = note;
-  return report;
-}
 
 // ---------------------------------------------------------------------------------------------
 // computation graphs
@@ -81,7 +60,7 @@ export function checkGraphCalculation(
   answers: AnswersInput,
 ): CheckReport {
   const exact = graphTrace(expression, values, "exact");
-  if (isEmpty(answers)) return summarise([], [], NOTHING_YET);
+  if (isEmpty(answers)) return summarise([], [], "names", NOTHING_YET);
   const keys = graphKeys(exact);
   const typed = answersFromInput(answers);
   const unknownKeys: UnknownKey[] = [];
@@ -201,7 +180,7 @@ export function checkGraphCalculation(
     if (j.verdict === "wrong" || j.verdict === "follows") taintedSoFar.push(row);
     return row;
   });
-  return summarise(rows, unknownKeys);
+  return summarise(rows, unknownKeys, "names");
 }
 
 const quantityName = (t: GraphTrace, k: GraphKey): string => {
@@ -264,7 +243,7 @@ export function checkNumbers(
   answers: AnswersInput,
   options: CheckNumbersOptions = {},
 ): CheckReport {
-  if (isEmpty(answers)) return summarise([], [], NOTHING_YET);
+  if (isEmpty(answers)) return summarise([], [], "names", NOTHING_YET);
   const unknownKeys: UnknownKey[] = [];
   const rows: CheckRow[] = [];
   const known = Object.keys(expected);
@@ -308,7 +287,7 @@ export function checkNumbers(
       isFirstWrong: false,
     });
   }
-  return summarise(rows, unknownKeys);
+  return summarise(rows, unknownKeys, "names");
 }
 
 /** A key as LaTeX: `w1` → w_{1}, `x_2` → x_{2}, anything else as text. */
