@@ -84,39 +84,41 @@ export function traceTablesBundles(trace: NetworkTrace, decimals = 6): MimeBundl
           find(trace, stepId({ phase: "update", quantity: "W", layer: g.layer!, unit: g.unit!, other: g.other! })),
         ] as const,
     );
-    const rows = pairs.map(([g, upd]) => [g.symbol, shown(g, decimals), upd ? upd.symbol : "", shown(upd, decimals)]);
-    const plain = pairs.map(([g, upd]) => [g.key, g.value, upd?.key ?? "", upd?.value ?? ""]);
-    out.push(
-      tableBundle([`\\partial ${sym.cost}/\\partial w`, "\\text{value}", "w^{+}", "\\text{value}"], rows, {
-        caption: "Weights: gradient and update",
-        math: true,
-        mathHeaders: true,
-        plain: { headers: ["gradient", "value", "updated", "value"], rows: plain },
-      }),
-    );
+    out.push(gradientUpdateTable(pairs, "w", sym.cost, "Weights: gradient and update", "", decimals));
   }
   const biases = trace.steps.filter((s) => s.quantity === "db" && s.example === undefined);
   if (biases.length) {
     const pairs = biases.map(
       (g) => [g, trace.steps.find((s) => s.quantity === "b+" && s.layer === g.layer && s.unit === g.unit)] as const,
     );
-    const rows = pairs.map(([g, upd]) => [
-      g.symbol,
-      shown(g, decimals),
-      upd ? upd.symbol : "\\text{(not updated)}",
-      shown(upd, decimals),
-    ]);
-    const plain = pairs.map(([g, upd]) => [g.key, g.value, upd?.key ?? "(not updated)", upd?.value ?? ""]);
-    out.push(
-      tableBundle([`\\partial ${sym.cost}/\\partial b`, "\\text{value}", "b^{+}", "\\text{value}"], rows, {
-        caption: "Biases: gradient and update",
-        math: true,
-        mathHeaders: true,
-        plain: { headers: ["gradient", "value", "updated", "value"], rows: plain },
-      }),
-    );
+    out.push(gradientUpdateTable(pairs, "b", sym.cost, "Biases: gradient and update", "(not updated)", decimals));
   }
   return out;
+}
+
+/** One parameter kind's table: each gradient beside the updated value (or `missing` where there is none). */
+function gradientUpdateTable(
+  pairs: readonly (readonly [Step, Step | undefined])[],
+  param: "w" | "b",
+  cost: string,
+  caption: string,
+  missing: string,
+  decimals: number,
+): MimeBundle {
+  const missingTex = missing ? `\\text{${missing}}` : "";
+  const rows = pairs.map(([g, upd]) => [
+    g.symbol,
+    shown(g, decimals),
+    upd ? upd.symbol : missingTex,
+    shown(upd, decimals),
+  ]);
+  const plain = pairs.map(([g, upd]) => [g.key, g.value, upd?.key ?? missing, upd?.value ?? ""]);
+  return tableBundle([`\\partial ${cost}/\\partial ${param}`, "\\text{value}", `${param}^{+}`, "\\text{value}"], rows, {
+    caption,
+    math: true,
+    mathHeaders: true,
+    plain: { headers: ["gradient", "value", "updated", "value"], rows: plain },
+  });
 }
 
 export function showTraceTables(trace: NetworkTrace, decimals = 6): void {
