@@ -18,11 +18,11 @@ import {
 import { join } from "node:path";
 import { Decimal } from "decimal.js";
 import { runCli } from "../src/cli/program.js";
+import { assignExample } from "./helpers/assign.js";
 import type { AnswerKey } from "../src/exercises/assign.js";
 import { codeCell, metaOf, sourceOf, toLines, type Notebook } from "../src/exercises/notebook.js";
 import { ROOT } from "../src/exercises/paths.js";
 
-const EX = join(ROOT, "exercises", "backprop-1");
 const hasKernel =
   existsSync(join(ROOT, ".venv", "bin", "python")) &&
   existsSync(join(ROOT, ".venv", "share", "jupyter", "kernels", "tslab"));
@@ -51,17 +51,7 @@ if (!hasKernel && process.env.CI)
 describe.skipIf(!hasKernel)("assign → submit → grade, on the tslab kernel", () => {
   it("grades a perfect, a mistaken and a hostile submission exactly, each on its own numbers", async () => {
     const out = mkdtempSync(join(ROOT, ".tmp", "e2e-"));
-    const assigned = await runCli([
-      "assign",
-      join(EX, "source.ipynb"),
-      "--roster",
-      join(EX, "roster.csv"),
-      "--out",
-      out,
-      "--secret",
-      "e2e-secret",
-    ]);
-    expect(assigned.code, assigned.stderr).toBe(0);
+    await assignExample(out, "e2e-secret");
     const key = JSON.parse(readFileSync(join(out, "key", "key.json"), "utf8")) as AnswerKey;
     const release = (id: string) => join(out, "release", id, "backprop-1.ipynb");
     const answersOf = (id: string) => ({ ...key.students.find((s) => s.id === id)!.answers });
@@ -132,20 +122,7 @@ describe.skipIf(!hasKernel)("assign → submit → grade, on the tslab kernel", 
 describe.skipIf(!hasKernel)("the notebook limit", () => {
   it("stops a slow submission (cells under the cell limit, over the total) promptly, with its reason in the CSV", async () => {
     const out = mkdtempSync(join(ROOT, ".tmp", "e2e-"));
-    expect(
-      (
-        await runCli([
-          "assign",
-          join(EX, "source.ipynb"),
-          "--roster",
-          join(EX, "roster.csv"),
-          "--out",
-          out,
-          "--secret",
-          "e2e-secret",
-        ])
-      ).code,
-    ).toBe(0);
+    await assignExample(out, "e2e-secret");
     const key = JSON.parse(readFileSync(join(out, "key", "key.json"), "utf8")) as AnswerKey;
     const slow = submit(join(out, "release", "ada", "backprop-1.ipynb"), key.students[0].answers);
     const at = slow.cells.findIndex((c) => metaOf(c)?.kind === "answer");

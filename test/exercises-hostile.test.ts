@@ -21,7 +21,7 @@ import {
 } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
-import { runCli } from "../src/cli/program.js";
+import { assignExample } from "./helpers/assign.js";
 import type { AnswerKey } from "../src/exercises/assign.js";
 import { codeCell, metaOf, sourceOf, toLines, type Notebook } from "../src/exercises/notebook.js";
 import { ROOT } from "../src/exercises/paths.js";
@@ -151,20 +151,7 @@ async function classOf(
   const out = mkdtempSync(join(ROOT, ".tmp", "hostile-"));
   made.push(out);
   writeFileSync(join(out, "roster.csv"), `id\n${ids.join("\n")}\n`);
-  expect(
-    (
-      await runCli([
-        "assign",
-        join(EX, "source.ipynb"),
-        "--roster",
-        join(out, "roster.csv"),
-        "--out",
-        out,
-        "--secret",
-        secret,
-      ])
-    ).code,
-  ).toBe(0);
+  await assignExample(out, secret, join(out, "roster.csv"));
   const keyPath = join(out, "key", "key.json");
   mkdirSync(join(out, "submissions"));
   return {

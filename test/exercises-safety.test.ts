@@ -8,29 +8,15 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../src/cli/program.js";
+import { assignExample } from "./helpers/assign.js";
 import { safeCell } from "../src/exercises/gradebook.js";
 import { printable } from "../src/exercises/submissions.js";
 import { scratchDir } from "./helpers/scratch.js";
 
-const EX = new URL("../exercises/backprop-1/", import.meta.url).pathname;
-
 /** The example assignment given to the example roster (ada, alan, grace), with an empty submissions folder. */
 async function assignedClass(): Promise<{ out: string; subs: string; key: string; graded: string }> {
   const out = scratchDir("bt-safe-");
-  expect(
-    (
-      await runCli([
-        "assign",
-        join(EX, "source.ipynb"),
-        "--roster",
-        join(EX, "roster.csv"),
-        "--out",
-        out,
-        "--secret",
-        "safe",
-      ])
-    ).code,
-  ).toBe(0);
+  await assignExample(out, "safe");
   const subs = join(out, "submissions");
   mkdirSync(subs);
   return { out, subs, key: join(out, "key", "key.json"), graded: join(out, "graded") };
