@@ -37,6 +37,19 @@ async function medianMs(wrap) {
 
 mkdirSync(join(ROOT, ".tmp"), { recursive: true });
 const out = mkdtempSync(join(ROOT, ".tmp", "bench-grade-"));
+/** `grade` over the class assigned in `out`, with the bench's jobs, quietly; `extra` appended. */
+const gradeArgs = (...extra) => [
+  "grade",
+  join(out, "submissions"),
+  "--key",
+  join(out, "key", "key.json"),
+  "--out",
+  join(out, "graded"),
+  "--jobs",
+  String(jobs),
+  "--quiet",
+  ...extra,
+];
 try {
   const roster = [
     "id,name",
@@ -70,17 +83,7 @@ try {
   });
   const load = loadavg()[0];
   const started = performance.now();
-  const g = await runCli([
-    "grade",
-    join(out, "submissions"),
-    "--key",
-    join(out, "key", "key.json"),
-    "--out",
-    join(out, "graded"),
-    "--jobs",
-    String(jobs),
-    "--quiet",
-  ]);
+  const g = await runCli(gradeArgs());
   const seconds = (performance.now() - started) / 1000;
   if (g.code !== 0) throw new Error(g.stderr);
   const rows = readFileSync(join(out, "graded", "grades.csv"), "utf8")
@@ -133,20 +136,7 @@ try {
         ["unsandboxed", ["--unsafe-no-sandbox"]],
       ]) {
         const t = performance.now();
-        const r = await runCli([
-          "grade",
-          join(out, "submissions"),
-          "--key",
-          join(out, "key", "key.json"),
-          "--out",
-          join(out, "graded"),
-          "--jobs",
-          String(jobs),
-          "--quiet",
-          "--regrade",
-          ids,
-          ...extra,
-        ]);
+        const r = await runCli(gradeArgs("--regrade", ids, ...extra));
         if (r.code !== 0) throw new Error(r.stderr);
         times[name].push((performance.now() - t) / 1000 / ab);
       }
