@@ -21,17 +21,29 @@ import {
   answersFromInput,
   isEmptyAnswers,
   NOTHING_TYPED_YET,
-  parseTypedNumber,
+  parseAllNumbers,
   type AnswersInput,
   type TypedNumber,
 } from "./answers.js";
 import { keyResolver, lossPart, type KeyTarget } from "./keys.js";
 import { sensitivity } from "./sensitivity.js";
 import { diagnose, type Diagnosis, type DiagnosisContext } from "./mistakes.js";
-import { fixed, halfUnit, judgeNumber, round, roundingBound, shown, type Judged, type Verdict } from "./verdict.js";
+import {
+  fixed,
+  halfUnit,
+  judgeNumber,
+  placesFor,
+  round,
+  roundingBound,
+  shown,
+  tooFewPlaces,
+  type Judged,
+  type PlacesAsked,
+  type Verdict,
+} from "./verdict.js";
 import { stepId } from "../engine/step-id.js";
 
-export type { Verdict } from "./verdict.js";
+export type { PlacesAsked, Verdict } from "./verdict.js";
 
 export interface CheckRow {
   /** the key as the student typed it */
@@ -78,7 +90,15 @@ export interface CheckReport {
   firstWrong?: string;
   /** keys that name no quantity of this calculation; the others are checked */
   unknownKeys: UnknownKey[];
-  summary: { correct: number; rounding: number; followThrough: number; wrong: number; total: number };
+  summary: {
+    correct: number;
+    rounding: number;
+    followThrough: number;
+    wrong: number;
+    /** answers written with fewer decimal places than asked (not judged) */
+    tooFewPlaces: number;
+    total: number;
+  };
   /** a sentence for the student when there is nothing to check yet */
   note?: string;
   /** one sentence when the answers as a whole look like another network's (most keys unknown, or every forward value wrong) */
@@ -88,6 +108,8 @@ export interface CheckReport {
 export interface CheckOptions {
   /** the notation the keys are written in (default: the spec's names, else bracket); other notations' keys are accepted where unambiguous */
   notation?: NotationPreset;
+  /** the decimal places asked for (all answers, or per key as typed or canonical): fewer is "too few places" */
+  places?: PlacesAsked;
 }
 
 interface Pending {
@@ -101,6 +123,8 @@ interface Pending {
   symbol: string;
   /** position in the calculation, for ordering */
   order: number;
+  /** written with fewer decimal places than asked: not judged, and not carried into later steps */
+  short?: Judged;
 }
 
 function isParsedSpec(x: unknown): x is NetworkSpec {
@@ -126,7 +150,7 @@ export function checkHandCalculation(spec: unknown, answers: AnswersInput, optio
       notation: options.notation ?? (parsed.names ? "names" : "bracket"),
       rows: [],
       unknownKeys: [],
-      summary: { correct: 0, rounding: 0, followThrough: 0, wrong: 0, total: 0 },
+      summary: { correct: 0, rounding: 0, followThrough: 0, wrong: 0, tooFewPlaces: 0, total: 0 },
       note: NOTHING_TYPED_YET,
     };
   }
@@ -144,8 +168,22 @@ export function checkHandCalculation(spec: unknown, answers: AnswersInput, optio
   const exactValues = new Map<string, string>(exact.steps.map((s) => [s.id, s.value]));
   const resolver = keyResolver(parsed, exact.steps, preset);
 
+  // the exact value a key names, in the step's own sign
+  const exactOfTarget = (t: KeyTarget): Dec =>
+    t.kind === "given"
+      ? new D(t.value)
+      : t.kind === "part"
+        ? lossPart(
+            parsed,
+            t.unit,
+            exactValues.get(
+              stepId({ phase: "forward", quantity: "a", layer: parsed.layers.length - 1, unit: t.unit }),
+            )!,
+          )
+        : new D(exactValues.get(t.stepId)!);
+
   // Read every answer: numbers first (a non-number is an error), then keys (unknown ones are listed)
-  const typed = answersFromInput(answers).map((a) => ({ ...a, num: parseTypedNumber(a.typed, a.where) }));
+  const typed = parseAllNumbers(answersFromInput(answers));
   const unknownKeys: UnknownKey[] = [];
   const pending: Pending[] = [];
   const seen = new Map<string, string>();
@@ -181,6 +219,8 @@ export function checkHandCalculation(spec: unknown, answers: AnswersInput, optio
       symbol: r.symbol,
       order: (position.get(anchor) ?? 0) - (r.target.kind === "step" ? 0 : 0.5),
     });
+    const short = tooFewPlaces(stepNum, placesFor(options.places, a.key, r.canonical), exactOfTarget(r.target));
+    if (short) pending[pending.length - 1].short = short;
   }
   if (pending.length === 0) {
     throw new AnswerError(
@@ -198,12 +238,12 @@ export function checkHandCalculation(spec: unknown, answers: AnswersInput, optio
   const answered: Record<string, string> = {};
   const overridingRow = new Map<string, Pending>();
   for (const p of pending)
-    if (p.target.kind === "step") {
+    if (p.target.kind === "step" && !p.short) {
       answered[p.target.stepId] = p.stepNum.text;
       overridingRow.set(p.target.stepId, p);
     }
   for (const p of pending)
-    if (p.target.kind === "factor" && !(p.target.stepId in answered)) {
+    if (p.target.kind === "factor" && !p.short && !(p.target.stepId in answered)) {
       answered[p.target.stepId] = p.stepNum.text;
       overridingRow.set(p.target.stepId, p);
     }
@@ -270,8 +310,9 @@ export function checkHandCalculation(spec: unknown, answers: AnswersInput, optio
     const memo = verdictMemo.get(p);
     if (memo) return memo;
     const t = p.target;
-    const row =
-      t.kind === "given"
+    const row = p.short
+      ? shortRow(p)
+      : t.kind === "given"
         ? judgeGiven(p, t.value, t.what)
         : t.kind === "part"
           ? judgePart(p, t.unit)
@@ -303,6 +344,14 @@ export function checkHandCalculation(spec: unknown, answers: AnswersInput, optio
     ...(j.tooFewDigits !== undefined ? { tooFewDigits: j.tooFewDigits } : {}),
     isFirstWrong: false,
   });
+
+  const shortRow = (p: Pending): CheckRow => {
+    const E = exactOfTarget(p.target).times(p.stepNum === p.num ? 1 : -1);
+    const id =
+      p.target.kind === "given" ? p.target.id : p.target.kind === "part" ? stepId({ phase: "loss" }) : p.target.stepId;
+    const role = p.target.kind === "step" ? "step" : p.target.kind;
+    return rowOf(p, id, role, p.short!, { exact: E.toString(), chain: E.toString(), follow: E.toString() });
+  };
 
   const judgeGiven = (p: Pending, value: string, what: string): CheckRow => {
     const E = new D(value),
@@ -441,6 +490,7 @@ export function summarise(
       rounding: count("rounding"),
       followThrough: count("follows"),
       wrong: count("wrong"),
+      tooFewPlaces: count("too few places"),
       total: rows.length,
     },
   };
