@@ -15,7 +15,7 @@ import {
   type AnswersInput,
   type TypedNumber,
 } from "./answers.js";
-import { summarise, type CheckReport, type CheckRow, type UnknownKey } from "./check.js";
+import { summarise, type CheckReport, type CheckRow, type UnknownKey } from "./report.js";
 import {
   fixed,
   halfUnit,
