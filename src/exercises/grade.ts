@@ -10,7 +10,10 @@
 // result, grade says so and exits non-zero, and the next run grades them. Results are per
 // student (GRADED/<id>/result.json, written then renamed), so a re-run skips what is graded;
 // --force (everyone) or --regrade (named students) re-grades and moves the earlier result to
-// GRADED/history/<time>/ first. The teacher's GRADED/overrides.csv is applied on every run.
+// GRADED/history/<time>/ once the new one is there; --students grades a subset. One grading at
+// a time holds the folder (lock.ts); the gradebooks come from every result in it. The
+// teacher's GRADED/overrides.csv is applied on every run. What a student's run reports is
+// bounded before it is parsed (untrusted.ts).
 import { existsSync, statSync } from "node:fs";
 import { cpus } from "node:os";
 import { chmod, mkdir, readFile, rename, writeFile, copyFile } from "node:fs/promises";
