@@ -452,7 +452,7 @@ fs.writeFileSync("/tmp/ran", "");`,
 );
 
 describe.skipIf(skipWhy !== undefined)("interrupted, failed and resumed gradings", () => {
-  it("Ctrl-C leaves no process, cgroup or folder behind, grades nobody 0 for it, and a re-run finishes the class with the same grades", async () => {
+  it("kill -9 and Ctrl-C leave no process, cgroup or folder behind, grade nobody 0 for it, and a re-run finishes the class with the same grades", async () => {
     const c = await classOf(["ada", "alan", "grace"], "interrupt");
     for (const s of c.key.students)
       writeFileSync(
@@ -463,6 +463,20 @@ describe.skipIf(skipWhy !== undefined)("interrupted, failed and resumed gradings
           ]),
         ),
       );
+    // issue 21: first killed outright (SIGKILL) while the students' kernels start: the sandboxes die
+    // with their parent and a watcher removes the cgroup folders; the lock it left is taken over
+    let killed = false;
+    const k9 = await gradeProcess([c.subs, "--out", c.graded, "--jobs", "2"], c.keyPath, {}, (line, p) => {
+      if (!killed && line.startsWith("limits:")) {
+        killed = true;
+        setTimeout(() => p.kill("SIGKILL"), 1500);
+      }
+    });
+    expect(k9.signal).toBe("SIGKILL");
+    for (let i = 0; i < 20 && (gradingProcesses().length || leftCgroups(k9.pid).length); i++)
+      await new Promise((r) => setTimeout(r, 250));
+    expect(gradingProcesses()).toEqual([]);
+    expect(leftCgroups(k9.pid)).toEqual([]);
     const tmp = mkdtempSync(join(ROOT, ".tmp", "interrupt-tmp-"));
     made.push(tmp);
     let sent = false;

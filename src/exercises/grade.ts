@@ -24,7 +24,7 @@ import { checkGraphPart, checkNetworkPart, CREDITED, type PartCheck, type Quanti
 import { copyKatexAssets, feedbackHtml, type FeedbackParts, type StudentResult, type TestScore } from "./feedback.js";
 import { canvasCsv, entriesOf, gradesCsv, moodleCsv, readOverrides, type Override, type Pending } from "./gradebook.js";
 import { lockOutput } from "./lock.js";
-import { cgroupsUnavailable, gradingCgroupName, sweepCgroups } from "./limits.js";
+import { cgroupsUnavailable, gradingCgroupName, reapCgroupsAfterExit, sweepCgroups } from "./limits.js";
 import { asNotebook, codeCell, metaOf, sha256, sourceHash, sourceOf, KERNELSPEC, type Cell, type Notebook } from "./notebook.js";
 import { DEFAULT_LIMITS, killAllRuns, runNotebook, type Confinement, type RunLimits, type RunResult } from "./run.js";
 import { chooseSandbox, keyExposure } from "./sandbox.js";
@@ -401,6 +401,7 @@ export async function grade(opts: GradeOptions): Promise<GradeSummary> {
   if (exposed) throw new TutorError("sandbox", exposed, "keep the key outside the project's dist/, node_modules and .venv", "exercise");
   const noCgroup = cgroupsUnavailable();
   if (!noCgroup) await sweepCgroups(false); // what gradings that were killed outright left
+  const stopReaper = noCgroup ? () => {} : reapCgroupsAfterExit();
   const limitsBy = noCgroup
     ? `a watchdog sums each student's processes twice a second (${limits.memoryMb} MB, ${limits.processes} processes and threads; `
       + `CPU not capped, since ${noCgroup})`
@@ -427,6 +428,7 @@ export async function grade(opts: GradeOptions): Promise<GradeSummary> {
     process.off("SIGTERM", onSignal);
     if (interrupted.signal) killAllRuns();
     if (!noCgroup) await sweepCgroups(true);
+    stopReaper();
   }
 }
 
