@@ -15,7 +15,7 @@ import { randomBytes } from "node:crypto";
 import { basename, join } from "node:path";
 import { TutorError } from "../engine/errors.js";
 import { readNotebook, serialiseNotebook, sha256, sourceHash, metaOf } from "./notebook.js";
-import { readRoster, csvField, type Student } from "./roster.js";
+import { readRoster, csvField, type LmsIdentity, type Student } from "./roster.js";
 import { readAuthoring, releasedTests, studentNotebook, paramsSource, type ReleasedTest } from "./source.js";
 import { drawVariant, type VariantParams } from "./variant.js";
 import { keyValues } from "./checking.js";
@@ -25,6 +25,8 @@ export const KEY_VERSION = 1;
 export interface StudentKey {
   id: string;
   name: string;
+  /** how the student's LMS knows them (a Canvas or Moodle roster's ids, section, email), for the gradebook files */
+  lms?: LmsIdentity;
   params: VariantParams;
   /** hash of the params cell as released, to tell the teacher when a student edited it */
   paramsHash: string;
@@ -127,7 +129,7 @@ export async function assign(opts: AssignOptions): Promise<AssignResult> {
       answers[q] = v;
       csv.push([s.id, q, v].map(csvField).join(","));
     }
-    students.push({ id: s.id, name: s.name, params, paramsHash: sourceHash(paramsSource(params)), answers });
+    students.push({ id: s.id, name: s.name, ...(s.lms ? { lms: s.lms } : {}), params, paramsHash: sourceHash(paramsSource(params)), answers });
   }
   const key: AnswerKey = {
     version: KEY_VERSION,
