@@ -12,14 +12,13 @@
 //   node scripts/build-site.mjs --out DIR  build into DIR instead
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { join, relative } from "node:path";
-import { build } from "esbuild";
+import { join, relative, resolve } from "node:path";
+import { buildKernelExtension } from "./site-bundles.mjs";
 import { ROOT, VENV, VENV_PYTHON, JUPYTER, NOTEBOOKS, jupyterEnv } from "./paths.mjs";
 
 const outAt = process.argv.indexOf("--out");
-const OUT = outAt > 0 ? join(process.cwd(), process.argv[outAt + 1]) : join(ROOT, "site");
+const OUT = outAt > 0 ? resolve(process.argv[outAt + 1]) : join(ROOT, "site");
 const WORK = join(ROOT, ".tmp", "site-build");
-const KERNEL_NAME = "backprop-tutor-kernel";
 const VIEW_NAME = JSON.parse(readFileSync(join(ROOT, "labextension", "package.json"), "utf8")).name;
 const LABEXTENSIONS = join(VENV, "share", "jupyter", "labextensions");
 /** what the notebooks read besides the engine: `readFileSync("../assets/...")` */
@@ -47,67 +46,6 @@ function ensureJupyterLite() {
     });
     writeFileSync(stamp, wanted);
   }
-}
-
-/** KaTeX's stylesheet and woff2 fonts as a module, for the engine's math output in the browser. */
-const katexFiles = {
-  name: "katex-files",
-  setup(b) {
-    b.onResolve({ filter: /^bpt:katex-files$/ }, () => ({ path: "katex-files", namespace: "bpt" }));
-    b.onLoad({ filter: /.*/, namespace: "bpt" }, () => {
-      const dir = join(ROOT, "node_modules", "katex", "dist");
-      const files = { "katex.min.css": readFileSync(join(dir, "katex.min.css")).toString("base64") };
-      for (const f of readdirSync(join(dir, "fonts")).filter((f) => f.endsWith(".woff2")))
-        files[`fonts/${f}`] = readFileSync(join(dir, "fonts", f)).toString("base64");
-      return { contents: `export default ${JSON.stringify(files)};`, loader: "js" };
-    });
-  },
-};
-
-const HOST = join(ROOT, "lite", "host");
-const common = { bundle: true, minify: true, legalComments: "none", logLevel: "warning", target: "es2022" };
-
-/** The kernel extension: remoteEntry.js (page side), worker.js, engine.js, package.json. */
-async function buildKernelExtension(dir) {
-  const stat = join(dir, KERNEL_NAME, "static");
-  mkdirSync(stat, { recursive: true });
-  await build({
-    ...common,
-    entryPoints: [join(ROOT, "lite", "kernel", "index.ts")],
-    outfile: join(stat, "remoteEntry.js"),
-    format: "iife",
-    platform: "browser",
-  });
-  await build({
-    ...common,
-    entryPoints: [join(ROOT, "lite", "worker", "worker.ts")],
-    outfile: join(stat, "worker.js"),
-    format: "esm",
-    platform: "browser",
-  });
-  await build({
-    ...common,
-    entryPoints: [join(HOST, "modules.ts")],
-    outfile: join(stat, "engine.js"),
-    format: "esm",
-    platform: "browser",
-    plugins: [katexFiles],
-    alias: {
-      "node:module": join(HOST, "node-module.ts"),
-      "node:crypto": join(HOST, "node-crypto.ts"),
-      "node:fs": join(HOST, "node-fs.ts"),
-      "node:path": join(HOST, "node-path.ts"),
-    },
-    inject: [join(HOST, "buffer-global.ts")],
-    define: { "process.env.NODE_ENV": '"production"' },
-  });
-  const pkg = {
-    name: KERNEL_NAME,
-    version: JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version,
-    description: "backprop-tutor's TypeScript kernel for JupyterLite",
-    jupyterlab: { _build: { load: "static/remoteEntry.js", extension: "./extension" } },
-  };
-  writeFileSync(join(dir, KERNEL_NAME, "package.json"), JSON.stringify(pkg, null, 2));
 }
 
 /** The notebooks without outputs or execution counts, as in the repository. */
@@ -175,7 +113,7 @@ async function main() {
   const lite = join(WORK, "lite");
   const exts = join(WORK, "extensions");
   step("bundling the kernel and the engine for the browser");
-  await buildKernelExtension(exts);
+  const KERNEL_NAME = await buildKernelExtension(exts);
   cpSync(join(LABEXTENSIONS, VIEW_NAME), join(exts, VIEW_NAME), { recursive: true });
   step("staging the notebooks and their data");
   const contents = join(WORK, "contents");

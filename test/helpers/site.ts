@@ -99,3 +99,179 @@ export async function errorOutputs(page: Page): Promise<string[]> {
     )
     .allInnerTexts();
 }
+
+/** A notebook's cells as saved (nbformat JSON), read from the open notebook's model. */
+export interface SavedNotebook {
+  cells: { cell_type: string; source: string | string[]; execution_count?: number | null; outputs?: SavedOutput[] }[];
+  metadata: Record<string, unknown>;
+}
+export interface SavedOutput {
+  output_type: string;
+  name?: string;
+  text?: string | string[];
+  data?: Record<string, unknown>;
+  ename?: string;
+  evalue?: string;
+}
+
+interface LiteWindow {
+  jupyterapp: {
+    commands: { execute(id: string, args?: object): Promise<unknown> };
+    shell: {
+      currentWidget: {
+        context: { model: { toJSON(): SavedNotebook }; path: string };
+        sessionContext: { session?: { kernel?: { status: string } | null } | null };
+        content: { activeCellIndex: number; model: { sharedModel: { insertCell(i: number, cell: object): void } } };
+      } | null;
+    };
+    serviceManager: {
+      contents: {
+        get(path: string, opts: object): Promise<{ content: unknown }>;
+        save(path: string, m: object): Promise<unknown>;
+      };
+    };
+  };
+}
+
+/** The open notebook as it would be saved, and its kernel's status. */
+export async function currentNotebook(page: Page): Promise<{ nb: SavedNotebook; status: string }> {
+  return page.evaluate(() => {
+    const w = (window as unknown as LiteWindow).jupyterapp.shell.currentWidget!;
+    return { nb: w.context.model.toJSON(), status: w.sessionContext.session?.kernel?.status ?? "none" };
+  });
+}
+
+/** What the outputs of a notebook show as errors: error outputs and stderr text, one string each. */
+export function errorsIn(nb: SavedNotebook): string[] {
+  return nb.cells.flatMap((c) =>
+    (c.outputs ?? []).flatMap((o) => {
+      if (o.output_type === "error") return [`${o.ename}: ${o.evalue}`];
+      if (o.output_type === "stream" && o.name === "stderr") return [[o.text ?? ""].flat().join("")];
+      return [];
+    }),
+  );
+}
+
+/**
+ * Run all cells of the open notebook (Run › Run All Cells) and wait until the kernel has run them:
+ * every code cell numbered and the kernel idle, or an error output (JupyterLite then skips the rest).
+ * The notebook's model is read, not its DOM: JupyterLab draws only the cells near the screen.
+ */
+export async function runAllInSite(page: Page, timeoutMs = 180_000): Promise<SavedNotebook> {
+  await page.evaluate(() => (window as unknown as LiteWindow).jupyterapp.commands.execute("notebook:run-all-cells"));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.waitForTimeout(250);
+    const { nb, status } = await currentNotebook(page);
+    const code = nb.cells.filter((c) => c.cell_type === "code");
+    const ran = code.every((c) => c.execution_count != null);
+    if (status === "idle" && (ran || errorsIn(nb).length > 0)) return nb;
+    if (Date.now() > deadline) throw new Error(`the notebook was still running after ${timeoutMs / 1000} s`);
+  }
+}
+
+/** Add a code cell at the end of the open notebook, run it, and return its outputs. */
+export async function runNewCell(page: Page, source: string): Promise<SavedOutput[]> {
+  const before = (await currentNotebook(page)).nb.cells.length;
+  await page.evaluate(
+    ({ source, at }) => {
+      const app = (window as unknown as LiteWindow).jupyterapp;
+      const panel = app.shell.currentWidget!;
+      panel.content.model.sharedModel.insertCell(at, { cell_type: "code", source });
+      panel.content.activeCellIndex = at;
+      return app.commands.execute("notebook:run-cell");
+    },
+    { source, at: before },
+  );
+  for (;;) {
+    await page.waitForTimeout(200);
+    const { nb, status } = await currentNotebook(page);
+    const cell = nb.cells[before];
+    if (status === "idle" && cell?.execution_count != null) return cell.outputs ?? [];
+  }
+}
+
+/** The text/plain of outputs, joined. */
+export function plainText(outputs: SavedOutput[]): string {
+  return outputs
+    .map((o) => [o.text ?? (o.data?.["text/plain"] as string | string[] | undefined) ?? ""].flat().join(""))
+    .join("\n");
+}
+
+/** Open a file of the site's (or the student's) files in the running app; resolves when its kernel is idle. */
+export async function openInSite(page: Page, path: string): Promise<void> {
+  await page.evaluate(
+    (path) => (window as unknown as LiteWindow).jupyterapp.commands.execute("docmanager:open", { path }),
+    path,
+  );
+  await page.waitForFunction(
+    (path) => {
+      const w = (window as unknown as LiteWindow).jupyterapp.shell.currentWidget;
+      return w?.context?.path === path && w.sessionContext.session?.kernel?.status === "idle";
+    },
+    path,
+    { timeout: 60_000 },
+  );
+}
+
+/** Close the open notebook and end its kernel (its worker), as a student's Close and Shut Down Kernel does. */
+export async function closeInSite(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const w = (window as unknown as LiteWindow).jupyterapp.shell.currentWidget as unknown as {
+      sessionContext: { shutdown(): Promise<void> };
+      context: { model: { dirty: boolean } };
+      dispose(): void;
+    };
+    await w.sessionContext.shutdown();
+    w.context.model.dirty = false;
+    w.dispose();
+  });
+}
+
+/** Bring the open notebook's cell `index` on screen (JupyterLab draws only the cells near it). */
+export async function showCell(page: Page, index: number): Promise<void> {
+  await page.evaluate(async (index) => {
+    const w = (window as unknown as LiteWindow).jupyterapp.shell.currentWidget as unknown as {
+      content: { activeCellIndex: number; scrollToItem(i: number, align: string): Promise<void> };
+    };
+    w.content.activeCellIndex = index;
+    await w.content.scrollToItem(index, "start");
+  }, index);
+  await page.waitForTimeout(300);
+}
+
+/** Replace the source of the open notebook's cell `index`, as typing into it does. */
+export async function setCellSource(page: Page, index: number, source: string): Promise<void> {
+  await page.evaluate(
+    ({ index, source }) => {
+      const w = (window as unknown as LiteWindow).jupyterapp.shell.currentWidget as unknown as {
+        content: { model: { sharedModel: { cells: { setSource(s: string): void }[] } } };
+      };
+      w.content.model.sharedModel.cells[index].setSource(source);
+    },
+    { index, source },
+  );
+}
+
+/** Save the open notebook (File › Save) and read it back as the site stores it (the browser's storage). */
+export async function saveAndRead(page: Page): Promise<SavedNotebook> {
+  return page.evaluate(async () => {
+    const app = (window as unknown as LiteWindow).jupyterapp;
+    const path = app.shell.currentWidget!.context.path;
+    await app.commands.execute("docmanager:save");
+    return (await app.serviceManager.contents.get(path, { content: true, type: "notebook" })).content as SavedNotebook;
+  });
+}
+
+/** Put a notebook into the site's storage, as a student's upload does. */
+export async function uploadToSite(page: Page, path: string, nb: object): Promise<void> {
+  await page.evaluate(
+    ({ path, nb }) =>
+      (window as unknown as LiteWindow).jupyterapp.serviceManager.contents.save(path, {
+        type: "notebook",
+        format: "json",
+        content: nb,
+      }),
+    { path, nb },
+  );
+}
