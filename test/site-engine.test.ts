@@ -52,7 +52,7 @@ beforeAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 }, 120_000);
 
-const steps = (t: ReturnType<Engine["traceNetwork"]>) => t.steps.map((s) => [s.id, s.value, s.tex]);
+const steps = (t: ReturnType<Engine["traceNetwork"]>) => t.steps.map((s) => [s.id, s.value, s.formula, s.substituted]);
 
 describe("the browser engine bundle gives the engine's numbers", () => {
   for (const precision of ["float", "exact", "dp:4"])
