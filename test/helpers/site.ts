@@ -183,11 +183,13 @@ export async function runNewCell(page: Page, source: string): Promise<SavedOutpu
     },
     { source, at: before },
   );
+  const deadline = Date.now() + 60_000;
   for (;;) {
     await page.waitForTimeout(200);
     const { nb, status } = await currentNotebook(page);
     const cell = nb.cells[before];
     if (status === "idle" && cell?.execution_count != null) return cell.outputs ?? [];
+    if (Date.now() > deadline) throw new Error(`the new cell did not run within 60 s: ${JSON.stringify(cell)}`);
   }
 }
 
