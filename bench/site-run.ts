@@ -14,6 +14,7 @@ import {
   errorsIn,
   closeInSite,
   SITE,
+  waitForOpen,
 } from "../test/helpers/site.js";
 import {
   launchChromium,
@@ -53,17 +54,7 @@ async function inSite(): Promise<void> {
     const page = await browser.context.newPage();
     let t = Date.now();
     await page.goto(`${url}/`);
-    await page.waitForFunction(
-      () => {
-        const w = (window as unknown as { jupyterapp?: { shell: { currentWidget: unknown } } }).jupyterapp?.shell
-          .currentWidget as
-          | { context?: { path: string }; sessionContext: { session?: { kernel?: { status: string } | null } | null } }
-          | undefined;
-        return w?.context?.path === "notebooks/00-index.ipynb" && w.sessionContext.session?.kernel?.status === "idle";
-      },
-      undefined,
-      { timeout: 120_000 },
-    );
+    await waitForOpen(page, "notebooks/00-index.ipynb", 120_000);
     open.push(Date.now() - t);
     await closeInSite(page);
     await openInSite(page, `notebooks/${NB05}`);

@@ -27,6 +27,7 @@ import {
   setCellSource,
   showCell,
   uploadToSite,
+  waitForOpen,
   type SavedNotebook,
 } from "./helpers/site.js";
 import { assignExample } from "./helpers/assign.js";
@@ -76,15 +77,7 @@ describe.skipIf(why !== undefined)(`the course as a static site${why ? ` (skippe
 
   it("opens 00-index from the landing page, on the TypeScript kernel", async () => {
     await page.goto(`${url}/`);
-    await page.waitForFunction(
-      () => {
-        const w = (window as unknown as { jupyterapp?: { shell: { currentWidget: any } } }).jupyterapp?.shell
-          .currentWidget;
-        return w?.context?.path === "notebooks/00-index.ipynb" && w.sessionContext.session?.kernel?.status === "idle";
-      },
-      undefined,
-      { timeout: 90_000 },
-    );
+    await waitForOpen(page, "notebooks/00-index.ipynb", 90_000);
     expect(await page.locator(".jp-KernelName").first().textContent()).toBe("TypeScript");
     await shot("00-index");
     await closeInSite(page);

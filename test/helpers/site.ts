@@ -200,20 +200,25 @@ export function plainText(outputs: SavedOutput[]): string {
     .join("\n");
 }
 
+/** Wait until the app shows `path` with its kernel idle (the notebook is ready to run). */
+export async function waitForOpen(page: Page, path: string, timeoutMs = 60_000): Promise<void> {
+  await page.waitForFunction(
+    (path) => {
+      const w = (window as unknown as Partial<LiteWindow>).jupyterapp?.shell.currentWidget;
+      return w?.context?.path === path && w.sessionContext.session?.kernel?.status === "idle";
+    },
+    path,
+    { timeout: timeoutMs },
+  );
+}
+
 /** Open a file of the site's (or the student's) files in the running app; resolves when its kernel is idle. */
 export async function openInSite(page: Page, path: string): Promise<void> {
   await page.evaluate(
     (path) => (window as unknown as LiteWindow).jupyterapp.commands.execute("docmanager:open", { path }),
     path,
   );
-  await page.waitForFunction(
-    (path) => {
-      const w = (window as unknown as LiteWindow).jupyterapp.shell.currentWidget;
-      return w?.context?.path === path && w.sessionContext.session?.kernel?.status === "idle";
-    },
-    path,
-    { timeout: 60_000 },
-  );
+  await waitForOpen(page, path);
 }
 
 /** Close the open notebook and end its kernel (its worker), as a student's Close and Shut Down Kernel does. */
