@@ -136,7 +136,8 @@ describe.skipIf(why !== undefined)(`the course as a static site${why ? ` (skippe
     const w5 = new Decimal("0.4").sub(new Decimal("0.1").mul("0.082167041")).toFixed(4);
     const w1 = new Decimal("0.15").sub(new Decimal("0.1").mul("0.000438568")).toFixed(4);
     const right = await runNewCell(page, `checkExercise("05.4", { "w5+": "${w5}", "w1+": "${w1}" });`);
-    expect(plainText(right)).toContain("2 checked: 2 correct");
+    expect(plainText(right)).toContain(`w5+ = ${w5}: ✓ correct`);
+    expect(plainText(right)).toContain("All 2 right.");
     const wrong = await runNewCell(page, `checkExercise("05.4", { "w5+": "0.3589", "w1+": "${w1}" });`);
     expect(plainText(wrong)).toContain("w5+ = 0.3589: ✗ not right yet");
     await closeInSite(page);

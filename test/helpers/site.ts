@@ -158,7 +158,9 @@ export function errorsIn(nb: SavedNotebook): string[] {
  * The notebook's model is read, not its DOM: JupyterLab draws only the cells near the screen.
  */
 export async function runAllInSite(page: Page, timeoutMs = 180_000): Promise<SavedNotebook> {
-  await page.evaluate(() => (window as unknown as LiteWindow).jupyterapp.commands.execute("notebook:run-all-cells"));
+  await page.evaluate(
+    async () => void (await (window as unknown as LiteWindow).jupyterapp.commands.execute("notebook:run-all-cells")),
+  );
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     await page.waitForTimeout(250);
@@ -179,7 +181,7 @@ export async function runNewCell(page: Page, source: string): Promise<SavedOutpu
       const panel = app.shell.currentWidget!;
       panel.content.model.sharedModel.insertCell(at, { cell_type: "code", source });
       panel.content.activeCellIndex = at;
-      return app.commands.execute("notebook:run-cell");
+      return app.commands.execute("notebook:run-cell").then(() => undefined);
     },
     { source, at: before },
   );
@@ -215,7 +217,9 @@ export async function waitForOpen(page: Page, path: string, timeoutMs = 60_000):
 /** Open a file of the site's (or the student's) files in the running app; resolves when its kernel is idle. */
 export async function openInSite(page: Page, path: string): Promise<void> {
   await page.evaluate(
-    (path) => (window as unknown as LiteWindow).jupyterapp.commands.execute("docmanager:open", { path }),
+    // the command resolves with the notebook's widget: not sent back (it is a huge object graph)
+    async (path) =>
+      void (await (window as unknown as LiteWindow).jupyterapp.commands.execute("docmanager:open", { path })),
     path,
   );
   await waitForOpen(page, path);
@@ -273,12 +277,12 @@ export async function saveAndRead(page: Page): Promise<SavedNotebook> {
 /** Put a notebook into the site's storage, as a student's upload does. */
 export async function uploadToSite(page: Page, path: string, nb: object): Promise<void> {
   await page.evaluate(
-    ({ path, nb }) =>
-      (window as unknown as LiteWindow).jupyterapp.serviceManager.contents.save(path, {
+    async ({ path, nb }) =>
+      void (await (window as unknown as LiteWindow).jupyterapp.serviceManager.contents.save(path, {
         type: "notebook",
         format: "json",
         content: nb,
-      }),
+      })),
     { path, nb },
   );
 }
