@@ -13,6 +13,7 @@ import { ROOT } from "../scripts/paths.mjs";
 import { runCli } from "../dist/cli/program.js";
 import { bwrapArgs, chooseSandbox } from "../dist/exercises/sandbox.js";
 import { cgroupsUnavailable, gradingCgroupName, StudentCgroup, sweepCgroups } from "../dist/exercises/limits.js";
+import { overBudget, stepFailed } from "./budget.mjs";
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
@@ -30,7 +31,7 @@ async function medianMs(wrap) {
     const r = spawnSync(argv[0], argv.slice(1), { stdio: "ignore" });
     await done();
     times.push(performance.now() - t);
-    if (r.status !== 0) throw new Error(`${argv[0]} failed (${r.status})`);
+    if (r.status !== 0) throw new Error(stepFailed(`${argv[0]} /bin/true`, r));
   }
   return times.sort((x, y) => x - y)[10];
 }
@@ -66,7 +67,7 @@ try {
     "--secret",
     "bench",
   ]);
-  if (a.code !== 0) throw new Error(a.stderr);
+  if (a.code !== 0) throw new Error(stepFailed("assign", a));
   const key = JSON.parse(readFileSync(join(out, "key", "key.json"), "utf8"));
   mkdirSync(join(out, "submissions"));
   key.students.forEach((s, i) => {
@@ -85,7 +86,7 @@ try {
   const started = performance.now();
   const g = await runCli(gradeArgs());
   const seconds = (performance.now() - started) / 1000;
-  if (g.code !== 0) throw new Error(g.stderr);
+  if (g.code !== 0) throw new Error(stepFailed("grade", g));
   const rows = readFileSync(join(out, "graded", "grades.csv"), "utf8")
     .trim()
     .split("\n")
@@ -137,7 +138,7 @@ try {
       ]) {
         const t = performance.now();
         const r = await runCli(gradeArgs("--regrade", ids, ...extra));
-        if (r.code !== 0) throw new Error(r.stderr);
+        if (r.code !== 0) throw new Error(stepFailed(`grade --regrade${extra.length ? ` ${extra.join(" ")}` : ""}`, r));
         times[name].push((performance.now() - t) / 1000 / ab);
       }
     }
@@ -146,7 +147,15 @@ try {
       `grading ${ab} students, best of 2 interleaved rounds: ${best(times.sandboxed).toFixed(2)} s each sandboxed, ${best(times.unsandboxed).toFixed(2)} s each without (--unsafe-no-sandbox): the sandbox costs ${((best(times.sandboxed) - best(times.unsandboxed)) * 1000).toFixed(0)} ms a student (load average ${loadavg()[0].toFixed(1)} now)`,
     );
   }
-  if (seconds > 120) process.exitCode = 1;
+  const over = overBudget(seconds, rows.length);
+  if (over) {
+    console.error(over);
+    process.exitCode = 1;
+  }
+} catch (e) {
+  // one line saying why, not a stack trace
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exitCode = 1;
 } finally {
   rmSync(out, { recursive: true, force: true });
 }

@@ -1,4 +1,4 @@
-// The trace: the project's public output format (../shared/spec/network-spec.md, "Trace").
+// The trace: the project's public output format (docs/trace-format.md).
 // Numbers are decimal strings so that exact values keep their digits.
 
 export type Phase = "forward" | "loss" | "backward" | "update";
