@@ -18,6 +18,7 @@ import {
 import { CLASSIC, parseDeclaration } from "../src/exercises/declaration.js";
 import { askedOf, type VariantParams } from "../src/exercises/variant.js";
 import { Decimal } from "decimal.js";
+import { feedbackHtml } from "../src/exercises/feedback.js";
 import { traceGraph } from "../src/exercises/graph.js";
 import { parseRoster } from "../src/exercises/roster.js";
 import { stripSolutions } from "../src/exercises/source.js";
@@ -518,5 +519,27 @@ describe("assignments declared in assignment.json", () => {
     });
     expect(r.html).not.toContain("No network answers were given");
     expect(r.html).toContain("Write decimals with a point (0.0190), not a comma (0,0190).");
+    // and the feedback page's "what lost points" says it too
+    const page = feedbackHtml(
+      {
+        student: "ada",
+        onRoster: true,
+        submission: "ada.ipynb",
+        submissionHash: null,
+        assignment: "a",
+        gradedAt: "",
+        total: 0,
+        max: 1,
+        notes: [],
+        seconds: 0,
+        ran: false,
+        tests: [{ id: "forward", points: 0, max: 1, hidden: false, quantities: [r.byKey.get("z_h1")!] }],
+      },
+      undefined,
+      {},
+    );
+    expect(page).toContain(
+      `z_h1: invalid (&quot;${z.replace(".", ",")}&quot; has a decimal comma: write decimals with a point`,
+    );
   });
 });

@@ -60,7 +60,9 @@ export function fmtPoints(n: number): string {
 function testsTable(r: StudentResult): string {
   const rows = r.tests.map((t) => {
     const lost = t.quantities.filter((q) => !["correct", "rounding", "follows"].includes(q.verdict));
-    const why = t.reason ?? (lost.length ? lost.map((q) => `${q.key}: ${q.verdict}${q.mistake ? ` (${q.mistake})` : ""}`).join("; ") : "");
+    // an answer that is not a number says why (a decimal comma is named with its fix)
+    const lostWhy = (q: (typeof lost)[number]) => `${q.key}: ${q.verdict}${q.mistake ? ` (${q.mistake})` : q.verdict === "invalid" ? ` (${q.explanation})` : ""}`;
+    const why = t.reason ?? lost.map(lostWhy).join("; ");
     return `<tr><td>${escapeHtml(t.id)}${t.hidden ? " (hidden)" : ""}</td><td style="text-align:right">${fmtPoints(t.points)} / ${fmtPoints(t.max)}</td><td class="reason">${escapeHtml(why)}</td></tr>`;
   });
   return `<table><thead><tr><th>test</th><th>points</th><th>what lost points</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
