@@ -9,7 +9,7 @@ import { parseSpec, type NetworkSpec, type Raw } from "./spec.js";
 import { notationFor, type Notation, type NotationPreset } from "./notation.js";
 import type { ExampleTrace, NetworkTrace, Step } from "./trace.js";
 import { TrainingError } from "./errors.js";
-import { requireStepId, type NetworkStepIdRecord } from "./step-id.js";
+import { aRef, requireStepId, targetRef, unitRef, weightRef, zRef } from "./step-id.js";
 import { derivativeReads } from "./activations.js";
 import { OverrideRecorder, silent, type Recorder } from "./recorder.js";
 import { givenDisplay, Narrator, type NarrationContext } from "./narration.js";
@@ -33,26 +33,6 @@ export function instantiate<T>(A: Arith<T>, spec: NetworkSpec): Net<T> {
   };
 }
 
-// The records of the quantities a step reads (Recorder.depends), in the order its formula writes them.
-type Ref = NetworkStepIdRecord;
-const zRef = (layer: number, unit: number): Ref => ({ phase: "forward", quantity: "z", layer, unit });
-/** a unit's activation; layer 0's are the inputs */
-const aRef = (layer: number, unit: number): Ref =>
-  layer === 0 ? { phase: "given", quantity: "input", unit } : { phase: "forward", quantity: "a", layer, unit };
-const weightRef = (layer: number, unit: number, other: number): Ref => ({
-  phase: "given",
-  quantity: "weight",
-  layer,
-  unit,
-  other,
-});
-const targetRef = (unit: number): Ref => ({ phase: "given", quantity: "target", unit });
-const unitRef = (quantity: "dL/da" | "da/dz" | "delta", layer: number, unit: number): Ref => ({
-  phase: "backward",
-  quantity,
-  layer,
-  unit,
-});
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 /**

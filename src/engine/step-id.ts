@@ -52,6 +52,26 @@ export type StepIdRecord =
 
 export type NetworkStepIdRecord = Exclude<StepIdRecord, { node: string } | { phase: "edge" }>;
 
+// The records of the quantities a step reads (Recorder.depends), in the order its formula writes them.
+type Ref = NetworkStepIdRecord;
+export const zRef = (layer: number, unit: number): Ref => ({ phase: "forward", quantity: "z", layer, unit });
+/** a unit's activation; layer 0's are the inputs */
+export const aRef = (layer: number, unit: number): Ref =>
+  layer === 0 ? { phase: "given", quantity: "input", unit } : { phase: "forward", quantity: "a", layer, unit };
+export const weightRef = (layer: number, unit: number, other: number): Ref => ({
+  phase: "given",
+  quantity: "weight",
+  layer,
+  unit,
+  other,
+});
+export const targetRef = (unit: number): Ref => ({ phase: "given", quantity: "target", unit });
+export const unitRef = (quantity: "dL/da" | "da/dz" | "delta", layer: number, unit: number): Ref => ({
+  phase: "backward",
+  quantity,
+  layer,
+  unit,
+});
 /** The step id of a record: `stepId({ phase: "forward", quantity: "z", layer: 1, unit: 0 })` is "forward.z.1.0". */
 export function stepId(r: StepIdRecord): string {
   const parts = idParts(r);
