@@ -16,6 +16,7 @@ import { runCli } from "../dist/cli/program.js";
 import { bwrapArgs, chooseSandbox } from "../dist/exercises/sandbox.js";
 import { noNewUserNamespaces } from "../dist/exercises/seccomp.js";
 import { cgroupsUnavailable, gradingCgroupName, StudentCgroup, sweepCgroups } from "../dist/exercises/limits.js";
+import { overBudget, stepFailed } from "./budget.mjs";
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
@@ -33,7 +34,7 @@ async function medianMs(wrap) {
     const r = spawnSync(argv[0], argv.slice(1), { stdio: [input ? "pipe" : "ignore", "ignore", "ignore"], input });
     await done();
     times.push(performance.now() - t);
-    if (r.status !== 0) throw new Error(`${argv[0]} failed (${r.status})`);
+    if (r.status !== 0) throw new Error(stepFailed(`${argv[0]} /bin/true`, r));
   }
   return times.sort((x, y) => x - y)[10];
 }
@@ -69,7 +70,7 @@ try {
     "--secret",
     "bench",
   ]);
-  if (a.code !== 0) throw new Error(a.stderr);
+  if (a.code !== 0) throw new Error(stepFailed("assign", a));
   const key = JSON.parse(readFileSync(join(out, "key", "key.json"), "utf8"));
   mkdirSync(join(out, "submissions"));
   key.students.forEach((s, i) => {
@@ -88,7 +89,7 @@ try {
   const started = performance.now();
   const g = await runCli(gradeArgs());
   const seconds = (performance.now() - started) / 1000;
-  if (g.code !== 0) throw new Error(g.stderr);
+  if (g.code !== 0) throw new Error(stepFailed("grade", g));
   const rows = readFileSync(join(out, "graded", "grades.csv"), "utf8")
     .trim()
     .split("\n")
@@ -142,7 +143,7 @@ try {
       ]) {
         const t = performance.now();
         const r = await runCli(gradeArgs("--regrade", ids, ...extra));
-        if (r.code !== 0) throw new Error(r.stderr);
+        if (r.code !== 0) throw new Error(stepFailed(`grade --regrade${extra.length ? ` ${extra.join(" ")}` : ""}`, r));
         times[name].push((performance.now() - t) / 1000 / ab);
       }
     }
@@ -181,12 +182,15 @@ try {
       `a class of ${runaway}, best of 2 interleaved rounds: ${best(times.normal).toFixed(1)} s as handed in, ${best(times.runaway).toFixed(1)} s with one answer of 1.0300e-100000000 (load average ${loadavg()[0].toFixed(1)} now)`,
     );
   }
-  if (seconds > 120) {
-    console.error(
-      `bench:grade: grading ${rows.length} submissions took ${seconds.toFixed(0)} s, over the 120 s target (exit 1)`,
-    );
+  const over = overBudget(seconds, rows.length);
+  if (over) {
+    console.error(over);
     process.exitCode = 1;
   }
+} catch (e) {
+  // one line saying why, not a stack trace
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exitCode = 1;
 } finally {
   rmSync(out, { recursive: true, force: true });
 }

@@ -208,7 +208,7 @@ describe.skipIf(skipWhy !== undefined)(
       for (const id of ["ada", "alan", "bob"]) put(id, submit(c.release(id), answersCode(answersOf(id))));
       // grace: the classic sign slip in w5+ (w5 + η·dE/dw5)
       const graceAnswers = answersOf("grace"),
-        gnet = c.key.students.find((s) => s.id === "grace")!.params.network;
+        gnet = c.key.students.find((s) => s.id === "grace")!.params.network!;
       graceAnswers["w5+"] = (gnet.weights[1][0][0] + gnet.learningRate * Number(graceAnswers["dE/dw5"])).toFixed(4);
       put("grace", submit(c.release("grace"), answersCode(graceAnswers)));
 

@@ -232,8 +232,9 @@ function scoreTests(key: AnswerKey, student: StudentKey, run: RunResult, firstTe
   const answersFor = (part: "network" | "graph") => key.tests.filter((t) => t.part === part).map((t) => reported.get(t.id)).find((a) => a !== undefined);
   const quantitiesOf = (part: "network" | "graph") => key.tests.filter((t) => t.part === part).flatMap((t) => t.quantities);
   const na = answersFor("network"), ga = answersFor("graph");
-  const network = na ? checkNetworkPart(student.params.network, na, quantitiesOf("network"), quantitiesOf("graph")) : undefined;
-  const graph = ga ? checkGraphPart(student.params.graph, ga, quantitiesOf("graph")) : undefined;
+  const { network: spec, graph: question } = student.params;
+  const network = na && spec ? checkNetworkPart(spec, na, quantitiesOf("network"), quantitiesOf("graph")) : undefined;
+  const graph = ga && question ? checkGraphPart(question, ga, quantitiesOf("graph")) : undefined;
   const tests = key.tests.map((t): TestScore => {
     const base = { id: t.id, max: t.points, hidden: t.hidden };
     const reason = broken.get(t.id) ?? failure.get(t.id);

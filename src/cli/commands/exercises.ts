@@ -46,7 +46,10 @@ function dueDate(args: ParsedArgs): Date | undefined {
 export const assignCommand: Command = {
   name: "assign",
   summary: "Write one student notebook per roster row, each with its own numbers, and the teacher's answer key.",
-  usage: "backprop-tutor assign SOURCE.ipynb --roster roster.csv --out DIR [--secret S | --secret-file FILE] [--force]",
+  usage:
+    "backprop-tutor assign ASSIGNMENT --roster roster.csv --out DIR [--secret S | --secret-file FILE] [--force]\n" +
+    "  ASSIGNMENT: an assignment folder (its assignment.json declares the problem, the draws and the questions),\n" +
+    "  an assignment.json, or a source notebook of your own (which gets the classic problem)",
   options: {
     roster: {
       value: "roster.csv",
@@ -66,12 +69,14 @@ export const assignCommand: Command = {
     },
   },
   details:
-    "example:\n  backprop-tutor assign exercises/backprop-1/source.ipynb --roster exercises/backprop-1/roster.csv --out /tmp/class",
+    "examples:\n  backprop-tutor assign exercises/tanh-softmax --roster exercises/tanh-softmax/roster.csv --out /tmp/class\n" +
+    "  backprop-tutor assign exercises/backprop-1/source.ipynb --roster exercises/backprop-1/roster.csv --out /tmp/class1\n" +
+    "writing an assignment.json: docs/exercises.md",
   exitCodes: {
     1: "the input is wrong (source, roster, secret file), or DIR/key holds a key with other numbers (replace it with --force)",
   },
   async run(args, io) {
-    const [source] = expectPositionals(assignCommand, args, ["SOURCE.ipynb"]);
+    const [source] = expectPositionals(assignCommand, args, ["ASSIGNMENT"]);
     const roster = required(assignCommand, args, "roster", "roster.csv");
     const out = required(assignCommand, args, "out", "DIR");
     if (existsSync(out) && !statSync(out).isDirectory())
@@ -94,6 +99,7 @@ export const assignCommand: Command = {
       ...(secret ? { secret } : {}),
       force: args.switches.has("force"),
     });
+    for (const note of r.notes) io.stderr(`note: ${note}\n`);
     io.stdout(`${r.notebooks.length} student notebooks written (${r.key.assignment}).\nanswer key: ${r.keyPath}\n`);
     if (r.generatedSecret)
       io.stdout(
