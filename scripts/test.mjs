@@ -20,6 +20,7 @@ const HEAVY = [
   "test/assignments-e2e.test.ts",
   "test/exercises-hostile.test.ts",
   "test/step-through-browser.test.ts",
+  "test/site-browser.test.ts",
 ];
 const skipNotebooks = process.argv.includes("--skip-notebooks");
 

@@ -16,7 +16,7 @@ import { basename, dirname, join } from "node:path";
 import { TutorError } from "../engine/errors.js";
 import { closest } from "../engine/suggest.js";
 import { readNotebook, serialiseNotebook, sha256, sourceHash, metaOf, type Notebook } from "./notebook.js";
-import { readRoster, csvField, type Student } from "./roster.js";
+import { readRoster, csvField, type LmsIdentity, type Student } from "./roster.js";
 import { readAuthoring, releasedTests, studentNotebook, paramsSource, type Authoring, type ReleasedTest } from "./source.js";
 import { askedOf, CLASSIC_PROBLEM, drawVariant, type VariantParams } from "./variant.js";
 import { readDeclaration, type Problem } from "./declaration.js";
@@ -28,6 +28,8 @@ export const KEY_VERSION = 1;
 export interface StudentKey {
   id: string;
   name: string;
+  /** how the student's LMS knows them (a Canvas or Moodle roster's ids, section, email), for the gradebook files */
+  lms?: LmsIdentity;
   params: VariantParams;
   /** hash of the params cell as released, to tell the teacher when a student edited it */
   paramsHash: string;
@@ -172,7 +174,15 @@ export async function assign(opts: AssignOptions): Promise<AssignResult> {
         answers[q] = all[t.part][q];
         csv.push([s.id, q, answers[q]].map(csvField).join(","));
       }
-    students.push({ id: s.id, name: s.name, params, paramsHash: sourceHash(paramsSource(params)), answers, decimals });
+    students.push({
+      id: s.id,
+      name: s.name,
+      ...(s.lms ? { lms: s.lms } : {}),
+      params,
+      paramsHash: sourceHash(paramsSource(params)),
+      answers,
+      decimals,
+    });
   }
   const key: AnswerKey = {
     version: KEY_VERSION,

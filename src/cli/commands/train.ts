@@ -5,7 +5,8 @@ import { OPTIMIZER_NAMES } from "../../engine/optimizers.js";
 import { choice, expectPositionals, usageError, wholeNumber, type Command, type Io } from "../command.js";
 import { readJsonFile } from "../input.js";
 import { table } from "../markdown.js";
-import { FORMATS, isNumberText, precisionOption } from "./common.js";
+import { defaultPrecisionHelp, FORMATS, isNumberText, precisionOption } from "./common.js";
+import { DEFAULT_PRECISION } from "../../engine/numeric.js";
 import { traceMarkdown } from "./trace.js";
 
 interface Names {
@@ -145,7 +146,7 @@ export const trainCommand: Command = {
       help: "adam only: the lecture notes' formula θ −= α V/√(S + ε), without Kingma & Ba's bias correction (the default has it)",
     },
     "learning-rate": { value: "X", help: "the learning rate (default: the spec's learningRate, else 0.5)" },
-    precision: { value: "float|exact|dp:N", help: "arithmetic (default float)" },
+    precision: { value: "float|exact|dp:N", help: `arithmetic ${defaultPrecisionHelp(DEFAULT_PRECISION.train)}` },
     every: {
       value: "K",
       help: "keep the loss of every K-th epoch besides the first and the last (default: about 1000 records)",
@@ -177,7 +178,7 @@ export const trainCommand: Command = {
   async run(args, io) {
     const [path] = expectPositionals(trainCommand, args, ["SPEC.json"]);
     const epochs = wholeNumber(args, "epochs", 1, "1000");
-    const options: TrainOptions = { precision: precisionOption(args, "float") };
+    const options: TrainOptions = { precision: precisionOption(args, DEFAULT_PRECISION.train) };
     if (epochs !== undefined) options.epochs = epochs;
     const optimizer = args.values.optimizer;
     if (optimizer !== undefined) options.optimizer = choice(args, "optimizer", OPTIMIZER_NAMES, "sgd");
