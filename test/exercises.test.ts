@@ -462,6 +462,12 @@ describe("assignments declared in assignment.json", () => {
     expect(noGraph.stderr).toContain(
       'question "g": asks about the graph, which the assignment does not declare. add "graph" to the assignment',
     );
+    // a source notebook of one's own gets the classic problem, and assign says so instead of staying silent
+    const legacy = await runCli(["assign", SOURCE, "--roster", ROSTER, "--out", join(dir, "legacy"), "--secret", "k"]);
+    expect(legacy.code).toBe(0);
+    expect(legacy.stderr).toBe(
+      `note: ${SOURCE} declares no problem of its own: every student gets the classic 2-2-2 sigmoid network and q = x + y, f = q·z, whatever its prose says (an assignment.json declares your own; see docs/exercises.md)\n`,
+    );
   });
 
   it("keeps slips visible in every variant: distinct numbers and units, no saturation, no ties; redraws what cannot", () => {
