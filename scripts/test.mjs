@@ -17,6 +17,7 @@ const ARTIFACTS = join(ROOT, "test-artifacts");
 const HEAVY = [
   "test/browser.test.ts",
   "test/exercises-e2e.test.ts",
+  "test/assignments-e2e.test.ts",
   "test/exercises-hostile.test.ts",
   "test/step-through-browser.test.ts",
   "test/site-browser.test.ts",
