@@ -150,7 +150,13 @@ async function sharedLab(dir: string, notebooks: string): Promise<Lab> {
   const { url, token } = JSON.parse(readFileSync(info, "utf8")) as SharedLabInfo;
   const path = relative(join(dir, LAB_ROOT), notebooks);
   // the lab stays up for the next file; this file's kernels go (a closed page leaves its kernel running)
-  return { url, token, path, stop: () => endSessionsUnder({ url, token }, path) };
+  return {
+    url,
+    token,
+    path,
+    // best effort: the run's teardown ends the lab, kernels and all, in any case
+    stop: () => endSessionsUnder({ url, token }, path).catch(() => undefined),
+  };
 }
 
 /** Shut down the lab's sessions (and so their kernels) of notebooks under `path`. */
