@@ -3,12 +3,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const engine = () => import("../dist/index.js");
-const common = (SHARED) => import(join(SHARED, "common.mjs"));
+// the baselines' seeded weights, data and cases, as the project keeps them (common.mjs says whence)
+const common = () => import("./common.mjs");
 
 /** The baselines' synthetic classification cases, trained on the matrix path from the same weights. */
-async function matrixCase(name, { SHARED }) {
+async function matrixCase(name) {
   const { matrixNet, trainMatrix, forwardBatch, batchLoss, resolveActivation, resolveLoss } = await engine();
-  const { synthetic, CASES, initMLP, fanInScale } = await common(SHARED);
+  const { synthetic, CASES, initMLP, fanInScale } = await common();
   const c = CASES[name],
     sizes = [c.features, c.hidden, c.classes];
   const { X, y } = synthetic(c);
@@ -46,9 +47,9 @@ async function matrixCase(name, { SHARED }) {
 }
 
 /** The baselines' moons MLP trained through the autograd graph engine, with or without recording every node and edge. */
-async function moonsCase(logging, { SHARED }) {
+async function moonsCase(logging) {
   const { Value, valueMLP, GraphRecorder } = await engine();
-  const { initMLP, loadMoons, MOONS } = await common(SHARED);
+  const { initMLP, loadMoons, MOONS } = await common();
   const { X, y } = loadMoons();
   const weights = initMLP(MOONS.sizes, MOONS.seed).map((L) =>
     Array.from({ length: L.nOut }, (_, j) => Array.from(L.W.subarray(j * L.nIn, (j + 1) * L.nIn))),
@@ -97,10 +98,10 @@ async function moonsCase(logging, { SHARED }) {
 }
 
 export const CASES = [
-  { name: "graph-nolog", run: async (ctx) => [await moonsCase(false, ctx)] },
-  { name: "graph-log", run: async (ctx) => [await moonsCase(true, ctx)] },
-  { name: "mnist-shape", run: async (ctx) => [await matrixCase("mnist-shape", ctx)] },
-  { name: "iris-shape", run: async (ctx) => [await matrixCase("iris-shape", ctx)] },
+  { name: "graph-nolog", run: async () => [await moonsCase(false)] },
+  { name: "graph-log", run: async () => [await moonsCase(true)] },
+  { name: "mnist-shape", run: async () => [await matrixCase("mnist-shape")] },
+  { name: "iris-shape", run: async () => [await matrixCase("iris-shape")] },
   {
     name: "exact-step",
     run: async ({ timeMs, ROOT }) => {
@@ -141,7 +142,8 @@ export const CASES = [
       const open = (precision) => new StepThrough(networkPayload(spec, { precision }));
       const s = open("dp:4");
       const step = () => {
-        s.index === s.steps.length - 1 ? s.go(0) : s.next();
+        if (s.index === s.steps.length - 1) s.go(0);
+        else s.next();
         return s.summary();
       };
       // an edit re-traces and re-judges what the student typed so far (three answers here)
@@ -176,7 +178,7 @@ export const CASES = [
     },
   },
   {
-    // the full slide answer set of seed 001 Example 8 (27 values, two slips and a follow-through)
+    // the full slide answer set of the classic 0.05/0.10 worked example (27 values, two slips and a follow-through)
     name: "check-classic",
     run: async ({ timeMs, ROOT }) => {
       const { checkHandCalculation, parseAnswersCsv } = await engine();

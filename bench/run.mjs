@@ -1,5 +1,9 @@
-// npm run bench: the project's figures side by side with the baselines in ../shared/bench/,
-// all in one run (times on these machines vary by 30% between runs, so compare ratios). Each
+// npm run bench: the project's figures side by side with the benchmark baselines (plain-JS
+// programs kept outside the repository, in ../shared/bench/ when present; without them the
+// project's own figures are printed alone), all in one run (times on these machines vary by 30%
+// between runs, so compare ratios). The cases start from the baselines' seeded weights and data,
+// which the project keeps in bench/common.mjs; when the baselines are at hand, that copy is first
+// checked against theirs. Each
 // figure, ours and the baselines' alike, is the best of ROUNDS interleaved rounds, so that one
 // slow moment on a shared 2-core machine does not decide a ratio.
 // Prints one JSON line per figure, then one line per target with the ratio and whether it holds.
@@ -47,6 +51,30 @@ export function timeMs(fn, n = 15) {
   return t[Math.floor(n / 2)];
 }
 
+/** The project's copy of the baselines' module (common.mjs) draws the same weights and data as theirs. */
+async function checkCommonCopy() {
+  const theirsPath = join(SHARED, "common.mjs");
+  if (!existsSync(theirsPath)) return;
+  const [ours, theirs] = await Promise.all([import("./common.mjs"), import(theirsPath)]);
+  const sample = (m) =>
+    JSON.stringify({
+      moons: m.loadMoons(),
+      cases: m.CASES,
+      weights: [m.initMLP(m.MOONS.sizes, m.MOONS.seed), m.initMLP([784, 32, 10], 8, m.fanInScale)].map((ls) =>
+        ls.map((l) => Array.from(l.W)),
+      ),
+      synthetic: Object.values(m.CASES).map((c) => {
+        const { X, y } = m.synthetic(c);
+        return [Array.from(X.subarray(0, 50)), Array.from(y.subarray(0, 50)), X.length];
+      }),
+      moonsSettings: { ...m.MOONS, lr: [0, 10, 19].map(m.MOONS.lr) },
+    });
+  if (sample(ours) !== sample(theirs)) {
+    console.error("bench: bench/common.mjs no longer draws what the baselines' common.mjs draws; update the copy");
+    process.exit(1);
+  }
+}
+
 const cases = (await import("./cases.mjs")).CASES;
 // one round of our cases, in a process of its own: a fresh process each round, like the baselines
 if (process.env.BENCH_CHILD) {
@@ -61,6 +89,7 @@ if (process.env.BENCH_CHILD) {
   }
   process.exit(0);
 }
+await checkCommonCopy();
 for (let round = 0; round < ROUNDS; round++) {
   if (wanted("baseline") || wanted("moons") || wanted("mnist") || wanted("iris")) {
     baseline("js_scalar_baseline.mjs", ["--style", "static"]);

@@ -96,7 +96,16 @@ function answerLeaks(name) {
 }
 
 const jobs = Math.max(1, Math.min(2, availableParallelism()));
-const queue = [...names];
+// longest first, by the last run's times (test-artifacts/notebook-timings.json), so that the run
+// does not end with one long notebook on one core while the other has nothing left to do
+const lastTimes = (() => {
+  try {
+    return JSON.parse(readFileSync(join(ARTIFACTS, "notebook-timings.json"), "utf8")).notebooks ?? {};
+  } catch {
+    return {};
+  }
+})();
+const queue = [...names].sort((a, b) => (lastTimes[b] ?? 0) - (lastTimes[a] ?? 0));
 const results = [];
 const started = Date.now();
 await Promise.all(
@@ -148,7 +157,8 @@ writeFileSync(
   JSON.stringify(
     {
       total_seconds: Number(total.toFixed(1)),
-      notebooks: Object.fromEntries(results.map((r) => [r.name, r.seconds ?? null])),
+      // earlier times of notebooks not run this time are kept, for the next run's order
+      notebooks: { ...lastTimes, ...Object.fromEntries(results.map((r) => [r.name, r.seconds ?? null])) },
     },
     null,
     2,

@@ -1,62 +1,80 @@
-// `npm test`: build dist/, run the vitest suite, execute every notebook headless, then print one
-// closing line that counts both, `tests: N passed, M failed`. Both parts always run, so one
-// failure in the unit tests does not hide a broken notebook; the exit code is non-zero if either
-// part failed.
+// `npm test`: build dist/ and check the code (types, layout, lint), run the vitest suite, the
+// heavy end-to-end files one at a time, and every notebook headless; then print the time each
+// part took and one closing line that counts them all, `tests: N passed, M failed`. Every part
+// runs even when an earlier one failed (a failing unit test does not hide a broken notebook), but
+// nothing runs after a failed build; the exit code is non-zero if any part failed.
 //
 //   npm test                        everything
-//   npm test -- --skip-notebooks    build and vitest only (the closing line counts those)
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+//   npm test -- --skip-notebooks    all but the notebooks (the closing line counts the rest)
+//
+// The times go to test-artifacts/test-timings.json as well (per heavy file and per notebook in
+// the vitest and notebook reports beside it).
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "./paths.mjs";
 import { missingBrowser } from "./browser.mjs";
 
 const ARTIFACTS = join(ROOT, "test-artifacts");
+const TSC = join(ROOT, "node_modules/typescript/bin/tsc");
 // The files that start JupyterLab, chromium or grading kernels run one at a time, after the rest:
 // on two cores, side by side they starve each other's kernels past the time limits they test.
-const HEAVY = [
-  "test/browser.test.ts",
-  "test/exercises-e2e.test.ts",
-  "test/exercises-hostile.test.ts",
-  "test/step-through-browser.test.ts",
-  "test/site-browser.test.ts",
-];
+// They are known by name: *browser.test.ts, *-e2e.test.ts, *-hostile.test.ts.
+const HEAVY_NAME = /(^|-)browser\.test\.ts$|-e2e\.test\.ts$|-hostile\.test\.ts$/;
+const HEAVY = readdirSync(join(ROOT, "test"))
+  .filter((f) => HEAVY_NAME.test(f))
+  .sort()
+  .map((f) => `test/${f}`);
 const skipNotebooks = process.argv.includes("--skip-notebooks");
 
-function step(title, args) {
-  console.log(`\n== ${title}`);
-  return spawnSync(process.execPath, args, { cwd: ROOT, stdio: "inherit" }).status ?? 1;
-}
-
-mkdirSync(ARTIFACTS, { recursive: true });
-if (step("build", [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"]) !== 0) {
-  console.log("\nthe build failed (the TypeScript errors are above), so no test ran.\ntests: 0 passed, 1 failed");
-  process.exit(1);
-}
-
+/** [part, seconds], in the order the parts ran; heavy files and notebooks indented under theirs */
+const timings = [];
 let passed = 0,
   failed = 0,
   skipped = 0;
-// vitest strips types without checking them: the tests are type-checked here, as strictly as src/
-if (step("type-check the tests", [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.test.json"]) !== 0)
-  failed += 1;
-// the code is kept in Prettier's layout (.prettierrc.json); `npm run format` fixes what this names
-if (
-  step("formatting (Prettier)", [
-    join(ROOT, "node_modules/prettier/bin/prettier.cjs"),
-    "--check",
-    "--log-level=warn",
-    ".",
-  ]) !== 0
-) {
-  console.log("these files are not formatted: run `npm run format`");
-  failed += 1;
+
+/** Run node with `args`; its output is shown as it comes, or (buffered) once it is done. */
+function run(args, { buffered = false } = {}) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      stdio: buffered ? ["ignore", "pipe", "pipe"] : "inherit",
+    });
+    let output = "";
+    child.stdout?.on("data", (d) => (output += d));
+    child.stderr?.on("data", (d) => (output += d));
+    child.on("close", (code) => resolve({ code: code ?? 1, output, seconds: (Date.now() - started) / 1000 }));
+  });
 }
 
-function vitest(title, name, args) {
+async function step(title, args) {
+  console.log(`\n== ${title}`);
+  const r = await run(args);
+  timings.push([title, r.seconds]);
+  return r.code;
+}
+
+/** Checks that do not depend on each other, two at a time (the machine has two cores), shown in order. */
+async function sideBySide(checks) {
+  const results = await Promise.all(checks.map((c) => run(c.args, { buffered: true })));
+  checks.forEach((c, i) => {
+    const r = results[i];
+    console.log(`\n== ${c.title}`);
+    process.stdout.write(r.output);
+    timings.push([c.title, r.seconds]);
+    if (r.code !== 0) {
+      if (c.onFail) console.log(c.onFail);
+      failed += 1;
+    }
+  });
+  return results.map((r) => r.code);
+}
+
+async function vitest(title, name, args) {
   const report = join(ARTIFACTS, `vitest-${name}.json`);
   rmSync(report, { force: true });
-  const code = step(title, [
+  const code = await step(title, [
     join(ROOT, "node_modules/vitest/vitest.mjs"),
     "run",
     "--reporter=default",
@@ -72,37 +90,89 @@ function vitest(title, name, args) {
     // a test file that fails to load counts no test; count it as one failure so it cannot pass unseen
     failedHere =
       r.numFailedTests + r.testResults.filter((f) => f.status === "failed" && f.assertionResults.length === 0).length;
+    return { failedHere: code !== 0 && failedHere === 0 ? 1 : failedHere, files: r.testResults };
   }
-  failed += code !== 0 && failedHere === 0 ? 1 : failedHere;
+  return { failedHere: code !== 0 ? 1 : 0, files: [] };
 }
-vitest(
+
+function printTimings(total) {
+  console.log("\n== time per part");
+  const width = Math.max(...timings.map(([t]) => t.length), 5);
+  for (const [title, seconds] of timings) console.log(`  ${title.padEnd(width)}  ${seconds.toFixed(1).padStart(6)} s`);
+  console.log(`  ${"total".padEnd(width)}  ${total.toFixed(1).padStart(6)} s`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(
+    join(ARTIFACTS, "test-timings.json"),
+    JSON.stringify(
+      {
+        total_seconds: Number(total.toFixed(1)),
+        parts: timings.map(([part, s]) => ({ part, seconds: Number(s.toFixed(1)) })),
+      },
+      null,
+      2,
+    ) + "\n",
+  );
+}
+
+const started = Date.now();
+mkdirSync(ARTIFACTS, { recursive: true });
+
+// the build and the tests' type-check side by side (vitest strips types without checking them:
+// the tests are type-checked here, as strictly as src/)
+const [build] = await sideBySide([
+  { title: "build", args: [TSC, "-p", "tsconfig.json"] },
+  { title: "type-check the tests", args: [TSC, "-p", "tsconfig.test.json"] },
+]);
+if (build !== 0) {
+  console.log("\nthe build failed (the TypeScript errors are above), so no test ran.\ntests: 0 passed, 1 failed");
+  process.exit(1);
+}
+// the code is kept in Prettier's layout (.prettierrc.json) and passes the linter (eslint.config.mjs)
+await sideBySide([
+  {
+    title: "formatting (Prettier)",
+    args: [join(ROOT, "node_modules/prettier/bin/prettier.cjs"), "--check", "--log-level=warn", "."],
+    onFail: "these files are not formatted: run `npm run format`",
+  },
+  {
+    title: "lint (ESLint)",
+    args: [join(ROOT, "node_modules/eslint/bin/eslint.js"), "."],
+    onFail: "the linter found the problems above (`npm run lint` shows them again)",
+  },
+]);
+
+const unit = await vitest(
   "vitest",
   "unit",
   HEAVY.map((f) => `--exclude=${f}`),
 );
-// without a browser the browser test is skipped, and this says why; in CI (CI set) it fails instead
+failed += unit.failedHere;
+// without a browser the browser tests are skipped, and this says why; in CI (CI set) they fail instead
 const noBrowser = missingBrowser();
-if (noBrowser && !process.env.CI) console.log(`\n== the browser test is skipped: ${noBrowser}`);
-vitest("vitest: JupyterLab, chromium and grading, one file at a time", "end-to-end", [
-  "--no-file-parallelism",
-  ...HEAVY,
-]);
+if (noBrowser && !process.env.CI) console.log(`\n== the browser tests are skipped: ${noBrowser}`);
+if (HEAVY.length > 0) {
+  const heavy = await vitest("vitest: end-to-end files, one at a time", "end-to-end", [
+    "--no-file-parallelism",
+    ...HEAVY,
+  ]);
+  failed += heavy.failedHere;
+  for (const f of heavy.files)
+    timings.push([`  ${f.name.slice(ROOT.length + 1)}`, Math.max(0, (f.endTime - f.startTime) / 1000)]);
+}
 
 if (!skipNotebooks) {
-  const notebooks = spawnSync(process.execPath, [join(ROOT, "scripts/run-notebooks.mjs")], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-    encoding: "utf8",
-  });
+  const notebooks = await run([join(ROOT, "scripts/run-notebooks.mjs")], { buffered: true });
   console.log("\n== notebooks");
-  process.stdout.write(notebooks.stdout);
-  const counts = /^notebooks: (\d+) passed, (\d+) failed$/m.exec(notebooks.stdout);
+  process.stdout.write(notebooks.output);
+  timings.push(["notebooks", notebooks.seconds]);
+  const counts = /^notebooks: (\d+) passed, (\d+) failed$/m.exec(notebooks.output);
   if (counts) {
     passed += Number(counts[1]);
     failed += Number(counts[2]);
   }
-  if (notebooks.status !== 0 && (!counts || Number(counts[2]) === 0)) failed += 1;
+  if (notebooks.code !== 0 && (!counts || Number(counts[2]) === 0)) failed += 1;
 }
 
+printTimings((Date.now() - started) / 1000);
 console.log(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(failed ? 1 : 0);

@@ -36,12 +36,16 @@ describe.skipIf(why !== undefined)(`in JupyterLab and chromium${why ? ` (skipped
 
   beforeAll(async () => {
     ws = scratchWorkspace();
-    // executed copies (unsigned, so untrusted when opened) and their HTML exports, made while the browser starts
-    for (const nb of ["04-computation-graphs", "05-two-layer-hand-calculation"])
-      executeNotebook(`${nb}.ipynb`, `${nb}-saved.ipynb`, ws.notebooks, ws.home);
-    lab = await startJupyterLab(ws.notebooks, ws.home);
-    browser = await launchChromium();
+    // executed copies (unsigned, so untrusted when opened), made while JupyterLab and the browser
+    // start; one after the other (two kernels starting at once can pick the same ports)
+    const executed = (async () => {
+      for (const nb of ["04-computation-graphs", "05-two-layer-hand-calculation"])
+        await executeNotebook(`${nb}.ipynb`, `${nb}-saved.ipynb`, ws.notebooks, ws.home);
+    })();
+    executed.catch(() => undefined); // reported by the await below, not as unhandled meanwhile
+    [lab, browser] = await Promise.all([startJupyterLab(ws.notebooks, ws.home), launchChromium()]);
     context = browser.context;
+    await executed;
   }, 240_000);
 
   afterAll(async () => {

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { scratchDir } from "./helpers/scratch.js";
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runProgram } from "../src/cli/program.js";
@@ -22,7 +22,10 @@ function cli(...args: string[]): { code: number; stdout: string; stderr: string 
 }
 
 /** A spec file: the classic example with one change, or the given text. */
-function specFile(name: string, content: string | ((s: any) => void)): string {
+/** The classic spec as JSON: any field may be changed or removed, a mistake included. */
+type SpecJson = { weights: (number | string)[][][] } & Record<string, unknown>;
+
+function specFile(name: string, content: string | ((s: SpecJson) => void)): string {
   const path = join(tmp, name);
   if (typeof content === "string") writeFileSync(path, content);
   else {
@@ -43,7 +46,17 @@ function expectOneCleanLine(stderr: string): string {
   return stderr.trimEnd();
 }
 
+/** Whether dist/ is older than some source file (then the tests build it first; `npm test` has just built it). */
+function distIsStale(): boolean {
+  if (!existsSync(main)) return true;
+  const built = statSync(main).mtimeMs;
+  return readdirSync(join(root, "src"), { recursive: true, encoding: "utf8" }).some(
+    (f) => f.endsWith(".ts") && statSync(join(root, "src", f)).mtimeMs > built,
+  );
+}
+
 beforeAll(() => {
+  if (!distIsStale()) return;
   const r = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], {
     cwd: root,
     encoding: "utf8",

@@ -212,6 +212,7 @@ export class GraphRecorder {
   /** Run fn with this recorder active. */
   record<R>(fn: () => R): R {
     const before = recorder;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- this recorder becomes the active one
     recorder = this;
     try {
       return fn();

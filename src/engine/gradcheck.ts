@@ -1,8 +1,9 @@
-// Gradient checking (seed 002, "Implementational Details"): every ∂J/∂θ that backpropagation
-// gives is compared with a finite difference of the cost J itself, which needs nothing but
-// forward passes, so a wrong backward pass (or the "already-updated w5..w8" mistake) shows up.
+// Gradient checking (the notes on implementational details, docs/sources.md): every ∂J/∂θ that
+// backpropagation gives is compared with a finite difference of the cost J itself, which needs
+// nothing but forward passes, so a wrong backward pass (or the "already-updated w5..w8" mistake)
+// shows up.
 //
-// The seed writes the one-sided difference J(θ + ε) − J(θ) (divided by ε, which the slide
+// The notes write the one-sided difference J(θ + ε) − J(θ) (divided by ε, which the slide
 // leaves out), with ε ≈ 1e-4. Its error is about ε/2 · J''(θ), first order in ε. The central
 // difference (J(θ + ε) − J(θ − ε)) / 2ε cancels that term and errs by about ε²/6 · J'''(θ), so it
 // is the one used for pass/fail; the one-sided value is reported next to it for comparison.
@@ -23,7 +24,7 @@ import { parseSpec, type NetworkSpec } from "./spec.js";
 import { TrainingError } from "./errors.js";
 
 export interface GradCheckOptions {
-  /** step ε, default 1e-4 (seed 002) */
+  /** step ε, default 1e-4 (as the lecture notes on gradient checking give it) */
   epsilon?: number;
   /** largest relative error that passes, default 1e-6 */
   threshold?: number;

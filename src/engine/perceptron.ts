@@ -1,15 +1,15 @@
-// Rosenblatt's perceptron learning rule (seeds 000 and 002): a single threshold unit with the
-// bias as weight w0 on a constant input x0 = 1 (so b = −θ, the threshold), trained example by
-// example with  w ← w + α (y − ŷ) x.  It changes w only when an example is misclassified, and
-// it stops after an epoch without a mistake, which happens for any linearly separable data set.
-// Every step is returned so that a notebook can show the whole table.
+// Rosenblatt's perceptron learning rule (as the lecture notes give it; docs/sources.md names them):
+// a single threshold unit with the bias as weight w0 on a constant input x0 = 1 (so b = −θ, the
+// threshold), trained example by example with w ← w + α (y − ŷ) x. It changes w only when an
+// example is misclassified, and it stops after an epoch without a mistake, which happens for any
+// linearly separable data set. Every step is returned so that a notebook can show the whole table.
 import type { Arith } from "./numeric.js";
 import { arithFor, DEFAULT_PRECISION, exactArith, toPrecision, type PrecisionInput } from "./numeric.js";
 import { ACTIVATIONS, type ScalarActivation } from "./activations.js";
 import { TrainingError } from "./errors.js";
 import type { Raw } from "./spec.js";
 
-/** "sign": outputs ±1 (bipolar, seed 000: 1 if net > 0, else −1); "step": outputs 1 or 0. */
+/** "sign": outputs ±1 (bipolar, as the notes' perceptron: 1 if net > 0, else −1); "step": outputs 1 or 0. */
 export type PerceptronUnit = "sign" | "step";
 
 export interface PerceptronOptions {

@@ -1,5 +1,5 @@
 // The training loop: epochs of forward pass, backward pass and optimizer step, over the whole
-// batch, mini-batches or one example at a time (seed 002's "incremental mode"). It reuses the
+// batch, mini-batches or one example at a time (the lecture notes' "incremental mode"). It reuses the
 // network's forwardPass/exampleLoss/backwardPass, so training runs in float, exact or dp:N with
 // the same code as a single traced step. Nothing is logged per step unless keepSteps asks for
 // it, and then only for the epochs `history` keeps, so a 10,000-epoch run stays small.

@@ -1,14 +1,34 @@
 // A real JupyterLab and a real browser for the end-to-end tests: JupyterLab from the project's
 // .venv on a free loopback port (its own token, its own config/data/runtime folders, so nothing
 // of the user's is read or written), and Debian's chromium driven by playwright-core.
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+//
+// One JupyterLab serves every browser test file of a vitest run: test/helpers/shared-lab.ts (the
+// run's globalSetup) gives the run a folder, the first file that asks starts the lab there, the
+// next ones find it, and the globalSetup's teardown stops it. Each file still works in its own
+// copy of the notebooks (a folder of its own under the lab's root). Without that folder (another
+// config) each file starts a lab of its own, as before.
+import { spawn, execFile, execFileSync, type ChildProcess } from "node:child_process";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import { randomBytes } from "node:crypto";
+import { inject } from "vitest";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { chromiumPath, missingBrowser } from "../../scripts/browser.mjs";
+import { LAB_ROOT, LAB_HOME, LAB_INFO, type SharedLabInfo } from "./shared-lab-files.js";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 const VENV = join(ROOT, ".venv");
@@ -44,19 +64,35 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** This run's shared-lab folder (from test/helpers/shared-lab.ts), if the run has one. */
+function sharedLabDir(): string | undefined {
+  try {
+    return inject("sharedLabDir") || undefined;
+  } catch {
+    return undefined; // not inside a vitest run that provides it
+  }
+}
+
 /**
  * A scratch copy of notebooks/ (so the browser's autosave never writes outputs into the repo),
  * with dist/ and assets/ linked beside it so `../dist/index` resolves as it does in the repo.
+ * In a run with a shared JupyterLab it lies under that lab's root, and `home` is the lab's.
  */
 export function scratchWorkspace(): { dir: string; notebooks: string; home: string } {
-  const dir = mkdtempSync(join(tmpdir(), "bpt-e2e-"));
+  const shared = sharedLabDir();
+  const dir = mkdtempSync(shared ? join(shared, LAB_ROOT, "ws-") : join(tmpdir(), "bpt-e2e-"));
   const notebooks = join(dir, "notebooks");
   mkdirSync(notebooks);
   for (const f of readdirSync(join(ROOT, "notebooks")))
     if (f.endsWith(".ipynb")) cpSync(join(ROOT, "notebooks", f), join(notebooks, f));
   for (const d of ["dist", "assets", "node_modules"]) symlinkSync(join(ROOT, d), join(dir, d));
-  const home = join(dir, "home");
-  // every cell rendered (no windowing, so outputs out of view are in the page), no news pop-up
+  const home = shared ? join(shared, LAB_HOME) : join(dir, "home");
+  writeLabSettings(home);
+  return { dir, notebooks, home };
+}
+
+/** Every cell rendered (no windowing, so outputs out of view are in the page), no news pop-up. */
+function writeLabSettings(home: string): void {
   const settings = join(home, "settings");
   mkdirSync(join(settings, "@jupyterlab", "notebook-extension"), { recursive: true });
   mkdirSync(join(settings, "@jupyterlab", "apputils-extension"), { recursive: true });
@@ -68,16 +104,84 @@ export function scratchWorkspace(): { dir: string; notebooks: string; home: stri
     join(settings, "@jupyterlab", "apputils-extension", "notification.jupyterlab-settings"),
     JSON.stringify({ fetchNews: "false", checkForUpdates: false }),
   );
-  return { dir, notebooks, home };
 }
 
 export interface Lab {
   url: string;
   token: string;
+  /** where the notebooks folder is within the lab's root ("" when the lab serves it directly) */
+  path: string;
   stop(): Promise<void>;
 }
 
+/**
+ * A JupyterLab serving `notebooks` (from scratchWorkspace). In a run with a shared lab: that lab,
+ * started by the first file that asks; `stop` then leaves it running for the next file.
+ */
 export async function startJupyterLab(notebooks: string, home: string): Promise<Lab> {
+  const shared = sharedLabDir();
+  if (shared && notebooks.startsWith(join(shared, LAB_ROOT) + sep)) return sharedLab(shared, notebooks);
+  const proc = await spawnLab(notebooks, home, "pipe");
+  return { ...proc.info, path: "", stop: () => stopLab(proc.child) };
+}
+
+/** The run's shared lab: started here if no file has started it yet, else the running one. */
+async function sharedLab(dir: string, notebooks: string): Promise<Lab> {
+  const info = join(dir, LAB_INFO);
+  let starter = false;
+  try {
+    mkdirSync(join(dir, "starting")); // atomic: one file starts it, any other waits for it
+    starter = true;
+  } catch {
+    /* another file is starting it, or has */
+  }
+  if (starter) {
+    const { info: started, child } = await spawnLab(join(dir, LAB_ROOT), join(dir, LAB_HOME), join(dir, "lab.log"));
+    child.unref();
+    const record: SharedLabInfo = { ...started, pid: child.pid! };
+    writeFileSync(`${info}.tmp`, JSON.stringify(record));
+    renameSync(`${info}.tmp`, info);
+  }
+  const deadline = Date.now() + 120_000;
+  while (!existsSync(info)) {
+    if (Date.now() > deadline) throw new Error(`the shared JupyterLab did not start: see ${join(dir, "lab.log")}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const { url, token } = JSON.parse(readFileSync(info, "utf8")) as SharedLabInfo;
+  const path = relative(join(dir, LAB_ROOT), notebooks);
+  // the lab stays up for the next file; this file's kernels go (a closed page leaves its kernel running)
+  return {
+    url,
+    token,
+    path,
+    // best effort: the run's teardown ends the lab, kernels and all, in any case
+    stop: () => endSessionsUnder({ url, token }, path).catch(() => undefined),
+  };
+}
+
+/** Shut down the lab's sessions (and so their kernels) of notebooks under `path`. */
+async function endSessionsUnder(lab: { url: string; token: string }, path: string): Promise<void> {
+  const headers = { Authorization: `token ${lab.token}` };
+  const sessions = (await (await fetch(`${lab.url}/api/sessions`, { headers })).json()) as {
+    id: string;
+    path: string;
+  }[];
+  await Promise.all(
+    sessions
+      .filter((x) => x.path.startsWith(`${path.split(sep).join("/")}/`))
+      .map((x) => fetch(`${lab.url}/api/sessions/${x.id}`, { method: "DELETE", headers })),
+  );
+}
+
+/**
+ * Start `jupyter lab` on `root` and wait until it answers. Its output goes to a pipe (kept for
+ * the error message) or, for a lab that outlives the file that started it, to a log file.
+ */
+async function spawnLab(
+  root: string,
+  home: string,
+  output: "pipe" | string,
+): Promise<{ info: { url: string; token: string }; child: ChildProcess }> {
   const port = await freePort();
   const token = randomBytes(16).toString("hex");
   const args = [
@@ -86,21 +190,24 @@ export async function startJupyterLab(notebooks: string, home: string): Promise<
     "--ip=127.0.0.1",
     `--port=${port}`,
     `--IdentityProvider.token=${token}`,
-    `--notebook-dir=${notebooks}`,
+    `--notebook-dir=${root}`,
     "--MappingKernelManager.default_kernel_name=tslab",
     `--LabApp.user_settings_dir=${join(home, "settings")}`,
     "--LabApp.news_url=",
     "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
   ];
+  const logFile = output === "pipe" ? undefined : openSync(output, "a");
   const proc: ChildProcess = spawn(join(VENV, "bin", "jupyter"), args, {
     env: jupyterEnv(home),
-    cwd: notebooks,
-    stdio: ["ignore", "pipe", "pipe"],
+    cwd: root,
+    stdio: ["ignore", logFile ?? "pipe", logFile ?? "pipe"],
+    // a shared lab is a process group of its own, so the run's teardown can end it and its kernels
+    detached: logFile !== undefined,
   });
   let log = "";
-  proc.stdout!.on("data", (d) => (log += d));
-  proc.stderr!.on("data", (d) => (log += d));
+  proc.stdout?.on("data", (d) => (log += d));
+  proc.stderr?.on("data", (d) => (log += d));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -112,28 +219,28 @@ export async function startJupyterLab(notebooks: string, home: string): Promise<
     }
     if (proc.exitCode !== null || Date.now() > deadline) {
       proc.kill("SIGKILL");
-      throw new Error(`JupyterLab did not start: ${log.slice(-2000)}`);
+      const why = logFile === undefined ? log.slice(-2000) : readFileSync(output, "utf8").slice(-2000);
+      throw new Error(`JupyterLab did not start: ${why}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return {
-    url,
-    token,
-    async stop() {
-      if (proc.exitCode !== null) return;
-      proc.kill("SIGTERM");
-      await new Promise((r) => {
-        const t = setTimeout(() => {
-          proc.kill("SIGKILL");
-          r(undefined);
-        }, 5000);
-        proc.on("exit", () => {
-          clearTimeout(t);
-          r(undefined);
-        });
-      });
-    },
-  };
+  return { info: { url, token }, child: proc };
+}
+
+/** SIGTERM (JupyterLab then shuts its kernels down), SIGKILL after 5 s. */
+async function stopLab(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null) return;
+  proc.kill("SIGTERM");
+  await new Promise((r) => {
+    const t = setTimeout(() => {
+      proc.kill("SIGKILL");
+      r(undefined);
+    }, 5000);
+    proc.on("exit", () => {
+      clearTimeout(t);
+      r(undefined);
+    });
+  });
 }
 
 export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
@@ -164,9 +271,10 @@ let workspaces = 0;
 
 /** Open a notebook in JupyterLab (in a fresh workspace, so no other notebook is open) and wait until its kernel is ready. */
 export async function openNotebook(page: Page, lab: Lab, name: string): Promise<void> {
-  await page.goto(
-    `${lab.url}/lab/workspaces/e2e${++workspaces}/tree/${encodeURIComponent(name)}?token=${lab.token}&reset`,
-  );
+  const path = [...(lab.path ? lab.path.split(sep) : []), name].map(encodeURIComponent).join("/");
+  // workspace names unique across the files sharing a lab
+  const workspace = `e2e-${process.pid}-${++workspaces}`;
+  await page.goto(`${lab.url}/lab/workspaces/${workspace}/tree/${path}?token=${lab.token}&reset`);
   await page.locator(".jp-NotebookPanel").first().waitFor({ timeout: 60_000 });
   // the status bar says "TypeScript | Idle" once the kernel has started
   await page
@@ -202,23 +310,30 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
-/** Execute a notebook headless (nbclient) into `out`, unsigned: JupyterLab treats its outputs as untrusted. */
-export function executeNotebook(src: string, out: string, cwd: string, home: string): void {
-  execFileSync(
-    join(VENV, "bin", "jupyter"),
-    [
-      "nbconvert",
-      "--to",
-      "notebook",
-      "--execute",
-      "--ExecutePreprocessor.kernel_name=tslab",
-      "--ExecutePreprocessor.timeout=300",
-      "--log-level=ERROR",
-      `--output=${out}`,
-      src,
-    ],
-    { cwd, env: jupyterEnv(home), stdio: "pipe" },
-  );
+/**
+ * Execute a notebook headless (nbclient) into `out`, unsigned: JupyterLab treats its outputs as
+ * untrusted. Asynchronous, so that it can run while JupyterLab and the browser start.
+ */
+export function executeNotebook(src: string, out: string, cwd: string, home: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      join(VENV, "bin", "jupyter"),
+      [
+        "nbconvert",
+        "--to",
+        "notebook",
+        "--execute",
+        "--ExecutePreprocessor.kernel_name=tslab",
+        "--ExecutePreprocessor.timeout=300",
+        "--log-level=ERROR",
+        `--output=${out}`,
+        src,
+      ],
+      { cwd, env: jupyterEnv(home) },
+      (error, _stdout, stderr) =>
+        error ? reject(new Error(`nbconvert could not execute ${src}: ${stderr || error.message}`)) : resolve(),
+    );
+  });
 }
 
 export function exportHtml(notebook: string, cwd: string, home: string): string {
