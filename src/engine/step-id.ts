@@ -89,17 +89,7 @@ function idParts(r: StepIdRecord): (string | number)[] {
     case "forward":
       return ["forward", r.quantity, r.layer, r.unit];
     case "given":
-      switch (r.quantity) {
-        case "input":
-        case "target":
-          return ["given", r.quantity, r.unit];
-        case "weight":
-          return ["given", "weight", r.layer, r.unit, r.other];
-        case "bias":
-          return ["given", "bias", r.layer, ...(r.unit === null ? [] : [r.unit])];
-        case "learningRate":
-          return ["given", "learningRate"];
-      }
+      return givenParts(r);
     case "update":
       return r.quantity === "W"
         ? ["update", "W", r.layer, r.unit, r.other]
@@ -111,6 +101,21 @@ function idParts(r: StepIdRecord): (string | number)[] {
       if (r.quantity === "path") return ["backward", "path", r.layer, r.unit, r.other];
       return ["backward", r.quantity, r.layer, r.unit];
     }
+  }
+}
+
+/** The parts of a given number's id: given.input.0, given.weight.2.0.1, given.bias.1[.0], given.target.0, given.learningRate. */
+function givenParts(r: Extract<StepIdRecord, { phase: "given"; quantity: string }>): (string | number)[] {
+  switch (r.quantity) {
+    case "input":
+    case "target":
+      return ["given", r.quantity, r.unit];
+    case "weight":
+      return ["given", "weight", r.layer, r.unit, r.other];
+    case "bias":
+      return ["given", "bias", r.layer, ...(r.unit === null ? [] : [r.unit])];
+    case "learningRate":
+      return ["given", "learningRate"];
   }
 }
 
