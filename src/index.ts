@@ -134,6 +134,7 @@ export {
   type Verdict,
 } from "./checking/check.js";
 export { checkGraphCalculation, checkNumbers, type CheckNumbersOptions } from "./checking/simple.js";
+export { placesShortfall, tooFewPlaces, type PlacesAsked } from "./checking/verdict.js";
 export { checkAnswersFile, checkGraphAnswersFile, readAnswersFile } from "./checking/answers-file.js";
 export type { Diagnosis, MistakeId } from "./checking/mistakes.js";
 

@@ -148,7 +148,7 @@ describe("exit codes in every command's help", () => {
     for (const c of COMMANDS) expect(commandHelp(c), c.name).toMatch(codes);
     const check = commandHelp(COMMANDS.find((c) => c.name === "check")!);
     expect(check).toContain("  0  nothing wrong: every answer correct, rounding, or following from an earlier error\n");
-    expect(check).toContain("  1  an answer is wrong or a key was not understood");
+    expect(check).toContain("  1  an answer is wrong, has too few places (--places) or a key was not understood");
   });
 });
 

@@ -141,3 +141,26 @@ describe("refusals", () => {
     }
   });
 });
+
+describe("the command line asks for places with --places", () => {
+  it("check and check-graph: fewer places than asked is 'too few places' and exits 1", async () => {
+    const { runCli } = await import("../src/cli/program.js");
+    const { scratchDir } = await import("./helpers/scratch.js");
+    const { writeFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const dir = scratchDir("bt-check-places-");
+    const a = join(dir, "a.csv");
+    writeFileSync(a, "z_o2,1.2\nz_h1,0.3775\n");
+    const net = await runCli(["check", "examples/classic.json", a, "--places", "4", "--format", "json"]);
+    expect(net.code).toBe(1);
+    expect(JSON.parse(net.stdout).summary).toMatchObject({ correct: 1, tooFewPlaces: 1 });
+    expect((await runCli(["check", "examples/classic.json", a, "--format", "json"])).code).toBe(0);
+    const g = join(dir, "g.csv");
+    writeFileSync(g, "q,3\nf,-12\n");
+    expect(
+      (await runCli(["check-graph", "q = x + y; f = q * z", "x=-3", "y=6", "z=-4", g, "--places", "2"])).code,
+    ).toBe(0);
+    const bad = await runCli(["check", "examples/classic.json", a, "--places", "x"]);
+    expect(bad.code).toBe(2);
+  });
+});

@@ -6,6 +6,7 @@ import { TutorError, type ErrorKind } from "../engine/errors.js";
 import { parseAnswersText, type TypedAnswer } from "./answers.js";
 import { checkHandCalculation, type CheckOptions, type CheckReport } from "./check.js";
 import { checkGraphCalculation } from "./simple.js";
+import type { PlacesAsked } from "./verdict.js";
 
 const REASONS: Record<string, string> = {
   ENOENT: "no such file",
@@ -50,6 +51,7 @@ export function checkGraphAnswersFile(
   expression: string,
   values: Readonly<Record<string, number | string>>,
   path: string,
+  options: { places?: PlacesAsked } = {},
 ): CheckReport {
-  return checkGraphCalculation(expression, values, readAnswersFile(path));
+  return checkGraphCalculation(expression, values, readAnswersFile(path), options);
 }

@@ -168,109 +168,157 @@ function hasLossParts(spec: NetworkSpec, steps: readonly Step[]): boolean {
   return sum.minus(total).abs().lte(new D(total).abs().times(1e-30));
 }
 
-/** A resolver for one spec's trace (single example) in one notation. */
-export function keyResolver(spec: NetworkSpec, steps: readonly Step[], preset: NotationPreset): KeyResolver {
-  // rank 0: the notation in use; 1: another notation; 2: a negated key of another notation.
-  // A spelling goes to the best rank; two quantities of the same rank sharing it: neither (null).
-  const table = new Map<string, { entry: Entry | null; rank: number }>();
-  const add = (raw: string, entry: Entry) => {
+/**
+ * Every spelling's normal form → the quantity it names. Rank 0: the notation in use; 1: another
+ * notation; 2: a negated key of another notation. A spelling goes to the best rank; two quantities
+ * of the same rank sharing it: neither (null, "could name more than one quantity").
+ */
+class SpellingTable {
+  private readonly table = new Map<string, { entry: Entry | null; rank: number }>();
+
+  add(raw: string, entry: Entry): void {
     const norm = normaliseKey(raw);
-    const old = table.get(norm);
+    const old = this.table.get(norm);
     if (!old || entry.rank < old.rank) {
-      table.set(norm, { entry, rank: entry.rank });
+      this.table.set(norm, { entry, rank: entry.rank });
       return;
     }
     if (entry.rank > old.rank || (old.entry && sameTarget(old.entry.target, entry.target))) return;
-    table.set(norm, { entry: null, rank: old.rank });
-  };
+    this.table.set(norm, { entry: null, rank: old.rank });
+  }
+
+  /** The entry of a normal form: undefined when none, null when ambiguous. */
+  get(norm: string): Entry | null | undefined {
+    return this.table.get(norm)?.entry;
+  }
+}
+
+/** What the spelling adders share: the spec, the notation spelled in, the one in use, the rank. */
+interface Spelling {
+  spec: NetworkSpec;
+  N: Notation;
+  primary: Notation;
+  rank: number;
+}
+
+/** Each step's spellings, and a notation's minus-less key for a step it writes with a leading minus (−Δ_5). */
+function addStepSpellings(table: SpellingTable, steps: readonly Step[], { spec, N, rank }: Spelling): void {
+  for (const step of steps) {
+    for (const s of spellings(step, N, spec))
+      table.add(s.key, { target: { kind: "step", stepId: step.id }, canonical: step.key, symbol: step.symbol, rank });
+    const own =
+      step.quantity === "delta" && step.layer !== null && step.unit !== null
+        ? N.delta(step.layer, step.unit)
+        : undefined;
+    if (!own || !own.key.startsWith("-")) continue;
+    const key = own.key.slice(1),
+      plain = derivative(N.lossD, N.z(step.layer!, step.unit!)).key;
+    table.add(key, {
+      target: {
+        kind: "step",
+        stepId: step.id,
+        negatedAs: `${key} = −${plain} in the ${N.preset} notation's sign convention`,
+      },
+      canonical: key,
+      symbol: own.tex.replace(/^-/, ""),
+      rank: rank === 0 ? 0 : 2,
+    });
+  }
+}
+
+/** The input k as a number of the spec (a_i1, i1, and ∂z_h1/∂w1). */
+const inputTarget = (spec: NetworkSpec, primary: Notation, k: number, near: string): KeyTarget => ({
+  kind: "given",
+  id: stepId({ phase: "given", quantity: "input", unit: k }),
+  value: String(spec.examples[0].input[k]),
+  what: `the input ${primary.a(0, k).key}`,
+  near,
+});
+
+/** The inputs (numbers of the spec) and, for a loss that is a sum over outputs, each output's part E_o1. */
+function addInputsAndParts(table: SpellingTable, parts: boolean, { spec, N, primary, rank }: Spelling): void {
+  const firstZ = stepId({ phase: "forward", quantity: "z", layer: 1, unit: 0 });
+  for (let k = 0; k < spec.layers[0]; k++) {
+    const entry = {
+      target: inputTarget(spec, primary, k, firstZ),
+      canonical: primary.a(0, k).key,
+      symbol: primary.a(0, k).tex,
+      rank,
+    };
+    table.add(N.a(0, k).key, entry);
+    if (N.preset === "names") table.add(N.a(0, k).key.replace(/^a_/, ""), entry);
+  }
+  const L = spec.layers.length - 1;
+  if (parts)
+    for (let j = 0; j < spec.layers[L]; j++)
+      table.add(N.lossPart(j).key, {
+        target: { kind: "part", unit: j, near: stepId({ phase: "loss" }) },
+        canonical: primary.lossPart(j).key,
+        symbol: primary.lossPart(j).tex,
+        rank,
+      });
+}
+
+/** Chain-rule factors that students write out: ∂z/∂w is the sending activation, ∂z/∂a the weight. */
+function addChainFactors(table: SpellingTable, { spec, N, primary, rank }: Spelling): void {
+  const L = spec.layers.length - 1;
+  for (let l = 1; l <= L; l++)
+    for (let j = 0; j < spec.layers[l]; j++)
+      for (let k = 0; k < spec.layers[l - 1]; k++) {
+        const canonical = derivative(primary.z(l, j), primary.weight(l, j, k));
+        const near = stepId({ phase: "backward", quantity: "dW", layer: l, unit: j, other: k });
+        const target: KeyTarget =
+          l === 1
+            ? inputTarget(spec, primary, k, near)
+            : { kind: "factor", stepId: stepId({ phase: "forward", quantity: "a", layer: l - 1, unit: k }), near };
+        table.add(derivative(N.z(l, j), N.weight(l, j, k)).key, {
+          target,
+          canonical: canonical.key,
+          symbol: canonical.tex,
+          rank,
+        });
+        if (l < 2) continue;
+        const c2 = derivative(primary.z(l, j), primary.a(l - 1, k));
+        const weight: KeyTarget = {
+          kind: "given",
+          id: stepId({ phase: "given", quantity: "weight", layer: l, unit: j, other: k }),
+          value: String(spec.weights[l - 1][j][k]),
+          what: `the weight ${primary.weight(l, j, k).key}`,
+          near: stepId({ phase: "backward", quantity: "path", layer: l - 1, unit: k, other: j }),
+        };
+        table.add(derivative(N.z(l, j), N.a(l - 1, k)).key, {
+          target: weight,
+          canonical: c2.key,
+          symbol: c2.tex,
+          rank,
+        });
+      }
+}
+
+/** The notations keys are read in, the one in use first (and the net/out names beside the names notation). */
+function notationsFor(spec: NetworkSpec, preset: NotationPreset): Notation[] {
   const primary = notationFor(spec, preset);
-  const others = NOTATION_PRESETS.filter((p) => p !== preset).map((p) => notationFor(spec, p));
-  const notations = [primary, ...others];
+  const notations = [primary, ...NOTATION_PRESETS.filter((p) => p !== preset).map((p) => notationFor(spec, p))];
   if (primary.preset === "names") notations.splice(1, 0, netOutNotation(primary));
   else notations.push(netOutNotation(notationFor(spec, "names")));
-  const L = spec.layers.length - 1;
+  return notations;
+}
+
+/** A resolver for one spec's trace (single example) in one notation. */
+export function keyResolver(spec: NetworkSpec, steps: readonly Step[], preset: NotationPreset): KeyResolver {
+  const table = new SpellingTable();
+  const notations = notationsFor(spec, preset);
+  const primary = notations[0];
   const parts = hasLossParts(spec, steps);
-  notations.forEach((N, rank) => {
-    const r = rank === 0 || (primary.preset === "names" && rank === 1) ? 0 : 1;
-    for (const step of steps) {
-      const syms = spellings(step, N, spec);
-      for (const s of syms)
-        add(s.key, { target: { kind: "step", stepId: step.id }, canonical: step.key, symbol: step.symbol, rank: r });
-      // a notation that writes the step with a leading minus (−Δ_5): its minus-less key is minus the step
-      const own =
-        step.quantity === "delta" && step.layer !== null && step.unit !== null
-          ? N.delta(step.layer, step.unit)
-          : undefined;
-      if (own && own.key.startsWith("-")) {
-        const key = own.key.slice(1),
-          plain = derivative(N.lossD, N.z(step.layer!, step.unit!)).key;
-        add(key, {
-          target: {
-            kind: "step",
-            stepId: step.id,
-            negatedAs: `${key} = −${plain} in the ${N.preset} notation's sign convention`,
-          },
-          canonical: key,
-          symbol: own.tex.replace(/^-/, ""),
-          rank: r === 0 ? 0 : 2,
-        });
-      }
-    }
-    // the inputs are numbers of the spec: a_i1, i1 (and ∂z_h1/∂w1 below)
-    for (let k = 0; k < spec.layers[0]; k++) {
-      const given: KeyTarget = {
-        kind: "given",
-        id: stepId({ phase: "given", quantity: "input", unit: k }),
-        value: String(spec.examples[0].input[k]),
-        what: `the input ${primary.a(0, k).key}`,
-        near: stepId({ phase: "forward", quantity: "z", layer: 1, unit: 0 }),
-      };
-      const entry = { target: given, canonical: primary.a(0, k).key, symbol: primary.a(0, k).tex, rank: r };
-      add(N.a(0, k).key, entry);
-      if (N.preset === "names") add(N.a(0, k).key.replace(/^a_/, ""), entry);
-    }
-    if (parts)
-      for (let j = 0; j < spec.layers[L]; j++) {
-        add(N.lossPart(j).key, {
-          target: { kind: "part", unit: j, near: stepId({ phase: "loss" }) },
-          canonical: primary.lossPart(j).key,
-          symbol: primary.lossPart(j).tex,
-          rank: r,
-        });
-      }
-    // chain-rule factors that students write out: ∂z/∂w is the sending activation, ∂z/∂a the weight
-    for (let l = 1; l <= L; l++)
-      for (let j = 0; j < spec.layers[l]; j++)
-        for (let k = 0; k < spec.layers[l - 1]; k++) {
-          const dzdw = derivative(N.z(l, j), N.weight(l, j, k));
-          const canonical = derivative(primary.z(l, j), primary.weight(l, j, k));
-          const near = stepId({ phase: "backward", quantity: "dW", layer: l, unit: j, other: k });
-          const target: KeyTarget =
-            l === 1
-              ? {
-                  kind: "given",
-                  id: stepId({ phase: "given", quantity: "input", unit: k }),
-                  value: String(spec.examples[0].input[k]),
-                  what: `the input ${primary.a(0, k).key}`,
-                  near,
-                }
-              : { kind: "factor", stepId: stepId({ phase: "forward", quantity: "a", layer: l - 1, unit: k }), near };
-          add(dzdw.key, { target, canonical: canonical.key, symbol: canonical.tex, rank: r });
-          if (l >= 2) {
-            const dzda = derivative(N.z(l, j), N.a(l - 1, k));
-            const c2 = derivative(primary.z(l, j), primary.a(l - 1, k));
-            const weight: KeyTarget = {
-              kind: "given",
-              id: stepId({ phase: "given", quantity: "weight", layer: l, unit: j, other: k }),
-              value: String(spec.weights[l - 1][j][k]),
-              what: `the weight ${primary.weight(l, j, k).key}`,
-              near: stepId({ phase: "backward", quantity: "path", layer: l - 1, unit: k, other: j }),
-            };
-            add(dzda.key, { target: weight, canonical: c2.key, symbol: c2.tex, rank: r });
-          }
-        }
+  notations.forEach((N, i) => {
+    const rank = i === 0 || (primary.preset === "names" && i === 1) ? 0 : 1;
+    const spelling: Spelling = { spec, N, primary, rank };
+    addStepSpellings(table, steps, spelling);
+    addInputsAndParts(table, parts, spelling);
+    addChainFactors(table, spelling);
   });
   const known = steps.map((s) => s.key);
+  const L = spec.layers.length - 1;
   // an updated bias of a spec that keeps its biases fixed, in any notation
   const biasKeys = new Set(
     notations.flatMap((N) =>
@@ -284,7 +332,7 @@ export function keyResolver(spec: NetworkSpec, steps: readonly Step[], preset: N
     known,
     resolve(key) {
       const norm = normaliseKey(key);
-      const e = table.get(norm)?.entry;
+      const e = table.get(norm);
       if (e) return { ok: true, target: e.target, canonical: e.canonical, symbol: e.symbol };
       const suggestions = fixedBias(norm) ? [] : closest(norm, known, normaliseKey);
       const mismatch = specMismatch(key, spec, primary);

@@ -20,7 +20,17 @@ import { lossPart } from "./keys.js";
 import type { Dependencies } from "./dependencies.js";
 import { exactOfTarget, type Pending } from "./network-answers.js";
 import { productWays, type StudentCalculation } from "./student.js";
-import { fixed, halfUnit, judgeNumber, round, roundingBound, type Judged, type Verdict } from "./verdict.js";
+import {
+  fixed,
+  halfUnit,
+  judgeNumber,
+  needsRoundingAt,
+  round,
+  roundingBound,
+  writtenRounding,
+  type Judged,
+  type Verdict,
+} from "./verdict.js";
 import type { CheckRow } from "./report.js";
 
 /** One way of computing a step from the student's values: the value, the wrong answers it carries, its rounding slack. */
@@ -58,10 +68,14 @@ export class NetworkJudge {
   private readonly bound: (id: string, d: number) => number;
 
   constructor(private readonly ctx: JudgeContext) {
-    this.bound = roundingBound(
-      (id) => ctx.deps.get(id) ?? [],
-      (id) => ctx.overriding.get(id)?.num.decimals,
-    );
+    this.bound = roundingBound({
+      inputsOf: (id) => ctx.deps.get(id) ?? [],
+      written: (id) => {
+        const p = ctx.overriding.get(id);
+        return p && writtenRounding(p.stepNum.value, p.num.decimals, ctx.student.followThrough(id));
+      },
+      needsRounding: (id, d) => needsRoundingAt(ctx.student.value(id), d),
+    });
   }
 
   judge(p: Pending): CheckRow {

@@ -179,30 +179,50 @@ export interface Dependency {
   weight: number;
 }
 
+/** Where rounding can have happened in a calculation, for roundingBound. */
+export interface RoundingSources {
+  /** the quantities another is computed from, with |∂quantity/∂input| */
+  inputsOf(id: string): readonly Dependency[];
+  /**
+   * For a quantity the student wrote: how far rounding can have moved it, sized from what they
+   * wrote (at most half a unit of their last decimal; 0 when their number is exactly what their own
+   * inputs give, as q = 3 from x = −3, y = 6: nothing was rounded). Undefined when not written.
+   */
+  written(id: string): number | undefined;
+  /** For one they did not write: whether its value has more than d decimals (only then could it be rounded). */
+  needsRounding(id: string, d: number): boolean;
+}
+
 /**
  * How far rounding can move a quantity from a right computation, for networks and graphs alike:
- * one the student wrote is off by half a unit of what they wrote; one they did not write, by half
- * a unit at d decimals plus each input's bound times |∂quantity/∂input|. `exact` quantities (the
- * output's own gradient, 1) do not move at all. Memoised: the dependency graph is shared.
+ * one the student wrote by what rounding it can hold (RoundingSources.written); one they did not
+ * write by half a unit at d decimals where its value needs rounding there, plus each input's bound
+ * times |∂quantity/∂input|. Where no rounding happened (whole numbers, exact decimals) the bound
+ * is 0, so an answer off by a unit is wrong. Memoised: the dependency graph is shared.
  */
-export function roundingBound(
-  inputsOf: (id: string) => readonly Dependency[],
-  writtenDecimals: (id: string) => number | undefined,
-  exact: (id: string) => boolean = () => false,
-): (id: string, d: number) => number {
+export function roundingBound(src: RoundingSources): (id: string, d: number) => number {
   const memo = new Map<string, number>();
   const bound = (id: string, d: number): number => {
-    const written = writtenDecimals(id);
-    if (written !== undefined) return halfUnit(written);
-    if (exact(id)) return 0;
+    const written = src.written(id);
+    if (written !== undefined) return written;
     const k = `${id}@${d}`;
     let b = memo.get(k);
     if (b === undefined) {
-      b = halfUnit(d);
-      for (const x of inputsOf(id)) b += x.weight * bound(x.id, d);
+      b = src.needsRounding(id, d) ? halfUnit(d) : 0;
+      for (const x of src.inputsOf(id)) b += x.weight * bound(x.id, d);
       memo.set(k, b);
     }
     return b;
   };
   return bound;
 }
+
+/** The rounding a written number can hold: |typed − what its own inputs give|, at most half a unit of what was written. */
+export function writtenRounding(typed: Dec, decimals: number, own: Dec | undefined): number {
+  const half = halfUnit(decimals);
+  if (own === undefined || !own.isFinite()) return half;
+  return Math.min(half, typed.minus(own).abs().toNumber());
+}
+
+/** Whether a value has more than d decimals (rounding it to d changes it). */
+export const needsRoundingAt = (value: Dec, d: number): boolean => !round(value, d).eq(value);

@@ -9,7 +9,7 @@ import { parseSpec, type NetworkSpec, type Raw } from "./spec.js";
 import { notationFor, type Notation, type NotationPreset } from "./notation.js";
 import type { ExampleTrace, NetworkTrace, Step } from "./trace.js";
 import { TrainingError } from "./errors.js";
-import { requireStepId, type NetworkStepIdRecord } from "./step-id.js";
+import { aRef, requireStepId, targetRef, unitRef, weightRef, zRef } from "./step-id.js";
 import { derivativeReads } from "./activations.js";
 import { OverrideRecorder, silent, type Recorder } from "./recorder.js";
 import { givenDisplay, Narrator, type NarrationContext } from "./narration.js";
@@ -33,27 +33,22 @@ export function instantiate<T>(A: Arith<T>, spec: NetworkSpec): Net<T> {
   };
 }
 
-// The records of the quantities a step reads (Recorder.depends), in the order its formula writes them.
-type Ref = NetworkStepIdRecord;
-const zRef = (layer: number, unit: number): Ref => ({ phase: "forward", quantity: "z", layer, unit });
-/** a unit's activation; layer 0's are the inputs */
-const aRef = (layer: number, unit: number): Ref =>
-  layer === 0 ? { phase: "given", quantity: "input", unit } : { phase: "forward", quantity: "a", layer, unit };
-const weightRef = (layer: number, unit: number, other: number): Ref => ({
-  phase: "given",
-  quantity: "weight",
-  layer,
-  unit,
-  other,
-});
-const targetRef = (unit: number): Ref => ({ phase: "given", quantity: "target", unit });
-const unitRef = (quantity: "dL/da" | "da/dz" | "delta", layer: number, unit: number): Ref => ({
-  phase: "backward",
-  quantity,
-  layer,
-  unit,
-});
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+/**
+ * A sum whose terms may cancel (a shared bias's Σδ under softmax with cross-entropy is exactly
+ * Σa − Σt = 0). In exact arithmetic a result below what the terms' 50 computed digits can resolve
+ * is that computation's noise, so it is 0 (else an exactly zero gradient prints as 2e-50); float
+ * and dp:N keep what they compute, as a hand calculation would.
+ */
+function cancellingSum<T>(A: Arith<T>, terms: readonly T[]): T {
+  const s = sum(A, terms);
+  if (A.precision.kind !== "exact" || terms.length === 0) return s;
+  const largest = terms.reduce((m, t) => (A.gt(A.abs(t), m) ? A.abs(t) : m), A.abs(terms[0]));
+  return A.gt(A.mul(largest, A.of(RESOLUTION)), A.abs(s)) ? A.of(0) : s;
+}
+/** 10⁵ terms' rounding at the exact arithmetic's 50 digits stays below this relative size. */
+const RESOLUTION = "1e-44";
 
 /** w · a, summed in order (so every precision adds the same terms the same way). */
 function dot<T>(A: Arith<T>, w: readonly T[], a: readonly T[]): T {
@@ -175,7 +170,9 @@ export function backwardPass<T>(
         d.map((_, j) => unitRef("delta", l, j)),
       );
     if (net.sharedBias[l - 1])
-      db[l - 1].fill(rec.step({ phase: "backward", quantity: "db", layer: l, unit: null }, A.written(sum(A, d))));
+      db[l - 1].fill(
+        rec.step({ phase: "backward", quantity: "db", layer: l, unit: null }, A.written(cancellingSum(A, d))),
+      );
     const eta = opts.updatedDeltaWeights?.learningRate;
     Wnext =
       eta === undefined

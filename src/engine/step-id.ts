@@ -52,6 +52,26 @@ export type StepIdRecord =
 
 export type NetworkStepIdRecord = Exclude<StepIdRecord, { node: string } | { phase: "edge" }>;
 
+// The records of the quantities a step reads (Recorder.depends), in the order its formula writes them.
+type Ref = NetworkStepIdRecord;
+export const zRef = (layer: number, unit: number): Ref => ({ phase: "forward", quantity: "z", layer, unit });
+/** a unit's activation; layer 0's are the inputs */
+export const aRef = (layer: number, unit: number): Ref =>
+  layer === 0 ? { phase: "given", quantity: "input", unit } : { phase: "forward", quantity: "a", layer, unit };
+export const weightRef = (layer: number, unit: number, other: number): Ref => ({
+  phase: "given",
+  quantity: "weight",
+  layer,
+  unit,
+  other,
+});
+export const targetRef = (unit: number): Ref => ({ phase: "given", quantity: "target", unit });
+export const unitRef = (quantity: "dL/da" | "da/dz" | "delta", layer: number, unit: number): Ref => ({
+  phase: "backward",
+  quantity,
+  layer,
+  unit,
+});
 /** The step id of a record: `stepId({ phase: "forward", quantity: "z", layer: 1, unit: 0 })` is "forward.z.1.0". */
 export function stepId(r: StepIdRecord): string {
   const parts = idParts(r);
@@ -69,17 +89,7 @@ function idParts(r: StepIdRecord): (string | number)[] {
     case "forward":
       return ["forward", r.quantity, r.layer, r.unit];
     case "given":
-      switch (r.quantity) {
-        case "input":
-        case "target":
-          return ["given", r.quantity, r.unit];
-        case "weight":
-          return ["given", "weight", r.layer, r.unit, r.other];
-        case "bias":
-          return ["given", "bias", r.layer, ...(r.unit === null ? [] : [r.unit])];
-        case "learningRate":
-          return ["given", "learningRate"];
-      }
+      return givenParts(r);
     case "update":
       return r.quantity === "W"
         ? ["update", "W", r.layer, r.unit, r.other]
@@ -91,6 +101,21 @@ function idParts(r: StepIdRecord): (string | number)[] {
       if (r.quantity === "path") return ["backward", "path", r.layer, r.unit, r.other];
       return ["backward", r.quantity, r.layer, r.unit];
     }
+  }
+}
+
+/** The parts of a given number's id: given.input.0, given.weight.2.0.1, given.bias.1[.0], given.target.0, given.learningRate. */
+function givenParts(r: Extract<StepIdRecord, { phase: "given"; quantity: string }>): (string | number)[] {
+  switch (r.quantity) {
+    case "input":
+    case "target":
+      return ["given", r.quantity, r.unit];
+    case "weight":
+      return ["given", "weight", r.layer, r.unit, r.other];
+    case "bias":
+      return ["given", "bias", r.layer, ...(r.unit === null ? [] : [r.unit])];
+    case "learningRate":
+      return ["given", "learningRate"];
   }
 }
 

@@ -7,7 +7,7 @@
 // "04.1", "04.2", ...); its questions carry the keys they ask for, the precision asked (for the
 // test that nothing earlier in the notebook prints an answer) and a hint each.
 import { ACTIVATIONS, type ActivationName } from "../engine/activations.js";
-import { D, floatArith } from "../engine/numeric.js";
+import { D, floatArith, type Dec as Decimal } from "../engine/numeric.js";
 import { descend } from "../engine/descent.js";
 import { perceptronPredict, trainPerceptron } from "../engine/perceptron.js";
 import { traceNetwork } from "../engine/network.js";
@@ -31,7 +31,8 @@ export interface ExerciseQuestion {
 
 /** How an exercise set's answers are judged: the checker for named numbers, a network or a graph. */
 export type ExerciseJudge =
-  | { kind: "numbers"; expected: () => Record<string, number> }
+  /** expected values as numbers, or as decimal strings where a double cannot hold them exactly (0.75, not 0.6 / 0.8) */
+  | { kind: "numbers"; expected: () => Record<string, number | string> }
   | { kind: "network"; spec: Record<string, unknown>; notation?: NotationPreset }
   | { kind: "graph"; expression: string; values: Readonly<Record<string, number>> }
   | { kind: "custom"; check: (answers: Readonly<Record<string, string>>) => CheckReport };
@@ -284,7 +285,8 @@ export const NOTEBOOK_EXERCISES: readonly ExerciseSet[] = [
       q(3, ["z"], dp(4), "z = (x − μ) / σ with the training set's μ and σ."),
       q(4, ["w", "wSmall"], dp(2), "First the gradient step, then move w towards 0 by α·λ₁/(2m), stopping at 0."),
     ],
-    judge: { kind: "numbers", expected: () => ({ factor: 1 - 0.05 * 0.02, kept: 0.6 / 0.8, z: (175 - 168) / 9, w: softThreshold(0.3 - 0.2 * 0.5, 0.2 * 0.1), wSmall: softThreshold(0.01, 0.2 * 0.1) }) },
+    // exact decimals: 0.6 / 0.8 in doubles is 0.7499999999999999, which would "round" to 0.7
+    judge: { kind: "numbers", expected: () => ({ factor: new D(1).minus(new D(0.05).times(0.02)).toString(), kept: new D(0.6).div(0.8).toString(), z: new D(175 - 168).div(9).toString(), w: softThreshold(0.3 - 0.2 * 0.5, 0.2 * 0.1), wSmall: softThreshold(0.01, 0.2 * 0.1) }) },
   },
   {
     id: "14",
@@ -296,9 +298,11 @@ export const NOTEBOOK_EXERCISES: readonly ExerciseSet[] = [
     ],
     judge: {
       kind: "numbers", expected: () => {
-        const J = (t: number) => t ** 3, eps = 1e-4;
-        const central = (J(2 + eps) - J(2 - eps)) / (2 * eps), forward = (J(2 + eps) - J(2)) / eps;
-        return { central, forward, rel: Math.abs(forward - 12) / Math.max(Math.abs(forward), 12), noDivision: J(2 + eps) - J(2) };
+        // in exact decimals: the double forward difference is 12.000600010022566, not 12.00060001
+        const J = (t: Decimal) => t.pow(3), eps = new D("1e-4"), two = new D(2);
+        const central = J(two.plus(eps)).minus(J(two.minus(eps))).div(eps.times(2)), forward = J(two.plus(eps)).minus(J(two)).div(eps);
+        const rel = forward.minus(12).abs().div(D.max(forward.abs(), 12));
+        return { central: central.toString(), forward: forward.toString(), rel: rel.toString(), noDivision: J(two.plus(eps)).minus(J(two)).toString() };
       },
     },
   },
@@ -366,8 +370,8 @@ export function judgeExercise(id: string, answers: Readonly<Record<string, strin
   // precision asked is precision required: fewer places than a question asks are "too few places"
   const places = Object.fromEntries(set.questions.flatMap((x) => x.keys.flatMap((k) => {
     if ("decimals" in x.precision) return [[k, x.precision.decimals]];
-    const v = expected?.[k];
-    return v === undefined || v === 0 ? [] : [[k, Math.max(0, x.precision.significant - 1 - Math.floor(Math.log10(Math.abs(v))))]];
+    const v = Number(expected?.[k]);
+    return !Number.isFinite(v) || v === 0 ? [] : [[k, Math.max(0, x.precision.significant - 1 - Math.floor(Math.log10(Math.abs(v))))]];
   })));
   switch (j.kind) {
     case "numbers": return noRoundingWhereExact(checkNumbers(expected!, given, { places }));
@@ -402,7 +406,7 @@ export function expectedAnswers(): ExpectedAnswer[] {
   for (const set of NOTEBOOK_EXERCISES) {
     const keys = set.questions.flatMap((x) => x.keys);
     let values: Record<string, number>;
-    if (set.judge.kind === "numbers") values = set.judge.expected();
+    if (set.judge.kind === "numbers") values = Object.fromEntries(Object.entries(set.judge.expected()).map(([k, v]) => [k, Number(v)]));
     else if (set.judge.kind === "custom") continue; // answered by building something: no one number
     else {
       const report = judgeExercise(set.id, Object.fromEntries(keys.map((k) => [k, "0"])));

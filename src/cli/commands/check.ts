@@ -10,6 +10,7 @@ import {
   expectPositionals,
   shortUsage,
   usageError,
+  wholeNumber,
   type Command,
   type ExitCodes,
   type Io,
@@ -21,6 +22,16 @@ import { NOTATION_HELP } from "./common.js";
 import { readValues } from "./graph.js";
 
 const CHECK_FORMATS = ["text", "markdown", "json"] as const;
+
+/** --places N: the precision asked (the checker's one rule: fewer places are "too few places"). */
+const PLACES_OPTION = {
+  value: "N",
+  help: "the decimal places the answers must have: an answer with fewer is 'too few places', not judged (an exact value such as 3 needs no padding)",
+};
+const placesOf = (args: ParsedArgs) => {
+  const places = wholeNumber(args, "places", 0, "4");
+  return places === undefined ? {} : { places };
+};
 type CheckFormat = (typeof CHECK_FORMATS)[number];
 
 const FORMAT_OPTION = {
@@ -39,7 +50,7 @@ const ANSWERS_HELP = [
 
 const CHECK_EXIT: ExitCodes = {
   0: "nothing wrong: every answer correct, rounding, or following from an earlier error",
-  1: "an answer is wrong or a key was not understood; or a file cannot be read, or the spec or answers are invalid",
+  1: "an answer is wrong, has too few places (--places) or a key was not understood; or a file cannot be read, or the spec or answers are invalid",
 };
 
 /** --format, defaulting to text in a terminal and Markdown otherwise. */
@@ -60,19 +71,20 @@ function printReport(report: CheckReport, answersPath: string, format: CheckForm
     if (report.warning) io.stderr(`${answersPath}: ${report.warning}\n`);
     for (const u of report.unknownKeys) io.stderr(`${answersPath}: ${u.message}\n`);
   }
-  return report.summary.wrong > 0 || report.unknownKeys.length > 0 ? 1 : 0;
+  return report.summary.wrong > 0 || report.summary.tooFewPlaces > 0 || report.unknownKeys.length > 0 ? 1 : 0;
 }
 
 export const checkCommand: Command = {
   name: "check",
   summary:
     "Check a hand calculation quantity by quantity: correct, rounding, follows from an earlier error, or wrong (with the likely mistake).",
-  usage: `backprop-tutor check SPEC.json ANSWERS.json|ANSWERS.csv [--notation ${NOTATION_PRESETS.join("|")}] [--format ${CHECK_FORMATS.join("|")}]`,
+  usage: `backprop-tutor check SPEC.json ANSWERS.json|ANSWERS.csv [--notation ${NOTATION_PRESETS.join("|")}] [--places N] [--format ${CHECK_FORMATS.join("|")}]`,
   options: {
     notation: {
       value: NOTATION_PRESETS.join("|"),
       help: "the notation the keys are written in (default: the spec's names if it has them, else bracket)",
     },
+    places: PLACES_OPTION,
     format: FORMAT_OPTION,
   },
   details: [
@@ -92,7 +104,8 @@ export const checkCommand: Command = {
         ? undefined
         : choice<NotationPreset>(args, "notation", NOTATION_PRESETS, "names");
     const spec = await readJsonFile(specPath);
-    return printReport(checkAnswersFile(spec, answersPath, notation ? { notation } : {}), answersPath, format, io);
+    const options = { ...(notation ? { notation } : {}), ...placesOf(args) };
+    return printReport(checkAnswersFile(spec, answersPath, options), answersPath, format, io);
   },
 };
 
@@ -101,8 +114,9 @@ export const checkGraphCommand: Command = {
   summary:
     "Check the values and gradients you computed by hand on a computation graph (assignments such as " +
     '"q = x + y; f = q * z", or one expression), at the input values you give.',
-  usage: `backprop-tutor check-graph "EXPR" name=value ... ANSWERS.json|ANSWERS.csv [--format ${CHECK_FORMATS.join("|")}]`,
+  usage: `backprop-tutor check-graph "EXPR" name=value ... ANSWERS.json|ANSWERS.csv [--places N] [--format ${CHECK_FORMATS.join("|")}]`,
   options: {
+    places: PLACES_OPTION,
     format: {
       value: CHECK_FORMATS.join("|"),
       help:
@@ -127,7 +141,7 @@ export const checkGraphCommand: Command = {
   ].join("\n"),
   exitCodes: {
     ...CHECK_EXIT,
-    1: "an answer is wrong or a key was not understood; or a file cannot be read, or the expression, values or answers are invalid",
+    1: "an answer is wrong, has too few places (--places) or a key was not understood; or a file cannot be read, or the expression, values or answers are invalid",
   },
   async run(args, io) {
     const [expr, ...rest] = args.positionals;
@@ -141,6 +155,6 @@ export const checkGraphCommand: Command = {
     }
     const format = formatOption(args, io);
     const values = readValues(rest.slice(0, -1));
-    return printReport(checkGraphAnswersFile(expr, values, answersPath), answersPath, format, io);
+    return printReport(checkGraphAnswersFile(expr, values, answersPath, placesOf(args)), answersPath, format, io);
   },
 };
