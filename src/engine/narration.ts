@@ -153,9 +153,12 @@ export class Narrator<T> extends OverrideRecorder<T> {
             substituted: act.def.formula(zs[j], zs),
           };
         }
+        // "\\sigma(z) = \\frac{1}{1 + e^{-z}}", but tanh's definition is its own symbol: once, not "\\tanh(z) = \\tanh(z)"
+        const named = `${act.def.symbol}(${N.z(l, j).tex})`,
+          defined = act.def.formula(N.z(l, j).tex, act.params);
         return {
           sym: N.a(l, j),
-          formula: `${act.def.symbol}(${N.z(l, j).tex}) = ${act.def.formula(N.z(l, j).tex, act.params)}`,
+          formula: named === defined ? defined : `${named} = ${defined}`,
           substituted: act.def.formula(show(this.z(l, j)), act.params),
         };
       }

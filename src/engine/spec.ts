@@ -1,4 +1,4 @@
-// Reading a network spec (its fields: the README's "The spec"): every field is checked, and a
+// Reading a network spec (docs/network-spec.md): every field is checked, and a
 // problem is reported with the field's path and what was expected. Numbers stay as the spec
 // wrote them (number or decimal string) until an Arith turns them into its own kind.
 import { resolveActivation, type ResolvedActivation } from "./activations.js";
