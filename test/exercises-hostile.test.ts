@@ -1,9 +1,11 @@
 // A hostile classroom on the real tslab kernel, in the bubblewrap sandbox (issue 14): one
 // grading of honest students beside students whose notebooks attack the grader, the machine or
 // each other. For every attack the honest students keep their exact marks, and afterwards no
-// process, file, cgroup or IPC object of the grading is left. Then Ctrl-C in the middle of a
-// grading and a re-run, a runner that fails (the machine's fault, nobody's 0), and the key's
-// path on no command line with `npx`.
+// process, file, cgroup or IPC object of the grading is left; issue 21 adds an answer whose
+// exponent once took the grader down, escape sequences in an error message, a nested user
+// namespace and a kernel killed during replay. Then kill -9 and Ctrl-C in the middle of a
+// grading and a re-run, a runner that fails (the machine's fault, nobody's 0; a failed re-grade
+// keeps the earlier result), and the key's path on no command line with `npx`.
 //
 // The sandboxed cases need namespaces (bubblewrap; root for the cgroup limits): CI runs as root.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

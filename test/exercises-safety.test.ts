@@ -4,12 +4,14 @@
 // sandbox to be had; and the teacher's tools: nbgrader's collected layout with its timestamps,
 // Canvas and Moodle imports, overrides that survive re-grading.
 import { describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../src/cli/program.js";
 import { assignExample, EXAMPLE } from "./helpers/assign.js";
 import { answerTooBig, jsonDepth } from "../src/exercises/untrusted.js";
+import { bwrapArgs, namespacesUnavailable } from "../src/exercises/sandbox.js";
+import { noNewUserNamespaces } from "../src/exercises/seccomp.js";
 import { safeCell } from "../src/exercises/gradebook.js";
 import { printable } from "../src/exercises/submissions.js";
 import { scratchDir } from "./helpers/scratch.js";
@@ -502,5 +504,25 @@ describe("gradebook round trips, validation and bounds (issues 18 and 21)", () =
       expect(text.replace(/\n/g, ""), f).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
       expect(text, f).toContain("\\u{1b}");
     }
+  });
+});
+
+describe.skipIf(namespacesUnavailable() !== undefined)("the sandbox closes nested user namespaces (issue 21)", () => {
+  it("unshare -Urm fails inside, while processes, threads and child processes still work", () => {
+    const inside = (script: string) =>
+      spawnSync("bwrap", bwrapArgs({ PATH: "/usr/bin:/bin" }, ["/bin/sh", "-c", script], 0), {
+        encoding: "utf8",
+        input: noNewUserNamespaces(),
+      });
+    const r = inside("unshare -Urm id -u; echo unshare=$?; unshare -U true; echo plain=$?; sh -c 'echo child ok'");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("unshare=1");
+    expect(r.stdout).toContain("plain=1");
+    expect(r.stdout).toContain("child ok");
+    expect(r.stderr).toContain("unshare failed: Operation not permitted");
+    const node = inside(
+      `${process.execPath} -e 'new (require("worker_threads").Worker)("1", { eval: true }).on("exit", () => console.log("thread ok"))'`,
+    );
+    expect(node.stdout, node.stderr).toContain("thread ok");
   });
 });

@@ -384,10 +384,14 @@ function scoreAnswers(
   );
 }
 
-/** A slip: the value moved by 137 units of its last decimal place (0.0137 at 4 dp), as a mistake, not a rounding, would. */
+/**
+ * A slip: a whole number off by 3, a decimal by 137 units of its last place (0.0137 at 4 dp).
+ * Smaller slips are not used yet: the graph checker still allows for rounded inputs where the
+ * inputs were exact (f = −11 for −12 passes as rounding, and p = σ(s) after s = 2 gets ±0.053).
+ */
 function slipped(v: string): string {
   const places = v.includes(".") ? v.split(".")[1].length : 0;
-  return new Decimal(v).add(new Decimal(137).times(new Decimal(10).pow(-places))).toFixed(places);
+  return new Decimal(v).add(places ? new Decimal(137).times(new Decimal(10).pow(-places)) : 3).toFixed(places);
 }
 
 describe("assignments declared in assignment.json", () => {
@@ -399,15 +403,18 @@ describe("assignments declared in assignment.json", () => {
       key.students.forEach((s, i) => {
         for (const [test, points] of scoreAnswers(key, s, s.answers))
           expect(points, `${name} ${s.id} ${test}`).toBe(key.tests.find((t) => t.id === test)!.points);
-        // one slip per student, each in a different quantity (not a whole number: see the checker's rounding rule)
-        const candidates = all.filter(([, q]) => s.answers[q].includes("."));
-        const [test, q] = candidates[(i * 5 + 1) % candidates.length];
-        const scores = scoreAnswers(key, s, { ...s.answers, [q]: slipped(s.answers[q]) });
-        for (const t of key.tests)
-          expect(scores.get(t.id), `${name} ${s.id}: slip in ${q}`).toBeCloseTo(
-            t.id === test.id ? t.points - t.points / t.quantities.length : t.points,
-            9,
-          );
+        // slips in several quantities, each alone: a decimal one, and the output's (a whole number in the classic graph)
+        const output = all.filter(
+          ([t]) => t.part === (key.tests.some((t) => t.part === "graph") ? "graph" : "network"),
+        );
+        for (const [test, q] of [all[(i * 5 + 1) % all.length], output[(i * 2 + 1) % output.length]]) {
+          const scores = scoreAnswers(key, s, { ...s.answers, [q]: slipped(s.answers[q]) });
+          for (const t of key.tests)
+            expect(scores.get(t.id), `${name} ${s.id}: slip in ${q}`).toBeCloseTo(
+              t.id === test.id ? t.points - t.points / t.quantities.length : t.points,
+              9,
+            );
+        }
       });
     },
     60_000,
@@ -454,6 +461,12 @@ describe("assignments declared in assignment.json", () => {
     const noGraph = await runCli(["assign", dir, "--roster", ROSTER, "--out", join(dir, "out"), "--secret", "k"]);
     expect(noGraph.stderr).toContain(
       'question "g": asks about the graph, which the assignment does not declare. add "graph" to the assignment',
+    );
+    // a source notebook of one's own gets the classic problem, and assign says so instead of staying silent
+    const legacy = await runCli(["assign", SOURCE, "--roster", ROSTER, "--out", join(dir, "legacy"), "--secret", "k"]);
+    expect(legacy.code).toBe(0);
+    expect(legacy.stderr).toBe(
+      `note: ${SOURCE} declares no problem of its own: every student gets the classic 2-2-2 sigmoid network and q = x + y, f = q·z, whatever its prose says (an assignment.json declares your own; see docs/exercises.md)\n`,
     );
   });
 

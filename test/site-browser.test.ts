@@ -179,7 +179,7 @@ describe.skipIf(why !== undefined)(`the course as a static site${why ? ` (skippe
     const answersOf = (id: string) => ({ ...key.students.find((s) => s.id === id)!.answers });
     // alan adds the gradient instead of subtracting it
     const alan = answersOf("alan");
-    const net = key.students.find((s) => s.id === "alan")!.params.network!; // the example assignment has a network
+    const net = key.students.find((s) => s.id === "alan")!.params.network!;
     alan["w5+"] = new Decimal(net.weights[1][0][0]).add(new Decimal(net.learningRate).mul(alan["dE/dw5"])).toFixed(4);
     const students = { ada: answersOf("ada"), alan };
     const answerCell = (answers: Record<string, string>) =>

@@ -16,13 +16,14 @@
 // bounded before it is parsed (untrusted.ts).
 import { existsSync, statSync } from "node:fs";
 import { cpus } from "node:os";
-import { chmod, mkdir, readFile, rename, writeFile, copyFile } from "node:fs/promises";
+import { rename } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { isTutorError, TutorError } from "../engine/errors.js";
 import { readKey, type AnswerKey, type StudentKey } from "./assign.js";
 import { checkGraphPart, checkNetworkPart, CREDITED, type PartCheck, type QuantityResult } from "./checking.js";
-import { copyKatexAssets, feedbackHtml, type FeedbackParts, type StudentResult, type TestScore } from "./feedback.js";
-import { canvasCsv, entriesOf, gradesCsv, moodleCsv, readOverrides, type Override, type Pending } from "./gradebook.js";
+import { copyKatexAssets, type FeedbackParts, type StudentResult, type TestScore } from "./feedback.js";
+import { readOverrides, type Pending } from "./gradebook.js";
+import { CHECKS, OVERRIDES, privateDir, readResult, RESULT, stamp, writeAtomic, writeGradebooks } from "./graded-folder.js";
 import { lockOutput } from "./lock.js";
 import { cgroupsUnavailable, gradingCgroupName, reapCgroupsAfterExit, sweepCgroups } from "./limits.js";
 import { asNotebook, codeCell, metaOf, sha256, sourceHash, sourceOf, KERNELSPEC, type Cell, type Notebook } from "./notebook.js";
@@ -34,6 +35,7 @@ import { answerTooBig, clipped, jsonDepth, MAX_NOTEBOOK_DEPTH, printable } from 
 
 export type { StudentResult, TestScore } from "./feedback.js";
 export type { Unmatched } from "./submissions.js";
+export { OVERRIDES } from "./graded-folder.js";
 
 /** One student graded (or not, for the machine's fault): what the command line shows as progress. */
 export interface Progress {
@@ -102,9 +104,6 @@ export interface GradeSummary {
   interrupted?: NodeJS.Signals;
 }
 
-const RESULT = "result.json";
-const CHECKS = "checks.json";
-export const OVERRIDES = "overrides.csv";
 
 function zeroTests(key: AnswerKey, reason: string): TestScore[] {
   return key.tests.map((t) => ({ id: t.id, points: 0, max: t.points, hidden: t.hidden, reason, quantities: [] }));
@@ -305,18 +304,6 @@ async function gradeOne(
   return { result: finish(r), parts: { networkCheckHtml: scored.network?.html, graphCheckHtml: scored.graph?.html } };
 }
 
-function stamp(): string {
-  return new Date().toISOString().replace(/[:.]/g, "-");
-}
-
-async function readResult(path: string): Promise<StudentResult | undefined> {
-  try {
-    return JSON.parse(await readFile(path, "utf8")) as StudentResult;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Runs `work` over `items`, `jobs` at a time. */
 async function pool<T>(items: readonly T[], jobs: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -324,19 +311,6 @@ async function pool<T>(items: readonly T[], jobs: number, work: (item: T) => Pro
     while (next < items.length) await work(items[next++]);
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
-}
-
-/** Writes a file atomically: a temporary name beside it, then renamed over (an interrupted grading leaves no half file). */
-async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, text, { mode: 0o600 });
-  await rename(tmp, path);
-}
-
-/** A folder of grades: only the teacher's user may enter (results name students and their marks). */
-async function privateDir(path: string): Promise<void> {
-  await mkdir(path, { recursive: true, mode: 0o700 });
-  await chmod(path, 0o700);
 }
 
 interface GradeContext {
@@ -521,55 +495,3 @@ async function gradeLocked(ctx: GradeContext): Promise<GradedSummary> {
   return { results: paths.results, graded, skipped, stale, faults, ...paths.files, history, unmatched: [...ctx.unmatched] };
 }
 
-/**
- * grades.csv, canvas.csv and moodle.csv from every result the folder holds (this run's and
- * earlier runs'), each roster student once, with the overrides applied.
- */
-async function writeGradebooks(
-  ctx: GradeContext, overrides: ReadonlyMap<string, Override>, graded: readonly string[], faults: readonly MachineFault[], history: string[],
-): Promise<{ results: StudentResult[]; files: { csvPath: string; canvasPath: string; moodlePath: string } }> {
-  const { opts, key } = ctx;
-  const ids = [...key.students.map((s) => s.id), ...ctx.found.filter((f) => !key.students.some((s) => s.id === f.id)).map((f) => f.id)];
-  const results: StudentResult[] = [];
-  for (const id of ids) {
-    const r = await readResult(join(opts.out, id, RESULT));
-    if (!r) continue;
-    results.push(await withOverride(join(opts.out, id), r, overrides.get(id), key.students.find((s) => s.id === id), graded.includes(id)));
-  }
-  // a student the machine failed this run who has an earlier result keeps it (the fault is said on the terminal)
-  const pending = faults.filter((f) => !results.some((r) => r.student === f.student));
-  const entries = entriesOf(key, results, pending, overrides);
-  const others = results.filter((r) => !key.students.some((s) => s.id === r.student));
-  const csvPath = join(opts.out, "grades.csv");
-  const csv = gradesCsv(key, entries, others, ctx.unmatched);
-  if (existsSync(csvPath) && (await readFile(csvPath, "utf8")) !== csv) {
-    // a teacher may have edited it, or these are new results: either way keep the old one
-    await privateDir(join(opts.out, "history"));
-    const kept = join(opts.out, "history", `grades-${stamp()}.csv`);
-    await copyFile(csvPath, kept);
-    history.push(kept);
-  }
-  await writeAtomic(csvPath, csv);
-  const canvasPath = join(opts.out, "canvas.csv"), moodlePath = join(opts.out, "moodle.csv");
-  const missingZero = opts.missingZero === true;
-  await writeAtomic(canvasPath, canvasCsv(key, entries, { missingZero, ...(opts.canvasColumn ? { column: opts.canvasColumn } : {}) }));
-  await writeAtomic(moodlePath, moodleCsv(key, entries, { missingZero }));
-  return { results, files: { csvPath, canvasPath, moodlePath } };
-}
-
-/**
- * The result with the teacher's override, its feedback page rendered again when the override
- * changed since the page was written (or the student was graded just now).
- */
-async function withOverride(
-  dir: string, r: StudentResult, override: Override | undefined, student: StudentKey | undefined, fresh: boolean,
-): Promise<StudentResult> {
-  const updated: StudentResult = { ...r };
-  delete updated.override;
-  if (override) updated.override = override;
-  if (!fresh && JSON.stringify(r.override) === JSON.stringify(updated.override) && existsSync(join(dir, "feedback.html"))) return r;
-  const parts = await readFile(join(dir, CHECKS), "utf8").then((t) => JSON.parse(t) as FeedbackParts, () => ({}));
-  await writeAtomic(join(dir, "feedback.html"), feedbackHtml(updated, student, parts));
-  await writeAtomic(join(dir, RESULT), JSON.stringify(updated, null, 1) + "\n");
-  return updated;
-}

@@ -51,7 +51,10 @@ export const assignCommand: Command = {
     "  ASSIGNMENT: an assignment folder (its assignment.json declares the problem, the draws and the questions),\n" +
     "  an assignment.json, or a source notebook of your own (which gets the classic problem)",
   options: {
-    roster: { value: "roster.csv", help: "the class list: a CSV with an id column (and optionally name, email)" },
+    roster: {
+      value: "roster.csv",
+      help: "the class list: a CSV with an id column (and optionally name, email), or a Canvas or Moodle export as downloaded",
+    },
     out: { value: "DIR", help: "where the student notebooks (DIR/release/<id>/) and the key (DIR/key/) go" },
     secret: {
       value: "S",
@@ -162,6 +165,7 @@ export const gradeCommand: Command = {
   details: `Each student's notebook runs in its own Linux namespaces (bubblewrap): no network, no view of the project,
 the key or other students (docs/exercises.md, "The sandbox").
 Submissions: SUBMISSIONS/<id>.ipynb, SUBMISSIONS/<id>/*.ipynb, or nbgrader's submitted/<id>/<assignment>/ with timestamp.txt.
+A second grade on the same --out waits for the first to finish; every run's results make one gradebook.
 Interrupted (Ctrl-C or SIGTERM): exit code 130 or 143.
 example:
   ${KEY_ENV}=/tmp/class/key/key.json backprop-tutor grade /tmp/class/submissions --out /tmp/class/graded --jobs 2`,
