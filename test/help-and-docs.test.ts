@@ -5,7 +5,6 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { Decimal } from "decimal.js";
 import { runCli } from "../src/cli/program.js";
 import { traceNetwork } from "../src/engine/network.js";
 import { train } from "../src/engine/train.js";

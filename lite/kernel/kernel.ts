@@ -69,7 +69,8 @@ export function typeScriptKernel(Base: BaseKernelClass, urls: KernelUrls): BaseK
     private receive(m: FromWorker, started: () => void) {
       if (m.type === "ready") started();
       else if (m.type === "stream") this.stream({ name: m.name, text: m.text });
-      else if (m.type === "display") m.update ? this.updateDisplayData(m.message) : this.displayData(m.message);
+      else if (m.type === "display" && m.update) this.updateDisplayData(m.message);
+      else if (m.type === "display") this.displayData(m.message);
       else if (m.type === "done") {
         this.waiting.get(m.id)?.(m);
         this.waiting.delete(m.id);
