@@ -41,7 +41,7 @@ const SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle
 const WIDTHS = [4, 3, 2.5, 2, 2, 2, 2];
 
 /** Colour, dash and point-shape encodings for a nominal field, fixed per name by `order`. */
-export function seriesStyle(field: string, order: readonly string[], legend: boolean, points = false) {
+export function seriesStyle(field: string, order: readonly string[], legend: boolean, points = false, widths = true) {
   const scale = (range: readonly unknown[]) => ({
     domain: [...order],
     range: order.map((_, i) => range[i % range.length]),
@@ -51,12 +51,15 @@ export function seriesStyle(field: string, order: readonly string[], legend: boo
     type: "nominal",
     title: null,
     scale: scale(range),
-    legend: legend ? {} : null,
+    // long names (an optimizer with its α, a start point) in full, not cut off at 160 px
+    legend: legend ? { labelLimit: 400 } : null,
   });
   return {
     color: channel(PALETTE),
     strokeDash: channel(DASHES),
-    strokeWidth: { ...channel(WIDTHS), sort: [...order], scale: { type: "ordinal", ...scale(WIDTHS) } },
+    ...(widths
+      ? { strokeWidth: { ...channel(WIDTHS), sort: [...order], scale: { type: "ordinal", ...scale(WIDTHS) } } }
+      : {}),
     ...(points ? { shape: channel(SHAPES) } : {}),
   };
 }
@@ -169,7 +172,8 @@ export function pathsSpec(
           x2: { field: "x2" },
           y: ys,
           y2: { field: "y2" },
-          color: {
+          // fill, not color: the paths alone use color, so their colour, shape and dash legends merge
+          fill: {
             field: "f",
             type: "quantitative",
             title: "f",
@@ -185,11 +189,10 @@ export function pathsSpec(
           x: { ...xs },
           y: { ...ys },
           order: { field: "step" },
-          ...seriesStyle("path", opts.seriesOrder ?? paths.map((p) => p.name), true, true),
+          ...seriesStyle("path", opts.seriesOrder ?? paths.map((p) => p.name), true, true, false),
         },
       },
     ],
-    resolve: { scale: { color: "independent" }, legend: { color: "independent" } },
     config: { axis: { grid: false } },
   };
 }
