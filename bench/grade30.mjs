@@ -3,8 +3,10 @@
 // in the released notebook with the answers filled in from the key; every third one with the
 // classic sign slip in w5+, so the checker's diagnosis runs too. Then the sandbox's own cost per
 // student: /bin/true in a fresh sandbox and cgroup against /bin/true, median of 21; and whole gradings of --compare N (4)
-// students with and without the sandbox, interleaved.
-// Run after a build:  npm run build && node bench/grade30.mjs [--jobs N] [--count N] [--compare N]
+// students with and without the sandbox, interleaved; and --runaway N (4) students graded as they
+// are and with the first one's E_total written 1.0300e-100000000 (issue 21: that answer once took the
+// grader down), interleaved.
+// Run after a build:  npm run build && node bench/grade30.mjs [--jobs N] [--count N] [--compare N] [--runaway N]
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -12,7 +14,9 @@ import { loadavg } from "node:os";
 import { ROOT } from "../scripts/paths.mjs";
 import { runCli } from "../dist/cli/program.js";
 import { bwrapArgs, chooseSandbox } from "../dist/exercises/sandbox.js";
+import { noNewUserNamespaces } from "../dist/exercises/seccomp.js";
 import { cgroupsUnavailable, gradingCgroupName, StudentCgroup, sweepCgroups } from "../dist/exercises/limits.js";
+import { overBudget, stepFailed } from "./budget.mjs";
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
@@ -26,11 +30,11 @@ async function medianMs(wrap) {
   const times = [];
   for (let i = 0; i < 21; i++) {
     const t = performance.now();
-    const { argv, done } = wrap(["/bin/true"]);
-    const r = spawnSync(argv[0], argv.slice(1), { stdio: "ignore" });
+    const { argv, done, input } = wrap(["/bin/true"]);
+    const r = spawnSync(argv[0], argv.slice(1), { stdio: [input ? "pipe" : "ignore", "ignore", "ignore"], input });
     await done();
     times.push(performance.now() - t);
-    if (r.status !== 0) throw new Error(`${argv[0]} failed (${r.status})`);
+    if (r.status !== 0) throw new Error(stepFailed(`${argv[0]} /bin/true`, r));
   }
   return times.sort((x, y) => x - y)[10];
 }
@@ -66,7 +70,7 @@ try {
     "--secret",
     "bench",
   ]);
-  if (a.code !== 0) throw new Error(a.stderr);
+  if (a.code !== 0) throw new Error(stepFailed("assign", a));
   const key = JSON.parse(readFileSync(join(out, "key", "key.json"), "utf8"));
   mkdirSync(join(out, "submissions"));
   key.students.forEach((s, i) => {
@@ -85,7 +89,7 @@ try {
   const started = performance.now();
   const g = await runCli(gradeArgs());
   const seconds = (performance.now() - started) / 1000;
-  if (g.code !== 0) throw new Error(g.stderr);
+  if (g.code !== 0) throw new Error(stepFailed("grade", g));
   const rows = readFileSync(join(out, "graded", "grades.csv"), "utf8")
     .trim()
     .split("\n")
@@ -109,8 +113,10 @@ try {
     const cg = cgroups
       ? StudentCgroup.create(gradingCgroupName(), `bench-${n++}`, { memoryMb: 2048, processes: 256, cpus: 1 })
       : null;
-    const inner = [sandbox.bwrap, ...bwrapArgs({ PATH: "/usr/bin:/bin" }, argv)];
+    // the seccomp filter on stdin, as namespacesUnavailable() gives it
+    const inner = [sandbox.bwrap, ...bwrapArgs({ PATH: "/usr/bin:/bin" }, argv, 0)];
     return {
+      input: noNewUserNamespaces(),
       argv: cg ? cg.wrap(inner) : inner,
       done: async () => {
         await cg?.remove();
@@ -137,7 +143,7 @@ try {
       ]) {
         const t = performance.now();
         const r = await runCli(gradeArgs("--regrade", ids, ...extra));
-        if (r.code !== 0) throw new Error(r.stderr);
+        if (r.code !== 0) throw new Error(stepFailed(`grade --regrade${extra.length ? ` ${extra.join(" ")}` : ""}`, r));
         times[name].push((performance.now() - t) / 1000 / ab);
       }
     }
@@ -146,7 +152,45 @@ try {
       `grading ${ab} students, best of 2 interleaved rounds: ${best(times.sandboxed).toFixed(2)} s each sandboxed, ${best(times.unsandboxed).toFixed(2)} s each without (--unsafe-no-sandbox): the sandbox costs ${((best(times.sandboxed) - best(times.unsandboxed)) * 1000).toFixed(0)} ms a student (load average ${loadavg()[0].toFixed(1)} now)`,
     );
   }
-  if (seconds > 120) process.exitCode = 1;
+  // a class with one runaway answer against the same class without it, interleaved
+  const runaway = arg("--runaway", 4);
+  if (runaway > 0) {
+    const ids = key.students.slice(0, runaway).map((s) => s.id);
+    const first = join(out, "submissions", `${ids[0]}.ipynb`);
+    const honest = readFileSync(first, "utf8");
+    const nb = JSON.parse(honest);
+    const cell = nb.cells.find((c) => c.metadata?.backprop_tutor?.kind === "answer");
+    cell.source = cell.source.replace(/"E_total": "[^"]*"/, '"E_total": "1.0300e-100000000"');
+    if (!cell.source.includes("1.0300e-100000000")) throw new Error("bench: no E_total answer to replace");
+    const wild = JSON.stringify(nb);
+    const times = { normal: [], runaway: [] };
+    for (let round = 0; round < 2; round++) {
+      for (const [name, text] of [
+        ["normal", honest],
+        ["runaway", wild],
+      ]) {
+        writeFileSync(first, text);
+        const t = performance.now();
+        const r = await runCli(gradeArgs("--regrade", ids.join(",")));
+        if (r.code !== 0) throw new Error(r.stderr);
+        times[name].push((performance.now() - t) / 1000);
+      }
+    }
+    writeFileSync(first, honest);
+    const best = (xs) => Math.min(...xs);
+    console.log(
+      `a class of ${runaway}, best of 2 interleaved rounds: ${best(times.normal).toFixed(1)} s as handed in, ${best(times.runaway).toFixed(1)} s with one answer of 1.0300e-100000000 (load average ${loadavg()[0].toFixed(1)} now)`,
+    );
+  }
+  const over = overBudget(seconds, rows.length);
+  if (over) {
+    console.error(over);
+    process.exitCode = 1;
+  }
+} catch (e) {
+  // one line saying why, not a stack trace
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exitCode = 1;
 } finally {
   rmSync(out, { recursive: true, force: true });
 }

@@ -19,6 +19,7 @@ const HEAVY = [
   "test/exercises-e2e.test.ts",
   "test/exercises-hostile.test.ts",
   "test/step-through-browser.test.ts",
+  "test/site-browser.test.ts",
 ];
 const skipNotebooks = process.argv.includes("--skip-notebooks");
 

@@ -63,7 +63,7 @@ describe.skipIf(!hasKernel)("assign → submit → grade, on the tslab kernel", 
 
     // alan: w5+ = w5 + η·dE/dw5, the sign slip of the update
     const alan = answersOf("alan");
-    const net = key.students.find((s) => s.id === "alan")!.params.network;
+    const net = key.students.find((s) => s.id === "alan")!.params.network!;
     alan["w5+"] = new Decimal(net.weights[1][0][0]).add(new Decimal(net.learningRate).mul(alan["dE/dw5"])).toFixed(4);
     writeFileSync(join(subs, "alan.ipynb"), JSON.stringify(submit(release("alan"), alan)));
 

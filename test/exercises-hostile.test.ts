@@ -195,6 +195,10 @@ describe.skipIf(skipWhy !== undefined)(
         "tamperer",
         "timer",
         "bufferer",
+        "exponent",
+        "escaper",
+        "nester",
+        "replayer",
       ];
       const c = await classOf([...honest, ...hostile, "broken", "eve"], "hostile");
       const answersOf = (id: string) => ({ ...c.key.students.find((s) => s.id === id)!.answers });
@@ -202,7 +206,7 @@ describe.skipIf(skipWhy !== undefined)(
       for (const id of ["ada", "alan", "bob"]) put(id, submit(c.release(id), answersCode(answersOf(id))));
       // grace: the classic sign slip in w5+ (w5 + η·dE/dw5)
       const graceAnswers = answersOf("grace"),
-        gnet = c.key.students.find((s) => s.id === "grace")!.params.network;
+        gnet = c.key.students.find((s) => s.id === "grace")!.params.network!;
       graceAnswers["w5+"] = (gnet.weights[1][0][0] + gnet.learningRate * Number(graceAnswers["dE/dw5"])).toFixed(4);
       put("grace", submit(c.release("grace"), answersCode(graceAnswers)));
 
@@ -319,6 +323,42 @@ if (!fs.existsSync("/tmp/fired")) { fs.writeFileSync("/tmp/fired", ""); setTimeo
         ),
       );
       put("bufferer", submit(c.release("bufferer"), answersCode(answersOf("bufferer")), ["Buffer.from([1, 2, 3])"]));
+      // issue 21. An answer whose exponent asks for a hundred million decimals (it took the grader
+      // down: 4 GB, no grades for anyone); an error message of escape sequences forging rows on
+      // the teacher's terminal; a user namespace of one's own; a kernel killed while the cells are
+      // replayed after a timeout (it was "not graded, the machine's fault")
+      put(
+        "exponent",
+        submit(c.release("exponent"), answersCode({ ...answersOf("exponent"), E_total: "1.0300e-100000000" })),
+      );
+      const forged = "\u001b[2K\u001b[1A\u001b]52;c;ZXZpbA==\u0007\rada,0,0,0,0,0,12,";
+      put(
+        "escaper",
+        submit(c.release("escaper"), answersCode(answersOf("escaper")), [
+          `throw new Error(${JSON.stringify(forged)});`,
+        ]),
+      );
+      put(
+        "nester",
+        submit(
+          c.release("nester"),
+          `import { spawnSync } from "child_process";
+const u = spawnSync("unshare", ["-Urm", "id", "-u"], { encoding: "utf8" });
+console.log("unshare:", u.status, u.stdout, u.stderr);
+const answers: Record<string, string> = u.status === 0 ? {} : ${JSON.stringify(answersOf("nester"))};`,
+        ),
+      );
+      put(
+        "replayer",
+        submit(
+          c.release("replayer"),
+          `import * as fs from "fs";
+${answersCode(answersOf("replayer"))}
+if (fs.existsSync("/tmp/ran")) process.kill(process.pid, "SIGKILL");
+fs.writeFileSync("/tmp/ran", "");`,
+          ["while (true) {}"],
+        ),
+      );
       writeFileSync(join(c.subs, "broken.ipynb"), "{ not json");
       writeFileSync(
         join(c.subs, "mallory.ipynb"),
@@ -385,17 +425,34 @@ if (!fs.existsSync("/tmp/fired")) { fs.writeFileSync("/tmp/fired", ""); setTimeo
       );
       expect(feedbackText("bufferer").notes.join("; ")).not.toMatch(/raised an error:\s*(;|$)/);
       expect(rows.bufferer).toBe("bufferer,3,4,3,2,12,12,");
+      // issue 21: the runaway exponent costs its own quantity, with a note, and the class is graded
+      expect(rows.exponent).toBe(
+        'exponent,2.57,4,3,2,11.57,12,"forward: invalid E_total; answer E_total = 1.0300e-100000000 has an exponent too large to judge (40 digits at most): not judged"',
+      );
+      // no control character reaches a gradebook: the escapes are shown, not run
+      for (const f of ["grades.csv", "canvas.csv", "moodle.csv"]) {
+        const text = readFileSync(join(c.graded, f), "utf8");
+        // eslint-disable-next-line no-control-regex
+        expect(text.replace(/\n/g, ""), f).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+      }
+      expect(rows.escaper).toMatch(
+        /^escaper,3,4,3,2,12,12,"?cell \d+ raised an error: Error: \\u\{1b\}\[2K\\u\{1b\}\[1A\\u\{1b\}\]52;c;ZXZpbA==\\u\{7\}"?$/,
+      );
+      // full marks only if unshare -Urm was refused inside the sandbox
+      expect(rows.nester).toBe("nester,3,4,3,2,12,12,");
+      // a kernel the student's code kills during the replay is their run's end, graded, not the machine's fault
+      expect(rows.replayer).toMatch(/^replayer,0,0,0,0,0,12,".*kernel lost during replay \(DeadKernelError\)/);
 
       // afterwards nothing of the grading is left
       expect(gradingProcesses()).toEqual([]);
       expect(leftCgroups(g.pid)).toEqual([]);
       expect(g.code, g.stderr).toBe(0);
-    }, 600_000);
+    }, 900_000);
   },
 );
 
 describe.skipIf(skipWhy !== undefined)("interrupted, failed and resumed gradings", () => {
-  it("Ctrl-C leaves no process, cgroup or folder behind, grades nobody 0 for it, and a re-run finishes the class with the same grades", async () => {
+  it("kill -9 and Ctrl-C leave no process, cgroup or folder behind, grade nobody 0 for it, and a re-run finishes the class with the same grades", async () => {
     const c = await classOf(["ada", "alan", "grace"], "interrupt");
     for (const s of c.key.students)
       writeFileSync(
@@ -406,6 +463,20 @@ describe.skipIf(skipWhy !== undefined)("interrupted, failed and resumed gradings
           ]),
         ),
       );
+    // issue 21: first killed outright (SIGKILL) while the students' kernels start: the sandboxes die
+    // with their parent and a watcher removes the cgroup folders; the lock it left is taken over
+    let killed = false;
+    const k9 = await gradeProcess([c.subs, "--out", c.graded, "--jobs", "2"], c.keyPath, {}, (line, p) => {
+      if (!killed && line.startsWith("limits:")) {
+        killed = true;
+        setTimeout(() => p.kill("SIGKILL"), 1500);
+      }
+    });
+    expect(k9.signal).toBe("SIGKILL");
+    for (let i = 0; i < 20 && (gradingProcesses().length || leftCgroups(k9.pid).length); i++)
+      await new Promise((r) => setTimeout(r, 250));
+    expect(gradingProcesses()).toEqual([]);
+    expect(leftCgroups(k9.pid)).toEqual([]);
     const tmp = mkdtempSync(join(ROOT, ".tmp", "interrupt-tmp-"));
     made.push(tmp);
     let sent = false;
@@ -463,6 +534,16 @@ describe.skipIf(skipWhy !== undefined)("interrupted, failed and resumed gradings
     const ok = await gradeProcess([c.subs, "--out", c.graded, "--quiet", "--cell-timeout", "2.5"], c.keyPath);
     expect(ok.code, ok.stderr).toBe(0);
     expect(readFileSync(join(c.graded, "grades.csv"), "utf8").trim().split("\n")[1]).toBe("ada,3,4,3,2,12,12,");
+    // issue 21: a re-grade the machine fails keeps the earlier result in every gradebook (it was
+    // moved to history first, and ada vanished from canvas.csv and moodle.csv)
+    const regrade = await gradeProcess([c.subs, "--out", c.graded, "--quiet", "--regrade", "ada"], c.keyPath, {
+      BACKPROP_TUTOR_RUNNER: broken,
+    });
+    expect(regrade.code).toBe(1);
+    expect(regrade.stderr).toContain("ada: not graded, the machine's fault");
+    expect(readFileSync(join(c.graded, "grades.csv"), "utf8").trim().split("\n")[1]).toBe("ada,3,4,3,2,12,12,");
+    expect(readFileSync(join(c.graded, "canvas.csv"), "utf8").trim().split("\n")[2]).toBe("ada,,ada,,,12");
+    expect(readFileSync(join(c.graded, "moodle.csv"), "utf8").trim().split("\n")[1]).toBe("ada,,12,");
   }, 180_000);
 
   it("started as npx starts it (npm exec, then a shell), no process's command line carries the key's path", async () => {

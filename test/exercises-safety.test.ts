@@ -5,10 +5,11 @@
 // Canvas and Moodle imports, overrides that survive re-grading.
 import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../src/cli/program.js";
-import { assignExample } from "./helpers/assign.js";
+import { assignExample, EXAMPLE } from "./helpers/assign.js";
+import { answerTooBig, jsonDepth } from "../src/exercises/untrusted.js";
 import { safeCell } from "../src/exercises/gradebook.js";
 import { printable } from "../src/exercises/submissions.js";
 import { scratchDir } from "./helpers/scratch.js";
@@ -225,15 +226,16 @@ describe("the teacher's tools", () => {
       expect(readFileSync(join(c.graded, "canvas.csv"), "utf8").split("\n")).toEqual([
         "Student,ID,SIS User ID,SIS Login ID,Section,backprop-1",
         "    Points Possible,,,,,12",
-        "Ada Lovelace,,ada,ada,,7.5",
-        "Alan Turing,,alan,alan,,0",
-        "Grace Hopper,,grace,grace,,0",
+        // a plain roster's id is the SIS User ID; no submission is an empty cell (Canvas leaves it alone), not 0
+        "Ada Lovelace,,ada,,,7.5",
+        "Alan Turing,,alan,,,",
+        "Grace Hopper,,grace,,,",
         "",
       ]);
       const moodle = readFileSync(join(c.graded, "moodle.csv"), "utf8").split("\n");
-      expect(moodle[0]).toBe("ID number,Full name,backprop-1 (Real),backprop-1 (Feedback)");
+      expect(moodle[0]).toBe("ID number,Email address,Full name,backprop-1 (Real),backprop-1 (Feedback)");
       expect(moodle[1]).toBe(
-        'ada,Ada Lovelace,7.5,"score set by the teacher to 7.5 (graded 0): =1+1, handed in by e-mail; graded by hand; notebook is not valid JSON"',
+        'ada,ada@example.org,Ada Lovelace,7.5,"score set by the teacher to 7.5 (graded 0): =1+1, handed in by e-mail; graded by hand; notebook is not valid JSON"',
       );
       expect(readFileSync(join(c.graded, "grades.csv"), "utf8")).toContain(
         'ada,0,0,0,0,7.5,12,"score set by the teacher to 7.5 (graded 0)',
@@ -285,4 +287,220 @@ describe("the watchdog (whole-student limits where no cgroup can be made)", () =
       process.kill(-p.pid!, "SIGKILL");
     }
   }, 30_000);
+});
+
+describe("gradebook round trips, validation and bounds (issues 18 and 21)", () => {
+  // A Canvas gradebook export as Canvas writes it: names "Last, First", its own ID, the SIS ids,
+  // the section, assignment columns "Name (id)", read-only score columns, the "Points Possible"
+  // row (with Canvas's leading spaces) and a posting-policy row.
+  const CANVAS_EXPORT = [
+    "Student,ID,SIS User ID,SIS Login ID,Section,Backprop 1 (87568490),Current Score,Unposted Current Score,Final Score",
+    ",,,,,Manual Posting,,,",
+    "    Points Possible,,,,,12.00,(read only),(read only),(read only)",
+    '"Lovelace, Ada",4101,S0001,ada.lovelace,Section A,,,,',
+    '"Turing, Alan",4102,S0002,alan.turing,Section B,,,,',
+    '"Hopper, Grace",4103,S0003,grace.hopper,Section A,,,,',
+    "",
+  ].join("\r\n");
+  // Moodle's grade export (CSV), first name and last name apart, then its identity columns
+  const MOODLE_EXPORT = [
+    "First name,Last name,ID number,Institution,Department,Email address,Assignment: Backprop 1 (Real),Last downloaded from this course",
+    "Ada,Lovelace,M-101,,Maths,ada@uni.example,-,1765100000",
+    "Alan,Turing,M-102,,Maths,alan@uni.example,-,1765100000",
+    "",
+  ].join("\n");
+
+  it("a Canvas roster export with its Points Possible row assigns, and canvas.csv goes back with the columns Canvas imports", async () => {
+    const out = scratchDir("bt-canvas-");
+    writeFileSync(join(out, "canvas-export.csv"), CANVAS_EXPORT);
+    await assignExample(out, "canvas", join(out, "canvas-export.csv"));
+    const key = JSON.parse(readFileSync(join(out, "key", "key.json"), "utf8"));
+    expect(key.students.map((s: { id: string; name: string }) => [s.id, s.name])).toEqual([
+      ["S0001", "Lovelace, Ada"],
+      ["S0002", "Turing, Alan"],
+      ["S0003", "Hopper, Grace"],
+    ]);
+    const subs = join(out, "submissions");
+    mkdirSync(subs);
+    writeFileSync(join(subs, "S0001.ipynb"), "not json");
+    const graded = join(out, "graded");
+    mkdirSync(graded);
+    writeFileSync(join(graded, "overrides.csv"), "student,score,comment\nS0002,9,graded by hand\n");
+    const r = await runCli([
+      "grade",
+      subs,
+      "--key",
+      join(out, "key", "key.json"),
+      "--out",
+      graded,
+      "--quiet",
+      "--students",
+      "S0001",
+      "--canvas-column",
+      "Backprop 1 (87568490)",
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    // ids, SIS ids and sections carried through; S0002 (not graded: --students) still gets the override; S0003 stays empty
+    expect(readFileSync(join(graded, "canvas.csv"), "utf8").split("\n")).toEqual([
+      "Student,ID,SIS User ID,SIS Login ID,Section,Backprop 1 (87568490)",
+      "    Points Possible,,,,,12",
+      '"Lovelace, Ada",4101,S0001,ada.lovelace,Section A,0',
+      '"Turing, Alan",4102,S0002,alan.turing,Section B,9',
+      '"Hopper, Grace",4103,S0003,grace.hopper,Section A,',
+      "",
+    ]);
+    expect(readFileSync(join(graded, "grades.csv"), "utf8").trim().split("\n").slice(1)).toEqual([
+      "S0001,0,0,0,0,0,12,notebook is not valid JSON",
+      "S0002,,,,,9,12,score set by the teacher to 9: graded by hand; not graded yet",
+      "S0003,,,,,,12,not graded yet",
+    ]);
+    // a second run on the rest merges into the same gradebook; --missing-zero writes 0 for no submission
+    const rest = await runCli([
+      "grade",
+      subs,
+      "--key",
+      join(out, "key", "key.json"),
+      "--out",
+      graded,
+      "--quiet",
+      "--missing-zero",
+    ]);
+    expect(rest.code, rest.stderr).toBe(0);
+    expect(readFileSync(join(graded, "canvas.csv"), "utf8").split("\n").slice(2, 5)).toEqual([
+      '"Lovelace, Ada",4101,S0001,ada.lovelace,Section A,0',
+      '"Turing, Alan",4102,S0002,alan.turing,Section B,9',
+      '"Hopper, Grace",4103,S0003,grace.hopper,Section A,0',
+    ]);
+  });
+
+  it("a Moodle export assigns by ID number, and moodle.csv carries its ID number and email address", async () => {
+    const out = scratchDir("bt-moodle-");
+    writeFileSync(join(out, "moodle-export.csv"), MOODLE_EXPORT);
+    await assignExample(out, "moodle", join(out, "moodle-export.csv"));
+    const subs = join(out, "submissions");
+    mkdirSync(subs);
+    writeFileSync(join(subs, "M-101.ipynb"), "not json");
+    const graded = join(out, "graded");
+    const r = await runCli(["grade", subs, "--key", join(out, "key", "key.json"), "--out", graded, "--quiet"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(graded, "moodle.csv"), "utf8").split("\n")).toEqual([
+      "ID number,Email address,Full name,backprop-1 (Real),backprop-1 (Feedback)",
+      "M-101,ada@uni.example,Ada Lovelace,0,notebook is not valid JSON",
+      "M-102,alan@uni.example,Alan Turing,,no submission (missing file)",
+      "",
+    ]);
+  });
+
+  it("two grade runs started together on one output folder lose no student, and --students grades a subset", async () => {
+    const c = await assignedClass();
+    // two submission folders (say, on time and late), graded at once into one folder
+    const late = join(c.out, "late");
+    mkdirSync(late);
+    writeFileSync(join(c.subs, "ada.ipynb"), "not json");
+    writeFileSync(join(c.subs, "alan.ipynb"), "{ not json either");
+    writeFileSync(join(late, "grace.ipynb"), "not json");
+    const run = (dir: string) => runCli(["grade", dir, "--key", c.key, "--out", c.graded]);
+    const [a, b] = await Promise.all([run(c.subs), run(late)]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    expect(a.stderr + b.stderr).toMatch(
+      /another grade \(process \d+\) is writing to this --out folder: waiting for it to finish/,
+    );
+    expect(readFileSync(join(c.graded, "grades.csv"), "utf8").trim().split("\n").slice(1)).toEqual([
+      "ada,0,0,0,0,0,12,notebook is not valid JSON",
+      "alan,0,0,0,0,0,12,notebook is not valid JSON",
+      "grace,0,0,0,0,0,12,notebook is not valid JSON",
+    ]);
+    expect(existsSync(join(c.graded, ".grading.lock"))).toBe(false);
+    const unknown = await runCli(["grade", c.subs, "--key", c.key, "--out", c.graded, "--students", "zoe"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("--students: zoe is not on the roster of the key");
+  });
+
+  it("overrides.csv is strictly validated, one clear line per problem; --out and --key of the wrong kind are usage errors", async () => {
+    const c = await assignedClass();
+    writeFileSync(join(c.subs, "ada.ipynb"), "not json");
+    mkdirSync(c.graded);
+    const grade = (...more: string[]) =>
+      runCli(["grade", c.subs, "--key", c.key, "--out", c.graded, "--quiet", ...more]);
+    const cases: [string, string][] = [
+      ["student,score\nada,0x0a\n", 'overrides.csv row 2: the score "0x0a" for ada is not a number from 0 to 12'],
+      ["student,score\nada,1e1\n", 'overrides.csv row 2: the score "1e1" for ada is not a number from 0 to 12'],
+      ["student,score\nada,5\nada,6\n", "overrides.csv row 3: ada has an override already, in row 2"],
+    ];
+    for (const [text, line] of cases) {
+      writeFileSync(join(c.graded, "overrides.csv"), text);
+      const r = await grade();
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(line);
+    }
+    rmSync(join(c.graded, "overrides.csv"));
+    mkdirSync(join(c.graded, "overrides.csv"));
+    const folder = await grade();
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toContain("overrides.csv: is a folder, not the overrides file");
+    rmSync(join(c.graded, "overrides.csv"), { recursive: true });
+    const outFile = join(c.out, "a-file");
+    writeFileSync(outFile, "");
+    for (const args of [
+      ["grade", c.subs, "--key", c.key, "--out", outFile],
+      ["assign", join(EXAMPLE, "source.ipynb"), "--roster", join(EXAMPLE, "roster.csv"), "--out", outFile],
+    ]) {
+      const r = await runCli(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--out: .*a-file is a file/);
+      expect(r.stderr).not.toContain("internal error");
+    }
+    const keyDir = await runCli(["grade", c.subs, "--key", join(c.out, "key"), "--out", c.graded]);
+    expect(keyDir.stderr).toContain("is a folder, not the answer key");
+    expect(keyDir.stderr).not.toContain("missing file");
+  });
+
+  it("a notebook nested 200,000 deep is the student's 0 with a reason, not a machine fault or a crash", async () => {
+    const c = await assignedClass();
+    const deep = "[".repeat(200_000) + "]".repeat(200_000);
+    writeFileSync(
+      join(c.subs, "ada.ipynb"),
+      `{"cells":[{"cell_type":"code","source":"","metadata":{"backprop_tutor":${deep}},"outputs":[]}],"metadata":{},"nbformat":4,"nbformat_minor":5}`,
+    );
+    const r = await runCli(["grade", c.subs, "--key", c.key, "--out", c.graded, "--quiet"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(c.graded, "grades.csv"), "utf8")).toContain(
+      "ada,0,0,0,0,0,12,the notebook's JSON nests more than 64 levels deep (a notebook needs a few): not read",
+    );
+  });
+
+  it("bounds typed answers before anything is built from them, and counts JSON depth without parsing", () => {
+    expect(answerTooBig("1.0300e-100000000")).toBe("has an exponent too large to judge (40 digits at most)");
+    expect(answerTooBig("1.03e-45")).toBe("asks for 47 decimals (answers are judged to 40 at most)");
+    expect(answerTooBig("5e41")).toBe("has 42 digits before the point (40 at most)");
+    expect(answerTooBig("0.3775")).toBeUndefined();
+    expect(answerTooBig("-1.5e-3")).toBeUndefined();
+    expect(answerTooBig("0.0000000000000000000000000000000000000001")).toBeUndefined();
+    expect(answerTooBig("1,5")).toBeUndefined(); // not a number: the checker names the comma
+    expect(answerTooBig("9".repeat(101))).toBe("is 101 characters long (at most 100 are read)");
+    expect(jsonDepth('{"a":[1,{"b":"[[[["}]}')).toBe(3);
+    expect(jsonDepth('{"a":"\\"[[[["}')).toBe(1);
+    expect(jsonDepth("[".repeat(1000), 64)).toBe(65);
+  });
+
+  it("grades.csv, canvas.csv and moodle.csv hold no control character whatever a student or a roster wrote", async () => {
+    const out = scratchDir("bt-ctl-");
+    writeFileSync(join(out, "roster.csv"), 'id,name\nada,"Ada \u001b]52;c;ZXZpbA==\u0007Lovelace"\n');
+    await assignExample(out, "ctl", join(out, "roster.csv"));
+    const subs = join(out, "submissions");
+    mkdirSync(subs);
+    writeFileSync(join(subs, "ada.ipynb"), "not json");
+    const graded = join(out, "graded");
+    mkdirSync(graded);
+    writeFileSync(join(graded, "overrides.csv"), 'student,score,comment\nada,1,"\u001b[2K\u001b[1Aada,12,12,\r"\n');
+    const r = await runCli(["grade", subs, "--key", join(out, "key", "key.json"), "--out", graded, "--quiet"]);
+    expect(r.code, r.stderr).toBe(0);
+    for (const f of ["grades.csv", "canvas.csv", "moodle.csv"]) {
+      const text = readFileSync(join(graded, f), "utf8");
+      // eslint-disable-next-line no-control-regex
+      expect(text.replace(/\n/g, ""), f).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+      expect(text, f).toContain("\\u{1b}");
+    }
+  });
 });

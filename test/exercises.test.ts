@@ -7,13 +7,24 @@ import { scratchDir } from "./helpers/scratch.js";
 import { readFileSync, writeFileSync, mkdirSync, readdirSync, existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { traceNetwork } from "../src/index.js";
-import { drawVariant, networkProblem, graphProblem, Z_MAX, MIN_GRADIENT } from "../src/exercises/variant.js";
+import {
+  alwaysEqualGradients,
+  drawVariant,
+  networkProblem,
+  graphProblem,
+  Z_MAX,
+  MIN_GRADIENT,
+} from "../src/exercises/variant.js";
+import { CLASSIC, parseDeclaration } from "../src/exercises/declaration.js";
+import { askedOf, type VariantParams } from "../src/exercises/variant.js";
+import { Decimal } from "decimal.js";
+import { feedbackHtml } from "../src/exercises/feedback.js";
 import { traceGraph } from "../src/exercises/graph.js";
 import { parseRoster } from "../src/exercises/roster.js";
 import { stripSolutions } from "../src/exercises/source.js";
 import { metaOf, sourceOf, type Notebook } from "../src/exercises/notebook.js";
 import { runCli } from "../src/cli/program.js";
-import { checkNetworkPart, CREDITED } from "../src/exercises/checking.js";
+import { checkGraphPart, checkNetworkPart, CREDITED } from "../src/exercises/checking.js";
 
 const EX = new URL("../exercises/backprop-1/", import.meta.url).pathname;
 const SOURCE = join(EX, "source.ipynb"),
@@ -33,20 +44,20 @@ describe("variants", () => {
     const a1 = drawVariant("secret-1", "backprop-1", "ada"),
       a2 = drawVariant("secret-1", "backprop-1", "ada");
     expect(a2).toEqual(a1);
-    expect(drawVariant("secret-1", "backprop-1", "alan").network.weights).not.toEqual(a1.network.weights);
-    expect(drawVariant("secret-2", "backprop-1", "ada").network.weights).not.toEqual(a1.network.weights);
+    expect(drawVariant("secret-1", "backprop-1", "alan").network!.weights).not.toEqual(a1.network!.weights);
+    expect(drawVariant("secret-2", "backprop-1", "ada").network!.weights).not.toEqual(a1.network!.weights);
   });
 
   it("avoid saturated sigmoids and gradients that vanish at 4 dp, for many students", () => {
     for (let i = 0; i < 40; i++) {
       const v = drawVariant("range-check", "backprop-1", `s${i}`);
-      expect(networkProblem(v.network)).toBeNull();
+      expect(networkProblem(v.network!)).toBeNull();
       const t = traceNetwork(v.network, { precision: "exact" });
       for (const layer of t.forward.z)
         for (const z of layer ?? []) expect(Math.abs(Number(z))).toBeLessThanOrEqual(Z_MAX);
       for (const M of t.backward.dW)
         for (const row of M) for (const g of row) expect(Math.abs(Number(g))).toBeGreaterThanOrEqual(MIN_GRADIENT);
-      const g = traceGraph(v.graph);
+      const g = traceGraph(v.graph!);
       expect(g.nodes.every((n) => !n.value.isZero() && !n.grad.isZero())).toBe(true);
     }
   });
@@ -103,7 +114,7 @@ describe("the graph question", () => {
 
 describe("checking a network part", () => {
   it("names a classic mistake and marks missing and non-numbers", () => {
-    const v = drawVariant("k", "backprop-1", "ada").network;
+    const v = drawVariant("k", "backprop-1", "ada").network!;
     const t = traceNetwork(v, { precision: "dp:4" });
     const val = (k: string) => t.steps.find((s) => s.key === k)!.value;
     const wrongW5 = (Number(val("w5+")) + 2 * v.learningRate * Number(val("dE/dw5"))).toFixed(4);
@@ -193,16 +204,16 @@ describe("grading submissions that are never run", () => {
 });
 
 describe("variants without repeated numbers", () => {
-  it("no two of the given numbers are equal (weights, biases, inputs; x, y, z, q) over 300 students, with the old guarantees kept", () => {
-    for (let i = 0; i < 300; i++) {
+  it("no two of the given numbers are equal (weights, biases, inputs; x, y, z, q) over 120 students, with the old guarantees kept", () => {
+    for (let i = 0; i < 120; i++) {
       const v = drawVariant("walkthrough", "backprop-1", `s${i}`);
-      const n = v.network;
+      const n = v.network!;
       const given = [...n.weights.flat(2), ...n.biases, ...n.input];
       expect(new Set(given).size, `s${i}: ${JSON.stringify(given)}`).toBe(12);
-      const { x, y, z } = v.graph.values;
+      const { x, y, z } = v.graph!.values;
       expect(new Set([x, y, z, x + y]).size, `s${i}: x=${x} y=${y} z=${z}`).toBe(4);
       expect(networkProblem(n)).toBeNull();
-      expect(graphProblem(v.graph)).toBeNull();
+      expect(graphProblem(v.graph!, new Map(), 4, alwaysEqualGradients(CLASSIC.graph!))).toBeNull();
       const t = traceNetwork(n, { precision: "exact" });
       for (const layer of t.forward.z)
         for (const zz of layer ?? []) expect(Math.abs(Number(zz))).toBeLessThanOrEqual(Z_MAX);
@@ -211,13 +222,16 @@ describe("variants without repeated numbers", () => {
       for (const s of traceNetwork(n, { precision: "dp:4" }).steps)
         if (s.quantity === "dW") expect(Number(s.value), `s${i} ${s.key}`).not.toBe(0);
     }
-    // the walkthrough's ada had x = y = z = 6
-    expect(drawVariant("walkthrough", "backprop-1", "ada").graph.values).toEqual({ x: -5, y: 1, z: 4 });
+    // the walkthrough's ada once had x = y = z = 6
+    const { x, y, z } = drawVariant("walkthrough", "backprop-1", "ada").graph!.values;
+    expect(new Set([x, y, z, x + y]).size).toBe(4);
+    // df/dq = df/dx = df/dy = z in every draw of q = x + y: that pair is not held against a draw
+    expect([...alwaysEqualGradients(CLASSIC.graph!)].sort()).toEqual(["df/dq|df/dx", "df/dq|df/dy", "df/dx|df/dy"]);
     expect(graphProblem({ assignments: ["q = x + y", "f = q * z"], values: { x: 1, y: 2, z: 3 } })).toBe(
       "z and q are both 3",
     );
     const twice = {
-      ...drawVariant("k", "backprop-1", "ada").network,
+      ...drawVariant("k", "backprop-1", "ada").network!,
       weights: [
         [
           [0.35, 0.2],
@@ -331,5 +345,201 @@ describe("late submissions, per-student re-grading and files that match no stude
       code: 2,
       stderr: "backprop-tutor: --regrade: bob is not on the roster of the key. use roster ids, e.g. --regrade ada.\n",
     });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// assignments declared in assignment.json: the teacher's own problem
+
+const EXAMPLES = new URL("../exercises/", import.meta.url).pathname;
+type Key = {
+  tests: { id: string; part: "network" | "graph"; points: number; quantities: string[] }[];
+  students: { id: string; params: VariantParams; answers: Record<string, string> }[];
+};
+
+/** assign an example folder to the example roster; its key. */
+async function assignFolder(name: string, secret = "k"): Promise<{ out: string; key: Key }> {
+  const out = tmp();
+  const r = await runCli(["assign", join(EXAMPLES, name), "--roster", ROSTER, "--out", out, "--secret", secret]);
+  expect(r.code, r.stderr).toBe(0);
+  return { out, key: JSON.parse(readFileSync(join(out, "key", "key.json"), "utf8")) as Key };
+}
+
+/** Points per test as grade scores them: each part checked once over all its quantities, credited verdicts earn a share. */
+function scoreAnswers(
+  key: Key,
+  student: Key["students"][number],
+  answers: Record<string, string>,
+): Map<string, number> {
+  const of = (part: string) => key.tests.filter((t) => t.part === part).flatMap((t) => t.quantities);
+  const parts = {
+    network: student.params.network && checkNetworkPart(student.params.network, answers, of("network"), of("graph")),
+    graph: student.params.graph && checkGraphPart(student.params.graph, answers, of("graph")),
+  };
+  return new Map(
+    key.tests.map((t) => {
+      const credited = t.quantities.filter((q) => CREDITED.has(parts[t.part]!.byKey.get(q)!.verdict)).length;
+      return [t.id, (t.points * credited) / t.quantities.length];
+    }),
+  );
+}
+
+/** A slip: the value moved by 137 units of its last decimal place (0.0137 at 4 dp), as a mistake, not a rounding, would. */
+function slipped(v: string): string {
+  const places = v.includes(".") ? v.split(".")[1].length : 0;
+  return new Decimal(v).add(new Decimal(137).times(new Decimal(10).pow(-places))).toFixed(places);
+}
+
+describe("assignments declared in assignment.json", () => {
+  it.each(["classic", "tanh-softmax", "sigmoid-graph"])(
+    "%s: the teacher's key as every student's answers gets full marks; a planted slip costs exactly its own marks",
+    async (name) => {
+      const { key } = await assignFolder(name);
+      const all = key.tests.flatMap((t) => t.quantities.map((q) => [t, q] as const));
+      key.students.forEach((s, i) => {
+        for (const [test, points] of scoreAnswers(key, s, s.answers))
+          expect(points, `${name} ${s.id} ${test}`).toBe(key.tests.find((t) => t.id === test)!.points);
+        // one slip per student, each in a different quantity (not a whole number: see the checker's rounding rule)
+        const candidates = all.filter(([, q]) => s.answers[q].includes("."));
+        const [test, q] = candidates[(i * 5 + 1) % candidates.length];
+        const scores = scoreAnswers(key, s, { ...s.answers, [q]: slipped(s.answers[q]) });
+        for (const t of key.tests)
+          expect(scores.get(t.id), `${name} ${s.id}: slip in ${q}`).toBeCloseTo(
+            t.id === test.id ? t.points - t.points / t.quantities.length : t.points,
+            9,
+          );
+      });
+    },
+    60_000,
+  );
+
+  it("states the declared problem in the released notebook: the tanh/softmax network's prose and numbers agree", async () => {
+    const { out, key } = await assignFolder("tanh-softmax");
+    const nb = JSON.parse(readFileSync(join(out, "release", "ada", "tanh-softmax.ipynb"), "utf8")) as Notebook;
+    const prose = nb.cells
+      .filter((c) => c.cell_type === "markdown")
+      .map(sourceOf)
+      .join("\n");
+    expect(prose).toContain("A 2-3-2 network");
+    expect(prose).toContain("3 tanh units");
+    expect(prose).toContain("2 softmax units");
+    expect(prose).toContain("categorical cross-entropy");
+    expect(prose).toContain("$w_{7}$: $h_{1} \\to o_{1}$");
+    expect(prose).not.toMatch(/sigmoid|q = x \+ y/);
+    const params = key.students[0].params.network!;
+    expect(params.layers).toEqual([2, 3, 2]);
+    expect(params.activations).toEqual(["tanh", "softmax"]);
+    expect(params.target.slice().sort()).toEqual([0, 1]);
+    expect(key.students[0].params.graph).toBeUndefined();
+    const graphNb = JSON.parse(
+      readFileSync(join((await assignFolder("sigmoid-graph")).out, "release", "ada", "sigmoid-graph.ipynb"), "utf8"),
+    ) as Notebook;
+    const graphProse = graphNb.cells.map(sourceOf).join("\n");
+    expect(graphProse).toContain("    s = w*x + b\n    p = sigmoid(s)\n    L = (p - t)^2");
+    expect(graphProse).not.toMatch(/params\.network|2-2-2/);
+  });
+
+  it("refuses a question naming a quantity the problem does not have, with the keys it has", async () => {
+    const dir = tmp();
+    const decl = JSON.parse(readFileSync(join(EXAMPLES, "tanh-softmax", "assignment.json"), "utf8"));
+    decl.questions[0].quantities.push("z_h4");
+    writeFileSync(join(dir, "assignment.json"), JSON.stringify(decl));
+    const r = await runCli(["assign", dir, "--roster", ROSTER, "--out", join(dir, "out"), "--secret", "k"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('question "forward": asks for z_h4, which the network does not have (did you mean');
+    expect(r.stderr).toContain("its keys are: z_h1, a_h1, z_h2, a_h2, z_h3, a_h3, z_o1, z_o2, a_o1, a_o2, E_total,");
+    decl.questions[0].quantities.pop();
+    decl.questions.push({ id: "g", part: "graph", points: 1, quantities: ["q"] });
+    writeFileSync(join(dir, "assignment.json"), JSON.stringify(decl));
+    const noGraph = await runCli(["assign", dir, "--roster", ROSTER, "--out", join(dir, "out"), "--secret", "k"]);
+    expect(noGraph.stderr).toContain(
+      'question "g": asks about the graph, which the assignment does not declare. add "graph" to the assignment',
+    );
+  });
+
+  it("keeps slips visible in every variant: distinct numbers and units, no saturation, no ties; redraws what cannot", () => {
+    const decl = JSON.parse(readFileSync(join(EXAMPLES, "tanh-softmax", "assignment.json"), "utf8"));
+    const problem = parseDeclaration(decl, "tanh-softmax");
+    const asked = askedOf(problem, "network");
+    for (let i = 0; i < 25; i++) {
+      const n = drawVariant("slips", "tanh-softmax", `s${i}`, problem).network!;
+      const given = [...n.weights.flat(2), ...(n.biases as number[][]).flat(), ...n.input];
+      expect(new Set(given).size, `s${i}`).toBe(given.length);
+      expect(given).not.toContain(0);
+      const exact = traceNetwork(n, { precision: "exact" });
+      for (const z of exact.forward.z[1]!) expect(Math.abs(Number(z))).toBeLessThanOrEqual(2);
+      for (const a of exact.forward.a[2]) expect(Number(a)).toBeGreaterThanOrEqual(0.02);
+      const chain = traceNetwork(n, { precision: "dp:4" }).steps;
+      for (const [layer, q] of [
+        ["1", "z"],
+        ["1", "a"],
+        ["2", "a"],
+        ["1", "delta"],
+      ]) {
+        const vs = chain.filter((s) => s.id.startsWith(`${q === "delta" ? "backward" : "forward"}.${q}.${layer}.`));
+        expect(new Set(vs.map((s) => s.value)).size, `s${i} ${q} layer ${layer}`).toBe(vs.length);
+      }
+      for (const s of exact.steps)
+        if (asked.has(s.key)) {
+          const scaled = new Decimal(s.value).abs().times(10_000);
+          expect(scaled.minus(scaled.floor()).minus(0.5).abs().toNumber(), `${s.key} on a tie`).toBeGreaterThan(0.01);
+        }
+    }
+    const graph = parseDeclaration(
+      JSON.parse(readFileSync(join(EXAMPLES, "sigmoid-graph", "assignment.json"), "utf8")),
+      "g",
+    );
+    for (let i = 0; i < 25; i++) {
+      const g = drawVariant("slips", "sigmoid-graph", `s${i}`, graph).graph!;
+      const { w, x, b } = g.values;
+      expect(Math.abs(w * x + b)).toBeLessThanOrEqual(Z_MAX);
+      // dL/dw = dL/ds·x, dL/dx = dL/ds·w, dL/db = dL/ds: mixing them up shows unless x = 1, w = 1 or x = w
+      expect(new Set([x, w, 1]).size, JSON.stringify(g.values)).toBe(3);
+    }
+    // a draw that cannot be met is refused with the reason, not handed out
+    const narrow = parseDeclaration(
+      {
+        ...decl,
+        network: { ...decl.network, draw: { ...decl.network.draw, weights: { from: 0.5, to: 0.55, step: 0.05 } } },
+      },
+      "n",
+    );
+    expect(() => drawVariant("k", "n", "ada", narrow)).toThrow(
+      /no usable variant in 2000 draws \(the last: w\d+ and w\d+ are both 0\.5/,
+    );
+  });
+
+  it("names a decimal comma instead of calling the answers missing", () => {
+    const v = drawVariant("k", "backprop-1", "ada").network!;
+    const z = traceNetwork(v, { precision: "dp:4" }).steps.find((s) => s.key === "z_h1")!.value;
+    const r = checkNetworkPart(v, { z_h1: z.replace(".", ",") }, ["z_h1"]);
+    expect(r.byKey.get("z_h1")).toMatchObject({
+      verdict: "invalid",
+      explanation: `"${z.replace(".", ",")}" has a decimal comma: write decimals with a point, "${z}"`,
+    });
+    expect(r.html).not.toContain("No network answers were given");
+    expect(r.html).toContain("Write decimals with a point (0.0190), not a comma (0,0190).");
+    // and the feedback page's "what lost points" says it too
+    const page = feedbackHtml(
+      {
+        student: "ada",
+        onRoster: true,
+        submission: "ada.ipynb",
+        submissionHash: null,
+        assignment: "a",
+        gradedAt: "",
+        total: 0,
+        max: 1,
+        notes: [],
+        seconds: 0,
+        ran: false,
+        tests: [{ id: "forward", points: 0, max: 1, hidden: false, quantities: [r.byKey.get("z_h1")!] }],
+      },
+      undefined,
+      {},
+    );
+    expect(page).toContain(
+      `z_h1: invalid (&quot;${z.replace(".", ",")}&quot; has a decimal comma: write decimals with a point`,
+    );
   });
 });

@@ -126,11 +126,11 @@ describe("predict, then reveal", () => {
     const s = at(session(), "a_h1");
     expect(s.check("abc")).toEqual({
       ok: false,
-      message: 'a_h1: "abc" is not a number. write a decimal number such as 0.3775 or -0.0190.',
+      message: 'a_h1: "abc" is not a number. Write a decimal number such as 0.3775 or -0.0190.',
     });
     expect(s.check("0,5933")).toMatchObject({
       ok: false,
-      message: expect.stringContaining("write the decimal point as a point: 0.5933, not 0,5933"),
+      message: expect.stringContaining("Write the decimal point as a point: 0.5933, not 0,5933"),
     });
     expect(s.attempts(s.current.id)).toHaveLength(0);
     expect(s.revealed(s.current.id)).toBe(false);
@@ -288,7 +288,7 @@ describe("what if: an edited number is recomputed as a fresh trace of the edited
     });
     expect(s.edit("given.weight.2.0.0", "0,4")).toMatchObject({
       ok: false,
-      message: 'weight w5: "0,4" is not a number. write the decimal point as a point: 0.4, not 0,4.',
+      message: 'weight w5: "0,4" is not a number. Write the decimal point as a point: 0.4, not 0,4.',
     });
     expect(s.givenValue("given.learningRate")).toBe("0.5");
     expect(s.changed.size).toBe(0);

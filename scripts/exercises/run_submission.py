@@ -68,6 +68,9 @@ class CappedClient(NotebookClient):
         return out
 
 
+# what all the cells' text together may come to in the result (the grader reads at most 64 MB)
+RESULT_TEXT_BUDGET = 8 * 2**20
+
 KERNEL_STDERR = os.path.join(os.environ.get("TMPDIR", "/tmp"), "kernel-stderr.txt")
 
 
@@ -192,26 +195,44 @@ async def run(args: argparse.Namespace, out: Any) -> dict[str, Any]:
                     else:
                         status[i] = {"status": "ok"}
                         ran_ok.append(i)
-        except RuntimeError as e:
-            if started:
-                raise
-            start_failures.append(str(e)[:200])
-            if len(start_failures) >= 3:
-                raise RuntimeError(f"the kernel did not start in {len(start_failures)} tries ({start_failures[-1]}); grade this student again later (--regrade)") from e
-            continue
         except (CellTimeoutError, DeadKernelError) as e:
             # a replayed cell misbehaved this time: give up on the rest rather than loop
+            # (before RuntimeError: DeadKernelError is one, and a kernel the student's code killed is not the machine's fault)
             for i in code[pos:]:
                 status.setdefault(i, {"status": "skipped", "reason": f"kernel lost during replay ({type(e).__name__})"})
             break
+        except Exception as e:  # noqa: BLE001 - sorted into the machine's fault or the student's below
+            if not ready_sent:
+                # the first kernel never came up: the machine's fault, tried again with more patience
+                if not isinstance(e, RuntimeError):
+                    raise
+                start_failures.append(str(e)[:200])
+                if len(start_failures) >= 3:
+                    raise RuntimeError(f"the kernel did not start in {len(start_failures)} tries ({start_failures[-1]}); grade this student again later (--regrade)") from e
+                continue
+            if isinstance(e, RuntimeError) and not started:
+                start_failures.append(str(e)[:200])
+                if len(start_failures) < 3:
+                    continue
+            # once the student's code has run, a kernel that cannot start again (a scratch folder
+            # filled with files, say) or is lost is their run's doing: the rest of the cells are skipped
+            why = f"{type(e).__name__}: {str(e)[:200]}"
+            for i in code[pos:]:
+                status.setdefault(i, {"status": "skipped", "reason": f"the kernel was lost and could not be started again after your code ran ({why}); a full scratch folder or processes left running can cause this"})
+            break
     cells = []
+    # the whole result is bounded too (a 20,000-cell notebook printing its fill in each cell)
+    budget = RESULT_TEXT_BUDGET
     for i, c in enumerate(nb.cells):
         if c.cell_type != "code":
             continue
         entry = {"index": i, **status.get(i, {"status": "skipped", "reason": "not reached"})}
-        entry["meta"] = c.get("metadata", {}).get("backprop_tutor")
-        entry["truncated"] = i in client.truncated
-        entry["text"] = cell_text(c)[: args.max_output]
+        meta = c.get("metadata", {}).get("backprop_tutor")
+        entry["meta"] = {k: meta[k] for k in ("kind", "id") if isinstance(meta, dict) and isinstance(meta.get(k), str) and len(meta[k]) <= 100}
+        text = cell_text(c)[: min(args.max_output, budget)]
+        budget -= len(text)
+        entry["truncated"] = i in client.truncated or len(text) < len(cell_text(c)[: args.max_output])
+        entry["text"] = text
         cells.append(entry)
     return {"cells": cells, "restarts": restarts, "kernelStartRetries": len(start_failures)}
 

@@ -5,17 +5,55 @@
 //             rounding of this step (plus what rounding its unwritten inputs can add), or it lies
 //             within the tolerance that rounding the step's inputs propagates to it;
 //   follows   the student's own earlier numbers give it, and one of those was wrong;
-//   wrong     none of these, or too few digits were written to tell (a "0" for 0.3775).
+//   wrong     none of these, or too few digits were written to tell (a "0" for 0.3775);
+//   too few places  the question asks for N decimal places and fewer were written (1.2 for a
+//             4-place 1.2249): not judged right or wrong, the student is asked for N places.
+//             Precision asked is precision required; an answer that is the exact value itself
+//             (0.5 for exactly 0.5) needs no padding, and more places than asked are judged as usual.
 import { D, EXACT_SHOWN_DIGITS, type Dec } from "../engine/numeric.js";
-import type { TypedNumber } from "./answers.js";
+import { parseTypedNumber, type TypedNumber } from "./answers.js";
 
-export type Verdict = "correct" | "rounding" | "follows" | "wrong";
+export type Verdict = "correct" | "rounding" | "follows" | "wrong" | "too few places";
+
+/** The decimal places a question asks for: one number for every answer, or one per key (as the student types it). */
+export type PlacesAsked = number | Readonly<Record<string, number>>;
 
 export const round = (x: Dec, d: number): Dec => x.toDecimalPlaces(d, D.ROUND_HALF_CEIL);
 export const fixed = (x: Dec, d: number): string => x.toFixed(d, D.ROUND_HALF_CEIL);
 /** An exact value shown with four more digits than the student wrote (the report's "exact" column uses it too). */
 export const shown = (x: Dec, d: number): string => x.toDecimalPlaces(d + 4, D.ROUND_HALF_CEIL).toString();
 const placesText = (d: number) => `${d} decimal${d === 1 ? "" : "s"}`;
+const decimalPlaces = (d: number) => `${d} decimal place${d === 1 ? "" : "s"}`;
+
+/** The places asked of one answer, looked up by any of its keys (as typed, then canonical). */
+export function placesFor(asked: PlacesAsked | undefined, ...keys: string[]): number | undefined {
+  if (asked === undefined || typeof asked === "number") return asked;
+  for (const k of keys) if (Object.prototype.hasOwnProperty.call(asked, k)) return asked[k];
+  return undefined;
+}
+
+/**
+ * The precision rule on a typed string, before anything is judged (the view's box): the sentence
+ * "give 4 decimal places (1.2 has 1)" when `typed` has fewer places than asked, else undefined.
+ * A string that is not a number throws the parser's AnswerError.
+ */
+export function placesShortfall(typed: string, asked: number, where = "answer"): string | undefined {
+  return tooFewPlaces(parseTypedNumber(typed, where), asked)?.explanation;
+}
+
+/**
+ * The precision rule, one for the view, the exercises and the command line: an answer written
+ * with fewer decimal places than asked is "too few places" ("give 4 decimal places"), unless it is
+ * the exact value itself. `exact` may be left out where the value must not be consulted (the
+ * view's box before judging): then fewer places are always too few.
+ */
+export function tooFewPlaces(num: TypedNumber, asked: number | undefined, exact?: Dec): Judged | undefined {
+  if (asked === undefined || num.decimals >= asked || (exact !== undefined && num.value.eq(exact))) return undefined;
+  return {
+    verdict: "too few places",
+    explanation: `give ${decimalPlaces(asked)} (${num.text} has ${num.decimals === 0 ? "none" : num.decimals})`,
+  };
+}
 
 /** Significant digits written: "0.3775" 4, "0.0004" 1, "-12" 2, "0" and "0.000" none. */
 export function significantDigits(num: TypedNumber): number {
@@ -47,6 +85,8 @@ export interface Evidence {
   exactTol: number;
   /** the wrong earlier answers `follow` was computed from (none: it is not tainted) */
   roots: readonly string[];
+  /** the decimal places the question asks for (see tooFewPlaces) */
+  placesAsked?: number;
 }
 
 export interface Judged {
@@ -65,6 +105,8 @@ function knownPlaces(E: Dec): number {
 }
 
 export function judgeNumber(num: TypedNumber, ev: Evidence): Judged {
+  const short = tooFewPlaces(num, ev.placesAsked, ev.exact);
+  if (short) return short;
   // more decimals than the exact value is known to: judge those the value has, not zeros padded to it
   const known = knownPlaces(ev.exact);
   if (num.decimals > known) {
@@ -93,8 +135,12 @@ function judgeDigits(num: TypedNumber, ev: Evidence): Judged {
     F = ev.follow;
   const places = placesText(d);
   const rE = fixed(E, d);
+  if (v.eq(E)) return { verdict: "correct", explanation: `exactly right: the value is ${E.toString()}` };
   if (v.eq(round(E, d)))
-    return { verdict: "correct", explanation: `the exact value ${shown(E, d)} is ${rE} to the ${places} written` };
+    return {
+      verdict: "correct",
+      explanation: `the exact value ${shown(E, d)} rounds to ${rE} ${d === 0 ? "as a whole number" : `at the ${places} written`}`,
+    };
   if (ev.chain && v.eq(round(ev.chain, d)))
     return {
       verdict: "rounding",
@@ -133,30 +179,50 @@ export interface Dependency {
   weight: number;
 }
 
+/** Where rounding can have happened in a calculation, for roundingBound. */
+export interface RoundingSources {
+  /** the quantities another is computed from, with |∂quantity/∂input| */
+  inputsOf(id: string): readonly Dependency[];
+  /**
+   * For a quantity the student wrote: how far rounding can have moved it, sized from what they
+   * wrote (at most half a unit of their last decimal; 0 when their number is exactly what their own
+   * inputs give, as q = 3 from x = −3, y = 6: nothing was rounded). Undefined when not written.
+   */
+  written(id: string): number | undefined;
+  /** For one they did not write: whether its value has more than d decimals (only then could it be rounded). */
+  needsRounding(id: string, d: number): boolean;
+}
+
 /**
  * How far rounding can move a quantity from a right computation, for networks and graphs alike:
- * one the student wrote is off by half a unit of what they wrote; one they did not write, by half
- * a unit at d decimals plus each input's bound times |∂quantity/∂input|. `exact` quantities (the
- * output's own gradient, 1) do not move at all. Memoised: the dependency graph is shared.
+ * one the student wrote by what rounding it can hold (RoundingSources.written); one they did not
+ * write by half a unit at d decimals where its value needs rounding there, plus each input's bound
+ * times |∂quantity/∂input|. Where no rounding happened (whole numbers, exact decimals) the bound
+ * is 0, so an answer off by a unit is wrong. Memoised: the dependency graph is shared.
  */
-export function roundingBound(
-  inputsOf: (id: string) => readonly Dependency[],
-  writtenDecimals: (id: string) => number | undefined,
-  exact: (id: string) => boolean = () => false,
-): (id: string, d: number) => number {
+export function roundingBound(src: RoundingSources): (id: string, d: number) => number {
   const memo = new Map<string, number>();
   const bound = (id: string, d: number): number => {
-    const written = writtenDecimals(id);
-    if (written !== undefined) return halfUnit(written);
-    if (exact(id)) return 0;
+    const written = src.written(id);
+    if (written !== undefined) return written;
     const k = `${id}@${d}`;
     let b = memo.get(k);
     if (b === undefined) {
-      b = halfUnit(d);
-      for (const x of inputsOf(id)) b += x.weight * bound(x.id, d);
+      b = src.needsRounding(id, d) ? halfUnit(d) : 0;
+      for (const x of src.inputsOf(id)) b += x.weight * bound(x.id, d);
       memo.set(k, b);
     }
     return b;
   };
   return bound;
 }
+
+/** The rounding a written number can hold: |typed − what its own inputs give|, at most half a unit of what was written. */
+export function writtenRounding(typed: Dec, decimals: number, own: Dec | undefined): number {
+  const half = halfUnit(decimals);
+  if (own === undefined || !own.isFinite()) return half;
+  return Math.min(half, typed.minus(own).abs().toNumber());
+}
+
+/** Whether a value has more than d decimals (rounding it to d changes it). */
+export const needsRoundingAt = (value: Dec, d: number): boolean => !round(value, d).eq(value);

@@ -48,6 +48,9 @@ export async function runProgram(
 ): Promise<number> {
   // known before anything is parsed, so that a mistake anywhere still gets its stack trace
   const debug = beforeDashDash(argv).includes("--debug");
+  const stackFrames = Error.stackTraceLimit;
+  // --debug shows the whole stack: the default 10 frames can stop inside the spec reader's helpers
+  if (debug) Error.stackTraceLimit = 100;
   try {
     const [first, ...rest] = argv[0] === "--debug" ? argv.slice(1) : argv; // after the command, parseArgs reads it
     if (first === undefined) {
@@ -87,6 +90,8 @@ export async function runProgram(
     );
     if (debug) io.stderr(`${err.stack ?? err.message}\n`);
     return 3;
+  } finally {
+    Error.stackTraceLimit = stackFrames;
   }
 }
 

@@ -7,7 +7,7 @@
 // difference (J(θ + ε) − J(θ − ε)) / 2ε cancels that term and errs by about ε²/6 · J'''(θ), so it
 // is the one used for pass/fail; the one-sided value is reported next to it for comparison.
 import type { Arith } from "./numeric.js";
-import { arithFor, parsePrecision } from "./numeric.js";
+import { arithFor, DEFAULT_PRECISION, toPrecision, type PrecisionInput } from "./numeric.js";
 import {
   backwardPass,
   exampleLoss,
@@ -29,8 +29,8 @@ export interface GradCheckOptions {
   threshold?: number;
   /** relative errors are |a − n| / max(|a|, |n|, floor): below the floor both are "zero". Default 1e-8. */
   floor?: number;
-  /** "float" (default) or "exact"; dp:N rounds J itself, which would swamp the differences */
-  precision?: string;
+  /** "float" (DEFAULT_PRECISION) or "exact"; dp:N rounds J itself, which would swamp the differences */
+  precision?: PrecisionInput;
 }
 
 export interface ParamCheck {
@@ -62,7 +62,7 @@ export interface GradCheckResult {
 /** Check backpropagation's gradient of the cost (mean loss over the spec's examples) for every weight and bias. */
 export function gradCheck(spec: unknown, options: GradCheckOptions = {}): GradCheckResult {
   const parsed = parseSpec(spec);
-  const precision = parsePrecision(options.precision ?? "float");
+  const precision = toPrecision(options.precision, DEFAULT_PRECISION.gradcheck);
   if (precision.kind === "dp")
     throw new TrainingError(
       "precision",

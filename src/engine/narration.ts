@@ -51,6 +51,8 @@ function quantityOf(r: NetworkStepIdRecord): Quantity {
   return r.quantity;
 }
 
+type BackwardRecord = Extract<NetworkStepIdRecord, { phase: "backward" }>;
+
 /** Records every step of one example (or of a batch's means and update) as the trace's Steps. */
 export class Narrator<T> extends OverrideRecorder<T> {
   readonly steps: Step[] = [];
@@ -151,9 +153,12 @@ export class Narrator<T> extends OverrideRecorder<T> {
             substituted: act.def.formula(zs[j], zs),
           };
         }
+        // "\\sigma(z) = \\frac{1}{1 + e^{-z}}", but tanh's definition is its own symbol: once, not "\\tanh(z) = \\tanh(z)"
+        const named = `${act.def.symbol}(${N.z(l, j).tex})`,
+          defined = act.def.formula(N.z(l, j).tex, act.params);
         return {
           sym: N.a(l, j),
-          formula: `${act.def.symbol}(${N.z(l, j).tex}) = ${act.def.formula(N.z(l, j).tex, act.params)}`,
+          formula: named === defined ? defined : `${named} = ${defined}`,
           substituted: act.def.formula(show(this.z(l, j)), act.params),
         };
       }
@@ -212,138 +217,180 @@ export class Narrator<T> extends OverrideRecorder<T> {
     }
   }
 
-  private backwardLine(r: Extract<NetworkStepIdRecord, { phase: "backward" }>, operands: readonly T[]): Line {
+  private backwardLine(r: BackwardRecord, operands: readonly T[]): Line {
+    if ((r.quantity === "dW" || r.quantity === "db") && r.mean) return this.meanGradientLine(r, operands);
+    switch (r.quantity) {
+      case "dL/da":
+        return this.lossGradientLine(r.layer, r.unit, operands);
+      case "path":
+        return this.pathLine(r.layer, r.unit, r.other, operands);
+      case "da/dz":
+        return this.activationDerivativeLine(r.layer, r.unit);
+      case "delta":
+        return this.deltaLine(r.layer, r.unit, operands);
+      case "dW":
+        return this.weightGradientLine(r.layer, r.unit, r.other);
+      case "db":
+        return this.biasGradientLine(r.layer, r.unit);
+    }
+  }
+
+  /** ∂L/∂a of unit i of layer l */
+  private dLda(l: number, i: number): Sym {
+    return derivative(this.ctx.notation.lossD, this.ctx.notation.a(l, i));
+  }
+  private dadz(l: number, i: number): Sym {
+    const N = this.ctx.notation;
+    return derivative(N.a(l, i), N.z(l, i));
+  }
+  private factor(symbol: string, x: T | string): ChainFactor {
+    return { symbol, value: typeof x === "string" ? x : this.A.toString(x) };
+  }
+
+  /** A batch's mean gradient: ∂J/∂θ = (1/m) Σ ∂L/∂θ⁽ⁱ⁾. */
+  private meanGradientLine(r: Extract<BackwardRecord, { quantity: "dW" | "db" }>, operands: readonly T[]): Line {
+    const N = this.ctx.notation;
+    const J: Sym = { tex: "J", key: "J" };
+    const of = r.quantity === "dW" ? N.weight(r.layer, r.unit, r.other) : N.bias(r.layer, r.unit ?? 0);
+    return {
+      sym: derivative(J, of),
+      formula: `\\frac{1}{m}\\sum_{i=1}^{m} ${derivative(N.lossD, of).tex}^{(i)}`,
+      substituted: `\\frac{1}{${operands.length}}\\left(${operands.map((x) => wrapNegative(this.show(x))).join(" + ")}\\right)`,
+    };
+  }
+
+  /** ∂L/∂a: at the output, the loss's derivative; below, the sum over the paths δ_k w_kj. */
+  private lossGradientLine(l: number, j: number, operands: readonly T[]): Line {
     const { net, notation: N, given } = this.ctx;
-    const show = this.show,
-      A = this.A,
-      w = wrapNegative;
-    const L = net.layers.length - 1,
-      l = r.layer;
-    const act = net.activations[l - 1];
-    const dLda = (i: number) => derivative(N.lossD, N.a(l, i));
-    const dadz = (i: number) => derivative(N.a(l, i), N.z(l, i));
-    const factor = (symbol: string, x: T | string): ChainFactor => ({
-      symbol,
-      value: typeof x === "string" ? x : A.toString(x),
-    });
-    if ("mean" in r && r.mean) {
-      const J: Sym = { tex: "J", key: "J" };
-      const of = r.quantity === "dW" ? N.weight(l, r.unit, r.other) : N.bias(l, r.unit ?? 0);
+    const L = net.layers.length - 1;
+    if (l === L) {
       return {
-        sym: derivative(J, of),
-        formula: `\\frac{1}{m}\\sum_{i=1}^{m} ${derivative(N.lossD, of).tex}^{(i)}`,
-        substituted: `\\frac{1}{${operands.length}}\\left(${operands.map((x) => w(show(x))).join(" + ")}\\right)`,
+        sym: this.dLda(l, j),
+        formula: net.loss.gradientFormula(N.a(l, j).tex, N.target(j).tex, net.layers[L]),
+        substituted: net.loss.gradientFormula(this.show(this.a(L, j)), given(this.target[j]), net.layers[L]),
       };
     }
-    switch (r.quantity) {
-      case "dL/da": {
-        const j = r.unit;
-        if (l === L) {
-          return {
-            sym: dLda(j),
-            formula: net.loss.gradientFormula(N.a(l, j).tex, N.target(j).tex, net.layers[L]),
-            substituted: net.loss.gradientFormula(show(this.a(L, j)), given(this.target[j]), net.layers[L]),
+    // the sum over the paths δ_k w_kj; with one path, the product itself (δ × w), not a lone number
+    const next = this.units(l + 1);
+    const paths = next.map((k) => this.value({ phase: "backward", quantity: "path", layer: l, unit: j, other: k }));
+    return {
+      sym: this.dLda(l, j),
+      formula: next.map((k) => `${N.delta(l + 1, k).tex} ${N.weight(l + 1, k, j).tex}`).join(" + "),
+      substituted:
+        next.length === 1
+          ? this.pathProduct(l, j, 0, operands[0])
+          : paths.map((p) => wrapNegative(this.show(p))).join(" + "),
+    };
+  }
+
+  /** One path back from unit k of the next layer: δ_k w_kj (operands[0] is the weight used). */
+  private pathLine(l: number, j: number, k: number, operands: readonly T[]): Line {
+    const { net, notation: N } = this.ctx;
+    const L = net.layers.length - 1;
+    const sym: Sym =
+      l + 1 === L && net.activations[L - 1].def.kind === "scalar"
+        ? derivative(N.lossPart(k), N.a(l, j))
+        : {
+            tex: `${N.delta(l + 1, k).tex} ${N.weight(l + 1, k, j).tex}`,
+            key: `${N.delta(l + 1, k).key}*${N.weight(l + 1, k, j).key}`,
           };
-        }
-        // the sum over the paths δ_k w_kj; with one path, the product itself (δ × w), not a lone number
-        const next = this.units(l + 1);
-        const paths = next.map((k) => this.value({ phase: "backward", quantity: "path", layer: l, unit: j, other: k }));
-        return {
-          sym: dLda(j),
-          formula: next.map((k) => `${N.delta(l + 1, k).tex} ${N.weight(l + 1, k, j).tex}`).join(" + "),
-          substituted:
-            next.length === 1 ? this.pathProduct(l, j, 0, operands[0]) : paths.map((p) => w(show(p))).join(" + "),
-        };
-      }
-      case "path": {
-        const { unit: j, other: k } = r;
-        const sym: Sym =
-          l + 1 === L && net.activations[L - 1].def.kind === "scalar"
-            ? derivative(N.lossPart(k), N.a(l, j))
-            : {
-                tex: `${N.delta(l + 1, k).tex} ${N.weight(l + 1, k, j).tex}`,
-                key: `${N.delta(l + 1, k).key}*${N.weight(l + 1, k, j).key}`,
-              };
-        return {
-          sym,
-          formula: `${N.delta(l + 1, k).tex} \\, ${N.weight(l + 1, k, j).tex}`,
-          substituted: this.pathProduct(l, j, k, operands[0]),
-          factors: [
-            factor(N.delta(l + 1, k).tex, this.delta(l + 1, k)),
-            factor(derivative(N.z(l + 1, k), N.a(l, j)).tex, operands[0]),
-          ],
-        };
-      }
-      case "da/dz": {
-        if (act.def.kind !== "scalar") throw new Error("a vector activation has no per-unit derivative step");
-        const j = r.unit;
-        return {
-          sym: dadz(j),
-          formula: act.def.derivativeFormula(N.z(l, j).tex, N.a(l, j).tex, act.params),
-          substituted: act.def.derivativeFormula(show(this.z(l, j)), show(this.a(l, j)), act.params),
-        };
-      }
-      case "delta": {
-        const j = r.unit;
-        if (act.def.kind === "vector" && net.loss.name === "cross_entropy") {
-          return {
-            sym: N.delta(l, j),
-            formula: `${N.a(l, j).tex} - ${N.target(j).tex}`,
-            substituted: `${show(this.a(l, j))} - ${w(given(this.target[j]))}`,
-          };
-        }
-        if (act.def.kind === "vector") {
-          const all = this.units(l);
-          return {
-            sym: N.delta(l, j),
-            formula: all.map((i) => `${dLda(i).tex} ${derivative(N.a(l, i), N.z(l, j)).tex}`).join(" + "),
-            substituted: all.map((i) => `${w(show(this.dA(l, i)))}${TIMES}${w(show(operands[i]))}`).join(" + "),
-          };
-        }
-        const dAdZ = this.value({ phase: "backward", quantity: "da/dz", layer: l, unit: j });
-        return {
-          sym: N.delta(l, j),
-          formula: `${dLda(j).tex} ${dadz(j).tex}`,
-          substituted: `${w(show(this.dA(l, j)))}${TIMES}${w(show(dAdZ))}`,
-          factors: [factor(dLda(j).tex, this.dA(l, j)), factor(dadz(j).tex, dAdZ)],
-        };
-      }
-      case "dW": {
-        const { unit: j, other: k } = r;
-        const dzdw = derivative(N.z(l, j), N.weight(l, j, k)).tex;
-        // ∂L/∂a · ∂a/∂z · ∂z/∂w, or δ · ∂z/∂w for softmax
-        const chain: [string, T][] =
-          act.def.kind === "vector"
-            ? [[N.delta(l, j).tex, this.delta(l, j)]]
-            : [
-                [dLda(j).tex, this.dA(l, j)],
-                [dadz(j).tex, this.value({ phase: "backward", quantity: "da/dz", layer: l, unit: j })],
-              ];
-        return {
-          sym: derivative(N.lossD, N.weight(l, j, k)),
-          formula: [...chain.map(([s]) => s), dzdw].join(" "),
-          substituted: [...chain.map(([, x]) => w(show(x))), w(this.aShown(l - 1, k))].join(TIMES),
-          factors: [...chain.map(([s, x]) => factor(s, x)), factor(dzdw, this.a(l - 1, k))],
-        };
-      }
-      case "db": {
-        if (r.unit === null) {
-          const all = this.units(l);
-          return {
-            sym: derivative(N.lossD, N.bias(l, 0)),
-            formula: all.map((j) => N.delta(l, j).tex).join(" + "),
-            substituted: all.map((j) => w(show(this.delta(l, j)))).join(" + "),
-          };
-        }
-        const j = r.unit;
-        return {
-          sym: derivative(N.lossD, N.bias(l, j)),
-          formula: `${N.delta(l, j).tex} \\cdot 1`,
-          substituted: `${w(show(this.delta(l, j)))}${TIMES}1`,
-          factors: [factor(N.delta(l, j).tex, this.delta(l, j)), factor(derivative(N.z(l, j), N.bias(l, j)).tex, "1")],
-        };
-      }
+    return {
+      sym,
+      formula: `${N.delta(l + 1, k).tex} \\, ${N.weight(l + 1, k, j).tex}`,
+      substituted: this.pathProduct(l, j, k, operands[0]),
+      factors: [
+        this.factor(N.delta(l + 1, k).tex, this.delta(l + 1, k)),
+        this.factor(derivative(N.z(l + 1, k), N.a(l, j)).tex, operands[0]),
+      ],
+    };
+  }
+
+  /** ∂a/∂z of a scalar activation. */
+  private activationDerivativeLine(l: number, j: number): Line {
+    const { net, notation: N } = this.ctx;
+    const act = net.activations[l - 1];
+    if (act.def.kind !== "scalar") throw new Error("a vector activation has no per-unit derivative step");
+    return {
+      sym: this.dadz(l, j),
+      formula: act.def.derivativeFormula(N.z(l, j).tex, N.a(l, j).tex, act.params),
+      substituted: act.def.derivativeFormula(this.show(this.z(l, j)), this.show(this.a(l, j)), act.params),
+    };
+  }
+
+  /** δ = ∂L/∂z: a − t for softmax with cross-entropy, Σ over softmax's Jacobian, else ∂L/∂a · ∂a/∂z. */
+  private deltaLine(l: number, j: number, operands: readonly T[]): Line {
+    const { net, notation: N, given } = this.ctx;
+    const act = net.activations[l - 1],
+      show = this.show,
+      w = wrapNegative;
+    if (act.def.kind === "vector" && net.loss.name === "cross_entropy") {
+      return {
+        sym: N.delta(l, j),
+        formula: `${N.a(l, j).tex} - ${N.target(j).tex}`,
+        substituted: `${show(this.a(l, j))} - ${w(given(this.target[j]))}`,
+      };
     }
+    if (act.def.kind === "vector") {
+      const all = this.units(l);
+      return {
+        sym: N.delta(l, j),
+        formula: all.map((i) => `${this.dLda(l, i).tex} ${derivative(N.a(l, i), N.z(l, j)).tex}`).join(" + "),
+        substituted: all.map((i) => `${w(show(this.dA(l, i)))}${TIMES}${w(show(operands[i]))}`).join(" + "),
+      };
+    }
+    const dAdZ = this.value({ phase: "backward", quantity: "da/dz", layer: l, unit: j });
+    return {
+      sym: N.delta(l, j),
+      formula: `${this.dLda(l, j).tex} ${this.dadz(l, j).tex}`,
+      substituted: `${w(show(this.dA(l, j)))}${TIMES}${w(show(dAdZ))}`,
+      factors: [this.factor(this.dLda(l, j).tex, this.dA(l, j)), this.factor(this.dadz(l, j).tex, dAdZ)],
+    };
+  }
+
+  /** ∂L/∂w_jk = ∂L/∂a · ∂a/∂z · ∂z/∂w, or δ · ∂z/∂w for softmax. */
+  private weightGradientLine(l: number, j: number, k: number): Line {
+    const { net, notation: N } = this.ctx;
+    const act = net.activations[l - 1];
+    const dzdw = derivative(N.z(l, j), N.weight(l, j, k)).tex;
+    const chain: [string, T][] =
+      act.def.kind === "vector"
+        ? [[N.delta(l, j).tex, this.delta(l, j)]]
+        : [
+            [this.dLda(l, j).tex, this.dA(l, j)],
+            [this.dadz(l, j).tex, this.value({ phase: "backward", quantity: "da/dz", layer: l, unit: j })],
+          ];
+    return {
+      sym: derivative(N.lossD, N.weight(l, j, k)),
+      formula: [...chain.map(([s]) => s), dzdw].join(" "),
+      substituted: [...chain.map(([, x]) => wrapNegative(this.show(x))), wrapNegative(this.aShown(l - 1, k))].join(
+        TIMES,
+      ),
+      factors: [...chain.map(([s, x]) => this.factor(s, x)), this.factor(dzdw, this.a(l - 1, k))],
+    };
+  }
+
+  /** ∂L/∂b: δ · 1 for a unit's own bias; the sum of the layer's δ for a shared one (unit null). */
+  private biasGradientLine(l: number, unit: number | null): Line {
+    const N = this.ctx.notation;
+    const w = wrapNegative;
+    if (unit === null) {
+      const all = this.units(l);
+      return {
+        sym: derivative(N.lossD, N.bias(l, 0)),
+        formula: all.map((j) => N.delta(l, j).tex).join(" + "),
+        substituted: all.map((j) => w(this.show(this.delta(l, j)))).join(" + "),
+      };
+    }
+    const j = unit;
+    return {
+      sym: derivative(N.lossD, N.bias(l, j)),
+      formula: `${N.delta(l, j).tex} \\cdot 1`,
+      substituted: `${w(this.show(this.delta(l, j)))}${TIMES}1`,
+      factors: [
+        this.factor(N.delta(l, j).tex, this.delta(l, j)),
+        this.factor(derivative(N.z(l, j), N.bias(l, j)).tex, "1"),
+      ],
+    };
   }
 
   /** δ_k × w_kj with their numbers: a given weight as the spec wrote it, an already-updated one as computed */

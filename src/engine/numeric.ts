@@ -5,10 +5,14 @@
 //   float  IEEE double: fast, for training.
 //   exact  decimal.js with 50 significant digits (exp, ln, tanh, atan included): the reference
 //          that a hand calculation is judged against.
-//   dp:N   the same decimals, but every quantity a person writes down is rounded half-up to N
-//          decimal places (`written`), which reproduces slide values digit for digit. Half-up
-//          means a tie goes towards +∞ (−0.01905 → −0.0190), the schoolbook rule: with ties away
-//          from zero the classic example's ∂E_o2/∂a_h1 would be −0.0191, not the slides' −0.0190.
+//   dp:N   the same decimals, but every quantity a person writes down is rounded to N decimal
+//          places (`written`), which reproduces slide values digit for digit. A tie goes towards
+//          +∞ (decimal.js's ROUND_HALF_CEIL: −0.01905 → −0.0190, 0.01905 → 0.0191), as the worked
+//          example does: with ties away from zero its ∂E_o2/∂a_h1 would be −0.0191, not −0.0190.
+//
+// So there are two rounding rules, each named by its decimal.js mode: the arithmetic keeps 50
+// significant digits and rounds the 51st half away from zero (ROUND_HALF_UP; only 40 digits are
+// ever shown), and `written` rounds to N places with ties towards +∞ (ROUND_HALF_CEIL).
 import { Decimal } from "decimal.js";
 import { TutorError } from "./errors.js";
 
@@ -50,8 +54,9 @@ export const EXACT_DIGITS = 50;
  */
 export const EXACT_SHOWN_DIGITS = 40;
 
-// One Decimal constructor for the whole engine: 50 digits, half-up, plain notation for the
-// magnitudes a tutor meets (exponent notation only beyond 1e-30 / 1e40).
+// One Decimal constructor for the whole engine: 50 digits, the 50th rounded half away from zero
+// (ROUND_HALF_UP), plain notation for the magnitudes a tutor meets (exponent notation only beyond
+// 1e-30 / 1e40).
 export const D = Decimal.clone({
   precision: EXACT_DIGITS,
   rounding: Decimal.ROUND_HALF_UP,
@@ -80,6 +85,30 @@ export function isNumberText(s: string): boolean {
  */
 export function withinDoubleRange<T>(A: Arith<T>, x: T): boolean {
   return A.isFinite(x) && Number.isFinite(A.toNumber(x));
+}
+
+/** A precision as a caller of the API may give it: parsed, or by name ("float", "exact", "dp:4"). */
+export type PrecisionInput = Precision | string;
+
+const FLOAT: Precision = { kind: "float" };
+const EXACT: Precision = { kind: "exact" };
+
+/**
+ * Each entry point's precision when the caller gives none, stated once. A hand calculation is
+ * traced and checked exactly; training and gradient checking run in floats, as a framework does.
+ */
+export const DEFAULT_PRECISION = {
+  traceNetwork: EXACT,
+  graphTrace: EXACT,
+  perceptron: EXACT,
+  train: FLOAT,
+  gradcheck: FLOAT,
+} as const satisfies Record<string, Precision>;
+
+/** The one reading of a precision at an entry point (the CLI, the API): a name is parsed, a parsed one kept. */
+export function toPrecision(p: PrecisionInput | undefined, fallback: Precision): Precision {
+  if (p === undefined) return fallback;
+  return typeof p === "string" ? parsePrecision(p) : p;
 }
 
 export function parsePrecision(text: string): Precision {
@@ -190,11 +219,10 @@ export function roundedArith(places: number): Arith<Dec> {
 }
 
 /** The arithmetic for a precision. Float and decimal values never mix: each trace uses one. */
-export function arithFor(precision: Precision | string): Arith<number> | Arith<Dec> {
-  const p = typeof precision === "string" ? parsePrecision(precision) : precision;
-  if (p.kind === "float") return floatArith;
-  if (p.kind === "exact") return exactArith;
-  return roundedArith(p.places);
+export function arithFor(precision: Precision): Arith<number> | Arith<Dec> {
+  if (precision.kind === "float") return floatArith;
+  if (precision.kind === "exact") return exactArith;
+  return roundedArith(precision.places);
 }
 
 /** Sum of a list in the given arithmetic (left to right, as a person adds). */

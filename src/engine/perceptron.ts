@@ -4,7 +4,7 @@
 // it stops after an epoch without a mistake, which happens for any linearly separable data set.
 // Every step is returned so that a notebook can show the whole table.
 import type { Arith } from "./numeric.js";
-import { arithFor, exactArith, parsePrecision } from "./numeric.js";
+import { arithFor, DEFAULT_PRECISION, exactArith, toPrecision, type PrecisionInput } from "./numeric.js";
 import { ACTIVATIONS, type ScalarActivation } from "./activations.js";
 import { TrainingError } from "./errors.js";
 import type { Raw } from "./spec.js";
@@ -23,8 +23,8 @@ export interface PerceptronOptions {
   weights?: Raw[];
   /** default 100 */
   maxEpochs?: number;
-  /** default "exact", so that 0.1 + 0.2 shows as 0.3 in the table */
-  precision?: string;
+  /** default exact (DEFAULT_PRECISION), so that 0.1 + 0.2 shows as 0.3 in the table */
+  precision?: PrecisionInput;
 }
 
 export interface PerceptronStep {
@@ -103,7 +103,7 @@ export function trainPerceptron(options: PerceptronOptions): PerceptronResult {
       );
   });
   const maxEpochs = options.maxEpochs ?? 100;
-  const p = parsePrecision(options.precision ?? "exact");
+  const p = toPrecision(options.precision, DEFAULT_PRECISION.perceptron);
   return run(arithFor(p) as Arith<unknown>, options, unitDef(unit), maxEpochs);
 }
 

@@ -1,4 +1,4 @@
-// Reading a network spec (../shared/spec/network-spec.md): every field is checked, and a
+// Reading a network spec (docs/network-spec.md): every field is checked, and a
 // problem is reported with the field's path and what was expected. Numbers stay as the spec
 // wrote them (number or decimal string) until an Arith turns them into its own kind.
 import { resolveActivation, type ResolvedActivation } from "./activations.js";
@@ -179,7 +179,6 @@ export interface ParseOptions {
   allowMissingWeights?: boolean;
 }
 
-/** Check and read a spec. Throws SpecError/ShapeError naming the field. */
 /**
  * The most weights and biases a spec may have. Every parameter becomes several traced steps (in
  * exact decimals, a few hundred bytes each), so 10⁶ units would take gigabytes; the limit is
@@ -192,6 +191,7 @@ export function parameterCount(layers: readonly number[]): number {
   return layers.slice(1).reduce((n, units, l) => n + units * (layers[l] + 1), 0);
 }
 
+/** Check and read a spec. Throws SpecError/ShapeError naming the field. */
 export function parseSpec(json: unknown, options: ParseOptions = {}): NetworkSpec {
   if (!isObject(json))
     throw new SpecError(
@@ -199,140 +199,14 @@ export function parseSpec(json: unknown, options: ParseOptions = {}): NetworkSpe
       `expected a JSON object, got ${Array.isArray(json) ? "an array" : quoted(json)}`,
       'start from the example in the network spec: {"layers": [2, 2, 2], ...}',
     );
-
   rejectMisspelledFields(json);
-  const layersRaw = json.layers;
-  if (
-    !Array.isArray(layersRaw) ||
-    layersRaw.length < 2 ||
-    !layersRaw.every((n) => Number.isInteger(n) && (n as number) > 0)
-  ) {
-    throw new SpecError(
-      "layers",
-      `expected unit counts such as [2, 2, 2] (input layer first, at least two layers, each a whole number ≥ 1), got ${quoted(layersRaw)}`,
-      "list the number of units in each layer, input layer first",
-    );
-  }
-  const layers = layersRaw as number[];
-  const L = layers.length - 1;
-  const parameters = parameterCount(layers);
-  if (parameters > MAX_PARAMETERS) {
-    throw new ShapeError(
-      "layers",
-      `${quoted(layers)} has ${parameters.toLocaleString("en")} weights and biases, more than the ${MAX_PARAMETERS.toLocaleString("en")} a traced network may have`,
-      "the tutor traces every step of small networks; train a network this size with the float matrix path (trainMatrix)",
-    );
-  }
-
-  if (!Array.isArray(json.activations))
-    throw new SpecError(
-      "activations",
-      `expected a list of ${L} activation names (one per computing layer), got ${quoted(json.activations)}`,
-      `e.g. ${quoted(Array(L).fill("sigmoid"))}`,
-    );
-  if (json.activations.length !== L)
-    throw new ShapeError(
-      "activations",
-      `has ${json.activations.length} ${json.activations.length === 1 ? "entry" : "entries"} but layers ${quoted(layers)} has ${L} computing layer${L === 1 ? "" : "s"}`,
-      `give one activation per layer after the input, ${L} in all`,
-    );
-  const activations = json.activations.map((a, i) => resolveActivation(a, `activations[${i}]`));
-  activations.forEach((act, i) => {
-    if (act.def.kind === "vector" && i !== L - 1)
-      throw new SpecError(
-        `activations[${i}]`,
-        `softmax is used on hidden layer ${i + 1}`,
-        "softmax is for the output layer only; use e.g. sigmoid, tanh or relu in hidden layers",
-      );
-    if (act.def.kind === "vector" && layers[i + 1] < 2)
-      throw new SpecError(
-        `activations[${i}]`,
-        "softmax on a layer of one unit always outputs 1",
-        "use sigmoid for a single output, or give the output layer one unit per class",
-      );
-  });
-
-  if (json.loss === undefined)
-    throw new SpecError("loss", "is missing", 'add e.g. "loss": "half_sse" (or mse, bce, cross_entropy)');
-  const loss = resolveLoss(json.loss);
-  const outAct = activations[L - 1].def.name;
-  if (loss.name === "cross_entropy" && outAct !== "softmax")
-    throw new SpecError(
-      "loss",
-      `cross_entropy needs a softmax output layer, but the output activation is ${outAct}`,
-      'set the last activation to "softmax", or use "bce" for sigmoid outputs',
-    );
-
-  let weights: Raw[][][] = [];
-  if (json.weights === undefined) {
-    if (!options.allowMissingWeights)
-      throw new SpecError(
-        "weights",
-        "is missing",
-        `give ${L} weight matrices, weights[l-1][j][k] from unit k of layer l-1 to unit j of layer l, or use training with an "init" method`,
-      );
-  } else {
-    if (!Array.isArray(json.weights))
-      throw new SpecError(
-        "weights",
-        `expected ${L} weight matrices, got ${quoted(json.weights)}`,
-        "write weights as a list of matrices, one per computing layer",
-      );
-    if (json.weights.length !== L)
-      throw new ShapeError(
-        "weights",
-        `has ${json.weights.length} matrices but layers ${quoted(layers)} needs ${L}`,
-        `give one matrix per layer after the input, ${L} in all`,
-      );
-    weights = json.weights.map((W, l) => {
-      const rows = layers[l + 1],
-        cols = layers[l],
-        where = `weights[${l}]`;
-      if (!Array.isArray(W) || W.length !== rows)
-        throw new ShapeError(
-          where,
-          `layer ${l + 1} has ${rows} unit${rows === 1 ? "" : "s"}, so this matrix needs ${rows} rows (one per receiving unit), got ${Array.isArray(W) ? W.length : quoted(W)}`,
-          `write weights[${l}][j][k] for the weight from unit k of layer ${l} to unit j of layer ${l + 1}`,
-        );
-      return W.map((row, j) =>
-        readNumberArray(
-          row,
-          cols,
-          `${where}[${j}]`,
-          `one weight from each of the ${cols} unit${cols === 1 ? "" : "s"} of layer ${l} into unit ${j} of layer ${l + 1}`,
-        ),
-      );
-    });
-  }
-
-  let biases: BiasLayer[];
-  if (json.biases === undefined) {
-    biases = layers.slice(1).map((n) => ({ shared: false, values: Array<Raw>(n).fill(0) }));
-  } else {
-    if (!Array.isArray(json.biases) || json.biases.length !== L)
-      throw new ShapeError(
-        "biases",
-        `expected ${L} entries (one per computing layer), got ${Array.isArray(json.biases) ? json.biases.length : quoted(json.biases)}`,
-        "give each layer either one shared number or a list with one bias per unit",
-      );
-    biases = json.biases.map((b, l) =>
-      Array.isArray(b)
-        ? {
-            shared: false,
-            values: readNumberArray(b, layers[l + 1], `biases[${l}]`, `one bias per unit of layer ${l + 1}`),
-          }
-        : { shared: true, values: [readNumber(b, `biases[${l}]`)] },
-    );
-  }
-
-  const updateBiases = json.updateBiases ?? true;
-  if (typeof updateBiases !== "boolean")
-    throw new SpecError(
-      "updateBiases",
-      `expected true or false, got ${quoted(updateBiases)}`,
-      "write true to update biases (the default) or false to leave them fixed",
-    );
-
+  // read in this order, so that of several mistakes the first one named is the same as always
+  const layers = readLayers(json.layers);
+  const activations = readActivations(json.activations, layers);
+  const loss = readLoss(json.loss, activations);
+  const weights = readWeights(json.weights, layers, options);
+  const biases = readBiases(json.biases, layers);
+  const updateBiases = readUpdateBiases(json.updateBiases);
   const learningRate =
     json.learningRate === undefined
       ? 0.5
@@ -351,64 +225,9 @@ export function parseSpec(json: unknown, options: ParseOptions = {}): NetworkSpe
           "negative decay makes the weights grow",
           "an L2 strength such as 0.001, or leave it out",
         );
-
-  const nIn = layers[0],
-    nOut = layers[L];
-  let examples: Example[];
-  const isBatch = json.inputs !== undefined || json.targets !== undefined;
-  if (isBatch) {
-    if (json.input !== undefined)
-      throw new SpecError(
-        "input",
-        "is given together with inputs",
-        "use either input/target (one example) or inputs/targets (a batch)",
-      );
-    if (!Array.isArray(json.inputs) || json.inputs.length === 0)
-      throw new SpecError(
-        "inputs",
-        `expected a non-empty list of examples, got ${quoted(json.inputs)}`,
-        `write inputs as [[x1, x2, ...], ...] with ${nIn} numbers per example`,
-      );
-    if (!Array.isArray(json.targets))
-      throw new SpecError("targets", "is missing", `give one target per example, each with ${nOut} numbers`);
-    if (json.targets.length !== json.inputs.length)
-      throw new ShapeError(
-        "targets",
-        `has ${json.targets.length} example${json.targets.length === 1 ? "" : "s"} but inputs has ${json.inputs.length}`,
-        "give exactly one target per input",
-      );
-    const targets = json.targets;
-    examples = json.inputs.map((x, i) => ({
-      input: readNumberArray(x, nIn, `inputs[${i}]`, `one value per input unit`),
-      target: readNumberArray(targets[i], nOut, `targets[${i}]`, `one value per output unit`),
-    }));
-  } else {
-    if (json.input === undefined)
-      throw new SpecError(
-        "input",
-        "is missing",
-        `give the example as "input": [${Array(nIn).fill("x").join(", ")}] (${nIn} numbers), or a batch as "inputs"`,
-      );
-    if (json.target === undefined)
-      throw new SpecError("target", "is missing", `give the desired output as "target" with ${nOut} numbers`);
-    examples = [
-      {
-        input: readNumberArray(json.input, nIn, "input", `one value per input unit`),
-        target: readNumberArray(json.target, nOut, "target", `one value per output unit`),
-      },
-    ];
-  }
-
+  const { examples, isBatch } = readExamples(json, layers);
   examples.forEach((ex, i) => checkTargets(loss.name, ex.target, isBatch ? `targets[${i}]` : "target"));
-
-  const hiddenDeltaWeights = json.hiddenDeltaWeights ?? "original";
-  if (hiddenDeltaWeights !== "original" && hiddenDeltaWeights !== "updated")
-    throw new SpecError(
-      "hiddenDeltaWeights",
-      `expected "original" or "updated", got ${quoted(hiddenDeltaWeights)}`,
-      'leave it out for standard backpropagation ("original")',
-    );
-
+  const hiddenDeltaWeights = readHiddenDeltaWeights(json.hiddenDeltaWeights);
   const spec: NetworkSpec = {
     layers,
     activations,
@@ -427,6 +246,219 @@ export function parseSpec(json: unknown, options: ParseOptions = {}): NetworkSpe
   };
   if (json.names !== undefined) spec.names = readNames(json.names, layers);
   return spec;
+}
+
+/** Unit counts, input layer first: at least two layers, each ≥ 1, within MAX_PARAMETERS. */
+function readLayers(v: unknown): number[] {
+  if (!Array.isArray(v) || v.length < 2 || !v.every((n) => Number.isInteger(n) && (n as number) > 0)) {
+    throw new SpecError(
+      "layers",
+      `expected unit counts such as [2, 2, 2] (input layer first, at least two layers, each a whole number ≥ 1), got ${quoted(v)}`,
+      "list the number of units in each layer, input layer first",
+    );
+  }
+  const layers = v as number[];
+  const parameters = parameterCount(layers);
+  if (parameters > MAX_PARAMETERS) {
+    throw new ShapeError(
+      "layers",
+      `${quoted(layers)} has ${parameters.toLocaleString("en")} weights and biases, more than the ${MAX_PARAMETERS.toLocaleString("en")} a traced network may have`,
+      "the tutor traces every step of small networks; train a network this size with the float matrix path (trainMatrix)",
+    );
+  }
+  return layers;
+}
+
+/** One activation per computing layer; softmax only on an output layer of two or more units. */
+function readActivations(v: unknown, layers: readonly number[]): ResolvedActivation[] {
+  const L = layers.length - 1;
+  if (!Array.isArray(v))
+    throw new SpecError(
+      "activations",
+      `expected a list of ${L} activation names (one per computing layer), got ${quoted(v)}`,
+      `e.g. ${quoted(Array(L).fill("sigmoid"))}`,
+    );
+  if (v.length !== L)
+    throw new ShapeError(
+      "activations",
+      `has ${v.length} ${v.length === 1 ? "entry" : "entries"} but layers ${quoted(layers)} has ${L} computing layer${L === 1 ? "" : "s"}`,
+      `give one activation per layer after the input, ${L} in all`,
+    );
+  const activations = v.map((a, i) => resolveActivation(a, `activations[${i}]`));
+  activations.forEach((act, i) => {
+    if (act.def.kind === "vector" && i !== L - 1)
+      throw new SpecError(
+        `activations[${i}]`,
+        `softmax is used on hidden layer ${i + 1}`,
+        "softmax is for the output layer only; use e.g. sigmoid, tanh or relu in hidden layers",
+      );
+    if (act.def.kind === "vector" && layers[i + 1] < 2)
+      throw new SpecError(
+        `activations[${i}]`,
+        "softmax on a layer of one unit always outputs 1",
+        "use sigmoid for a single output, or give the output layer one unit per class",
+      );
+  });
+  return activations;
+}
+
+/** The loss, which must suit the output activation (cross_entropy needs softmax). */
+function readLoss(v: unknown, activations: readonly ResolvedActivation[]): Loss {
+  if (v === undefined)
+    throw new SpecError("loss", "is missing", 'add e.g. "loss": "half_sse" (or mse, bce, cross_entropy)');
+  const loss = resolveLoss(v);
+  const outAct = activations[activations.length - 1].def.name;
+  if (loss.name === "cross_entropy" && outAct !== "softmax")
+    throw new SpecError(
+      "loss",
+      `cross_entropy needs a softmax output layer, but the output activation is ${outAct}`,
+      'set the last activation to "softmax", or use "bce" for sigmoid outputs',
+    );
+  return loss;
+}
+
+/** weights[l-1][j][k], from unit k of layer l-1 to unit j of layer l (empty when an initialiser will draw them). */
+function readWeights(v: unknown, layers: readonly number[], options: ParseOptions): Raw[][][] {
+  const L = layers.length - 1;
+  if (v === undefined) {
+    if (options.allowMissingWeights) return [];
+    throw new SpecError(
+      "weights",
+      "is missing",
+      `give ${L} weight matrices, weights[l-1][j][k] from unit k of layer l-1 to unit j of layer l, or use training with an "init" method`,
+    );
+  }
+  if (!Array.isArray(v))
+    throw new SpecError(
+      "weights",
+      `expected ${L} weight matrices, got ${quoted(v)}`,
+      "write weights as a list of matrices, one per computing layer",
+    );
+  if (v.length !== L)
+    throw new ShapeError(
+      "weights",
+      `has ${v.length} matrices but layers ${quoted(layers)} needs ${L}`,
+      `give one matrix per layer after the input, ${L} in all`,
+    );
+  return v.map((W, l) => readWeightMatrix(W, l, layers));
+}
+
+function readWeightMatrix(W: unknown, l: number, layers: readonly number[]): Raw[][] {
+  const rows = layers[l + 1],
+    cols = layers[l],
+    where = `weights[${l}]`;
+  if (!Array.isArray(W) || W.length !== rows)
+    throw new ShapeError(
+      where,
+      `layer ${l + 1} has ${rows} unit${rows === 1 ? "" : "s"}, so this matrix needs ${rows} rows (one per receiving unit), got ${Array.isArray(W) ? W.length : quoted(W)}`,
+      `write weights[${l}][j][k] for the weight from unit k of layer ${l} to unit j of layer ${l + 1}`,
+    );
+  return W.map((row, j) =>
+    readNumberArray(
+      row,
+      cols,
+      `${where}[${j}]`,
+      `one weight from each of the ${cols} unit${cols === 1 ? "" : "s"} of layer ${l} into unit ${j} of layer ${l + 1}`,
+    ),
+  );
+}
+
+/** Per layer, one shared bias or one per unit; zeros when the spec gives none. */
+function readBiases(v: unknown, layers: readonly number[]): BiasLayer[] {
+  const L = layers.length - 1;
+  if (v === undefined) return layers.slice(1).map((n) => ({ shared: false, values: Array<Raw>(n).fill(0) }));
+  if (!Array.isArray(v) || v.length !== L)
+    throw new ShapeError(
+      "biases",
+      `expected ${L} entries (one per computing layer), got ${Array.isArray(v) ? v.length : quoted(v)}`,
+      "give each layer either one shared number or a list with one bias per unit",
+    );
+  return v.map((b, l) =>
+    Array.isArray(b)
+      ? {
+          shared: false,
+          values: readNumberArray(b, layers[l + 1], `biases[${l}]`, `one bias per unit of layer ${l + 1}`),
+        }
+      : { shared: true, values: [readNumber(b, `biases[${l}]`)] },
+  );
+}
+
+function readUpdateBiases(v: unknown): boolean {
+  const updateBiases = v ?? true;
+  if (typeof updateBiases !== "boolean")
+    throw new SpecError(
+      "updateBiases",
+      `expected true or false, got ${quoted(updateBiases)}`,
+      "write true to update biases (the default) or false to leave them fixed",
+    );
+  return updateBiases;
+}
+
+function readHiddenDeltaWeights(v: unknown): NetworkSpec["hiddenDeltaWeights"] {
+  const hiddenDeltaWeights = v ?? "original";
+  if (hiddenDeltaWeights !== "original" && hiddenDeltaWeights !== "updated")
+    throw new SpecError(
+      "hiddenDeltaWeights",
+      `expected "original" or "updated", got ${quoted(hiddenDeltaWeights)}`,
+      'leave it out for standard backpropagation ("original")',
+    );
+  return hiddenDeltaWeights;
+}
+
+/** One example (input/target) or a batch (inputs/targets), never both. */
+function readExamples(
+  json: Record<string, unknown>,
+  layers: readonly number[],
+): { examples: Example[]; isBatch: boolean } {
+  const isBatch = json.inputs !== undefined || json.targets !== undefined;
+  return { examples: isBatch ? readBatchExamples(json, layers) : [readOneExample(json, layers)], isBatch };
+}
+
+function readBatchExamples(json: Record<string, unknown>, layers: readonly number[]): Example[] {
+  const nIn = layers[0],
+    nOut = layers[layers.length - 1];
+  if (json.input !== undefined)
+    throw new SpecError(
+      "input",
+      "is given together with inputs",
+      "use either input/target (one example) or inputs/targets (a batch)",
+    );
+  if (!Array.isArray(json.inputs) || json.inputs.length === 0)
+    throw new SpecError(
+      "inputs",
+      `expected a non-empty list of examples, got ${quoted(json.inputs)}`,
+      `write inputs as [[x1, x2, ...], ...] with ${nIn} numbers per example`,
+    );
+  if (!Array.isArray(json.targets))
+    throw new SpecError("targets", "is missing", `give one target per example, each with ${nOut} numbers`);
+  if (json.targets.length !== json.inputs.length)
+    throw new ShapeError(
+      "targets",
+      `has ${json.targets.length} example${json.targets.length === 1 ? "" : "s"} but inputs has ${json.inputs.length}`,
+      "give exactly one target per input",
+    );
+  const targets = json.targets;
+  return json.inputs.map((x, i) => ({
+    input: readNumberArray(x, nIn, `inputs[${i}]`, `one value per input unit`),
+    target: readNumberArray(targets[i], nOut, `targets[${i}]`, `one value per output unit`),
+  }));
+}
+
+function readOneExample(json: Record<string, unknown>, layers: readonly number[]): Example {
+  const nIn = layers[0],
+    nOut = layers[layers.length - 1];
+  if (json.input === undefined)
+    throw new SpecError(
+      "input",
+      "is missing",
+      `give the example as "input": [${Array(nIn).fill("x").join(", ")}] (${nIn} numbers), or a batch as "inputs"`,
+    );
+  if (json.target === undefined)
+    throw new SpecError("target", "is missing", `give the desired output as "target" with ${nOut} numbers`);
+  return {
+    input: readNumberArray(json.input, nIn, "input", `one value per input unit`),
+    target: readNumberArray(json.target, nOut, "target", `one value per output unit`),
+  };
 }
 
 /**

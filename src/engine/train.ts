@@ -13,7 +13,15 @@
 //     computing the hidden deltas with the already-updated w5..w8 (hiddenDeltaWeights "updated");
 //     correct backpropagation gives 0.29102777369 and 0.01591362044 / 0.98406427351.
 import type { Arith } from "./numeric.js";
-import { arithFor, D, parsePrecision, precisionName, withinDoubleRange } from "./numeric.js";
+import {
+  arithFor,
+  D,
+  DEFAULT_PRECISION,
+  precisionName,
+  toPrecision,
+  withinDoubleRange,
+  type PrecisionInput,
+} from "./numeric.js";
 import {
   backwardPass,
   exampleLoss,
@@ -45,7 +53,7 @@ export interface TrainOptions {
   /** default: the spec's learningRate */
   learningRate?: number | string;
   /** "float" (default), "exact" or "dp:N" */
-  precision?: string;
+  precision?: PrecisionInput;
   /** default: the spec's batch mode */
   batch?: "full" | "stochastic" | `mini:${number}`;
   /** reshuffle the examples every epoch (default false: data order) */
@@ -136,7 +144,7 @@ export function train(spec: unknown, options: TrainOptions): TrainResult {
       "a trace's update phase is plain gradient descent; train with sgd (--optimizer sgd), or keep the losses only (no --steps)",
     );
   }
-  const precision = parsePrecision(options.precision ?? "float");
+  const precision = toPrecision(options.precision, DEFAULT_PRECISION.train);
   const seed = options.seed ?? parsed.training.seed ?? init?.seed ?? initSeedOf(spec);
   // arithFor returns one of two concrete arithmetics; run is generic over both
   return run(arithFor(precision) as Arith<unknown>, parsed, { ...options, epochs, seed }, config);

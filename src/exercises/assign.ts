@@ -9,27 +9,34 @@
 // copies it into a kernel's reach. An existing key is replaced only when that changes nothing
 // (same secret, source and students) or with --force, since students already hold notebooks
 // with its numbers.
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { TutorError } from "../engine/errors.js";
-import { readNotebook, serialiseNotebook, sha256, sourceHash, metaOf } from "./notebook.js";
-import { readRoster, csvField, type Student } from "./roster.js";
-import { readAuthoring, releasedTests, studentNotebook, paramsSource, type ReleasedTest } from "./source.js";
-import { drawVariant, type VariantParams } from "./variant.js";
-import { keyValues } from "./checking.js";
+import { closest } from "../engine/suggest.js";
+import { readNotebook, serialiseNotebook, sha256, sourceHash, metaOf, type Notebook } from "./notebook.js";
+import { readRoster, csvField, type LmsIdentity, type Student } from "./roster.js";
+import { readAuthoring, releasedTests, studentNotebook, paramsSource, type Authoring, type ReleasedTest } from "./source.js";
+import { askedOf, CLASSIC_PROBLEM, drawVariant, type VariantParams } from "./variant.js";
+import { readDeclaration, type Problem } from "./declaration.js";
+import { declaredSource } from "./statement.js";
+import { keyValues, problemKeys } from "./checking.js";
 
 export const KEY_VERSION = 1;
 
 export interface StudentKey {
   id: string;
   name: string;
+  /** how the student's LMS knows them (a Canvas or Moodle roster's ids, section, email), for the gradebook files */
+  lms?: LmsIdentity;
   params: VariantParams;
   /** hash of the params cell as released, to tell the teacher when a student edited it */
   paramsHash: string;
-  /** graded quantities: network at 4 dp (the hand-calculation chain), graph exact */
+  /** graded quantities: network on the hand-calculation chain at the decimals asked, graph exact or rounded to them */
   answers: Record<string, string>;
+  /** the decimal places of each part's worked solution */
+  decimals?: { network?: number; graph?: number };
 }
 
 export interface AnswerKey {
@@ -62,6 +69,46 @@ export interface AssignResult {
   generatedSecret: boolean;
   /** where --force moved the earlier key, if it did */
   replaced?: string;
+  /** what the teacher should know, e.g. that a source notebook declared no problem of its own */
+  notes: string[];
+}
+
+/** What assign works from: the notebook to release, the problem its numbers are drawn from, and the bytes that identify it. */
+interface Source {
+  notebook: Notebook;
+  authoring: Authoring;
+  problem: Problem;
+  hash: string;
+  notes: string[];
+}
+
+/** An assignment folder (its assignment.json, else its source.ipynb), an assignment.json, or a source notebook. */
+async function readSource(path: string): Promise<Source> {
+  const isDir = existsSync(path) && statSync(path).isDirectory();
+  const file = isDir ? (existsSync(join(path, "assignment.json")) ? join(path, "assignment.json") : join(path, "source.ipynb")) : path;
+  if (file.endsWith(".json")) {
+    const { declaration, text } = await readDeclaration(file, basename(isDir ? path : dirname(file)));
+    const problem: Problem = { network: declaration.network, graph: declaration.graph, questions: declaration.questions };
+    // the statement uses the shape and names of the problem, never a student's numbers
+    const notebook = declaredSource(declaration, drawVariant("statement", declaration.assignment, "", problem));
+    return { notebook, authoring: readAuthoring(notebook, declaration.assignment), problem, hash: sha256(text), notes: [] };
+  }
+  const notebook = await readNotebook(file, "source notebook");
+  const authoring = readAuthoring(notebook, basename(file).replace(/\.ipynb$/, ""));
+  const notes = [`${file} declares no problem of its own: every student gets the classic 2-2-2 sigmoid network and q = x + y, f = q·z, whatever its prose says (an assignment.json declares your own; see docs/exercises.md)`];
+  return { notebook, authoring, problem: { ...CLASSIC_PROBLEM, questions: authoring.tests }, hash: sha256(await readFile(file)), notes };
+}
+
+/** Refuses a question whose quantity the problem does not have, listing the keys it has. */
+function checkAskedKeys(problem: Problem, params: VariantParams): void {
+  const keys = problemKeys(params);
+  for (const q of problem.questions)
+    for (const k of q.quantities) {
+      const have = keys[q.part];
+      if (have.includes(k)) continue;
+      const near = closest(k, have);
+      throw new TutorError(`question "${q.id}"`, `asks for ${k}, which the ${q.part} does not have${near.length ? ` (did you mean ${near.join(" or ")}?)` : ""}`, `its keys are: ${have.join(", ")}`, "exercise");
+    }
 }
 
 const fingerprint = (secret: string) => sha256(`backprop-tutor:${secret}`);
@@ -87,14 +134,14 @@ async function keyConflict(keyDir: string, secret: string | undefined, sourceHas
 export async function assign(opts: AssignOptions): Promise<AssignResult> {
   const roster: Student[] = await readRoster(opts.roster);
   if (roster.length === 0) throw new TutorError(opts.roster, "the roster has no students", "add one row per student", "exercise");
-  const src = await readNotebook(opts.source, "source notebook");
-  const authoring = readAuthoring(src, basename(opts.source).replace(/\.ipynb$/, ""));
+  const { notebook: src, authoring, problem, hash: srcHash, notes } = await readSource(opts.source);
+  const asked = { network: askedOf(problem, "network"), graph: askedOf(problem, "graph") };
+  const decimals = { ...(problem.network ? { network: problem.network.decimals } : {}), ...(problem.graph ? { graph: problem.graph.decimals } : {}) };
   const generatedSecret = opts.secret === undefined;
   const secret = opts.secret ?? randomBytes(24).toString("base64url");
   const paramsCell = src.cells.find((c) => metaOf(c)?.kind === "params")!;
   const notebookName = `${authoring.assignment}.ipynb`;
   const keyDir = join(opts.out, "key");
-  const srcHash = sha256(await readFile(opts.source));
   const conflict = await keyConflict(keyDir, opts.secret, srcHash, roster);
   let replaced: string | undefined;
   if (conflict && !opts.force) {
@@ -112,22 +159,30 @@ export async function assign(opts: AssignOptions): Promise<AssignResult> {
   const notebooks: string[] = [];
   const csv = ["student,quantity,value"];
   for (const s of roster) {
-    const params = drawVariant(secret, authoring.assignment, s.id);
+    const params = drawVariant(secret, authoring.assignment, s.id, problem);
+    if (students.length === 0) checkAskedKeys(problem, params);
     const nb = studentNotebook(src, authoring, params);
     const dir = join(opts.out, "release", s.id);
     await mkdir(dir, { recursive: true });
     const path = join(dir, notebookName);
     await writeFile(path, serialiseNotebook(nb));
     notebooks.push(path);
-    const all = keyValues(params.network, params.graph);
+    const all = keyValues(params, asked);
     const answers: Record<string, string> = {};
-    for (const t of authoring.tests) for (const q of t.quantities) {
-      const v = t.part === "network" ? all.network[q] : all.graph[q];
-      if (v === undefined) throw new TutorError(`test "${t.id}"`, `grades ${q}, which the ${t.part} question does not have`, t.part === "network" ? "use keys such as z_h1, a_o1, E_total, dE/dw5, w5+" : "use the names of the assignments (q, f) and df/dx", "exercise");
-      answers[q] = v;
-      csv.push([s.id, q, v].map(csvField).join(","));
-    }
-    students.push({ id: s.id, name: s.name, params, paramsHash: sourceHash(paramsSource(params)), answers });
+    for (const t of authoring.tests)
+      for (const q of t.quantities) {
+        answers[q] = all[t.part][q];
+        csv.push([s.id, q, answers[q]].map(csvField).join(","));
+      }
+    students.push({
+      id: s.id,
+      name: s.name,
+      ...(s.lms ? { lms: s.lms } : {}),
+      params,
+      paramsHash: sourceHash(paramsSource(params)),
+      answers,
+      decimals,
+    });
   }
   const key: AnswerKey = {
     version: KEY_VERSION,
@@ -148,7 +203,7 @@ export async function assign(opts: AssignOptions): Promise<AssignResult> {
   await writePrivate(keyPath, JSON.stringify(key, null, 1) + "\n");
   await writePrivate(join(keyDir, "answers.csv"), csv.join("\n") + "\n");
   if (generatedSecret) await writePrivate(join(keyDir, "secret.txt"), secret + "\n");
-  return { key, keyPath, notebooks, generatedSecret, ...(replaced ? { replaced } : {}) };
+  return { key, keyPath, notebooks, generatedSecret, notes, ...(replaced ? { replaced } : {}) };
 }
 
 export async function readKey(path: string): Promise<AnswerKey> {

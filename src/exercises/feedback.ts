@@ -60,7 +60,9 @@ export function fmtPoints(n: number): string {
 function testsTable(r: StudentResult): string {
   const rows = r.tests.map((t) => {
     const lost = t.quantities.filter((q) => !["correct", "rounding", "follows"].includes(q.verdict));
-    const why = t.reason ?? (lost.length ? lost.map((q) => `${q.key}: ${q.verdict}${q.mistake ? ` (${q.mistake})` : ""}`).join("; ") : "");
+    // an answer that is not a number says why (a decimal comma is named with its fix)
+    const lostWhy = (q: (typeof lost)[number]) => `${q.key}: ${q.verdict}${q.mistake ? ` (${q.mistake})` : q.verdict === "invalid" ? ` (${q.explanation})` : ""}`;
+    const why = t.reason ?? lost.map(lostWhy).join("; ");
     return `<tr><td>${escapeHtml(t.id)}${t.hidden ? " (hidden)" : ""}</td><td style="text-align:right">${fmtPoints(t.points)} / ${fmtPoints(t.max)}</td><td class="reason">${escapeHtml(why)}</td></tr>`;
   });
   return `<table><thead><tr><th>test</th><th>points</th><th>what lost points</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
@@ -84,9 +86,14 @@ export function feedbackHtml(r: StudentResult, key: StudentKey | undefined, part
   if (key && !r.ran) sections.push("<p>The worked solution for your numbers is shown once a notebook of yours has been graded.</p>");
   if (key && r.ran) {
     if (parts.networkCheckHtml) sections.push(`<h2>Your network answers, checked</h2>${parts.networkCheckHtml}`);
-    sections.push(`<h2>Worked solution for your numbers</h2><p>Every quantity rounded to 4 decimal places as it is written down, with learning rate ${escapeHtml(String(key.params.network.learningRate))}.</p>${workedNetworkHtml(key.params.network)}`);
+    const { network, graph } = key.params;
+    const places = (d: number) => `${d} decimal place${d === 1 ? "" : "s"}`;
+    if (network) {
+      const d = key.decimals?.network ?? 4;
+      sections.push(`<h2>Worked solution for your numbers</h2><p>Every quantity rounded to ${places(d)} as it is written down, with learning rate ${escapeHtml(String(network.learningRate))}.</p>${workedNetworkHtml(network, d)}`);
+    }
     if (parts.graphCheckHtml) sections.push(`<h2>Your computation-graph answers, checked</h2>${parts.graphCheckHtml}`);
-    sections.push(`<h2>Worked solution: the computation graph</h2><p>${escapeHtml(key.params.graph.assignments.join(", "))} with ${escapeHtml(Object.entries(key.params.graph.values).map(([k, v]) => `${k} = ${v}`).join(", "))}.</p>${workedGraphHtml(key.params.graph)}`);
+    if (graph) sections.push(`<h2>Worked solution: the computation graph</h2><p>${escapeHtml(graph.assignments.join(", "))} with ${escapeHtml(Object.entries(graph.values).map(([k, v]) => `${k} = ${v}`).join(", "))}.</p>${workedGraphHtml(graph, key.decimals?.graph ?? 4)}`);
   }
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(r.assignment)}: ${escapeHtml(r.student)}</title>`
     + `<link rel="stylesheet" href="../assets/katex/katex.min.css"><style>${STYLE}</style></head><body>${sections.join("\n")}</body></html>\n`;

@@ -10,8 +10,11 @@
 // result, grade says so and exits non-zero, and the next run grades them. Results are per
 // student (GRADED/<id>/result.json, written then renamed), so a re-run skips what is graded;
 // --force (everyone) or --regrade (named students) re-grades and moves the earlier result to
-// GRADED/history/<time>/ first. The teacher's GRADED/overrides.csv is applied on every run.
-import { existsSync } from "node:fs";
+// GRADED/history/<time>/ once the new one is there; --students grades a subset. One grading at
+// a time holds the folder (lock.ts); the gradebooks come from every result in it. The
+// teacher's GRADED/overrides.csv is applied on every run. What a student's run reports is
+// bounded before it is parsed (untrusted.ts).
+import { existsSync, statSync } from "node:fs";
 import { cpus } from "node:os";
 import { chmod, mkdir, readFile, rename, writeFile, copyFile } from "node:fs/promises";
 import { join, relative } from "node:path";
@@ -19,13 +22,15 @@ import { isTutorError, TutorError } from "../engine/errors.js";
 import { readKey, type AnswerKey, type StudentKey } from "./assign.js";
 import { checkGraphPart, checkNetworkPart, CREDITED, type PartCheck, type QuantityResult } from "./checking.js";
 import { copyKatexAssets, feedbackHtml, type FeedbackParts, type StudentResult, type TestScore } from "./feedback.js";
-import { canvasCsv, gradesCsv, moodleCsv, readOverrides, type Override, type Pending } from "./gradebook.js";
-import { cgroupsUnavailable, gradingCgroupName, sweepCgroups } from "./limits.js";
+import { canvasCsv, entriesOf, gradesCsv, moodleCsv, readOverrides, type Override, type Pending } from "./gradebook.js";
+import { lockOutput } from "./lock.js";
+import { cgroupsUnavailable, gradingCgroupName, reapCgroupsAfterExit, sweepCgroups } from "./limits.js";
 import { asNotebook, codeCell, metaOf, sha256, sourceHash, sourceOf, KERNELSPEC, type Cell, type Notebook } from "./notebook.js";
 import { DEFAULT_LIMITS, killAllRuns, runNotebook, type Confinement, type RunLimits, type RunResult } from "./run.js";
 import { chooseSandbox, keyExposure } from "./sandbox.js";
 import { MARKER, paramsSource, testCell, testMeta, type ReleasedTest } from "./source.js";
-import { findSubmissions, printable, readSubmission, type Found, type Unmatched } from "./submissions.js";
+import { findSubmissions, readSubmission, type Found, type Unmatched } from "./submissions.js";
+import { answerTooBig, clipped, jsonDepth, MAX_NOTEBOOK_DEPTH, printable } from "./untrusted.js";
 
 export type { StudentResult, TestScore } from "./feedback.js";
 export type { Unmatched } from "./submissions.js";
@@ -49,6 +54,14 @@ export interface GradeOptions {
   force?: boolean;
   /** re-grade these students (roster ids) even if graded */
   regrade?: readonly string[];
+  /** grade only these students (roster ids); the gradebooks still list everyone graded so far */
+  students?: readonly string[];
+  /** Canvas's column for this assignment as its export names it, "Name (id)" */
+  canvasColumn?: string;
+  /** a missing submission as 0 in canvas.csv and moodle.csv (default: empty, which leaves the LMS's cell alone) */
+  missingZero?: boolean;
+  /** called once if another grading holds the output folder and this one waits for it */
+  onWait?: (pid: number) => void;
   limits?: Partial<RunLimits>;
   /** run student code with no sandbox (only where namespaces cannot be made, and only for trusted notebooks) */
   unsafeNoSandbox?: boolean;
@@ -156,18 +169,31 @@ function typedText(v: unknown): string {
   return v === null || v === undefined ? "" : `(${typeof v})`;
 }
 
-function readMarker(text: string, testId: string): Record<string, string> | undefined {
+/**
+ * The answers a test cell reported. An answer too big to judge (1e-100000000 asks for a hundred
+ * million decimals) is replaced by a note in `notes` and judged as no number at all, so the
+ * grader never builds it.
+ */
+function readMarker(text: string, testId: string, notes: string[]): Record<string, string> | undefined {
   for (const line of text.split("\n")) {
     if (!line.startsWith(MARKER)) continue;
     try {
       const m = JSON.parse(line.slice(MARKER.length)) as { test?: unknown; answers?: unknown };
       if (m.test !== testId || typeof m.answers !== "object" || m.answers === null) continue;
-      return Object.fromEntries(Object.entries(m.answers as Record<string, unknown>).map(([k, v]) => [k, typedText(v)]));
+      return Object.fromEntries(Object.entries(m.answers as Record<string, unknown>).map(([k, v]) => [k, bounded(k, typedText(v), notes)]));
     } catch {
       // a malformed line: the test reports nothing
     }
   }
   return undefined;
+}
+
+function bounded(key: string, typed: string, notes: string[]): string {
+  const why = answerTooBig(typed);
+  if (!why) return typed;
+  const note = `answer ${printable(clipped(key, 40))} = ${printable(clipped(typed, 40))} ${why}: not judged`;
+  if (!notes.includes(note)) notes.push(note);
+  return "(too big to judge)";
 }
 
 function cellNotes(run: RunResult, firstTestIndex: number): string[] {
@@ -190,12 +216,12 @@ function cellNotes(run: RunResult, firstTestIndex: number): string[] {
 /** Why a test cell (which only prints `answers`) timed out. */
 const TEST_TIMEOUT_WHY = "code one of your cells left running, such as a setTimeout, setInterval or promise with a long loop, kept the kernel busy";
 
-function scoreTests(key: AnswerKey, student: StudentKey, run: RunResult, firstTestIndex: number, broken: Map<string, string>): { tests: TestScore[]; network?: PartCheck; graph?: PartCheck } {
+function scoreTests(key: AnswerKey, student: StudentKey, run: RunResult, firstTestIndex: number, broken: Map<string, string>, notes: string[]): { tests: TestScore[]; network?: PartCheck; graph?: PartCheck } {
   const reported = new Map<string, Record<string, string>>();
   const failure = new Map<string, string>();
   key.tests.forEach((t, i) => {
     const cell = run.cells.find((c) => c.index === firstTestIndex + i);
-    const answers = cell ? readMarker(cell.text, t.id) : undefined;
+    const answers = cell ? readMarker(cell.text, t.id, notes) : undefined;
     if (answers) reported.set(t.id, answers);
     else if (run.fatal) failure.set(t.id, run.fatal);
     else if (!cell || cell.status === "skipped") failure.set(t.id, `test did not run (${cell?.reason ?? "not reached"})`);
@@ -207,8 +233,9 @@ function scoreTests(key: AnswerKey, student: StudentKey, run: RunResult, firstTe
   const answersFor = (part: "network" | "graph") => key.tests.filter((t) => t.part === part).map((t) => reported.get(t.id)).find((a) => a !== undefined);
   const quantitiesOf = (part: "network" | "graph") => key.tests.filter((t) => t.part === part).flatMap((t) => t.quantities);
   const na = answersFor("network"), ga = answersFor("graph");
-  const network = na ? checkNetworkPart(student.params.network, na, quantitiesOf("network"), quantitiesOf("graph")) : undefined;
-  const graph = ga ? checkGraphPart(student.params.graph, ga, quantitiesOf("graph")) : undefined;
+  const { network: spec, graph: question } = student.params;
+  const network = na && spec ? checkNetworkPart(spec, na, quantitiesOf("network"), quantitiesOf("graph")) : undefined;
+  const graph = ga && question ? checkGraphPart(question, ga, quantitiesOf("graph")) : undefined;
   const tests = key.tests.map((t): TestScore => {
     const base = { id: t.id, max: t.points, hidden: t.hidden };
     const reason = broken.get(t.id) ?? failure.get(t.id);
@@ -254,8 +281,13 @@ async function gradeOne(
     return { result: finish(r), parts: {} };
   }
   let nb: Notebook;
+  const text = bytes.toString("utf8");
+  if (jsonDepth(text) > MAX_NOTEBOOK_DEPTH) {
+    r.tests = zeroTests(key, `the notebook's JSON nests more than ${MAX_NOTEBOOK_DEPTH} levels deep (a notebook needs a few): not read`);
+    return { result: finish(r), parts: {} };
+  }
   try {
-    nb = asNotebook(JSON.parse(bytes.toString("utf8")), rel ?? found.id);
+    nb = asNotebook(JSON.parse(text), rel ?? found.id);
   } catch (e) {
     r.tests = zeroTests(key, e instanceof SyntaxError ? "notebook is not valid JSON" : isTutorError(e) ? e.problem : "notebook could not be read");
     return { result: finish(r), parts: {} };
@@ -268,7 +300,7 @@ async function gradeOne(
   r.seconds = Number(run.seconds.toFixed(2));
   r.ran = true;
   r.notes.push(...cellNotes(run, firstTestIndex));
-  const scored = scoreTests(key, student, run, firstTestIndex, broken);
+  const scored = scoreTests(key, student, run, firstTestIndex, broken, r.notes);
   r.tests = scored.tests;
   return { result: finish(r), parts: { networkCheckHtml: scored.network?.html, graphCheckHtml: scored.graph?.html } };
 }
@@ -313,6 +345,8 @@ interface GradeContext {
   limits: RunLimits;
   jobs: number;
   regrade: ReadonlySet<string>;
+  /** --students: grade only these */
+  only: ReadonlySet<string> | undefined;
   found: readonly Found[];
   unmatched: readonly Unmatched[];
   confinement: Confinement;
@@ -331,24 +365,44 @@ function checkLimits(limits: RunLimits): void {
   }
 }
 
+/** --key must be a file and --out a folder (or not exist yet): anything else is a usage error, not an internal one. */
+function checkPaths(opts: GradeOptions): void {
+  const kind = (p: string) => (existsSync(p) ? (statSync(p).isDirectory() ? "folder" : "file") : "none");
+  if (kind(opts.key) === "folder") {
+    throw new TutorError("--key", `${opts.key} is a folder, not the answer key`, "pass the key file itself, e.g. DIR/key/key.json", "usage");
+  }
+  if (kind(opts.out) === "file") {
+    throw new TutorError("--out", `${opts.out} is a file; grade writes a folder of results there`, "pass a folder (new or one grade wrote before)", "usage");
+  }
+}
+
+/** Roster ids given to an option, all of which must be on the key's roster. */
+function rosterIds(key: AnswerKey, option: string, ids: readonly string[] | undefined): Set<string> {
+  const set = new Set(ids ?? []);
+  const unknown = [...set].filter((id) => !key.students.some((s) => s.id === id));
+  if (unknown.length) {
+    const problem = `${unknown.map(printable).join(", ")} ${unknown.length === 1 ? "is" : "are"} not on the roster of the key`;
+    throw new TutorError(option, problem, `use roster ids, e.g. ${option} ${key.students[0]?.id ?? "ID"}`, "usage");
+  }
+  return set;
+}
+
 export async function grade(opts: GradeOptions): Promise<GradeSummary> {
+  checkPaths(opts);
   const key = await readKey(opts.key);
   const limits: RunLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   checkLimits(limits);
   const jobs = opts.jobs ?? cpus().length;
   if (!Number.isInteger(jobs) || jobs < 1) throw new TutorError("--jobs", `must be a positive whole number, got ${jobs}`, "e.g. --jobs 2", "usage");
-  const regrade = new Set(opts.regrade ?? []);
-  const unknown = [...regrade].filter((id) => !key.students.some((s) => s.id === id));
-  if (unknown.length) {
-    const problem = `${unknown.map(printable).join(", ")} ${unknown.length === 1 ? "is" : "are"} not on the roster of the key`;
-    throw new TutorError("--regrade", problem, `use roster ids, e.g. --regrade ${key.students[0]?.id ?? "ID"}`, "usage");
-  }
+  const regrade = rosterIds(key, "--regrade", opts.regrade);
+  const only = opts.students ? rosterIds(key, "--students", opts.students) : undefined;
   const { found, unmatched } = await findSubmissions(opts.submissions, key);
   const sandbox = chooseSandbox(opts.unsafeNoSandbox === true);
   const exposed = sandbox.bwrap ? keyExposure(opts.key) : undefined;
   if (exposed) throw new TutorError("sandbox", exposed, "keep the key outside the project's dist/, node_modules and .venv", "exercise");
   const noCgroup = cgroupsUnavailable();
   if (!noCgroup) await sweepCgroups(false); // what gradings that were killed outright left
+  const stopReaper = noCgroup ? () => {} : reapCgroupsAfterExit();
   const limitsBy = noCgroup
     ? `a watchdog sums each student's processes twice a second (${limits.memoryMb} MB, ${limits.processes} processes and threads; `
       + `CPU not capped, since ${noCgroup})`
@@ -367,7 +421,7 @@ export async function grade(opts: GradeOptions): Promise<GradeSummary> {
   killAllRuns(true); // an earlier grading in this process may have been interrupted
   try {
     opts.onStart?.({ sandbox: sandbox.description, limits: limitsBy });
-    const summary = await gradeIn({ opts, key, limits, jobs, regrade, found, unmatched, confinement, interrupted });
+    const summary = await gradeIn({ opts, key, limits, jobs, regrade, only, found, unmatched, confinement, interrupted });
     const how = { sandbox: sandbox.description, limitsBy, sandboxed: sandbox.bwrap !== null };
     return { ...summary, ...how, ...(interrupted.signal ? { interrupted: interrupted.signal } : {}) };
   } finally {
@@ -375,37 +429,67 @@ export async function grade(opts: GradeOptions): Promise<GradeSummary> {
     process.off("SIGTERM", onSignal);
     if (interrupted.signal) killAllRuns();
     if (!noCgroup) await sweepCgroups(true);
+    stopReaper();
   }
 }
 
 type GradedSummary = Omit<GradeSummary, "sandbox" | "limitsBy" | "sandboxed" | "interrupted">;
 
 async function gradeIn(ctx: GradeContext): Promise<GradedSummary> {
-  const { opts, key, found } = ctx;
+  const { opts } = ctx;
   await privateDir(opts.out);
-  const overrides = await readOverrides(join(opts.out, OVERRIDES), key);
-  const history: string[] = [];
-  const historyDir = join(opts.out, "history", stamp());
-  const todo: Found[] = [];
-  const skipped: string[] = [], stale: string[] = [];
-  for (const f of found) {
-    const resultPath = join(opts.out, f.id, RESULT);
-    const earlier = existsSync(resultPath) ? await readResult(resultPath) : undefined;
+  // a second grading on this folder waits here: it then skips what the first graded
+  const release = await lockOutput(opts.out, (pid) => opts.onWait?.(pid));
+  try {
+    return await gradeLocked(ctx);
+  } finally {
+    await release();
+  }
+}
+
+/** Who to grade: not graded yet, changed since (stale: only said), or asked for again. */
+async function planOf(ctx: GradeContext): Promise<{ todo: Found[]; skipped: string[]; stale: string[] }> {
+  const { opts } = ctx;
+  const todo: Found[] = [], skipped: string[] = [], stale: string[] = [];
+  for (const f of ctx.found) {
+    if (ctx.only && !ctx.only.has(f.id)) continue;
+    const earlier = await readResult(join(opts.out, f.id, RESULT));
     const hash = f.path ? await readSubmission(f.path, f.id).then(sha256, () => null) : null;
     // "no submission" is not a grade: a late submission is graded when it arrives
     const late = earlier !== undefined && earlier.submissionHash === null && hash !== null;
     if (earlier && !opts.force && !ctx.regrade.has(f.id) && !late) {
       skipped.push(f.id);
-      if (hash !== earlier.submissionHash) stale.push(f.id);
+      // a student with no file in this folder (graded from another, say) has not changed
+      if (hash !== null && hash !== earlier.submissionHash) stale.push(f.id);
       continue;
-    }
-    if (existsSync(join(opts.out, f.id))) {
-      await privateDir(historyDir);
-      await rename(join(opts.out, f.id), join(historyDir, f.id));
-      history.push(join(historyDir, f.id));
     }
     todo.push(f);
   }
+  return { todo, skipped, stale };
+}
+
+/**
+ * Writes a student's new result. An earlier one moves to history only now, once there is a
+ * new one: a student the machine failed keeps their earlier grade in every gradebook.
+ */
+async function keepResult(ctx: GradeContext, id: string, outcome: { result: StudentResult; parts: FeedbackParts }, historyDir: string, history: string[]): Promise<void> {
+  const dir = join(ctx.opts.out, id);
+  if (existsSync(dir)) {
+    await privateDir(historyDir);
+    await rename(dir, join(historyDir, id));
+    history.push(join(historyDir, id));
+  }
+  await privateDir(dir);
+  await writeAtomic(join(dir, CHECKS), JSON.stringify(outcome.parts) + "\n");
+  await writeAtomic(join(dir, RESULT), JSON.stringify({ ...outcome.result, sandbox: ctx.confinement.sandbox.description }, null, 1) + "\n");
+}
+
+async function gradeLocked(ctx: GradeContext): Promise<GradedSummary> {
+  const { opts, key } = ctx;
+  const overrides = await readOverrides(join(opts.out, OVERRIDES), key);
+  const history: string[] = [];
+  const historyDir = join(opts.out, "history", stamp());
+  const { todo, skipped, stale } = await planOf(ctx);
   await copyKatexAssets(opts.out);
   const graded: string[] = [], faults: MachineFault[] = [];
   let done = 0;
@@ -424,25 +508,40 @@ async function gradeIn(ctx: GradeContext): Promise<GradedSummary> {
     if (ctx.interrupted.signal) outcome = { fault: `grading was interrupted (${ctx.interrupted.signal})` };
     const n = ++done;
     if ("fault" in outcome) {
-      faults.push({ student: f.id, reason: outcome.fault });
-      opts.onProgress?.({ student: printable(f.id), done: n, total: todo.length, fault: outcome.fault });
+      const reason = printable(clipped(outcome.fault, 500));
+      faults.push({ student: f.id, reason });
+      opts.onProgress?.({ student: printable(f.id), done: n, total: todo.length, fault: reason });
       return;
     }
-    const dir = join(opts.out, f.id);
-    await privateDir(dir);
-    await writeAtomic(join(dir, CHECKS), JSON.stringify(outcome.parts) + "\n");
-    await writeAtomic(join(dir, RESULT), JSON.stringify({ ...outcome.result, sandbox: ctx.confinement.sandbox.description }, null, 1) + "\n");
+    await keepResult(ctx, f.id, outcome, historyDir, history);
     graded.push(f.id);
     opts.onProgress?.({ student: printable(f.id), done: n, total: todo.length });
   });
+  const paths = await writeGradebooks(ctx, overrides, graded, faults, history);
+  return { results: paths.results, graded, skipped, stale, faults, ...paths.files, history, unmatched: [...ctx.unmatched] };
+}
+
+/**
+ * grades.csv, canvas.csv and moodle.csv from every result the folder holds (this run's and
+ * earlier runs'), each roster student once, with the overrides applied.
+ */
+async function writeGradebooks(
+  ctx: GradeContext, overrides: ReadonlyMap<string, Override>, graded: readonly string[], faults: readonly MachineFault[], history: string[],
+): Promise<{ results: StudentResult[]; files: { csvPath: string; canvasPath: string; moodlePath: string } }> {
+  const { opts, key } = ctx;
+  const ids = [...key.students.map((s) => s.id), ...ctx.found.filter((f) => !key.students.some((s) => s.id === f.id)).map((f) => f.id)];
   const results: StudentResult[] = [];
-  for (const f of found) {
-    const r = await readResult(join(opts.out, f.id, RESULT));
+  for (const id of ids) {
+    const r = await readResult(join(opts.out, id, RESULT));
     if (!r) continue;
-    results.push(await withOverride(join(opts.out, f.id), r, overrides.get(f.id), key.students.find((s) => s.id === f.id), graded.includes(f.id)));
+    results.push(await withOverride(join(opts.out, id), r, overrides.get(id), key.students.find((s) => s.id === id), graded.includes(id)));
   }
+  // a student the machine failed this run who has an earlier result keeps it (the fault is said on the terminal)
+  const pending = faults.filter((f) => !results.some((r) => r.student === f.student));
+  const entries = entriesOf(key, results, pending, overrides);
+  const others = results.filter((r) => !key.students.some((s) => s.id === r.student));
   const csvPath = join(opts.out, "grades.csv");
-  const csv = gradesCsv(key, results, ctx.unmatched, faults);
+  const csv = gradesCsv(key, entries, others, ctx.unmatched);
   if (existsSync(csvPath) && (await readFile(csvPath, "utf8")) !== csv) {
     // a teacher may have edited it, or these are new results: either way keep the old one
     await privateDir(join(opts.out, "history"));
@@ -452,9 +551,10 @@ async function gradeIn(ctx: GradeContext): Promise<GradedSummary> {
   }
   await writeAtomic(csvPath, csv);
   const canvasPath = join(opts.out, "canvas.csv"), moodlePath = join(opts.out, "moodle.csv");
-  await writeAtomic(canvasPath, canvasCsv(key, results));
-  await writeAtomic(moodlePath, moodleCsv(key, results));
-  return { results, graded, skipped, stale, faults, csvPath, canvasPath, moodlePath, history, unmatched: [...ctx.unmatched] };
+  const missingZero = opts.missingZero === true;
+  await writeAtomic(canvasPath, canvasCsv(key, entries, { missingZero, ...(opts.canvasColumn ? { column: opts.canvasColumn } : {}) }));
+  await writeAtomic(moodlePath, moodleCsv(key, entries, { missingZero }));
+  return { results, files: { csvPath, canvasPath, moodlePath } };
 }
 
 /**

@@ -4,6 +4,7 @@
 import { D, type Dec } from "../engine/numeric.js";
 import { ExpressionError } from "../engine/errors.js";
 import { graphTrace } from "../engine/graph.js";
+import type { Precision } from "../engine/numeric.js";
 
 export interface GraphQuestion {
   /** in order; the last one defines the output, e.g. ["q = x + y", "f = q * z"] */
@@ -30,9 +31,9 @@ export interface GraphTraceResult {
 }
 
 /** Forward values and gradients of every input and assigned name. */
-export function traceGraph(q: GraphQuestion): GraphTraceResult {
+export function traceGraph(q: GraphQuestion, precision: Precision | string = "exact"): GraphTraceResult {
   if (q.assignments.length === 0) throw new ExpressionError("assignments", "is empty", "give at least one assignment");
-  const t = graphTrace(q.assignments.join("; "), q.values, "exact");
+  const t = graphTrace(q.assignments.join("; "), q.values, precision);
   const out = t.nodes.find((n) => n.id === t.output)!;
   const gradStep = new Map(t.steps.filter((s) => s.phase === "backward").map((s) => [s.node, s.formula]));
   // the inputs, in the order the values were given, then the named nodes in evaluation order
@@ -47,9 +48,15 @@ export function traceGraph(q: GraphQuestion): GraphTraceResult {
   }));
   return { output: out.name ?? out.label, nodes };
 }
+/** The names of the graph's inputs, in the order the expression meets them. */
+export function graphInputs(q: GraphQuestion): string[] {
+  const t = graphTrace(q.assignments.join("; "), q.values, "exact");
+  return t.nodes.filter((n) => n.kind === "input").map((n) => n.name ?? n.id);
+}
+
 /** The quantities a student can be asked for: each node's value (its name) and d<out>/d<name>. */
-export function graphKeyValues(q: GraphQuestion): Map<string, { value: Dec; tex: string }> {
-  const t = traceGraph(q);
+export function graphKeyValues(q: GraphQuestion, precision: Precision | string = "exact"): Map<string, { value: Dec; tex: string }> {
+  const t = traceGraph(q, precision);
   const out = new Map<string, { value: Dec; tex: string }>();
   for (const n of t.nodes) {
     out.set(n.name, { value: n.value, tex: n.name });

@@ -3,6 +3,7 @@
 // memory, pids, cpu and cpuacct controllers, as root), each run gets its own cgroup in each;
 // otherwise a watchdog sums the run's processes twice a second and ends the run on a breach.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 
 export interface StudentLimits {
@@ -150,6 +151,28 @@ export async function sweepCgroups(includeOwn: boolean): Promise<void> {
       await removeCgroup(dir);
     }
   }
+}
+
+/**
+ * A small watcher, detached, that removes this grading's cgroup folders once the grader is gone
+ * however it ended (kill -9 included: the sandboxes die with their parent, the folders would
+ * stay until the next grading). It polls the grader's pid once a second and gives up after a
+ * minute of folders that will not empty. Returns a stop function for a normal end.
+ */
+export function reapCgroupsAfterExit(): () => void {
+  const dirs = CONTROLLERS.map((c) => join(ownCgroup(c), gradingCgroupName()));
+  const rm = dirs.map((d) => `rmdir '${d}'/* '${d}' 2>/dev/null`).join("; ");
+  const left = dirs.map((d) => `[ -e '${d}' ]`).join(" || ");
+  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; i=0; while [ $i -lt 60 ] && { ${left}; }; do ${rm}; i=$((i+1)); sleep 1; done`;
+  const child = spawn("/bin/sh", ["-c", script], { detached: true, stdio: "ignore" });
+  child.unref();
+  return () => {
+    try {
+      if (child.pid) process.kill(child.pid, "SIGKILL");
+    } catch {
+      // gone already
+    }
+  };
 }
 
 /** Why per-student cgroups cannot be made here, or undefined when they can (one is made and removed). */

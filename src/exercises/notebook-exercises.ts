@@ -8,7 +8,7 @@
 // test that nothing earlier in the notebook prints an answer) and a hint each.
 import { ACTIVATIONS, type ActivationName } from "../engine/activations.js";
 import { LOSSES } from "../engine/losses.js";
-import { D, exactArith, floatArith } from "../engine/numeric.js";
+import { D, floatArith } from "../engine/numeric.js";
 import { descend } from "../engine/descent.js";
 import { graphTrace } from "../engine/graph.js";
 import { parameterCount } from "../engine/spec.js";
@@ -41,7 +41,8 @@ export interface ExerciseQuestion {
 
 /** How an exercise set's answers are judged: the checker for named numbers, a network or a graph. */
 export type ExerciseJudge =
-  | { kind: "numbers"; expected: () => Record<string, number> }
+  /** expected values as numbers, or as decimal strings where a double cannot hold them exactly (0.75, not 0.6 / 0.8) */
+  | { kind: "numbers"; expected: () => Record<string, number | string> }
   | { kind: "network"; spec: Record<string, unknown>; notation?: NotationPreset }
   | { kind: "graph"; expression: string; values: Readonly<Record<string, number>> }
   | { kind: "custom"; check: (answers: Readonly<Record<string, string>>) => CheckReport };
@@ -360,8 +361,9 @@ export const NOTEBOOK_EXERCISES: readonly ExerciseSet[] = [
       kind: "numbers", expected: () => {
         // one step of training with decay where the loss has no gradient (output = target): w ← (1 − αλ/m) w
         const still = { layers: [1, 1], activations: ["identity"], loss: "half_sse", weights: [[[1]]], biases: [[0]], updateBiases: false, input: [0], target: [0] };
-        const factor = num(train(still, { epochs: 1, learningRate: 0.05, weightDecay: 0.02 }).final.weights[0][0][0]);
-        const kept = dropout([[0.9]], 1 - 0.4, () => 0).out[0][0];
+        const factor = train(still, { epochs: 1, learningRate: 0.05, weightDecay: 0.02 }).final.weights[0][0][0];
+        // dropout runs in doubles (0.9 / 0.6 = 1.5000000000000002): 12 significant digits, so rounding judges 1.5
+        const kept = Number(dropout([[0.9]], 1 - 0.4, () => 0).out[0][0].toPrecision(12));
         // a training set with mean 168 and standard deviation 9 (σ with 1/m, as the notes)
         const z = fitStandardiser([[159], [177]]).apply([[175]])[0][0];
         const step = (w: number, g: number) => descend({ gradient: () => [g], start: [w], learningRate: 0.2, steps: 1 }).points[1][0];
@@ -384,7 +386,8 @@ export const NOTEBOOK_EXERCISES: readonly ExerciseSet[] = [
         const exact = new D(graphTrace("J = t * t * t", { t: "2" }, "exact").nodes.find((n) => n.name === "t")!.grad);
         const central = cube("2.0001").minus(cube("1.9999")).div(eps.times(2)), forward = cube("2.0001").minus(cube("2")).div(eps);
         const rel = forward.minus(exact).abs().div(D.max(forward.abs(), exact.abs()));
-        return { central: central.toNumber(), forward: forward.toNumber(), rel: rel.toNumber(), noDivision: cube("2.0001").minus(cube("2")).toNumber() };
+        // exact decimal strings: the double forward difference would be 12.000600010022566, not 12.00060001
+        return { central: central.toString(), forward: forward.toString(), rel: rel.toString(), noDivision: cube("2.0001").minus(cube("2")).toString() };
       },
     },
   },
@@ -446,10 +449,17 @@ export function judgeExercise(id: string, answers: Readonly<Record<string, strin
   const set = exerciseSet(id);
   const given = Object.fromEntries(Object.entries(answers).filter(([, v]) => !isUnanswered(v)));
   const j = set.judge;
+  const expected = j.kind === "numbers" ? j.expected() : undefined;
+  // precision asked is precision required: fewer places than a question asks are "too few places"
+  const places = Object.fromEntries(set.questions.flatMap((x) => x.keys.flatMap((k) => {
+    if ("decimals" in x.precision) return [[k, x.precision.decimals]];
+    const v = Number(expected?.[k]);
+    return !Number.isFinite(v) || v === 0 ? [] : [[k, Math.max(0, x.precision.significant - 1 - Math.floor(Math.log10(Math.abs(v))))]];
+  })));
   switch (j.kind) {
-    case "numbers": return noRoundingWhereExact(checkNumbers(j.expected(), given));
-    case "network": return checkHandCalculation(j.spec, given, j.notation ? { notation: j.notation } : {});
-    case "graph": return checkGraphCalculation(j.expression, j.values, given);
+    case "numbers": return noRoundingWhereExact(checkNumbers(expected!, given, { places }));
+    case "network": return checkHandCalculation(j.spec, given, { places, ...(j.notation ? { notation: j.notation } : {}) });
+    case "graph": return checkGraphCalculation(j.expression, j.values, given, { places });
     case "custom": return Object.keys(given).length ? j.check(Object.fromEntries(Object.entries(given).map(([k, v]) => [k, String(v)]))) : checkNumbers({}, {});
   }
 }
@@ -479,7 +489,7 @@ export function expectedAnswers(): ExpectedAnswer[] {
   for (const set of NOTEBOOK_EXERCISES) {
     const keys = set.questions.flatMap((x) => x.keys);
     let values: Record<string, number>;
-    if (set.judge.kind === "numbers") values = set.judge.expected();
+    if (set.judge.kind === "numbers") values = Object.fromEntries(Object.entries(set.judge.expected()).map(([k, v]) => [k, Number(v)]));
     else if (set.judge.kind === "custom") continue; // answered by building something: no one number
     else {
       const report = judgeExercise(set.id, Object.fromEntries(keys.map((k) => [k, "0"])));

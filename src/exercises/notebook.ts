@@ -19,6 +19,8 @@ export interface ExerciseCellMeta {
   part?: Part;
   /** tests: the keys of the quantities graded (z_h1, dE/dw5, w5+, df/dx ...) */
   quantities?: string[];
+  /** tests: the decimal places asked (default: the part's, 4) */
+  decimals?: number;
   /** solution/answer cells: what replaces a solution region (default: see source.ts) */
   stub?: string;
 }

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, RUNNER, VENV } from "./paths.js";
 import { SCRATCH, bwrapArgs, type SandboxChoice } from "./sandbox.js";
+import { noNewUserNamespaces } from "./seccomp.js";
 import { StudentCgroup, watchdog, type StudentLimits } from "./limits.js";
 
 export interface RunLimits extends StudentLimits {
@@ -86,10 +87,13 @@ function runnerEnv(home: string, tmp: string, memoryMb: number): Record<string, 
   };
 }
 
+/** The descriptor bwrap reads the seccomp filter from (0-2 are stdio, 3 the result channel). */
+const SECCOMP_FD = 4;
+
 /** The runner's command inside the sandbox, or, with no sandbox, in a temporary folder of its own beside a `dist` link. */
 async function commandFor(limits: RunLimits, sandbox: SandboxChoice): Promise<{ argv: string[]; cleanup: () => Promise<void> }> {
   const runner = [join(VENV, "bin", "python"), RUNNER, "--cell-timeout", String(limits.cellTimeoutSeconds), "--max-output", String(limits.maxOutputChars)];
-  if (sandbox.bwrap) return { argv: [sandbox.bwrap, ...bwrapArgs(runnerEnv(SCRATCH, "/tmp", limits.memoryMb), runner)], cleanup: async () => {} };
+  if (sandbox.bwrap) return { argv: [sandbox.bwrap, ...bwrapArgs(runnerEnv(SCRATCH, "/tmp", limits.memoryMb), runner, SECCOMP_FD)], cleanup: async () => {} };
   const dir = await mkdtemp(join(tmpdir(), "backprop-tutor-unsafe-"));
   await symlink(join(ROOT, "dist"), join(dir, "dist"), "dir");
   await mkdir(join(dir, "submission"));
@@ -119,11 +123,17 @@ export async function runNotebook(notebookJson: string, name: string, limits: Ru
   const cgroup = confinement.cgroupGrading ? StudentCgroup.create(confinement.cgroupGrading, name, limits) : null;
   const argv = cgroup ? cgroup.wrap(command) : command;
   const started = Date.now();
-  let stderr = "", channel = "", readyAt: number | undefined;
+  let stderr = "", channel = "", readyAt: number | undefined, overflow = false;
   let ended: "time" | "memory" | "processes" | "interrupted" | undefined;
   const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: string }>((done) => {
     // detached: its own process group, so that ending the run kills bwrap and whatever is around it
-    const child = spawn(argv[0], argv.slice(1), { stdio: ["pipe", "ignore", "pipe", "pipe"], detached: true });
+    const filter = confinement.sandbox.bwrap ? noNewUserNamespaces() : undefined;
+    const child = spawn(argv[0], argv.slice(1), { stdio: ["pipe", "ignore", "pipe", "pipe", filter ? "pipe" : "ignore"], detached: true });
+    if (filter) {
+      const fd4 = child.stdio[SECCOMP_FD] as NodeJS.WritableStream;
+      fd4.on("error", () => {}); // bwrap gone before reading it: the run fails as any start does
+      fd4.end(filter);
+    }
     const killRun = () => {
       if (child.pid) try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
       cgroup?.killAll();
@@ -137,6 +147,7 @@ export async function runNotebook(notebookJson: string, name: string, limits: Ru
     const fd3 = child.stdio[3] as NodeJS.ReadableStream;
     fd3.on("data", (d: Buffer) => {
       if (channel.length < MAX_RESULT_BYTES) channel += d.toString();
+      else overflow = true;
       if (readyAt === undefined && channel.startsWith("ready\n")) readyAt = Date.now();
     });
     const stopWatchdog = !cgroup && child.pid ? watchdog(child.pid, limits, (why) => { ended ??= why; killRun(); }) : () => {};
@@ -177,6 +188,8 @@ export async function runNotebook(notebookJson: string, name: string, limits: Ru
   if (ended === "memory") return { cells: [], restarts: 0, seconds, fatal: `the notebook ${outOfMemory}`, limitNotes };
   const tooMany = `the notebook ran more than ${limits.processes} processes and threads at once`;
   if (ended === "processes") return { cells: [], restarts: 0, seconds, fatal: tooMany, limitNotes };
+  // the runner bounds its result well below this: more is what the student's run made it write
+  if (overflow) return { cells: [], restarts: 0, seconds, fatal: `the notebook's results came to more than ${MAX_RESULT_BYTES / 2 ** 20} MB`, limitNotes };
   if (!result) {
     // the runner itself was killed by the memory limit: the student's doing; otherwise it broke, the machine's
     if (oomKills > 0) return { cells: [], restarts: 0, seconds, fatal: `the notebook ${outOfMemory}`, limitNotes };

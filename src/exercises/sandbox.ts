@@ -6,7 +6,10 @@
 // node_modules, dist/ and the runner script, at their own paths) plus private tmpfs scratch
 // folders. Not the project, the key, other submissions or the grades: they are not mounted.
 // As root, bwrap builds the namespaces and the run drops to an unprivileged uid with no
-// capabilities (setpriv); as another user bwrap makes a user namespace for it.
+// capabilities (setpriv); as another user bwrap makes a user namespace for it. Either way no
+// process inside may make a user namespace of its own (where it would be uid 0 with every
+// capability, a wide door into the kernel): a seccomp filter (seccomp.ts) refuses unshare and
+// clone with CLONE_NEWUSER, and without root bwrap's --disable-userns says the same.
 //
 // Nothing of a run is on the host's disk, so the grader never touches a path a student can
 // write: the notebook goes in on stdin, the result comes back on a pipe (fd 3).
@@ -18,6 +21,7 @@ import { existsSync, lstatSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join, sep } from "node:path";
 import { TutorError } from "../engine/errors.js";
 import { ROOT, RUNNER, VENV } from "./paths.js";
+import { noNewUserNamespaces } from "./seccomp.js";
 
 /** The unprivileged uid (and gid) a run drops to as root: "nobody". Runs cannot see each other (own pid, mount and IPC namespaces). */
 export const SANDBOX_UID = 65534;
@@ -88,10 +92,12 @@ export function mountedPaths(): string[] {
  * bwrap's arguments for one run: namespaces, the read-only runtime, the private scratch folders,
  * a clean environment, and (as root) the drop to SANDBOX_UID; `command` runs inside.
  */
-export function bwrapArgs(env: Readonly<Record<string, string>>, command: readonly string[]): string[] {
+export function bwrapArgs(env: Readonly<Record<string, string>>, command: readonly string[], seccompFd: number): string[] {
   const { binds, links } = runtimeMounts();
   const root = isRoot();
   const args = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"];
+  // the filter is read from this descriptor (seccomp.ts noNewUserNamespaces)
+  args.push("--seccomp", String(seccompFd));
   args.push("--die-with-parent", "--new-session", "--hostname", "grading");
   // as root bwrap needs no user namespace; the run keeps only what setpriv needs to drop to the sandbox uid
   if (root) args.push("--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP");
@@ -118,7 +124,9 @@ export function namespacesUnavailable(): string | undefined {
   const bwrap = onPath("bwrap");
   if (!bwrap) return "bubblewrap (bwrap) is not installed: `apt-get install bubblewrap` (Debian/Ubuntu)";
   if (isRoot() && !onPath("setpriv")) return "setpriv (util-linux) is not installed";
-  const r = spawnSync(bwrap, bwrapArgs({ PATH: "/usr/bin:/bin" }, ["/bin/true"]), { encoding: "utf8", timeout: 20_000 });
+  const filter = noNewUserNamespaces();
+  if (!filter) return `no seccomp filter for this machine's architecture (${process.arch}): nested user namespaces could not be closed`;
+  const r = spawnSync(bwrap, bwrapArgs({ PATH: "/usr/bin:/bin" }, ["/bin/true"], 0), { encoding: "utf8", timeout: 20_000, input: filter });
   if (r.error) return `bwrap could not be started: ${r.error.message}`;
   const first = (r.stderr || `exit ${r.status}`).trim().split("\n")[0];
   if (r.status !== 0) return `bwrap could not make the namespaces: ${first} (in a container, allow user namespaces or run as root)`;
@@ -135,7 +143,7 @@ export function chooseSandbox(unsafe: boolean): SandboxChoice {
     throw new TutorError("sandbox", problem, "install bubblewrap, or grade only trusted notebooks with --unsafe-no-sandbox", "exercise");
   }
   const who = isRoot() ? `as uid ${SANDBOX_UID} with no capabilities` : "in a user namespace";
-  const what = "bubblewrap: no network, own processes and shared memory, only the runtime read-only";
+  const what = "bubblewrap: no network, own processes and shared memory, only the runtime read-only, no user namespaces";
   return { bwrap: onPath("bwrap")!, description: `each student in their own namespaces (${what}), ${who}` };
 }
 

@@ -22,6 +22,8 @@ export interface TestSpec {
   hidden: boolean;
   part: Part;
   quantities: string[];
+  /** the decimal places asked (absent: the part's) */
+  decimals?: number;
 }
 
 /** What assign records about the release, so grading can restore and verify cells. */
@@ -57,7 +59,8 @@ export function readAuthoring(nb: Notebook, fallbackName: string): Authoring {
       if (typeof m.points !== "number" || !(m.points > 0)) throw fail(where, "has no positive points", 'set "points", e.g. 3');
       if (m.part !== "network" && m.part !== "graph") throw fail(where, `has part ${JSON.stringify(m.part)}`, 'set "part" to "network" or "graph"');
       if (!Array.isArray(m.quantities) || m.quantities.length === 0 || !m.quantities.every((q) => typeof q === "string")) throw fail(where, "grades no quantities", 'list them in "quantities", e.g. ["z_h1", "a_h1"]');
-      tests.push({ id: m.id, points: m.points, hidden: m.hidden === true, part: m.part, quantities: m.quantities });
+      if (m.decimals !== undefined && !(Number.isInteger(m.decimals) && m.decimals >= 0 && m.decimals <= 12)) throw fail(where, `has decimals ${JSON.stringify(m.decimals)}`, 'set "decimals" to a whole number of places, e.g. 4');
+      tests.push({ id: m.id, points: m.points, hidden: m.hidden === true, part: m.part, quantities: m.quantities, ...(m.decimals !== undefined ? { decimals: m.decimals } : {}) });
     } else if (m.kind !== "solution") throw fail(where, `has an unknown kind "${String(m.kind)}"`, "use params, answer, solution or test");
   });
   if (params !== 1) throw fail("source notebook", `has ${params} params cells`, "mark exactly one cell as kind params");
@@ -79,6 +82,9 @@ export function testSource(t: TestSpec): string {
     "  const given: Record<string, unknown> = typeof answers === \"object\" && answers !== null ? { ...answers } : {};",
     "  const missing = keys.filter((k) => given[k] === undefined || given[k] === null || String(given[k]).trim() === \"\");",
     `  console.log(missing.length ? \`Not answered yet: \${missing.join(", ")}\` : \`All \${keys.length} answers given.\`);`,
+    "  // a decimal comma (\"0,0190\") or a word is not a number: say so before it is graded as one",
+    "  const notNumbers = keys.filter((k) => !missing.includes(k) && !/^\\s*[-+−]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?\\s*$/.test(String(given[k])));",
+    "  if (notNumbers.length) console.log(`Not a number (write decimals with a point, \"0.0190\"): ${notNumbers.map((k) => `${k} = ${JSON.stringify(given[k])}`).join(\", \")}`);",
     `  console.log(${JSON.stringify(MARKER)} + JSON.stringify({ test: ${JSON.stringify(t.id)}, answers: given }));`,
     "}",
   ].join("\n");
@@ -131,7 +137,7 @@ export function releasedTests(a: Authoring): ReleasedTest[] {
 }
 
 export function testMeta(t: TestSpec): ExerciseCellMeta {
-  return { kind: "test", id: t.id, points: t.points, hidden: t.hidden, part: t.part, quantities: t.quantities };
+  return { kind: "test", id: t.id, points: t.points, hidden: t.hidden, part: t.part, quantities: t.quantities, ...(t.decimals !== undefined ? { decimals: t.decimals } : {}) };
 }
 
 export function testCell(t: ReleasedTest): Cell {

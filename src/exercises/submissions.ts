@@ -12,6 +12,9 @@ import { join } from "node:path";
 import { TutorError } from "../engine/errors.js";
 import type { AnswerKey } from "./assign.js";
 import { ID_PATTERN } from "./roster.js";
+import { printable } from "./untrusted.js";
+
+export { printable };
 
 /** The largest notebook read: a released one is a few kB; more is not a hand-written submission. */
 export const MAX_SUBMISSION_BYTES = 20 * 2 ** 20;
@@ -32,12 +35,6 @@ export interface Unmatched {
   /** relative to the submissions folder, printable */
   file: string;
   reason: string;
-}
-
-/** A name as it may be shown on a terminal or in a CSV: control characters (ANSI escapes ...) as \u{..}. */
-export function printable(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  return name.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }
 
 /** What a directory entry is, without following it. */

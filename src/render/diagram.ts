@@ -114,10 +114,30 @@ export async function showGraph(t: GraphTrace, decimals = 4): Promise<void> {
 
 const step = (t: NetworkTrace, id: string): Step | undefined => t.steps.find((s) => s.id === id);
 
-/** A unit's short name from the trace's keys (z_h1 → h1); falls back to layer/unit. */
+const SUB: Readonly<Record<string, string>> = Object.fromEntries([..."0123456789"].map((d, i) => [d, "₀₁₂₃₄₅₆₇₈₉"[i]]));
+const SUP: Readonly<Record<string, string>> = Object.fromEntries(
+  [..."0123456789()"].map((d, i) => [d, "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾"[i]]),
+);
+
+/**
+ * A key's indices as a drawing shows them, in one line of plain text (Graphviz's sub- and
+ * superscripts collide with the value below): W^[1]_11 → W[1]₁₁, a_1^(2) → a₁⁽²⁾, a_3 → a₃.
+ */
+function plainIndices(key: string): string {
+  return key
+    .replace(/\^\[(\d+)\]/g, "[$1]")
+    .replace(/\^\((\d+)\)/g, (_m, d: string) => [...`(${d})`].map((c) => SUP[c]).join(""))
+    .replace(/_(\d+)/g, (_m, d: string) => [...d].map((c) => SUB[c]).join(""));
+}
+
+/** A unit's label from its activation's key: the names notation's own name (a_h1 → h1), else a[1]₁. */
+function unitLabel(aKey: string): string {
+  return /^a_[A-Za-z]/.test(aKey) ? aKey.slice(2) : plainIndices(aKey);
+}
+
 function unitName(t: NetworkTrace, l: number, j: number): string {
-  const z = step(t, stepId({ phase: "forward", quantity: "z", layer: l, unit: j }));
-  return z ? z.key.replace(/^z_?/, "") : `x${j + 1}`;
+  const a = step(t, stepId({ phase: "forward", quantity: "a", layer: l, unit: j }));
+  return a ? unitLabel(a.key) : `x${j + 1}`;
 }
 
 export type DiagramView = "forward" | "backward";
@@ -129,9 +149,11 @@ export function networkDot(t: NetworkTrace, view: DiagramView = "forward", decim
     '  node [shape=circle, fontname="Helvetica", fontsize=11, width=0.9, fixedsize=true];',
     '  edge [fontname="Helvetica", fontsize=9, arrowsize=0.6];',
   ];
-  // the input units' names as the first z formula writes them (a_{i1} → i1), else x1, x2, …
+  // the input units as the first z formula writes them (a_{i1} → i1, a^{[0]}_{1}), else x1, x2, …
   const first = step(t, stepId({ phase: "forward", quantity: "z", layer: 1, unit: 0 }));
-  const written = first ? [...first.formula.matchAll(/a_\{([^}]*)\}/g)].map((m) => m[1]) : [];
+  const written = first
+    ? [...first.formula.matchAll(/a(?:[_^]\{[^}]*\})+/g)].map((m) => unitLabel(m[0].replace(/[{}]/g, "")))
+    : [];
   const inputNames = t.forward.a[0].map((_, j) => written[j] ?? `x${j + 1}`);
   t.forward.a.forEach((layer, l) => {
     lines.push(`  subgraph cluster_${l} { style=invis; rank=same;`);
@@ -153,7 +175,7 @@ export function networkDot(t: NetworkTrace, view: DiagramView = "forward", decim
       const given = z ? z.substituted.split(" + ").map((term) => term.split(" \\times ")[0].replace(/[()]/g, "")) : [];
       row.forEach((g, k) => {
         const dW = step(t, stepId({ phase: "backward", quantity: "dW", layer: l + 1, unit: j, other: k }));
-        const wName = dW ? dW.key.replace(/^d[^/]*\/d/, "") : `w`;
+        const wName = dW ? plainIndices(dW.key.replace(/^d[^/]*\/d/, "")) : `w`;
         const text = view === "forward" ? `${wName} = ${given[k] ?? ""}` : `∂/∂${wName} = ${num(g, decimals)}`;
         lines.push(
           `  "u${l}_${k}" -> "u${l + 1}_${j}" [label=<<font color="${view === "forward" ? "#333333" : GRAD_COLOUR}">${dotText(text)}</font>>];`,

@@ -20,7 +20,7 @@ interface PayloadBase {
 
 export interface NetworkPayload extends PayloadBase {
   kind: "network";
-  /** the spec as JSON (../shared/spec/network-spec.md), one example */
+  /** the spec as JSON (docs/network-spec.md), one example */
   spec: Record<string, unknown>;
   notation: NotationPreset;
 }

@@ -354,7 +354,15 @@ export class StepThrough {
   // ---- the end --------------------------------------------------------------------------------
 
   summary(): Summary {
-    const counts: Summary["counts"] = { correct: 0, rounding: 0, follows: 0, wrong: 0, shown: 0, open: 0 };
+    const counts: Summary["counts"] = {
+      correct: 0,
+      rounding: 0,
+      follows: 0,
+      wrong: 0,
+      "too few places": 0,
+      shown: 0,
+      open: 0,
+    };
     const lines: SummaryLine[] = [];
     this.steps.forEach((s, index) => {
       const tries = this.attempts(s.id);

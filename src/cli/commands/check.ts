@@ -98,15 +98,32 @@ export const checkCommand: Command = {
 
 export const checkGraphCommand: Command = {
   name: "check-graph",
-  summary: "Check a computation graph's hand-computed node values and gradients.",
+  summary:
+    "Check the values and gradients you computed by hand on a computation graph (assignments such as " +
+    '"q = x + y; f = q * z", or one expression), at the input values you give.',
   usage: `backprop-tutor check-graph "EXPR" name=value ... ANSWERS.json|ANSWERS.csv [--format ${CHECK_FORMATS.join("|")}]`,
-  options: { format: FORMAT_OPTION },
+  options: {
+    format: {
+      value: CHECK_FORMATS.join("|"),
+      help:
+        "text: a table with readable symbols (∂f/∂q; the default when standard output is a terminal); " +
+        "markdown: a table with LaTeX symbols in $...$ (the default when it is piped or redirected); json: the full report",
+    },
+  },
   details: [
     "examples:",
     '  backprop-tutor check-graph "q = x + y; f = q * z" x=-2 y=5 z=-4 answers.csv',
+    '  backprop-tutor check-graph "s = w*x + b; p = sigmoid(s); L = (p - t)^2" w=0.5 x=2 b=-1 t=1 answers.json',
     "",
-    "keys: a node's name for its value (q, f), and df/dq, dq or grad_q for the gradient of the output.",
-    ANSWERS_HELP,
+    "EXPR: assignments separated by ; (the last one is the output) or a single expression; functions",
+    "exp, log, sigmoid, tanh, relu, max; name=value gives every input its value.",
+    "keys: a node's name for its value (q, f), and df/dq, dq or grad_q for the gradient of the output",
+    "with respect to it (df/dx for an input).",
+    'answers: a JSON object {"q": "3", "f": "-12", "df/dx": "-4"} or a two-column CSV (quantity,value),',
+    "e.g. the lines q,3 and df/dz,3. Write numbers as you wrote them on paper: their decimals set the",
+    "precision they are judged at.",
+    "verdicts: correct, rounding (explained by rounding earlier values), follows from an earlier",
+    "error (right from your own earlier numbers), wrong (with the probable mistake where one fits).",
   ].join("\n"),
   exitCodes: {
     ...CHECK_EXIT,

@@ -1,5 +1,5 @@
 // Option readers shared by the commands.
-import { parsePrecision, precisionName } from "../../engine/numeric.js";
+import { parsePrecision, precisionName, type Precision } from "../../engine/numeric.js";
 import { isTutorError } from "../../engine/errors.js";
 import { usageError, type ParsedArgs } from "../command.js";
 
@@ -15,11 +15,15 @@ export const NOTATION_HELP = [
   "  aima     the AIMA textbook's in_i, a_j, W_j,i, units numbered through the network, Delta_i = -dE/din_i",
 ].join("\n");
 
-/** --precision, checked here so that a bad value is a usage error naming the option. */
-export function precisionOption(args: ParsedArgs, fallback: string): string {
-  const v = args.values.precision ?? fallback;
+/**
+ * --precision, read once here (the engine takes the parsed precision), so that a bad value is a
+ * usage error naming the option. Without the option, the command's default (DEFAULT_PRECISION).
+ */
+export function precisionOption(args: ParsedArgs, fallback: Precision): Precision {
+  const v = args.values.precision;
+  if (v === undefined) return fallback;
   try {
-    return precisionName(parsePrecision(v));
+    return parsePrecision(v);
   } catch (e) {
     if (isTutorError(e))
       throw usageError(
@@ -30,5 +34,8 @@ export function precisionOption(args: ParsedArgs, fallback: string): string {
     throw e;
   }
 }
+
+/** "(default exact)": a command's default precision, as its help says it. */
+export const defaultPrecisionHelp = (p: Precision): string => `(default ${precisionName(p)})`;
 
 export { isNumberText } from "../../engine/numeric.js";

@@ -2,6 +2,7 @@
 // the command line (docs/exercises.md). grade exits 1 when a submission changed since it was
 // graded and was not re-graded (use --regrade ID or --force); assign exits 1 rather than replace
 // an existing key with different numbers (use --force).
+import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { assign } from "../../exercises/assign.js";
 import { grade } from "../../exercises/grade.js";
@@ -45,7 +46,10 @@ function dueDate(args: ParsedArgs): Date | undefined {
 export const assignCommand: Command = {
   name: "assign",
   summary: "Write one student notebook per roster row, each with its own numbers, and the teacher's answer key.",
-  usage: "backprop-tutor assign SOURCE.ipynb --roster roster.csv --out DIR [--secret S | --secret-file FILE] [--force]",
+  usage:
+    "backprop-tutor assign ASSIGNMENT --roster roster.csv --out DIR [--secret S | --secret-file FILE] [--force]\n" +
+    "  ASSIGNMENT: an assignment folder (its assignment.json declares the problem, the draws and the questions),\n" +
+    "  an assignment.json, or a source notebook of your own (which gets the classic problem)",
   options: {
     roster: { value: "roster.csv", help: "the class list: a CSV with an id column (and optionally name, email)" },
     out: { value: "DIR", help: "where the student notebooks (DIR/release/<id>/) and the key (DIR/key/) go" },
@@ -62,12 +66,18 @@ export const assignCommand: Command = {
     },
   },
   details:
-    "example:\n  backprop-tutor assign exercises/backprop-1/source.ipynb --roster exercises/backprop-1/roster.csv --out /tmp/class",
+    "examples:\n  backprop-tutor assign exercises/tanh-softmax --roster exercises/tanh-softmax/roster.csv --out /tmp/class\n" +
+    "  backprop-tutor assign exercises/backprop-1/source.ipynb --roster exercises/backprop-1/roster.csv --out /tmp/class1\n" +
+    "writing an assignment.json: docs/exercises.md",
   exitCodes: {
     1: "the input is wrong (source, roster, secret file), or DIR/key holds a key with other numbers (replace it with --force)",
   },
   async run(args, io) {
-    const [source] = expectPositionals(assignCommand, args, ["SOURCE.ipynb"]);
+    const [source] = expectPositionals(assignCommand, args, ["ASSIGNMENT"]);
+    const roster = required(assignCommand, args, "roster", "roster.csv");
+    const out = required(assignCommand, args, "out", "DIR");
+    if (existsSync(out) && !statSync(out).isDirectory())
+      throw usageError("--out", `${out} is a file; assign writes a folder (release/ and key/) there`, "pass a folder");
     let secret = args.values.secret;
     const secretFile = args.values["secret-file"];
     if (secret !== undefined && secretFile !== undefined)
@@ -81,11 +91,12 @@ export const assignCommand: Command = {
     }
     const r = await assign({
       source,
-      roster: required(assignCommand, args, "roster", "roster.csv"),
-      out: required(assignCommand, args, "out", "DIR"),
+      roster,
+      out,
       ...(secret ? { secret } : {}),
       force: args.switches.has("force"),
     });
+    for (const note of r.notes) io.stderr(`note: ${note}\n`);
     io.stdout(`${r.notebooks.length} student notebooks written (${r.key.assignment}).\nanswer key: ${r.keyPath}\n`);
     if (r.generatedSecret)
       io.stdout(
@@ -102,7 +113,8 @@ export const gradeCommand: Command = {
     "Grade every submission headless on the tslab kernel, each in its own sandbox; write grades.csv, " +
     "Canvas and Moodle imports and one feedback page per student.",
   usage:
-    "backprop-tutor grade SUBMISSIONS --out DIR/graded [--key DIR/key/key.json] [--jobs N] [--force | --regrade ID[,ID...]] [--due DATE] " +
+    "backprop-tutor grade SUBMISSIONS --out DIR/graded [--key DIR/key/key.json] [--jobs N] [--force | --regrade ID[,ID...]] " +
+    "[--students ID[,ID...]] [--canvas-column 'NAME (ID)'] [--missing-zero] [--due DATE] " +
     "[--cell-timeout S] [--timeout S] [--max-output CHARS] [--memory MB] [--processes N] [--unsafe-no-sandbox] [--quiet]",
   options: {
     key: {
@@ -116,6 +128,15 @@ export const gradeCommand: Command = {
     jobs: { value: "N", help: "submissions graded at once (default: the number of cores)" },
     force: { help: "re-grade every submission already graded" },
     regrade: { value: "ID[,ID...]", help: "re-grade these students only (e.g. a changed submission)" },
+    students: {
+      value: "ID[,ID...]",
+      help: "grade only these students; the gradebooks still list every result the --out folder holds",
+    },
+    "canvas-column": {
+      value: "NAME (ID)",
+      help: "the assignment's column header in your Canvas export, so canvas.csv updates that assignment (default: the assignment's name, a new column)",
+    },
+    "missing-zero": { help: "write 0 for a missing submission in canvas.csv and moodle.csv (default: an empty cell)" },
     due: {
       value: "DATE",
       help: "the deadline; nbgrader submissions whose timestamp.txt is later are marked late (e.g. 2026-12-01T23:59)",
@@ -160,10 +181,14 @@ example:
         "give --force or --regrade, not both",
         "--force re-grades everyone, --regrade only the students named",
       );
-    const regrade = args.values.regrade
-      ?.split(",")
-      .map((id) => id.trim())
-      .filter((id) => id !== "");
+    const ids = (name: string) =>
+      args.values[name]
+        ?.split(",")
+        .map((id) => id.trim())
+        .filter((id) => id !== "");
+    const regrade = ids("regrade"),
+      only = ids("students");
+    const canvasColumn = args.values["canvas-column"];
     const key = args.values.key ?? process.env[KEY_ENV];
     if (key === undefined || key === "") {
       throw usageError(
@@ -183,6 +208,11 @@ example:
       ...(jobs !== undefined ? { jobs } : {}),
       force: args.switches.has("force"),
       ...(regrade ? { regrade } : {}),
+      ...(only ? { students: only } : {}),
+      ...(canvasColumn ? { canvasColumn } : {}),
+      missingZero: args.switches.has("missing-zero"),
+      onWait: (pid) =>
+        io.stderr(`another grade (process ${pid}) is writing to this --out folder: waiting for it to finish\n`),
       ...(due ? { due } : {}),
       unsafeNoSandbox: args.switches.has("unsafe-no-sandbox"),
       limits,

@@ -5,7 +5,8 @@ import { ExpressionError } from "../../engine/errors.js";
 import { graphTrace, type GraphNode, type GraphTrace } from "../../engine/graph.js";
 import { choice, shortUsage, usageError, type Command } from "../command.js";
 import { escapeCell, math, table } from "../markdown.js";
-import { FORMATS, isNumberText, precisionOption } from "./common.js";
+import { defaultPrecisionHelp, FORMATS, isNumberText, precisionOption } from "./common.js";
+import { DEFAULT_PRECISION } from "../../engine/numeric.js";
 
 /** `name=value` arguments; a malformed one is a usage error, a non-numeric value an input error. */
 export function readValues(args: readonly string[]): Record<string, string> {
@@ -95,7 +96,7 @@ export const graphCommand: Command = {
   summary: "Trace a computation graph: every node's value and gradient, and upstream × local = product on every edge.",
   usage: 'backprop-tutor graph "EXPR" name=value ... [--precision float|exact|dp:N] [--format json|markdown]',
   options: {
-    precision: { value: "float|exact|dp:N", help: "arithmetic (default exact)" },
+    precision: { value: "float|exact|dp:N", help: `arithmetic ${defaultPrecisionHelp(DEFAULT_PRECISION.graphTrace)}` },
     format: { value: "json|markdown", help: "output format (default json)" },
   },
   exitCodes: { 1: "the expression or a value is wrong, or a value or gradient is NaN or infinite (the node is named)" },
@@ -113,7 +114,7 @@ export const graphCommand: Command = {
         `write ${shortUsage(graphCommand)}, e.g. backprop-tutor graph "(x + y) * z" x=-2 y=5 z=-4`,
       );
     const values = readValues(rest);
-    const precision = precisionOption(args, "exact");
+    const precision = precisionOption(args, DEFAULT_PRECISION.graphTrace);
     const format = choice(args, "format", FORMATS, "json");
     const g = graphTrace(expr, values, precision);
     io.stdout(format === "json" ? JSON.stringify(g, null, 2) + "\n" : graphMarkdown(g, expr));

@@ -5,7 +5,8 @@ import type { NetworkTrace, Phase, Step } from "../../engine/trace.js";
 import { choice, expectPositionals, type Command } from "../command.js";
 import { readJsonFile } from "../input.js";
 import { escapeCell, math, table } from "../markdown.js";
-import { precisionOption, FORMATS, NOTATION_HELP } from "./common.js";
+import { defaultPrecisionHelp, precisionOption, FORMATS, NOTATION_HELP } from "./common.js";
+import { DEFAULT_PRECISION } from "../../engine/numeric.js";
 
 const PHASE_TITLES: Record<Phase, string> = {
   forward: "Forward pass",
@@ -49,7 +50,7 @@ export const traceCommand: Command = {
   options: {
     precision: {
       value: "float|exact|dp:N",
-      help: "arithmetic: IEEE doubles, exact decimals (default), or rounded to N places at every written step",
+      help: `arithmetic: IEEE doubles, exact decimals, or rounded to N places at every written step ${defaultPrecisionHelp(DEFAULT_PRECISION.traceNetwork)}`,
     },
     notation: {
       value: NOTATION_PRESETS.join("|"),
@@ -70,7 +71,7 @@ export const traceCommand: Command = {
   ].join("\n"),
   async run(args, io) {
     const [path] = expectPositionals(traceCommand, args, ["SPEC.json"]);
-    const precision = precisionOption(args, "exact");
+    const precision = precisionOption(args, DEFAULT_PRECISION.traceNetwork);
     const notation =
       args.values.notation === undefined
         ? undefined

@@ -5,7 +5,8 @@ import { OPTIMIZER_NAMES } from "../../engine/optimizers.js";
 import { choice, expectPositionals, usageError, wholeNumber, type Command, type Io } from "../command.js";
 import { readJsonFile } from "../input.js";
 import { table } from "../markdown.js";
-import { FORMATS, isNumberText, precisionOption } from "./common.js";
+import { defaultPrecisionHelp, FORMATS, isNumberText, precisionOption } from "./common.js";
+import { DEFAULT_PRECISION } from "../../engine/numeric.js";
 import { traceMarkdown } from "./trace.js";
 
 interface Names {
@@ -107,11 +108,31 @@ function progress(io: Io, epochs: number): { onEpoch?: TrainOptions["onEpoch"]; 
   };
 }
 
+/**
+ * The update rules exactly as src/engine/optimizers.ts applies them, per parameter θ with gradient
+ * dθ, learning rate α and every state starting at 0; docs/cli.md repeats them.
+ */
+export const OPTIMIZER_HELP = [
+  "update rules (per weight or bias θ, gradient dθ, learning rate α; every V, G, S starts at 0):",
+  "  sgd       θ ← θ − α·dθ",
+  "  momentum  V ← β·V + (1 − β)·dθ,  θ ← θ − α·V   (β = 0.9; the lecture's averaged form: V is an",
+  "            average of gradients, not the v ← β·v − α·dθ, θ ← θ + v of many textbooks, whose",
+  "            steps are 1/(1 − β) times as large: it equals this one with learning rate α(1 − β))",
+  "  nesterov  dθ taken at the look-ahead θ − α·β·V, then momentum's two lines",
+  "  adagrad   G ← G + dθ²,  θ ← θ − α·dθ/√(G + ε)   (ε = 1e-8)",
+  "  rmsprop   S ← γ·S + (1 − γ)·dθ²,  θ ← θ − α·dθ/√(S + ε)   (γ = 0.9, set as beta; ε = 1e-8)",
+  "  adam      V ← β₁·V + (1 − β₁)·dθ,  S ← β₂·S + (1 − β₂)·dθ²,  then with t = 1, 2, … the update",
+  "            number: θ ← θ − α·V̂/(√Ŝ + ε), V̂ = V/(1 − β₁ᵗ), Ŝ = S/(1 − β₂ᵗ)   (β₁ = 0.9, β₂ = 0.999,",
+  "            ε = 1e-8); --no-bias-correction: θ ← θ − α·V/√(S + ε), as the lecture notes write it",
+  'the spec\'s "optimizer" sets them: {"name": "momentum", "beta": 0.8}, {"name": "adam", "beta1": 0.9,',
+  '"beta2": 0.999, "epsilon": 1e-8, "biasCorrection": false}.',
+].join("\n");
+
 export const trainCommand: Command = {
   name: "train",
   summary: "Train a network spec and print the loss by epoch, the final parameters and the final outputs.",
   usage:
-    "backprop-tutor train SPEC.json [--epochs N] [--optimizer NAME] [--no-bias-correction] [--learning-rate X] [--precision P] [--every K] [--steps] [--batch full|stochastic|mini:N] [--shuffle] [--seed S] [--format json|markdown]",
+    "backprop-tutor train SPEC.json [--epochs N] [--optimizer NAME] [--no-bias-correction] [--learning-rate X] [--precision P] [--every K] [--steps] [--batch full|stochastic|mini:N] [--shuffle] [--seed S] [--hidden-delta-weights original|updated] [--format json|markdown]",
   options: {
     epochs: {
       value: "N",
@@ -125,7 +146,7 @@ export const trainCommand: Command = {
       help: "adam only: the lecture notes' formula θ −= α V/√(S + ε), without Kingma & Ba's bias correction (the default has it)",
     },
     "learning-rate": { value: "X", help: "the learning rate (default: the spec's learningRate, else 0.5)" },
-    precision: { value: "float|exact|dp:N", help: "arithmetic (default float)" },
+    precision: { value: "float|exact|dp:N", help: `arithmetic ${defaultPrecisionHelp(DEFAULT_PRECISION.train)}` },
     every: {
       value: "K",
       help: "keep the loss of every K-th epoch besides the first and the last (default: about 1000 records)",
@@ -146,6 +167,8 @@ export const trainCommand: Command = {
   details: [
     "Progress is shown on stderr when stderr is a terminal.",
     "",
+    OPTIMIZER_HELP,
+    "",
     "examples:",
     "  backprop-tutor train examples/classic.json --epochs 10000 --every 1000 --format markdown",
     "  backprop-tutor train examples/classic.json --epochs 100 --optimizer adam --learning-rate 0.01",
@@ -155,7 +178,7 @@ export const trainCommand: Command = {
   async run(args, io) {
     const [path] = expectPositionals(trainCommand, args, ["SPEC.json"]);
     const epochs = wholeNumber(args, "epochs", 1, "1000");
-    const options: TrainOptions = { precision: precisionOption(args, "float") };
+    const options: TrainOptions = { precision: precisionOption(args, DEFAULT_PRECISION.train) };
     if (epochs !== undefined) options.epochs = epochs;
     const optimizer = args.values.optimizer;
     if (optimizer !== undefined) options.optimizer = choice(args, "optimizer", OPTIMIZER_NAMES, "sgd");
