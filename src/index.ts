@@ -195,6 +195,7 @@ export {
   type LineOptions,
   type BarOptions,
 } from "./plots/plots.js";
+export { costAfterEachEpoch, costCurvesSpec, plotCostCurves, type CostCurve } from "./plots/training-curves.js";
 
 // in-notebook exercises: the student's call, the hint, and the definitions (for tests and teachers)
 export { checkExercise, hint } from "./exercises/notebook-check.js";
@@ -204,7 +205,7 @@ export type {
   ExerciseQuestion,
   ExerciseJudge,
   ExpectedAnswer,
-  Precision,
+  AnswerPrecision,
 } from "./exercises/notebook-exercises.js";
 export { errorBundle, exerciseBundle } from "./render/exercise.js";
 export { answersShownEarlier, exerciseCellIndex, printedNumbers, revealsAnswer } from "./exercises/leaks.js";

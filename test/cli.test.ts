@@ -543,7 +543,7 @@ describe("bad command line: exit code 2, one line", () => {
     [
       "an unknown optimizer",
       ["train", classicPath, "--epochs", "1", "--optimizer", "adamw"],
-      'backprop-tutor: --optimizer: unknown value "adamw" (did you mean "adam"?). use one of sgd, momentum, nesterov, adagrad, rmsprop, adam.',
+      'backprop-tutor: --optimizer: unknown value "adamw" (did you mean "adam"?). use one of sgd, momentum, nesterov, adagrad, rmsprop, adam, adadelta.',
     ],
     [
       "a bad --batch",

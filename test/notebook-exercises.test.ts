@@ -37,6 +37,23 @@ describe("exercise definitions", () => {
     expect(v["07:dsigma"]).toBeCloseTo(0.14914645207033284, 12);
     expect(v["12:up"]).toBeCloseTo(2 * 1.5 ** 11, 9);
     expect(v["15:precision"]).toBeCloseTo(9 / 11, 12);
+    // computed by the engine (counted shapes, training runs, the graph engine), checked against hand values
+    expect([v["06:W1"], v["06:b1"], v["06:Z1"], v["06:cols"]]).toEqual([784 * 32, 32, 64 * 32, 785]);
+    expect(v["08:p1"]).toBeCloseTo(Math.exp(2) / (Math.exp(2) + Math.exp(1) + 1), 14);
+    expect(v["08:dz1"]).toBeCloseTo(Math.exp(2) / (Math.exp(2) + Math.exp(1) + 1) - 1, 14);
+    expect(v["08:bce"]).toBeCloseTo(-Math.log(0.2), 14);
+    expect([v["10:mini"], v["10:stochastic"], v["10:factor"]]).toEqual([15 * 25, 120 * 25, 96]);
+    expect(v["10:lr"]).toBeCloseTo(0.03 / 0.2, 12);
+    expect(v["11:xr"]).toBeCloseTo(-8 + 0.05 / Math.sqrt(0.05), 8);
+    expect(v["11:alphaMax"]).toBeCloseTo(2 / 16, 9);
+    expect([v["13:factor"], v["13:kept"], v["13:w"], v["13:wSmall"]].map((x) => Number(x.toFixed(12)))).toEqual([
+      0.999, 1.5, 0.18, 0,
+    ]);
+    expect(v["13:z"]).toBeCloseTo(7 / 9, 12);
+    // (2 ± ε)³ exactly: the central difference is 12 + ε², the one-sided 12 + 6ε + ε²
+    expect(v["14:central"]).toBe(12.00000001);
+    expect(v["14:forward"]).toBe(12.00060001);
+    expect(v["14:noDivision"]).toBe(0.001200060001);
     expect(Object.values(v).every(Number.isFinite)).toBe(true);
   });
 

@@ -71,6 +71,21 @@ describe("update rules (one parameter, by hand)", () => {
     expect(Number(t1)).toBeCloseTo(1 - 0.1 * Math.sqrt(10), 14);
   });
 
+  it("AdaDelta (Zeiler): S = γS + (1 − γ)dθ², Δ = √(D + ε)/√(S + ε)·dθ, D = γD + (1 − γ)Δ², θ −= αΔ", () => {
+    // γ = 0.75, ε = 0.09, α = 1, θ0 = 1. Step 1, dθ = 0.8: S = 0.25·0.64 = 0.16, √(S + ε) = 0.5,
+    // √(D + ε) = √0.09 = 0.3, Δ = 0.3/0.5·0.8 = 0.48, θ = 0.52, D = 0.25·0.48² = 0.0576.
+    // Step 2, dθ = 0.4: S = 0.75·0.16 + 0.25·0.16 = 0.16, √(S + ε) = 0.5, √(D + ε) = √0.1476,
+    // Δ = √0.1476/0.5·0.4 = 0.8√0.1476, θ = 0.52 − 0.8√0.1476 = 0.21265003...
+    const h = hyper({ beta: "0.75", epsilon: "0.09", lr: "1" });
+    const [t1, t2] = steps("adadelta", ["0.8", "0.4"], h);
+    expect(t1).toBe("0.52");
+    expect(Number(t2)).toBeCloseTo(0.52 - 0.8 * Math.sqrt(0.1476), 14);
+    // α multiplies the step: α = 0.5 moves half as far
+    expect(steps("adadelta", ["0.8"], hyper({ beta: "0.75", epsilon: "0.09", lr: "0.5" }))).toEqual(["0.76"]);
+    // without a learning rate to tune, its first step is √ε·dθ/√((1 − γ)dθ² + ε) whatever α's scale of θ
+    expect(readOptimizer("adadelta").epsilon).toBe(1e-6);
+  });
+
   it("every optimizer has a formula to render; Adam's slide form without bias correction", () => {
     for (const def of Object.values(OPTIMIZERS)) expect(def.formula).toMatch(/\\theta\^\{\[t\]\}/);
     expect(optimizerFormula(readOptimizer({ name: "adam", biasCorrection: false }))).toBe(ADAM_SLIDE_FORMULA);

@@ -451,6 +451,7 @@ describe("notebook 11: optimizers on 0.5x² + 50y², each at its best α of one 
       adagrad: 3,
       rmsprop: 0.1,
       adam: 3,
+      adadelta: 3,
     });
     const first = (n: string) => runs[n].run.points[1];
     for (const n of ["sgd", "momentum", "nesterov"]) {
@@ -463,6 +464,10 @@ describe("notebook 11: optimizers on 0.5x² + 50y², each at its best α of one 
     }
     expect(first("rmsprop")[0]).toBeCloseTo(-8 + 0.1 * Math.sqrt(10), 8);
     expect(first("rmsprop")[1]).toBeCloseTo(1.5 - 0.1 * Math.sqrt(10), 8);
+    // AdaDelta: S = 0.1 g², D = 0, step α √ε g/√(0.1 g² + ε) ≈ α √(10ε) = 3 · √(10⁻⁵) per coordinate
+    const adadeltaStep = (g: number) => (3 * Math.sqrt(1e-6) * g) / Math.sqrt(0.1 * g * g + 1e-6);
+    expect(first("adadelta")[0]).toBeCloseTo(-8 - adadeltaStep(-8), 10);
+    expect(first("adadelta")[1]).toBeCloseTo(1.5 - adadeltaStep(150), 10);
     // SGD above α = 0.02 diverges in y
     expect(descend({ f, gradient: grad, start: [-8, 1.5], learningRate: 0.03, steps: 100 }).diverged).toBe(true);
   });
@@ -471,10 +476,14 @@ describe("notebook 11: optimizers on 0.5x² + 50y², each at its best α of one 
     expect(at("sgd", 100)).toBeGreaterThan(4);
     expect(at("sgd", 100)).toBeLessThan(4.5);
     expect(at("adagrad", 10)).toBeLessThan(0.03);
-    for (const n of ["sgd", "momentum", "nesterov", "rmsprop", "adam"]) expect(at(n, 10)).toBeGreaterThan(10);
-    expect(Math.max(...OPTIMIZER_NAMES.map((n) => at(n, 10)))).toBe(at("adam", 10)); // Adam slowest at first
+    for (const n of ["sgd", "momentum", "nesterov", "rmsprop", "adam", "adadelta"])
+      expect(at(n, 10)).toBeGreaterThan(10);
+    const tuned = OPTIMIZER_NAMES.filter((n) => n !== "adadelta");
+    expect(Math.max(...tuned.map((n) => at(n, 10)))).toBe(at("adam", 10)); // of those with a learning rate, Adam slowest at first
+    expect(at("adadelta", 10)).toBeGreaterThan(100); // AdaDelta's steps start at about α√(10ε)
     const order100 = [...OPTIMIZER_NAMES].sort((a, b) => at(a, 100) - at(b, 100));
-    expect(order100).toEqual(["adagrad", "nesterov", "momentum", "adam", "rmsprop", "sgd"]);
+    expect(order100).toEqual(["adagrad", "nesterov", "momentum", "adam", "rmsprop", "sgd", "adadelta"]);
+    expect(at("adadelta", 100)).toBeGreaterThan(30);
     expect(at("adagrad", 100)).toBeLessThan(1e-27);
     expect(at("momentum", 2)).toBeGreaterThan(at("momentum", 1)); // momentum climbs the far wall
     expect([...OPTIMIZER_NAMES].sort((a, b) => at(a, 30) - at(b, 30)).slice(0, 2)).toEqual(["adagrad", "nesterov"]);

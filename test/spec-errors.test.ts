@@ -397,7 +397,7 @@ const cases: [
     "an unknown optimizer in the spec",
     broken((s) => (s.optimizer = "adamw")),
     TrainingError,
-    'optimizer: unknown optimizer "adamw". use one of sgd, momentum, nesterov, adagrad, rmsprop, adam, or {"name": "adam", "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "biasCorrection": false}.',
+    'optimizer: unknown optimizer "adamw". use one of sgd, momentum, nesterov, adagrad, rmsprop, adam, adadelta, or {"name": "adam", "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "biasCorrection": false}.',
   ],
   [
     "optimizer.biasCorrection not a boolean",

@@ -264,7 +264,7 @@ describe("seeded randomness and initialisation", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 2 ** 31 }),
-        fc.constantFrom("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"),
+        fc.constantFrom("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adadelta"),
         fc.constantFrom("full", "stochastic", "mini:3") as fc.Arbitrary<"full" | "stochastic" | "mini:3">,
         (seed, optimizer, batch) => {
           const opts = {

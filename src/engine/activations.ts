@@ -69,6 +69,10 @@ export type ActivationName = (typeof ACTIVATION_NAMES)[number];
 
 const ifPositive = <T>(A: Arith<T>, z: T, yes: T, no: T): T => (A.gt(z, A.of(0)) ? yes : no);
 
+/** Two cases, z > 0 and z ≤ 0, as the notes write piecewise functions. */
+const cases = (z: string, positive: string, otherwise: string) =>
+  `\\begin{cases} ${positive} & ${z} > 0 \\\\ ${otherwise} & ${z} \\le 0 \\end{cases}`;
+
 const sigmoidValue = <T>(A: Arith<T>, z: T): T => A.div(A.of(1), A.add(A.of(1), A.exp(A.neg(z))));
 
 /** max(αz, z): ReLU with a slope α instead of 0 for negative z. */
@@ -79,7 +83,7 @@ function slopedRectifier(name: "leaky_relu" | "prelu", symbol: string, defaultAl
     symbol,
     defaultAlpha,
     formula: (z, p) => `\\max(${p.alpha} ${wrapNegative(z)}, ${z})`,
-    derivativeFormula: (z, _a, p) => `(${z} > 0 \\;?\\; 1 : ${p.alpha})`,
+    derivativeFormula: (z, _a, p) => cases(z, "1", String(p.alpha)),
     value: (A, z, p) => ifPositive(A, z, z, A.mul(A.of(p.alpha), z)),
     derivative: (A, z, _a, p) => ifPositive(A, z, A.of(1), A.of(p.alpha)),
   };
@@ -136,7 +140,8 @@ export const ACTIVATIONS: Record<ActivationName, Activation> = {
     name: "relu",
     symbol: "\\operatorname{ReLU}",
     formula: (z) => `\\max(0, ${z})`,
-    derivativeFormula: (z) => `[${z} > 0]`,
+    // at z = 0 the slope is taken as 0 (the notes give 0 on one slide and 1 on another)
+    derivativeFormula: (z) => cases(z, "1", "0"),
     value: (A, z) => ifPositive(A, z, z, A.of(0)),
     derivative: (A, z) => ifPositive(A, z, A.of(1), A.of(0)),
   },
@@ -149,8 +154,8 @@ export const ACTIVATIONS: Record<ActivationName, Activation> = {
     name: "elu",
     symbol: "\\operatorname{ELU}",
     defaultAlpha: 1,
-    formula: (z, p) => `(${z} > 0 \\;?\\; ${z} : ${p.alpha}(e^{${z}} - 1))`,
-    derivativeFormula: (z, a, p) => `(${z} > 0 \\;?\\; 1 : ${wrapNegative(a)} + ${p.alpha})`,
+    formula: (z, p) => cases(z, z, `${p.alpha}(e^{${z}} - 1)`),
+    derivativeFormula: (z, a, p) => cases(z, "1", `${wrapNegative(a)} + ${p.alpha}`),
     value: (A, z, p) => ifPositive(A, z, z, A.mul(A.of(p.alpha), A.sub(A.exp(z), A.of(1)))),
     derivative: (A, z, a, p) => ifPositive(A, z, A.of(1), A.add(a, A.of(p.alpha))),
   },

@@ -6,12 +6,12 @@ import type { Arith } from "./numeric.js";
 import type { Gradients, Params } from "./model.js";
 import { TrainingError, quoted } from "./errors.js";
 
-export const OPTIMIZER_NAMES = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"] as const;
+export const OPTIMIZER_NAMES = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adadelta"] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
 export interface OptimizerConfig {
   name: OptimizerName;
-  /** momentum/Nesterov β (0.9), and RMSprop's γ (0.9) */
+  /** momentum/Nesterov β (0.9), and RMSprop's and AdaDelta's γ (0.9) */
   beta: number;
   beta1: number;
   beta2: number;
@@ -35,7 +35,7 @@ export interface OptimizerDef {
   readonly title: string;
   /** LaTeX of the update, in seed 003's notation (α learning rate, dθ the gradient). */
   readonly formula: string;
-  /** The per-parameter state it keeps (V velocity, G or S squared-gradient sums), all starting at 0. */
+  /** The per-parameter state it keeps (V velocity, G or S squared-gradient sums, D squared updates), all starting at 0. */
   readonly slots: readonly string[];
   /** Nesterov only: where the gradient is taken, θ − αβV, instead of θ. */
   lookahead?<T>(A: Arith<T>, theta: T, state: readonly T[], h: Hyper<T>): T;
@@ -126,6 +126,23 @@ export const OPTIMIZERS: Record<OptimizerName, OptimizerDef> = {
       return A.written(A.sub(theta, A.div(A.mul(h.lr, vHat), A.add(A.sqrt(sHat), h.epsilon))));
     },
   },
+  adadelta: {
+    name: "adadelta",
+    title: "AdaDelta",
+    slots: ["S", "D"],
+    // The notes' AdaDelta line keeps only the running mean of dθ² and still divides α by its root:
+    // that is their RMSprop line again. Zeiler (2012) also keeps a running mean D of the squared
+    // updates and uses √(D + ε) in place of α, so the step has the units of θ and needs no
+    // learning rate; here α multiplies that step (α = 1 is Zeiler's rule, as in PyTorch).
+    formula:
+      "S^{[t]} = \\gamma S^{[t-1]} + (1 - \\gamma)\\, d\\theta^2, \\quad \\Delta\\theta^{[t]} = \\frac{\\sqrt{D^{[t-1]} + \\epsilon}}{\\sqrt{S^{[t]} + \\epsilon}}\\, d\\theta, \\quad D^{[t]} = \\gamma D^{[t-1]} + (1 - \\gamma) (\\Delta\\theta^{[t]})^2, \\quad \\theta^{[t]} = \\theta^{[t-1]} - \\alpha\\, \\Delta\\theta^{[t]}",
+    update: (A, theta, g, s, h) => {
+      s[0] = ewa(A, h.beta, s[0], A.mul(g, g));
+      const delta = A.written(A.div(A.mul(A.sqrt(A.add(s[1], h.epsilon)), g), A.sqrt(A.add(s[0], h.epsilon))));
+      s[1] = ewa(A, h.beta, s[1], A.mul(delta, delta));
+      return A.written(A.sub(theta, A.mul(h.lr, delta)));
+    },
+  },
 };
 
 /** Seed 003's formula for Adam without bias correction, for rendering `biasCorrection: false`. */
@@ -174,7 +191,8 @@ export function readOptimizer(v: unknown, where = "optimizer"): OptimizerConfig 
     beta: num("beta", 0.9),
     beta1: num("beta1", 0.9),
     beta2: num("beta2", 0.999),
-    epsilon: num("epsilon", 1e-8),
+    // AdaDelta's ε also sets its first steps (√ε·dθ/√(S + ε)): Zeiler's and PyTorch's 1e-6
+    epsilon: num("epsilon", o.name === "adadelta" ? 1e-6 : 1e-8),
     biasCorrection: bc ?? true,
   };
   for (const key of ["beta", "beta1", "beta2"] as const) {

@@ -48,7 +48,7 @@ import { lcg, shuffled } from "./random.js";
 export interface TrainOptions {
   /** default: the spec's epochs (one of the two is required) */
   epochs?: number;
-  /** "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", or an object with hyperparameters; default the spec's, else "sgd" */
+  /** "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adadelta", or an object with hyperparameters; default the spec's, else "sgd" */
   optimizer?: OptimizerOption;
   /** default: the spec's learningRate */
   learningRate?: number | string;

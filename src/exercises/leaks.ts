@@ -2,7 +2,7 @@
 // outputs (and written in the prose) of the cells before an exercise cell is compared with each
 // expected value of that exercise, at the precision the question asks for. Used by
 // scripts/run-notebooks.mjs on the executed notebooks, so that `npm test` fails on a leak.
-import { expectedAnswers, type ExpectedAnswer, type Precision } from "./notebook-exercises.js";
+import { expectedAnswers, type ExpectedAnswer, type AnswerPrecision } from "./notebook-exercises.js";
 
 export interface PrintedNumber { text: string; value: number; decimals: number }
 
@@ -19,7 +19,7 @@ export function printedNumbers(text: string): PrintedNumber[] {
 }
 
 /** The decimals a precision asks for, for this value (3 significant figures of 0.0123 is 4 decimals). */
-export function decimalsAsked(value: number, precision: Precision): number {
+export function decimalsAsked(value: number, precision: AnswerPrecision): number {
   if ("decimals" in precision) return precision.decimals;
   return value === 0 ? 0 : Math.max(0, precision.significant - 1 - Math.floor(Math.log10(Math.abs(value))));
 }
@@ -34,7 +34,7 @@ const significant = (fixed: string) => fixed.replace(".", "").replace(/^0+/, "")
  * is easily put back). Answers of one significant digit (0.5, 2) are exempt: such numbers appear
  * in any notebook by chance.
  */
-export function revealsAnswer(p: PrintedNumber, expected: number, precision: Precision): boolean {
+export function revealsAnswer(p: PrintedNumber, expected: number, precision: AnswerPrecision): boolean {
   const d = decimalsAsked(expected, precision);
   const answer = roundTo(expected, d);
   if (significant(answer) < 2) return false;

@@ -7,25 +7,35 @@
 // "04.1", "04.2", ...); its questions carry the keys they ask for, the precision asked (for the
 // test that nothing earlier in the notebook prints an answer) and a hint each.
 import { ACTIVATIONS, type ActivationName } from "../engine/activations.js";
-import { D, floatArith, type Dec as Decimal } from "../engine/numeric.js";
+import { LOSSES } from "../engine/losses.js";
+import { D, floatArith } from "../engine/numeric.js";
 import { descend } from "../engine/descent.js";
+import { graphTrace } from "../engine/graph.js";
+import { parameterCount } from "../engine/spec.js";
+import { dropout, fitStandardiser } from "../engine/normalise.js";
 import { perceptronPredict, trainPerceptron } from "../engine/perceptron.js";
 import { traceNetwork } from "../engine/network.js";
 import { train } from "../engine/train.js";
+import { initWeights } from "../engine/init.js";
+import { forwardBatch, matrixNet } from "../engine/matrix.js";
+import { resolveActivation } from "../engine/activations.js";
 import { AnswerError } from "../engine/errors.js";
 import { closest } from "../engine/suggest.js";
 import type { NotationPreset } from "../engine/notation.js";
-import { checkHandCalculation, type CheckReport } from "../checking/check.js";
+import { checkHandCalculation, summarise, type CheckReport } from "../checking/check.js";
 import { checkGraphCalculation, checkNumbers } from "../checking/simple.js";
 
-/** How precisely a question asks for its answers: decimal places, or significant figures. */
-export type Precision = { decimals: number } | { significant: number };
+/**
+ * How precisely a question asks for its answers: decimal places, or significant figures. (Not the
+ * engine's `Precision`, which is the arithmetic a calculation runs in.)
+ */
+export type AnswerPrecision = { decimals: number } | { significant: number };
 
 export interface ExerciseQuestion {
   number: number;
   /** the keys this question asks for */
   keys: readonly string[];
-  precision: Precision;
+  precision: AnswerPrecision;
   hint: string;
 }
 
@@ -53,6 +63,39 @@ const activation = (name: ActivationName) => {
 const sigmoid = (z: number) => activation("sigmoid").g(z);
 const softThreshold = (v: number, t: number) => Math.sign(v) * Math.max(Math.abs(v) - t, 0);
 const num = (x: string | number | undefined) => Number(x);
+/** A perceptron's net input Σ wᵢxᵢ (x₀ = 1) as its learning rule's trace computes it. */
+const perceptronNet = (w: readonly number[], x: readonly number[]) =>
+  num(trainPerceptron({ inputs: [[...x]], targets: [1], unit: "sign", weights: [...w], maxEpochs: 1 }).steps[0].net);
+/** J = θ³ at θ, evaluated by the graph engine in exact decimals. */
+const cube = (theta: string) => {
+  const t = graphTrace("J = t * t * t", { t: theta }, "exact");
+  return new D(t.nodes.find((n) => n.id === t.output)!.value);
+};
+/** The largest α in (0, 1) at which descent on 0.5x² + k·y² does not grow y, by bisection on runs of the engine. */
+function largestStableRate(k: number): number {
+  const grows = (a: number) => {
+    const y = descend({ gradient: (p) => [p[0], 2 * k * p[1]], start: [1, 1], learningRate: a, steps: 200 }).points;
+    return !(Math.abs(y[y.length - 1][1]) <= 1);
+  };
+  let lo = 1e-6,
+    hi = 1;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (grows(mid)) hi = mid;
+    else lo = mid;
+  }
+  return lo;
+}
+/** The number of updates a training run of `epochs` makes over m examples: one epoch's, counted by the engine, per epoch. */
+function updatesMade(m: number, batch: "stochastic" | `mini:${number}`, epochs: number): number {
+  const spec = {
+    layers: [1, 1], activations: ["identity"], loss: "half_sse", learningRate: 0.01, weights: [[[0]]], biases: [[0]],
+    inputs: Array.from({ length: m }, (_, i) => [i / m]), targets: Array.from({ length: m }, () => [0]),
+  };
+  // keepSteps records one trace per update of each kept epoch
+  const perEpoch = train(spec, { epochs: 1, batch, keepSteps: true }).history[0].traces?.length ?? NaN;
+  return perEpoch * epochs;
+}
 
 // notebook 03's neurons
 const neuron03 = { layers: [2, 1], activations: ["sigmoid"], loss: "half_sse", weights: [[[0.4, -0.6]]], biases: [[0.1]], input: [1, 0.5], target: [1], learningRate: 0.5 };
@@ -85,9 +128,9 @@ function xorFromStepUnits(answers: Readonly<Record<string, string>>): CheckRepor
   return checkNumbers(Object.fromEntries(XOR_INPUTS.map((x) => [label(x), x[0] === x[1] ? 0 : 1])), got);
 }
 
-const q = (number: number, keys: readonly string[], precision: Precision, hint: string): ExerciseQuestion => ({ number, keys, precision, hint });
-const dp = (decimals: number): Precision => ({ decimals });
-const sf = (significant: number): Precision => ({ significant });
+const q = (number: number, keys: readonly string[], precision: AnswerPrecision, hint: string): ExerciseQuestion => ({ number, keys, precision, hint });
+const dp = (decimals: number): AnswerPrecision => ({ decimals });
+const sf = (significant: number): AnswerPrecision => ({ significant });
 
 export const NOTEBOOK_EXERCISES: readonly ExerciseSet[] = [
   {
@@ -104,7 +147,7 @@ export const NOTEBOOK_EXERCISES: readonly ExerciseSet[] = [
         let threshold = 0;
         while (perceptronPredict([-(threshold + 1), 4, 3, 2], [0, 1, 1], "step") === 1) threshold++;
         return {
-          net1: w[0] + w[1] * 1 + w[2] * -1, out1: perceptronPredict(w, [1, -1], "sign"), net2: w[0] + w[1] * -1 + w[2] * 1, out2: perceptronPredict(w, [-1, 1], "sign"),
+          net1: perceptronNet(w, [1, -1]), out1: perceptronPredict(w, [1, -1], "sign"), net2: perceptronNet(w, [-1, 1]), out2: perceptronPredict(w, [-1, 1], "sign"),
           epochs: or.epochs, b: num(or.weights[0]), w1: num(or.weights[1]), w2: num(or.weights[2]), threshold,
         };
       },
@@ -121,7 +164,10 @@ export const NOTEBOOK_EXERCISES: readonly ExerciseSet[] = [
       kind: "numbers", expected: () => {
         const square = descend({ gradient: (x) => [2 * x[0]], start: [3], learningRate: 0.15, steps: 3 });
         const bowl = descend({ gradient: (x) => [2 * x[0], 2 * x[1]], start: [4, -3], learningRate: 0.2, steps: 1 });
-        return { x3: square.points[3][0], alpha: 0.5, x1: bowl.points[1][0], x2: bowl.points[1][1] };
+        // the rate (of 0.1, 0.2, ..., 1) whose one step lands on 0 from every start tried
+        const landsOnZero = (a: number) => [3, -7, 0.25].every((x) => descend({ gradient: (p) => [2 * p[0]], start: [x], learningRate: a, steps: 1 }).points[1][0] === 0);
+        const alpha = Array.from({ length: 10 }, (_, i) => (i + 1) / 10).find(landsOnZero) ?? NaN;
+        return { x3: square.points[3][0], alpha, x1: bowl.points[1][0], x2: bowl.points[1][1] };
       },
     },
   },
@@ -176,11 +222,20 @@ export const NOTEBOOK_EXERCISES: readonly ExerciseSet[] = [
   {
     id: "06",
     questions: [
-      q(1, ["W1", "b1", "total"], dp(0), "W⁽¹⁾ has one row per unit of layer 1 and one column per input; b⁽¹⁾ one entry per unit. Add both layers."),
-      q(2, ["Z1"], dp(0), "Z⁽¹⁾ holds one z per unit of layer 1 for each example of the batch."),
-      q(3, ["cols"], dp(0), "The bias becomes the weight of an extra input fixed at 1."),
+      q(1, ["W1", "b1", "total"], dp(0), "W^[1] has one row per unit of layer 1 and one column per input; b^[1] one entry per unit. Add both layers."),
+      q(2, ["Z1"], dp(0), "Z^[1] holds one z per unit of layer 1 for each example of the batch."),
+      q(3, ["cols"], dp(0), "The bias becomes the weight of an extra input x₀ = 1: W^(1) gets one more column."),
     ],
-    judge: { kind: "numbers", expected: () => ({ W1: 784 * 32, b1: 32, total: 784 * 32 + 32 + 32 * 10 + 10, Z1: 64 * 32, cols: 784 + 1 }) },
+    judge: {
+      kind: "numbers", expected: () => {
+        const W = initWeights([784, 32, 10], { method: "zeros", seed: 0 });
+        // the matrix path's Z[1] for a batch of 64 examples
+        const net = matrixNet([784, 32, 10], W, [Array(32).fill(0), Array(10).fill(0)], [resolveActivation("sigmoid", "hidden"), resolveActivation("sigmoid", "output")], LOSSES.mse);
+        const Z1 = forwardBatch(net, new Float64Array(64 * 784), 64).ws.Z[0].length;
+        // with the bias as column 0, a unit of layer 1 has one weight per input plus one: a one-unit layer's parameters
+        return { W1: W[0].length * W[0][0].length, b1: net.layers[0].b.length, total: parameterCount([784, 32, 10]), Z1, cols: parameterCount([784, 1]) };
+      },
+    },
   },
   {
     id: "07",
@@ -205,8 +260,16 @@ export const NOTEBOOK_EXERCISES: readonly ExerciseSet[] = [
     ],
     judge: {
       kind: "numbers", expected: () => {
-        const e = [2, 1, 0].map(Math.exp), s = e.reduce((a, b) => a + b, 0), p = e.map((v) => v / s);
-        return { p1: p[0], p2: p[1], p3: p[2], loss: -Math.log(p[0]), dz1: p[0] - 1, bce: -Math.log(1 - 0.8) };
+        const softmax = ACTIVATIONS.softmax;
+        if (softmax.kind !== "vector") throw new Error("softmax is a vector activation");
+        const p = softmax.values(floatArith, [2, 1, 0]), y = [1, 0, 0];
+        const ce = LOSSES.cross_entropy;
+        return {
+          p1: p[0], p2: p[1], p3: p[2], loss: ce.value(floatArith, p, y),
+          // softmax with cross-entropy: ∂L/∂z₁ = Σ_k ∂L/∂a_k · ∂a_k/∂z₁
+          dz1: p.reduce((s, a, k) => s + ce.gradient(floatArith, a, y[k], 3) * softmax.jacobian(floatArith, p, k, 0), 0),
+          bce: LOSSES.bce.value(floatArith, [0.8], [0]),
+        };
       },
     },
   },
@@ -232,13 +295,22 @@ export const NOTEBOOK_EXERCISES: readonly ExerciseSet[] = [
       q(2, ["lr"], dp(2), "The notes' velocity adds α·gradient each step, the engine's (1 − η)·α'·gradient; set the two equal."),
       q(3, ["factor"], dp(0), "A sum over N examples and D outputs is N·D times their mean."),
     ],
-    judge: { kind: "numbers", expected: () => ({ mini: (50 / 10) * 40, stochastic: 50 * 40, lr: 0.01 / (1 - 0.9), factor: 64 * 10 }) },
+    judge: {
+      kind: "numbers", expected: () => {
+        // the engine's momentum (β = η = 0.8) moves (1 − η)·lr on a unit gradient from rest; the notes' form moves α = 0.03
+        const engineStep = -descend({ gradient: () => [1], start: [0], learningRate: 1, steps: 1, optimizer: { name: "momentum", beta: 0.8 } }).points[1][0];
+        // the summed squared error of a 32 × 3 batch against the engine's mean squared error of the same numbers
+        const out = Array.from({ length: 32 * 3 }, (_, i) => Math.sin(i + 1)), target = out.map(() => 0);
+        const summed = out.reduce((s, v) => s + v * v, 0);
+        return { mini: updatesMade(120, "mini:8", 25), stochastic: updatesMade(120, "stochastic", 25), lr: 0.03 / engineStep, factor: summed / LOSSES.mse.value(floatArith, out, target) };
+      },
+    },
   },
   {
     id: "11",
     questions: [
       q(1, ["x", "y"], dp(2), "∇f = (x, 100y); subtract α times it."),
-      q(2, ["xr"], dp(5), "With s = 0 at the start, s ← 0.1 g²; the step is α g / √(s + ε)."),
+      q(2, ["xr"], dp(5), "With S = 0 at the start, S ← (1 − γ) g² = 0.05 g²; the step is α g / √(S + ε)."),
       q(3, ["x2"], dp(4), "v ← βv + (1 − β)g, x ← x − αv; at (2, 0) the gradient of x is 2, then the new x."),
       q(4, ["alphaMax"], dp(3), "In y each step multiplies y by 1 − 16α; it diverges when |1 − 16α| > 1."),
     ],
@@ -246,9 +318,9 @@ export const NOTEBOOK_EXERCISES: readonly ExerciseSet[] = [
       kind: "numbers", expected: () => {
         const gradient = (p: readonly number[]) => [p[0], 100 * p[1]];
         const gd = descend({ gradient, start: [-8, 1.5], learningRate: 0.015, steps: 1 }).points[1];
-        const rms = descend({ gradient, start: [-8, 1.5], learningRate: 0.05, steps: 1, optimizer: "rmsprop" }).points[1];
+        const rms = descend({ gradient, start: [-8, 1.5], learningRate: 0.05, steps: 1, optimizer: { name: "rmsprop", beta: 0.95 } }).points[1];
         const mom = descend({ gradient, start: [2, 0], learningRate: 0.2, steps: 2, optimizer: "momentum" }).points[2];
-        return { x: gd[0], y: gd[1], xr: rms[0], x2: mom[0], alphaMax: 2 / 16 };
+        return { x: gd[0], y: gd[1], xr: rms[0], x2: mom[0], alphaMax: largestStableRate(8) };
       },
     },
   },
@@ -281,12 +353,23 @@ export const NOTEBOOK_EXERCISES: readonly ExerciseSet[] = [
     id: "13",
     questions: [
       q(1, ["factor"], dp(3), "Weight decay makes the update w ← (1 − αλ/m) w − α ∂J/∂w."),
-      q(2, ["kept"], dp(2), "Inverted dropout divides what it keeps by the keep probability."),
+      q(2, ["kept"], dp(2), "The notes' p is the probability of dropping a unit; inverted dropout divides what it keeps by the keep probability 1 − p."),
       q(3, ["z"], dp(4), "z = (x − μ) / σ with the training set's μ and σ."),
       q(4, ["w", "wSmall"], dp(2), "First the gradient step, then move w towards 0 by α·λ₁/(2m), stopping at 0."),
     ],
-    // exact decimals: 0.6 / 0.8 in doubles is 0.7499999999999999, which would "round" to 0.7
-    judge: { kind: "numbers", expected: () => ({ factor: new D(1).minus(new D(0.05).times(0.02)).toString(), kept: new D(0.6).div(0.8).toString(), z: new D(175 - 168).div(9).toString(), w: softThreshold(0.3 - 0.2 * 0.5, 0.2 * 0.1), wSmall: softThreshold(0.01, 0.2 * 0.1) }) },
+    judge: {
+      kind: "numbers", expected: () => {
+        // one step of training with decay where the loss has no gradient (output = target): w ← (1 − αλ/m) w
+        const still = { layers: [1, 1], activations: ["identity"], loss: "half_sse", weights: [[[1]]], biases: [[0]], updateBiases: false, input: [0], target: [0] };
+        const factor = train(still, { epochs: 1, learningRate: 0.05, weightDecay: 0.02 }).final.weights[0][0][0];
+        // dropout runs in doubles (0.9 / 0.6 = 1.5000000000000002): 12 significant digits, so rounding judges 1.5
+        const kept = Number(dropout([[0.9]], 1 - 0.4, () => 0).out[0][0].toPrecision(12));
+        // a training set with mean 168 and standard deviation 9 (σ with 1/m, as the notes)
+        const z = fitStandardiser([[159], [177]]).apply([[175]])[0][0];
+        const step = (w: number, g: number) => descend({ gradient: () => [g], start: [w], learningRate: 0.2, steps: 1 }).points[1][0];
+        return { factor, kept, z, w: softThreshold(step(0.3, 0.5), 0.2 * 0.1), wSmall: softThreshold(step(0.01, 0), 0.2 * 0.1) };
+      },
+    },
   },
   {
     id: "14",
@@ -298,11 +381,13 @@ export const NOTEBOOK_EXERCISES: readonly ExerciseSet[] = [
     ],
     judge: {
       kind: "numbers", expected: () => {
-        // in exact decimals: the double forward difference is 12.000600010022566, not 12.00060001
-        const J = (t: Decimal) => t.pow(3), eps = new D("1e-4"), two = new D(2);
-        const central = J(two.plus(eps)).minus(J(two.minus(eps))).div(eps.times(2)), forward = J(two.plus(eps)).minus(J(two)).div(eps);
-        const rel = forward.minus(12).abs().div(D.max(forward.abs(), 12));
-        return { central: central.toString(), forward: forward.toString(), rel: rel.toString(), noDivision: J(two.plus(eps)).minus(J(two)).toString() };
+        // J = θ³ by the graph engine in exact decimals, and its derivative at 2 by backpropagation through the graph
+        const eps = new D("1e-4");
+        const exact = new D(graphTrace("J = t * t * t", { t: "2" }, "exact").nodes.find((n) => n.name === "t")!.grad);
+        const central = cube("2.0001").minus(cube("1.9999")).div(eps.times(2)), forward = cube("2.0001").minus(cube("2")).div(eps);
+        const rel = forward.minus(exact).abs().div(D.max(forward.abs(), exact.abs()));
+        // exact decimal strings: the double forward difference would be 12.000600010022566, not 12.00060001
+        return { central: central.toString(), forward: forward.toString(), rel: rel.toString(), noDivision: cube("2.0001").minus(cube("2")).toString() };
       },
     },
   },
@@ -352,13 +437,11 @@ function noRoundingWhereExact(report: CheckReport): CheckReport {
     if (r.verdict !== "rounding" || exact.minus(exact.toDecimalPlaces(r.decimals)).abs().gt(exact.abs().times(1e-12))) return r;
     return { ...r, verdict: "wrong" as const, explanation: `should be ${exact.toFixed(r.decimals)}: the exact answer has ${r.decimals} decimal${r.decimals === 1 ? "" : "s"}, so rounding cannot explain a difference` };
   });
-  const count = (v: string) => rows.filter((r) => r.verdict === v).length;
-  const firstWrong = rows.find((r) => r.verdict === "wrong");
-  const marked = rows.map((r) => ({ ...r, isFirstWrong: r === firstWrong }));
-  return {
-    ...report, rows: marked, ...(firstWrong ? { firstWrong: firstWrong.key } : {}),
-    summary: { correct: count("correct"), rounding: count("rounding"), followThrough: count("follows"), wrong: count("wrong"), tooFewPlaces: count("too few places"), total: rows.length },
-  };
+  // re-counted and the first wrong row re-marked by the one function that does it for every report
+  const unmarked = rows.map((r) => ({ ...r, isFirstWrong: false }));
+  const { warning } = report;
+  const judged = summarise(unmarked, report.unknownKeys, report.notation, report.note);
+  return warning ? { ...judged, warning } : judged;
 }
 
 /** Judge one exercise set's answers; unanswered keys (empty strings) are left out. */
@@ -394,7 +477,7 @@ export function exerciseHint(id: string, keyOrNumber: string | number): { questi
   return { question, hint: question.hint };
 }
 
-export interface ExpectedAnswer { set: string; question: number; key: string; value: number; precision: Precision }
+export interface ExpectedAnswer { set: string; question: number; key: string; value: number; precision: AnswerPrecision }
 
 /**
  * Every expected value of every exercise set with the precision its question asks for (the

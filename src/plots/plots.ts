@@ -17,6 +17,51 @@ export interface LineOptions {
   width?: number;
   height?: number;
   points?: boolean;
+  /**
+   * The series names in a fixed order: each name keeps its colour and dash pattern in every plot
+   * given the same list (an optimizer's path and its cost curve), whichever series a plot shows.
+   */
+  seriesOrder?: readonly string[];
+}
+
+// Okabe and Ito's colour-blind-safe palette (yellow left out: it vanishes on white), and dash
+// patterns, so that lines on top of one another still show and differ without colour as well
+const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000"];
+const DASHES = [
+  [1, 0],
+  [7, 3],
+  [2, 2],
+  [9, 3, 2, 3],
+  [1, 3],
+  [12, 3],
+  [4, 4],
+];
+const SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "stroke"];
+// the first series is drawn first (underneath) and widest, so where lines coincide it shows as a band around the others
+const WIDTHS = [4, 3, 2.5, 2, 2, 2, 2];
+
+/** Colour, dash and point-shape encodings for a nominal field, fixed per name by `order`. */
+export function seriesStyle(field: string, order: readonly string[], legend: boolean, points = false, widths = true) {
+  const scale = (range: readonly unknown[]) => ({
+    domain: [...order],
+    range: order.map((_, i) => range[i % range.length]),
+  });
+  const channel = (range: readonly unknown[]) => ({
+    field,
+    type: "nominal",
+    title: null,
+    scale: scale(range),
+    // long names (an optimizer with its α, a start point) in full, not cut off at 160 px
+    legend: legend ? { labelLimit: 400 } : null,
+  });
+  return {
+    color: channel(PALETTE),
+    strokeDash: channel(DASHES),
+    ...(widths
+      ? { strokeWidth: { ...channel(WIDTHS), sort: [...order], scale: { type: "ordinal", ...scale(WIDTHS) } } }
+      : {}),
+    ...(points ? { shape: channel(SHAPES) } : {}),
+  };
 }
 
 const size = (o: { width?: number; height?: number }) => ({
@@ -42,9 +87,10 @@ export function linesSpec(series: readonly Series[], opts: LineOptions = {}): Ve
         field: "y",
         type: "quantitative",
         title: opts.yTitle ?? "y",
-        scale: opts.logY ? { type: "log" } : { zero: false },
+        // padding keeps the highest and lowest lines off the plot's border
+        scale: opts.logY ? { type: "log", padding: 10 } : { zero: false, padding: 10 },
       },
-      color: { field: "series", type: "nominal", title: null, legend: series.length > 1 ? {} : null },
+      ...seriesStyle("series", opts.seriesOrder ?? series.map((s) => s.name), series.length > 1, opts.points),
     },
   };
 }
@@ -96,7 +142,7 @@ export function pathsSpec(
   xDomain: readonly [number, number],
   yDomain: readonly [number, number],
   paths: readonly { name: string; points: readonly (readonly [number, number])[] }[],
-  opts: { title?: string; grid?: number; logColour?: boolean } = {},
+  opts: { title?: string; grid?: number; logColour?: boolean; seriesOrder?: readonly string[] } = {},
 ): VegaLiteSpec {
   const g = opts.grid ?? 40;
   const dx = (xDomain[1] - xDomain[0]) / g,
@@ -126,7 +172,8 @@ export function pathsSpec(
           x2: { field: "x2" },
           y: ys,
           y2: { field: "y2" },
-          color: {
+          // fill, not color: the paths alone use color, so their colour, shape and dash legends merge
+          fill: {
             field: "f",
             type: "quantitative",
             title: "f",
@@ -137,16 +184,15 @@ export function pathsSpec(
       },
       {
         data: { values: pts },
-        mark: { type: "line", point: { size: 18 }, strokeWidth: 2, clip: true },
+        mark: { type: "line", point: { size: 30, filled: false }, strokeWidth: 2, clip: true },
         encoding: {
           x: { ...xs },
           y: { ...ys },
           order: { field: "step" },
-          color: { field: "path", type: "nominal", title: null, scale: { scheme: "dark2" } },
+          ...seriesStyle("path", opts.seriesOrder ?? paths.map((p) => p.name), true, true, false),
         },
       },
     ],
-    resolve: { scale: { color: "independent" } },
     config: { axis: { grid: false } },
   };
 }
@@ -156,7 +202,7 @@ export async function plotPaths(
   xDomain: readonly [number, number],
   yDomain: readonly [number, number],
   paths: readonly { name: string; points: readonly (readonly [number, number])[] }[],
-  opts: { title?: string; grid?: number } = {},
+  opts: { title?: string; grid?: number; seriesOrder?: readonly string[] } = {},
 ): Promise<void> {
   display(
     await plotBundle(
