@@ -236,6 +236,7 @@ describe.skipIf(why !== undefined)(`the course as a static site${why ? ` (skippe
       "student,forward,output,hidden,graph,total,max,notes",
       "ada,3,4,3,2,12,12,",
       "alan,3,3,3,2,11,12,output: wrong w5+ (added-gradient)",
+      "grace,0,0,0,0,0,12,no submission (missing file)",
     ]);
   }, 300_000);
 
