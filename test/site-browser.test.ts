@@ -56,6 +56,13 @@ describe.skipIf(why !== undefined)(`the course as a static site${why ? ` (skippe
     if (process.env.SITE_DEBUG) console.error(new Date().toISOString(), name);
   }
 
+  /** The app loaded in the page (the first test does it from the landing page; a test run alone does it here). */
+  async function ensureApp() {
+    if (await page.evaluate(() => "jupyterapp" in window)) return;
+    await page.goto(`${url}/lab/index.html`);
+    await page.waitForFunction(() => "jupyterapp" in window, undefined, { timeout: 90_000 });
+  }
+
   beforeAll(async () => {
     mkdirSync(join(ROOT, ".tmp"), { recursive: true });
     dir = mkdtempSync(join(ROOT, ".tmp", "site-test-"));
@@ -88,6 +95,7 @@ describe.skipIf(why !== undefined)(`the course as a static site${why ? ` (skippe
   }, 120_000);
 
   it("05: every cell runs with no error; KaTeX, Graphviz, the vega-lite plot and the step-through view appear; the view steps and judges", async () => {
+    await ensureApp();
     await openInSite(page, "notebooks/05-two-layer-hand-calculation.ipynb");
     const nb = await runAllInSite(page);
     expect(errorsIn(nb)).toEqual([]);
@@ -150,6 +158,7 @@ describe.skipIf(why !== undefined)(`the course as a static site${why ? ` (skippe
   }, 300_000);
 
   it("04: every cell runs with no error; the Graphviz graph drawings and KaTeX render", async () => {
+    await ensureApp();
     await openInSite(page, "notebooks/04-computation-graphs.ipynb");
     const nb = await runAllInSite(page);
     expect(errorsIn(nb)).toEqual([]);
@@ -166,6 +175,7 @@ describe.skipIf(why !== undefined)(`the course as a static site${why ? ` (skippe
   }, 300_000);
 
   it("every other notebook runs all its cells with no error output", async () => {
+    await ensureApp();
     const names = readdirSync(join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb") && !/^0[45]-/.test(f));
     const failures: Record<string, string[]> = {};
     for (const name of names) {
@@ -180,6 +190,7 @@ describe.skipIf(why !== undefined)(`the course as a static site${why ? ` (skippe
   }, 900_000);
 
   it("grades a notebook completed in the site as the same answers saved from JupyterLab", async () => {
+    await ensureApp();
     const out = join(dir, "class");
     await assignExample(out, "site-secret");
     const key = JSON.parse(readFileSync(join(out, "key", "key.json"), "utf8")) as AnswerKey;
