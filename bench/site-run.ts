@@ -91,6 +91,10 @@ async function inJupyterLab(): Promise<void> {
   console.log(JSON.stringify({ case: "JupyterLab + tslab: 05 Run All", ms: Math.min(...run), rounds: run }));
 }
 
-size();
-await inSite();
-await inJupyterLab();
+// `node bench/site.mjs lab` or `... site`: one side only
+const only = process.argv[2];
+if (!only || only === "site") {
+  size();
+  await inSite();
+}
+if (!only || only === "lab") await inJupyterLab();

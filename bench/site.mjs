@@ -21,4 +21,4 @@ await build({
   packages: "external",
   logLevel: "warning",
 });
-execFileSync(process.execPath, [out], { stdio: "inherit", cwd: ROOT });
+execFileSync(process.execPath, [out, ...process.argv.slice(2)], { stdio: "inherit", cwd: ROOT });
