@@ -14,7 +14,8 @@ import {
   STEP_THROUGH_VERSION,
 } from "../src/view/payload.js";
 import { markSymbols } from "../src/view/marks.js";
-import { stepThroughBundle } from "../src/view/show.js";
+import { foldedBundle, graphStepThroughBundle, stepThroughBundle } from "../src/view/show.js";
+import { viewAnswersShown, type NotebookJson } from "../src/exercises/leaks.js";
 
 const classic = JSON.parse(readFileSync(new URL("../examples/classic.json", import.meta.url), "utf8")) as Record<
   string,
@@ -598,5 +599,54 @@ describe("symbol marks and shown values", () => {
   it("cuts exact values to 8 decimals and leaves short ones alone", () => {
     expect(displayValue("0.08216704056423077884641903355410638770526")).toBe("0.08216704…");
     expect(displayValue("-4")).toBe("-4");
+  });
+});
+
+describe("the leak check over a notebook with a view", () => {
+  const view = (bundle: Record<string, unknown>) => ({
+    cell_type: "code",
+    source: "showStepThrough(spec)",
+    outputs: [{ output_type: "display_data", data: bundle }],
+  });
+  const html = (text: string) => ({
+    cell_type: "code",
+    source: "",
+    outputs: [{ output_type: "display_data", data: { "text/html": text } }],
+  });
+  const prose = (text: string, metadata: Record<string, unknown> = {}) => ({
+    cell_type: "markdown",
+    source: text,
+    metadata,
+  });
+  const net = stepThroughBundle(classic, { precision: "dp:4", fallback: "note" }) as unknown as Record<string, unknown>;
+
+  it("finds a view's value above it or right after it, at the view's precision, and not folded away", () => {
+    const nb = {
+      cells: [
+        html("<p>a<sub>h1</sub> = 0.59327</p>"), // 0.5933 at 4 places
+        html(foldedBundle("worked", [{ "text/plain": "", "text/html": "<p>z_o1 = 1.1059</p>" }])["text/html"]!),
+        prose("## Worked", { "jp-MarkdownHeadingCollapsed": true }),
+        prose("E_total = 0.2984"), // under a folded heading
+        prose("## Your turn"),
+        view(net),
+        prose("so dE/dw5 = 0.0822, as the slides nearly say"),
+        prose("far below: w5+ = 0.3589"),
+      ],
+    } as NotebookJson;
+    expect(viewAnswersShown(nb).map((x) => [x.cell, x.key, x.printed])).toEqual([
+      [0, "a_h1", "0.59327"],
+      [6, "dE/dw5", "0.0822"],
+    ]);
+  });
+
+  it("counts a short whole number only written beside its name (q = 3), never a bare 3", () => {
+    const graph = graphStepThroughBundle("q = x + y; f = q * z", { x: -2, y: 5, z: -4 }, { fallback: "note" });
+    const nb = {
+      cells: [
+        prose("Take x = -2, y = 5, z = -4: 3 steps, then f = −12."),
+        view(graph as unknown as Record<string, unknown>),
+      ],
+    } as NotebookJson;
+    expect(viewAnswersShown(nb).map((x) => [x.key, x.printed])).toEqual([["f", "f = −12"]]);
   });
 });
