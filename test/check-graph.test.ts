@@ -79,7 +79,7 @@ describe("checkGraphCalculation", () => {
   it("two spellings of the same quantity are an error", () => {
     expect(() =>
       checkGraphCalculation("q = x + y; f = q * z", { x: -2, y: 5, z: -4 }, { "df/dx": "-4", dx: "-4" }),
-    ).toThrow('answers["dx"]: "dx" and "df/dx" are the same quantity (df/dx). keep one value per quantity.');
+    ).toThrow('answers["dx"]: "dx" and "df/dx" are the same quantity (df/dx). Keep one value per quantity.');
   });
 
   it("too few digits to judge", () => {

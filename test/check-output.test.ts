@@ -65,7 +65,7 @@ describe("the check report as a terminal table", () => {
   it("plain symbols, no LaTeX and no Markdown escapes", () => {
     expect(text).not.toMatch(/\$|\\frac|\\_|\|/);
     expect(text).toMatch(
-      /^∂E_total\/∂a_o1 +0\.7414 +0\.74136507… +✓ correct +the exact value 0\.74136507 is 0\.7414 to the 4 decimals written$/m,
+      /^∂E_total\/∂a_o1 +0\.7414 +0\.74136507… +✓ correct +the exact value 0\.74136507 rounds to 0\.7414 at the 4 decimals written$/m,
     );
     expect(text).toMatch(
       /^∂E_total\/∂w_5 +0\.0820 +0\.08216704… +✗ wrong \(first error\) +should be 0\.0822 \(exact 0\.08216704\)$/m,
@@ -104,7 +104,14 @@ describe("check's output: text in a terminal, Markdown when piped, JSON on reque
   it("--format overrides the default either way", async () => {
     const json = capture(true);
     await runProgram(["check", classicPath, slidesPath, "--format", "json"], json);
-    expect(JSON.parse(json.out).summary).toEqual({ correct: 26, rounding: 0, followThrough: 1, wrong: 2, total: 29 });
+    expect(JSON.parse(json.out).summary).toEqual({
+      correct: 26,
+      rounding: 0,
+      followThrough: 1,
+      wrong: 2,
+      tooFewPlaces: 0,
+      total: 29,
+    });
     const md = capture(true);
     await runProgram(["check", classicPath, slidesPath, "--format=markdown"], md);
     expect(md.out.startsWith("| quantity |")).toBe(true);
@@ -148,7 +155,14 @@ describe("exit codes in every command's help", () => {
 describe("checkAnswersFile: one call for a notebook", () => {
   it("a CSV file: the slides' two slips and the follow-through, as the command line reports them", () => {
     const report = checkAnswersFile(classic, slidesPath);
-    expect(report.summary).toEqual({ correct: 26, rounding: 0, followThrough: 1, wrong: 2, total: 29 });
+    expect(report.summary).toEqual({
+      correct: 26,
+      rounding: 0,
+      followThrough: 1,
+      wrong: 2,
+      tooFewPlaces: 0,
+      total: 29,
+    });
     expect(report.firstWrong).toBe("dE/dw5");
   });
 

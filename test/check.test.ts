@@ -84,7 +84,14 @@ describe("the slide values of seed 001 Example 8", () => {
     expect(report.unknownKeys).toEqual([]);
     expect(report.rows).toHaveLength(SLIDES.length);
     for (const [key, , verdict] of SLIDES) expect(row(report, key).verdict, key).toBe(verdict);
-    expect(report.summary).toEqual({ correct: 26, rounding: 0, followThrough: 1, wrong: 2, total: 29 });
+    expect(report.summary).toEqual({
+      correct: 26,
+      rounding: 0,
+      followThrough: 1,
+      wrong: 2,
+      tooFewPlaces: 0,
+      total: 29,
+    });
     expect(row(report, "dz_o1/da_h1")).toMatchObject({ role: "given", stepId: "given.weight.2.0.0", exact: "0.4" });
     expect(row(report, "dz_h1/dw1")).toMatchObject({ role: "given", stepId: "given.input.0", exact: "0.05" });
     expect(report.warning).toBeUndefined();
@@ -202,7 +209,7 @@ describe("partial answer sets", () => {
 
   it("a single right answer", () => {
     const r = checkHandCalculation(classic, { "w8+": "0.5614" });
-    expect(r.summary).toEqual({ correct: 1, rounding: 0, followThrough: 0, wrong: 0, total: 1 });
+    expect(r.summary).toEqual({ correct: 1, rounding: 0, followThrough: 0, wrong: 0, tooFewPlaces: 0, total: 1 });
     expect(r.firstWrong).toBeUndefined();
   });
 });
@@ -282,9 +289,9 @@ describe("malformed answers give one clear message each", () => {
 
   it("a non-number", () => {
     expect(() => checkHandCalculation(classic, { z_h1: "abc" })).toThrow(
-      'answers["z_h1"]: "abc" is not a number. write a decimal number such as 0.3775 or -0.0190.',
+      'answers["z_h1"]: "abc" is not a number. Write a decimal number such as 0.3775 or -0.0190.',
     );
-    expect(() => checkHandCalculation(classic, { z_h1: "0,3775" })).toThrow(/write the decimal point as a point/);
+    expect(() => checkHandCalculation(classic, { z_h1: "0,3775" })).toThrow(/Write the decimal point as a point/);
     expect(() => parseAnswersText('{"z_h1": true}', "a.json")).toThrow('a.json: "z_h1": true is not a number');
   });
 
@@ -355,7 +362,7 @@ describe("rendering", () => {
 
   it("the exact column rounds as the explanation does (a_h2 = 0.596884378…)", () => {
     const md = checkReportMarkdown(report);
-    expect(md).toContain("| $a_{h2}$ | 0.5969 | 0.59688438… | ✓ correct | the exact value 0.59688438 is 0.5969");
+    expect(md).toContain("| $a_{h2}$ | 0.5969 | 0.59688438… | ✓ correct | the exact value 0.59688438 rounds to 0.5969");
     // an exact value with no more digits has no ellipsis
     expect(checkReportMarkdown(checkHandCalculation(classic, { z_h1: "0.3775" }))).toContain(
       "| 0.3775 | 0.3775 | ✓ correct |",
@@ -395,7 +402,7 @@ describe("the check command", () => {
     expect(await runCheck([specPath, bad])).toEqual({
       code: 1,
       stdout: "",
-      stderr: `backprop-tutor: ${bad}, line 1: has 3 columns ("z_h1,0.3775,1") but an answers CSV has exactly two. write quantity,value, e.g. z_h1,0.3775 (put a key containing a comma in double quotes: "W_3,5",0.1).\n`,
+      stderr: `backprop-tutor: ${bad}, line 1: has 3 columns ("z_h1,0.3775,1") but an answers CSV has exactly two. Write quantity,value, e.g. z_h1,0.3775 (put a key containing a comma in double quotes: "W_3,5",0.1).\n`,
     });
     expect(await runCheck([specPath])).toMatchObject({
       code: 2,
@@ -541,7 +548,7 @@ describe("more spellings", () => {
       { key: "z_h1", typed: "0.3775", where: "a.csv, line 2" },
     ]);
     expect(() => parseAnswersText("z_h1;0.3775\n", "a.csv")).toThrow(
-      'a.csv, line 1: has one column ("z_h1;0.3775"): the values look separated by semicolons. separate quantity and value with a comma',
+      'a.csv, line 1: has one column ("z_h1;0.3775"): the values look separated by semicolons. Separate quantity and value with a comma',
     );
   });
 });
@@ -560,7 +567,7 @@ describe("negated keys: Δ_i = −δ_i in the aima notation", () => {
     });
     expect(new Decimal(row(r, "Delta_5").exact).toFixed(4)).toBe("-0.1385");
     expect(row(r, "Delta_5").explanation).toBe(
-      "Delta_5 = −dE/din_5 in the aima notation's sign convention; the exact value -0.13849856 is -0.1385 to the 4 decimals written",
+      "Delta_5 = −dE/din_5 in the aima notation's sign convention; the exact value -0.13849856 rounds to -0.1385 at the 4 decimals written",
     );
     expect(row(r, "-Delta_6")).toMatchObject({ verdict: "correct" });
     expect(row(r, "-Delta_6").negated).toBeUndefined();

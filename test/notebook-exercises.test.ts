@@ -96,7 +96,7 @@ describe("checkExercise", () => {
     expect(checkExercise("02", { x3: "0,3775" })).toBeUndefined();
     vi.restoreAllMocks();
     expect(out.join("")).toBe(
-      'AnswerError: answers["x3"]: "0,3775" is not a number. write the decimal point as a point: 0.3775, not 0,3775.\n',
+      'AnswerError: answers["x3"]: "0,3775" is not a number. Write the decimal point as a point: 0.3775, not 0,3775.\n',
     );
   });
 
@@ -130,7 +130,7 @@ describe("errors in a notebook", () => {
   it("a TutorError that reaches the kernel prints as one line (tslab prints uncaught errors with console.error)", () => {
     const e = new AnswerError('answers["x3"]', '"0,3775" is not a number', "write the decimal point as a point");
     expect(inspect(e)).toBe(
-      'AnswerError: answers["x3"]: "0,3775" is not a number. write the decimal point as a point.',
+      'AnswerError: answers["x3"]: "0,3775" is not a number. Write the decimal point as a point.',
     );
     expect(errorBundle(e)["text/html"]).not.toContain("at ");
   });

@@ -350,7 +350,7 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
     const { input, feedback } = parts(view);
     for (const [typed, message] of [
       ["abc", '"abc" is not a number'],
-      ["0,5933", "write the decimal point as a point: 0.5933, not 0,5933"],
+      ["0,5933", "Write the decimal point as a point: 0.5933, not 0,5933"],
     ]) {
       await input.fill(typed);
       await input.press("Enter");

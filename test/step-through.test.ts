@@ -147,7 +147,9 @@ describe("predict, then reveal", () => {
   it("wants the places the view asks for: 1.2 for a 4-place value is a request, not a verdict", () => {
     const s = at(session(), "z_o1");
     expect(s.current.value).toBe("1.1059");
-    expect(s.check("1.1")).toEqual({ ok: false, message: "give 4 decimal places: 1.1 has 1" });
+    expect(s.check("1.1")).toEqual({ ok: false, message: "give 4 decimal places (1.1 has 1)" });
+    at(s, "z_o2");
+    expect(s.check("1.2")).toEqual({ ok: false, message: "give 4 decimal places (1.2 has 1)" }); // z_o2 = 1.2249
     expect(s.attempts(s.current.id)).toHaveLength(0);
     // a value that is short itself needs no padding (∂E/∂E-like ones, a graph's 3)
     const g = new StepThrough(graphPayload("q = x + y; f = q * z", { x: -2, y: 5, z: -4 }));
@@ -160,11 +162,11 @@ describe("predict, then reveal", () => {
     expect(s.check("  ")).toEqual({ ok: false, message: "type your value for a_h1 first (4 decimal places)" });
     expect(s.check("abc")).toEqual({
       ok: false,
-      message: 'a_h1: "abc" is not a number. write a decimal number such as 0.3775 or -0.0190.',
+      message: 'a_h1: "abc" is not a number. Write a decimal number such as 0.3775 or -0.0190.',
     });
     expect(s.check("0,5933")).toMatchObject({
       ok: false,
-      message: expect.stringContaining("write the decimal point as a point: 0.5933, not 0,5933"),
+      message: expect.stringContaining("Write the decimal point as a point: 0.5933, not 0,5933"),
     });
     expect(s.attempts(s.current.id)).toHaveLength(0);
     expect(s.revealed(s.current.id)).toBe(false);
@@ -395,7 +397,7 @@ describe("what if: an edited number is recomputed as a fresh trace of the edited
     });
     expect(s.edit("given.weight.2.0.0", "0,4")).toMatchObject({
       ok: false,
-      message: 'weight w5: "0,4" is not a number. write the decimal point as a point: 0.4, not 0,4.',
+      message: 'weight w5: "0,4" is not a number. Write the decimal point as a point: 0.4, not 0,4.',
     });
     expect(s.givenValue("given.learningRate")).toBe("0.5");
     expect(s.changed.size).toBe(0);

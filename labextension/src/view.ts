@@ -4,7 +4,7 @@
 // `save` after every change (the renderer keeps it in the output's metadata, so the notebook file
 // carries it) and comes back as `saved` when the notebook is opened again.
 import { readPayload } from "../../dist/view/payload.js";
-import { StepThrough, displayValue, type ViewStep, type Attempt, type StepResult } from "../../dist/view/session.js";
+import { StepThrough, displayValue, type ViewStep } from "../../dist/view/session.js";
 import type { Progress } from "../../dist/view/progress.js";
 import { markSymbols } from "../../dist/view/marks.js";
 import { NOTATION_PRESETS, type NotationPreset } from "../../dist/engine/notation.js";
@@ -12,6 +12,7 @@ import { texHtml } from "./tex.js";
 import { el } from "./dom.js";
 import { drawing, paintDrawing } from "./drawing.js";
 import { lossPlot } from "./plot.js";
+import { summaryParts, VERDICT_WORDS } from "./summary.js";
 
 export interface MountedView {
   session: StepThrough | undefined;
@@ -23,22 +24,6 @@ export interface MountOptions {
   /** keep the progress with the notebook */
   save?: (progress: Progress) => void;
 }
-
-const VERDICT_WORDS: Record<Attempt["verdict"], { mark: string; word: string }> = {
-  correct: { mark: "✓", word: "Correct" },
-  rounding: { mark: "≈", word: "Right, up to rounding" },
-  follows: { mark: "→", word: "Follows from your earlier value" },
-  wrong: { mark: "✗", word: "Wrong" },
-};
-
-const RESULT_WORDS: Record<StepResult, string> = {
-  "first-try": "right at the first try",
-  "second-try": "right at the second try",
-  follows: "follows from an earlier value",
-  shown: "shown",
-  skipped: "skipped",
-  open: "not yet answered",
-};
 
 /** A step as the board shows it: symbol = formula, = the numbers (once the student has seen them), = the value or a box. */
 function stepTex(s: ViewStep, marked: string, numbers: string | undefined, value: string | undefined): string {
@@ -532,38 +517,9 @@ class View {
   }
 
   private renderSummary(): void {
-    const sum = this.s.summary();
     const atEnd = this.s.index === this.s.steps.length - 1 && this.s.revealed(this.s.current.id);
     if (atEnd) this.summary.open = true;
-    const c = sum.counts;
-    const counts = `${c["first-try"]} at the first try, ${c["second-try"]} at the second, ${c.follows} follow-through, ${c.shown} shown, ${c.skipped} skipped`;
-    const head = el("summary", {}, `Summary: ${sum.answered} of ${sum.total} steps answered (${counts})`);
-    const list = el("ul");
-    for (const l of sum.lines) {
-      const li = el("li", { "data-result": l.result });
-      const go = el(
-        "button",
-        { type: "button", class: "bpt-goto", "aria-label": `Go to step ${l.index + 1}, ${l.key}` },
-        `step ${l.index + 1}`,
-      );
-      go.addEventListener("click", () => this.move(() => this.s.go(l.index)));
-      const sym = el("span");
-      sym.innerHTML = texHtml(l.symbol);
-      const tries = l.attempts.map((a) => `${VERDICT_WORDS[a.verdict].mark} ${a.typed}`).join(", ");
-      const last = l.attempts.at(-1);
-      const why = last && this.s.revealed(this.s.steps[l.index].id) ? `: ${last.explanation}` : "";
-      li.append(
-        go,
-        document.createTextNode(" "),
-        sym,
-        document.createTextNode(` ${RESULT_WORDS[l.result]}${tries ? ` (${tries})` : ""}${why}`),
-      );
-      list.append(li);
-    }
-    const none = sum.answered
-      ? "Everything so far was right at the first try."
-      : "Type a value for a step and press Check (or Enter); Show reveals it without judging.";
-    this.summary.replaceChildren(head, sum.lines.length ? list : el("p", {}, none));
+    this.summary.replaceChildren(...summaryParts(this.s, (i) => this.move(() => this.s.go(i))));
   }
 
   /** Hovering (or focusing) a symbol: say where its value came from and light up its row and unit. */

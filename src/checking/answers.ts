@@ -28,19 +28,66 @@ export interface TypedNumber {
 
 const NUMBER = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
+/**
+ * The advice for a number written with a comma. Exactly three digits after a comma ("11,935",
+ * "1,234,567") is how a thousands separator is written, so it may be either; anything else
+ * ("0,5", "0,3775") is a decimal comma.
+ */
+function commaHint(t: string): string | undefined {
+  if (!/^[+-]?\d*,\d+(,\d+)*$/.test(t)) return undefined;
+  const thousands = /^[+-]?\d{1,3}(,\d{3})+$/.test(t) && !/^[+-]?0,/.test(t);
+  if (!thousands) return `write the decimal point as a point: ${t.replace(",", ".")}, not ${t}`;
+  const whole = t.replace(/,/g, "");
+  return t.split(",").length === 2
+    ? `write ${whole} if the comma separates thousands, or ${t.replace(",", ".")} if it is a decimal comma (numbers are written without thousands separators, with a decimal point)`
+    : `write ${whole}: numbers are written without thousands separators`;
+}
+
 /** Read a typed number; anything else is an AnswerError naming the answer. */
 export function parseTypedNumber(typed: string, where: string): TypedNumber {
   const t = typed.trim().replace(/[−–]/g, "-");
+  if (t === "") throw new AnswerError(where, "the answer is empty", "type a number such as 0.3775 or -0.0190");
   const m = NUMBER.exec(t);
   if (!m || (m[2] === "" && (m[3] ?? "") === "")) {
-    const hint = /^\s*[+-]?\d*,\d+\s*$/.test(typed)
-      ? `write the decimal point as a point: ${typed.trim().replace(",", ".")}, not ${typed.trim()}`
-      : "write a decimal number such as 0.3775 or -0.0190";
+    const hint = commaHint(t) ?? "write a decimal number such as 0.3775 or -0.0190";
     throw new AnswerError(where, `${quoted(typed)} is not a number`, hint);
   }
   const decimals = Math.max(0, (m[3] ?? "").length - Number(m[4] ?? 0));
   const text = `${m[1] === "-" ? "-" : ""}${m[2] === "" ? "0" : m[2]}${m[3] !== undefined ? `.${m[3]}` : ""}${m[4] !== undefined ? `e${m[4]}` : ""}`;
   return { value: new D(text), decimals, text };
+}
+
+/**
+ * Every answer's number, or one AnswerError naming every answer that is not a number (each in a
+ * sentence of its own), so a student fixes them all at once rather than one per run.
+ */
+export function parseAllNumbers<A extends TypedAnswer>(answers: readonly A[]): (A & { num: TypedNumber })[] {
+  return allOrEveryError(answers, (a) => ({ ...a, num: parseTypedNumber(a.typed, a.where) }));
+}
+
+/**
+ * `read` applied to every item, or one AnswerError naming every item it refused, each in a
+ * sentence of its own (one refusal is thrown as it is).
+ */
+function allOrEveryError<A, B>(items: readonly A[], read: (item: A) => B): B[] {
+  const out: B[] = [];
+  const bad: AnswerError[] = [];
+  for (const item of items) {
+    try {
+      out.push(read(item));
+    } catch (e) {
+      if (!(e instanceof AnswerError)) throw e;
+      bad.push(e);
+    }
+  }
+  if (bad.length === 1) throw bad[0];
+  if (bad.length > 1)
+    throw new AnswerError(
+      "answers",
+      `${bad.length} answers are not numbers`,
+      bad.map((e) => `${e.where}: ${e.problem}. ${e.hint}`).join(" "),
+    );
+  return out;
 }
 
 /** True for `{}`: in a notebook the exercise has not been answered yet, which is not an error. */
@@ -62,7 +109,7 @@ export function answersFromInput(input: AnswersInput): TypedAnswer[] {
       `expected an object such as {"z_h1": "0.3775"}, got ${quoted(input)}`,
       "key each value by its quantity",
     );
-  const list = Object.entries(input as Record<string, unknown>).map(([key, v]) => {
+  const list = allOrEveryError(Object.entries(input as Record<string, unknown>), ([key, v]) => {
     const where = `answers[${quoted(key)}]`;
     if (typeof v === "number") return { key, typed: Number.isFinite(v) ? String(v) : "NaN", where };
     if (typeof v === "string") return { key, typed: v, where };

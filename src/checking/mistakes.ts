@@ -16,6 +16,8 @@ export const MISTAKES = {
   "sigma-instead-of-derivative": "used σ(z) instead of its derivative σ(z)(1 − σ(z))",
   "lost-minus-sign": "lost a minus sign in ∂E/∂a or in a path term of it",
   "missed-second-path": "left out a path when summing into a hidden unit",
+  "forgot-activation-derivative": "left out the activation's derivative (δ written as ∂L/∂a)",
+  "wrong-layer-activation": "used the wrong unit's activation in a weight's gradient",
   "updated-weights-in-backprop": "back-propagated through the already-updated weights",
   "added-gradient": "added the gradient instead of subtracting it",
   "forgot-learning-rate": "left out the learning rate",
@@ -57,142 +59,237 @@ function replacedWith(spec: NetworkSpec, overrides: Record<string, string>): Rec
   return traceWithReplaced(spec, { precision: "float", overrides, valuesOnly: true }).replaced;
 }
 
-function candidatesAt(site: Step, ctx: DiagnosisContext): Candidate[] {
-  const { spec, pinned, steps } = ctx;
-  const L = spec.layers.length - 1;
-  const out: Candidate[] = [];
-  const inputs = ctx
-    .inputsOf(site.id)
-    .map((id) => steps.get(id)!)
-    .filter(Boolean);
-  const key = site.key;
-  /** the id of the z or a step of the unit a step belongs to */
-  const unitStep = (quantity: "z" | "a", s: Step) =>
-    stepId({ phase: "forward", quantity, layer: s.layer!, unit: s.unit! });
+/** What a candidate generator sees: the site, its input steps, and how to find a unit's z or a. */
+interface Site {
+  step: Step;
+  inputs: Step[];
+  ctx: DiagnosisContext;
+  L: number;
+}
 
-  if (site.quantity === "da/dz" && site.layer !== null && site.unit !== null) {
-    const act = spec.activations[site.layer - 1];
-    if (act.def.kind === "scalar") {
-      const z = new D(pinned[unitStep("z", site)]);
-      const value = act.def.value(exactArith, z, act.params);
+/** The id of the z or a step of the unit a step belongs to. */
+const unitStep = (quantity: "z" | "a", s: Step) =>
+  stepId({ phase: "forward", quantity, layer: s.layer!, unit: s.unit! });
+
+/** σ(z) written for its derivative: at ∂a/∂z itself, or inside a product that uses it. */
+function activationForDerivative({ step, inputs, ctx }: Site): Candidate[] {
+  const { spec, pinned } = ctx;
+  const out: Candidate[] = [];
+  const valueAt = (s: Step) => {
+    const act = spec.activations[s.layer! - 1];
+    return act.def.kind === "scalar"
+      ? { act: act.def, v: act.def.value(exactArith, new D(pinned[unitStep("z", s)]), act.params) }
+      : undefined;
+  };
+  if (step.quantity === "da/dz" && step.layer !== null && step.unit !== null) {
+    const x = valueAt(step);
+    if (x)
       out.push({
         mistake: "sigma-instead-of-derivative",
-        site: site.id,
-        value,
-        description: `${key} was taken as ${act.def.name}(z) itself, ${value.toSignificantDigits(6).toString()}; the derivative is ${act.def.name === "sigmoid" ? "a(1 − a)" : "g'(z)"}`,
+        site: step.id,
+        value: x.v,
+        description: `${step.key} was taken as ${x.act.name}(z) itself, ${x.v.toSignificantDigits(6).toString()}; the derivative is ${x.act.name === "sigmoid" ? "a(1 − a)" : "g'(z)"}`,
       });
-    }
   }
-  // a derivative factor inside a product (δ = ∂E/∂a · ∂a/∂z, ∂E/∂w = ∂E/∂a · ∂a/∂z · a) replaced by σ(z)
   for (const s of inputs.filter((x) => x.quantity === "da/dz" && x.layer !== null)) {
-    const act = spec.activations[s.layer! - 1];
-    if (act.def.kind !== "scalar") continue;
-    const value = act.def.value(exactArith, new D(pinned[unitStep("z", s)]), act.params);
-    out.push({
-      mistake: "sigma-instead-of-derivative",
-      site: site.id,
-      swaps: { [s.id]: value.toString() },
-      description: `in ${key}, ${s.key} was taken as ${act.def.name}(z) = a instead of its derivative`,
-    });
+    const x = valueAt(s);
+    if (x)
+      out.push({
+        mistake: "sigma-instead-of-derivative",
+        site: step.id,
+        swaps: { [s.id]: x.v.toString() },
+        description: `in ${step.key}, ${s.key} was taken as ${x.act.name}(z) = a instead of its derivative`,
+      });
   }
-  // a sign lost at the output (−(t − a)), in one path term δ_k w_kj, or in the sum over paths
-  if (site.quantity === "dL/da" || site.quantity === "path") {
-    const what = site.quantity === "path" ? "the path term" : site.layer === L ? "−(t − a)" : "the sum over paths";
+  return out;
+}
+
+/** δ written as ∂L/∂a: the activation's derivative ∂a/∂z left out (at δ, or in a weight's gradient). */
+function forgottenDerivative({ step, inputs, ctx }: Site): Candidate[] {
+  const dadz = inputs.find((x) => x.quantity === "da/dz");
+  const dLda = inputs.find((x) => x.quantity === "dL/da");
+  if (!dadz || !dLda) return [];
+  if (step.quantity === "delta")
+    return [
+      {
+        mistake: "forgot-activation-derivative",
+        site: step.id,
+        value: new D(ctx.pinned[dLda.id]),
+        description: `${step.key} was written as ${dLda.key}: the activation's derivative ${dadz.key} was left out of δ = ∂L/∂a · ∂a/∂z`,
+      },
+    ];
+  return [
+    {
+      mistake: "forgot-activation-derivative",
+      site: step.id,
+      swaps: { [dadz.id]: "1" },
+      description: `in ${step.key}, the activation's derivative ${dadz.key} was left out`,
+    },
+  ];
+}
+
+/** A sign lost at the output (−(t − a), or δ = t − a), in one path term δ_k w_kj, or in the sum over paths. */
+function lostSign({ step, inputs, ctx, L }: Site): Candidate[] {
+  const out: Candidate[] = [];
+  const outputDelta = step.quantity === "delta" && step.layer === L && !inputs.some((x) => x.quantity === "dL/da");
+  if (step.quantity === "dL/da" || step.quantity === "path" || outputDelta) {
+    const what =
+      step.quantity === "path"
+        ? "the path term"
+        : outputDelta
+          ? "a − t written as t − a"
+          : step.layer === L
+            ? "−(t − a)"
+            : "the sum over paths";
     out.push({
       mistake: "lost-minus-sign",
-      site: site.id,
+      site: step.id,
       swaps: {},
       negate: true,
-      description: `${key} (${what}) lost its minus sign`,
+      description: `${step.key} (${what}) lost its minus sign`,
     });
   }
-  for (const s of inputs.filter((x) => x.quantity === "dL/da" || x.quantity === "path")) {
+  for (const s of inputs.filter((x) => x.quantity === "dL/da" || x.quantity === "path"))
     out.push({
       mistake: "lost-minus-sign",
-      site: site.id,
-      swaps: { [s.id]: new D(pinned[s.id]).neg().toString() },
-      description: `in ${key}, ${s.key} was used without its minus sign`,
-    });
-  }
-  const aInputs = inputs.filter((x) => x.quantity === "a");
-  for (const s of aInputs) {
-    out.push({
-      mistake: "z-for-a",
-      site: site.id,
-      swaps: { [s.id]: pinned[unitStep("z", s)] },
-      description: `in ${key}, z was used where ${s.key} was needed`,
-    });
-  }
-  if (aInputs.length > 1) {
-    out.push({
-      mistake: "z-for-a",
-      site: site.id,
-      swaps: Object.fromEntries(aInputs.map((s) => [s.id, pinned[unitStep("z", s)]])),
-      description: `in ${key}, the z values were used where ${aInputs.map((s) => s.key).join(", ")} were needed`,
-    });
-  }
-  if (site.quantity === "a")
-    out.push({
-      mistake: "z-for-a",
-      site: site.id,
-      value: new D(pinned[unitStep("z", site)]),
-      description: `${key} was written as z; the activation was not applied`,
-    });
-  for (const s of inputs.filter((x) => x.quantity === "z")) {
-    out.push({
-      mistake: "a-for-z",
-      site: site.id,
-      swaps: { [s.id]: pinned[unitStep("a", s)] },
-      description: `in ${key}, a was used where ${s.key} was needed`,
-    });
-  }
-  if (site.quantity === "dL/da" && site.layer !== null && site.layer < L) {
-    const paths = inputs.filter((x) => x.quantity === "path");
-    if (paths.length > 1)
-      for (const p of paths) {
-        out.push({
-          mistake: "missed-second-path",
-          site: site.id,
-          swaps: { [p.id]: "0" },
-          description: `${key} left out the path ${p.key}; a hidden unit sums the paths through every unit it feeds`,
-        });
-      }
-  }
-  if (site.quantity === "W+" || site.quantity === "b+") {
-    const eta = new D(spec.learningRate);
-    for (const g of inputs.filter((x) => x.quantity === "dW" || x.quantity === "db")) {
-      out.push({
-        mistake: "added-gradient",
-        site: site.id,
-        swaps: { [g.id]: new D(pinned[g.id]).neg().toString() },
-        description: `${key} added η·${g.key} instead of subtracting it`,
-      });
-      if (!eta.eq(1))
-        out.push({
-          mistake: "forgot-learning-rate",
-          site: site.id,
-          swaps: { [g.id]: new D(pinned[g.id]).div(eta).toString() },
-          description: `${key} subtracted ${g.key} without the learning rate η = ${spec.learningRate}`,
-        });
-    }
-  }
-  const targets = spec.examples[0].target;
-  for (const s of inputs.filter((x) => x.quantity === "a" && x.layer === L)) {
-    out.push({
-      mistake: "target-for-output",
-      site: site.id,
-      swaps: { [s.id]: String(targets[s.unit!]) },
-      description: `in ${key}, the target ${targets[s.unit!]} was used where ${s.key} belongs`,
-    });
-  }
-  if (site.quantity === "a" && site.layer === L)
-    out.push({
-      mistake: "target-for-output",
-      site: site.id,
-      value: new D(targets[site.unit!]),
-      description: `${key} was written as the target ${targets[site.unit!]}`,
+      site: step.id,
+      swaps: { [s.id]: new D(ctx.pinned[s.id]).neg().toString() },
+      description: `in ${step.key}, ${s.key} was used without its minus sign`,
     });
   return out;
+}
+
+/** z put where a belongs (the activation not applied), or a where z belongs. */
+function zAndASwapped({ step, inputs, ctx }: Site): Candidate[] {
+  const { pinned } = ctx;
+  const out: Candidate[] = [];
+  const aInputs = inputs.filter((x) => x.quantity === "a");
+  for (const s of aInputs)
+    out.push({
+      mistake: "z-for-a",
+      site: step.id,
+      swaps: { [s.id]: pinned[unitStep("z", s)] },
+      description: `in ${step.key}, z was used where ${s.key} was needed`,
+    });
+  if (aInputs.length > 1)
+    out.push({
+      mistake: "z-for-a",
+      site: step.id,
+      swaps: Object.fromEntries(aInputs.map((s) => [s.id, pinned[unitStep("z", s)]])),
+      description: `in ${step.key}, the z values were used where ${aInputs.map((s) => s.key).join(", ")} were needed`,
+    });
+  if (step.quantity === "a")
+    out.push({
+      mistake: "z-for-a",
+      site: step.id,
+      value: new D(pinned[unitStep("z", step)]),
+      description: `${step.key} was written as z; the activation was not applied`,
+    });
+  for (const s of inputs.filter((x) => x.quantity === "z"))
+    out.push({
+      mistake: "a-for-z",
+      site: step.id,
+      swaps: { [s.id]: pinned[unitStep("a", s)] },
+      description: `in ${step.key}, a was used where ${s.key} was needed`,
+    });
+  return out;
+}
+
+/** ∂E/∂w with the wrong activation: the receiving unit's own a instead of the sending unit's. */
+function wrongActivationInGradient({ step, inputs, ctx }: Site): Candidate[] {
+  if (step.quantity !== "dW" || step.layer === null || step.unit === null || step.layer < 2) return [];
+  const sending = inputs.find((x) => x.quantity === "a" && x.layer === step.layer! - 1);
+  if (!sending) return [];
+  const own = unitStep("a", step);
+  return [
+    {
+      mistake: "wrong-layer-activation",
+      site: step.id,
+      swaps: { [sending.id]: ctx.pinned[own] },
+      description: `in ${step.key}, the activation of the unit the weight feeds (${ctx.steps.get(own)?.key ?? own}) was used instead of the sending unit's ${sending.key}`,
+    },
+  ];
+}
+
+/** A hidden unit's ∂L/∂a summed over too few paths. */
+function missedPath({ step, inputs, L }: Site): Candidate[] {
+  if (step.quantity !== "dL/da" || step.layer === null || step.layer >= L) return [];
+  const paths = inputs.filter((x) => x.quantity === "path");
+  if (paths.length < 2) return [];
+  return paths.map((p) => ({
+    mistake: "missed-second-path" as const,
+    site: step.id,
+    swaps: { [p.id]: "0" },
+    description: `${step.key} left out the path ${p.key}; a hidden unit sums the paths through every unit it feeds`,
+  }));
+}
+
+/** An update that adds the gradient, or leaves out the learning rate. */
+function updateSlips({ step, inputs, ctx }: Site): Candidate[] {
+  if (step.quantity !== "W+" && step.quantity !== "b+") return [];
+  const { spec, pinned } = ctx;
+  const eta = new D(spec.learningRate);
+  return inputs
+    .filter((x) => x.quantity === "dW" || x.quantity === "db")
+    .flatMap((g) => [
+      {
+        mistake: "added-gradient" as const,
+        site: step.id,
+        swaps: { [g.id]: new D(pinned[g.id]).neg().toString() },
+        description: `${step.key} added η·${g.key} instead of subtracting it (a step against the gradient, w⁺ = w − η ∂E/∂w, lowers the loss)`,
+      },
+      ...(eta.eq(1)
+        ? []
+        : [
+            {
+              mistake: "forgot-learning-rate" as const,
+              site: step.id,
+              swaps: { [g.id]: new D(pinned[g.id]).div(eta).toString() },
+              description: `${step.key} subtracted ${g.key} without the learning rate η = ${spec.learningRate}`,
+            },
+          ]),
+    ]);
+}
+
+/** The target put where the output belongs. */
+function targetForOutput({ step, inputs, ctx, L }: Site): Candidate[] {
+  const targets = ctx.spec.examples[0].target;
+  const out: Candidate[] = inputs
+    .filter((x) => x.quantity === "a" && x.layer === L)
+    .map((s) => ({
+      mistake: "target-for-output" as const,
+      site: step.id,
+      swaps: { [s.id]: String(targets[s.unit!]) },
+      description: `in ${step.key}, the target ${targets[s.unit!]} was used where ${s.key} belongs`,
+    }));
+  if (step.quantity === "a" && step.layer === L)
+    out.push({
+      mistake: "target-for-output",
+      site: step.id,
+      value: new D(targets[step.unit!]),
+      description: `${step.key} was written as the target ${targets[step.unit!]}`,
+    });
+  return out;
+}
+
+const GENERATORS = [
+  activationForDerivative,
+  forgottenDerivative,
+  lostSign,
+  zAndASwapped,
+  wrongActivationInGradient,
+  missedPath,
+  updateSlips,
+  targetForOutput,
+];
+
+function candidatesAt(step: Step, ctx: DiagnosisContext): Candidate[] {
+  const inputs = ctx
+    .inputsOf(step.id)
+    .map((id) => ctx.steps.get(id)!)
+    .filter(Boolean);
+  const site: Site = { step, inputs, ctx, L: ctx.spec.layers.length - 1 };
+  return GENERATORS.flatMap((g) => g(site));
 }
 
 export interface DiagnoseInput {

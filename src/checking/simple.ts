@@ -11,12 +11,22 @@ import {
   answersFromInput,
   isEmptyAnswers as isEmpty,
   NOTHING_TYPED_YET as NOTHING_YET,
-  parseTypedNumber,
+  parseAllNumbers,
   type AnswersInput,
   type TypedNumber,
 } from "./answers.js";
-import { summarise, type CheckReport, type CheckRow, type UnknownKey } from "./check.js";
-import { fixed, halfUnit, judgeNumber, round, roundingBound, shown, type Dependency } from "./verdict.js";
+import { summarise, type CheckReport, type CheckRow, type UnknownKey } from "./report.js";
+import {
+  fixed,
+  halfUnit,
+  judgeNumber,
+  placesFor,
+  round,
+  roundingBound,
+  shown,
+  type Dependency,
+  type PlacesAsked,
+} from "./verdict.js";
 import { stepId } from "../engine/step-id.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -58,11 +68,12 @@ export function checkGraphCalculation(
   expression: string,
   values: Readonly<Record<string, number | string>>,
   answers: AnswersInput,
+  options: { places?: PlacesAsked } = {},
 ): CheckReport {
   const exact = graphTrace(expression, values, "exact");
   if (isEmpty(answers)) return summarise([], [], "names", NOTHING_YET);
   const keys = graphKeys(exact);
-  const typed = answersFromInput(answers);
+  const typed = parseAllNumbers(answersFromInput(answers));
   const unknownKeys: UnknownKey[] = [];
   const pending: { key: string; where: string; target: GraphKey; num: TypedNumber; order: number }[] = [];
   const seen = new Map<string, string>();
@@ -93,7 +104,7 @@ export function checkGraphCalculation(
       key: a.key,
       where: a.where,
       target,
-      num: parseTypedNumber(a.typed, a.where),
+      num: a.num,
       order: order.get(id) ?? -1,
     });
   }
@@ -157,6 +168,7 @@ export function checkGraphCalculation(
       followTol: halfUnit(d) + b.slack,
       exactTol: halfUnit(d) + b.all,
       roots,
+      placesAsked: placesFor(options.places, p.key, quantityName(exact, p.target)),
     });
     const n = exact.nodes.find((x) => x.id === p.target.node)!;
     const outTex = exact.nodes.find((x) => x.id === exact.output)!.tex;
@@ -231,6 +243,8 @@ function graphBounds(t: GraphTrace, answered: ReadonlySet<string>, decimals: Rea
 export interface CheckNumbersOptions {
   /** LaTeX for a key's symbol in the report (default: the key) */
   tex?: Readonly<Record<string, string>>;
+  /** the decimal places asked for: fewer is "too few places" */
+  places?: PlacesAsked;
 }
 
 /**
@@ -247,7 +261,7 @@ export function checkNumbers(
   const unknownKeys: UnknownKey[] = [];
   const rows: CheckRow[] = [];
   const known = Object.keys(expected);
-  for (const a of answersFromInput(answers)) {
+  for (const a of parseAllNumbers(answersFromInput(answers))) {
     if (!(a.key in expected)) {
       const suggestions = closest(a.key, known);
       unknownKeys.push({
@@ -257,9 +271,15 @@ export function checkNumbers(
       });
       continue;
     }
-    const num = parseTypedNumber(a.typed, a.where);
+    const num = a.num;
     const E = new D(expected[a.key]);
-    let j = judgeNumber(num, { exact: E, followTol: 0, exactTol: halfUnit(num.decimals), roots: [] });
+    let j = judgeNumber(num, {
+      exact: E,
+      followTol: 0,
+      exactTol: halfUnit(num.decimals),
+      roots: [],
+      placesAsked: placesFor(options.places, a.key),
+    });
     // an exercise's number comes from a calculation this checker cannot see, so one unit off is rounding
     if (
       j.verdict === "wrong" &&

@@ -5,17 +5,55 @@
 //             rounding of this step (plus what rounding its unwritten inputs can add), or it lies
 //             within the tolerance that rounding the step's inputs propagates to it;
 //   follows   the student's own earlier numbers give it, and one of those was wrong;
-//   wrong     none of these, or too few digits were written to tell (a "0" for 0.3775).
+//   wrong     none of these, or too few digits were written to tell (a "0" for 0.3775);
+//   too few places  the question asks for N decimal places and fewer were written (1.2 for a
+//             4-place 1.2249): not judged right or wrong, the student is asked for N places.
+//             Precision asked is precision required; an answer that is the exact value itself
+//             (0.5 for exactly 0.5) needs no padding, and more places than asked are judged as usual.
 import { D, EXACT_SHOWN_DIGITS, type Dec } from "../engine/numeric.js";
-import type { TypedNumber } from "./answers.js";
+import { parseTypedNumber, type TypedNumber } from "./answers.js";
 
-export type Verdict = "correct" | "rounding" | "follows" | "wrong";
+export type Verdict = "correct" | "rounding" | "follows" | "wrong" | "too few places";
+
+/** The decimal places a question asks for: one number for every answer, or one per key (as the student types it). */
+export type PlacesAsked = number | Readonly<Record<string, number>>;
 
 export const round = (x: Dec, d: number): Dec => x.toDecimalPlaces(d, D.ROUND_HALF_CEIL);
 export const fixed = (x: Dec, d: number): string => x.toFixed(d, D.ROUND_HALF_CEIL);
 /** An exact value shown with four more digits than the student wrote (the report's "exact" column uses it too). */
 export const shown = (x: Dec, d: number): string => x.toDecimalPlaces(d + 4, D.ROUND_HALF_CEIL).toString();
 const placesText = (d: number) => `${d} decimal${d === 1 ? "" : "s"}`;
+const decimalPlaces = (d: number) => `${d} decimal place${d === 1 ? "" : "s"}`;
+
+/** The places asked of one answer, looked up by any of its keys (as typed, then canonical). */
+export function placesFor(asked: PlacesAsked | undefined, ...keys: string[]): number | undefined {
+  if (asked === undefined || typeof asked === "number") return asked;
+  for (const k of keys) if (Object.prototype.hasOwnProperty.call(asked, k)) return asked[k];
+  return undefined;
+}
+
+/**
+ * The precision rule on a typed string, before anything is judged (the view's box): the sentence
+ * "give 4 decimal places (1.2 has 1)" when `typed` has fewer places than asked, else undefined.
+ * A string that is not a number throws the parser's AnswerError.
+ */
+export function placesShortfall(typed: string, asked: number, where = "answer"): string | undefined {
+  return tooFewPlaces(parseTypedNumber(typed, where), asked)?.explanation;
+}
+
+/**
+ * The precision rule, one for the view, the exercises and the command line: an answer written
+ * with fewer decimal places than asked is "too few places" ("give 4 decimal places"), unless it is
+ * the exact value itself. `exact` may be left out where the value must not be consulted (the
+ * view's box before judging): then fewer places are always too few.
+ */
+export function tooFewPlaces(num: TypedNumber, asked: number | undefined, exact?: Dec): Judged | undefined {
+  if (asked === undefined || num.decimals >= asked || (exact !== undefined && num.value.eq(exact))) return undefined;
+  return {
+    verdict: "too few places",
+    explanation: `give ${decimalPlaces(asked)} (${num.text} has ${num.decimals === 0 ? "none" : num.decimals})`,
+  };
+}
 
 /** Significant digits written: "0.3775" 4, "0.0004" 1, "-12" 2, "0" and "0.000" none. */
 export function significantDigits(num: TypedNumber): number {
@@ -47,6 +85,8 @@ export interface Evidence {
   exactTol: number;
   /** the wrong earlier answers `follow` was computed from (none: it is not tainted) */
   roots: readonly string[];
+  /** the decimal places the question asks for (see tooFewPlaces) */
+  placesAsked?: number;
 }
 
 export interface Judged {
@@ -65,6 +105,8 @@ function knownPlaces(E: Dec): number {
 }
 
 export function judgeNumber(num: TypedNumber, ev: Evidence): Judged {
+  const short = tooFewPlaces(num, ev.placesAsked, ev.exact);
+  if (short) return short;
   // more decimals than the exact value is known to: judge those the value has, not zeros padded to it
   const known = knownPlaces(ev.exact);
   if (num.decimals > known) {
@@ -93,8 +135,12 @@ function judgeDigits(num: TypedNumber, ev: Evidence): Judged {
     F = ev.follow;
   const places = placesText(d);
   const rE = fixed(E, d);
+  if (v.eq(E)) return { verdict: "correct", explanation: `exactly right: the value is ${E.toString()}` };
   if (v.eq(round(E, d)))
-    return { verdict: "correct", explanation: `the exact value ${shown(E, d)} is ${rE} to the ${places} written` };
+    return {
+      verdict: "correct",
+      explanation: `the exact value ${shown(E, d)} rounds to ${rE} ${d === 0 ? "as a whole number" : `at the ${places} written`}`,
+    };
   if (ev.chain && v.eq(round(ev.chain, d)))
     return {
       verdict: "rounding",

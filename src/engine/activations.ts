@@ -236,3 +236,13 @@ export function resolveActivation(spec: unknown, where: string): ResolvedActivat
   }
   return { def, params: { alpha } };
 }
+
+/**
+ * What g'(z) is computed from, as its formula writes it: sigmoid's a(1 − a) reads a, ReLU's
+ * [z > 0] reads z, ELU's reads both, identity's 1 reads neither. Taken from the formula itself so
+ * that a step's recorded dependencies and its written line cannot disagree.
+ */
+export function derivativeReads(def: ScalarActivation, p: ActivationParams): ("z" | "a")[] {
+  const written = def.derivativeFormula("\\zeta", "\\alpha", p);
+  return (["z", "a"] as const).filter((x) => written.includes(x === "z" ? "\\zeta" : "\\alpha"));
+}

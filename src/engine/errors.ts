@@ -18,6 +18,16 @@ export type ErrorKind =
   | "exercise" // assignment / grading input
   | "usage"; // command-line usage
 
+/**
+ * A hint as the second sentence of a message: a capital first letter when it opens with an
+ * ordinary word ("write …" → "Write …"; a key or code such as `hint("02")` or `z_h1,0.3775` is left
+ * as written), and a full stop.
+ */
+export function asSentence(s: string): string {
+  const capital = /^[a-z]+[ ,:;]/.test(s) ? `${s.charAt(0).toUpperCase()}${s.slice(1)}` : s;
+  return /[.?!]$/.test(capital) ? capital : `${capital}.`;
+}
+
 export class TutorError extends Error {
   /** `where` names the field, layer/unit, epoch or argument: e.g. `weights[1][0][2]`, `epoch 37`. */
   constructor(
@@ -64,9 +74,10 @@ export class TrainingError extends TutorError {
   }
 }
 
+/** A student's answers refused: the advice reads as a sentence of its own (a student sees these first). */
 export class AnswerError extends TutorError {
   constructor(where: string, problem: string, hint: string) {
-    super(where, problem, hint, "answers");
+    super(where, problem, asSentence(hint), "answers");
     this.name = "AnswerError";
   }
 }

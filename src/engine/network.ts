@@ -9,7 +9,8 @@ import { parseSpec, type NetworkSpec, type Raw } from "./spec.js";
 import { notationFor, type Notation, type NotationPreset } from "./notation.js";
 import type { ExampleTrace, NetworkTrace, Step } from "./trace.js";
 import { TrainingError } from "./errors.js";
-import { requireStepId } from "./step-id.js";
+import { requireStepId, type NetworkStepIdRecord } from "./step-id.js";
+import { derivativeReads } from "./activations.js";
 import { OverrideRecorder, silent, type Recorder } from "./recorder.js";
 import { givenDisplay, Narrator, type NarrationContext } from "./narration.js";
 import type { ForwardResult, Gradients, Net, Params } from "./model.js";
@@ -32,6 +33,28 @@ export function instantiate<T>(A: Arith<T>, spec: NetworkSpec): Net<T> {
   };
 }
 
+// The records of the quantities a step reads (Recorder.depends), in the order its formula writes them.
+type Ref = NetworkStepIdRecord;
+const zRef = (layer: number, unit: number): Ref => ({ phase: "forward", quantity: "z", layer, unit });
+/** a unit's activation; layer 0's are the inputs */
+const aRef = (layer: number, unit: number): Ref =>
+  layer === 0 ? { phase: "given", quantity: "input", unit } : { phase: "forward", quantity: "a", layer, unit };
+const weightRef = (layer: number, unit: number, other: number): Ref => ({
+  phase: "given",
+  quantity: "weight",
+  layer,
+  unit,
+  other,
+});
+const targetRef = (unit: number): Ref => ({ phase: "given", quantity: "target", unit });
+const unitRef = (quantity: "dL/da" | "da/dz" | "delta", layer: number, unit: number): Ref => ({
+  phase: "backward",
+  quantity,
+  layer,
+  unit,
+});
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
 /** w · a, summed in order (so every precision adds the same terms the same way). */
 function dot<T>(A: Arith<T>, w: readonly T[], a: readonly T[]): T {
   let s = A.mul(w[0], a[0]);
@@ -52,10 +75,15 @@ export function forwardPass<T>(net: Net<T>, input: readonly T[], rec: Recorder<T
     const zl: T[] = new Array(W.length),
       al: T[] = new Array(W.length);
     for (let j = 0; j < W.length; j++) {
+      rec.depends?.({ phase: "forward", quantity: "z", layer: l, unit: j }, [
+        ...W[j].flatMap((_, k) => [aRef(l - 1, k), weightRef(l, j, k)]),
+        { phase: "given", quantity: "bias", layer: l, unit: net.sharedBias[l - 1] ? null : j },
+      ]);
       zl[j] = rec.step(
         { phase: "forward", quantity: "z", layer: l, unit: j },
         A.written(A.add(dot(A, W[j], a[l - 1]), b[j])),
       );
+      if (def.kind === "scalar") rec.depends?.({ phase: "forward", quantity: "a", layer: l, unit: j }, [zRef(l, j)]);
       if (def.kind === "scalar")
         al[j] = rec.step(
           { phase: "forward", quantity: "a", layer: l, unit: j },
@@ -64,6 +92,10 @@ export function forwardPass<T>(net: Net<T>, input: readonly T[], rec: Recorder<T
     }
     if (def.kind === "vector")
       def.values(A, zl).forEach((v, j) => {
+        rec.depends?.(
+          { phase: "forward", quantity: "a", layer: l, unit: j },
+          zl.map((_, i) => zRef(l, i)),
+        );
         al[j] = rec.step({ phase: "forward", quantity: "a", layer: l, unit: j }, A.written(v));
       });
     z.push(zl);
@@ -79,6 +111,11 @@ export function exampleLoss<T>(
   target: readonly T[],
   rec: Recorder<T> = silent(),
 ): T {
+  const L = net.layers.length - 1;
+  rec.depends?.(
+    { phase: "loss" },
+    output.flatMap((_, i) => [aRef(L, i), targetRef(i)]),
+  );
   return rec.step({ phase: "loss" }, net.A.written(net.loss.value(net.A, output, target)));
 }
 
@@ -115,16 +152,28 @@ export function backwardPass<T>(
     // ∂L/∂w = ∂L/∂a · ∂a/∂z · a_k, the three factors a hand calculation multiplies (softmax: δ · a_k)
     for (let j = 0; j < d.length; j++) {
       const chain = dAdZ ? [dA[j], dAdZ[j]] : [d[j]];
+      const chainRefs = dAdZ ? [unitRef("dL/da", l, j), unitRef("da/dz", l, j)] : [unitRef("delta", l, j)];
       fwd.a[l - 1].forEach((ak, k) => {
+        rec.depends?.({ phase: "backward", quantity: "dW", layer: l, unit: j, other: k }, [
+          ...chainRefs,
+          aRef(l - 1, k),
+        ]);
         dW[l - 1][j][k] = rec.step(
           { phase: "backward", quantity: "dW", layer: l, unit: j, other: k },
           A.written(chain.reduce((g, f) => A.mul(f, g), ak)),
         );
       });
       if (!net.sharedBias[l - 1])
+        rec.depends?.({ phase: "backward", quantity: "db", layer: l, unit: j }, [unitRef("delta", l, j)]);
+      if (!net.sharedBias[l - 1])
         db[l - 1][j] = rec.step({ phase: "backward", quantity: "db", layer: l, unit: j }, d[j]);
     }
     // one shared bias feeds every unit of the layer, so its gradient is the sum of their deltas
+    if (net.sharedBias[l - 1])
+      rec.depends?.(
+        { phase: "backward", quantity: "db", layer: l, unit: null },
+        d.map((_, j) => unitRef("delta", l, j)),
+      );
     if (net.sharedBias[l - 1])
       db[l - 1].fill(rec.step({ phase: "backward", quantity: "db", layer: l, unit: null }, A.written(sum(A, d))));
     const eta = opts.updatedDeltaWeights?.learningRate;
@@ -141,12 +190,13 @@ function lossGradient<T>(net: Net<T>, out: readonly T[], target: readonly T[], r
   const { A } = net,
     L = net.layers.length - 1;
   if (net.activations[L - 1].def.kind === "vector" && net.loss.name === "cross_entropy") return [];
-  return out.map((a, j) =>
-    rec.step(
+  return out.map((a, j) => {
+    rec.depends?.(unitRef("dL/da", L, j), [aRef(L, j), targetRef(j)]);
+    return rec.step(
       { phase: "backward", quantity: "dL/da", layer: L, unit: j },
       A.written(net.loss.gradient(A, a, target[j], out.length)),
-    ),
-  );
+    );
+  });
 }
 
 /** ∂L/∂a_j of a hidden unit: the sum over the units k it feeds of the paths δ_k w_kj. */
@@ -159,12 +209,20 @@ function pathSums<T>(
 ): T[] {
   const { A } = net;
   return Array.from({ length: net.layers[l] }, (_, j) => {
-    const paths = deltaNext.map((dk, k) =>
-      rec.step(
+    const paths = deltaNext.map((dk, k) => {
+      rec.depends?.({ phase: "backward", quantity: "path", layer: l, unit: j, other: k }, [
+        unitRef("delta", l + 1, k),
+        weightRef(l + 1, k, j),
+      ]);
+      return rec.step(
         { phase: "backward", quantity: "path", layer: l, unit: j, other: k },
         A.written(A.mul(dk, Wnext[k][j])),
         [Wnext[k][j]],
-      ),
+      );
+    });
+    rec.depends?.(
+      unitRef("dL/da", l, j),
+      paths.map((_, k) => ({ phase: "backward", quantity: "path", layer: l, unit: j, other: k }) as const),
     );
     return rec.step(
       { phase: "backward", quantity: "dL/da", layer: l, unit: j },
@@ -190,9 +248,18 @@ function deltas<T>(
   const id = (unit: number) => ({ phase: "backward", quantity: "delta", layer: l, unit }) as const;
   if (def.kind === "vector") {
     if (net.loss.name === "cross_entropy")
-      return { delta: a.map((aj, j) => rec.step(id(j), A.written(A.sub(aj, target[j])))) };
+      return {
+        delta: a.map((aj, j) => {
+          rec.depends?.(id(j), [aRef(l, j), targetRef(j)]);
+          return rec.step(id(j), A.written(A.sub(aj, target[j])));
+        }),
+      };
     return {
       delta: a.map((_, j) => {
+        rec.depends?.(
+          id(j),
+          a.flatMap((_, i) => [unitRef("dL/da", l, i), aRef(l, i)]),
+        );
         const jacobian = a.map((_, i) => A.written(def.jacobian(A, a, i, j)));
         let s = A.of(0);
         for (let i = 0; i < a.length; i++) s = A.add(s, A.mul(dA[i], jacobian[i]));
@@ -202,7 +269,13 @@ function deltas<T>(
   }
   const dAdZ: T[] = new Array(a.length),
     delta: T[] = new Array(a.length);
+  const reads = derivativeReads(def, act.params);
   for (let j = 0; j < a.length; j++) {
+    rec.depends?.(
+      unitRef("da/dz", l, j),
+      reads.map((x) => (x === "z" ? zRef(l, j) : aRef(l, j))),
+    );
+    rec.depends?.(id(j), [unitRef("dL/da", l, j), unitRef("da/dz", l, j)]);
     dAdZ[j] = rec.step(
       { phase: "backward", quantity: "da/dz", layer: l, unit: j },
       A.written(def.derivative(A, fwd.z[l][j], a[j], act.params)),
@@ -217,6 +290,8 @@ export interface UpdateOptions<T> {
   updateBiases: boolean;
   /** L2 weight decay λ: w ← w − η(∂L/∂w + λw); biases are not decayed */
   weightDecay?: T;
+  /** the gradients are a batch's means (their steps are backward.mean.…) */
+  meanGradients?: boolean;
 }
 
 /** One plain gradient-descent step, w+ = w − η ∂L/∂w (and b), from the output layer back. */
@@ -236,17 +311,29 @@ export function applyUpdate<T>(
     W[l - 1] = params.W[l - 1].map((row, j) =>
       row.map((w, k) => {
         const g = grads.dW[l - 1][j][k];
+        const mean = opts.meanGradients === true;
+        rec.depends?.({ phase: "update", quantity: "W", layer: l, unit: j, other: k }, [
+          weightRef(l, j, k),
+          { phase: "backward", quantity: "dW", layer: l, unit: j, other: k, mean },
+          { phase: "given", quantity: "learningRate" },
+        ]);
         const step = A.written(A.sub(w, A.mul(eta, decay ? A.add(g, A.mul(decay, w)) : g)));
         return rec.step({ phase: "update", quantity: "W", layer: l, unit: j, other: k }, step, [w, g]);
       }),
     );
     const old = params.b[l - 1],
       g = grads.db[l - 1];
-    const newBias = (unit: number | null, j: number) =>
-      rec.step({ phase: "update", quantity: "b", layer: l, unit }, A.written(A.sub(old[j], A.mul(eta, g[j]))), [
+    const newBias = (unit: number | null, j: number) => {
+      rec.depends?.({ phase: "update", quantity: "b", layer: l, unit }, [
+        { phase: "given", quantity: "bias", layer: l, unit },
+        { phase: "backward", quantity: "db", layer: l, unit, mean: opts.meanGradients === true },
+        { phase: "given", quantity: "learningRate" },
+      ]);
+      return rec.step({ phase: "update", quantity: "b", layer: l, unit }, A.written(A.sub(old[j], A.mul(eta, g[j]))), [
         old[j],
         g[j],
       ]);
+    };
     if (!opts.updateBiases) b[l - 1] = old.slice();
     else if (net.sharedBias[l - 1]) b[l - 1] = new Array<T>(old.length).fill(newBias(null, 0));
     else b[l - 1] = old.map((_, j) => newBias(j, j));
@@ -270,6 +357,10 @@ export function meanGradients<T>(
     dW[l - 1] = first.dW[l - 1].map((row, j) =>
       row.map((_, k) => {
         const id = { phase: "backward", quantity: "dW", layer: l, unit: j, other: k, mean: true } as const;
+        rec.depends?.(
+          id,
+          range(all.length).map((example) => ({ ...id, mean: false, example })),
+        );
         return rec.step(
           id,
           mean((g) => g.dW[l - 1][j][k]),
@@ -279,6 +370,10 @@ export function meanGradients<T>(
     );
     if (sharedBias?.[l - 1]) {
       const id = { phase: "backward", quantity: "db", layer: l, unit: null, mean: true } as const;
+      rec.depends?.(
+        id,
+        range(all.length).map((example) => ({ ...id, mean: false, example })),
+      );
       const g = rec.step(
         id,
         mean((x) => x.db[l - 1][0]),
@@ -288,6 +383,10 @@ export function meanGradients<T>(
     } else {
       db[l - 1] = first.db[l - 1].map((_, j) => {
         const id = { phase: "backward", quantity: "db", layer: l, unit: j, mean: true } as const;
+        rec.depends?.(
+          id,
+          range(all.length).map((example) => ({ ...id, mean: false, example })),
+        );
         return rec.step(
           id,
           mean((g) => g.db[l - 1][j]),
@@ -414,16 +513,27 @@ function traceWith<T>(
   let grads: Pick<Gradients<T>, "dW" | "db"> = perExample[0];
   let loss = losses[0];
   if (batch) {
+    rec.depends?.(
+      { phase: "loss", mean: true },
+      losses.map((_, example) => ({ phase: "loss", example }) as const),
+    );
     loss = rec.step({ phase: "loss", mean: true }, A.written(A.div(sum(A, losses), A.of(losses.length))), losses);
     grads = meanGradients(A, perExample, rec, net.sharedBias);
   }
-  const next = applyUpdate(net, grads, { learningRate: lr, updateBiases: spec.updateBiases, weightDecay: decay }, rec);
+  const next = applyUpdate(
+    net,
+    grads,
+    { learningRate: lr, updateBiases: spec.updateBiases, weightDecay: decay, meanGradients: batch },
+    rec,
+  );
   const steps: Step[] = recorders.flatMap((r) => (r instanceof Narrator ? r.steps : []));
   const replaced: Record<string, string> = {};
   for (const r of recorders)
     r.replaced.forEach((v, id) => {
       replaced[id] = A.toString(v);
     });
+  const reads = new Map(recorders.flatMap((r) => [...r.reads]));
+  for (const s of steps) s.reads = reads.get(s.id) ?? [];
   // the checker carries a student's own numbers forward, where a wild value is to be judged, not refused
   if (!overrides) rejectNonFinite(A, steps);
   const perLayerBias = (rows: T[][]) => rows.map((row, l) => (spec.biases[l].shared ? str(row[0]) : row.map(str)));

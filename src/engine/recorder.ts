@@ -11,6 +11,12 @@ export interface Recorder<T> {
    * per-example values of a batch mean, the old parameter and gradient of an update).
    */
   step(id: NetworkStepIdRecord, value: T, operands?: readonly T[]): T;
+  /**
+   * The steps and given numbers the step `id` is computed from, in the order its formula writes
+   * them (z: a_1, w_1, a_2, w_2, b). Optional: a recorder without it (training's) costs nothing,
+   * since an optional call does not evaluate its arguments.
+   */
+  depends?(id: NetworkStepIdRecord, reads: readonly NetworkStepIdRecord[]): void;
 }
 
 /** The recorder of training and of plain computations: nothing is kept, every value carries on. */
@@ -28,6 +34,8 @@ export function silent<T>(): Recorder<T> {
 export class OverrideRecorder<T> implements Recorder<T> {
   /** what each overridden step gives from the values before it, by id */
   readonly replaced = new Map<string, T>();
+  /** the ids each step is computed from (see Recorder.depends), by id */
+  readonly reads = new Map<string, string[]>();
 
   constructor(
     readonly A: Arith<T>,
@@ -40,6 +48,13 @@ export class OverrideRecorder<T> implements Recorder<T> {
   id(r: NetworkStepIdRecord): string {
     const perExample = this.example !== undefined && r.phase !== "update" && r.phase !== "given" && !("mean" in r);
     return stepId(perExample ? ({ ...r, example: this.example } as NetworkStepIdRecord) : r);
+  }
+
+  depends(r: NetworkStepIdRecord, reads: readonly NetworkStepIdRecord[]): void {
+    this.reads.set(
+      this.id(r),
+      reads.map((x) => this.id(x)),
+    );
   }
 
   step(r: NetworkStepIdRecord, computed: T, _operands?: readonly T[]): T {

@@ -10,10 +10,13 @@
 //   update.W.<layer>.<unit>.<from unit> update.b.<layer>.<unit>             update.b.<layer> (a shared bias)
 //   example.<i>.<any forward, loss or backward id above>                    (one example of a batch)
 //   given.input.<unit>                  given.weight.<layer>.<unit>.<from unit>   (numbers of the spec)
+//   given.bias.<layer>[.<unit>]         given.target.<unit>                 given.learningRate
 //   forward.<node>   backward.<node>    given.<node>   edge.<from node>.<to node>.<operand>   (computation graphs)
 //
 // Graph node ids (x, q, n3, c1) are identifiers without dots, so a graph id always has fewer
-// parts than the network id of the same phase, and the two never read alike.
+// parts than the network id of the same phase, and the two never read alike; the one exception is
+// given.learningRate, which reads as the network's (a graph input called learningRate keeps its
+// id, but parseStepId reads it as the learning rate).
 import { TutorError } from "./errors.js";
 
 /** The quantities a network step id names in each phase. */
@@ -38,6 +41,10 @@ export type StepIdRecord =
   | { phase: "update"; quantity: "b"; layer: number; unit: number | null }
   | { phase: "given"; quantity: "input"; unit: number }
   | { phase: "given"; quantity: "weight"; layer: number; unit: number; other: number }
+  /** `unit: null`: a bias shared by the whole layer */
+  | { phase: "given"; quantity: "bias"; layer: number; unit: number | null }
+  | { phase: "given"; quantity: "target"; unit: number }
+  | { phase: "given"; quantity: "learningRate" }
   /** a computation graph's node: its value (forward), its gradient (backward), or an input's given value */
   | { phase: "forward" | "backward" | "given"; node: string }
   /** a computation graph's edge, from an operand to the node that uses it as operand number `operand` (x * x has two) */
@@ -62,7 +69,17 @@ function idParts(r: StepIdRecord): (string | number)[] {
     case "forward":
       return ["forward", r.quantity, r.layer, r.unit];
     case "given":
-      return r.quantity === "input" ? ["given", "input", r.unit] : ["given", "weight", r.layer, r.unit, r.other];
+      switch (r.quantity) {
+        case "input":
+        case "target":
+          return ["given", r.quantity, r.unit];
+        case "weight":
+          return ["given", "weight", r.layer, r.unit, r.other];
+        case "bias":
+          return ["given", "bias", r.layer, ...(r.unit === null ? [] : [r.unit])];
+        case "learningRate":
+          return ["given", "learningRate"];
+      }
     case "update":
       return r.quantity === "W"
         ? ["update", "W", r.layer, r.unit, r.other]
@@ -102,6 +119,8 @@ function parseParts(parts: string[]): StepIdRecord | undefined {
   const [phase, ...rest] = parts;
   const nums = (xs: string[]) => (xs.every((x) => INDEX.test(x)) ? xs.map(Number) : undefined);
   const node = (x: string | undefined) => x !== undefined && NODE.test(x);
+  // the one network id with as few parts as a graph's: it reads as the network's learning rate
+  if (phase === "given" && rest.length === 1 && rest[0] === "learningRate") return { phase, quantity: "learningRate" };
   if (rest.length === 1 && (phase === "forward" || phase === "backward" || phase === "given") && node(rest[0]))
     return { phase, node: rest[0] };
   if (phase === "edge") {
@@ -126,7 +145,9 @@ function parseParts(parts: string[]): StepIdRecord | undefined {
         ? { phase, quantity, layer: n[0], unit: n[1] }
         : undefined;
     case "given":
-      if (quantity === "input" && n.length === 1) return { phase, quantity, unit: n[0] };
+      if ((quantity === "input" || quantity === "target") && n.length === 1) return { phase, quantity, unit: n[0] };
+      if (quantity === "bias" && (n.length === 1 || n.length === 2))
+        return { phase, quantity, layer: n[0], unit: n[1] ?? null };
       return quantity === "weight" && n.length === 3
         ? { phase, quantity, layer: n[0], unit: n[1], other: n[2] }
         : undefined;

@@ -1,4 +1,4 @@
-// The trace: the project's public output format (../shared/spec/network-spec.md, "Trace").
+// The trace: the project's public output format (docs/trace-format.md).
 // Numbers are decimal strings so that exact values keep their digits.
 
 export type Phase = "forward" | "loss" | "backward" | "update";
@@ -42,6 +42,13 @@ export interface Step {
   value: string;
   /** backward steps: the chain-rule factors whose product is the value */
   factors?: ChainFactor[];
+  /**
+   * The ids of the steps and given numbers (`given.input.0`, `given.weight.2.0.1`, `given.bias.1`,
+   * `given.target.0`, `given.learningRate`) this step is computed from, in the order its formula
+   * writes them: the trace's dependency edges, recorded once by the engine. Absent in traces
+   * written before it was added.
+   */
+  reads?: string[];
 }
 
 export interface ExampleTrace {

@@ -9,7 +9,7 @@ import { exerciseHint, exerciseSet, isUnanswered, judgeExercise } from "./notebo
 
 /** A row as the student may see it: verdicts and named mistakes, never the value it should be. */
 function withoutAnswer(id: string, row: CheckRow): CheckRow {
-  if (row.verdict === "correct" || row.verdict === "rounding") return row;
+  if (row.verdict === "correct" || row.verdict === "rounding" || row.verdict === "too few places") return row;
   let explanation: string;
   if (row.verdict === "follows") explanation = row.explanation.replace(/^should be [^,]*, but /, "");
   else if (row.tooFewDigits !== undefined) explanation = row.explanation;
@@ -20,8 +20,10 @@ function withoutAnswer(id: string, row: CheckRow): CheckRow {
 
 function summary(report: CheckReport): string {
   const s = report.summary;
+  if (s.total === 1 && s.correct + s.rounding === 1) return `Right${s.rounding ? " (within rounding)" : ""}.`;
   if (s.total > 0 && s.correct + s.rounding === s.total) return `All ${s.total} right${s.rounding ? ` (${s.rounding} within rounding)` : ""}.`;
-  return `${s.total} checked: ${s.correct} correct, ${s.rounding} rounding, ${s.followThrough} following from an earlier error, ${s.wrong} not right yet.`;
+  const short = s.tooFewPlaces ? `, ${s.tooFewPlaces} with too few decimal places` : "";
+  return `${s.total} checked: ${s.correct} correct, ${s.rounding} rounding, ${s.followThrough} following from an earlier error, ${s.wrong} not right yet${short}.`;
 }
 
 /**

@@ -353,7 +353,7 @@ function noRoundingWhereExact(report: CheckReport): CheckReport {
   const marked = rows.map((r) => ({ ...r, isFirstWrong: r === firstWrong }));
   return {
     ...report, rows: marked, ...(firstWrong ? { firstWrong: firstWrong.key } : {}),
-    summary: { correct: count("correct"), rounding: count("rounding"), followThrough: count("follows"), wrong: count("wrong"), total: rows.length },
+    summary: { correct: count("correct"), rounding: count("rounding"), followThrough: count("follows"), wrong: count("wrong"), tooFewPlaces: count("too few places"), total: rows.length },
   };
 }
 
@@ -362,10 +362,17 @@ export function judgeExercise(id: string, answers: Readonly<Record<string, strin
   const set = exerciseSet(id);
   const given = Object.fromEntries(Object.entries(answers).filter(([, v]) => !isUnanswered(v)));
   const j = set.judge;
+  const expected = j.kind === "numbers" ? j.expected() : undefined;
+  // precision asked is precision required: fewer places than a question asks are "too few places"
+  const places = Object.fromEntries(set.questions.flatMap((x) => x.keys.flatMap((k) => {
+    if ("decimals" in x.precision) return [[k, x.precision.decimals]];
+    const v = expected?.[k];
+    return v === undefined || v === 0 ? [] : [[k, Math.max(0, x.precision.significant - 1 - Math.floor(Math.log10(Math.abs(v))))]];
+  })));
   switch (j.kind) {
-    case "numbers": return noRoundingWhereExact(checkNumbers(j.expected(), given));
-    case "network": return checkHandCalculation(j.spec, given, j.notation ? { notation: j.notation } : {});
-    case "graph": return checkGraphCalculation(j.expression, j.values, given);
+    case "numbers": return noRoundingWhereExact(checkNumbers(expected!, given, { places }));
+    case "network": return checkHandCalculation(j.spec, given, { places, ...(j.notation ? { notation: j.notation } : {}) });
+    case "graph": return checkGraphCalculation(j.expression, j.values, given, { places });
     case "custom": return Object.keys(given).length ? j.check(Object.fromEntries(Object.entries(given).map(([k, v]) => [k, String(v)]))) : checkNumbers({}, {});
   }
 }

@@ -12,8 +12,15 @@ export const LABEL: Record<Verdict, string> = {
   rounding: "rounding",
   follows: "follows from an earlier error",
   wrong: "wrong",
+  "too few places": "too few decimal places",
 };
-export const MARK: Record<Verdict, string> = { correct: "✓", rounding: "≈", follows: "→", wrong: "✗" };
+export const MARK: Record<Verdict, string> = {
+  correct: "✓",
+  rounding: "≈",
+  follows: "→",
+  wrong: "✗",
+  "too few places": "…",
+};
 
 /** Exact values with four more digits than the student wrote, rounded as the explanations round them; … when there are more. */
 export function exactShown(row: CheckRow): string {
@@ -27,7 +34,7 @@ function escapeMarkdown(s: string): string {
 
 export function summaryLine(report: CheckReport): string {
   const s = report.summary;
-  return `${s.total} checked: ${s.correct} correct, ${s.rounding} rounding, ${s.followThrough} follow${s.followThrough === 1 ? "s" : ""} from an earlier error, ${s.wrong} wrong.`;
+  return `${s.total} checked: ${s.correct} correct, ${s.rounding} rounding, ${s.followThrough} follow${s.followThrough === 1 ? "s" : ""} from an earlier error, ${s.wrong} wrong${s.tooFewPlaces ? `, ${s.tooFewPlaces} with too few decimal places` : ""}.`;
 }
 
 export function checkReportMarkdown(report: CheckReport): string {

@@ -1,7 +1,7 @@
 // The verdict of an in-notebook exercise: a table of quantity, your value, verdict and why, with
 // no "exact" column (the exercise must not hand out its answers), and one-line error messages.
 import type { CheckReport, CheckRow, Verdict } from "../checking/check.js";
-import { TutorError } from "../engine/errors.js";
+import { asSentence, TutorError } from "../engine/errors.js";
 import { escapeHtml, type MimeBundle } from "./display.js";
 import { katexHtml, survivingHtml, texForMathJax } from "./math.js";
 
@@ -10,12 +10,14 @@ const LABEL: Record<Verdict, string> = {
   rounding: "≈ rounding",
   follows: "→ follows from an earlier error",
   wrong: "✗ not right yet",
+  "too few places": "… more decimal places",
 };
 const COLOUR: Record<Verdict, string> = {
   correct: "#1e7b34",
   rounding: "#8a6d00",
   follows: "#1f5fbf",
   wrong: "#c0392b",
+  "too few places": "#6b4c9a",
 };
 const CELL = "padding:0.2em 0.6em;border-bottom:1px solid #ddd;text-align:left";
 
@@ -42,7 +44,7 @@ function tableHtml(view: ExerciseView, math: (tex: string) => string): string {
 
 export function exerciseBundle(view: ExerciseView): MimeBundle {
   const plain = [
-    ...view.rows.map((r) => `${r.key} = ${r.typed}: ${LABEL[r.verdict]}. ${r.explanation}`),
+    ...view.rows.map((r) => `${r.key} = ${r.typed}: ${LABEL[r.verdict]}. ${asSentence(r.explanation)}`),
     ...view.notes,
   ].join("\n");
   return {
@@ -57,7 +59,7 @@ export function exerciseBundle(view: ExerciseView): MimeBundle {
 
 /** A TutorError as one line: what is wrong, where, and how to write it; no stack trace. */
 export function errorBundle(e: TutorError): MimeBundle {
-  const hint = e.hint.endsWith(".") ? e.hint : `${e.hint}.`;
+  const hint = asSentence(e.hint);
   const problem = /[.?!]$/.test(e.problem) ? e.problem : `${e.problem}.`;
   return {
     "text/plain": `${e.name}: ${e.where}: ${problem} ${hint}`,

@@ -1,10 +1,12 @@
 // What each step uses, for the linked views: the units and edges of the drawing it concerns and
-// the values it reads (earlier steps and given numbers). Found from the steps' own fields
-// (quantity, layer, unit, other) rather than from their id strings.
-import type { NetworkTrace, Quantity, Step } from "../engine/trace.js";
+// the values it reads (earlier steps and given numbers). A network step's reads are the
+// dependencies the engine recorded in the trace (Step.reads); its units and edges follow from
+// them: the unit of each quantity read, a weight's edge, a path term's edge, and the edge from a
+// unit of the layer before through which its activation is read.
+import type { NetworkTrace, Step } from "../engine/trace.js";
 import type { GraphTrace, GraphStep } from "../engine/graph.js";
 import type { NetworkSpec } from "../engine/spec.js";
-import { stepId } from "../engine/step-id.js";
+import { parseStepId, stepId } from "../engine/step-id.js";
 
 export interface UnitRef {
   layer: number;
@@ -23,97 +25,42 @@ export interface Uses {
 export const unitKey = (u: UnitRef): string => `${u.layer}.${u.unit}`;
 export const edgeKey = (from: string, to: string): string => `${from}>${to}`;
 
-const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
-
 /** For every step of a network trace (by id), what it uses. */
-export function networkUses(trace: NetworkTrace, spec: NetworkSpec): Map<string, Uses> {
-  const L = spec.layers.length - 1;
-  const byFields = new Map<string, string>();
-  const fieldKey = (q: Quantity, layer: number | null, unit: number | null, other?: number) =>
-    `${q}|${layer}|${unit}|${other ?? ""}`;
-  for (const s of trace.steps)
-    if (s.example === undefined) byFields.set(fieldKey(s.quantity, s.layer, s.unit, s.other), s.id);
-  const step = (q: Quantity, layer: number | null, unit: number | null, other?: number): string[] => {
-    const id = byFields.get(fieldKey(q, layer, unit, other));
-    return id ? [id] : [];
-  };
-  const activation = (l: number, k: number): string[] =>
-    l === 0 ? [stepId({ phase: "given", quantity: "input", unit: k })] : step("a", l, k);
-  const weight = (l: number, j: number, k: number): string =>
-    stepId({ phase: "given", quantity: "weight", layer: l, unit: j, other: k });
-  const bias = (l: number, j: number): string =>
-    spec.biases[l - 1].shared ? `given.bias.${l}` : `given.bias.${l}.${j}`;
-  const u = (layer: number, unit: number) => unitKey({ layer, unit });
-  const into = (l: number, j: number) => range(spec.layers[l - 1]).map((k) => edgeKey(u(l - 1, k), u(l, j)));
-  const outOf = (l: number, j: number) => range(spec.layers[l + 1]).map((k) => edgeKey(u(l, j), u(l + 1, k)));
+export function networkUses(trace: NetworkTrace, _spec?: NetworkSpec): Map<string, Uses> {
+  return new Map(trace.steps.map((s) => [s.id, stepUses(s)]));
+}
 
-  const usesOf = (s: Step): Uses => {
-    const l = s.layer ?? L,
-      j = s.unit ?? 0,
-      k = s.other ?? 0;
-    switch (s.quantity) {
-      case "z":
-        return {
-          units: [u(l, j), ...range(spec.layers[l - 1]).map((i) => u(l - 1, i))],
-          edges: into(l, j),
-          reads: [...range(spec.layers[l - 1]).flatMap((i) => [...activation(l - 1, i), weight(l, j, i)]), bias(l, j)],
-        };
-      case "a":
-        return { units: [u(l, j)], edges: [], reads: step("z", l, j) };
-      case "loss":
-        return {
-          units: range(spec.layers[L]).map((i) => u(L, i)),
-          edges: [],
-          reads: range(spec.layers[L]).flatMap((i) => [...step("a", L, i), `given.target.${i}`]),
-        };
-      case "dL/da":
-        return l === L
-          ? { units: [u(l, j)], edges: [], reads: [...step("a", l, j), `given.target.${j}`] }
-          : {
-              units: [u(l, j), ...range(spec.layers[l + 1]).map((i) => u(l + 1, i))],
-              edges: outOf(l, j),
-              reads: range(spec.layers[l + 1]).flatMap((i) => step("path", l, j, i)),
-            };
-      case "path":
-        return {
-          units: [u(l, j), u(l + 1, k)],
-          edges: [edgeKey(u(l, j), u(l + 1, k))],
-          reads: [...step("delta", l + 1, k), weight(l + 1, k, j)],
-        };
-      case "da/dz":
-        return { units: [u(l, j)], edges: [], reads: [...step("a", l, j), ...step("z", l, j)].slice(0, 1) }; // σ' is written from a, others from z
-      case "delta":
-        return { units: [u(l, j)], edges: [], reads: [...step("dL/da", l, j), ...step("da/dz", l, j)] };
-      case "dW": {
-        // the trace writes ∂E/∂w as the chain ∂E/∂a · ∂a/∂z · a where those steps exist (else δ · a): read what it writes
-        const chain = [...step("dL/da", l, j), ...step("da/dz", l, j)];
-        return {
-          units: [u(l, j), u(l - 1, k)],
-          edges: [edgeKey(u(l - 1, k), u(l, j))],
-          reads: [...(chain.length === 2 ? chain : step("delta", l, j)), ...activation(l - 1, k)],
-        };
-      }
-      case "db": {
-        const units = s.unit === null ? range(spec.layers[l]) : [j];
-        return { units: units.map((i) => u(l, i)), edges: [], reads: units.flatMap((i) => step("delta", l, i)) };
-      }
-      case "W+":
-        return {
-          units: [u(l, j), u(l - 1, k)],
-          edges: [edgeKey(u(l - 1, k), u(l, j))],
-          reads: [weight(l, j, k), ...step("dW", l, j, k), "given.learningRate"],
-        };
-      case "b+": {
-        const units = s.unit === null ? range(spec.layers[l]) : [j];
-        return {
-          units: units.map((i) => u(l, i)),
-          edges: [],
-          reads: [bias(l, j), ...step("db", l, s.unit), "given.learningRate"],
-        };
-      }
+/** A step's uses, from its recorded reads. */
+function stepUses(s: Step): Uses {
+  const units = new Set<string>(),
+    edges = new Set<string>();
+  const own = s.layer !== null && s.unit !== null ? { layer: s.layer, unit: s.unit } : undefined;
+  if (own) units.add(unitKey(own));
+  const reads = s.reads ?? [];
+  for (const id of reads) {
+    const r = parseStepId(id);
+    if (!r || "node" in r || r.phase === "edge") continue;
+    const link = (from: UnitRef, to: UnitRef) => {
+      units.add(unitKey(from)).add(unitKey(to));
+      edges.add(edgeKey(unitKey(from), unitKey(to)));
+    };
+    if (r.phase === "given") {
+      if (r.quantity === "weight") link({ layer: r.layer - 1, unit: r.other }, { layer: r.layer, unit: r.unit });
+      else if (r.quantity === "input") readUnit({ layer: 0, unit: r.unit });
+      else if (r.quantity === "bias" && r.unit !== null) units.add(unitKey({ layer: r.layer, unit: r.unit }));
+      continue;
     }
-  };
-  return new Map(trace.steps.map((s) => [s.id, usesOf(s)]));
+    if (r.phase === "loss" || r.phase === "update") continue;
+    if (r.quantity === "path") link({ layer: r.layer, unit: r.unit }, { layer: r.layer + 1, unit: r.other });
+    else if (r.unit !== null) readUnit({ layer: r.layer, unit: r.unit }, r.quantity === "a");
+  }
+  return { units: [...units], edges: [...edges], reads };
+
+  /** a unit read; an activation (or input) of the layer before is read through its edge */
+  function readUnit(u: UnitRef, activation = true): void {
+    units.add(unitKey(u));
+    if (activation && own && u.layer === own.layer - 1) edges.add(edgeKey(unitKey(u), unitKey(own)));
+  }
 }
 
 /** For every step of a graph trace: forward, the node and its operands; backward, the node and the nodes that consume it. */

@@ -33,7 +33,7 @@ export interface Progress {
   edits: Record<string, string>;
 }
 
-const VERDICTS: readonly string[] = ["correct", "rounding", "follows", "wrong"];
+const VERDICTS: readonly string[] = ["correct", "rounding", "follows", "wrong", "too few places"];
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const text = (v: unknown, max: number): v is string => typeof v === "string" && v.length <= max;
 

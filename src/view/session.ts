@@ -13,6 +13,8 @@ import type { NetworkTrace, Step } from "../engine/trace.js";
 import { checkHandCalculation, type CheckReport, type CheckRow, type Verdict } from "../checking/check.js";
 import { checkGraphCalculation } from "../checking/simple.js";
 import { parseTypedNumber, type TypedNumber } from "../checking/answers.js";
+import { tooFewPlaces } from "../checking/verdict.js";
+import { D } from "../engine/numeric.js";
 import { nudgeFor } from "./nudge.js";
 import { lossCurve, type LossCurve } from "./whatif.js";
 import { PROGRESS_VERSION, readProgress, type Attempt, type Progress, type StepProgress } from "./progress.js";
@@ -292,11 +294,9 @@ export class StepThrough {
     return this.precisionRefusal(num, step);
   }
 
-  /** A view at N places wants N places (or all a shorter value has: 1, 0.5): fewer gets a request, not a verdict. */
+  /** A view at N places wants N places (the checker's rule; the value itself, 1 or 0.5, needs no padding): fewer gets a request, not a verdict. */
   private precisionRefusal(num: TypedNumber, step: ViewStep): string | undefined {
-    const own = (step.value.split(".")[1] ?? "").length;
-    if (this.decimals === undefined || num.decimals >= Math.min(this.decimals, own)) return undefined;
-    return `give ${placesText(this.decimals)}: ${num.text} has ${num.decimals}`;
+    return tooFewPlaces(num, this.decimals, new D(this.baseValues.get(step.id) ?? step.value))?.explanation;
   }
 
   /** The names of what a step reads, as a student writes them. */
@@ -312,9 +312,11 @@ export class StepThrough {
       .filter((s) => s.id !== step.id && this.attempts(s.id).length > 0)
       .map((s) => ({ key: s.key, typed: this.attempts(s.id).at(-1)!.typed, where: s.key }));
     answers.push({ key: step.key, typed, where: step.key });
-    if (this.kind === "network") return checkHandCalculation(this.baseParsed, answers, { notation: this.notation });
+    const places = this.decimals;
+    if (this.kind === "network")
+      return checkHandCalculation(this.baseParsed, answers, { notation: this.notation, places });
     const g = this.original as GraphPayload;
-    return checkGraphCalculation(g.expression, g.values, answers);
+    return checkGraphCalculation(g.expression, g.values, answers, { places });
   }
 
   /** Reveal the current step's value without judging anything. */
