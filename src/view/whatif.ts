@@ -1,6 +1,6 @@
 // The question behind a what-if edit of a weight: how does the loss change with this weight? The
-// loss against the weight around its edited value (float traces of the edited spec, one per
-// point), and the gradient at that value, whose line is the curve's tangent.
+// loss against the weight around its edited value (float traces of the edited spec, values
+// only, one per point), and the gradient at that value, whose line is the curve's tangent.
 import { traceNetwork } from "../engine/network.js";
 import type { NetworkSpec } from "../engine/spec.js";
 import type { NetworkTrace, Step } from "../engine/trace.js";
@@ -43,8 +43,9 @@ export function lossCurve(
   const span = Math.max(1, Math.abs(x0));
   const points = Array.from({ length: POINTS }, (_, i) => {
     const x = x0 - span + (2 * span * i) / (POINTS - 1);
-    const t = traceNetwork(withGiven(raw, parsed, given, String(x)), { precision: "float" });
-    return { x, loss: Number(lossStep(t)!.value) };
+    // values only (no steps, no TeX): the loss is all the curve needs
+    const t = traceNetwork(withGiven(raw, parsed, given, String(x)), { precision: "float", valuesOnly: true });
+    return { x, loss: Number(t.loss) };
   });
   return {
     weightKey: given.what.replace(/^weight /, ""),
