@@ -146,7 +146,7 @@ export const CASES = [
         else s.next();
         return s.summary();
       };
-      // an edit re-traces and re-judges what the student typed so far (three answers here)
+      // a what-if edit re-traces (verdicts are kept as earned); with the loss plot for an edited weight
       const editing = (precision) => {
         const e = open(precision);
         for (const [key, typed] of [
@@ -158,22 +158,39 @@ export const CASES = [
           e.check(typed);
         }
         let n = 0;
+        const w5 = "given.weight.2.0.0";
         return {
-          edit: () => e.edit("given.weight.2.0.0", String(0.4 + (++n % 7) / 100)),
-          rejudge: () => {
-            e.edit("given.weight.2.0.0", String(0.4 + (++n % 7) / 100));
-            e.rejudge();
+          edit: () => e.edit(w5, String(0.4 + (++n % 7) / 100)),
+          withPlot: () => {
+            e.edit(w5, String(0.4 + (++n % 7) / 100));
+            return e.lossCurve(w5);
           },
+        };
+      };
+      // a check: the checker judges a typed value (started again each time, so the step is open)
+      const checking = () => {
+        const c = open("dp:4");
+        const at = c.steps.findIndex((x) => x.key === "dE/dw5");
+        return () => {
+          c.startAgain();
+          c.go(at);
+          return c.check("0.0822");
         };
       };
       return [
         { impl: "backprop-tutor", case: "view-first-render", ms: timeMs(() => open("dp:4"), 9), limit_ms: 300 },
         { impl: "backprop-tutor", case: "view-step-change", ms: timeMs(step, 50), limit_ms: 16 },
+        { impl: "backprop-tutor", case: "view-check", ms: timeMs(checking(), 9), limit_ms: 80 },
         { impl: "backprop-tutor", case: "view-edit-float", ms: timeMs(editing("float").edit, 9), limit_ms: 50 },
         { impl: "backprop-tutor", case: "view-edit-dp4", ms: timeMs(editing("dp:4").edit, 9), limit_ms: 50 },
         { impl: "backprop-tutor", case: "view-edit-exact", ms: timeMs(editing("exact").edit, 9), limit_ms: 200 },
-        // the verdicts of the three answers against the edited numbers, shown a moment after the values (no target)
-        { impl: "backprop-tutor", case: "view-edit-and-rejudge-dp4", ms: timeMs(editing("dp:4").rejudge, 5) },
+        // what-if on a weight also draws the loss against it (25 float traces)
+        {
+          impl: "backprop-tutor",
+          case: "view-edit-with-loss-plot-dp4",
+          ms: timeMs(editing("dp:4").withPlot, 9),
+          limit_ms: 100,
+        },
       ];
     },
   },

@@ -8,7 +8,8 @@
 // Executed copies go to test-artifacts/notebooks/, timings to test-artifacts/notebook-timings.json;
 // notebooks in notebooks/ stay output-free. Each executed notebook is then searched for its
 // exercises' answers: a number printed before an exercise cell that gives away one of that
-// exercise's expected values (at the precision asked) fails the notebook.
+// exercise's expected values (at the precision asked) fails the notebook; so does a value a
+// step-through view asks for that is shown above the view or in the cell after it, unfolded.
 import { spawn, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -76,7 +77,9 @@ function runOne(name) {
 }
 
 // The exercises' answers must not appear earlier in the notebook (issue 12): checked on the executed copy.
-const { answersShownEarlier, exerciseCellIndex, NOTEBOOK_EXERCISES } = await import(join(ROOT, "dist", "index.js"));
+const { answersShownEarlier, exerciseCellIndex, viewAnswersShown, NOTEBOOK_EXERCISES } = await import(
+  join(ROOT, "dist", "index.js")
+);
 function answerLeaks(name) {
   const nb = JSON.parse(readFileSync(join(EXECUTED, name), "utf8"));
   const problems = NOTEBOOK_EXERCISES.filter(
@@ -90,6 +93,18 @@ function answerLeaks(name) {
         : `${answer.precision.significant} significant figures`;
     problems.push(
       `exercise ${answer.set} question ${answer.question} asks for ${answer.key} (${precision}), but cell ${cell} already shows it: ${printed}`,
+    );
+  }
+  // issue 17: nothing a step-through view asks for is on the page above it or right after it, unfolded
+  const byCell = new Map();
+  for (const x of viewAnswersShown(nb))
+    byCell.set(`${x.view}>${x.cell}`, [...(byCell.get(`${x.view}>${x.cell}`) ?? []), x]);
+  for (const shown of byCell.values()) {
+    const { view, cell } = shown[0];
+    const some = shown.slice(0, 3).map((x) => `${x.key} = ${x.value} (as ${x.printed})`);
+    const more = shown.length > 3 ? ` and ${shown.length - 3} more` : "";
+    problems.push(
+      `the view in cell ${view} asks for values that cell ${cell} shows unfolded: ${some.join(", ")}${more}`,
     );
   }
   return problems;
@@ -124,7 +139,7 @@ await Promise.all(
           r.cell !== undefined && r.cell !== null
             ? `cell ${r.cell}`
             : r.ename === "AnswerShown"
-              ? "gives an exercise's answer away"
+              ? "gives an answer away before it is asked"
               : "before any cell";
         const message = r.evalue.startsWith(r.ename) ? r.evalue : `${r.ename}: ${r.evalue}`;
         console.log(`  FAIL  ${name}  ${where}: ${message}`);

@@ -208,13 +208,21 @@ export type {
   AnswerPrecision,
 } from "./exercises/notebook-exercises.js";
 export { errorBundle, exerciseBundle } from "./render/exercise.js";
-export { answersShownEarlier, exerciseCellIndex, printedNumbers, revealsAnswer } from "./exercises/leaks.js";
-export type { ShownAnswer, NotebookJson } from "./exercises/leaks.js";
+export {
+  answersShownEarlier,
+  exerciseCellIndex,
+  printedNumbers,
+  revealsAnswer,
+  viewAnswersShown,
+} from "./exercises/leaks.js";
+export type { ShownAnswer, NotebookJson, ViewAnswerShown } from "./exercises/leaks.js";
 export {
   stepThroughBundle,
   graphStepThroughBundle,
   showStepThrough,
   showGraphStepThrough,
+  showFolded,
+  foldedBundle,
   type StepThroughOptions,
 } from "./view/show.js";
 export { STEP_THROUGH_MIME, STEP_THROUGH_VERSION, type StepThroughPayload } from "./view/payload.js";

@@ -14,7 +14,8 @@ import {
   STEP_THROUGH_VERSION,
 } from "../src/view/payload.js";
 import { markSymbols } from "../src/view/marks.js";
-import { stepThroughBundle } from "../src/view/show.js";
+import { foldedBundle, graphStepThroughBundle, stepThroughBundle } from "../src/view/show.js";
+import { viewAnswersShown, type NotebookJson } from "../src/exercises/leaks.js";
 
 const classic = JSON.parse(readFileSync(new URL("../examples/classic.json", import.meta.url), "utf8")) as Record<
   string,
@@ -88,21 +89,43 @@ describe("step order", () => {
 });
 
 describe("predict, then reveal", () => {
-  it("judges the slide's 0.0820 for dE/dw5 wrong (should be 0.0822) and 0.0822 correct, revealing the value", () => {
+  it("judges the slide's 0.0820 for dE/dw5: first 'not yet' with a nudge and no value, the second wrong try reveals 0.0822", () => {
     const s = at(session(), "dE/dw5");
     expect(s.revealed(s.current.id)).toBe(false);
     expect(s.check("0.0820")).toEqual({ ok: true });
-    expect(s.attempts(s.current.id)[0]).toMatchObject({
-      verdict: "wrong",
-      explanation: expect.stringContaining("should be 0.0822"),
-    });
+    const first = s.attempts(s.current.id)[0];
+    expect(first.verdict).toBe("wrong");
+    expect(s.revealed(s.current.id)).toBe(false);
+    expect(first.nudge).toBe("look again at the values it reads: dE/da_o1, da_o1/dz_o1, a_h1");
+    expect(first.nudge).not.toMatch(/0\.082/);
+    expect(s.check("0.0830")).toEqual({ ok: true });
     expect(s.revealed(s.current.id)).toBe(true);
-    expect(s.current.value).toBe("0.0822");
-    s.check("0.0822");
-    expect(s.attempts(s.current.id).at(-1)!.verdict).toBe("correct");
+    expect(s.attempts(s.current.id)[1].explanation).toContain("should be 0.0822");
+    expect(s.result(s.current.id)).toBe("shown");
+    // revealed: nothing more is judged
+    expect(s.check("0.0822")).toEqual({ ok: false, message: "dE/dw5 is shown already: Next goes on" });
   });
 
-  it("gives follow-through credit from the student's own earlier value, and names a classic mistake", () => {
+  it("right at the second try counts as such; right at once reveals at once", () => {
+    const s = at(session(), "dE/dw5");
+    s.check("0.0820");
+    s.check("0.0822");
+    expect(s.result(s.current.id)).toBe("second-try");
+    at(s, "a_h1").check("0.5933");
+    expect(s.revealed(s.current.id)).toBe(true);
+    expect(s.result(s.current.id)).toBe("first-try");
+  });
+
+  it("nudges from the checker's diagnosis: the sign, the missing path, z for a (never the value)", () => {
+    const s = at(session(), "dE/da_o2");
+    s.check("0.2171"); // should be −0.2171
+    expect(s.attempts(s.current.id)[0].nudge).toMatch(/minus sign|look at the sign/);
+    at(s, "a_h1").check("0.3775"); // z written for a
+    expect(s.attempts(s.current.id)[0].nudge).toBe("it looks as if you used z where a was needed");
+    expect(s.revealed(s.current.id)).toBe(false);
+  });
+
+  it("gives follow-through credit from the student's own earlier value, and reveals it", () => {
     const s = at(session(), "dE/da_o1");
     s.check("0.7500");
     expect(s.attempts(s.current.id)[0].verdict).toBe("wrong");
@@ -110,8 +133,7 @@ describe("predict, then reveal", () => {
     const d = s.attempts(s.current.id)[0];
     expect(d.verdict).toBe("follows");
     expect(d.explanation).toContain("dE/da_o1");
-    at(s, "a_h1").check("0.3775"); // z written for a
-    expect(s.attempts(s.current.id)[0].explanation).toMatch(/activation was not applied/);
+    expect(s.revealed(s.current.id)).toBe(true);
   });
 
   it("accepts a value the rounded chain gives, and a Unicode minus", () => {
@@ -122,8 +144,22 @@ describe("predict, then reveal", () => {
     expect(["correct", "rounding"]).toContain(s.attempts(s.current.id)[0].verdict);
   });
 
-  it("answers what is not a number with the checker's own message and changes nothing", () => {
+  it("wants the places the view asks for: 1.2 for a 4-place value is a request, not a verdict", () => {
+    const s = at(session(), "z_o1");
+    expect(s.current.value).toBe("1.1059");
+    expect(s.check("1.1")).toEqual({ ok: false, message: "give 4 decimal places (1.1 has 1)" });
+    at(s, "z_o2");
+    expect(s.check("1.2")).toEqual({ ok: false, message: "give 4 decimal places (1.2 has 1)" }); // z_o2 = 1.2249
+    expect(s.attempts(s.current.id)).toHaveLength(0);
+    // a value that is short itself needs no padding (∂E/∂E-like ones, a graph's 3)
+    const g = new StepThrough(graphPayload("q = x + y; f = q * z", { x: -2, y: 5, z: -4 }));
+    expect(g.check("3")).toEqual({ ok: true });
+    expect(g.result(g.current.id)).toBe("first-try");
+  });
+
+  it("answers an empty box and what is not a number with a message and changes nothing", () => {
     const s = at(session(), "a_h1");
+    expect(s.check("  ")).toEqual({ ok: false, message: "type your value for a_h1 first (4 decimal places)" });
     expect(s.check("abc")).toEqual({
       ok: false,
       message: 'a_h1: "abc" is not a number. Write a decimal number such as 0.3775 or -0.0190.',
@@ -136,20 +172,41 @@ describe("predict, then reveal", () => {
     expect(s.revealed(s.current.id)).toBe(false);
   });
 
-  it("shows without judging, and sums up which steps went wrong and why", () => {
+  it("records Next on an unanswered step as skipped, and sums up first and second tries, shown and skipped", () => {
     const s = session();
-    s.show();
+    s.show(); // z_h1 shown
+    s.next(); // a_h1 left unanswered: skipped
+    s.next(); // z_h2 too; jumping ahead from it below skips it
     at(s, "dE/dw5").check("0.0820");
-    at(s, "w5+").check("0.3590"); // 0.4 − 0.5 × 0.0820: follows from the slip
+    s.check("0.0822"); // second try
+    at(s, "w5+").check("0.3589");
     at(s, "z_o1").check("1.1059");
     const sum = s.summary();
-    expect(sum.counts).toMatchObject({ correct: 1, wrong: 1, follows: 1, shown: 1, open: 39 });
-    expect(sum.lines.map((l) => [l.key, l.verdict])).toEqual([
+    expect(sum.counts).toEqual({ "first-try": 2, "second-try": 1, follows: 0, shown: 1, skipped: 2, open: 37 });
+    expect(sum.answered).toBe(3);
+    expect(sum.lines.map((l) => [l.key, l.result])).toEqual([
       ["z_h1", "shown"],
-      ["dE/dw5", "wrong"],
-      ["w5+", "follows"],
+      ["a_h1", "skipped"],
+      ["z_h2", "skipped"],
+      ["dE/dw5", "second-try"],
     ]);
-    expect(sum.lines[1].explanation).toContain("should be 0.0822");
+    // answering a skipped step later takes it off the skipped list
+    at(s, "a_h1").check("0.5933");
+    expect(s.result(s.current.id)).toBe("first-try");
+  });
+});
+
+describe("a step is written only with what the student has seen", () => {
+  it("keeps the numbers off a line until every step it reads is revealed; givens are always on the page", () => {
+    const s = session();
+    const step = (key: string) => s.steps.find((x) => x.key === key)!;
+    expect(s.inputsSeen(step("z_h1"))).toBe(true); // reads only givens
+    expect(s.inputsSeen(step("a_h1"))).toBe(false);
+    expect(s.inputsSeen(step("w7+"))).toBe(false); // 0.5 − 0.5 × (−0.0226) would give dE/dw7 away
+    s.show();
+    expect(s.inputsSeen(step("a_h1"))).toBe(true);
+    at(s, "dE/dw7").check(step("dE/dw7").value);
+    expect(s.inputsSeen(step("w7+"))).toBe(true);
   });
 });
 
@@ -269,15 +326,67 @@ describe("what if: an edited number is recomputed as a fresh trace of the edited
     expect(s.steps.map((x) => x.value)).toEqual(fresh.steps.map((x) => x.value));
   });
 
-  it("re-judges typed answers against the edited numbers", () => {
-    const s = at(session(), "dE/dw5");
-    s.check("0.0822");
+  it("is a separate mode: an edit leaves every verdict as earned, keeps the old values, and answering waits", () => {
+    const s = session();
+    for (const [key, typed] of [
+      ["z_h1", "0.3775"],
+      ["a_h1", "0.5"],
+      ["dE/dw5", "0.0822"],
+    ])
+      at(s, key).check(typed);
+    const before = s.summary();
+    const w5 = s.steps.find((x) => x.key === "dE/dw5")!.id;
+    s.edit("given.bias.1", "0.5");
+    expect(s.summary()).toEqual(before);
+    expect(s.attempts(w5)[0].verdict).toBe("correct");
+    expect(s.baseValues.get(w5)).toBe("0.0822");
+    expect(s.steps.find((x) => x.id === w5)!.value).not.toBe("0.0822");
+    expect(s.changed.has(w5)).toBe(true);
+    at(s, "z_o1");
+    expect(s.check("1.1059")).toEqual({
+      ok: false,
+      message: "what-if numbers are on: go back to the problem's own numbers to answer",
+    });
+    s.resetEdits();
+    expect(s.check("1.1059")).toEqual({ ok: true });
+    // judged against the problem's own numbers even right after an edit and its undoing
     expect(s.attempts(s.current.id)[0].verdict).toBe("correct");
-    s.edit("given.weight.2.0.0", "0.1");
-    expect(s.verdictsStale).toBe(true);
-    s.rejudge();
-    expect(s.attempts(s.current.id)[0].verdict).toBe("wrong");
-    expect(s.attempts(s.current.id)[0].explanation).toContain(`should be ${s.current.value}`); // the edited trace's dp:4 value
+  });
+
+  it("draws the loss against an edited weight with the gradient as its tangent", () => {
+    const s = session("exact");
+    s.edit("given.weight.2.0.0", "0.41");
+    const c = s.lossCurve("given.weight.2.0.0")!;
+    expect(c).toMatchObject({ weightKey: "w5", lossKey: "E_total", gradientKey: "dE/dw5" });
+    expect(c.at.x).toBe(0.41);
+    const fresh = (w: number) =>
+      Number(
+        traceNetwork(
+          {
+            ...classic,
+            weights: [
+              [
+                [0.15, 0.2],
+                [0.25, 0.3],
+              ],
+              [
+                [w, 0.45],
+                [0.5, 0.55],
+              ],
+            ],
+          },
+          { precision: "float" },
+        )
+          .steps.filter((x) => x.quantity === "loss")
+          .at(-1)!.value,
+      );
+    expect(c.at.loss).toBeCloseTo(fresh(0.41), 12);
+    // the tangent's slope is the curve's: a central difference of the engine's own loss
+    const h = 1e-6;
+    expect(c.at.slope).toBeCloseTo((fresh(0.41 + h) - fresh(0.41 - h)) / (2 * h), 6);
+    for (const p of c.points) expect(p.loss).toBeCloseTo(fresh(p.x), 12);
+    expect(c.points[0].x).toBeCloseTo(-0.59, 12);
+    expect(s.lossCurve("given.learningRate")).toBeUndefined();
   });
 
   it("refuses an edit the engine refuses, with its message, and keeps the numbers", () => {
@@ -305,6 +414,69 @@ describe("what if: an edited number is recomputed as a fresh trace of the edited
   });
 });
 
+describe("progress saved with the notebook", () => {
+  it("comes back whole after a JSON round trip: attempts, verdicts, shown and skipped steps, the step, notation, edits", () => {
+    const s = session();
+    s.show();
+    s.next();
+    s.next();
+    at(s, "dE/dw5").check("0.0820");
+    at(s, "a_h1").check("0.5933");
+    const w5 = s.steps.find((x) => x.key === "dE/dw5")!.id;
+    s.setNotation("paren");
+    s.edit("given.weight.2.0.0", "0.41");
+    const saved = JSON.parse(JSON.stringify(s.progress())) as unknown;
+    const t = session();
+    t.restore(saved);
+    expect(t.summary()).toEqual(s.summary());
+    expect(t.index).toBe(s.index);
+    expect(t.notation).toBe("paren");
+    expect([...t.edits]).toEqual([["given.weight.2.0.0", "0.41"]]);
+    expect(t.attempts(w5)[0]).toMatchObject({ typed: "0.0820", verdict: "wrong", nudge: expect.any(String) });
+    expect(t.revealed(w5)).toBe(false);
+  });
+
+  it("takes from a hand-edited or foreign record only what fits this view, and nothing from junk", () => {
+    const s = session();
+    const a_h1 = s.steps[1].id;
+    s.restore({
+      version: 1,
+      index: 9999,
+      notation: "greek",
+      steps: {
+        [a_h1]: {
+          attempts: [{ typed: "0.5933", verdict: "correct", explanation: "ok" }, { typed: 5 }],
+          revealed: true,
+        },
+        "no.such.step": { attempts: [], revealed: true },
+        __proto__: { revealed: true },
+      },
+      edits: { "given.weight.2.0.0": "<b>", "given.nothing": "1" },
+    });
+    expect(s.result(a_h1)).toBe("first-try");
+    expect(s.attempts(a_h1)).toHaveLength(1);
+    expect(s.index).toBe(42);
+    expect(s.notation).toBe("names");
+    expect(s.edits.size).toBe(0); // "<b>" is not a number: the edit is refused
+    for (const junk of [null, "x", 3, [], { version: 2, steps: {} }]) {
+      const t = session();
+      t.restore(junk);
+      expect(t.summary().counts.open).toBe(43);
+    }
+  });
+
+  it("starts again: no answers, nothing shown, the first step, the problem's own numbers and notation", () => {
+    const s = session();
+    at(s, "a_h1").check("0.5933");
+    s.setNotation("aima");
+    s.edit("given.bias.1", "0.5");
+    s.startAgain();
+    expect(s.summary().counts.open).toBe(43);
+    expect([s.index, s.notation, s.edits.size, s.changed.size]).toEqual([0, "names", 0, 0]);
+    expect(s.progress()).toEqual({ version: 1, index: 0, notation: "names", steps: {}, edits: {} });
+  });
+});
+
 describe("notation and links", () => {
   it("switches among the five presets, keeping the answers of each step", () => {
     const s = at(session(), "dE/dw5");
@@ -314,7 +486,6 @@ describe("notation and links", () => {
     expect(s.attempts(s.current.id)[0]).toMatchObject({ typed: "0.0820", verdict: "wrong" });
     for (const preset of ["paren", "paren1", "aima", "names"] as const) {
       s.setNotation(preset);
-      s.rejudge();
       expect(s.steps).toHaveLength(43);
       expect(s.attempts(s.current.id)[0].verdict).toBe("wrong");
     }
@@ -347,11 +518,19 @@ describe("notation and links", () => {
 });
 
 describe("the drawing", () => {
-  it("labels units by name in every notation and lays layers out as columns", () => {
+  it("labels units as the chosen notation writes them and lays layers out as columns", () => {
     const s = session();
+    expect(s.layout().nodes.map((n) => n.label)).toEqual(["i1", "i2", "h1", "h2", "o1", "o2"]);
     s.setNotation("bracket");
     const layout = s.layout();
-    expect(layout.nodes.map((n) => n.label)).toEqual(["i1", "i2", "h1", "h2", "o1", "o2"]);
+    expect(layout.nodes.map((n) => n.label)).toEqual([
+      "a^[0]_1",
+      "a^[0]_2",
+      "a^[1]_1",
+      "a^[1]_2",
+      "a^[2]_1",
+      "a^[2]_2",
+    ]);
     expect(new Set(layout.nodes.map((n) => n.x)).size).toBe(3);
     expect(layout.edges.map((e) => e.key)).toContain("1.0>2.0");
     expect(layout.edges).toHaveLength(8);
@@ -422,5 +601,54 @@ describe("symbol marks and shown values", () => {
   it("cuts exact values to 8 decimals and leaves short ones alone", () => {
     expect(displayValue("0.08216704056423077884641903355410638770526")).toBe("0.08216704…");
     expect(displayValue("-4")).toBe("-4");
+  });
+});
+
+describe("the leak check over a notebook with a view", () => {
+  const view = (bundle: Record<string, unknown>) => ({
+    cell_type: "code",
+    source: "showStepThrough(spec)",
+    outputs: [{ output_type: "display_data", data: bundle }],
+  });
+  const html = (text: string) => ({
+    cell_type: "code",
+    source: "",
+    outputs: [{ output_type: "display_data", data: { "text/html": text } }],
+  });
+  const prose = (text: string, metadata: Record<string, unknown> = {}) => ({
+    cell_type: "markdown",
+    source: text,
+    metadata,
+  });
+  const net = stepThroughBundle(classic, { precision: "dp:4", fallback: "note" }) as unknown as Record<string, unknown>;
+
+  it("finds a view's value above it or right after it, at the view's precision, and not folded away", () => {
+    const nb = {
+      cells: [
+        html("<p>a<sub>h1</sub> = 0.59327</p>"), // 0.5933 at 4 places
+        html(foldedBundle("worked", [{ "text/plain": "", "text/html": "<p>z_o1 = 1.1059</p>" }])["text/html"]!),
+        prose("## Worked", { "jp-MarkdownHeadingCollapsed": true }),
+        prose("E_total = 0.2984"), // under a folded heading
+        prose("## Your turn"),
+        view(net),
+        prose("so dE/dw5 = 0.0822, as the slides nearly say"),
+        prose("far below: w5+ = 0.3589"),
+      ],
+    } as NotebookJson;
+    expect(viewAnswersShown(nb).map((x) => [x.cell, x.key, x.printed])).toEqual([
+      [0, "a_h1", "0.59327"],
+      [6, "dE/dw5", "0.0822"],
+    ]);
+  });
+
+  it("counts a short whole number only written beside its name (q = 3), never a bare 3", () => {
+    const graph = graphStepThroughBundle("q = x + y; f = q * z", { x: -2, y: 5, z: -4 }, { fallback: "note" });
+    const nb = {
+      cells: [
+        prose("Take x = -2, y = 5, z = -4: 3 steps, then f = −12."),
+        view(graph as unknown as Record<string, unknown>),
+      ],
+    } as NotebookJson;
+    expect(viewAnswersShown(nb).map((x) => [x.key, x.printed])).toEqual([["f", "f = −12"]]);
   });
 });

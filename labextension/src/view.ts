@@ -1,57 +1,48 @@
 // The step-through view's DOM: draws a StepThrough session (dist/view/session.js, the state and
 // its rules) and turns clicks and keys into its method calls. Everything a user or a spec supplies
-// reaches the page as text nodes or through KaTeX, never as HTML.
+// reaches the page as text nodes or through KaTeX, never as HTML. The student's progress goes to
+// `save` after every change (the renderer keeps it in the output's metadata, so the notebook file
+// carries it) and comes back as `saved` when the notebook is opened again.
 import { readPayload } from "../../dist/view/payload.js";
-import { StepThrough, displayValue, type ViewStep, type Attempt } from "../../dist/view/session.js";
+import { StepThrough, displayValue, type ViewStep } from "../../dist/view/session.js";
+import type { Progress } from "../../dist/view/progress.js";
 import { markSymbols } from "../../dist/view/marks.js";
-import type { Layout } from "../../dist/view/layout.js";
 import { NOTATION_PRESETS, type NotationPreset } from "../../dist/engine/notation.js";
 import { texHtml } from "./tex.js";
+import { el } from "./dom.js";
+import { drawing, paintDrawing } from "./drawing.js";
+import { lossPlot } from "./plot.js";
+import { summaryParts, VERDICT_WORDS } from "./summary.js";
 
 export interface MountedView {
   session: StepThrough | undefined;
 }
 
-const SVG = "http://www.w3.org/2000/svg";
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string> = {},
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
+export interface MountOptions {
+  /** progress saved with the notebook (the output's metadata), checked before use */
+  saved?: unknown;
+  /** keep the progress with the notebook */
+  save?: (progress: Progress) => void;
 }
 
-function svg(tag: string, attrs: Record<string, string | number>): SVGElement {
-  const e = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-  return e;
-}
-
-const VERDICT_WORDS: Record<Attempt["verdict"], { mark: string; word: string }> = {
-  correct: { mark: "✓", word: "Correct" },
-  rounding: { mark: "≈", word: "Right, up to rounding" },
-  follows: { mark: "→", word: "Follows from your earlier value" },
-  wrong: { mark: "✗", word: "Wrong" },
-};
-
-/** "(put right after 2 more tries)" for a step first wrong and later right. */
-const corrected = (tries: number | undefined): string =>
-  tries ? ` (put right after ${tries} more tr${tries === 1 ? "y" : "ies"})` : "";
-
-/** A step as the board shows it: symbol = formula, = the numbers, = the value (a box while not revealed); no repeats. */
-function stepTex(s: ViewStep, marked: string, value: string | undefined): string {
-  const parts = [marked, s.substituted].filter((p, i, all) => p !== "" && p !== s.symbol && all.indexOf(p) === i);
+/** A step as the board shows it: symbol = formula, = the numbers (once the student has seen them), = the value or a box. */
+function stepTex(s: ViewStep, marked: string, numbers: string | undefined, value: string | undefined): string {
+  const parts = [marked, numbers ?? ""].filter((p, i, all) => p !== "" && p !== s.symbol && all.indexOf(p) === i);
   if (value !== undefined && parts.at(-1) === s.value) parts.pop();
   const rows = [...parts, value ?? "\\boxed{\\;?\\;}"];
   return `\\begin{aligned} ${s.symbol} &= ${rows.join(" \\\\ &= ")} \\end{aligned}`;
 }
 
+/** "0.5933 → 0.6012 (+0.0079)": a what-if change, with the difference. */
+function oldToNew(before: string, after: string): string {
+  const d = Number(after) - Number(before);
+  const places = Math.max(...[before, after].map((v) => (v.split(".")[1] ?? "").length));
+  const diff = `${d >= 0 ? "+" : "−"}${Math.abs(d).toFixed(Math.min(places, 8))}`;
+  return `${displayValue(before)} → ${displayValue(after)} (${diff})`;
+}
+
 /** Build the view inside `host` for a payload found in a notebook; a bad payload gets one line. */
-export function mountStepThrough(host: HTMLElement, data: unknown): MountedView {
+export function mountStepThrough(host: HTMLElement, data: unknown, opts: MountOptions = {}): MountedView {
   const started = performance.now();
   host.replaceChildren();
   const root = el("div", { class: "bpt-view", "data-bpt-view": "" });
@@ -68,7 +59,8 @@ export function mountStepThrough(host: HTMLElement, data: unknown): MountedView 
   } catch (e) {
     return fail(`The step-through view cannot show this calculation: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const view = new View(root, session);
+  if (opts.saved !== undefined) session.restore(opts.saved);
+  const view = new View(root, session, opts.save ?? (() => undefined));
   view.renderAll();
   root.dataset.bptRenderMs = (performance.now() - started).toFixed(1);
   return { session };
@@ -99,17 +91,23 @@ class View {
   });
   private readonly reads = el("div", { class: "bpt-reads" });
   private readonly tip = el("div", { class: "bpt-tip", role: "tooltip", "data-bpt-tip": "" });
+  private readonly whatIf = el("div", { class: "bpt-whatif", "data-bpt-whatif": "" });
   private readonly givensTable = el("table", { class: "bpt-table bpt-givens", "data-bpt-givens": "" });
   private readonly editMessage = el("p", { class: "bpt-edit-message", role: "alert", "data-bpt-edit-message": "" });
+  private readonly plot = el("div", { class: "bpt-plot-box" });
   private readonly traceTable = el("table", { class: "bpt-table bpt-trace", "data-bpt-trace": "" });
   private readonly summary = el("details", { class: "bpt-summary", "data-bpt-summary": "" });
-  private layout: Layout | undefined;
+  /** the step the card shows: its box empties when the step changes */
+  private shownIndex = -1;
+  /** the given edited last, for the loss plot */
+  private lastEdited: string | undefined;
   /** the current step's hoverable symbols: ids of the steps and givens, by ref number */
   private refs: string[] = [];
 
   constructor(
     private readonly root: HTMLElement,
     private readonly s: StepThrough,
+    private readonly save: (p: Progress) => void,
   ) {
     root.setAttribute("role", "region");
     root.setAttribute("aria-label", s.title);
@@ -119,62 +117,55 @@ class View {
     this.inputLabel.htmlFor = inputId;
     const check = el("button", { type: "button", class: "bpt-check", "data-bpt-check": "" }, "Check");
     const show = el("button", { type: "button", class: "bpt-show", "data-bpt-show": "" }, "Show");
-    const prev = el(
-      "button",
-      { type: "button", class: "bpt-prev", "data-bpt-prev": "", "aria-label": "Previous step" },
-      "◀ Previous",
-    );
-    const next = el(
-      "button",
-      { type: "button", class: "bpt-next", "data-bpt-next": "", "aria-label": "Next step" },
-      "Next ▶",
-    );
+    const prev = el("button", { type: "button", class: "bpt-prev", "data-bpt-prev": "" }, "◀ Previous");
+    const next = el("button", { type: "button", class: "bpt-next", "data-bpt-next": "" }, "Next ▶");
     const form = el("div", { class: "bpt-form" });
-    form.append(this.inputLabel, this.input, check, show);
-    const nav = el("div", { class: "bpt-nav" });
-    nav.append(prev, next);
+    form.append(this.inputLabel, this.input, check, show, prev, next);
     const keys = el(
       "p",
       { class: "bpt-keys" },
-      "Keys: ← → step (Home, End: first, last) · Enter checks your value · Tab reaches every button and box",
+      "Keys: Enter checks your value, Enter again goes on · Alt+← / Alt+→ step from the box (← → elsewhere in the view) · Home, End: first, last step",
     );
-    this.card.append(this.heading, this.line, form, this.feedback, this.reads, nav, keys);
+    this.card.append(this.heading, this.line, form, this.feedback, this.reads, keys);
     const body = el("div", { class: "bpt-body" });
     body.append(this.drawing, this.card);
     const tables = el("div", { class: "bpt-tables" });
     const givens = el("section", { class: "bpt-givens-section", "aria-label": "Given numbers" });
-    const reset = el("button", { type: "button", class: "bpt-reset", "data-bpt-reset": "" }, "Undo all edits");
+    const reset = el("button", { type: "button", class: "bpt-reset", "data-bpt-reset": "" }, "Back to the problem");
     givens.append(
-      el("h4", {}, "Given numbers (edit any to ask “what if?”)"),
+      el("h4", {}, "Given numbers (change one to ask “what if?”)"),
       this.givensTable,
       this.editMessage,
-      reset,
+      this.whatIf,
+      this.plot,
     );
+    this.whatIf.append(reset);
     const trace = el("section", { class: "bpt-trace-section", "aria-label": "The trace so far" });
     trace.append(el("h4", {}, "The trace so far"), this.traceTable);
     tables.append(givens, trace);
     root.append(this.header, this.phases, body, this.summary, tables, this.tip);
 
     check.addEventListener("click", () => this.check());
-    show.addEventListener("click", () => {
-      this.s.show();
-      this.renderStep();
-    });
+    show.addEventListener("click", () => this.changed("bptStepMs", () => this.s.show()));
     prev.addEventListener("click", () => this.move(() => this.s.previous()));
     next.addEventListener("click", () => this.move(() => this.s.next()));
     reset.addEventListener("click", () =>
-      this.timed("bptEditMs", () => {
-        this.s.resetEdits();
-        this.editMessage.textContent = "";
-        this.renderAll();
-        this.rejudgeSoon();
-      }),
+      this.changed(
+        "bptEditMs",
+        () => {
+          this.s.resetEdits();
+          this.lastEdited = undefined;
+          this.editMessage.textContent = "";
+        },
+        true,
+      ),
     );
     this.input.addEventListener("keydown", (e) => {
-      if (e.key === "Enter") {
-        e.preventDefault();
-        this.check();
-      }
+      if (e.key !== "Enter") return;
+      e.preventDefault();
+      // a second Enter, once the value is on the page, goes on to the next step
+      if (this.s.revealed(this.s.current.id)) this.move(() => this.s.next());
+      else this.check();
     });
     root.addEventListener("keydown", (e) => this.key(e));
     root.addEventListener("mouseover", (e) => this.hover(e.target));
@@ -206,29 +197,18 @@ class View {
     return cell;
   }
 
-  /** Measured for the browser test's own report (not a pass/fail figure). */
-  private timed(name: string, f: () => void): void {
+  /** Run a change, redraw (all, or the step), save the progress; the time is kept for the benchmark. */
+  private changed(name: string, f: () => void, all = false): void {
     const t = performance.now();
     f();
+    if (all) this.renderAll();
+    else this.renderStep();
     this.root.dataset[name] = (performance.now() - t).toFixed(2);
-  }
-
-  /** Verdicts against edited numbers come a moment after the recomputed values (the checker's scan takes longer). */
-  private rejudgeSoon(): void {
-    if (!this.s.verdictsStale) return;
-    this.root.dataset.bptJudging = "true";
-    setTimeout(() => {
-      this.timed("bptRejudgeMs", () => this.s.rejudge());
-      delete this.root.dataset.bptJudging;
-      this.renderStep();
-    }, 0);
+    this.save(this.s.progress());
   }
 
   private move(f: () => void): void {
-    this.timed("bptStepMs", () => {
-      f();
-      this.renderStep();
-    });
+    this.changed("bptStepMs", f);
   }
 
   private key(e: KeyboardEvent): void {
@@ -258,20 +238,23 @@ class View {
   }
 
   private check(): void {
-    const typed = this.input.value;
-    const out = this.s.check(typed);
+    const t = performance.now();
+    const out = this.s.check(this.input.value);
     if (!out.ok) {
       this.feedback.replaceChildren(
         el("span", { class: "bpt-verdict bpt-invalid", "data-verdict": "invalid" }, `✗ ${out.message}`),
       );
+      this.root.dataset.bptCheckMs = (performance.now() - t).toFixed(2);
       return;
     }
     this.renderStep();
+    this.root.dataset.bptCheckMs = (performance.now() - t).toFixed(2);
+    this.save(this.s.progress());
   }
 
   renderAll(): void {
     this.renderHeader();
-    this.renderDrawing();
+    this.drawing.replaceChildren(drawing(this.s.layout(), this.s.kind));
     this.renderGivens();
     this.renderTrace();
     this.renderStep();
@@ -288,18 +271,19 @@ class View {
         select.append(o);
       }
       select.addEventListener("change", () =>
-        this.timed("bptNotationMs", () => {
-          this.s.setNotation(select.value as NotationPreset);
-          this.renderAll();
-          this.rejudgeSoon();
-        }),
+        this.changed("bptNotationMs", () => this.s.setNotation(select.value as NotationPreset), true),
       );
       label.append(select);
       this.header.append(label);
-      this.header.append(el("span", { class: "bpt-precision" }, `precision ${this.s.precision}`));
-    } else {
-      this.header.append(el("span", { class: "bpt-precision" }, `precision ${this.s.precision}`));
     }
+    const places = this.s.decimals === undefined ? "" : ` (answers to ${this.s.decimals} decimal places)`;
+    this.header.append(el("span", { class: "bpt-precision" }, `precision ${this.s.precision}${places}`));
+    const again = el("button", { type: "button", class: "bpt-again", "data-bpt-again": "" }, "Start again");
+    again.addEventListener("click", () => {
+      if (!window.confirm("Start again? Your answers in this view are cleared.")) return;
+      this.changed("bptStepMs", () => this.s.startAgain(), true);
+    });
+    this.header.append(again);
     this.phases.replaceChildren(el("span", { class: "bpt-phases-label" }, "Jump to:"));
     for (const p of this.s.phases) {
       const b = el("button", { type: "button", "data-bpt-phase": p.id }, p.title);
@@ -308,52 +292,27 @@ class View {
     }
   }
 
-  private renderDrawing(): void {
-    this.layout = this.s.layout();
-    const { width, height, nodes, edges } = this.layout;
-    const picture = svg("svg", { viewBox: `0 0 ${width} ${height}`, width, height, class: "bpt-svg" });
-    for (const e of edges)
-      picture.append(
-        svg("line", { x1: e.from.x, y1: e.from.y, x2: e.to.x, y2: e.to.y, "data-edge": e.key, class: "bpt-edge" }),
-      );
-    for (const n of nodes) {
-      const g = svg("g", { "data-unit": n.key, class: "bpt-unit" });
-      g.append(svg("circle", { cx: n.x, cy: n.y, r: 22 }));
-      const t = svg("text", { x: n.x, y: n.y + 4, "text-anchor": "middle" });
-      t.textContent = n.label;
-      const title = svg("title", {});
-      title.textContent = n.name;
-      g.append(title, t);
-      picture.append(g);
-    }
-    this.drawing.replaceChildren(picture);
-  }
-
   private renderGivens(): void {
     const body = el("tbody");
     for (const g of this.s.givens) {
+      const edited = this.s.edits.has(g.id);
       const tr = el("tr", { "data-id": g.id });
-      if (this.s.edits.has(g.id)) tr.classList.add("bpt-edited");
+      if (edited) tr.classList.add("bpt-edited");
       const sym = this.laterTex(el("td", { class: "bpt-sym" }), g.tex, g.what);
-      const cell = el("td");
+      const cell = el("td", { class: "bpt-given-cell" });
       const input = el("input", {
         type: "text",
         inputmode: "decimal",
         value: g.value,
-        "aria-label": g.what,
+        "aria-label": `${g.what}, what if it were`,
         "data-bpt-given": g.id,
         class: "bpt-given-input",
       });
       const apply = () => {
         if (input.value.trim() === this.s.givenValue(g.id)) return;
-        this.timed("bptEditMs", () => {
-          const out = this.s.edit(g.id, input.value);
-          this.editMessage.textContent = out.ok ? "" : out.message;
-          if (out.ok) {
-            this.renderAll();
-            this.rejudgeSoon();
-          }
-        });
+        const out = this.s.edit(g.id, input.value);
+        this.editMessage.textContent = out.ok ? "" : out.message;
+        if (out.ok) this.changed("bptEditMs", () => (this.lastEdited = g.id), true);
       };
       input.addEventListener("keydown", (e) => {
         if (e.key === "Enter") {
@@ -363,10 +322,36 @@ class View {
       });
       input.addEventListener("change", apply);
       cell.append(input);
-      tr.append(sym, cell, el("td", { class: "bpt-what" }, g.what + (this.s.edits.has(g.id) ? " (edited)" : "")));
+      const was = edited ? ` (was ${this.s.baseGiven(g.id)})` : "";
+      tr.append(sym, cell, el("td", { class: "bpt-what" }, g.what + was));
       body.append(tr);
     }
     this.givensTable.replaceChildren(el("caption", { class: "bpt-sr" }, "Given numbers"), body);
+    this.renderWhatIf();
+  }
+
+  /** What-if is on while any given differs from the problem's: a note, the way back, and the loss plot for a weight. */
+  private renderWhatIf(): void {
+    const on = this.s.edits.size > 0;
+    this.root.classList.toggle("bpt-whatif-on", on);
+    this.whatIf.hidden = !on;
+    this.whatIf.querySelector(".bpt-whatif-note")?.remove();
+    if (on)
+      this.whatIf.prepend(
+        el(
+          "p",
+          { class: "bpt-whatif-note" },
+          "What if: the values below are recomputed from your numbers, each changed one shown old → new. Your verdicts stay as they were; answering waits until you go back to the problem.",
+        ),
+      );
+    this.plot.replaceChildren();
+    const curve = this.lastEdited && this.s.edits.has(this.lastEdited) ? this.s.lossCurve(this.lastEdited) : undefined;
+    if (curve) {
+      const seen = this.s.revealed(curve.gradientId)
+        ? ` = ${displayValue(this.s.baseValues.get(curve.gradientId)!)} at the problem's own value`
+        : "";
+      this.plot.append(lossPlot(curve, seen));
+    }
   }
 
   private renderTrace(): void {
@@ -374,6 +359,8 @@ class View {
     const hr = el("tr");
     for (const h of ["#", "quantity", "value", "your answer"]) hr.append(el("th", { scope: "col" }, h));
     head.append(hr);
+    const cols = el("colgroup");
+    for (const c of ["num", "sym", "value", "answer"]) cols.append(el("col", { class: `bpt-col-${c}` }));
     const body = el("tbody");
     this.s.steps.forEach((step, i) => {
       const tr = el("tr", { "data-id": step.id, "data-key": step.key });
@@ -389,7 +376,15 @@ class View {
       tr.append(num, sym, el("td", { class: "bpt-value", "data-bpt-value": "" }), el("td", { class: "bpt-answer" }));
       body.append(tr);
     });
-    this.traceTable.replaceChildren(head, body);
+    this.traceTable.replaceChildren(cols, head, body);
+  }
+
+  /** A step's value as the page may show it: "?" until revealed; old → new under what-if. */
+  private valueText(id: string): string {
+    const s = this.s;
+    const x = s.steps.find((t) => t.id === id)!;
+    if (!s.revealed(id)) return s.changed.has(id) ? "? (changed by what-if)" : "?";
+    return s.changed.has(id) ? oldToNew(s.baseValues.get(id)!, x.value) : displayValue(x.value);
   }
 
   /** Everything that depends on the current step: the card, the highlights, the table's values, the summary. */
@@ -403,41 +398,64 @@ class View {
       b.setAttribute("aria-pressed", String(b.dataset.bptPhase === step.phase));
     }
     this.heading.textContent = step.heading;
+    this.renderLine(step, revealed);
+    this.inputLabel.textContent = `Your value for ${step.key}${s.decimals === undefined ? "" : ` (${s.decimals} places)`}:`;
+    if (this.shownIndex !== s.index) this.input.value = "";
+    this.shownIndex = s.index;
+    this.input.disabled = s.edits.size > 0;
+    this.renderFeedback(step);
+    this.renderReads(step);
+    paintDrawing(this.drawing, s, step);
+    this.paintTables(step);
+    this.renderSummary();
+  }
 
-    // the line, with the symbols whose values it reads marked for hovering
+  /** The line: the formula's symbols marked for hovering; its numbers only once every value it reads is on the page. */
+  private renderLine(step: ViewStep, revealed: boolean): void {
+    const s = this.s;
     const sources = [
       ...s.steps.filter((x) => x.id !== step.id).map((x) => ({ id: x.id, tex: x.symbol })),
       ...s.givens.map((g) => ({ id: g.id, tex: g.tex })),
     ];
-    const texes = sources.map((x) => x.tex);
     this.refs = sources.map((x) => x.id);
-    const value = revealed ? displayValue(step.value) : undefined;
-    this.line.innerHTML = texHtml(stepTex(step, markSymbols(step.formula, texes), value), true);
+    const numbers = s.inputsSeen(step) ? step.substituted : undefined;
+    const value = revealed
+      ? s.changed.has(step.id)
+        ? `${displayValue(s.baseValues.get(step.id)!)} \\to ${displayValue(step.value)}`
+        : displayValue(step.value)
+      : undefined;
+    const marked = markSymbols(
+      step.formula,
+      sources.map((x) => x.tex),
+    );
+    this.line.innerHTML = texHtml(stepTex(step, marked, numbers, value), true);
     this.line.classList.toggle("bpt-changed", s.changed.has(step.id));
     this.line.dataset.bptRevealed = String(revealed);
     if (revealed) this.line.dataset.bptValue = step.value;
     else delete this.line.dataset.bptValue;
-    this.inputLabel.textContent = `Your value for ${step.key}:`;
-    if (document.activeElement !== this.input) this.input.value = s.attempts(step.id).at(-1)?.typed ?? "";
-    this.renderFeedback(step);
+  }
 
-    // "this step reads": keyboard-reachable sources
+  /** "Reads": a button per value the step reads, named in words for screen readers. */
+  private renderReads(step: ViewStep): void {
     this.reads.replaceChildren();
-    if (step.uses.reads.length) {
-      this.reads.append(el("span", { class: "bpt-reads-label" }, "Reads: "));
-      for (const id of step.uses.reads) {
-        const b = el("button", { type: "button", class: "bpt-read", "data-ref-id": id });
-        b.innerHTML = texHtml(this.sourceTex(id));
-        this.reads.append(b);
-      }
+    if (!step.uses.reads.length) return;
+    this.reads.append(el("span", { class: "bpt-reads-label" }, "Reads: "));
+    for (const id of step.uses.reads) {
+      const name = this.sourceName(id);
+      const b = el("button", {
+        type: "button",
+        class: "bpt-read",
+        "data-ref-id": id,
+        "aria-label": `reads ${name}: where its value comes from`,
+      });
+      b.innerHTML = texHtml(this.sourceTex(id));
+      this.reads.append(b);
     }
+  }
 
-    // linked highlights
-    const uses = step.uses;
-    for (const g of this.drawing.querySelectorAll<SVGElement>("[data-unit]"))
-      g.classList.toggle("bpt-on", uses.units.includes(g.dataset.unit!));
-    for (const e of this.drawing.querySelectorAll<SVGElement>("[data-edge]"))
-      e.classList.toggle("bpt-on", uses.edges.includes(e.dataset.edge!));
+  private paintTables(step: ViewStep): void {
+    const s = this.s,
+      uses = step.uses;
     for (const tr of this.givensTable.querySelectorAll<HTMLElement>("tr[data-id]")) {
       tr.classList.toggle("bpt-read-by-step", uses.reads.includes(tr.dataset.id!));
     }
@@ -448,69 +466,60 @@ class View {
       tr.classList.toggle("bpt-changed", s.changed.has(id));
       if (id === step.id) tr.setAttribute("aria-current", "step");
       else tr.removeAttribute("aria-current");
-      const x = s.steps.find((t) => t.id === id)!;
       const cells = tr.querySelectorAll("td");
-      const shown = s.revealed(id);
-      cells[2].textContent = (shown ? displayValue(x.value) : "?") + (s.changed.has(id) ? " (changed)" : "");
-      if (shown) cells[2].setAttribute("title", x.value);
-      else cells[2].removeAttribute("title");
-      const last = s.attempts(id).at(-1);
-      cells[3].textContent = last ? `${VERDICT_WORDS[last.verdict].mark} ${last.typed}` : "";
-      cells[3].dataset.verdict = last?.verdict ?? "";
+      cells[2].textContent = this.valueText(id);
+      const tries = s.attempts(id);
+      const marks = tries.map((a) => `${VERDICT_WORDS[a.verdict].mark} ${a.typed}`);
+      const result = s.result(id);
+      cells[3].textContent = marks.length
+        ? marks.join(" · ")
+        : result === "shown" || result === "skipped"
+          ? result
+          : "";
+      cells[3].dataset.verdict = tries.at(-1)?.verdict ?? result;
     }
-    this.renderSummary();
   }
 
   private sourceTex(id: string): string {
     return this.s.steps.find((x) => x.id === id)?.symbol ?? this.s.givens.find((g) => g.id === id)?.tex ?? id;
   }
 
+  private sourceName(id: string): string {
+    return this.s.steps.find((x) => x.id === id)?.key ?? this.s.givens.find((g) => g.id === id)?.what ?? id;
+  }
+
   private renderFeedback(step: ViewStep): void {
-    const last = this.s.attempts(step.id).at(-1);
+    const s = this.s;
+    const last = s.attempts(step.id).at(-1);
+    this.feedback.replaceChildren();
     if (!last) {
-      this.feedback.replaceChildren();
-      if (this.s.revealed(step.id))
+      if (s.revealed(step.id))
         this.feedback.append(el("span", { class: "bpt-verdict", "data-verdict": "shown" }, "Shown without an answer."));
       return;
     }
-    const w = VERDICT_WORDS[last.verdict];
     const line = el("span", { class: `bpt-verdict bpt-${last.verdict}`, "data-verdict": last.verdict });
-    line.append(
-      el("strong", {}, `${w.mark} ${w.word}`),
-      document.createTextNode(`: you wrote ${last.typed}; ${last.explanation}.`),
-    );
-    this.feedback.replaceChildren(line);
+    if (!s.revealed(step.id)) {
+      // the first wrong answer: not yet, and what to look at, without the value
+      line.dataset.verdict = "not-yet";
+      line.classList.add("bpt-notyet");
+      line.append(
+        el("strong", {}, "✗ Not yet"),
+        document.createTextNode(`: you wrote ${last.typed}; ${last.nudge ?? "look again"}. One more try, or Show.`),
+      );
+    } else {
+      const w = VERDICT_WORDS[last.verdict];
+      line.append(
+        el("strong", {}, `${w.mark} ${w.word}`),
+        document.createTextNode(`: you wrote ${last.typed}; ${last.explanation}. Enter or Next goes on.`),
+      );
+    }
+    this.feedback.append(line);
   }
 
   private renderSummary(): void {
-    const sum = this.s.summary();
     const atEnd = this.s.index === this.s.steps.length - 1 && this.s.revealed(this.s.current.id);
     if (atEnd) this.summary.open = true;
-    const c = sum.counts;
-    const counts = `${c.correct} correct, ${c.rounding} rounding, ${c.follows} follow-through, ${c.wrong} wrong, ${c.shown} shown`;
-    const head = el("summary", {}, `Summary: ${sum.answered} of ${sum.total} steps answered — ${counts}`);
-    const list = el("ul");
-    for (const l of sum.lines) {
-      const li = el("li", { "data-verdict": l.verdict });
-      const go = el("button", { type: "button", class: "bpt-goto" }, `step ${l.index + 1}`);
-      go.addEventListener("click", () => this.move(() => this.s.go(l.index)));
-      const sym = el("span");
-      sym.innerHTML = texHtml(l.symbol);
-      const verdict =
-        l.verdict === "shown"
-          ? ""
-          : `${VERDICT_WORDS[l.verdict].mark} ${l.verdict === "follows" ? "follows through" : "wrong"}`;
-      const what =
-        l.verdict === "shown"
-          ? "shown without an answer"
-          : `${verdict}: ${l.typed}; ${l.explanation}${corrected(l.correctedAfter)}`;
-      li.append(go, document.createTextNode(" "), sym, document.createTextNode(` ${what}`));
-      list.append(li);
-    }
-    const none = sum.answered
-      ? "Nothing went wrong so far."
-      : "Type a value for a step and press Check (or Enter); Show reveals it without judging.";
-    this.summary.replaceChildren(head, sum.lines.length ? list : el("p", {}, none));
+    this.summary.replaceChildren(...summaryParts(this.s, (i) => this.move(() => this.s.go(i))));
   }
 
   /** Hovering (or focusing) a symbol: say where its value came from and light up its row and unit. */
@@ -524,18 +533,21 @@ class View {
     let text: string;
     if (step >= 0) {
       const x = this.s.steps[step];
-      text = `${x.key} = ${this.s.revealed(id) ? displayValue(x.value) : "? (not revealed yet)"}: step ${step + 1}, ${x.heading}`;
+      const value = this.s.revealed(id) ? this.valueText(id) : "not on the page yet (answer or show it there)";
+      text = `${x.key}: step ${step + 1}, ${x.heading}; ${value}`;
     } else {
       const g = this.s.givens.find((x) => x.id === id);
       if (!g) return;
-      text = `${g.what} = ${g.value}: given${this.s.edits.has(id) ? " (edited)" : ""}`;
+      text = `${g.what} = ${g.value}: given${this.s.edits.has(id) ? ` (what-if; was ${this.s.baseGiven(id)})` : ""}`;
     }
     this.tip.textContent = text;
     this.tip.classList.add("bpt-tip-on");
+    // above the symbol, so the tip never covers the line it explains
     const box = marked.getBoundingClientRect(),
       rootBox = this.root.getBoundingClientRect();
     this.tip.style.left = `${box.left - rootBox.left}px`;
-    this.tip.style.top = `${box.bottom - rootBox.top + 4}px`;
+    this.tip.style.top = "";
+    this.tip.style.bottom = `${rootBox.bottom - box.top + 4}px`;
     for (const tr of this.root.querySelectorAll<HTMLElement>("tr[data-id]"))
       tr.classList.toggle("bpt-source", tr.dataset.id === id);
   }

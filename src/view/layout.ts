@@ -1,6 +1,6 @@
 // Where the drawing puts things: networks as columns of units (one per layer), graphs as columns
 // by depth (inputs left, the output right). Coordinates in SVG user units; the DOM side draws them.
-import type { GraphTrace } from "../engine/graph.js";
+import { GRAPH_OPS, type GraphTrace } from "../engine/graph.js";
 import { edgeKey, unitKey } from "./links.js";
 
 export interface LaidNode {
@@ -9,6 +9,8 @@ export interface LaidNode {
   label: string;
   /** the whole name (the drawing's tooltip) */
   name: string;
+  /** a graph node's gate: +, ×, σ … */
+  gate?: string;
   x: number;
   y: number;
 }
@@ -33,7 +35,10 @@ const COLUMN = 130,
 const LABEL = 9;
 const short = (label: string): string => (label.length > LABEL ? `${label.slice(0, LABEL - 1)}…` : label);
 
-function columns(cols: readonly { key: string; label: string }[][], edges: readonly [string, string][]): Layout {
+function columns(
+  cols: readonly { key: string; label: string; gate?: string }[][],
+  edges: readonly [string, string][],
+): Layout {
   const tallest = Math.max(...cols.map((c) => c.length));
   const height = MARGIN * 2 + (tallest - 1) * ROW;
   const nodes = cols.flatMap((col, c) =>
@@ -76,8 +81,13 @@ export function graphLayout(trace: GraphTrace): Layout {
   const depth = new Map<string, number>();
   for (const n of trace.nodes)
     depth.set(n.id, n.inputs.length === 0 ? 0 : 1 + Math.max(...n.inputs.map((i) => depth.get(i) ?? 0)));
-  const cols: { key: string; label: string }[][] = [];
-  for (const n of trace.nodes) (cols[depth.get(n.id)!] ??= []).push({ key: n.id, label: n.name ?? n.label });
+  const cols: { key: string; label: string; gate?: string }[][] = [];
+  for (const n of trace.nodes)
+    (cols[depth.get(n.id)!] ??= []).push({
+      key: n.id,
+      label: n.name ?? n.label,
+      ...(n.op && n.name ? { gate: GRAPH_OPS[n.op].label } : {}),
+    });
   return columns(
     cols.map((c) => c ?? []),
     trace.edges.map((e) => [e.from, e.to] as [string, string]),

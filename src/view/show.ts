@@ -68,3 +68,22 @@ export function showGraphStepThrough(
 ): void {
   display(graphStepThroughBundle(expression, values, opts));
 }
+
+/**
+ * Several outputs as one folded section: closed until the student opens it, so a worked example
+ * placed after a view is not on the same screen as the questions (and the leak check, reading
+ * the executed notebook, skips what a closed <details> holds). Everywhere HTML is shown it works
+ * alike (JupyterLab, nbconvert, GitHub); without HTML the plain texts follow one another.
+ */
+export function foldedBundle(summary: string, parts: readonly MimeBundle[]): MimeBundle {
+  const html = parts.map((p) => p["text/html"] ?? `<pre>${escapeHtml(p["text/plain"])}</pre>`).join("\n");
+  return {
+    "text/plain": [`${summary} (folded)`, ...parts.map((p) => p["text/plain"])].join("\n\n"),
+    "text/html": `<details class="bpt-folded"><summary>${escapeHtml(summary)}</summary>\n${html}\n</details>`,
+  };
+}
+
+/** Show outputs folded under a one-line summary (see foldedBundle); bundles may still be coming (diagrams). */
+export async function showFolded(summary: string, parts: readonly (MimeBundle | Promise<MimeBundle>)[]): Promise<void> {
+  display(foldedBundle(summary, await Promise.all(parts)));
+}

@@ -1,0 +1,53 @@
+// The view's summary and verdict words: how many steps went right at the first or second try,
+// followed through, were shown or skipped, and for each step that did not go right at once, what
+// was typed and (once the value is on the page) the checker's explanation.
+import type { Attempt, StepResult, StepThrough } from "../../dist/view/session.js";
+import { el } from "./dom.js";
+import { texHtml } from "./tex.js";
+
+export const VERDICT_WORDS: Record<Attempt["verdict"], { mark: string; word: string }> = {
+  correct: { mark: "✓", word: "Correct" },
+  rounding: { mark: "≈", word: "Right, up to rounding" },
+  follows: { mark: "→", word: "Follows from your earlier value" },
+  wrong: { mark: "✗", word: "Wrong" },
+  "too few places": { mark: "…", word: "More places" },
+};
+
+export const RESULT_WORDS: Record<StepResult, string> = {
+  "first-try": "right at the first try",
+  "second-try": "right at the second try",
+  follows: "follows from an earlier value",
+  shown: "shown",
+  skipped: "skipped",
+  open: "not yet answered",
+};
+
+/** The summary's heading line and its list; `go(i)` moves to step i. */
+export function summaryParts(s: StepThrough, go: (index: number) => void): HTMLElement[] {
+  const sum = s.summary();
+  const c = sum.counts;
+  const counts = `${c["first-try"]} at the first try, ${c["second-try"]} at the second, ${c.follows} follow-through, ${c.shown} shown, ${c.skipped} skipped`;
+  const head = el("summary", {}, `Summary: ${sum.answered} of ${sum.total} steps answered (${counts})`);
+  const list = el("ul");
+  for (const l of sum.lines) {
+    const li = el("li", { "data-result": l.result });
+    const button = el(
+      "button",
+      { type: "button", class: "bpt-goto", "aria-label": `Go to step ${l.index + 1}, ${l.key}` },
+      `step ${l.index + 1}`,
+    );
+    button.addEventListener("click", () => go(l.index));
+    const sym = el("span");
+    sym.innerHTML = texHtml(l.symbol);
+    const tries = l.attempts.map((a) => `${VERDICT_WORDS[a.verdict].mark} ${a.typed}`).join(", ");
+    const last = l.attempts.at(-1);
+    const why = last && s.revealed(s.steps[l.index].id) ? `: ${last.explanation}` : "";
+    const text = ` ${RESULT_WORDS[l.result]}${tries ? ` (${tries})` : ""}${why}`;
+    li.append(button, document.createTextNode(" "), sym, document.createTextNode(text));
+    list.append(li);
+  }
+  const none = sum.answered
+    ? "Everything so far was right at the first try."
+    : "Type a value for a step and press Check (or Enter); Show reveals it without judging.";
+  return [head, sum.lines.length ? list : el("p", {}, none)];
+}
