@@ -54,12 +54,5 @@ export default tseslint.config(
     files: ["**/*.ts"],
     rules: { "no-fallthrough": "off" },
   },
-  {
-    // TEMPORARY, until the branches that are rewriting these files are merged: each has an unused
-    // import (simple.ts `Dec`, exercise.ts `CheckReport`). Delete this block after the merge and
-    // remove whatever import is still unused.
-    files: ["src/checking/simple.ts", "src/render/exercise.ts"],
-    rules: { "@typescript-eslint/no-unused-vars": "off" },
-  },
   { files: ["**/*.mjs", "**/*.js"], languageOptions: { globals: node } },
 );

@@ -76,6 +76,21 @@ describe("checkGraphCalculation", () => {
     ]);
   });
 
+  it("keys are read with the engine's one normaliser and named with its one key builder", () => {
+    // \partial in both places (the old local normaliser replaced only a leading one)
+    const r = checkGraphCalculation(
+      "q = x + y; f = q * z",
+      { x: -2, y: 5, z: -4 },
+      { "\\partial f/\\partial x": "-4" },
+    );
+    expect(r.unknownKeys).toEqual([]);
+    expect(r.rows.map((x) => [x.verdict, x.canonicalKey])).toEqual([["correct", "df/dx"]]);
+    // an unnamed node is named by its id, as the view names it, not by its operation's label ("+")
+    const u = checkGraphCalculation("x * y + z", { x: 2, y: 3, z: 1 }, { dx: "3" });
+    expect(u.rows[0].verdict).toBe("correct");
+    expect(u.rows[0].canonicalKey).toMatch(/^dn\d+\/dx$/);
+  });
+
   it("two spellings of the same quantity are an error", () => {
     expect(() =>
       checkGraphCalculation("q = x + y; f = q * z", { x: -2, y: 5, z: -4 }, { "df/dx": "-4", dx: "-4" }),

@@ -4,7 +4,7 @@
 // rounding, follows from an earlier error, wrong.
 import { D, type Dec } from "../engine/numeric.js";
 import { AnswerError } from "../engine/errors.js";
-import { graphTrace, type GraphTrace } from "../engine/graph.js";
+import { graphAnswerKey, graphTrace, gradientKey, normaliseGraphKey, type GraphTrace } from "../engine/graph.js";
 import { closest } from "../engine/suggest.js";
 import { texEscape } from "../engine/notation.js";
 import {
@@ -50,18 +50,12 @@ function graphKeys(t: GraphTrace): Map<string, GraphKey> {
     const names = [...new Set([n.id, ...(/^[A-Za-z_]\w*$/.test(n.label) ? [n.label] : [])])];
     for (const name of names) {
       keys.set(name, { node: n.id, what: "value" });
-      for (const k of [`d${name}`, `grad_${name}`, `grad${name}`, ...outNames.map((o) => `d${o}/d${name}`)])
+      for (const k of [`d${name}`, `grad_${name}`, `grad${name}`, ...outNames.map((o) => gradientKey(o, name))])
         if (!keys.has(k)) keys.set(k, { node: n.id, what: "grad" });
     }
   }
   return keys;
 }
-
-const normaliseGraphKey = (k: string) =>
-  k
-    .replace(/\s+/g, "")
-    .replace(/∂/g, "d")
-    .replace(/^\\partial/g, "d");
 
 /** One answer to a graph question, matched to the value or gradient it names. */
 interface GraphAnswer {
@@ -242,10 +236,7 @@ const exactOf = (t: GraphTrace, k: GraphKey): Dec => {
   return new D(k.what === "value" ? n.value : n.grad);
 };
 
-const quantityName = (t: GraphTrace, k: GraphKey): string => {
-  const n = t.nodes.find((x) => x.id === k.node)!;
-  return k.what === "value" ? n.label : `d${t.nodes.find((x) => x.id === t.output)!.label}/d${n.label}`;
-};
+const quantityName = (t: GraphTrace, k: GraphKey): string => graphAnswerKey(t, k.node, k.what);
 
 /**
  * How far rounding can move each node value and gradient from a right computation, the graph's

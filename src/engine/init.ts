@@ -1,7 +1,8 @@
-// Weight initialisation from a seed (seed 003, "Weight initialisation"): all zeros keeps the
-// hidden units symmetric, so weights are drawn at random; biases start at zero, which has no
-// symmetry problem. Draws go layer by layer, receiving unit by receiving unit, input by input:
-// weights[l][j][k] in that order, the order of common.mjs initMLP (micrograd's parameter order).
+// Weight initialisation from a seed (the Peeters notes on the multi-layer perceptron, "Weight
+// initialisation"): all zeros keeps the hidden units symmetric, so weights are drawn at random;
+// biases start at zero, which has no symmetry problem. Draws go layer by layer, receiving unit
+// by receiving unit, input by input: weights[l][j][k] in that order, the order of common.mjs
+// initMLP (micrograd's parameter order).
 import { lcg, normals } from "./random.js";
 import { MAX_PARAMETERS, parameterCount } from "./spec.js";
 import { TrainingError, quoted } from "./errors.js";
@@ -11,12 +12,12 @@ export type InitMethod = (typeof INIT_METHODS)[number];
 
 /**
  * - zeros: every weight 0 (to show the symmetry problem).
- * - uniform: U(−scale, scale), scale 0.5 by default (seed 002: "small random numbers in [−0.5, 0.5]").
- * - normal: N(0, std²), std 0.01 by default (seed 003: np.random.randn(shape) * 0.01).
- * - xavier: N(0, 1/n_in), i.e. randn * sqrt(1/n^{[l-1]}), seed 003's "Xavier initialisation".
+ * - uniform: U(−scale, scale), scale 0.5 by default (the BMB3015 notes: "small random numbers in [−0.5, 0.5]").
+ * - normal: N(0, std²), std 0.01 by default (the Peeters notes: np.random.randn(shape) * 0.01).
+ * - xavier: N(0, 1/n_in), i.e. randn * sqrt(1/n^{[l-1]}), the Peeters notes' "Xavier initialisation".
  *   (This is the variance-1/n_in form; Glorot's own uniform rule is `glorot_uniform`.)
  * - glorot_uniform: U(−r, r) with r = sqrt(6 / (n_in + n_out)), Var = 2/(n_in + n_out).
- * - he: N(0, 2/n_in), seed 003's "for a ReLU: Var(w) = 2/n".
+ * - he: N(0, 2/n_in), the Peeters notes' "for a ReLU: Var(w) = 2/n".
  * - bench: 2·rand() − 1 from lcg(seed), times sqrt(1/n_in) when fanInScale: exactly common.mjs
  *   initMLP(sizes, seed) (or with scaleOf = fanInScale), so benchmark weights can be reproduced.
  */

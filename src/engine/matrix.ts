@@ -1,7 +1,8 @@
 // The matrix path: float training on whole mini-batches with Float64Array buffers, for networks
 // too large to train one example at a time (784 → 32 → 10 on 1000 images). It computes the same
-// quantities as network.ts, Z = A W^T + b and dZ = dA ⊙ g'(Z) (seed 003's "version 3"), and
-// takes each activation's and loss's value and derivative from their single definitions.
+// quantities as network.ts, Z = A W^T + b and dZ = dA ⊙ g'(Z) (the vectorised "version 3" of
+// the Peeters notes on the multi-layer perceptron), and takes each activation's and loss's value
+// and derivative from their single definitions.
 // Exact and hand-rounded arithmetic stay in network.ts, where every step can be logged.
 import { floatArith as F } from "./numeric.js";
 import type { ResolvedActivation } from "./activations.js";

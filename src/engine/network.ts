@@ -4,7 +4,16 @@
 // the checker's carries a student's numbers forward, and a trace's narrates it (narration.ts,
 // where all the TeX is). Nothing here formats anything.
 import type { Arith } from "./numeric.js";
-import { arithFor, parsePrecision, precisionName, sum, type Precision } from "./numeric.js";
+import {
+  arithFor,
+  DEFAULT_PRECISION,
+  parsePrecision,
+  precisionName,
+  sum,
+  toPrecision,
+  type Precision,
+  type PrecisionInput,
+} from "./numeric.js";
 import { parseSpec, type NetworkSpec, type Raw } from "./spec.js";
 import { notationFor, type Notation, type NotationPreset } from "./notation.js";
 import type { ExampleTrace, NetworkTrace, Step } from "./trace.js";
@@ -396,7 +405,7 @@ export function meanGradients<T>(
 }
 
 export interface TraceOptions {
-  precision?: Precision | string;
+  precision?: PrecisionInput;
   notation?: NotationPreset;
   /** step id → value to carry on with instead of the computed one (see OverrideRecorder) */
   overrides?: Readonly<Record<string, Raw>>;
@@ -418,10 +427,7 @@ export function traceWithReplaced(
   options: TraceOptions = {},
 ): { trace: NetworkTrace; replaced: Record<string, string> } {
   const parsed = isParsed(spec) ? spec : parseSpec(spec);
-  const precision =
-    typeof options.precision === "string"
-      ? parsePrecision(options.precision)
-      : (options.precision ?? { kind: "exact" });
+  const precision = toPrecision(options.precision, DEFAULT_PRECISION.traceNetwork);
   // arithFor returns one of two concrete arithmetics; traceWith is generic over both
   return traceWith(arithFor(precision) as Arith<unknown>, parsed, notationFor(parsed, options.notation), {
     overrides: options.overrides,

@@ -1,5 +1,6 @@
-// Input standardisation, inverted dropout and batch normalisation (seed 003, "Regularisation"
-// and "Normalisation"), on columns of a batch: x[i][d] is feature d of example i.
+// Input standardisation, inverted dropout and batch normalisation (the Peeters notes on the
+// multi-layer perceptron, "Regularisation" and "Normalisation"), on columns of a batch: x[i][d]
+// is feature d of example i.
 
 export interface Standardiser {
   mean: number[];

@@ -1,6 +1,7 @@
 // Notation: how a quantity is written. The lecture notes write the same calculation in five
-// ways (seed 001 Example 8's h1/o1/w1..w8, the z^{[l]} of seeds 000/003/004, seed 001's
-// w_{jk}^{(l)}, seed 002's matrix form counted from layer 1, and seed 002's in_i/a_j/W_{j,i}/Δ_i);
+// ways (the classic 0.05/0.10 worked example's h1/o1/w1..w8; the z^{[l]} of the Raad, Peeters
+// and Kayal notes; the marketing notes' general w_{jk}^{(l)}; the BMB3015 notes' matrix form
+// counted from layer 1, and their in_i/a_j/W_{j,i}/Δ_i);
 // a trace is produced in one of them. Each symbol
 // comes as LaTeX (for rendering) and as a plain key (for typing answers: z_h1, dE/dw5, w5+).
 import type { NetworkSpec } from "./spec.js";
@@ -16,7 +17,7 @@ export type NotationPreset = (typeof NOTATION_PRESETS)[number];
 
 export interface Notation {
   readonly preset: NotationPreset;
-  /** ∂E/∂z is written as δ in most notes; seed 002 writes δ = (y − a) g′ and Δ = −∂E/∂in, so there the symbol carries the sign. */
+  /** ∂E/∂z is written as δ in most notes; the BMB3015 notes write δ = (y − a) g′ and Δ = −∂E/∂in, so there the symbol carries the sign. */
   z(l: number, j: number): Sym;
   a(l: number, j: number): Sym;
   delta(l: number, j: number): Sym;
@@ -62,7 +63,7 @@ function defaultUnitNames(spec: NetworkSpec): string[][] {
   );
 }
 
-/** Spec `names` (or the i/h/o default): z_{h1}, a_{h1}, w_{5}, E_{total} as in seed 001 Example 8. */
+/** Spec `names` (or the i/h/o default): z_{h1}, a_{h1}, w_{5}, E_{total} as in the classic 0.05/0.10 worked example. */
 function namesNotation(spec: NetworkSpec): Notation {
   const L = spec.layers.length - 1;
   const units = spec.names?.units ?? defaultUnitNames(spec);
@@ -99,7 +100,7 @@ function namesNotation(spec: NetworkSpec): Notation {
   };
 }
 
-/** z^{[l]}_j, a^{[l]}_j, W^{[l]}_{jk}, b^{[l]}_j, δ^{[l]}_j (seeds 000, 003, 004): the tutor's default. */
+/** z^{[l]}_j, a^{[l]}_j, W^{[l]}_{jk}, b^{[l]}_j, δ^{[l]}_j (Raad, Peeters, Kayal notes): the tutor's default. */
 function bracketNotation(spec: NetworkSpec): Notation {
   const s = (texLetter: string, keyLetter: string, l: number, idx: string): Sym => ({
     tex: `${texLetter}^{[${l}]}_{${idx}}`,
@@ -119,7 +120,7 @@ function bracketNotation(spec: NetworkSpec): Notation {
   };
 }
 
-/** w_{jk}^{(l)}, b_j^{(l)}, z_j^{(l)}, a_j^{(l)} (seed 001's general notation). */
+/** w_{jk}^{(l)}, b_j^{(l)}, z_j^{(l)}, a_j^{(l)} (the marketing notes' general notation). */
 function parenNotation(spec: NetworkSpec): Notation {
   const s = (texLetter: string, keyLetter: string, l: number, idx: string): Sym => ({
     tex: `${texLetter}_{${idx}}^{(${l})}`,

@@ -1,7 +1,8 @@
-// Gradient-descent optimizers (seed 003, "Alternatives to gradient descent"), each defined once:
-// its LaTeX and its update of one parameter θ given its gradient dθ and its own state. They run
-// over Arith<T>, so a few Adam steps can be shown in exact decimals or rounded to 4 places, and
-// every new value is `written` (rounded in dp:N) exactly as a hand calculation would write it.
+// Gradient-descent optimizers (the Peeters notes on the multi-layer perceptron, "Alternatives to
+// gradient descent"), each defined once: its LaTeX and its update of one parameter θ given its
+// gradient dθ and its own state. They run over Arith<T>, so a few Adam steps can be shown in
+// exact decimals or rounded to 4 places, and every new value is `written` (rounded in dp:N)
+// exactly as a hand calculation would write it.
 import type { Arith } from "./numeric.js";
 import type { Gradients, Params } from "./model.js";
 import { TrainingError, quoted } from "./errors.js";
@@ -16,7 +17,7 @@ export interface OptimizerConfig {
   beta1: number;
   beta2: number;
   epsilon: number;
-  /** Adam only: Kingma & Ba's bias correction (true) or seed 003's formula exactly (false) */
+  /** Adam only: Kingma & Ba's bias correction (true) or the Peeters notes' formula exactly (false) */
   biasCorrection: boolean;
 }
 
@@ -33,7 +34,7 @@ export interface Hyper<T> {
 export interface OptimizerDef {
   readonly name: OptimizerName;
   readonly title: string;
-  /** LaTeX of the update, in seed 003's notation (α learning rate, dθ the gradient). */
+  /** LaTeX of the update, in the Peeters notes' notation (α learning rate, dθ the gradient). */
   readonly formula: string;
   /** The per-parameter state it keeps (V velocity, G or S squared-gradient sums, D squared updates), all starting at 0. */
   readonly slots: readonly string[];
@@ -230,7 +231,7 @@ export class Optimizer<T> {
     readonly A: Arith<T>,
     readonly config: OptimizerConfig,
     learningRate: T,
-    /** L2 weight decay λ: dθ + λθ for weights (seed 003's d'W = ∂L/∂W + (λ/m)W, with λ/m given); biases are not decayed */
+    /** L2 weight decay λ: dθ + λθ for weights (the Peeters notes' d'W = ∂L/∂W + (λ/m)W, with λ/m given); biases are not decayed */
     readonly weightDecay: T,
     readonly updateBiases: boolean,
   ) {

@@ -1,6 +1,7 @@
 // Seeded randomness that gives the same numbers on every machine and in every language: the
-// 32-bit LCG of bench/common.mjs (Numerical Recipes constants, also in micrograd_bench.py), so
-// a network initialised here can be rebuilt bit for bit by the benchmark and vice versa.
+// 32-bit LCG of bench/common.mjs (Numerical Recipes constants, also in the micrograd-style
+// baselines the bench compares against), so a network initialised here can be rebuilt bit for
+// bit by the benchmark and vice versa.
 // Only integer arithmetic (Math.imul, >>> 0) and one exact division are involved, so there is
 // nothing platform-dependent; Box–Muller adds Math.log/sqrt/cos, which are correctly rounded
 // enough in V8 that the same seed gives the same normals on every Node we run on.

@@ -3,7 +3,7 @@
 // turns the engine's trace into what the grader and the feedback page use.
 import { D, type Dec } from "../engine/numeric.js";
 import { ExpressionError } from "../engine/errors.js";
-import { graphTrace } from "../engine/graph.js";
+import { graphTrace, gradientKey } from "../engine/graph.js";
 import type { Precision } from "../engine/numeric.js";
 
 export interface GraphQuestion {
@@ -60,7 +60,7 @@ export function graphKeyValues(q: GraphQuestion, precision: Precision | string =
   const out = new Map<string, { value: Dec; tex: string }>();
   for (const n of t.nodes) {
     out.set(n.name, { value: n.value, tex: n.name });
-    if (n.name !== t.output) out.set(`d${t.output}/d${n.name}`, { value: n.grad, tex: `\\frac{\\partial ${t.output}}{\\partial ${n.name}}` });
+    if (n.name !== t.output) out.set(gradientKey(t.output, n.name), { value: n.grad, tex: `\\frac{\\partial ${t.output}}{\\partial ${n.name}}` });
   }
   return out;
 }

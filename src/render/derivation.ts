@@ -2,7 +2,7 @@
 // output-layer gradients; hidden-layer gradients, with the sum over every output path; the
 // updates), each line `symbol = formula = formula with numbers = value`, aligned, in KaTeX.
 import type { NetworkTrace, Step } from "../engine/trace.js";
-import type { GraphStep, GraphTrace } from "../engine/graph.js";
+import { gradientKey, type GraphStep, type GraphTrace } from "../engine/graph.js";
 import { display, escapeHtml, type MimeBundle } from "./display.js";
 import { alignedTex, katexHtml, survivingHtml, texForMathJax } from "./math.js";
 
@@ -116,7 +116,7 @@ export function graphStepsBundle(trace: GraphTrace, decimals = 8): MimeBundle {
   const part = (phase: GraphStep["phase"], title: string): Group => {
     const steps = trace.steps.filter((s) => s.phase === phase);
     const plain = steps.map(
-      (s) => `${phase === "forward" ? nameOf(s.node) : `d${out}/d${nameOf(s.node)}`} = ${s.value}`,
+      (s) => `${phase === "forward" ? nameOf(s.node) : gradientKey(out, nameOf(s.node))} = ${s.value}`,
     );
     return { title, lines: steps.map((s) => stepLine(s, decimals)), plain };
   };

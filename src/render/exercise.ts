@@ -1,6 +1,6 @@
 // The verdict of an in-notebook exercise: a table of quantity, your value, verdict and why, with
 // no "exact" column (the exercise must not hand out its answers), and one-line error messages.
-import type { CheckReport, CheckRow, Verdict } from "../checking/check.js";
+import type { CheckRow, Verdict } from "../checking/check.js";
 import { asSentence, TutorError } from "../engine/errors.js";
 import { escapeHtml, type MimeBundle } from "./display.js";
 import { katexHtml, survivingHtml, texForMathJax } from "./math.js";
