@@ -66,12 +66,14 @@ describe("exact keys", () => {
     });
   });
 
-  it("exercise 13's kept value is 0.75 exactly: never '0.75 rounds to 0.7'", () => {
-    const r = judgeExercise("13", { kept: "0.75" });
-    expect(r.rows[0]).toMatchObject({ verdict: "correct", exact: "0.75" });
+  it("exercise 13's kept value is exact (0.9 / 0.6 = 1.5, a double's 1.5000000000000002 is not the key): never 'rounds to'", () => {
+    const r = judgeExercise("13", { kept: "1.50" });
+    expect(r.rows[0]).toMatchObject({ verdict: "correct", exact: "1.5" });
+    expect(judgeExercise("13", { kept: "1.49" }).rows[0].verdict).toBe("wrong");
+    expect(judgeExercise("13", { kept: "1.51" }).rows[0].verdict).toBe("wrong");
+    // a key of 0.75 is exact too: 0.7 is not "0.75 rounds to 0.7"
     const short = checkNumbers({ kept: "0.75" }, { kept: "0.7" });
     expect(short.rows[0].explanation).not.toContain("rounds to 0.7");
-    expect(judgeExercise("13", { kept: "0.74" }).rows[0].verdict).toBe("wrong");
   });
 
   it("named numbers: one unit off is rounding only where the exact value has more decimals than written", () => {

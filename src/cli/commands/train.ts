@@ -124,6 +124,8 @@ export const OPTIMIZER_HELP = [
   "  adam      V ← β₁·V + (1 − β₁)·dθ,  S ← β₂·S + (1 − β₂)·dθ²,  then with t = 1, 2, … the update",
   "            number: θ ← θ − α·V̂/(√Ŝ + ε), V̂ = V/(1 − β₁ᵗ), Ŝ = S/(1 − β₂ᵗ)   (β₁ = 0.9, β₂ = 0.999,",
   "            ε = 1e-8); --no-bias-correction: θ ← θ − α·V/√(S + ε), as the lecture notes write it",
+  "  adadelta  S ← γ·S + (1 − γ)·dθ²,  Δθ = √(D + ε)/√(S + ε)·dθ,  D ← γ·D + (1 − γ)·Δθ²,  θ ← θ − α·Δθ",
+  "            (Zeiler's rule, α = 1 as he writes it; γ = 0.9, set as beta; ε = 1e-6)",
   'the spec\'s "optimizer" sets them: {"name": "momentum", "beta": 0.8}, {"name": "adam", "beta1": 0.9,',
   '"beta2": 0.999, "epsilon": 1e-8, "biasCorrection": false}.',
 ].join("\n");
