@@ -17,7 +17,14 @@ import { TutorError } from "../engine/errors.js";
 import { closest } from "../engine/suggest.js";
 import { readNotebook, serialiseNotebook, sha256, sourceHash, metaOf, type Notebook } from "./notebook.js";
 import { readRoster, csvField, type LmsIdentity, type Student } from "./roster.js";
-import { readAuthoring, releasedTests, studentNotebook, paramsSource, type Authoring, type ReleasedTest } from "./source.js";
+import {
+  readAuthoring,
+  releasedTests,
+  studentNotebook,
+  paramsSource,
+  type Authoring,
+  type ReleasedTest,
+} from "./source.js";
 import { askedOf, CLASSIC_PROBLEM, drawVariant, type VariantParams } from "./variant.js";
 import { readDeclaration, type Problem } from "./declaration.js";
 import { declaredSource } from "./statement.js";
@@ -85,18 +92,40 @@ interface Source {
 /** An assignment folder (its assignment.json, else its source.ipynb), an assignment.json, or a source notebook. */
 async function readSource(path: string): Promise<Source> {
   const isDir = existsSync(path) && statSync(path).isDirectory();
-  const file = isDir ? (existsSync(join(path, "assignment.json")) ? join(path, "assignment.json") : join(path, "source.ipynb")) : path;
+  const file = isDir
+    ? existsSync(join(path, "assignment.json"))
+      ? join(path, "assignment.json")
+      : join(path, "source.ipynb")
+    : path;
   if (file.endsWith(".json")) {
     const { declaration, text } = await readDeclaration(file, basename(isDir ? path : dirname(file)));
-    const problem: Problem = { network: declaration.network, graph: declaration.graph, questions: declaration.questions };
+    const problem: Problem = {
+      network: declaration.network,
+      graph: declaration.graph,
+      questions: declaration.questions,
+    };
     // the statement uses the shape and names of the problem, never a student's numbers
     const notebook = declaredSource(declaration, drawVariant("statement", declaration.assignment, "", problem));
-    return { notebook, authoring: readAuthoring(notebook, declaration.assignment), problem, hash: sha256(text), notes: [] };
+    return {
+      notebook,
+      authoring: readAuthoring(notebook, declaration.assignment),
+      problem,
+      hash: sha256(text),
+      notes: [],
+    };
   }
   const notebook = await readNotebook(file, "source notebook");
   const authoring = readAuthoring(notebook, basename(file).replace(/\.ipynb$/, ""));
-  const notes = [`${file} declares no problem of its own: every student gets the classic 2-2-2 sigmoid network and q = x + y, f = q·z, whatever its prose says (an assignment.json declares your own; see docs/exercises.md)`];
-  return { notebook, authoring, problem: { ...CLASSIC_PROBLEM, questions: authoring.tests }, hash: sha256(await readFile(file)), notes };
+  const notes = [
+    `${file} declares no problem of its own: every student gets the classic 2-2-2 sigmoid network and q = x + y, f = q·z, whatever its prose says (an assignment.json declares your own; see docs/exercises.md)`,
+  ];
+  return {
+    notebook,
+    authoring,
+    problem: { ...CLASSIC_PROBLEM, questions: authoring.tests },
+    hash: sha256(await readFile(file)),
+    notes,
+  };
 }
 
 /** Refuses a question whose quantity the problem does not have, listing the keys it has. */
@@ -107,24 +136,37 @@ function checkAskedKeys(problem: Problem, params: VariantParams): void {
       const have = keys[q.part];
       if (have.includes(k)) continue;
       const near = closest(k, have);
-      throw new TutorError(`question "${q.id}"`, `asks for ${k}, which the ${q.part} does not have${near.length ? ` (did you mean ${near.join(" or ")}?)` : ""}`, `its keys are: ${have.join(", ")}`, "exercise");
+      throw new TutorError(
+        `question "${q.id}"`,
+        `asks for ${k}, which the ${q.part} does not have${near.length ? ` (did you mean ${near.join(" or ")}?)` : ""}`,
+        `its keys are: ${have.join(", ")}`,
+        "exercise",
+      );
     }
 }
 
 const fingerprint = (secret: string) => sha256(`backprop-tutor:${secret}`);
 
 /** Why writing a new key into `keyDir` would change what students already have, or null if it would not. */
-async function keyConflict(keyDir: string, secret: string | undefined, sourceHash: string, roster: readonly Student[]): Promise<string | null> {
+async function keyConflict(
+  keyDir: string,
+  secret: string | undefined,
+  sourceHash: string,
+  roster: readonly Student[],
+): Promise<string | null> {
   const keyPath = join(keyDir, "key.json");
-  if (!existsSync(keyPath)) return existsSync(join(keyDir, "secret.txt")) ? `${keyDir} already holds a secret.txt` : null;
+  if (!existsSync(keyPath))
+    return existsSync(join(keyDir, "secret.txt")) ? `${keyDir} already holds a secret.txt` : null;
   let old: AnswerKey;
   try {
     old = await readKey(keyPath);
   } catch {
     return `${keyPath} exists and cannot be read as a key`;
   }
-  if (secret === undefined) return `${keyPath} exists; without --secret a new secret would give every student new numbers`;
-  if (old.secretFingerprint !== fingerprint(secret)) return `${keyPath} was made with a different secret; every student would get new numbers`;
+  if (secret === undefined)
+    return `${keyPath} exists; without --secret a new secret would give every student new numbers`;
+  if (old.secretFingerprint !== fingerprint(secret))
+    return `${keyPath} was made with a different secret; every student would get new numbers`;
   if (old.sourceHash !== sourceHash) return `${keyPath} was made from a different version of the source notebook`;
   const gone = old.students.filter((s) => !roster.some((r) => r.id === s.id)).map((s) => s.id);
   if (gone.length) return `${keyPath} has students the roster no longer lists (${gone.join(", ")})`;
@@ -133,10 +175,14 @@ async function keyConflict(keyDir: string, secret: string | undefined, sourceHas
 
 export async function assign(opts: AssignOptions): Promise<AssignResult> {
   const roster: Student[] = await readRoster(opts.roster);
-  if (roster.length === 0) throw new TutorError(opts.roster, "the roster has no students", "add one row per student", "exercise");
+  if (roster.length === 0)
+    throw new TutorError(opts.roster, "the roster has no students", "add one row per student", "exercise");
   const { notebook: src, authoring, problem, hash: srcHash, notes } = await readSource(opts.source);
   const asked = { network: askedOf(problem, "network"), graph: askedOf(problem, "graph") };
-  const decimals = { ...(problem.network ? { network: problem.network.decimals } : {}), ...(problem.graph ? { graph: problem.graph.decimals } : {}) };
+  const decimals = {
+    ...(problem.network ? { network: problem.network.decimals } : {}),
+    ...(problem.graph ? { graph: problem.graph.decimals } : {}),
+  };
   const generatedSecret = opts.secret === undefined;
   const secret = opts.secret ?? randomBytes(24).toString("base64url");
   const paramsCell = src.cells.find((c) => metaOf(c)?.kind === "params")!;
@@ -145,12 +191,18 @@ export async function assign(opts: AssignOptions): Promise<AssignResult> {
   const conflict = await keyConflict(keyDir, opts.secret, srcHash, roster);
   let replaced: string | undefined;
   if (conflict && !opts.force) {
-    throw new TutorError(opts.out, `not replacing the answer key: ${conflict}`, `students may already have these notebooks: to reproduce the release pass ${existsSync(join(keyDir, "secret.txt")) ? `--secret-file ${join(keyDir, "secret.txt")}` : "the --secret used then"}, use another --out, or pass --force to replace it (the old key is kept)`, "exercise");
+    throw new TutorError(
+      opts.out,
+      `not replacing the answer key: ${conflict}`,
+      `students may already have these notebooks: to reproduce the release pass ${existsSync(join(keyDir, "secret.txt")) ? `--secret-file ${join(keyDir, "secret.txt")}` : "the --secret used then"}, use another --out, or pass --force to replace it (the old key is kept)`,
+      "exercise",
+    );
   }
   if (conflict) {
     replaced = join(keyDir, `replaced-${new Date().toISOString().replace(/[:.]/g, "-")}`);
     await mkdir(replaced, { recursive: true, mode: 0o700 });
-    for (const f of ["key.json", "answers.csv", "secret.txt"]) if (existsSync(join(keyDir, f))) await rename(join(keyDir, f), join(replaced, f));
+    for (const f of ["key.json", "answers.csv", "secret.txt"])
+      if (existsSync(join(keyDir, f))) await rename(join(keyDir, f), join(replaced, f));
   }
   await mkdir(keyDir, { recursive: true, mode: 0o700 });
   // only the teacher: the grading sandbox relies on the key being unreadable to other users
@@ -211,14 +263,30 @@ export async function readKey(path: string): Promise<AnswerKey> {
   try {
     text = await readFile(path, "utf8");
   } catch {
-    throw new TutorError(path, "cannot read the answer key (missing file)", "pass --key OUT/key/key.json as written by assign", "exercise");
+    throw new TutorError(
+      path,
+      "cannot read the answer key (missing file)",
+      "pass --key OUT/key/key.json as written by assign",
+      "exercise",
+    );
   }
   let key: AnswerKey;
   try {
     key = JSON.parse(text) as AnswerKey;
   } catch (e) {
-    throw new TutorError(path, `the answer key is not valid JSON (${(e as Error).message})`, "run assign again with the same roster and secret", "exercise");
+    throw new TutorError(
+      path,
+      `the answer key is not valid JSON (${(e as Error).message})`,
+      "run assign again with the same roster and secret",
+      "exercise",
+    );
   }
-  if (key.version !== KEY_VERSION || !Array.isArray(key.students) || !Array.isArray(key.tests)) throw new TutorError(path, "is not an answer key of this version", "run assign again with the same roster and secret", "exercise");
+  if (key.version !== KEY_VERSION || !Array.isArray(key.students) || !Array.isArray(key.tests))
+    throw new TutorError(
+      path,
+      "is not an answer key of this version",
+      "run assign again with the same roster and secret",
+      "exercise",
+    );
   return key;
 }

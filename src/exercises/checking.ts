@@ -49,7 +49,10 @@ export function notANumber(typed: string): string {
 }
 
 /** Splits typed answers into usable numbers and ones that are not numbers at all. */
-function usable(answers: Readonly<Record<string, string>>): { ok: Record<string, string>; invalid: Map<string, string> } {
+function usable(answers: Readonly<Record<string, string>>): {
+  ok: Record<string, string>;
+  invalid: Map<string, string>;
+} {
   const ok: Record<string, string> = {};
   const invalid = new Map<string, string>();
   for (const [k, v] of Object.entries(answers)) {
@@ -82,7 +85,12 @@ function findTyped(answers: Readonly<Record<string, string>>, key: string): [str
  * `answers` is everything the student's `answers` held; keys of the other part (`otherPart`,
  * the graph's q, df/dx ...) are left out, since the network checker does not know them.
  */
-export function checkNetworkPart(spec: NetworkParams, answers: Readonly<Record<string, string>>, quantities: readonly string[], otherPart: readonly string[] = []): PartCheck {
+export function checkNetworkPart(
+  spec: NetworkParams,
+  answers: Readonly<Record<string, string>>,
+  quantities: readonly string[],
+  otherPart: readonly string[] = [],
+): PartCheck {
   const other = new Set(otherPart.map(looseKey));
   const { ok, invalid } = usable(Object.fromEntries(Object.entries(answers).filter(([k]) => !other.has(looseKey(k)))));
   // the checker refuses an empty answer set; with nothing usable every quantity is missing/invalid
@@ -101,13 +109,21 @@ export function checkNetworkPart(spec: NetworkParams, answers: Readonly<Record<s
     const row = report?.rows.find((r) => looseKey(r.canonicalKey) === looseKey(q));
     if (row) {
       byKey.set(q, {
-        key: q, typed: row.typed, verdict: row.verdict, explanation: row.explanation,
+        key: q,
+        typed: row.typed,
+        verdict: row.verdict,
+        explanation: row.explanation,
         ...(row.diagnosis ? { mistake: `${row.diagnosis.mistake}: ${row.diagnosis.description}` } : {}),
       });
     } else if (typed && invalid.has(typed[0])) {
       byKey.set(q, { key: q, typed: typed[1], verdict: "invalid", explanation: notANumber(typed[1]) });
     } else {
-      byKey.set(q, { key: q, typed: "", verdict: "missing", explanation: refused ? `not checked: ${refused}` : "not answered" });
+      byKey.set(q, {
+        key: q,
+        typed: "",
+        verdict: "missing",
+        explanation: refused ? `not checked: ${refused}` : "not answered",
+      });
     }
   }
   return { byKey, html: report ? checkReportHtml(report) : nothingChecked("network", invalid, refused) };
@@ -118,18 +134,28 @@ export function checkNetworkPart(spec: NetworkParams, answers: Readonly<Record<s
  * verdicts, rounding rule and follow-through as every other answer, so a grade never disagrees
  * with what the student's own check said.
  */
-export function checkGraphPart(question: GraphQuestion, answers: Readonly<Record<string, string>>, quantities: readonly string[]): PartCheck {
+export function checkGraphPart(
+  question: GraphQuestion,
+  answers: Readonly<Record<string, string>>,
+  quantities: readonly string[],
+): PartCheck {
   const asked = new Set(graphKeyValues(question).keys());
   const typedFor = new Map(quantities.map((q) => [q, findTyped(answers, q)?.[1]] as const));
-  const checkable = Object.fromEntries([...typedFor].filter(([q, typed]) => asked.has(q) && typed !== undefined && typed.trim() !== ""));
+  const checkable = Object.fromEntries(
+    [...typedFor].filter(([q, typed]) => asked.has(q) && typed !== undefined && typed.trim() !== ""),
+  );
   const { ok, invalid } = usable(checkable as Record<string, string>);
-  const report = Object.keys(ok).length ? checkGraphCalculation(question.assignments.join("; "), question.values, ok) : undefined;
+  const report = Object.keys(ok).length
+    ? checkGraphCalculation(question.assignments.join("; "), question.values, ok)
+    : undefined;
   const byKey = new Map<string, QuantityResult>();
   for (const q of quantities) {
     const typed = typedFor.get(q) ?? "";
     const row = report?.rows.find((r) => r.key === q);
-    if (!asked.has(q)) byKey.set(q, { key: q, typed, verdict: "invalid", explanation: `the question has no quantity ${q}` });
-    else if (row) byKey.set(q, { key: q, typed: row.typed, verdict: row.verdict, explanation: row.explanation, ...signSlip(row) });
+    if (!asked.has(q))
+      byKey.set(q, { key: q, typed, verdict: "invalid", explanation: `the question has no quantity ${q}` });
+    else if (row)
+      byKey.set(q, { key: q, typed: row.typed, verdict: row.verdict, explanation: row.explanation, ...signSlip(row) });
     else if (invalid.has(q)) byKey.set(q, { key: q, typed, verdict: "invalid", explanation: notANumber(typed) });
     else byKey.set(q, { key: q, typed: "", verdict: "missing", explanation: "not answered" });
   }
@@ -148,15 +174,21 @@ function signSlip(row: CheckRow): Pick<QuantityResult, "mistake"> {
 /** The worked solution for this student's numbers: every step at `decimals` dp, formula, substitution, value. */
 export function workedNetworkHtml(spec: NetworkParams, decimals = 4): string {
   const steps = traceNetwork(spec, { precision: `dp:${decimals}` }).steps;
-  const rows = steps.map((s) => `<tr><td>${katexMath(s.symbol)}</td><td>${katexMath(s.formula)}</td><td>${katexMath(`= ${s.substituted}`)}</td><td style="text-align:right"><strong>${escapeHtml(s.value)}</strong></td></tr>`);
+  const rows = steps.map(
+    (s) =>
+      `<tr><td>${katexMath(s.symbol)}</td><td>${katexMath(s.formula)}</td><td>${katexMath(`= ${s.substituted}`)}</td><td style="text-align:right"><strong>${escapeHtml(s.value)}</strong></td></tr>`,
+  );
   return `<table class="bt-worked"><thead><tr><th>quantity</th><th>formula</th><th>with your numbers</th><th>value (${decimals} dp)</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
 export function workedGraphHtml(question: GraphQuestion, decimals = 4): string {
   const t = traceGraph(question);
   const shown = (v: Dec) => graphKeyText(v, decimals);
-  const rows = t.nodes.map((n) => `<tr><td>${katexMath(n.name)}</td><td>${katexMath(`${n.name} = ${n.formula}`)}</td><td style="text-align:right">${escapeHtml(shown(n.value))}</td>`
-    + `<td>${katexMath(`\\frac{\\partial ${t.output}}{\\partial ${n.name}} = ${n.gradFormula}`)}</td><td style="text-align:right">${escapeHtml(shown(n.grad))}</td></tr>`);
+  const rows = t.nodes.map(
+    (n) =>
+      `<tr><td>${katexMath(n.name)}</td><td>${katexMath(`${n.name} = ${n.formula}`)}</td><td style="text-align:right">${escapeHtml(shown(n.value))}</td>` +
+      `<td>${katexMath(`\\frac{\\partial ${t.output}}{\\partial ${n.name}} = ${n.gradFormula}`)}</td><td style="text-align:right">${escapeHtml(shown(n.grad))}</td></tr>`,
+  );
   return `<table class="bt-worked"><thead><tr><th>node</th><th>forward</th><th>value</th><th>backward (chain rule)</th><th>gradient</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
@@ -178,10 +210,18 @@ export function problemKeys(params: VariantParams): { network: string[]; graph: 
  * calculation follows (dp:N, as the lecture writes it), the graph's from the exact values
  * (whole numbers and short decimals exactly, others rounded).
  */
-export function keyValues(params: VariantParams, asked: { network: Asked; graph: Asked }): { network: Record<string, string>; graph: Record<string, string> } {
-  const network: Record<string, string> = {}, graph: Record<string, string> = {};
+export function keyValues(
+  params: VariantParams,
+  asked: { network: Asked; graph: Asked },
+): { network: Record<string, string>; graph: Record<string, string> } {
+  const network: Record<string, string> = {},
+    graph: Record<string, string> = {};
   const chains = new Map<number, Map<string, string>>();
-  const chain = (d: number) => chains.get(d) ?? chains.set(d, new Map(traceNetwork(params.network!, { precision: `dp:${d}` }).steps.map((s) => [s.key, s.value]))).get(d)!;
+  const chain = (d: number) =>
+    chains.get(d) ??
+    chains
+      .set(d, new Map(traceNetwork(params.network!, { precision: `dp:${d}` }).steps.map((s) => [s.key, s.value])))
+      .get(d)!;
   for (const [k, d] of asked.network) {
     const v = chain(d).get(k);
     if (v !== undefined) network[k] = v;

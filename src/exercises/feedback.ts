@@ -61,7 +61,8 @@ function testsTable(r: StudentResult): string {
   const rows = r.tests.map((t) => {
     const lost = t.quantities.filter((q) => !["correct", "rounding", "follows"].includes(q.verdict));
     // an answer that is not a number says why (a decimal comma is named with its fix)
-    const lostWhy = (q: (typeof lost)[number]) => `${q.key}: ${q.verdict}${q.mistake ? ` (${q.mistake})` : q.verdict === "invalid" ? ` (${q.explanation})` : ""}`;
+    const lostWhy = (q: (typeof lost)[number]) =>
+      `${q.key}: ${q.verdict}${q.mistake ? ` (${q.mistake})` : q.verdict === "invalid" ? ` (${q.explanation})` : ""}`;
     const why = t.reason ?? lost.map(lostWhy).join("; ");
     return `<tr><td>${escapeHtml(t.id)}${t.hidden ? " (hidden)" : ""}</td><td style="text-align:right">${fmtPoints(t.points)} / ${fmtPoints(t.max)}</td><td class="reason">${escapeHtml(why)}</td></tr>`;
   });
@@ -77,26 +78,39 @@ export function feedbackHtml(r: StudentResult, key: StudentKey | undefined, part
   const sections: string[] = [
     `<h1>${escapeHtml(r.assignment)}: feedback for ${escapeHtml(r.student)}${key?.name ? ` (${escapeHtml(key.name)})` : ""}</h1>`,
     r.override
-      ? `<p class="score">Score: <strong>${fmtPoints(r.override.score)} / ${fmtPoints(r.max)}</strong>, set by your teacher (the tests gave ${fmtPoints(r.total)})</p>`
-        + (r.override.comment ? `<p class="override">Your teacher's comment: ${escapeHtml(r.override.comment)}</p>` : "")
+      ? `<p class="score">Score: <strong>${fmtPoints(r.override.score)} / ${fmtPoints(r.max)}</strong>, set by your teacher (the tests gave ${fmtPoints(r.total)})</p>` +
+        (r.override.comment ? `<p class="override">Your teacher's comment: ${escapeHtml(r.override.comment)}</p>` : "")
       : `<p class="score">Score: <strong>${fmtPoints(r.total)} / ${fmtPoints(r.max)}</strong></p>`,
     testsTable(r),
   ];
-  if (r.notes.length) sections.push(`<h2>Notes</h2><ul>${r.notes.map((n) => `<li class="reason">${escapeHtml(n)}</li>`).join("")}</ul>`);
-  if (key && !r.ran) sections.push("<p>The worked solution for your numbers is shown once a notebook of yours has been graded.</p>");
+  if (r.notes.length)
+    sections.push(`<h2>Notes</h2><ul>${r.notes.map((n) => `<li class="reason">${escapeHtml(n)}</li>`).join("")}</ul>`);
+  if (key && !r.ran)
+    sections.push("<p>The worked solution for your numbers is shown once a notebook of yours has been graded.</p>");
   if (key && r.ran) {
     if (parts.networkCheckHtml) sections.push(`<h2>Your network answers, checked</h2>${parts.networkCheckHtml}`);
     const { network, graph } = key.params;
     const places = (d: number) => `${d} decimal place${d === 1 ? "" : "s"}`;
     if (network) {
       const d = key.decimals?.network ?? 4;
-      sections.push(`<h2>Worked solution for your numbers</h2><p>Every quantity rounded to ${places(d)} as it is written down, with learning rate ${escapeHtml(String(network.learningRate))}.</p>${workedNetworkHtml(network, d)}`);
+      sections.push(
+        `<h2>Worked solution for your numbers</h2><p>Every quantity rounded to ${places(d)} as it is written down, with learning rate ${escapeHtml(String(network.learningRate))}.</p>${workedNetworkHtml(network, d)}`,
+      );
     }
     if (parts.graphCheckHtml) sections.push(`<h2>Your computation-graph answers, checked</h2>${parts.graphCheckHtml}`);
-    if (graph) sections.push(`<h2>Worked solution: the computation graph</h2><p>${escapeHtml(graph.assignments.join(", "))} with ${escapeHtml(Object.entries(graph.values).map(([k, v]) => `${k} = ${v}`).join(", "))}.</p>${workedGraphHtml(graph, key.decimals?.graph ?? 4)}`);
+    if (graph)
+      sections.push(
+        `<h2>Worked solution: the computation graph</h2><p>${escapeHtml(graph.assignments.join(", "))} with ${escapeHtml(
+          Object.entries(graph.values)
+            .map(([k, v]) => `${k} = ${v}`)
+            .join(", "),
+        )}.</p>${workedGraphHtml(graph, key.decimals?.graph ?? 4)}`,
+      );
   }
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(r.assignment)}: ${escapeHtml(r.student)}</title>`
-    + `<link rel="stylesheet" href="../assets/katex/katex.min.css"><style>${STYLE}</style></head><body>${sections.join("\n")}</body></html>\n`;
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(r.assignment)}: ${escapeHtml(r.student)}</title>` +
+    `<link rel="stylesheet" href="../assets/katex/katex.min.css"><style>${STYLE}</style></head><body>${sections.join("\n")}</body></html>\n`
+  );
 }
 
 /** KaTeX's stylesheet and fonts beside the feedback pages, so they render offline. */

@@ -23,10 +23,29 @@ import { readKey, type AnswerKey, type StudentKey } from "./assign.js";
 import { checkGraphPart, checkNetworkPart, CREDITED, type PartCheck, type QuantityResult } from "./checking.js";
 import { copyKatexAssets, type FeedbackParts, type StudentResult, type TestScore } from "./feedback.js";
 import { readOverrides, type Pending } from "./gradebook.js";
-import { CHECKS, OVERRIDES, privateDir, readResult, RESULT, stamp, writeAtomic, writeGradebooks } from "./graded-folder.js";
+import {
+  CHECKS,
+  OVERRIDES,
+  privateDir,
+  readResult,
+  RESULT,
+  stamp,
+  writeAtomic,
+  writeGradebooks,
+} from "./graded-folder.js";
 import { lockOutput } from "./lock.js";
 import { cgroupsUnavailable, gradingCgroupName, reapCgroupsAfterExit, sweepCgroups } from "./limits.js";
-import { asNotebook, codeCell, metaOf, sha256, sourceHash, sourceOf, KERNELSPEC, type Cell, type Notebook } from "./notebook.js";
+import {
+  asNotebook,
+  codeCell,
+  metaOf,
+  sha256,
+  sourceHash,
+  sourceOf,
+  KERNELSPEC,
+  type Cell,
+  type Notebook,
+} from "./notebook.js";
 import { DEFAULT_LIMITS, killAllRuns, runNotebook, type Confinement, type RunLimits, type RunResult } from "./run.js";
 import { chooseSandbox, keyExposure } from "./sandbox.js";
 import { MARKER, paramsSource, testCell, testMeta, type ReleasedTest } from "./source.js";
@@ -104,13 +123,30 @@ export interface GradeSummary {
   interrupted?: NodeJS.Signals;
 }
 
-
 function zeroTests(key: AnswerKey, reason: string): TestScore[] {
   return key.tests.map((t) => ({ id: t.id, points: 0, max: t.points, hidden: t.hidden, reason, quantities: [] }));
 }
 
-function baseResult(key: AnswerKey, id: string, onRoster: boolean, submission: string | null, hash: string | null): StudentResult {
-  return { student: id, onRoster, submission, submissionHash: hash, assignment: key.assignment, gradedAt: new Date().toISOString(), tests: [], total: 0, max: key.tests.reduce((s, t) => s + t.points, 0), notes: [], seconds: 0 };
+function baseResult(
+  key: AnswerKey,
+  id: string,
+  onRoster: boolean,
+  submission: string | null,
+  hash: string | null,
+): StudentResult {
+  return {
+    student: id,
+    onRoster,
+    submission,
+    submissionHash: hash,
+    assignment: key.assignment,
+    gradedAt: new Date().toISOString(),
+    tests: [],
+    total: 0,
+    max: key.tests.reduce((s, t) => s + t.points, 0),
+    notes: [],
+    seconds: 0,
+  };
 }
 
 function finish(r: StudentResult): StudentResult {
@@ -119,7 +155,12 @@ function finish(r: StudentResult): StudentResult {
 }
 
 /** What the grader runs: the student's cells with the params restored and every test re-attached at the end. */
-function prepare(nb: Notebook, key: AnswerKey, student: StudentKey, notes: string[]): { prepared: Notebook; broken: Map<string, string> } {
+function prepare(
+  nb: Notebook,
+  key: AnswerKey,
+  student: StudentKey,
+  notes: string[],
+): { prepared: Notebook; broken: Map<string, string> } {
   const broken = new Map<string, string>();
   for (const t of key.tests) {
     if (t.hidden) continue;
@@ -130,8 +171,13 @@ function prepare(nb: Notebook, key: AnswerKey, student: StudentKey, notes: strin
     const released = testMeta(t);
     for (const c of copies) {
       const m = metaOf(c)!;
-      const changed = (["points", "part", "hidden", "quantities"] as const).filter((f) => JSON.stringify(m[f]) !== JSON.stringify(released[f]));
-      if (changed.length) notes.push(`test "${t.id}": metadata tampered with (${changed.map((f) => `${f} ${JSON.stringify(released[f])} → ${JSON.stringify(m[f])}`).join(", ")}); ignored, graded as released`);
+      const changed = (["points", "part", "hidden", "quantities"] as const).filter(
+        (f) => JSON.stringify(m[f]) !== JSON.stringify(released[f]),
+      );
+      if (changed.length)
+        notes.push(
+          `test "${t.id}": metadata tampered with (${changed.map((f) => `${f} ${JSON.stringify(released[f])} → ${JSON.stringify(m[f])}`).join(", ")}); ignored, graded as released`,
+        );
     }
   }
   const cells: Cell[] = [];
@@ -146,7 +192,8 @@ function prepare(nb: Notebook, key: AnswerKey, student: StudentKey, notes: strin
     if (m?.kind === "params" && m.id === key.paramsCellId) {
       params = true;
       const released = paramsSource(student.params);
-      if (sourceHash(sourceOf(c)) !== student.paramsHash) notes.push("params cell edited: graded on your own numbers, which were restored");
+      if (sourceHash(sourceOf(c)) !== student.paramsHash)
+        notes.push("params cell edited: graded on your own numbers, which were restored");
       cells.push(codeCell(released, m));
       continue;
     }
@@ -157,14 +204,17 @@ function prepare(nb: Notebook, key: AnswerKey, student: StudentKey, notes: strin
     cells.unshift(codeCell(paramsSource(student.params), { kind: "params", id: key.paramsCellId }));
   }
   cells.push(...key.tests.map((t: ReleasedTest) => testCell(t)));
-  cells.forEach((c, i) => { c.id = `cell-${i}`; });
+  cells.forEach((c, i) => {
+    c.id = `cell-${i}`;
+  });
   return { prepared: { cells, metadata: { kernelspec: KERNELSPEC }, nbformat: 4, nbformat_minor: 5 }, broken };
 }
 
 /** A reported answer as text: strings as typed; computed numbers judged at 8 decimals at most. */
 function typedText(v: unknown): string {
   if (typeof v === "string") return v;
-  if (typeof v === "number") return Number.isInteger(v) || String(v).split(".")[1]?.length <= 8 ? String(v) : v.toFixed(8);
+  if (typeof v === "number")
+    return Number.isInteger(v) || String(v).split(".")[1]?.length <= 8 ? String(v) : v.toFixed(8);
   return v === null || v === undefined ? "" : `(${typeof v})`;
 }
 
@@ -179,7 +229,9 @@ function readMarker(text: string, testId: string, notes: string[]): Record<strin
     try {
       const m = JSON.parse(line.slice(MARKER.length)) as { test?: unknown; answers?: unknown };
       if (m.test !== testId || typeof m.answers !== "object" || m.answers === null) continue;
-      return Object.fromEntries(Object.entries(m.answers as Record<string, unknown>).map(([k, v]) => [k, bounded(k, typedText(v), notes)]));
+      return Object.fromEntries(
+        Object.entries(m.answers as Record<string, unknown>).map(([k, v]) => [k, bounded(k, typedText(v), notes)]),
+      );
     } catch {
       // a malformed line: the test reports nothing
     }
@@ -203,19 +255,30 @@ function cellNotes(run: RunResult, firstTestIndex: number): string[] {
     if (c.index >= firstTestIndex) continue; // test cells are reported per test
     const n = c.index + 1;
     // a timer or promise an earlier cell started runs whenever the kernel is free: it may be what kept cell n busy
-    const leftRunning = "if it has no long loop itself, code an earlier cell left running (a setTimeout, setInterval or promise) kept the kernel busy";
-    if (c.status === "timeout") notes.push(`cell ${n} timed out (${c.reason ?? "time limit"}) and was skipped; ${leftRunning}`);
+    const leftRunning =
+      "if it has no long loop itself, code an earlier cell left running (a setTimeout, setInterval or promise) kept the kernel busy";
+    if (c.status === "timeout")
+      notes.push(`cell ${n} timed out (${c.reason ?? "time limit"}) and was skipped; ${leftRunning}`);
     else if (c.status === "error" && c.oom) notes.push(`cell ${n}: ${c.reason}`);
-    else if (c.status === "error") notes.push(`cell ${n} raised an error: ${c.evalue || c.ename || c.reason || "(no message)"}`);
+    else if (c.status === "error")
+      notes.push(`cell ${n} raised an error: ${c.evalue || c.ename || c.reason || "(no message)"}`);
     if (c.truncated) notes.push(`cell ${n} printed too much; its output was cut`);
   }
   return notes;
 }
 
 /** Why a test cell (which only prints `answers`) timed out. */
-const TEST_TIMEOUT_WHY = "code one of your cells left running, such as a setTimeout, setInterval or promise with a long loop, kept the kernel busy";
+const TEST_TIMEOUT_WHY =
+  "code one of your cells left running, such as a setTimeout, setInterval or promise with a long loop, kept the kernel busy";
 
-function scoreTests(key: AnswerKey, student: StudentKey, run: RunResult, firstTestIndex: number, broken: Map<string, string>, notes: string[]): { tests: TestScore[]; network?: PartCheck; graph?: PartCheck } {
+function scoreTests(
+  key: AnswerKey,
+  student: StudentKey,
+  run: RunResult,
+  firstTestIndex: number,
+  broken: Map<string, string>,
+  notes: string[],
+): { tests: TestScore[]; network?: PartCheck; graph?: PartCheck } {
   const reported = new Map<string, Record<string, string>>();
   const failure = new Map<string, string>();
   key.tests.forEach((t, i) => {
@@ -223,15 +286,26 @@ function scoreTests(key: AnswerKey, student: StudentKey, run: RunResult, firstTe
     const answers = cell ? readMarker(cell.text, t.id, notes) : undefined;
     if (answers) reported.set(t.id, answers);
     else if (run.fatal) failure.set(t.id, run.fatal);
-    else if (!cell || cell.status === "skipped") failure.set(t.id, `test did not run (${cell?.reason ?? "not reached"})`);
+    else if (!cell || cell.status === "skipped")
+      failure.set(t.id, `test did not run (${cell?.reason ?? "not reached"})`);
     // the test cells only print `answers`: what keeps them busy is code a cell of the student's left running
     else if (cell.status === "timeout") failure.set(t.id, `test timed out (${TEST_TIMEOUT_WHY})`);
-    else failure.set(t.id, `no answers reported${cell.status === "error" ? `: ${cell.evalue ?? ""}` : ""} (is \`answers\` defined?)`);
+    else
+      failure.set(
+        t.id,
+        `no answers reported${cell.status === "error" ? `: ${cell.evalue ?? ""}` : ""} (is \`answers\` defined?)`,
+      );
   });
   // one check per part, over all of that part's quantities, so follow-through sees every answer
-  const answersFor = (part: "network" | "graph") => key.tests.filter((t) => t.part === part).map((t) => reported.get(t.id)).find((a) => a !== undefined);
-  const quantitiesOf = (part: "network" | "graph") => key.tests.filter((t) => t.part === part).flatMap((t) => t.quantities);
-  const na = answersFor("network"), ga = answersFor("graph");
+  const answersFor = (part: "network" | "graph") =>
+    key.tests
+      .filter((t) => t.part === part)
+      .map((t) => reported.get(t.id))
+      .find((a) => a !== undefined);
+  const quantitiesOf = (part: "network" | "graph") =>
+    key.tests.filter((t) => t.part === part).flatMap((t) => t.quantities);
+  const na = answersFor("network"),
+    ga = answersFor("graph");
   const { network: spec, graph: question } = student.params;
   const network = na && spec ? checkNetworkPart(spec, na, quantitiesOf("network"), quantitiesOf("graph")) : undefined;
   const graph = ga && question ? checkGraphPart(question, ga, quantitiesOf("graph")) : undefined;
@@ -251,11 +325,17 @@ function scoreTests(key: AnswerKey, student: StudentKey, run: RunResult, firstTe
 type Outcome = { result: StudentResult; parts: FeedbackParts } | { fault: string };
 
 async function gradeOne(
-  found: Found, key: AnswerKey, submissionsDir: string, limits: RunLimits, confinement: Confinement, due: Date | undefined,
+  found: Found,
+  key: AnswerKey,
+  submissionsDir: string,
+  limits: RunLimits,
+  confinement: Confinement,
+  due: Date | undefined,
 ): Promise<Outcome> {
   const student = key.students.find((s) => s.id === found.id);
   const rel = found.path ? printable(relative(submissionsDir, found.path)) : null;
-  let bytes: Buffer | null = null, unreadable: string | undefined;
+  let bytes: Buffer | null = null,
+    unreadable: string | undefined;
   if (found.path) {
     try {
       bytes = await readSubmission(found.path, rel ?? found.id);
@@ -272,7 +352,10 @@ async function gradeOne(
     }
   }
   if (!student) {
-    r.tests = zeroTests(key, `not on the roster: no student ${printable(found.id)} in the key (check the file or folder name)`);
+    r.tests = zeroTests(
+      key,
+      `not on the roster: no student ${printable(found.id)} in the key (check the file or folder name)`,
+    );
     return { result: finish(r), parts: {} };
   }
   if (!found.path || !bytes) {
@@ -282,13 +365,23 @@ async function gradeOne(
   let nb: Notebook;
   const text = bytes.toString("utf8");
   if (jsonDepth(text) > MAX_NOTEBOOK_DEPTH) {
-    r.tests = zeroTests(key, `the notebook's JSON nests more than ${MAX_NOTEBOOK_DEPTH} levels deep (a notebook needs a few): not read`);
+    r.tests = zeroTests(
+      key,
+      `the notebook's JSON nests more than ${MAX_NOTEBOOK_DEPTH} levels deep (a notebook needs a few): not read`,
+    );
     return { result: finish(r), parts: {} };
   }
   try {
     nb = asNotebook(JSON.parse(text), rel ?? found.id);
   } catch (e) {
-    r.tests = zeroTests(key, e instanceof SyntaxError ? "notebook is not valid JSON" : isTutorError(e) ? e.problem : "notebook could not be read");
+    r.tests = zeroTests(
+      key,
+      e instanceof SyntaxError
+        ? "notebook is not valid JSON"
+        : isTutorError(e)
+          ? e.problem
+          : "notebook could not be read",
+    );
     return { result: finish(r), parts: {} };
   }
   for (const f of found.ignored ?? []) r.notes.push(`also in your folder, not graded: ${f}`);
@@ -343,10 +436,20 @@ function checkLimits(limits: RunLimits): void {
 function checkPaths(opts: GradeOptions): void {
   const kind = (p: string) => (existsSync(p) ? (statSync(p).isDirectory() ? "folder" : "file") : "none");
   if (kind(opts.key) === "folder") {
-    throw new TutorError("--key", `${opts.key} is a folder, not the answer key`, "pass the key file itself, e.g. DIR/key/key.json", "usage");
+    throw new TutorError(
+      "--key",
+      `${opts.key} is a folder, not the answer key`,
+      "pass the key file itself, e.g. DIR/key/key.json",
+      "usage",
+    );
   }
   if (kind(opts.out) === "file") {
-    throw new TutorError("--out", `${opts.out} is a file; grade writes a folder of results there`, "pass a folder (new or one grade wrote before)", "usage");
+    throw new TutorError(
+      "--out",
+      `${opts.out} is a file; grade writes a folder of results there`,
+      "pass a folder (new or one grade wrote before)",
+      "usage",
+    );
   }
 }
 
@@ -367,21 +470,28 @@ export async function grade(opts: GradeOptions): Promise<GradeSummary> {
   const limits: RunLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   checkLimits(limits);
   const jobs = opts.jobs ?? cpus().length;
-  if (!Number.isInteger(jobs) || jobs < 1) throw new TutorError("--jobs", `must be a positive whole number, got ${jobs}`, "e.g. --jobs 2", "usage");
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw new TutorError("--jobs", `must be a positive whole number, got ${jobs}`, "e.g. --jobs 2", "usage");
   const regrade = rosterIds(key, "--regrade", opts.regrade);
   const only = opts.students ? rosterIds(key, "--students", opts.students) : undefined;
   const { found, unmatched } = await findSubmissions(opts.submissions, key);
   const sandbox = chooseSandbox(opts.unsafeNoSandbox === true);
   const exposed = sandbox.bwrap ? keyExposure(opts.key) : undefined;
-  if (exposed) throw new TutorError("sandbox", exposed, "keep the key outside the project's dist/, node_modules and .venv", "exercise");
+  if (exposed)
+    throw new TutorError(
+      "sandbox",
+      exposed,
+      "keep the key outside the project's dist/, node_modules and .venv",
+      "exercise",
+    );
   const noCgroup = cgroupsUnavailable();
   if (!noCgroup) await sweepCgroups(false); // what gradings that were killed outright left
   const stopReaper = noCgroup ? () => {} : reapCgroupsAfterExit();
   const limitsBy = noCgroup
-    ? `a watchdog sums each student's processes twice a second (${limits.memoryMb} MB, ${limits.processes} processes and threads; `
-      + `CPU not capped, since ${noCgroup})`
-    : `a cgroup per student holds all its processes together to ${limits.memoryMb} MB (shared memory included), `
-      + `${limits.processes} processes and threads, ${limits.cpus} CPU core${limits.cpus === 1 ? "" : "s"}`;
+    ? `a watchdog sums each student's processes twice a second (${limits.memoryMb} MB, ${limits.processes} processes and threads; ` +
+      `CPU not capped, since ${noCgroup})`
+    : `a cgroup per student holds all its processes together to ${limits.memoryMb} MB (shared memory included), ` +
+      `${limits.processes} processes and threads, ${limits.cpus} CPU core${limits.cpus === 1 ? "" : "s"}`;
   const confinement: Confinement = { sandbox, cgroupGrading: noCgroup ? null : gradingCgroupName() };
   const interrupted: GradeContext["interrupted"] = {};
   // Ctrl-C or a kill: end every run now (bwrap takes its namespace with it), let the pool wind
@@ -395,7 +505,18 @@ export async function grade(opts: GradeOptions): Promise<GradeSummary> {
   killAllRuns(true); // an earlier grading in this process may have been interrupted
   try {
     opts.onStart?.({ sandbox: sandbox.description, limits: limitsBy });
-    const summary = await gradeIn({ opts, key, limits, jobs, regrade, only, found, unmatched, confinement, interrupted });
+    const summary = await gradeIn({
+      opts,
+      key,
+      limits,
+      jobs,
+      regrade,
+      only,
+      found,
+      unmatched,
+      confinement,
+      interrupted,
+    });
     const how = { sandbox: sandbox.description, limitsBy, sandboxed: sandbox.bwrap !== null };
     return { ...summary, ...how, ...(interrupted.signal ? { interrupted: interrupted.signal } : {}) };
   } finally {
@@ -424,7 +545,9 @@ async function gradeIn(ctx: GradeContext): Promise<GradedSummary> {
 /** Who to grade: not graded yet, changed since (stale: only said), or asked for again. */
 async function planOf(ctx: GradeContext): Promise<{ todo: Found[]; skipped: string[]; stale: string[] }> {
   const { opts } = ctx;
-  const todo: Found[] = [], skipped: string[] = [], stale: string[] = [];
+  const todo: Found[] = [],
+    skipped: string[] = [],
+    stale: string[] = [];
   for (const f of ctx.found) {
     if (ctx.only && !ctx.only.has(f.id)) continue;
     const earlier = await readResult(join(opts.out, f.id, RESULT));
@@ -446,7 +569,13 @@ async function planOf(ctx: GradeContext): Promise<{ todo: Found[]; skipped: stri
  * Writes a student's new result. An earlier one moves to history only now, once there is a
  * new one: a student the machine failed keeps their earlier grade in every gradebook.
  */
-async function keepResult(ctx: GradeContext, id: string, outcome: { result: StudentResult; parts: FeedbackParts }, historyDir: string, history: string[]): Promise<void> {
+async function keepResult(
+  ctx: GradeContext,
+  id: string,
+  outcome: { result: StudentResult; parts: FeedbackParts },
+  historyDir: string,
+  history: string[],
+): Promise<void> {
   const dir = join(ctx.opts.out, id);
   if (existsSync(dir)) {
     await privateDir(historyDir);
@@ -455,7 +584,10 @@ async function keepResult(ctx: GradeContext, id: string, outcome: { result: Stud
   }
   await privateDir(dir);
   await writeAtomic(join(dir, CHECKS), JSON.stringify(outcome.parts) + "\n");
-  await writeAtomic(join(dir, RESULT), JSON.stringify({ ...outcome.result, sandbox: ctx.confinement.sandbox.description }, null, 1) + "\n");
+  await writeAtomic(
+    join(dir, RESULT),
+    JSON.stringify({ ...outcome.result, sandbox: ctx.confinement.sandbox.description }, null, 1) + "\n",
+  );
 }
 
 async function gradeLocked(ctx: GradeContext): Promise<GradedSummary> {
@@ -465,7 +597,8 @@ async function gradeLocked(ctx: GradeContext): Promise<GradedSummary> {
   const historyDir = join(opts.out, "history", stamp());
   const { todo, skipped, stale } = await planOf(ctx);
   await copyKatexAssets(opts.out);
-  const graded: string[] = [], faults: MachineFault[] = [];
+  const graded: string[] = [],
+    faults: MachineFault[] = [];
   let done = 0;
   await pool(todo, ctx.jobs, async (f) => {
     if (ctx.interrupted.signal) {
@@ -492,6 +625,14 @@ async function gradeLocked(ctx: GradeContext): Promise<GradedSummary> {
     opts.onProgress?.({ student: printable(f.id), done: n, total: todo.length });
   });
   const paths = await writeGradebooks(ctx, overrides, graded, faults, history);
-  return { results: paths.results, graded, skipped, stale, faults, ...paths.files, history, unmatched: [...ctx.unmatched] };
+  return {
+    results: paths.results,
+    graded,
+    skipped,
+    stale,
+    faults,
+    ...paths.files,
+    history,
+    unmatched: [...ctx.unmatched],
+  };
 }
-

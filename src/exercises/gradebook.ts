@@ -69,15 +69,26 @@ export async function readOverrides(path: string, key: AnswerKey): Promise<Map<s
   const out = new Map<string, Override>();
   const rowOf = new Map<string, number>();
   rows.slice(1).forEach((r, i) => {
-    const id = (r[sc] ?? "").trim(), typed = (r[pc] ?? "").trim(), where = `${path} row ${i + 2}`;
+    const id = (r[sc] ?? "").trim(),
+      typed = (r[pc] ?? "").trim(),
+      where = `${path} row ${i + 2}`;
     if (!key.students.some((s) => s.id === id)) {
-      throw overridesProblem(where, `the student ${JSON.stringify(printable(id))} is not on the roster of the key`, "use a roster id");
+      throw overridesProblem(
+        where,
+        `the student ${JSON.stringify(printable(id))} is not on the roster of the key`,
+        "use a roster id",
+      );
     }
     if (!SCORE.test(typed) || Number(typed) > max) {
       const problem = `the score ${JSON.stringify(printable(r[pc] ?? ""))} for ${id} is not a number from 0 to ${max}`;
       throw overridesProblem(where, problem, "write the points the student gets in all as a plain decimal, e.g. 10.5");
     }
-    if (rowOf.has(id)) throw overridesProblem(where, `${id} has an override already, in row ${rowOf.get(id)}`, "keep one row per student");
+    if (rowOf.has(id))
+      throw overridesProblem(
+        where,
+        `${id} has an override already, in row ${rowOf.get(id)}`,
+        "keep one row per student",
+      );
     rowOf.set(id, i + 2);
     out.set(id, { score: Number(typed), comment: cc >= 0 ? (r[cc] ?? "").trim() : "" });
   });
@@ -94,7 +105,10 @@ function lostPoints(t: TestScore): string[] {
   const groups = new Map<string, string[]>();
   for (const q of t.quantities) {
     if (CREDITED.has(q.verdict)) continue;
-    groups.set(q.verdict, [...(groups.get(q.verdict) ?? []), `${q.key}${q.mistake ? ` (${q.mistake.split(":")[0]})` : ""}`]);
+    groups.set(q.verdict, [
+      ...(groups.get(q.verdict) ?? []),
+      `${q.key}${q.mistake ? ` (${q.mistake.split(":")[0]})` : ""}`,
+    ]);
   }
   return [...groups].map(([verdict, keys]) => `${t.id}: ${verdict} ${keys.join(" ")}`);
 }
@@ -107,7 +121,10 @@ function overrideNote(o: Override, graded: number | undefined): string {
 /** Why a student has the score they have, in one line. */
 export function reasonsOf(r: StudentResult): string {
   // a reason shared by every test (not valid JSON, not on the roster ...) is said once
-  const shared = r.tests.length > 0 && r.tests.every((t) => t.reason !== undefined && t.reason === r.tests[0].reason) ? r.tests[0].reason : undefined;
+  const shared =
+    r.tests.length > 0 && r.tests.every((t) => t.reason !== undefined && t.reason === r.tests[0].reason)
+      ? r.tests[0].reason
+      : undefined;
   const reasons = [
     ...(r.override ? [overrideNote(r.override, r.total)] : []),
     ...(shared ? [shared] : r.tests.flatMap((t) => (t.reason ? [`${t.id}: ${t.reason}`] : lostPoints(t)))),
@@ -133,13 +150,21 @@ export interface Entry {
 
 /** One entry per roster student, in roster order. */
 export function entriesOf(
-  key: AnswerKey, results: readonly StudentResult[], pending: readonly Pending[], overrides: ReadonlyMap<string, Override>,
+  key: AnswerKey,
+  results: readonly StudentResult[],
+  pending: readonly Pending[],
+  overrides: ReadonlyMap<string, Override>,
 ): Entry[] {
   return key.students.map((student) => {
     const result = results.find((r) => r.student === student.id);
     const why = pending.find((p) => p.student === student.id)?.reason;
     const override = overrides.get(student.id);
-    return { student, ...(result ? { result } : {}), ...(why ? { pending: why } : {}), ...(override ? { override } : {}) };
+    return {
+      student,
+      ...(result ? { result } : {}),
+      ...(why ? { pending: why } : {}),
+      ...(override ? { override } : {}),
+    };
   });
 }
 
@@ -162,13 +187,20 @@ function noResultNote(e: Entry): string {
  * grades.csv: one row per roster student (a result, or why there is none: empty points, not
  * 0), then submissions of students not on the roster, then one row per file that matches no student.
  */
-export function gradesCsv(key: AnswerKey, entries: readonly Entry[], others: readonly StudentResult[] = [], unmatched: readonly Unmatched[] = []): string {
+export function gradesCsv(
+  key: AnswerKey,
+  entries: readonly Entry[],
+  others: readonly StudentResult[] = [],
+  unmatched: readonly Unmatched[] = [],
+): string {
   const header: Cell[] = ["student", ...key.tests.map((t) => t.id), "total", "max", "notes"];
   const points = (r: StudentResult) => key.tests.map((t) => num(r.tests.find((x) => x.id === t.id)?.points ?? 0));
   const max = num(key.tests.reduce((n, t) => n + t.points, 0));
   const row = (r: StudentResult): Cell[] => [r.student, ...points(r), num(finalScore(r)), num(r.max), reasonsOf(r)];
   const rows: Cell[][] = entries.map((e) =>
-    e.result ? row(e.result) : [e.student.id, ...key.tests.map(() => ""), e.override ? num(e.override.score) : "", max, noResultNote(e)],
+    e.result
+      ? row(e.result)
+      : [e.student.id, ...key.tests.map(() => ""), e.override ? num(e.override.score) : "", max, noResultNote(e)],
   );
   rows.push(...[...others].sort((a, b) => a.student.localeCompare(b.student)).map(row));
   for (const u of unmatched) rows.push([u.file, ...key.tests.map(() => num(0)), num(0), max, u.reason]);
@@ -192,12 +224,18 @@ export function canvasCsv(key: AnswerKey, entries: readonly Entry[], opts: Canva
   const max = key.tests.reduce((n, t) => n + t.points, 0);
   const identity = (s: StudentKey): Cell[] => {
     const l = s.lms;
-    return l?.source === "canvas" ? [l.canvasId ?? "", l.sisUserId ?? "", l.sisLoginId ?? "", l.section ?? ""] : ["", s.id, "", ""];
+    return l?.source === "canvas"
+      ? [l.canvasId ?? "", l.sisUserId ?? "", l.sisLoginId ?? "", l.section ?? ""]
+      : ["", s.id, "", ""];
   };
   const rows: Cell[][] = [
     ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", opts.column ?? key.assignment],
     ["    Points Possible", "", "", "", "", num(max)],
-    ...entries.map((e) => [e.student.name || e.student.id, ...identity(e.student), lmsScore(e, opts.missingZero === true)]),
+    ...entries.map((e) => [
+      e.student.name || e.student.id,
+      ...identity(e.student),
+      lmsScore(e, opts.missingZero === true),
+    ]),
   ];
   return csv(rows);
 }

@@ -51,15 +51,30 @@ export async function privateDir(path: string): Promise<void> {
  * earlier runs'), each roster student once, with the overrides applied.
  */
 export async function writeGradebooks(
-  run: GradebookRun, overrides: ReadonlyMap<string, Override>, graded: readonly string[], faults: readonly Pending[], history: string[],
+  run: GradebookRun,
+  overrides: ReadonlyMap<string, Override>,
+  graded: readonly string[],
+  faults: readonly Pending[],
+  history: string[],
 ): Promise<{ results: StudentResult[]; files: { csvPath: string; canvasPath: string; moodlePath: string } }> {
   const { opts, key } = run;
-  const ids = [...key.students.map((s) => s.id), ...run.found.filter((f) => !key.students.some((s) => s.id === f.id)).map((f) => f.id)];
+  const ids = [
+    ...key.students.map((s) => s.id),
+    ...run.found.filter((f) => !key.students.some((s) => s.id === f.id)).map((f) => f.id),
+  ];
   const results: StudentResult[] = [];
   for (const id of ids) {
     const r = await readResult(join(opts.out, id, RESULT));
     if (!r) continue;
-    results.push(await withOverride(join(opts.out, id), r, overrides.get(id), key.students.find((s) => s.id === id), graded.includes(id)));
+    results.push(
+      await withOverride(
+        join(opts.out, id),
+        r,
+        overrides.get(id),
+        key.students.find((s) => s.id === id),
+        graded.includes(id),
+      ),
+    );
   }
   // a student the machine failed this run who has an earlier result keeps it (the fault is said on the terminal)
   const pending = faults.filter((f) => !results.some((r) => r.student === f.student));
@@ -75,9 +90,13 @@ export async function writeGradebooks(
     history.push(kept);
   }
   await writeAtomic(csvPath, csv);
-  const canvasPath = join(opts.out, "canvas.csv"), moodlePath = join(opts.out, "moodle.csv");
+  const canvasPath = join(opts.out, "canvas.csv"),
+    moodlePath = join(opts.out, "moodle.csv");
   const missingZero = opts.missingZero === true;
-  await writeAtomic(canvasPath, canvasCsv(key, entries, { missingZero, ...(opts.canvasColumn ? { column: opts.canvasColumn } : {}) }));
+  await writeAtomic(
+    canvasPath,
+    canvasCsv(key, entries, { missingZero, ...(opts.canvasColumn ? { column: opts.canvasColumn } : {}) }),
+  );
   await writeAtomic(moodlePath, moodleCsv(key, entries, { missingZero }));
   return { results, files: { csvPath, canvasPath, moodlePath } };
 }
@@ -87,13 +106,25 @@ export async function writeGradebooks(
  * changed since the page was written (or the student was graded just now).
  */
 async function withOverride(
-  dir: string, r: StudentResult, override: Override | undefined, student: StudentKey | undefined, fresh: boolean,
+  dir: string,
+  r: StudentResult,
+  override: Override | undefined,
+  student: StudentKey | undefined,
+  fresh: boolean,
 ): Promise<StudentResult> {
   const updated: StudentResult = { ...r };
   delete updated.override;
   if (override) updated.override = override;
-  if (!fresh && JSON.stringify(r.override) === JSON.stringify(updated.override) && existsSync(join(dir, "feedback.html"))) return r;
-  const parts = await readFile(join(dir, CHECKS), "utf8").then((t) => JSON.parse(t) as FeedbackParts, () => ({}));
+  if (
+    !fresh &&
+    JSON.stringify(r.override) === JSON.stringify(updated.override) &&
+    existsSync(join(dir, "feedback.html"))
+  )
+    return r;
+  const parts = await readFile(join(dir, CHECKS), "utf8").then(
+    (t) => JSON.parse(t) as FeedbackParts,
+    () => ({}),
+  );
   await writeAtomic(join(dir, "feedback.html"), feedbackHtml(updated, student, parts));
   await writeAtomic(join(dir, RESULT), JSON.stringify(updated, null, 1) + "\n");
   return updated;

@@ -44,7 +44,7 @@ export function traceGraph(q: GraphQuestion, precision: Precision | string = "ex
     formula: n.kind === "input" ? String(q.values[n.id]) : n.formula,
     value: new D(n.value),
     grad: new D(n.grad),
-    gradFormula: n.id === t.output ? "1" : gradStep.get(n.id) ?? "0",
+    gradFormula: n.id === t.output ? "1" : (gradStep.get(n.id) ?? "0"),
   }));
   return { output: out.name ?? out.label, nodes };
 }
@@ -55,12 +55,19 @@ export function graphInputs(q: GraphQuestion): string[] {
 }
 
 /** The quantities a student can be asked for: each node's value (its name) and d<out>/d<name>. */
-export function graphKeyValues(q: GraphQuestion, precision: Precision | string = "exact"): Map<string, { value: Dec; tex: string }> {
+export function graphKeyValues(
+  q: GraphQuestion,
+  precision: Precision | string = "exact",
+): Map<string, { value: Dec; tex: string }> {
   const t = traceGraph(q, precision);
   const out = new Map<string, { value: Dec; tex: string }>();
   for (const n of t.nodes) {
     out.set(n.name, { value: n.value, tex: n.name });
-    if (n.name !== t.output) out.set(gradientKey(t.output, n.name), { value: n.grad, tex: `\\frac{\\partial ${t.output}}{\\partial ${n.name}}` });
+    if (n.name !== t.output)
+      out.set(gradientKey(t.output, n.name), {
+        value: n.grad,
+        tex: `\\frac{\\partial ${t.output}}{\\partial ${n.name}}`,
+      });
   }
   return out;
 }

@@ -7,18 +7,24 @@ import { expectedAnswers, type ExpectedAnswer, type AnswerPrecision } from "./no
 import { readPayload, STEP_THROUGH_MIME, type StepThroughPayload } from "../view/payload.js";
 import { StepThrough, type ViewStep } from "../view/session.js";
 
-export interface PrintedNumber { text: string; value: number; decimals: number }
+export interface PrintedNumber {
+  text: string;
+  value: number;
+  decimals: number;
+}
 
 const NUMBER = /[-−]?(?:\d+\.?\d*|\.\d+)(?:e[-+−]?\d+)?/gi;
 
 /** The numbers in a piece of text as written: "−0.0238" → −0.0238 with 4 decimals, "1.4e-3" 4 decimals. */
 export function printedNumbers(text: string): PrintedNumber[] {
-  return [...text.matchAll(NUMBER)].map((m) => {
-    const t = m[0].replace(/−/g, "-");
-    const [mantissa, exponent = "0"] = t.toLowerCase().split("e");
-    const decimals = Math.max(0, (mantissa.split(".")[1] ?? "").length - Number(exponent));
-    return { text: m[0], value: Number(t), decimals };
-  }).filter((p) => Number.isFinite(p.value));
+  return [...text.matchAll(NUMBER)]
+    .map((m) => {
+      const t = m[0].replace(/−/g, "-");
+      const [mantissa, exponent = "0"] = t.toLowerCase().split("e");
+      const decimals = Math.max(0, (mantissa.split(".")[1] ?? "").length - Number(exponent));
+      return { text: m[0], value: Number(t), decimals };
+    })
+    .filter((p) => Number.isFinite(p.value));
 }
 
 /** The decimals a precision asks for, for this value (3 significant figures of 0.0123 is 4 decimals). */
@@ -57,9 +63,11 @@ interface NotebookCell {
   metadata?: Record<string, unknown>;
   outputs?: NotebookOutput[];
 }
-export interface NotebookJson { cells: NotebookCell[] }
+export interface NotebookJson {
+  cells: NotebookCell[];
+}
 
-const joined = (s: string | string[] | undefined) => (Array.isArray(s) ? s.join("") : s ?? "");
+const joined = (s: string | string[] | undefined) => (Array.isArray(s) ? s.join("") : (s ?? ""));
 const TEXT_TYPES = ["text/plain", "text/html", "text/latex", "text/markdown", "image/svg+xml"];
 
 /** A closed <details> shows its <summary> only: what is folded is not on the page until opened. */
@@ -79,7 +87,12 @@ export function shownText(cell: NotebookCell, include: (o: NotebookOutput) => bo
       if (typeof v !== "string" && !Array.isArray(v)) continue;
       let text = joined(v as string | string[]);
       if (type === "text/html" || type === "image/svg+xml") {
-        text = text.replace(foldedHtml, " $1 ").replace(/<(style|script)\b[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]*>/g, " ").replace(/&minus;|&#8722;/g, "−").replace(/&[a-z#0-9]+;/gi, " ");
+        text = text
+          .replace(foldedHtml, " $1 ")
+          .replace(/<(style|script)\b[\s\S]*?<\/\1>/gi, " ")
+          .replace(/<[^>]*>/g, " ")
+          .replace(/&minus;|&#8722;/g, "−")
+          .replace(/&[a-z#0-9]+;/gi, " ");
       }
       parts.push(text);
     }
@@ -87,7 +100,11 @@ export function shownText(cell: NotebookCell, include: (o: NotebookOutput) => bo
   return parts.join("\n");
 }
 
-export interface ShownAnswer { answer: ExpectedAnswer; cell: number; printed: string }
+export interface ShownAnswer {
+  answer: ExpectedAnswer;
+  cell: number;
+  printed: string;
+}
 
 /** The cell that checks an exercise set: the first whose code calls checkExercise("<id>", …). */
 export function exerciseCellIndex(nb: NotebookJson, id: string): number {
@@ -99,7 +116,10 @@ export function exerciseCellIndex(nb: NotebookJson, id: string): number {
  * Every expected answer of the notebook's exercises that a cell before its exercise cell shows,
  * leaving out the question itself (the Markdown cells right above the exercise cell).
  */
-export function answersShownEarlier(nb: NotebookJson, answers: readonly ExpectedAnswer[] = expectedAnswers()): ShownAnswer[] {
+export function answersShownEarlier(
+  nb: NotebookJson,
+  answers: readonly ExpectedAnswer[] = expectedAnswers(),
+): ShownAnswer[] {
   const found: ShownAnswer[] = [];
   const texts = nb.cells.map((c) => printedNumbers(shownText(c)));
   for (const answer of answers) {

@@ -45,7 +45,10 @@ function writeTo(file: string, value: string): void {
 
 function pidsIn(dir: string): number[] {
   try {
-    return readFileSync(join(dir, "cgroup.procs"), "utf8").split("\n").filter((l) => l !== "").map(Number);
+    return readFileSync(join(dir, "cgroup.procs"), "utf8")
+      .split("\n")
+      .filter((l) => l !== "")
+      .map(Number);
   } catch {
     return [];
   }
@@ -80,15 +83,22 @@ async function removeCgroup(dir: string): Promise<void> {
 
 /** One student's cgroups, one per controller. */
 export class StudentCgroup {
-  private constructor(private readonly dirs: Record<Controller, string>, readonly limits: StudentLimits) {}
+  private constructor(
+    private readonly dirs: Record<Controller, string>,
+    readonly limits: StudentLimits,
+  ) {}
 
   static create(grading: string, name: string, limits: StudentLimits): StudentCgroup {
-    const dirs = Object.fromEntries(CONTROLLERS.map((c) => [c, join(ownCgroup(c), grading, name)])) as Record<Controller, string>;
+    const dirs = Object.fromEntries(CONTROLLERS.map((c) => [c, join(ownCgroup(c), grading, name)])) as Record<
+      Controller,
+      string
+    >;
     for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true, mode: 0o755 });
     const bytes = String(limits.memoryMb * 2 ** 20);
     writeTo(join(dirs.memory, "memory.limit_in_bytes"), bytes);
     // no way around the limit through swap, where swap accounting is on
-    if (existsSync(join(dirs.memory, "memory.memsw.limit_in_bytes"))) writeTo(join(dirs.memory, "memory.memsw.limit_in_bytes"), bytes);
+    if (existsSync(join(dirs.memory, "memory.memsw.limit_in_bytes")))
+      writeTo(join(dirs.memory, "memory.memsw.limit_in_bytes"), bytes);
     writeTo(join(dirs.pids, "pids.max"), String(limits.processes));
     const period = Number(readFileSync(join(dirs.cpu, "cpu.cfs_period_us"), "utf8"));
     writeTo(join(dirs.cpu, "cpu.cfs_quota_us"), String(Math.round(period * limits.cpus)));
@@ -97,14 +107,18 @@ export class StudentCgroup {
 
   /** `command` prefixed so that it enters the cgroups before it starts (nothing it forks escapes them). */
   wrap(command: readonly string[]): string[] {
-    const enter = Object.values(this.dirs).map((d) => `echo $$ > '${join(d, "cgroup.procs")}'`).join(" && ");
+    const enter = Object.values(this.dirs)
+      .map((d) => `echo $$ > '${join(d, "cgroup.procs")}'`)
+      .join(" && ");
     return ["/bin/sh", "-c", `${enter} && exec "$@"`, "sh", ...command];
   }
 
   /** How many of the student's processes the kernel's out-of-memory killer ended. */
   oomKills(): number {
     try {
-      return Number(/^oom_kill (\d+)/m.exec(readFileSync(join(this.dirs.memory, "memory.oom_control"), "utf8"))?.[1] ?? 0);
+      return Number(
+        /^oom_kill (\d+)/m.exec(readFileSync(join(this.dirs.memory, "memory.oom_control"), "utf8"))?.[1] ?? 0,
+      );
     } catch {
       return 0;
     }
@@ -147,7 +161,8 @@ export async function sweepCgroups(includeOwn: boolean): Promise<void> {
       const pid = Number(n.slice(PREFIX.length));
       if (pid === process.pid ? !includeOwn : alive(pid)) continue;
       const dir = join(parent, n);
-      for (const student of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory())) await removeCgroup(join(dir, student.name));
+      for (const student of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()))
+        await removeCgroup(join(dir, student.name));
       await removeCgroup(dir);
     }
   }
@@ -178,7 +193,9 @@ export function reapCgroupsAfterExit(): () => void {
 /** Why per-student cgroups cannot be made here, or undefined when they can (one is made and removed). */
 export function cgroupsUnavailable(): string | undefined {
   if (process.getuid?.() !== 0) return "only root may make cgroups";
-  for (const c of CONTROLLERS) if (!existsSync(join(V1, c, "cgroup.procs"))) return `the cgroup v1 ${c} controller is not mounted at ${join(V1, c)}`;
+  for (const c of CONTROLLERS)
+    if (!existsSync(join(V1, c, "cgroup.procs")))
+      return `the cgroup v1 ${c} controller is not mounted at ${join(V1, c)}`;
   const probe = `${gradingCgroupName()}-probe`;
   try {
     StudentCgroup.create(probe, "probe", { memoryMb: 64, processes: 8, cpus: 1 });
@@ -187,8 +204,16 @@ export function cgroupsUnavailable(): string | undefined {
     return `cannot make a cgroup: ${(e as Error).message}`;
   } finally {
     for (const c of CONTROLLERS) {
-      try { rmdirSync(join(ownCgroup(c), probe, "probe")); } catch { /* not made */ }
-      try { rmdirSync(join(ownCgroup(c), probe)); } catch { /* not made */ }
+      try {
+        rmdirSync(join(ownCgroup(c), probe, "probe"));
+      } catch {
+        /* not made */
+      }
+      try {
+        rmdirSync(join(ownCgroup(c), probe));
+      } catch {
+        /* not made */
+      }
     }
   }
 }
@@ -217,7 +242,8 @@ function childrenOf(): Map<number, number[]> {
 /** The memory (resident, shared included) and the tasks of `pid` and all its descendants. */
 export function usageOf(pid: number): Usage {
   const children = childrenOf();
-  let kib = 0, tasks = 0;
+  let kib = 0,
+    tasks = 0;
   for (const todo = [pid]; todo.length > 0;) {
     const p = todo.pop()!;
     try {
@@ -233,7 +259,11 @@ export function usageOf(pid: number): Usage {
 }
 
 /** Watches `pid`'s process tree; calls `breach` once (and stops) when it goes over a limit. Returns the stop function. */
-export function watchdog(pid: number, limits: StudentLimits, breach: (why: "memory" | "processes") => void): () => void {
+export function watchdog(
+  pid: number,
+  limits: StudentLimits,
+  breach: (why: "memory" | "processes") => void,
+): () => void {
   const timer = setInterval(() => {
     const u = usageOf(pid);
     const why = u.memoryMb > limits.memoryMb ? "memory" : u.processes > limits.processes ? "processes" : undefined;

@@ -40,7 +40,11 @@ async function breakStale(path: string, stalePid: number | undefined): Promise<v
  * Takes the output folder's lock, waiting while another live grading holds it (`onWait` once,
  * with its pid). Returns the release function.
  */
-export async function lockOutput(dir: string, onWait: (pid: number) => void, pollMs = 500): Promise<() => Promise<void>> {
+export async function lockOutput(
+  dir: string,
+  onWait: (pid: number) => void,
+  pollMs = 500,
+): Promise<() => Promise<void>> {
   const path = join(dir, LOCK);
   let told = false;
   for (;;) {
@@ -54,7 +58,10 @@ export async function lockOutput(dir: string, onWait: (pid: number) => void, pol
     }
     const pid = await holder(path);
     // a lock just made may not hold its pid yet: stale is a dead pid, or no pid for seconds
-    const age = await stat(path).then((s) => Date.now() - s.mtimeMs, () => 0);
+    const age = await stat(path).then(
+      (s) => Date.now() - s.mtimeMs,
+      () => 0,
+    );
     if (pid !== undefined ? !alive(pid) : age > 10_000) {
       await breakStale(path, pid);
       continue;

@@ -13,7 +13,8 @@ function withoutAnswer(id: string, row: CheckRow): CheckRow {
   let explanation: string;
   if (row.verdict === "follows") explanation = row.explanation.replace(/^should be [^,]*, but /, "");
   else if (row.tooFewDigits !== undefined) explanation = row.explanation;
-  else if (row.diagnosis) explanation = `probably: ${row.diagnosis.description}. hint("${id}", "${row.key}") if you are stuck`;
+  else if (row.diagnosis)
+    explanation = `probably: ${row.diagnosis.description}. hint("${id}", "${row.key}") if you are stuck`;
   else explanation = `hint("${id}", "${row.key}") if you are stuck`;
   return { ...row, explanation };
 }
@@ -21,7 +22,8 @@ function withoutAnswer(id: string, row: CheckRow): CheckRow {
 function summary(report: CheckReport): string {
   const s = report.summary;
   if (s.total === 1 && s.correct + s.rounding === 1) return `Right${s.rounding ? " (within rounding)" : ""}.`;
-  if (s.total > 0 && s.correct + s.rounding === s.total) return `All ${s.total} right${s.rounding ? ` (${s.rounding} within rounding)` : ""}.`;
+  if (s.total > 0 && s.correct + s.rounding === s.total)
+    return `All ${s.total} right${s.rounding ? ` (${s.rounding} within rounding)` : ""}.`;
   const short = s.tooFewPlaces ? `, ${s.tooFewPlaces} with too few decimal places` : "";
   return `${s.total} checked: ${s.correct} correct, ${s.rounding} rounding, ${s.followThrough} following from an earlier error, ${s.wrong} not right yet${short}.`;
 }
@@ -44,24 +46,36 @@ function showing<T>(make: () => T, show: (value: T) => void): void {
  * answered yet) and show the verdicts (judgeExercise gives the report itself, answers included).
  */
 export function checkExercise(id: string, answers: Readonly<Record<string, string | number>>): void {
-  showing(() => judgeExercise(id, answers), (report) => {
-    const asked = exerciseSet(id).questions.flatMap((x) => x.keys);
-    const open = asked.filter((k) => !(k in answers) || isUnanswered(answers[k]));
-    const notes: string[] = [];
-    if (report.rows.length === 0 && report.unknownKeys.length === 0) notes.push(`Nothing answered yet: type your numbers as strings (e.g. "0.3775") between the quotes above and run the cell again (a line that starts with // is a comment and is not read).`);
-    else notes.push(summary(report));
-    if (report.firstWrong) notes.push(`The calculation first goes off at ${report.firstWrong}.`);
-    if (report.rows.length && open.length) notes.push(`Not answered yet: ${open.join(", ")}.`);
-    // the checker's warning names the value a forward quantity should have: keep only its advice
-    if (report.warning) notes.push(`Note: ${report.warning.replace(/ \([^)]*should be[^)]*\)/g, "")}.`);
-    for (const u of report.unknownKeys) notes.push(`Not checked: ${u.message}`);
-    display(exerciseBundle({ rows: report.rows.map((r) => withoutAnswer(id, r)), notes }));
-  });
+  showing(
+    () => judgeExercise(id, answers),
+    (report) => {
+      const asked = exerciseSet(id).questions.flatMap((x) => x.keys);
+      const open = asked.filter((k) => !(k in answers) || isUnanswered(answers[k]));
+      const notes: string[] = [];
+      if (report.rows.length === 0 && report.unknownKeys.length === 0)
+        notes.push(
+          `Nothing answered yet: type your numbers as strings (e.g. "0.3775") between the quotes above and run the cell again (a line that starts with // is a comment and is not read).`,
+        );
+      else notes.push(summary(report));
+      if (report.firstWrong) notes.push(`The calculation first goes off at ${report.firstWrong}.`);
+      if (report.rows.length && open.length) notes.push(`Not answered yet: ${open.join(", ")}.`);
+      // the checker's warning names the value a forward quantity should have: keep only its advice
+      if (report.warning) notes.push(`Note: ${report.warning.replace(/ \([^)]*should be[^)]*\)/g, "")}.`);
+      for (const u of report.unknownKeys) notes.push(`Not checked: ${u.message}`);
+      display(exerciseBundle({ rows: report.rows.map((r) => withoutAnswer(id, r)), notes }));
+    },
+  );
 }
 
 /** Show the hint for one question of an exercise, by a key (`hint("02", "x3")`) or its number. */
 export function hint(id: string, keyOrNumber: string | number): void {
-  showing(() => exerciseHint(id, keyOrNumber), ({ question, hint: text }) => {
-    display({ "text/plain": `Hint for question ${question.number}: ${text}`, "text/markdown": `**Hint for question ${question.number}** (${question.keys.map((k) => `\`${k}\``).join(", ")}): ${text}` });
-  });
+  showing(
+    () => exerciseHint(id, keyOrNumber),
+    ({ question, hint: text }) => {
+      display({
+        "text/plain": `Hint for question ${question.number}: ${text}`,
+        "text/markdown": `**Hint for question ${question.number}** (${question.keys.map((k) => `\`${k}\``).join(", ")}): ${text}`,
+      });
+    },
+  );
 }

@@ -57,7 +57,12 @@ export function toLines(text: string): string[] {
  * notebook saved on Windows or by a different front end does not count as an edited test.
  */
 export function sourceHash(source: string): string {
-  const norm = source.replace(/\r\n?/g, "\n").split("\n").map((l) => l.trimEnd()).join("\n").trim();
+  const norm = source
+    .replace(/\r\n?/g, "\n")
+    .split("\n")
+    .map((l) => l.trimEnd())
+    .join("\n")
+    .trim();
   return createHash("sha256").update(norm).digest("hex");
 }
 
@@ -72,15 +77,19 @@ export function metaOf(cell: Cell): ExerciseCellMeta | undefined {
 
 /** Structural check of parsed JSON: enough to execute and grade it, with a reason otherwise. */
 export function asNotebook(json: unknown, where: string): Notebook {
-  const bad = (problem: string) => new TutorError(where, problem, "submit the .ipynb file saved by JupyterLab", "exercise");
-  if (typeof json !== "object" || json === null || Array.isArray(json)) throw bad("is not a notebook (not a JSON object)");
+  const bad = (problem: string) =>
+    new TutorError(where, problem, "submit the .ipynb file saved by JupyterLab", "exercise");
+  if (typeof json !== "object" || json === null || Array.isArray(json))
+    throw bad("is not a notebook (not a JSON object)");
   const nb = json as Partial<Notebook>;
   if (!Array.isArray(nb.cells)) throw bad("is not a notebook (no cells)");
   if (nb.nbformat !== 4) throw bad(`has nbformat ${String(nb.nbformat)}, expected 4`);
   for (const [i, c] of nb.cells.entries()) {
     if (typeof c !== "object" || c === null) throw bad(`cell ${i} is not an object`);
-    if (c.cell_type !== "code" && c.cell_type !== "markdown" && c.cell_type !== "raw") throw bad(`cell ${i} has an unknown type`);
-    if (typeof c.source !== "string" && !(Array.isArray(c.source) && c.source.every((l) => typeof l === "string"))) throw bad(`cell ${i} has no readable source`);
+    if (c.cell_type !== "code" && c.cell_type !== "markdown" && c.cell_type !== "raw")
+      throw bad(`cell ${i} has an unknown type`);
+    if (typeof c.source !== "string" && !(Array.isArray(c.source) && c.source.every((l) => typeof l === "string")))
+      throw bad(`cell ${i} has no readable source`);
     if (typeof c.metadata !== "object" || c.metadata === null) c.metadata = {};
   }
   return { cells: nb.cells, metadata: nb.metadata ?? {}, nbformat: 4, nbformat_minor: nb.nbformat_minor ?? 5 };
@@ -93,19 +102,35 @@ export async function readNotebook(path: string, what = "notebook"): Promise<Not
     text = await readFile(path, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new TutorError(path, `cannot read the ${what}${code === "ENOENT" ? " (missing file)" : code ? ` (${code})` : ""}`, "check the path", "exercise");
+    throw new TutorError(
+      path,
+      `cannot read the ${what}${code === "ENOENT" ? " (missing file)" : code ? ` (${code})` : ""}`,
+      "check the path",
+      "exercise",
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new TutorError(path, `the ${what} is not valid JSON (${(e as Error).message})`, "open and save it again in JupyterLab", "exercise");
+    throw new TutorError(
+      path,
+      `the ${what} is not valid JSON (${(e as Error).message})`,
+      "open and save it again in JupyterLab",
+      "exercise",
+    );
   }
   return asNotebook(json, path);
 }
 
 export function codeCell(source: string, meta?: ExerciseCellMeta, id?: string): Cell {
-  const cell: Cell = { cell_type: "code", execution_count: null, metadata: meta ? { backprop_tutor: meta } : {}, outputs: [], source: toLines(source) };
+  const cell: Cell = {
+    cell_type: "code",
+    execution_count: null,
+    metadata: meta ? { backprop_tutor: meta } : {},
+    outputs: [],
+    source: toLines(source),
+  };
   if (id) cell.id = id;
   return cell;
 }

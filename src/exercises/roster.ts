@@ -44,7 +44,8 @@ function named(header: readonly string[], row: readonly string[]): Named {
 type Kind = LmsIdentity["source"];
 function kindOf(header: readonly string[]): Kind {
   if (header.includes("student") && header.includes("sis user id")) return "canvas";
-  if (!header.includes("id") && ["username", "id number", "idnumber", "email address"].some((h) => header.includes(h))) return "moodle";
+  if (!header.includes("id") && ["username", "id number", "idnumber", "email address"].some((h) => header.includes(h)))
+    return "moodle";
   return "plain";
 }
 
@@ -58,14 +59,31 @@ function notAStudent(kind: Kind, cell: Named): boolean {
 const ANY = (cell: Named, ...names: string[]) => names.map(cell).find((v) => v !== undefined);
 
 /** A student's identity and the id candidates, best first (the first usable as a file name becomes the id). */
-function identityOf(kind: Kind, cell: Named, idCol: string): { lms: LmsIdentity; ids: (string | undefined)[]; name: string } {
+function identityOf(
+  kind: Kind,
+  cell: Named,
+  idCol: string,
+): { lms: LmsIdentity; ids: (string | undefined)[]; name: string } {
   if (kind === "canvas") {
-    const lms: LmsIdentity = { source: "canvas", canvasId: cell("id"), sisUserId: cell("sis user id"), sisLoginId: cell("sis login id"), section: cell("section") };
+    const lms: LmsIdentity = {
+      source: "canvas",
+      canvasId: cell("id"),
+      sisUserId: cell("sis user id"),
+      sisLoginId: cell("sis login id"),
+      section: cell("section"),
+    };
     return { lms: prune(lms), ids: [lms.sisUserId, lms.sisLoginId, lms.canvasId], name: cell("student") ?? "" };
   }
   if (kind === "moodle") {
-    const lms: LmsIdentity = { source: "moodle", idNumber: ANY(cell, "id number", "idnumber"), username: cell("username"), email: ANY(cell, "email address", "email") };
-    const name = ANY(cell, "full name", "name") ?? [ANY(cell, "first name", "firstname"), ANY(cell, "last name", "lastname")].filter(Boolean).join(" ");
+    const lms: LmsIdentity = {
+      source: "moodle",
+      idNumber: ANY(cell, "id number", "idnumber"),
+      username: cell("username"),
+      email: ANY(cell, "email address", "email"),
+    };
+    const name =
+      ANY(cell, "full name", "name") ??
+      [ANY(cell, "first name", "firstname"), ANY(cell, "last name", "lastname")].filter(Boolean).join(" ");
     return { lms: prune(lms), ids: [lms.idNumber, lms.username], name };
   }
   const email = cell("email");
@@ -84,7 +102,8 @@ const ID_HINT: Record<Kind, string> = {
 
 export function parseRoster(text: string, where: string): Student[] {
   const rows = parseCsv(text);
-  if (rows.length === 0) throw fail(where, "the roster is empty", "write a header row with an id column, then one row per student");
+  if (rows.length === 0)
+    throw fail(where, "the roster is empty", "write a header row with an id column, then one row per student");
   const header = rows[0].map((h) => h.trim().toLowerCase());
   const kind = kindOf(header);
   const idCol = ["id", "student_id", "student"].find((h) => header.includes(h));
@@ -119,7 +138,11 @@ export async function readRoster(path: string): Promise<Student[]> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? " (missing file)" : code === "EISDIR" ? " (it is a folder)" : "";
-    throw fail(path, `cannot read the roster${why}`, "pass --roster with a CSV file that has an id column, or a Canvas or Moodle export");
+    throw fail(
+      path,
+      `cannot read the roster${why}`,
+      "pass --roster with a CSV file that has an id column, or a Canvas or Moodle export",
+    );
   }
   return parseRoster(text, path);
 }

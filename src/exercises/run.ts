@@ -24,7 +24,14 @@ export interface RunLimits extends StudentLimits {
 const KERNEL_START_ALLOWANCE_SECONDS = 180;
 /** The most the grader reads of a result: a run's output is capped per cell, so more is a runner gone wrong. */
 const MAX_RESULT_BYTES = 64 * 2 ** 20;
-export const DEFAULT_LIMITS: RunLimits = { cellTimeoutSeconds: 10, totalTimeoutSeconds: 120, maxOutputChars: 65536, memoryMb: 2048, processes: 256, cpus: 1 };
+export const DEFAULT_LIMITS: RunLimits = {
+  cellTimeoutSeconds: 10,
+  totalTimeoutSeconds: 120,
+  maxOutputChars: 65536,
+  memoryMb: 2048,
+  processes: 256,
+  cpus: 1,
+};
 
 export interface CellRun {
   index: number;
@@ -91,15 +98,40 @@ function runnerEnv(home: string, tmp: string, memoryMb: number): Record<string, 
 const SECCOMP_FD = 4;
 
 /** The runner's command inside the sandbox, or, with no sandbox, in a temporary folder of its own beside a `dist` link. */
-async function commandFor(limits: RunLimits, sandbox: SandboxChoice): Promise<{ argv: string[]; cleanup: () => Promise<void> }> {
-  const runner = [join(VENV, "bin", "python"), RUNNER, "--cell-timeout", String(limits.cellTimeoutSeconds), "--max-output", String(limits.maxOutputChars)];
-  if (sandbox.bwrap) return { argv: [sandbox.bwrap, ...bwrapArgs(runnerEnv(SCRATCH, "/tmp", limits.memoryMb), runner, SECCOMP_FD)], cleanup: async () => {} };
+async function commandFor(
+  limits: RunLimits,
+  sandbox: SandboxChoice,
+): Promise<{ argv: string[]; cleanup: () => Promise<void> }> {
+  const runner = [
+    join(VENV, "bin", "python"),
+    RUNNER,
+    "--cell-timeout",
+    String(limits.cellTimeoutSeconds),
+    "--max-output",
+    String(limits.maxOutputChars),
+  ];
+  if (sandbox.bwrap)
+    return {
+      argv: [sandbox.bwrap, ...bwrapArgs(runnerEnv(SCRATCH, "/tmp", limits.memoryMb), runner, SECCOMP_FD)],
+      cleanup: async () => {},
+    };
   const dir = await mkdtemp(join(tmpdir(), "backprop-tutor-unsafe-"));
   await symlink(join(ROOT, "dist"), join(dir, "dist"), "dir");
   await mkdir(join(dir, "submission"));
   await mkdir(join(dir, "tmp"));
-  const env = Object.entries(runnerEnv(join(dir, "submission"), join(dir, "tmp"), limits.memoryMb)).map(([k, v]) => `${k}=${v}`);
-  const argv = ["/usr/bin/env", "-i", ...env, "/bin/sh", "-c", `cd '${join(dir, "submission")}' && exec "$@"`, "sh", ...runner];
+  const env = Object.entries(runnerEnv(join(dir, "submission"), join(dir, "tmp"), limits.memoryMb)).map(
+    ([k, v]) => `${k}=${v}`,
+  );
+  const argv = [
+    "/usr/bin/env",
+    "-i",
+    ...env,
+    "/bin/sh",
+    "-c",
+    `cd '${join(dir, "submission")}' && exec "$@"`,
+    "sh",
+    ...runner,
+  ];
   return { argv, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
@@ -117,47 +149,78 @@ function parseChannel(text: string): { ready: boolean; result?: RunResult } {
 }
 
 /** Runs one prepared notebook (its JSON) as student `name`. */
-export async function runNotebook(notebookJson: string, name: string, limits: RunLimits, confinement: Confinement): Promise<RunResult> {
+export async function runNotebook(
+  notebookJson: string,
+  name: string,
+  limits: RunLimits,
+  confinement: Confinement,
+): Promise<RunResult> {
   if (interrupted) return { cells: [], restarts: 0, seconds: 0, machineFault: "grading was interrupted" };
   const { argv: command, cleanup } = await commandFor(limits, confinement.sandbox);
   const cgroup = confinement.cgroupGrading ? StudentCgroup.create(confinement.cgroupGrading, name, limits) : null;
   const argv = cgroup ? cgroup.wrap(command) : command;
   const started = Date.now();
-  let stderr = "", channel = "", readyAt: number | undefined, overflow = false;
+  let stderr = "",
+    channel = "",
+    readyAt: number | undefined,
+    overflow = false;
   let ended: "time" | "memory" | "processes" | "interrupted" | undefined;
   const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: string }>((done) => {
     // detached: its own process group, so that ending the run kills bwrap and whatever is around it
     const filter = confinement.sandbox.bwrap ? noNewUserNamespaces() : undefined;
-    const child = spawn(argv[0], argv.slice(1), { stdio: ["pipe", "ignore", "pipe", "pipe", filter ? "pipe" : "ignore"], detached: true });
+    const child = spawn(argv[0], argv.slice(1), {
+      stdio: ["pipe", "ignore", "pipe", "pipe", filter ? "pipe" : "ignore"],
+      detached: true,
+    });
     if (filter) {
       const fd4 = child.stdio[SECCOMP_FD] as NodeJS.WritableStream;
       fd4.on("error", () => {}); // bwrap gone before reading it: the run fails as any start does
       fd4.end(filter);
     }
     const killRun = () => {
-      if (child.pid) try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
+      if (child.pid)
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          /* gone */
+        }
       cgroup?.killAll();
     };
-    const interrupt = () => { ended ??= "interrupted"; killRun(); };
+    const interrupt = () => {
+      ended ??= "interrupted";
+      killRun();
+    };
     live.add(interrupt);
     if (interrupted) interrupt(); // between the check above and here
     child.stdin!.on("error", () => {}); // a runner that died before reading all of it
     child.stdin!.end(notebookJson);
-    child.stderr!.on("data", (d: Buffer) => { if (stderr.length < 8192) stderr += d.toString(); });
+    child.stderr!.on("data", (d: Buffer) => {
+      if (stderr.length < 8192) stderr += d.toString();
+    });
     const fd3 = child.stdio[3] as NodeJS.ReadableStream;
     fd3.on("data", (d: Buffer) => {
       if (channel.length < MAX_RESULT_BYTES) channel += d.toString();
       else overflow = true;
       if (readyAt === undefined && channel.startsWith("ready\n")) readyAt = Date.now();
     });
-    const stopWatchdog = !cgroup && child.pid ? watchdog(child.pid, limits, (why) => { ended ??= why; killRun(); }) : () => {};
+    const stopWatchdog =
+      !cgroup && child.pid
+        ? watchdog(child.pid, limits, (why) => {
+            ended ??= why;
+            killRun();
+          })
+        : () => {};
     // The student's time counts from when their kernel is ready: on a loaded machine a kernel may
     // take a minute to start, which is nobody's fault. Starting has its own, bounded allowance.
     const timer = setInterval(() => {
-      const deadline = readyAt !== undefined
-        ? readyAt + limits.totalTimeoutSeconds * 1000
-        : started + (limits.totalTimeoutSeconds + KERNEL_START_ALLOWANCE_SECONDS) * 1000;
-      if (Date.now() >= deadline) { ended ??= "time"; killRun(); }
+      const deadline =
+        readyAt !== undefined
+          ? readyAt + limits.totalTimeoutSeconds * 1000
+          : started + (limits.totalTimeoutSeconds + KERNEL_START_ALLOWANCE_SECONDS) * 1000;
+      if (Date.now() >= deadline) {
+        ended ??= "time";
+        killRun();
+      }
     }, 250);
     let finished = false;
     const end = (v: { code: number | null; signal: NodeJS.Signals | null; error?: string }) => {
@@ -174,37 +237,62 @@ export async function runNotebook(notebookJson: string, name: string, limits: Ru
     child.on("close", (code, signal) => end({ code, signal }));
   });
   const seconds = (Date.now() - started) / 1000;
-  const oomKills = cgroup?.oomKills() ?? 0, forksRefused = cgroup?.forksRefused() ?? 0;
+  const oomKills = cgroup?.oomKills() ?? 0,
+    forksRefused = cgroup?.forksRefused() ?? 0;
   await cgroup?.remove();
   await cleanup();
   const { ready, result } = parseChannel(channel);
-  const limitNotes = forksRefused > 0 ? [`tried to run more than ${limits.processes} processes and threads at once (${forksRefused} refused)`] : [];
+  const limitNotes =
+    forksRefused > 0
+      ? [`tried to run more than ${limits.processes} processes and threads at once (${forksRefused} refused)`]
+      : [];
   const outOfMemory = `ran out of memory: all its processes together may use ${limits.memoryMb} MB`;
   if (ended === "interrupted") return { cells: [], restarts: 0, seconds, machineFault: "grading was interrupted" };
   const startLimit = limits.totalTimeoutSeconds + KERNEL_START_ALLOWANCE_SECONDS;
   const noStart = `the kernel did not start within ${startLimit} s (the machine may be overloaded)`;
   if (ended === "time" && !ready) return { cells: [], restarts: 0, seconds, machineFault: noStart };
-  if (ended === "time") return { cells: [], restarts: 0, seconds, fatal: `the notebook did not finish within ${limits.totalTimeoutSeconds} s`, limitNotes };
+  if (ended === "time")
+    return {
+      cells: [],
+      restarts: 0,
+      seconds,
+      fatal: `the notebook did not finish within ${limits.totalTimeoutSeconds} s`,
+      limitNotes,
+    };
   if (ended === "memory") return { cells: [], restarts: 0, seconds, fatal: `the notebook ${outOfMemory}`, limitNotes };
   const tooMany = `the notebook ran more than ${limits.processes} processes and threads at once`;
   if (ended === "processes") return { cells: [], restarts: 0, seconds, fatal: tooMany, limitNotes };
   // the runner bounds its result well below this: more is what the student's run made it write
-  if (overflow) return { cells: [], restarts: 0, seconds, fatal: `the notebook's results came to more than ${MAX_RESULT_BYTES / 2 ** 20} MB`, limitNotes };
+  if (overflow)
+    return {
+      cells: [],
+      restarts: 0,
+      seconds,
+      fatal: `the notebook's results came to more than ${MAX_RESULT_BYTES / 2 ** 20} MB`,
+      limitNotes,
+    };
   if (!result) {
     // the runner itself was killed by the memory limit: the student's doing; otherwise it broke, the machine's
     if (oomKills > 0) return { cells: [], restarts: 0, seconds, fatal: `the notebook ${outOfMemory}`, limitNotes };
     const last = (exit.error ?? stderr.trim().split("\n").pop() ?? "").slice(0, 300);
     const how = exit.signal ? `killed by ${exit.signal}` : `exit ${exit.code}`;
-    return { cells: [], restarts: 0, seconds, machineFault: `the notebook runner failed (${how}${last ? `: ${last}` : ""})` };
+    return {
+      cells: [],
+      restarts: 0,
+      seconds,
+      machineFault: `the notebook runner failed (${how}${last ? `: ${last}` : ""})`,
+    };
   }
   if (oomKills > 0) {
     // a kernel the cgroup's OOM killer ended looks to the runner like any dead kernel
-    for (const c of result.cells) if (c.reason === "the kernel died") Object.assign(c, { reason: `the kernel ${outOfMemory}`, oom: true });
+    for (const c of result.cells)
+      if (c.reason === "the kernel died") Object.assign(c, { reason: `the kernel ${outOfMemory}`, oom: true });
     // another of the student's processes was the one killed: say so all the same
     const killed = `${oomKills} of its processes ${oomKills === 1 ? "was" : "were"} killed`;
     if (!result.cells.some((c) => c.oom)) limitNotes.push(`the notebook ${outOfMemory}; ${killed}`);
   }
-  for (const c of result.cells) if (c.oom && c.reason === "the kernel ran out of memory") c.reason = `the kernel ${outOfMemory}`;
+  for (const c of result.cells)
+    if (c.oom && c.reason === "the kernel ran out of memory") c.reason = `the kernel ${outOfMemory}`;
   const runnerFatal = result.fatal;
   return { ...result, fatal: undefined, seconds, limitNotes, ...(runnerFatal ? { machineFault: runnerFatal } : {}) };
 }

@@ -38,7 +38,10 @@ export interface SandboxChoice {
 }
 
 function onPath(cmd: string): string | undefined {
-  return (process.env.PATH ?? "/usr/bin:/bin").split(":").map((d) => join(d, cmd)).find((p) => existsSync(p));
+  return (process.env.PATH ?? "/usr/bin:/bin")
+    .split(":")
+    .map((d) => join(d, cmd))
+    .find((p) => existsSync(p));
 }
 
 const isRoot = (): boolean => process.getuid?.() === 0;
@@ -52,12 +55,17 @@ interface Mounts {
 function runtimeMounts(): Mounts {
   const binds = new Map<string, string>();
   const links: [string, string][] = [];
-  const bind = (p: string) => { const real = realpathSync(p); binds.set(real, real); return real; };
+  const bind = (p: string) => {
+    const real = realpathSync(p);
+    binds.set(real, real);
+    return real;
+  };
   // the system (merged /usr on Debian: /bin, /lib are links into it)
   bind("/usr");
   for (const top of ["/bin", "/sbin", "/lib", "/lib64", "/lib32"]) {
     if (!existsSync(top)) continue;
-    if (lstatSync(top).isSymbolicLink()) links.push([realpathSync(top).startsWith("/usr/") ? realpathSync(top).slice(1) : realpathSync(top), top]);
+    if (lstatSync(top).isSymbolicLink())
+      links.push([realpathSync(top).startsWith("/usr/") ? realpathSync(top).slice(1) : realpathSync(top), top]);
     else bind(top);
   }
   // node (it may live outside /usr, e.g. nvm) and the Python the venv was made from (pyenv under /root, say)
@@ -67,7 +75,10 @@ function runtimeMounts(): Mounts {
   const home = /^home\s*=\s*(.+)$/m.exec(cfg)?.[1]?.trim();
   if (home && !realpathSync(home).startsWith("/usr/")) bind(dirname(realpathSync(home)));
   // the project's runtime: at their real paths (shebangs and the kernel spec name those), linked from the project's own
-  for (const [p, name] of [[VENV, ".venv"], [join(ROOT, "node_modules"), "node_modules"]] as const) {
+  for (const [p, name] of [
+    [VENV, ".venv"],
+    [join(ROOT, "node_modules"), "node_modules"],
+  ] as const) {
     const real = bind(p);
     if (real !== join(ROOT, name)) links.push([real, join(ROOT, name)]);
   }
@@ -92,7 +103,11 @@ export function mountedPaths(): string[] {
  * bwrap's arguments for one run: namespaces, the read-only runtime, the private scratch folders,
  * a clean environment, and (as root) the drop to SANDBOX_UID; `command` runs inside.
  */
-export function bwrapArgs(env: Readonly<Record<string, string>>, command: readonly string[], seccompFd: number): string[] {
+export function bwrapArgs(
+  env: Readonly<Record<string, string>>,
+  command: readonly string[],
+  seccompFd: number,
+): string[] {
   const { binds, links } = runtimeMounts();
   const root = isRoot();
   const args = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"];
@@ -100,13 +115,15 @@ export function bwrapArgs(env: Readonly<Record<string, string>>, command: readon
   args.push("--seccomp", String(seccompFd));
   args.push("--die-with-parent", "--new-session", "--hostname", "grading");
   // as root bwrap needs no user namespace; the run keeps only what setpriv needs to drop to the sandbox uid
-  if (root) args.push("--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP");
+  if (root)
+    args.push("--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP");
   else args.push("--unshare-user", "--disable-userns");
   // /proc, /dev and the empty tmpfs folders first: bwrap mounts in order, so a project cloned under /tmp
   // (CI, mktemp) would otherwise have its runtime hidden under the fresh /tmp
   args.push("--proc", "/proc", "--dev", "/dev");
   for (const dir of ["/dev/shm", "/tmp"]) args.push("--perms", "1777", "--size", String(SCRATCH_BYTES), "--tmpfs", dir);
-  for (const d of parentsOf([...binds.map(([, inside]) => inside), ...links.map(([, at]) => at), SCRATCH])) args.push("--perms", "0755", "--dir", d);
+  for (const d of parentsOf([...binds.map(([, inside]) => inside), ...links.map(([, at]) => at), SCRATCH]))
+    args.push("--perms", "0755", "--dir", d);
   for (const [host, inside] of binds) args.push("--ro-bind", host, inside);
   for (const [target, at] of links) args.push("--symlink", target, at);
   args.push("--perms", "0777", "--size", String(SCRATCH_BYTES), "--tmpfs", SCRATCH);
@@ -125,25 +142,38 @@ export function namespacesUnavailable(): string | undefined {
   if (!bwrap) return "bubblewrap (bwrap) is not installed: `apt-get install bubblewrap` (Debian/Ubuntu)";
   if (isRoot() && !onPath("setpriv")) return "setpriv (util-linux) is not installed";
   const filter = noNewUserNamespaces();
-  if (!filter) return `no seccomp filter for this machine's architecture (${process.arch}): nested user namespaces could not be closed`;
-  const r = spawnSync(bwrap, bwrapArgs({ PATH: "/usr/bin:/bin" }, ["/bin/true"], 0), { encoding: "utf8", timeout: 20_000, input: filter });
+  if (!filter)
+    return `no seccomp filter for this machine's architecture (${process.arch}): nested user namespaces could not be closed`;
+  const r = spawnSync(bwrap, bwrapArgs({ PATH: "/usr/bin:/bin" }, ["/bin/true"], 0), {
+    encoding: "utf8",
+    timeout: 20_000,
+    input: filter,
+  });
   if (r.error) return `bwrap could not be started: ${r.error.message}`;
   const first = (r.stderr || `exit ${r.status}`).trim().split("\n")[0];
-  if (r.status !== 0) return `bwrap could not make the namespaces: ${first} (in a container, allow user namespaces or run as root)`;
+  if (r.status !== 0)
+    return `bwrap could not make the namespaces: ${first} (in a container, allow user namespaces or run as root)`;
   return undefined;
 }
 
 /** The sandbox this grading runs under; refuses (a TutorError) when there is none unless `unsafe`. */
 export function chooseSandbox(unsafe: boolean): SandboxChoice {
-  const none = "NO SANDBOX (--unsafe-no-sandbox): student code runs as the grading user and can read and change what it can";
+  const none =
+    "NO SANDBOX (--unsafe-no-sandbox): student code runs as the grading user and can read and change what it can";
   if (unsafe) return { bwrap: null, description: none };
   const why = namespacesUnavailable();
   if (why) {
     const problem = `student code is not run without a sandbox, and none can be made here: ${why}`;
-    throw new TutorError("sandbox", problem, "install bubblewrap, or grade only trusted notebooks with --unsafe-no-sandbox", "exercise");
+    throw new TutorError(
+      "sandbox",
+      problem,
+      "install bubblewrap, or grade only trusted notebooks with --unsafe-no-sandbox",
+      "exercise",
+    );
   }
   const who = isRoot() ? `as uid ${SANDBOX_UID} with no capabilities` : "in a user namespace";
-  const what = "bubblewrap: no network, own processes and shared memory, only the runtime read-only, no user namespaces";
+  const what =
+    "bubblewrap: no network, own processes and shared memory, only the runtime read-only, no user namespaces";
   return { bwrap: onPath("bwrap")!, description: `each student in their own namespaces (${what}), ${who}` };
 }
 

@@ -12,10 +12,19 @@ const ARCHES: Record<string, { audit: number; unshare: number; clone: number; cl
 
 const CLONE_NEWUSER = 0x10000000;
 const X32_BIT = 0x40000000;
-const LD_W_ABS = 0x20, JEQ_K = 0x15, JGE_K = 0x35, JSET_K = 0x45, RET_K = 0x06;
-const ALLOW = 0x7fff0000, ERRNO = 0x00050000, EPERM = 1, ENOSYS = 38;
+const LD_W_ABS = 0x20,
+  JEQ_K = 0x15,
+  JGE_K = 0x35,
+  JSET_K = 0x45,
+  RET_K = 0x06;
+const ALLOW = 0x7fff0000,
+  ERRNO = 0x00050000,
+  EPERM = 1,
+  ENOSYS = 38;
 /** struct seccomp_data: nr at 0, arch at 4, args[0] (its low 32 bits, little-endian) at 16 */
-const NR = 0, ARCH = 4, ARG0 = 16;
+const NR = 0,
+  ARCH = 4,
+  ARG0 = 16;
 
 type Insn = { code: number; k: number; jt?: string; jf?: string; label?: string };
 

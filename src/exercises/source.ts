@@ -8,7 +8,18 @@
 //             reports the student's `answers` on a marker line); the grader compares them with
 //             the key outside the kernel, so the key never enters a student's kernel.
 import { TutorError } from "../engine/errors.js";
-import { codeCell, metaOf, sourceHash, sourceOf, toLines, KERNELSPEC, type Cell, type ExerciseCellMeta, type Notebook, type Part } from "./notebook.js";
+import {
+  codeCell,
+  metaOf,
+  sourceHash,
+  sourceOf,
+  toLines,
+  KERNELSPEC,
+  type Cell,
+  type ExerciseCellMeta,
+  type Notebook,
+  type Part,
+} from "./notebook.js";
 import type { VariantParams } from "./variant.js";
 
 export const BEGIN = "// BEGIN SOLUTION";
@@ -44,7 +55,8 @@ const fail = (where: string, problem: string, hint: string) => new TutorError(wh
 export function readAuthoring(nb: Notebook, fallbackName: string): Authoring {
   const ids = new Set<string>();
   const tests: TestSpec[] = [];
-  let params = 0, answers = 0;
+  let params = 0,
+    answers = 0;
   nb.cells.forEach((cell, i) => {
     const m = metaOf(cell);
     if (!m) return;
@@ -56,15 +68,36 @@ export function readAuthoring(nb: Notebook, fallbackName: string): Authoring {
     if (m.kind === "params") params++;
     else if (m.kind === "answer") answers++;
     else if (m.kind === "test") {
-      if (typeof m.points !== "number" || !(m.points > 0)) throw fail(where, "has no positive points", 'set "points", e.g. 3');
-      if (m.part !== "network" && m.part !== "graph") throw fail(where, `has part ${JSON.stringify(m.part)}`, 'set "part" to "network" or "graph"');
-      if (!Array.isArray(m.quantities) || m.quantities.length === 0 || !m.quantities.every((q) => typeof q === "string")) throw fail(where, "grades no quantities", 'list them in "quantities", e.g. ["z_h1", "a_h1"]');
-      if (m.decimals !== undefined && !(Number.isInteger(m.decimals) && m.decimals >= 0 && m.decimals <= 12)) throw fail(where, `has decimals ${JSON.stringify(m.decimals)}`, 'set "decimals" to a whole number of places, e.g. 4');
-      tests.push({ id: m.id, points: m.points, hidden: m.hidden === true, part: m.part, quantities: m.quantities, ...(m.decimals !== undefined ? { decimals: m.decimals } : {}) });
-    } else if (m.kind !== "solution") throw fail(where, `has an unknown kind "${String(m.kind)}"`, "use params, answer, solution or test");
+      if (typeof m.points !== "number" || !(m.points > 0))
+        throw fail(where, "has no positive points", 'set "points", e.g. 3');
+      if (m.part !== "network" && m.part !== "graph")
+        throw fail(where, `has part ${JSON.stringify(m.part)}`, 'set "part" to "network" or "graph"');
+      if (
+        !Array.isArray(m.quantities) ||
+        m.quantities.length === 0 ||
+        !m.quantities.every((q) => typeof q === "string")
+      )
+        throw fail(where, "grades no quantities", 'list them in "quantities", e.g. ["z_h1", "a_h1"]');
+      if (m.decimals !== undefined && !(Number.isInteger(m.decimals) && m.decimals >= 0 && m.decimals <= 12))
+        throw fail(
+          where,
+          `has decimals ${JSON.stringify(m.decimals)}`,
+          'set "decimals" to a whole number of places, e.g. 4',
+        );
+      tests.push({
+        id: m.id,
+        points: m.points,
+        hidden: m.hidden === true,
+        part: m.part,
+        quantities: m.quantities,
+        ...(m.decimals !== undefined ? { decimals: m.decimals } : {}),
+      });
+    } else if (m.kind !== "solution")
+      throw fail(where, `has an unknown kind "${String(m.kind)}"`, "use params, answer, solution or test");
   });
   if (params !== 1) throw fail("source notebook", `has ${params} params cells`, "mark exactly one cell as kind params");
-  if (answers < 1) throw fail("source notebook", "has no answer cell", "mark the cell defining `answers` as kind answer");
+  if (answers < 1)
+    throw fail("source notebook", "has no answer cell", "mark the cell defining `answers` as kind answer");
   if (tests.length === 0) throw fail("source notebook", "has no test cells", "add at least one cell of kind test");
   const meta = nb.metadata.backprop_tutor as { assignment?: unknown } | undefined;
   const assignment = typeof meta?.assignment === "string" && meta.assignment ? meta.assignment : fallbackName;
@@ -79,12 +112,12 @@ export function testSource(t: TestSpec): string {
     "// Graded against your own numbers when you submit. Do not edit this cell: an edited test scores 0.",
     "{",
     `  const keys: string[] = ${keys};`,
-    "  const given: Record<string, unknown> = typeof answers === \"object\" && answers !== null ? { ...answers } : {};",
-    "  const missing = keys.filter((k) => given[k] === undefined || given[k] === null || String(given[k]).trim() === \"\");",
+    '  const given: Record<string, unknown> = typeof answers === "object" && answers !== null ? { ...answers } : {};',
+    '  const missing = keys.filter((k) => given[k] === undefined || given[k] === null || String(given[k]).trim() === "");',
     `  console.log(missing.length ? \`Not answered yet: \${missing.join(", ")}\` : \`All \${keys.length} answers given.\`);`,
-    "  // a decimal comma (\"0,0190\") or a word is not a number: say so before it is graded as one",
+    '  // a decimal comma ("0,0190") or a word is not a number: say so before it is graded as one',
     "  const notNumbers = keys.filter((k) => !missing.includes(k) && !/^\\s*[-+−]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?\\s*$/.test(String(given[k])));",
-    "  if (notNumbers.length) console.log(`Not a number (write decimals with a point, \"0.0190\"): ${notNumbers.map((k) => `${k} = ${JSON.stringify(given[k])}`).join(\", \")}`);",
+    '  if (notNumbers.length) console.log(`Not a number (write decimals with a point, "0.0190"): ${notNumbers.map((k) => `${k} = ${JSON.stringify(given[k])}`).join(", ")}`);',
     `  console.log(${JSON.stringify(MARKER)} + JSON.stringify({ test: ${JSON.stringify(t.id)}, answers: given }));`,
     "}",
   ].join("\n");
@@ -92,7 +125,10 @@ export function testSource(t: TestSpec): string {
 
 /** JSON indented by object, with arrays of numbers/strings kept on one line, as a worksheet lists them. */
 function compactJson(v: unknown): string {
-  return JSON.stringify(v, null, 2).replace(/\[\s*([^[\]{}]*?)\s*\]/g, (_m, inner: string) => `[${inner.split(/,\s*/).join(", ")}]`);
+  return JSON.stringify(v, null, 2).replace(
+    /\[\s*([^[\]{}]*?)\s*\]/g,
+    (_m, inner: string) => `[${inner.split(/,\s*/).join(", ")}]`,
+  );
 }
 
 export function paramsSource(p: VariantParams): string {
@@ -105,7 +141,8 @@ export function paramsSource(p: VariantParams): string {
 /** Replaces every `// BEGIN SOLUTION` … `// END SOLUTION` region (markers included) by `stub`. */
 export function stripSolutions(source: string, stub: string, where: string): string {
   const out: string[] = [];
-  let inside = false, indent = "";
+  let inside = false,
+    indent = "";
   for (const line of source.split("\n")) {
     const t = line.trim();
     if (t === BEGIN) {
@@ -137,7 +174,15 @@ export function releasedTests(a: Authoring): ReleasedTest[] {
 }
 
 export function testMeta(t: TestSpec): ExerciseCellMeta {
-  return { kind: "test", id: t.id, points: t.points, hidden: t.hidden, part: t.part, quantities: t.quantities, ...(t.decimals !== undefined ? { decimals: t.decimals } : {}) };
+  return {
+    kind: "test",
+    id: t.id,
+    points: t.points,
+    hidden: t.hidden,
+    part: t.part,
+    quantities: t.quantities,
+    ...(t.decimals !== undefined ? { decimals: t.decimals } : {}),
+  };
 }
 
 export function testCell(t: ReleasedTest): Cell {
@@ -158,14 +203,21 @@ export function studentNotebook(src: Notebook, a: Authoring, params: VariantPara
     }
     if (!m) {
       // solution regions are allowed in unmarked cells too; nbgrader would require metadata
-      if (cell.cell_type === "code" && sourceOf(cell).includes(BEGIN)) copy.source = toLines(stripSolutions(sourceOf(cell), DEFAULT_STUB, where));
+      if (cell.cell_type === "code" && sourceOf(cell).includes(BEGIN))
+        copy.source = toLines(stripSolutions(sourceOf(cell), DEFAULT_STUB, where));
       cells.push(copy);
       return;
     }
     switch (m.kind) {
-      case "params": copy.source = toLines(paramsSource(params)); break;
-      case "answer": copy.source = toLines(stripSolutions(sourceOf(cell), m.stub ?? answerStub(a.tests), where)); break;
-      case "solution": copy.source = toLines(stripSolutions(sourceOf(cell), m.stub ?? DEFAULT_STUB, where)); break;
+      case "params":
+        copy.source = toLines(paramsSource(params));
+        break;
+      case "answer":
+        copy.source = toLines(stripSolutions(sourceOf(cell), m.stub ?? answerStub(a.tests), where));
+        break;
+      case "solution":
+        copy.source = toLines(stripSolutions(sourceOf(cell), m.stub ?? DEFAULT_STUB, where));
+        break;
       case "test": {
         const t = tests.get(m.id)!;
         if (t.hidden) return; // restored at grading

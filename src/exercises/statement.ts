@@ -14,7 +14,8 @@ import type { NetworkParams, VariantParams } from "./variant.js";
 const md = (text: string): Cell => ({ cell_type: "markdown", metadata: {}, source: toLines(text) });
 const places = (d: number) => `${d} decimal place${d === 1 ? "" : "s"}`;
 /** A unit name as TeX: h1 → h_{1}, o2 → o_{2}, h1_3 → h1_{3}. */
-const unitTex = (name: string) => name.replace(/^([A-Za-z]+\d*_?)(\d+)$/, (_m, p: string, n: string) => `${p.replace(/_$/, "")}_{${n}}`);
+const unitTex = (name: string) =>
+  name.replace(/^([A-Za-z]+\d*_?)(\d+)$/, (_m, p: string, n: string) => `${p.replace(/_$/, "")}_{${n}}`);
 const nameTex = (name: string) => name.replace(/^([A-Za-z]+)(\d+)$/, "$1_{$2}");
 const list = (xs: readonly string[]) => xs.map((x) => `$${x}$`).join(", ");
 
@@ -22,15 +23,21 @@ function layerWords(net: NetworkParams, l: number): string {
   const { def, params } = resolveActivation(net.activations[l - 1], `activations[${l - 1}]`);
   const units = net.names!.units[l];
   const z = units.map((u) => `z_{${u}}`);
-  const formula = def.kind === "vector" ? `a_{${units[0]}} = ${def.formula(z[0], z)}` : `a = ${def.formula("z", params)}`;
-  const what = l === net.layers.length - 1 ? "output layer" : net.layers.length > 3 ? `hidden layer ${l}` : "hidden layer";
+  const formula =
+    def.kind === "vector" ? `a_{${units[0]}} = ${def.formula(z[0], z)}` : `a = ${def.formula("z", params)}`;
+  const what =
+    l === net.layers.length - 1 ? "output layer" : net.layers.length > 3 ? `hidden layer ${l}` : "hidden layer";
   return `- ${what}: ${units.length} ${def.name} unit${units.length === 1 ? "" : "s"} (${list(units.map(unitTex))}), $${formula}$ with $z = \\sum_k w\\,a_k + b$`;
 }
 
 function weightLines(net: NetworkParams): string {
   const names = net.names!;
   return names.weights
-    .map((M, l) => M.flatMap((row, j) => row.map((w, k) => `$${nameTex(w)}$: $${unitTex(names.units[l][k])} \\to ${unitTex(names.units[l + 1][j])}$`)).join(", "))
+    .map((M, l) =>
+      M.flatMap((row, j) =>
+        row.map((w, k) => `$${nameTex(w)}$: $${unitTex(names.units[l][k])} \\to ${unitTex(names.units[l + 1][j])}$`),
+      ).join(", "),
+    )
     .map((line) => `  - ${line}`)
     .join("\n");
 }
@@ -42,14 +49,18 @@ function biasWords(net: NetworkParams): string {
       ? (names.biases[l] as string[]).map((n, j) => `$${nameTex(n)}$ of $${unitTex(names.units[l + 1][j])}$`).join(", ")
       : `$${nameTex(String(names.biases[l]))}$ shared by every unit of layer ${l + 1}`,
   );
-  const updated = net.updateBiases === false ? "The biases are **not** updated." : "The biases are updated the same way.";
+  const updated =
+    net.updateBiases === false ? "The biases are **not** updated." : "The biases are updated the same way.";
   return `- biases: ${perLayer.join("; ")}. ${updated}`;
 }
 
 function networkStatement(net: NetworkParams, decimals: number): string {
   const loss = resolveLoss(net.loss);
   const outs = net.names!.units[net.layers.length - 1];
-  const lossTex = loss.formula(outs.map((o) => `a_{${o}}`), outs.map((o) => `t_{${o}}`));
+  const lossTex = loss.formula(
+    outs.map((o) => `a_{${o}}`),
+    outs.map((o) => `t_{${o}}`),
+  );
   return [
     "## The network",
     "",
@@ -92,7 +103,8 @@ function graphStatement(params: VariantParams, decimals: number): string {
 /** The symbol of each key, for the list of questions: z_h1 → z_{h1}, dE/dw5 → ∂E_total/∂w_5, df/dx. */
 function symbols(params: VariantParams): Map<string, string> {
   const out = new Map<string, string>();
-  if (params.network) for (const s of traceNetwork(params.network, { precision: "exact" }).steps) out.set(s.key, s.symbol);
+  if (params.network)
+    for (const s of traceNetwork(params.network, { precision: "exact" }).steps) out.set(s.key, s.symbol);
   if (params.graph) for (const [k, v] of graphKeyValues(params.graph)) out.set(k, v.tex);
   return out;
 }
@@ -109,7 +121,7 @@ function answersStatement(decl: AssignmentDeclaration, params: VariantParams): s
   return [
     "## Your answers",
     "",
-    "Write each value in `answers` below **as a string with the decimals you kept** (`\"0.0190\"`, not `0.019`;",
+    'Write each value in `answers` below **as a string with the decimals you kept** (`"0.0190"`, not `0.019`;',
     "a decimal point, not a comma), so the grader sees your rounding. A slip costs only its own marks: a later",
     "answer computed correctly from your own earlier number still counts. The questions:",
     "",
@@ -134,12 +146,29 @@ export function declaredSource(decl: AssignmentDeclaration, sample: VariantParam
   if (sample.network) cells.push(md(networkStatement(sample.network, decl.network!.decimals)));
   if (sample.graph) cells.push(md(graphStatement(sample, decl.graph!.decimals)));
   cells.push(md(answersStatement(decl, sample)));
-  cells.push(codeCell(["const answers: Record<string, string | number> = {", `  ${BEGIN}`, `  ${END}`, "};"].join("\n"), { kind: "answer", id: "answers" }));
+  cells.push(
+    codeCell(["const answers: Record<string, string | number> = {", `  ${BEGIN}`, `  ${END}`, "};"].join("\n"), {
+      kind: "answer",
+      id: "answers",
+    }),
+  );
   cells.push(md("## Checks\n\nThe cells below say which answers are still missing or not numbers. Do not edit them."));
   for (const q of decl.questions)
-    cells.push(codeCell("// generated by assign", {
-      kind: "test", id: q.id, points: q.points, part: q.part, quantities: q.quantities,
-      ...(q.hidden ? { hidden: true } : {}), ...(q.decimals !== undefined ? { decimals: q.decimals } : {}),
-    }));
-  return { cells, metadata: { kernelspec: KERNELSPEC, backprop_tutor: { assignment: decl.assignment } }, nbformat: 4, nbformat_minor: 5 };
+    cells.push(
+      codeCell("// generated by assign", {
+        kind: "test",
+        id: q.id,
+        points: q.points,
+        part: q.part,
+        quantities: q.quantities,
+        ...(q.hidden ? { hidden: true } : {}),
+        ...(q.decimals !== undefined ? { decimals: q.decimals } : {}),
+      }),
+    );
+  return {
+    cells,
+    metadata: { kernelspec: KERNELSPEC, backprop_tutor: { assignment: decl.assignment } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
 }

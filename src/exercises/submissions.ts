@@ -44,7 +44,8 @@ async function kindOf(path: string): Promise<Kind> {
   return st.isSymbolicLink() ? "link" : st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
 }
 
-const NOT_FOLLOWED = "is a symbolic link: not followed (student folders may hold only real files; copy the notebook itself in)";
+const NOT_FOLLOWED =
+  "is a symbolic link: not followed (student folders may hold only real files; copy the notebook itself in)";
 const NOT_A_FILE = "is not a regular file (a pipe, device or socket): skipped";
 
 /**
@@ -57,7 +58,12 @@ export async function readSubmission(path: string, shown: string): Promise<Buffe
     handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new TutorError(shown, code === "ELOOP" ? NOT_FOLLOWED : `cannot be read (${code ?? "error"})`, "hand it in again as a plain .ipynb file", "exercise");
+    throw new TutorError(
+      shown,
+      code === "ELOOP" ? NOT_FOLLOWED : `cannot be read (${code ?? "error"})`,
+      "hand it in again as a plain .ipynb file",
+      "exercise",
+    );
   }
   try {
     const st = await handle.stat();
@@ -79,17 +85,31 @@ function unmatchedReason(name: string, kind: Kind, key: AnswerKey): string {
   const base = name.replace(/\.ipynb$/, "");
   const ids = key.students.map((s) => s.id);
   // a browser's "ada (1).ipynb", a file manager's "ada copy.ipynb", or a different case
-  const guess = base.replace(/\s*\(\d+\)$/, "").replace(/[\s_-]*copy(\s*\d+)?$/i, "").trim();
+  const guess = base
+    .replace(/\s*\(\d+\)$/, "")
+    .replace(/[\s_-]*copy(\s*\d+)?$/i, "")
+    .trim();
   const like = ids.find((id) => id === guess) ?? ids.find((id) => id.toLowerCase() === guess.toLowerCase());
-  const what = name.endsWith(".ipynb") || kind === "dir" ? "matches no student" : "is not a notebook (.ipynb) and matches no student";
+  const what =
+    name.endsWith(".ipynb") || kind === "dir"
+      ? "matches no student"
+      : "is not a notebook (.ipynb) and matches no student";
   return `not graded: the name ${what}${like ? `; if it is ${like}'s, rename it to ${like}.ipynb (or put it in ${like}/)` : ""}`;
 }
 
 /** nbgrader's timestamp.txt: "2026-12-01 17:03:11.123456 UTC" and the like. */
 async function readTimestamp(folder: string): Promise<Date | undefined> {
   try {
-    const text = (await readSubmission(join(folder, "timestamp.txt"), "timestamp.txt")).toString("utf8").trim().slice(0, 100);
-    const d = new Date(text.replace(/^(\d{4}-\d\d-\d\d) /, "$1T").replace(/ ?UTC$/, "Z").replace(/(\.\d{3})\d+/, "$1"));
+    const text = (await readSubmission(join(folder, "timestamp.txt"), "timestamp.txt"))
+      .toString("utf8")
+      .trim()
+      .slice(0, 100);
+    const d = new Date(
+      text
+        .replace(/^(\d{4}-\d\d-\d\d) /, "$1T")
+        .replace(/ ?UTC$/, "Z")
+        .replace(/(\.\d{3})\d+/, "$1"),
+    );
     return Number.isNaN(d.getTime()) ? undefined : d;
   } catch {
     return undefined;
@@ -98,21 +118,37 @@ async function readTimestamp(folder: string): Promise<Date | undefined> {
 
 /** The notebook to grade in one student's folder: the released name, or the only notebook there. */
 async function pickNotebook(folder: string, shown: string, key: AnswerKey): Promise<Omit<Found, "id">> {
-  const entries = (await readdir(folder, { withFileTypes: true })).filter((e) => e.name.endsWith(".ipynb") && !e.name.startsWith("."));
+  const entries = (await readdir(folder, { withFileTypes: true })).filter(
+    (e) => e.name.endsWith(".ipynb") && !e.name.startsWith("."),
+  );
   const links = entries.filter((e) => e.isSymbolicLink()).map((e) => e.name);
-  const files = entries.filter((e) => e.isFile()).map((e) => e.name).sort();
+  const files = entries
+    .filter((e) => e.isFile())
+    .map((e) => e.name)
+    .sort();
   const pick = files.includes(key.notebookName) ? key.notebookName : files.length === 1 ? files[0] : undefined;
-  const ignored = [...files.filter((f) => f !== pick), ...links.map((l) => `${l} (a symbolic link, not followed)`)].map(printable);
+  const ignored = [...files.filter((f) => f !== pick), ...links.map((l) => `${l} (a symbolic link, not followed)`)].map(
+    printable,
+  );
   if (pick) return { path: join(folder, pick), ...(ignored.length ? { ignored } : {}) };
-  if (links.includes(key.notebookName) || (links.length && !files.length)) return { path: null, problem: `${shown}${links[0]} ${NOT_FOLLOWED}` };
-  return { path: null, problem: files.length ? `several notebooks in ${shown} and none named ${key.notebookName}` : `no notebook in ${shown}` };
+  if (links.includes(key.notebookName) || (links.length && !files.length))
+    return { path: null, problem: `${shown}${links[0]} ${NOT_FOLLOWED}` };
+  return {
+    path: null,
+    problem: files.length
+      ? `several notebooks in ${shown} and none named ${key.notebookName}`
+      : `no notebook in ${shown}`,
+  };
 }
 
 /**
  * Submissions as `<id>.ipynb`, `<id>/<anything>.ipynb`, or nbgrader's `<id>/<assignment>/`
  * (the key's assignment name) with its timestamp.txt. Every roster student gets one entry.
  */
-export async function findSubmissions(dir: string, key: AnswerKey): Promise<{ found: Found[]; unmatched: Unmatched[] }> {
+export async function findSubmissions(
+  dir: string,
+  key: AnswerKey,
+): Promise<{ found: Found[]; unmatched: Unmatched[] }> {
   let entries;
   try {
     if ((await kindOf(dir)) === "link") throw new Error("link");
@@ -126,16 +162,25 @@ export async function findSubmissions(dir: string, key: AnswerKey): Promise<{ fo
   for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (e.name.startsWith(".")) continue; // .ipynb_checkpoints, .DS_Store
     const kind: Kind = e.isSymbolicLink() ? "link" : e.isFile() ? "file" : e.isDirectory() ? "dir" : "other";
-    const id = e.name.endsWith(".ipynb") ? e.name.slice(0, -".ipynb".length) : kind === "dir" || kind === "link" ? e.name : undefined;
+    const id = e.name.endsWith(".ipynb")
+      ? e.name.slice(0, -".ipynb".length)
+      : kind === "dir" || kind === "link"
+        ? e.name
+        : undefined;
     const shown = printable(kind === "dir" ? `${e.name}/` : e.name);
     const usable = (kind === "file" && e.name.endsWith(".ipynb")) || kind === "dir";
     if (id === undefined || !usable || !ID_PATTERN.test(id) || found.has(id)) {
       const twice = id !== undefined && found.has(id) && usable;
       // the student is told too, on their own feedback, which of their two was graded
-      if (twice) { const first = found.get(id)!; first.ignored = [...(first.ignored ?? []), `${shown} (you handed in two; this one was not graded)`]; }
+      if (twice) {
+        const first = found.get(id)!;
+        first.ignored = [...(first.ignored ?? []), `${shown} (you handed in two; this one was not graded)`];
+      }
       const graded = twice ? found.get(id)!.path : null;
       const other = graded ? printable(graded.slice(dir.length + 1)) : "another";
-      const reason = twice ? `not graded: ${id} also handed in ${other}, which was graded; only one is` : unmatchedReason(e.name, kind, key);
+      const reason = twice
+        ? `not graded: ${id} also handed in ${other}, which was graded; only one is`
+        : unmatchedReason(e.name, kind, key);
       unmatched.push({ file: shown, reason });
       continue;
     }
@@ -147,10 +192,16 @@ export async function findSubmissions(dir: string, key: AnswerKey): Promise<{ fo
     const nbgrader = join(dir, e.name, key.assignment);
     if ((await kindOf(nbgrader).catch(() => undefined)) === "dir") {
       const submittedAt = await readTimestamp(nbgrader);
-      found.set(id, { id, ...(await pickNotebook(nbgrader, `${shown}${key.assignment}/`, key)), ...(submittedAt ? { submittedAt } : {}) });
+      found.set(id, {
+        id,
+        ...(await pickNotebook(nbgrader, `${shown}${key.assignment}/`, key)),
+        ...(submittedAt ? { submittedAt } : {}),
+      });
     } else found.set(id, { id, ...(await pickNotebook(join(dir, e.name), shown, key)) });
   }
-  const out: Found[] = key.students.map((s) => found.get(s.id) ?? { id: s.id, path: null, problem: "no submission (missing file)" });
+  const out: Found[] = key.students.map(
+    (s) => found.get(s.id) ?? { id: s.id, path: null, problem: "no submission (missing file)" },
+  );
   const known = new Set(key.students.map((s) => s.id));
   for (const f of found.values()) if (!known.has(f.id)) out.push(f);
   return { found: out, unmatched };

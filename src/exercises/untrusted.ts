@@ -18,14 +18,20 @@ const NUMBER = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
  * digits after the point minus the exponent, whole digits those before it plus the exponent.
  */
 export function answerTooBig(typed: string): string | undefined {
-  if (typed.length > MAX_ANSWER_CHARS) return `is ${typed.length} characters long (at most ${MAX_ANSWER_CHARS} are read)`;
+  if (typed.length > MAX_ANSWER_CHARS)
+    return `is ${typed.length} characters long (at most ${MAX_ANSWER_CHARS} are read)`;
   const m = NUMBER.exec(typed.trim().replace(/[−–]/g, "-"));
   if (!m) return undefined;
   // an exponent of many digits is not even turned into a number
-  if ((m[4] ?? "").replace(/^[+-]?0*/, "").length > 4) return `has an exponent too large to judge (${MAX_ANSWER_DIGITS} digits at most)`;
-  const exp = Number(m[4] ?? 0), frac = (m[3] ?? "").length, whole = (m[2] ?? "").replace(/^0+/, "").length;
-  if (frac - exp > MAX_ANSWER_DIGITS) return `asks for ${frac - exp} decimals (answers are judged to ${MAX_ANSWER_DIGITS} at most)`;
-  if (whole + exp > MAX_ANSWER_DIGITS) return `has ${whole + exp} digits before the point (${MAX_ANSWER_DIGITS} at most)`;
+  if ((m[4] ?? "").replace(/^[+-]?0*/, "").length > 4)
+    return `has an exponent too large to judge (${MAX_ANSWER_DIGITS} digits at most)`;
+  const exp = Number(m[4] ?? 0),
+    frac = (m[3] ?? "").length,
+    whole = (m[2] ?? "").replace(/^0+/, "").length;
+  if (frac - exp > MAX_ANSWER_DIGITS)
+    return `asks for ${frac - exp} decimals (answers are judged to ${MAX_ANSWER_DIGITS} at most)`;
+  if (whole + exp > MAX_ANSWER_DIGITS)
+    return `has ${whole + exp} digits before the point (${MAX_ANSWER_DIGITS} at most)`;
   return undefined;
 }
 
@@ -48,11 +54,14 @@ export function clipped(text: string, max: number): string {
  * recursive parser or serialiser); stops counting past `limit`.
  */
 export function jsonDepth(text: string, limit = MAX_NOTEBOOK_DEPTH): number {
-  let depth = 0, max = 0, inString = false;
+  let depth = 0,
+    max = 0,
+    inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 123 || c === 91) {

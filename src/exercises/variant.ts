@@ -10,7 +10,15 @@ import { TutorError } from "../engine/errors.js";
 import type { NetworkTrace } from "../engine/trace.js";
 import { graphTrace } from "../engine/graph.js";
 import { graphKeyValues, graphInputs, type GraphQuestion } from "./graph.js";
-import { CLASSIC, type Draw, type DrawTree, type GraphDeclaration, type NetworkDeclaration, type Problem, type Range } from "./declaration.js";
+import {
+  CLASSIC,
+  type Draw,
+  type DrawTree,
+  type GraphDeclaration,
+  type NetworkDeclaration,
+  type Problem,
+  type Range,
+} from "./declaration.js";
 
 /** A network spec as the params cell holds it: the declaration's fixed fields and the drawn numbers. */
 export interface NetworkParams {
@@ -91,21 +99,41 @@ function drawAt(tree: DrawTree, path: readonly number[], where: string): Draw {
   let node = tree;
   for (const i of path) {
     if (!Array.isArray(node) || isChoices(node)) break;
-    if (node[i] === undefined) throw new TutorError(where, `has no draw for element ${path.join(".")}`, "give one draw per element, or one draw for all", "exercise");
+    if (node[i] === undefined)
+      throw new TutorError(
+        where,
+        `has no draw for element ${path.join(".")}`,
+        "give one draw per element, or one draw for all",
+        "exercise",
+      );
     node = node[i];
   }
-  if (Array.isArray(node) && !isChoices(node)) throw new TutorError(where, `nests deeper than the field at ${path.join(".")}`, "match the field's shape", "exercise");
+  if (Array.isArray(node) && !isChoices(node))
+    throw new TutorError(
+      where,
+      `nests deeper than the field at ${path.join(".")}`,
+      "match the field's shape",
+      "exercise",
+    );
   return node as Draw;
 }
 
 /** The names notation the questions' keys are written in: i1.., h1.., o1..; w1, w2 … in order; b1, b2 … */
-export function defaultNames(layers: readonly number[], sharedBias: readonly boolean[]): NonNullable<NetworkParams["names"]> {
+export function defaultNames(
+  layers: readonly number[],
+  sharedBias: readonly boolean[],
+): NonNullable<NetworkParams["names"]> {
   const last = layers.length - 1;
   const prefix = (l: number) => (l === 0 ? "i" : l === last ? "o" : last === 2 ? "h" : `h${l}_`);
   const units = layers.map((n, l) => Array.from({ length: n }, (_, j) => `${prefix(l)}${j + 1}`));
-  let w = 0, b = 0;
-  const weights = layers.slice(1).map((n, l) => Array.from({ length: n }, () => Array.from({ length: layers[l] }, () => `w${++w}`)));
-  const biases = layers.slice(1).map((n, l) => (sharedBias[l] ? `b${++b}` : Array.from({ length: n }, () => `b${++b}`)));
+  let w = 0,
+    b = 0;
+  const weights = layers
+    .slice(1)
+    .map((n, l) => Array.from({ length: n }, () => Array.from({ length: layers[l] }, () => `w${++w}`)));
+  const biases = layers
+    .slice(1)
+    .map((n, l) => (sharedBias[l] ? `b${++b}` : Array.from({ length: n }, () => `b${++b}`)));
   return { units, weights, biases };
 }
 
@@ -127,24 +155,44 @@ function drawNetwork(r: SeededRandom, decl: NetworkDeclaration): NetworkParams {
   const d = decl.draw;
   const used = new Set<number>();
   const weights = d.weights
-    ? layers.slice(1).map((n, l) => Array.from({ length: n }, (_, j) => Array.from({ length: layers[l] }, (_, k) => drawFresh(r, drawAt(d.weights!, [l, j, k], "network.draw.weights"), used))))
+    ? layers
+        .slice(1)
+        .map((n, l) =>
+          Array.from({ length: n }, (_, j) =>
+            Array.from({ length: layers[l] }, (_, k) =>
+              drawFresh(r, drawAt(d.weights!, [l, j, k], "network.draw.weights"), used),
+            ),
+          ),
+        )
     : (spec.weights as number[][][]);
   const biases = d.biases
     ? layers.slice(1).map((n, l) => {
         const layerDraw = drawAt(d.biases!, [l], "network.draw.biases");
         if (isRange(layerDraw) && layerDraw.shared) return drawFresh(r, layerDraw, used);
-        return Array.from({ length: n }, (_, j) => drawFresh(r, drawAt(d.biases!, [l, j], "network.draw.biases"), used));
+        return Array.from({ length: n }, (_, j) =>
+          drawFresh(r, drawAt(d.biases!, [l, j], "network.draw.biases"), used),
+        );
       })
     : (spec.biases as (number | number[])[]);
-  const input = d.input ? Array.from({ length: layers[0] }, (_, i) => drawFresh(r, drawAt(d.input!, [i], "network.draw.input"), used)) : (spec.input as number[]);
+  const input = d.input
+    ? Array.from({ length: layers[0] }, (_, i) => drawFresh(r, drawAt(d.input!, [i], "network.draw.input"), used))
+    : (spec.input as number[]);
   const outputs = layers[layers.length - 1];
   let target = spec.target as number[];
   if (d.target === "one-hot") {
     const hot = Math.floor(r.next() * outputs);
     target = Array.from({ length: outputs }, (_, k) => (k === hot ? 1 : 0));
-  } else if (d.target) target = Array.from({ length: outputs }, (_, k) => drawOne(r, drawAt(d.target as DrawTree, [k], "network.draw.target")));
+  } else if (d.target)
+    target = Array.from({ length: outputs }, (_, k) =>
+      drawOne(r, drawAt(d.target as DrawTree, [k], "network.draw.target")),
+    );
   const learningRate = d.learningRate !== undefined ? drawOne(r, d.learningRate) : (spec.learningRate as number);
-  const names = spec.names ?? defaultNames(layers, biases.map((b) => !Array.isArray(b)));
+  const names =
+    spec.names ??
+    defaultNames(
+      layers,
+      biases.map((b) => !Array.isArray(b)),
+    );
   return { ...spec, layers, weights, biases, learningRate, input, target, names } as NetworkParams;
 }
 
@@ -171,14 +219,24 @@ export type Asked = ReadonlyMap<string, number>;
 
 export function askedOf(problem: Problem, part: "network" | "graph"): Map<string, number> {
   const partDecimals = problem[part]?.decimals ?? 4;
-  return new Map(problem.questions.filter((q) => q.part === part).flatMap((q) => q.quantities.map((k) => [k, q.decimals ?? partDecimals] as const)));
+  return new Map(
+    problem.questions
+      .filter((q) => q.part === part)
+      .flatMap((q) => q.quantities.map((k) => [k, q.decimals ?? partDecimals] as const)),
+  );
 }
 
 function givenNumbers(net: NetworkParams): [string, number][] {
   const names = net.names!;
   return [
-    ...net.weights.flatMap((M, l) => M.flatMap((row, j) => row.map((w, k): [string, number] => [names.weights[l][j][k], w]))),
-    ...net.biases.flatMap((b, l): [string, number][] => (Array.isArray(b) ? b.map((v, j) => [String((names.biases[l] as string[])[j]), v]) : [[String(names.biases[l]), b]])),
+    ...net.weights.flatMap((M, l) =>
+      M.flatMap((row, j) => row.map((w, k): [string, number] => [names.weights[l][j][k], w])),
+    ),
+    ...net.biases.flatMap((b, l): [string, number][] =>
+      Array.isArray(b)
+        ? b.map((v, j) => [String((names.biases[l] as string[])[j]), v])
+        : [[String(names.biases[l]), b]],
+    ),
     ...net.input.map((x, i): [string, number] => [names.units[0][i], x]),
   ];
 }
@@ -186,10 +244,14 @@ function givenNumbers(net: NetworkParams): [string, number][] {
 function saturation(net: NetworkParams, t: NetworkTrace): string | null {
   for (let l = 1; l < net.layers.length; l++) {
     const act = net.activations[l - 1];
-    const name = typeof act === "string" ? act : (act as { name?: string }).name ?? "";
+    const name = typeof act === "string" ? act : ((act as { name?: string }).name ?? "");
     const limit = Z_LIMIT[name];
-    for (const z of t.forward.z[l] ?? []) if (limit !== undefined && Math.abs(Number(z)) > limit) return `saturated ${name} (z = ${Number(z).toFixed(3)})`;
-    if (name === "softmax") for (const a of t.forward.a[l]) if (Number(a) < SOFTMAX_MARGIN || Number(a) > 1 - SOFTMAX_MARGIN) return `saturated softmax (a = ${Number(a).toFixed(4)})`;
+    for (const z of t.forward.z[l] ?? [])
+      if (limit !== undefined && Math.abs(Number(z)) > limit) return `saturated ${name} (z = ${Number(z).toFixed(3)})`;
+    if (name === "softmax")
+      for (const a of t.forward.a[l])
+        if (Number(a) < SOFTMAX_MARGIN || Number(a) > 1 - SOFTMAX_MARGIN)
+          return `saturated softmax (a = ${Number(a).toFixed(4)})`;
   }
   return null;
 }
@@ -225,17 +287,23 @@ export function networkProblem(net: NetworkParams, asked: Asked = new Map(), dec
   const exact = traceNetwork(net, { precision: "exact" });
   const saturated = saturation(net, exact);
   if (saturated) return saturated;
-  for (const M of exact.backward.dW) for (const row of M) for (const g of row) if (new D(g).abs().lt(minGradient(decimals))) return `gradient ${Number(g).toExponential(2)} vanishes at ${decimals} dp`;
+  for (const M of exact.backward.dW)
+    for (const row of M)
+      for (const g of row)
+        if (new D(g).abs().lt(minGradient(decimals)))
+          return `gradient ${Number(g).toExponential(2)} vanishes at ${decimals} dp`;
   // the rounded chain too: a gradient that is fine exactly can still round to 0 on the way
   const chains = new Map<number, NetworkTrace>();
   const chain = (d: number) => chains.get(d) ?? chains.set(d, traceNetwork(net, { precision: `dp:${d}` })).get(d)!;
-  for (const s of chain(decimals).steps) if (s.quantity === "dW" && new D(s.value).isZero()) return `${s.key} rounds to 0 at ${decimals} dp`;
+  for (const s of chain(decimals).steps)
+    if (s.quantity === "dW" && new D(s.value).isZero()) return `${s.key} rounds to 0 at ${decimals} dp`;
   const equal = equalUnits(chain(decimals));
   if (equal) return equal;
   const exactByKey = new Map(exact.steps.map((s) => [s.key, s.value]));
   for (const [key, d] of asked) {
     const v = exactByKey.get(key);
-    if (v !== undefined && nearTie(new D(v), d)) return `${key} = ${new D(v).toSignificantDigits(d + 4).toString()} lies on a rounding tie at ${d} dp`;
+    if (v !== undefined && nearTie(new D(v), d))
+      return `${key} = ${new D(v).toSignificantDigits(d + 4).toString()} lies on a rounding tie at ${d} dp`;
     if (d !== decimals) {
       const other = equalUnits(chain(d));
       if (other) return other;
@@ -250,7 +318,8 @@ function graphSaturation(g: GraphQuestion): string | null {
   for (const n of t.nodes) {
     const limit = n.op ? Z_LIMIT[n.op] : undefined;
     const operand = t.nodes.find((m) => m.id === n.inputs[0]);
-    if (limit !== undefined && operand && Math.abs(Number(operand.value)) > limit) return `saturated ${n.op} (${operand.name ?? "its input"} = ${operand.value})`;
+    if (limit !== undefined && operand && Math.abs(Number(operand.value)) > limit)
+      return `saturated ${n.op} (${operand.name ?? "its input"} = ${operand.value})`;
   }
   return null;
 }
@@ -264,7 +333,10 @@ export function alwaysEqualGradients(graph: GraphDeclaration): Set<string> {
   for (let i = 0; i < 4; i++) {
     const grads = [...graphKeyValues(drawGraph(r, graph))].filter(([k]) => k.includes("/"));
     const equal = new Set<string>();
-    for (const [a, va] of grads) for (const [b, vb] of grads) if (a < b && va.value.toDecimalPlaces(graph.decimals).eq(vb.value.toDecimalPlaces(graph.decimals))) equal.add(`${a}|${b}`);
+    for (const [a, va] of grads)
+      for (const [b, vb] of grads)
+        if (a < b && va.value.toDecimalPlaces(graph.decimals).eq(vb.value.toDecimalPlaces(graph.decimals)))
+          equal.add(`${a}|${b}`);
     common = common ? new Set([...common].filter((p) => equal.has(p))) : equal;
   }
   structuralCache.set(graph, common ?? new Set());
@@ -278,7 +350,12 @@ const structuralCache = new WeakMap<GraphDeclaration, Set<string>>();
  * gradients equal that need not be (`structural` lists those that always are), a named value or
  * any gradient 0 or too small to show a slip, a saturated sigmoid or tanh, an answer on a tie.
  */
-export function graphProblem(g: GraphQuestion, asked: Asked = new Map(), decimals = 4, structural: ReadonlySet<string> = new Set()): string | null {
+export function graphProblem(
+  g: GraphQuestion,
+  asked: Asked = new Map(),
+  decimals = 4,
+  structural: ReadonlySet<string> = new Set(),
+): string | null {
   const values = graphKeyValues(g);
   const inputs = new Set(graphInputs(g));
   const nodeValues: [string, string][] = [];
@@ -287,23 +364,32 @@ export function graphProblem(g: GraphQuestion, asked: Asked = new Map(), decimal
     const isGrad = k.includes("/");
     const rounded = v.value.toDecimalPlaces(decimals);
     if (!isGrad && !inputs.has(k) && rounded.isZero()) return `${k} is 0`;
-    if (isGrad && v.value.abs().lt(minGradient(decimals))) return v.value.isZero() ? `${k} is 0` : `${k} = ${v.value.toSignificantDigits(3)} is too small to show a slip at ${decimals} dp`;
+    if (isGrad && v.value.abs().lt(minGradient(decimals)))
+      return v.value.isZero()
+        ? `${k} is 0`
+        : `${k} = ${v.value.toSignificantDigits(3)} is too small to show a slip at ${decimals} dp`;
     (isGrad ? grads : nodeValues).push([k, rounded.toString()]);
   }
   const repeated = repeatedValue(nodeValues);
   if (repeated) return repeated;
-  for (const [a, va] of grads) for (const [b, vb] of grads) if (a < b && va === vb && !structural.has(`${a}|${b}`)) return `${a} and ${b} are both ${va}`;
+  for (const [a, va] of grads)
+    for (const [b, vb] of grads)
+      if (a < b && va === vb && !structural.has(`${a}|${b}`)) return `${a} and ${b} are both ${va}`;
   const saturated = graphSaturation(g);
   if (saturated) return saturated;
   for (const [key, d] of asked) {
     const v = values.get(key)?.value;
-    if (v !== undefined && nearTie(v, d)) return `${key} = ${v.toSignificantDigits(d + 4).toString()} lies on a rounding tie at ${d} dp`;
+    if (v !== undefined && nearTie(v, d))
+      return `${key} = ${v.toSignificantDigits(d + 4).toString()} lies on a rounding tie at ${d} dp`;
   }
   return null;
 }
 
 function drawGraph(r: SeededRandom, decl: GraphDeclaration): GraphQuestion {
-  return { assignments: [...decl.assignments], values: Object.fromEntries(Object.entries(decl.draw).map(([k, d]) => [k, drawOne(r, d)])) };
+  return {
+    assignments: [...decl.assignments],
+    values: Object.fromEntries(Object.entries(decl.draw).map(([k, d]) => [k, drawOne(r, d)])),
+  };
 }
 
 /** Draws until `usable` says nothing is wrong; the last reason if no draw in MAX_ATTEMPTS is. */
@@ -315,14 +401,24 @@ function drawUsable<T>(r: SeededRandom, draw: () => T, problem: (x: T) => string
     if (why === null) return candidate;
     last = why;
   }
-  throw new TutorError(where, `no usable variant in ${MAX_ATTEMPTS} draws (the last: ${last})`, "widen the ranges in the declaration's draw, or ask for fewer quantities that are always equal", "exercise");
+  throw new TutorError(
+    where,
+    `no usable variant in ${MAX_ATTEMPTS} draws (the last: ${last})`,
+    "widen the ranges in the declaration's draw, or ask for fewer quantities that are always equal",
+    "exercise",
+  );
 }
 
 /** The classic problem with the example assignment's questions, for a source notebook that declares none. */
 export const CLASSIC_PROBLEM: Problem = {
   ...CLASSIC,
   questions: [
-    { id: "forward", part: "network", points: 3, quantities: ["z_h1", "a_h1", "a_h2", "z_o1", "a_o1", "a_o2", "E_total"] },
+    {
+      id: "forward",
+      part: "network",
+      points: 3,
+      quantities: ["z_h1", "a_h1", "a_h2", "z_o1", "a_o1", "a_o2", "E_total"],
+    },
     { id: "output", part: "network", points: 4, quantities: ["dE/dw5", "w5+", "dE/dw8", "w8+"] },
     { id: "hidden", part: "network", points: 3, quantities: ["dE/da_h1", "dE/dw1", "w1+"], hidden: true },
     { id: "graph", part: "graph", points: 2, quantities: ["q", "f", "df/dx", "df/dy", "df/dz"] },
@@ -330,19 +426,34 @@ export const CLASSIC_PROBLEM: Problem = {
 };
 
 /** The student's variant: the same inputs always give the same numbers. */
-export function drawVariant(secret: string, assignment: string, studentId: string, problem: Problem = CLASSIC_PROBLEM): VariantParams {
+export function drawVariant(
+  secret: string,
+  assignment: string,
+  studentId: string,
+  problem: Problem = CLASSIC_PROBLEM,
+): VariantParams {
   const r = new SeededRandom(variantSeed(secret, assignment, studentId));
   const where = `student ${studentId}`;
   const out: VariantParams = {};
   const { network, graph } = problem;
   if (network) {
     const asked = askedOf(problem, "network");
-    out.network = drawUsable(r, () => drawNetwork(r, network), (n) => networkProblem(n, asked, network.decimals), `${where}: network`);
+    out.network = drawUsable(
+      r,
+      () => drawNetwork(r, network),
+      (n) => networkProblem(n, asked, network.decimals),
+      `${where}: network`,
+    );
   }
   if (graph) {
     const asked = askedOf(problem, "graph");
     const structural = alwaysEqualGradients(graph);
-    out.graph = drawUsable(r, () => drawGraph(r, graph), (g) => graphProblem(g, asked, graph.decimals, structural), `${where}: graph`);
+    out.graph = drawUsable(
+      r,
+      () => drawGraph(r, graph),
+      (g) => graphProblem(g, asked, graph.decimals, structural),
+      `${where}: graph`,
+    );
   }
   return out;
 }
