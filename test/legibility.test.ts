@@ -26,7 +26,7 @@ describe("drawings", () => {
       y: 1,
     });
     const html = (await graphBundle(t))["text/html"]!;
-    expect(html).toMatch(/<div class="bpt-figure" style="overflow-x:auto[^"]*">/);
+    expect(html).toMatch(/<div class="bpt-figure" style="overflow-x:auto[^"]*"[^>]*>/);
     expect(html).toMatch(/<svg style="max-width:none;height:auto"/);
     expect(html).toMatch(/<img style="max-width:none;height:auto"/); // the untrusted fallback too
     // Graphviz sizes text in points (1 pt = 4/3 px at 100 % zoom)

@@ -238,7 +238,7 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
     await expect.poll(() => line.getAttribute("data-bpt-value")).toBe(want("dE/dw5"));
     expect(await view.locator("[data-bpt-summary] summary").textContent()).toBe(summaryBefore);
     expect(await view.locator('tr[data-key="dE/dw5"] [data-bpt-value]').textContent()).toMatch(
-      new RegExp(`^0\\.0822 → ${want("dE/dw5").replace(".", "\\.")} \\(\\+0\\.\\d{4}\\)$`),
+      new RegExp(`^0\\.0822 → ${want("dE/dw5").replace(".", "\\.")} \\([+−]0\\.\\d{4}\\)$`),
     );
     expect(await view.locator('tr[data-key="dE/dw5"] .bpt-answer').textContent()).toBe("✗ 0.0820 · ✗ 0.0830");
     expect(await view.locator("[data-bpt-loss-plot]").count()).toBe(1);

@@ -49,7 +49,8 @@ export function figureBundle(svg: string, plain: string): MimeBundle {
   return {
     "text/plain": plain,
     "text/html": survivingHtml(
-      `<div class="bpt-figure" style="${SCROLLS}">${svg.replace(/<svg\b/, `<svg style="${UNSHRUNK}"`)}</div>`,
+      // a region that scrolls is reachable by keyboard, and named (axe: scrollable-region-focusable)
+      `<div class="bpt-figure" style="${SCROLLS}" tabindex="0" role="group" aria-label="${escapeHtml(plain.split("\n")[0])}">${svg.replace(/<svg\b/, `<svg style="${UNSHRUNK}"`)}</div>`,
       img,
     ),
     "image/svg+xml": svg,
