@@ -148,6 +148,18 @@ function parseChannel(text: string): { ready: boolean; result?: RunResult } {
   }
 }
 
+/** How a run ended: the process's exit and what the grader saw of it on the way. */
+interface Supervised {
+  exit: { code: number | null; signal: NodeJS.Signals | null; error?: string };
+  stderr: string;
+  /** everything read on fd 3, up to MAX_RESULT_BYTES */
+  channel: string;
+  /** fd 3 carried more than MAX_RESULT_BYTES */
+  overflow: boolean;
+  /** why the grader ended the run, if it did */
+  ended?: "time" | "memory" | "processes" | "interrupted";
+}
+
 /** Runs one prepared notebook (its JSON) as student `name`. */
 export async function runNotebook(
   notebookJson: string,
@@ -160,14 +172,32 @@ export async function runNotebook(
   const cgroup = confinement.cgroupGrading ? StudentCgroup.create(confinement.cgroupGrading, name, limits) : null;
   const argv = cgroup ? cgroup.wrap(command) : command;
   const started = Date.now();
-  let stderr = "",
-    channel = "",
-    readyAt: number | undefined,
-    overflow = false;
-  let ended: "time" | "memory" | "processes" | "interrupted" | undefined;
-  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: string }>((done) => {
+  const run = await supervise(argv, notebookJson, limits, confinement.sandbox, cgroup, started);
+  const seconds = (Date.now() - started) / 1000;
+  const oomKills = cgroup?.oomKills() ?? 0,
+    forksRefused = cgroup?.forksRefused() ?? 0;
+  await cgroup?.remove();
+  await cleanup();
+  return resultOf(run, limits, { seconds, oomKills, forksRefused });
+}
+
+/**
+ * Starts the runner, feeds it the notebook, reads fd 3 and stderr, and ends it when its time is up,
+ * a watchdog limit is broken or grading is interrupted; resolves once the process has closed.
+ */
+function supervise(
+  argv: string[],
+  notebookJson: string,
+  limits: RunLimits,
+  sandbox: SandboxChoice,
+  cgroup: StudentCgroup | null,
+  started: number,
+): Promise<Supervised> {
+  const run: Omit<Supervised, "exit"> = { stderr: "", channel: "", overflow: false };
+  let readyAt: number | undefined;
+  return new Promise<Supervised>((done) => {
     // detached: its own process group, so that ending the run kills bwrap and whatever is around it
-    const filter = confinement.sandbox.bwrap ? noNewUserNamespaces() : undefined;
+    const filter = sandbox.bwrap ? noNewUserNamespaces() : undefined;
     const child = spawn(argv[0], argv.slice(1), {
       stdio: ["pipe", "ignore", "pipe", "pipe", filter ? "pipe" : "ignore"],
       detached: true,
@@ -187,26 +217,26 @@ export async function runNotebook(
       cgroup?.killAll();
     };
     const interrupt = () => {
-      ended ??= "interrupted";
+      run.ended ??= "interrupted";
       killRun();
     };
     live.add(interrupt);
-    if (interrupted) interrupt(); // between the check above and here
+    if (interrupted) interrupt(); // between runNotebook's check and here
     child.stdin!.on("error", () => {}); // a runner that died before reading all of it
     child.stdin!.end(notebookJson);
     child.stderr!.on("data", (d: Buffer) => {
-      if (stderr.length < 8192) stderr += d.toString();
+      if (run.stderr.length < 8192) run.stderr += d.toString();
     });
     const fd3 = child.stdio[3] as NodeJS.ReadableStream;
     fd3.on("data", (d: Buffer) => {
-      if (channel.length < MAX_RESULT_BYTES) channel += d.toString();
-      else overflow = true;
-      if (readyAt === undefined && channel.startsWith("ready\n")) readyAt = Date.now();
+      if (run.channel.length < MAX_RESULT_BYTES) run.channel += d.toString();
+      else run.overflow = true;
+      if (readyAt === undefined && run.channel.startsWith("ready\n")) readyAt = Date.now();
     });
     const stopWatchdog =
       !cgroup && child.pid
         ? watchdog(child.pid, limits, (why) => {
-            ended ??= why;
+            run.ended ??= why;
             killRun();
           })
         : () => {};
@@ -218,29 +248,36 @@ export async function runNotebook(
           ? readyAt + limits.totalTimeoutSeconds * 1000
           : started + (limits.totalTimeoutSeconds + KERNEL_START_ALLOWANCE_SECONDS) * 1000;
       if (Date.now() >= deadline) {
-        ended ??= "time";
+        run.ended ??= "time";
         killRun();
       }
     }, 250);
     let finished = false;
-    const end = (v: { code: number | null; signal: NodeJS.Signals | null; error?: string }) => {
+    const end = (exit: Supervised["exit"]) => {
       if (finished) return;
       finished = true;
       clearInterval(timer);
       stopWatchdog();
       live.delete(interrupt);
-      done(v);
+      done({ ...run, exit });
     };
     child.on("error", (e) => end({ code: null, signal: null, error: `cannot start ${argv[0]}: ${e.message}` }));
     // `close` waits for fd 3 to be read to its end (everything the runner wrote); bwrap's
     // namespace holds nothing open once bwrap is gone
     child.on("close", (code, signal) => end({ code, signal }));
   });
-  const seconds = (Date.now() - started) / 1000;
-  const oomKills = cgroup?.oomKills() ?? 0,
-    forksRefused = cgroup?.forksRefused() ?? 0;
-  await cgroup?.remove();
-  await cleanup();
+}
+
+/**
+ * What a finished run comes to: the runner's result, or why there is none, told apart as the
+ * student's doing (`fatal`: time, memory, processes, too much output) or the machine's (`machineFault`).
+ */
+function resultOf(
+  run: Supervised,
+  limits: RunLimits,
+  { seconds, oomKills, forksRefused }: { seconds: number; oomKills: number; forksRefused: number },
+): RunResult {
+  const { exit, stderr, channel, overflow, ended } = run;
   const { ready, result } = parseChannel(channel);
   const limitNotes =
     forksRefused > 0
