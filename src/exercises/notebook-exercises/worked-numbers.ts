@@ -11,6 +11,7 @@ import { train } from "../../engine/train.js";
 import { AnswerError } from "../../engine/errors.js";
 import { type CheckReport } from "../../checking/check.js";
 import { checkNumbers } from "../../checking/simple.js";
+import { CLASSIC_NAMES } from "../declaration.js";
 
 export const activation = (name: ActivationName) => {
   const def = ACTIVATIONS[name];
@@ -102,24 +103,7 @@ export const classic = {
   learningRate: 0.5,
   input: [0.05, 0.1],
   target: [0.01, 0.99],
-  names: {
-    units: [
-      ["i1", "i2"],
-      ["h1", "h2"],
-      ["o1", "o2"],
-    ],
-    weights: [
-      [
-        ["w1", "w2"],
-        ["w3", "w4"],
-      ],
-      [
-        ["w5", "w6"],
-        ["w7", "w8"],
-      ],
-    ],
-    biases: ["b1", "b2"],
-  },
+  names: CLASSIC_NAMES,
 };
 // notebook 09's XNOR network of step units: hidden AND and NOR, output OR
 export const xnorHidden = {
