@@ -16,7 +16,8 @@ import {
   revealsAnswer,
   type NotebookJson,
 } from "../src/index.js";
-import { judgeExercise } from "../src/exercises/notebook-exercises.js";
+import { exerciseHint, judgeExercise } from "../src/exercises/notebook-exercises.js";
+import { withoutAnswer } from "../src/exercises/notebook-check.js";
 import { errorBundle } from "../src/render/exercise.js";
 
 const NOTEBOOKS = join(import.meta.dirname, "..", "notebooks");
@@ -140,6 +141,23 @@ describe("checkExercise", () => {
   it("XOR from step units is judged by running the student's output unit", () => {
     expect(judgeExercise("09.3", { w10: "0.1", w11: "-0.2", w12: "-0.2" }).summary.correct).toBe(4);
     expect(judgeExercise("09.3", { w10: "-0.1", w11: "0.2", w12: "0.2" }).summary.wrong).toBe(4);
+  });
+
+  it("a wrong row suggests a hint(...) call that answers: 09.3's rows are input cases, so by question number", () => {
+    const rows = judgeExercise("09.3", { w10: "-0.1", w11: "0.2", w12: "0.2" }).rows.filter(
+      (r) => r.verdict === "wrong",
+    );
+    expect(rows.length).toBe(4);
+    for (const row of rows) {
+      const said = withoutAnswer("09.3", row).explanation;
+      expect(said).toContain('hint("09.3", 3)');
+      expect(said).not.toContain("XOR(");
+    }
+    expect(exerciseHint("09.3", 3).hint).toContain("XOR is 1 when neither AND nor NOR fires");
+    // where a row is an answer key, the hint is asked by that key
+    const keyed = judgeExercise("02", { x3: "123.4567" }).rows.find((r) => r.key === "x3");
+    expect(keyed?.verdict).toBe("wrong");
+    expect(withoutAnswer("02", keyed!).explanation).toContain('hint("02", "x3")');
   });
 });
 

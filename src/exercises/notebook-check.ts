@@ -7,15 +7,25 @@ import { display } from "../render/display.js";
 import { errorBundle, exerciseBundle } from "../render/exercise.js";
 import { exerciseHint, exerciseSet, isUnanswered, judgeExercise } from "./notebook-exercises.js";
 
+/**
+ * The `hint(...)` call that answers for a row: by its key when a question has that key, else by the
+ * question's number (a custom judge's rows, such as 09.3's "XOR(0,0)", are not answer keys).
+ */
+function hintCall(id: string, key: string): string {
+  const questions = exerciseSet(id).questions;
+  if (questions.some((q) => q.keys.includes(key))) return `hint("${id}", "${key}")`;
+  return `hint("${id}", ${questions[0].number})`;
+}
+
 /** A row as the student may see it: verdicts and named mistakes, never the value it should be. */
-function withoutAnswer(id: string, row: CheckRow): CheckRow {
+export function withoutAnswer(id: string, row: CheckRow): CheckRow {
   if (row.verdict === "correct" || row.verdict === "rounding" || row.verdict === "too few places") return row;
   let explanation: string;
   if (row.verdict === "follows") explanation = row.explanation.replace(/^should be [^,]*, but /, "");
   else if (row.tooFewDigits !== undefined) explanation = row.explanation;
   else if (row.diagnosis)
-    explanation = `probably: ${row.diagnosis.description}. hint("${id}", "${row.key}") if you are stuck`;
-  else explanation = `hint("${id}", "${row.key}") if you are stuck`;
+    explanation = `probably: ${row.diagnosis.description}. ${hintCall(id, row.key)} if you are stuck`;
+  else explanation = `${hintCall(id, row.key)} if you are stuck`;
   return { ...row, explanation };
 }
 
