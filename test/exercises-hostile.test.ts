@@ -429,7 +429,7 @@ fs.writeFileSync("/tmp/ran", "");`,
       expect(rows.bufferer).toBe("bufferer,3,4,3,2,12,12,");
       // issue 21: the runaway exponent costs its own quantity, with a note, and the class is graded
       expect(rows.exponent).toBe(
-        'exponent,2.57,4,3,2,11.57,12,forward: invalid E_total; answer E_total = 1.0300e-100000000 has an exponent too large to judge (40 digits at most): not judged',
+        "exponent,2.57,4,3,2,11.57,12,forward: invalid E_total; answer E_total = 1.0300e-100000000 has an exponent too large to judge (40 digits at most): not judged",
       );
       // no control character reaches a gradebook: the escapes are shown, not run
       for (const f of ["grades.csv", "canvas.csv", "moodle.csv"]) {
