@@ -4,6 +4,7 @@
 // the key are all made from it, so what students read and what they are graded on cannot disagree.
 import { readFile } from "node:fs/promises";
 import { TutorError } from "../engine/errors.js";
+import { CLASSIC_NAMES } from "./classic-names.js";
 
 /** A number drawn uniformly from `from`, `from + step`, … `to`. */
 export interface Range {
@@ -262,26 +263,6 @@ export async function readDeclaration(
 }
 
 /** The classic problem: the 2-2-2 sigmoid network of the lecture and q = x + y, f = q·z (a source notebook that declares nothing gets it). */
-/** The classic 2-2-2 example's names, as the lecture writes them (i1, h1, o1; w1 … w8; b1, b2). */
-export const CLASSIC_NAMES = {
-  units: [
-    ["i1", "i2"],
-    ["h1", "h2"],
-    ["o1", "o2"],
-  ],
-  weights: [
-    [
-      ["w1", "w2"],
-      ["w3", "w4"],
-    ],
-    [
-      ["w5", "w6"],
-      ["w7", "w8"],
-    ],
-  ],
-  biases: ["b1", "b2"],
-};
-
 export const CLASSIC: Pick<AssignmentDeclaration, "network" | "graph"> = {
   network: {
     spec: {

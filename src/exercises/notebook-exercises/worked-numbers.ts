@@ -11,7 +11,7 @@ import { train } from "../../engine/train.js";
 import { AnswerError } from "../../engine/errors.js";
 import { type CheckReport } from "../../checking/check.js";
 import { checkNumbers } from "../../checking/simple.js";
-import { CLASSIC_NAMES } from "../declaration.js";
+import { CLASSIC_NAMES } from "../classic-names.js";
 
 export const activation = (name: ActivationName) => {
   const def = ACTIVATIONS[name];
