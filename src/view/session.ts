@@ -74,12 +74,6 @@ export interface Summary {
   lines: SummaryLine[];
 }
 
-/** Long values (exact traces) as a hand calculation writes them: 8 decimals and an ellipsis. */
-export function displayValue(value: string, decimals = 8): string {
-  const m = /^(-?\d+)\.(\d+)$/.exec(value);
-  return m && m[2].length > decimals ? `${m[1]}.${m[2].slice(0, decimals)}…` : value;
-}
-
 const message = (e: unknown): string => (isTutorError(e) ? e.message : `unexpected: ${String(e)}`);
 const RIGHT: readonly Verdict[] = ["correct", "rounding"];
 const placesText = (d: number) => `${d} decimal place${d === 1 ? "" : "s"}`;
