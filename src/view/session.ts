@@ -5,7 +5,7 @@
 // Verdicts are earned once, against the problem's own numbers: a what-if edit never re-judges.
 // The view (labextension/) draws this state and calls its methods; nothing here touches a page.
 import { traceNetwork } from "../engine/network.js";
-import { graphTrace, type GraphTrace } from "../engine/graph.js";
+import { graphAnswerKey, graphTrace, type GraphTrace } from "../engine/graph.js";
 import { parseSpec, type NetworkSpec } from "../engine/spec.js";
 import { isTutorError, SpecError } from "../engine/errors.js";
 import { notationFor, type NotationPreset } from "../engine/notation.js";
@@ -478,8 +478,6 @@ function networkSteps(trace: NetworkTrace, spec: NetworkSpec, uses: Map<string, 
 
 /** A graph's steps: each node's value forward, then each gradient backward; keys as the graph checker reads them. */
 function graphSteps(trace: GraphTrace, uses: Map<string, Uses>): ViewStep[] {
-  const nameOf = new Map(trace.nodes.map((n) => [n.id, n.name ?? n.id]));
-  const out = nameOf.get(trace.output)!;
   return trace.steps.map((s) => ({
     id: s.id,
     phase: s.phase,
@@ -491,7 +489,7 @@ function graphSteps(trace: GraphTrace, uses: Map<string, Uses>): ViewStep[] {
     formula: s.formula,
     substituted: s.substituted,
     value: s.value,
-    key: s.phase === "forward" ? nameOf.get(s.node)! : `d${out}/d${nameOf.get(s.node)!}`,
+    key: graphAnswerKey(trace, s.node, s.phase === "forward" ? "value" : "grad"),
     uses: uses.get(s.id)!,
     mark: { on: "unit", key: s.node, kind: s.phase === "forward" ? "value" : "gradient" },
   }));
