@@ -243,7 +243,13 @@ async function stopLab(proc: ChildProcess): Promise<void> {
   });
 }
 
-export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+/**
+ * Debian's chromium, headless, in a fresh profile removed on close. `serviceWorkers: "block"` keeps
+ * a page's service worker from answering requests itself (JupyterLite's would, out of a route's sight).
+ */
+export async function launchChromium(
+  options: { serviceWorkers?: "allow" | "block" } = {},
+): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const userDataDir = mkdtempSync(join(tmpdir(), "bpt-chromium-"));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
@@ -257,6 +263,7 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
       "--no-first-run",
     ],
     viewport: { width: 1280, height: 1000 },
+    serviceWorkers: options.serviceWorkers ?? "allow",
   });
   return {
     context,
