@@ -68,7 +68,9 @@ function untrustedCopy(dir: string, name: string): string {
 async function save(page: Page): Promise<void> {
   await page.locator(".lm-MenuBar-itemLabel", { hasText: /^File$/ }).click();
   await page.locator(".lm-Menu-itemLabel", { hasText: /^Save Notebook$/ }).click();
-  await page.waitForTimeout(1500);
+  // Jupyter writes the file in place (its backup aside, no rename), so it is read only once the tab's
+  // unsaved mark is gone: a fixed wait found half a file on a loaded machine
+  await expect.poll(() => page.locator(".lm-TabBar-tab.jp-mod-dirty").count(), { timeout: 60_000 }).toBe(0);
 }
 
 describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? ` (skipped: ${why})` : ""}`, () => {
