@@ -17,14 +17,17 @@ import { missingBrowser } from "./browser.mjs";
 
 const ARTIFACTS = join(ROOT, "test-artifacts");
 const TSC = join(ROOT, "node_modules/typescript/bin/tsc");
-// The files that start JupyterLab, chromium or grading kernels run one at a time, after the rest:
+// The files that start JupyterLab, chromium or grading kernels run after the rest, one at a time:
 // on two cores, side by side they starve each other's kernels past the time limits they test.
-// They are known by name: *browser.test.ts, *-e2e.test.ts, *-hostile.test.ts.
+// They are known by name: *browser.test.ts, *-e2e.test.ts, *-hostile.test.ts. The two JupyterLab
+// files are the exception, run side by side before the others: they share one JupyterLab, test no
+// time limit, and spend more of their time waiting on the browser than computing.
 const HEAVY_NAME = /(^|-)browser\.test\.ts$|-e2e\.test\.ts$|-hostile\.test\.ts$/;
 const HEAVY = readdirSync(join(ROOT, "test"))
   .filter((f) => HEAVY_NAME.test(f))
   .sort()
   .map((f) => `test/${f}`);
+const LAB_FILES = ["test/browser.test.ts", "test/step-through-browser.test.ts"].filter((f) => HEAVY.includes(f));
 const skipNotebooks = process.argv.includes("--skip-notebooks");
 
 /** [part, seconds], in the order the parts ran; heavy files and notebooks indented under theirs */
@@ -174,11 +177,13 @@ if (!skipNotebooks) {
 // without a browser the browser tests are skipped, and this says why; in CI (CI set) they fail instead
 const noBrowser = missingBrowser();
 if (noBrowser && !process.env.CI) console.log(`\n== the browser tests are skipped: ${noBrowser}`);
-if (HEAVY.length > 0) {
-  const heavy = await vitest("vitest: end-to-end files, one at a time", "end-to-end", [
-    "--no-file-parallelism",
-    ...HEAVY,
-  ]);
+const rest = HEAVY.filter((f) => !LAB_FILES.includes(f));
+for (const [title, name, files, args] of [
+  ["vitest: the JupyterLab files, side by side", "jupyterlab", LAB_FILES, ["--maxWorkers=2"]],
+  ["vitest: the other end-to-end files, one at a time", "end-to-end", rest, ["--no-file-parallelism"]],
+]) {
+  if (files.length === 0) continue;
+  const heavy = await vitest(title, name, [...args, ...files]);
   failed += heavy.failedHere;
   for (const f of heavy.files)
     timings.push([`  ${f.name.slice(ROOT.length + 1)}`, Math.max(0, (f.endTime - f.startTime) / 1000)]);

@@ -100,7 +100,13 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
     label: string,
   ): Promise<{ page: Page; view: Locator; pageErrors: string[] }> {
     await executedNotebook(`${name}.ipynb`, `${name}.ipynb`, ws.notebooks, ws.home);
-    trustNotebook(join(ws.notebooks, `${name}.ipynb`), ws.home);
+    // a signature is of the content: made distinct first, so that browser.test.ts's untrusted copy
+    // of the same executed notebook (the lab is shared) does not become trusted with this one
+    const path = join(ws.notebooks, `${name}.ipynb`);
+    const nb = JSON.parse(readFileSync(path, "utf8")) as { metadata: Record<string, unknown> };
+    nb.metadata.opened_by_view_test = true;
+    writeFileSync(path, JSON.stringify(nb));
+    trustNotebook(path, ws.home);
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on("pageerror", (e) => pageErrors.push(e.message));
