@@ -46,6 +46,9 @@ const refused = new WeakSet<Judged>();
 
 const RANK: Record<Verdict, number> = { correct: 0, rounding: 1, follows: 2, wrong: 3, "too few places": 4 };
 
+/** The dp:N chains of a parsed spec, by N (see NetworkJudge.chain). */
+const chains = new WeakMap<NetworkSpec, Map<number, ReadonlyMap<string, string>>>();
+
 export interface JudgeContext {
   spec: NetworkSpec;
   preset: NotationPreset;
@@ -64,7 +67,6 @@ export class NetworkJudge {
   readonly followTolerance = new Map<string, number>();
   private readonly rows = new Map<Pending, CheckRow>();
   private readonly rootMemo = new Map<string, string[]>();
-  private readonly chains = new Map<number, Map<string, string>>();
   private readonly bound: (id: string, d: number) => number;
 
   constructor(private readonly ctx: JudgeContext) {
@@ -113,12 +115,14 @@ export class NetworkJudge {
     return [...new Set(ids.flatMap((x) => (this.ctx.steps.has(x) ? this.roots(x) : [])))];
   }
 
-  /** The dp:N chain: every written quantity rounded to d decimals. */
-  private chain(d: number): Map<string, string> {
-    let c = this.chains.get(d);
+  /** The dp:N chain: every written quantity rounded to d decimals (kept with the spec object: it depends on nothing else). */
+  private chain(d: number): ReadonlyMap<string, string> {
+    let bySpec = chains.get(this.ctx.spec);
+    if (!bySpec) chains.set(this.ctx.spec, (bySpec = new Map()));
+    let c = bySpec.get(d);
     if (!c) {
-      const t = traceNetwork(this.ctx.spec, { precision: `dp:${Math.min(d, 99)}`, notation: this.ctx.preset });
-      this.chains.set(d, (c = new Map(t.steps.map((s) => [s.id, s.value]))));
+      const t = traceNetwork(this.ctx.spec, { precision: `dp:${Math.min(d, 99)}` });
+      bySpec.set(d, (c = new Map(t.steps.map((s) => [s.id, s.value]))));
     }
     return c;
   }
