@@ -96,12 +96,15 @@ export class NetworkJudge {
     return row;
   }
 
-  /** The wrong answers (keys as typed) a step's value in the student's calculation carries. */
+  /**
+   * The wrong answers (keys as typed) a step's value in the student's calculation carries: an
+   * unwritten step carries what it was computed from (their δ for a ∂E/∂w taken as δ · a).
+   */
   roots(id: string): string[] {
     let r = this.rootMemo.get(id);
     if (!r) {
       const p = this.ctx.overriding.get(id);
-      if (!p) r = this.inputRoots(this.ctx.deps.get(id)?.map((x) => x.id) ?? []);
+      if (!p) r = this.inputRoots(this.ctx.student.implied.get(id) ?? this.ctx.deps.get(id)?.map((x) => x.id) ?? []);
       else {
         const row = this.judge(p);
         r = row.verdict === "wrong" ? [p.key] : row.verdict === "follows" ? (row.followsFrom ?? []) : [];
