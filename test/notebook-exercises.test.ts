@@ -123,16 +123,18 @@ describe("checkExercise", () => {
     const report = judgeExercise("03", answers);
     expect(report.rows.map((r) => [r.key, r.verdict])).toEqual(Object.keys(hand).map((k) => [k, "correct"]));
     const symbols = Object.fromEntries(report.rows.map((r) => [r.key, r.symbol]));
+    // the trace's symbol, and the key beside it upright (dz, dzBce and dzSse are each a δ)
     expect(symbols).toMatchObject({
-      a: "a_{1}^{(1)}",
-      dz: "\\delta_{1}^{(1)}",
-      dzBce: "\\delta_{1}^{(1)}",
-      w11: "{w_{11}^{(1)}}^{+}",
-      dw11: "\\frac{\\partial L}{\\partial w_{11}^{(1)}}",
+      a: "a_{1}^{(1)}\\;(\\texttt{a})",
+      dz: "\\delta_{1}^{(1)}\\;(\\texttt{dz})",
+      dzBce: "\\delta_{1}^{(1)}\\;(\\texttt{dzBce})",
+      w11: "{w_{11}^{(1)}}^{+}\\;(\\texttt{w11})",
+      dw11: "\\frac{\\partial L}{\\partial w_{11}^{(1)}}\\;(\\texttt{dw11})",
     });
     // a key is never typeset as a product of italic letters (d·z·B·c·e)
     const html = String(exerciseBundle({ rows: report.rows, notes: [] })["text/html"]);
-    expect(html).not.toMatch(/<mi>B<\/mi>|dzBce<\/mi>|\\text\{dzBce\}/);
+    expect(html).not.toMatch(/mathnormal[^"]*">B</);
+    expect(html).toContain(`<span class="mord text"><span class="mord texttt">dzBce</span>`);
   });
 
   it("03: fewer places than asked get a request for 4 places, not a verdict", () => {

@@ -5,6 +5,7 @@
 // exercises; each part is judged on its own (no value carries from one network to another).
 import { AnswerError } from "../engine/errors.js";
 import { closest } from "../engine/suggest.js";
+import { texEscape } from "../engine/notation.js";
 import { parseTypedNumber } from "../checking/answers.js";
 import {
   checkHandCalculation,
@@ -28,11 +29,15 @@ function renamer(toExercise: ReadonlyMap<string, string>): (text: string) => str
   return (text) => text.replace(pattern, (k) => toExercise.get(k) ?? k);
 }
 
-/** A part's row under the exercise's key. */
+/**
+ * A part's row under the exercise's key; its symbol is the trace's with the key beside it, as code
+ * (three of 03's answers are a δ of one neuron, each with another loss or label).
+ */
 function asExercise(row: CheckRow, key: string, rename: (text: string) => string): CheckRow {
   return {
     ...row,
     key,
+    symbol: `${row.symbol}\\;(\\texttt{${texEscape(key)}})`,
     explanation: rename(row.explanation),
     ...(row.followsFrom ? { followsFrom: row.followsFrom.map(rename) } : {}),
     ...(row.diagnosis ? { diagnosis: { ...row.diagnosis, description: rename(row.diagnosis.description) } } : {}),
