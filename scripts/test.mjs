@@ -122,6 +122,8 @@ mkdirSync(ARTIFACTS, { recursive: true });
 const [build] = await sideBySide([
   { title: "build", args: [TSC, "-p", "tsconfig.json"] },
   { title: "type-check the tests", args: [TSC, "-p", "tsconfig.test.json"] },
+  // the view's extension with the modules of src/ it is built from, in its own settings (DOM, no Node)
+  { title: "type-check the view's extension", args: [TSC, "-p", "labextension/tsconfig.json", "--noEmit"] },
 ]);
 if (build !== 0) {
   console.log("\nthe build failed (the TypeScript errors are above), so no test ran.\ntests: 0 passed, 1 failed");

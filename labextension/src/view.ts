@@ -1,13 +1,13 @@
-// The step-through view's DOM: draws a StepThrough session (dist/view/session.js, the state and
+// The step-through view's DOM: draws a StepThrough session (src/view/session.ts, the state and
 // its rules) and turns clicks and keys into its method calls. Everything a user or a spec supplies
 // reaches the page as text nodes or through KaTeX, never as HTML. The student's progress goes to
 // `save` after every change (the renderer keeps it in the output's metadata, so the notebook file
 // carries it) and comes back as `saved` when the notebook is opened again.
-import { readPayload } from "../../dist/view/payload.js";
-import { StepThrough, displayValue, type ViewStep } from "../../dist/view/session.js";
-import type { Progress } from "../../dist/view/progress.js";
-import { markSymbols } from "../../dist/view/marks.js";
-import { NOTATION_PRESETS, type NotationPreset } from "../../dist/engine/notation.js";
+import { readPayload } from "../../src/view/payload.js";
+import { StepThrough, displayValue, type ViewStep } from "../../src/view/session.js";
+import type { Progress } from "../../src/view/progress.js";
+import { markSymbols } from "../../src/view/marks.js";
+import { NOTATION_PRESETS, type NotationPreset } from "../../src/engine/notation.js";
 import { texHtml } from "./tex.js";
 import { el } from "./dom.js";
 import { drawing, paintDrawing } from "./drawing.js";

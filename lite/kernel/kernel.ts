@@ -31,9 +31,15 @@ export interface KernelUrls {
   files: string;
 }
 
-const LANGUAGE_INFO = {
+/**
+ * Exactly what tslab reports (its version string is its own, fixed), and what every notebook's
+ * metadata holds (scripts/notebook_pairs.py keeps it so): JupyterLab writes a kernel's
+ * language_info into the notebook when the kernel starts, and a different one marks a notebook
+ * modified the moment it opens, in the site and in JupyterLab alike.
+ */
+export const LANGUAGE_INFO = {
   name: "typescript",
-  version: "5.9",
+  version: "3.7.2",
   mimetype: "text/typescript",
   file_extension: ".ts",
   codemirror_mode: { mode: "typescript", name: "javascript", typescript: true },

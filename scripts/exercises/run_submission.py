@@ -38,6 +38,12 @@ import sys
 import time
 from typing import Any
 
+# jsonschema (under nbformat) imports rfc3987_syntax for its "iri" format check, and that module
+# builds a parser as it is imported: about 3 s of CPU in every process, here for nothing (no
+# notebook schema uses the format). None in sys.modules makes the import fail, and jsonschema then
+# leaves that one format unchecked, as it does wherever the package is not installed.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+
 import nbformat
 from jupyter_client import AsyncKernelManager
 from nbclient import NotebookClient

@@ -42,6 +42,17 @@ export interface Notebook {
 }
 
 export const KERNELSPEC = { display_name: "TypeScript", language: "typescript", name: "tslab" } as const;
+/**
+ * What the TypeScript kernel reports as its language (tslab's own fixed version string). JupyterLab
+ * writes it into a notebook when the kernel starts; a notebook that holds the same opens unmodified.
+ */
+export const LANGUAGE_INFO = {
+  name: "typescript",
+  version: "3.7.2",
+  mimetype: "text/typescript",
+  file_extension: ".ts",
+  codemirror_mode: { mode: "typescript", name: "javascript", typescript: true },
+} as const;
 
 export function sourceOf(cell: Cell): string {
   return Array.isArray(cell.source) ? cell.source.join("") : cell.source;

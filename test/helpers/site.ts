@@ -214,6 +214,20 @@ export async function waitForOpen(page: Page, path: string, timeoutMs = 60_000):
   );
 }
 
+/** Load the app in `page` (its lab page) and wait until it has restored: its commands are all there then. */
+export async function loadApp(page: Page, url: string): Promise<void> {
+  await page.goto(`${url}/lab/index.html`);
+  await page.waitForFunction(
+    () => {
+      const app = (window as unknown as Partial<{ jupyterapp: { commands: { hasCommand(id: string): boolean } } }>)
+        .jupyterapp;
+      return app?.commands.hasCommand("docmanager:open") && app.commands.hasCommand("notebook:run-all-cells");
+    },
+    undefined,
+    { timeout: 90_000 },
+  );
+}
+
 /** Open a file of the site's (or the student's) files in the running app; resolves when its kernel is idle. */
 export async function openInSite(page: Page, path: string): Promise<void> {
   await page.evaluate(
