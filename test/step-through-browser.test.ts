@@ -5,7 +5,7 @@
 // hand-made notebook with an old payload, hostile unit names and values that are not numbers.
 // Screenshots: test-artifacts/browser/view-*.png; the view's own timings: test-artifacts/view-timings.json.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import {
@@ -65,10 +65,19 @@ function untrustedCopy(dir: string, name: string): string {
   return `${name}-reopened.ipynb`;
 }
 
-async function save(page: Page): Promise<void> {
+/** File > Save Notebook, then wait until the file on disk is the new one (seconds on a loaded machine). */
+async function save(page: Page, file: string): Promise<void> {
+  const before = statSync(file).mtimeMs;
   await page.locator(".lm-MenuBar-itemLabel", { hasText: /^File$/ }).click();
   await page.locator(".lm-Menu-itemLabel", { hasText: /^Save Notebook$/ }).click();
-  await page.waitForTimeout(1500);
+  const saved = () => {
+    try {
+      return statSync(file).mtimeMs > before && JSON.parse(readFileSync(file, "utf8")) !== null;
+    } catch {
+      return false; // not written yet, or being written
+    }
+  };
+  await expect.poll(saved, { timeout: 30_000 }).toBe(true);
 }
 
 describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? ` (skipped: ${why})` : ""}`, () => {
@@ -257,7 +266,7 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
     expect(pageErrors).toEqual([]);
 
     // saved, then reopened (as saved, and as an untrusted copy): the answers are there
-    await save(page);
+    await save(page, join(ws.notebooks, `${name}.ipynb`));
     await page.close();
     for (const [file, label] of [
       [`${name}.ipynb`, "reopened"],
@@ -328,7 +337,7 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
     expect(await view.locator('tr[data-id="backward.z"]').getAttribute("class")).not.toContain("bpt-changed");
     await screenshot(page, "view-04-edited");
     expect(await axeProblems(page, ".jp-OutputArea-output")).toEqual([]);
-    await save(page);
+    await save(page, join(ws.notebooks, `${name}.ipynb`));
     await page.close();
 
     const { page: reopened, view: again } = await reopenUntrusted(name, "04");
