@@ -23,7 +23,7 @@ import nbformat
 from jupytext.cli import jupytext as jupytext_cli
 
 FIX = "npm run notebooks"
-# what the TypeScript kernels report (tslab, and the site's kernel in lite/kernel/kernel.ts):
+# what the TypeScript kernels report (tslab, and the site's kernel: src/exercises/notebook-kernel.ts):
 # JupyterLab writes it into a notebook as its kernel starts, so a notebook holding anything else
 # shows as modified the moment it is opened
 LANGUAGE_INFO = {

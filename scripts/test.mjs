@@ -1,5 +1,5 @@
-// `npm test`: build dist/ and check the code (types, layout, lint), run the vitest suite, the
-// heavy end-to-end files one at a time, and every notebook headless; then print the time each
+// `npm test`: build dist/ and check the code (types, layout, lint), run the vitest suite, every
+// notebook headless, and the heavy end-to-end files one at a time; then print the time each
 // part took and one closing line that counts them all, `tests: N passed, M failed`. Every part
 // runs even when an earlier one failed (a failing unit test does not hide a broken notebook), but
 // nothing runs after a failed build; the exit code is non-zero if any part failed.
@@ -149,19 +149,7 @@ const unit = await vitest(
   HEAVY.map((f) => `--exclude=${f}`),
 );
 failed += unit.failedHere;
-// without a browser the browser tests are skipped, and this says why; in CI (CI set) they fail instead
-const noBrowser = missingBrowser();
-if (noBrowser && !process.env.CI) console.log(`\n== the browser tests are skipped: ${noBrowser}`);
-if (HEAVY.length > 0) {
-  const heavy = await vitest("vitest: end-to-end files, one at a time", "end-to-end", [
-    "--no-file-parallelism",
-    ...HEAVY,
-  ]);
-  failed += heavy.failedHere;
-  for (const f of heavy.files)
-    timings.push([`  ${f.name.slice(ROOT.length + 1)}`, Math.max(0, (f.endTime - f.startTime) / 1000)]);
-}
-
+// the notebooks before the end-to-end files, which reuse what they executed
 if (!skipNotebooks) {
   const notebooks = await run([join(ROOT, "scripts/run-notebooks.mjs")], { buffered: true });
   console.log("\n== notebooks");
@@ -173,6 +161,22 @@ if (!skipNotebooks) {
     failed += Number(counts[2]);
   }
   if (notebooks.code !== 0 && (!counts || Number(counts[2]) === 0)) failed += 1;
+  // the browser files open these executed copies instead of running the same notebooks again
+  // (helpers/jupyter.ts executedNotebook); only a clean run's copies, or they execute their own
+  if (notebooks.code === 0) process.env.BPT_EXECUTED_NOTEBOOKS = join(ARTIFACTS, "notebooks");
+}
+
+// without a browser the browser tests are skipped, and this says why; in CI (CI set) they fail instead
+const noBrowser = missingBrowser();
+if (noBrowser && !process.env.CI) console.log(`\n== the browser tests are skipped: ${noBrowser}`);
+if (HEAVY.length > 0) {
+  const heavy = await vitest("vitest: end-to-end files, one at a time", "end-to-end", [
+    "--no-file-parallelism",
+    ...HEAVY,
+  ]);
+  failed += heavy.failedHere;
+  for (const f of heavy.files)
+    timings.push([`  ${f.name.slice(ROOT.length + 1)}`, Math.max(0, (f.endTime - f.startTime) / 1000)]);
 }
 
 printTimings((Date.now() - started) / 1000);

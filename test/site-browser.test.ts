@@ -31,8 +31,7 @@ import {
   waitForOpen,
   type SavedNotebook,
 } from "./helpers/site.js";
-import { assignExample } from "./helpers/assign.js";
-import { runCli } from "../src/cli/program.js";
+import { assignExample, gradeAssigned } from "./helpers/assign.js";
 import type { AnswerKey } from "../src/exercises/assign.js";
 import { metaOf, toLines, type Notebook } from "../src/exercises/notebook.js";
 
@@ -260,18 +259,7 @@ describe.skipIf(why !== undefined)(`the course as a static site${why ? ` (skippe
       writeFileSync(join(fromLab, `${id}.ipynb`), JSON.stringify(lab));
     }
     const grade = async (subs: string, graded: string) => {
-      const r = await runCli([
-        "grade",
-        subs,
-        "--key",
-        join(out, "key", "key.json"),
-        "--out",
-        graded,
-        "--jobs",
-        "2",
-        "--quiet",
-      ]);
-      expect(r.code, r.stderr).toBe(0);
+      await gradeAssigned(out, subs, graded, "--jobs", "2");
       return readFileSync(join(graded, "grades.csv"), "utf8").trim().split("\n");
     };
     const site = await grade(fromSite, join(out, "graded-site"));

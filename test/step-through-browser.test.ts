@@ -5,17 +5,18 @@
 // hand-made notebook with an old payload, hostile unit names and values that are not numbers.
 // Screenshots: test-artifacts/browser/view-*.png; the view's own timings: test-artifacts/view-timings.json.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import {
   browserTestsPossible,
   launchChromium,
+  executedNotebook,
   openNotebook,
-  runAllCells,
   scratchWorkspace,
   screenshot,
   startJupyterLab,
+  trustNotebook,
   ROOT,
   type Lab,
 } from "./helpers/jupyter.js";
@@ -65,19 +66,15 @@ function untrustedCopy(dir: string, name: string): string {
   return `${name}-reopened.ipynb`;
 }
 
-/** File > Save Notebook, then wait until the file on disk is the new one (seconds on a loaded machine). */
-async function save(page: Page, file: string): Promise<void> {
-  const before = statSync(file).mtimeMs;
+async function save(page: Page): Promise<void> {
   await page.locator(".lm-MenuBar-itemLabel", { hasText: /^File$/ }).click();
   await page.locator(".lm-Menu-itemLabel", { hasText: /^Save Notebook$/ }).click();
-  const saved = () => {
-    try {
-      return statSync(file).mtimeMs > before && JSON.parse(readFileSync(file, "utf8")) !== null;
-    } catch {
-      return false; // not written yet, or being written
-    }
-  };
-  await expect.poll(saved, { timeout: 30_000 }).toBe(true);
+  // the tab loses its dirty mark once the server has written the file (it writes in place: read
+  // before that, the file can be empty)
+  await page
+    .locator(".lm-TabBar-tab.lm-mod-current.jp-mod-dirty")
+    .first()
+    .waitFor({ state: "detached", timeout: 60_000 });
 }
 
 describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? ` (skipped: ${why})` : ""}`, () => {
@@ -93,20 +90,24 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
     context = browser.context;
   }, 240_000);
 
-  /** Open a notebook, run it, and find its first step-through view (its first render timed). */
-  async function runWithView(
+  /**
+   * Open the notebook as JupyterLab shows it after a run (an executed copy, signed for the lab:
+   * the view needs no kernel, and browser.test.ts runs these notebooks live) and find its first
+   * step-through view (its first render timed).
+   */
+  async function openWithView(
     name: string,
     label: string,
   ): Promise<{ page: Page; view: Locator; pageErrors: string[] }> {
+    await executedNotebook(`${name}.ipynb`, `${name}.ipynb`, ws.notebooks, ws.home);
+    trustNotebook(join(ws.notebooks, `${name}.ipynb`), ws.home);
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on("pageerror", (e) => pageErrors.push(e.message));
     await openNotebook(page, lab, `${name}.ipynb`);
-    await runAllCells(page);
     const view = page.locator("[data-bpt-view]").first();
-    await view.waitFor();
-    timings[`${label} first render, while the notebook runs`] =
-      (await view.getAttribute("data-bpt-render-ms")) ?? undefined;
+    await view.waitFor({ timeout: 30_000 });
+    timings[`${label} first render, opened`] = (await view.getAttribute("data-bpt-render-ms")) ?? undefined;
     timings[`${label} tables typeset after it`] = (await view.getAttribute("data-bpt-tables-ms")) ?? undefined;
     await view.scrollIntoViewIfNeeded();
     return { page, view, pageErrors };
@@ -161,7 +162,7 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
 
   it("05: stepped to the end unanswered nothing unrevealed shows; two tries; 4 places wanted; what-if keeps verdicts; 3 answers survive save and reload, untrusted too; axe finds nothing serious", async () => {
     const name = "05-two-layer-hand-calculation";
-    const { page, view, pageErrors } = await runWithView(name, "05");
+    const { page, view, pageErrors } = await openWithView(name, "05");
     const { counter, line, input, feedback } = parts(view);
     await expect.poll(() => counter.textContent()).toBe("Step 1 of 43");
     await screenshot(page, "view-05-start");
@@ -266,7 +267,7 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
     expect(pageErrors).toEqual([]);
 
     // saved, then reopened (as saved, and as an untrusted copy): the answers are there
-    await save(page, join(ws.notebooks, `${name}.ipynb`));
+    await save(page);
     await page.close();
     for (const [file, label] of [
       [`${name}.ipynb`, "reopened"],
@@ -300,7 +301,7 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
 
   it("04: the (x + y) z graph judged with two tries, z edited as what-if, saved and reopened untrusted; axe on the notebook's outputs", async () => {
     const name = "04-computation-graphs";
-    const { page, view } = await runWithView(name, "04");
+    const { page, view } = await openWithView(name, "04");
     const { counter, line, input, feedback } = parts(view);
     expect(await counter.textContent()).toBe("Step 1 of 6");
     expect(await view.locator(".bpt-input-label").textContent()).toBe("Your value for q:");
@@ -337,7 +338,7 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
     expect(await view.locator('tr[data-id="backward.z"]').getAttribute("class")).not.toContain("bpt-changed");
     await screenshot(page, "view-04-edited");
     expect(await axeProblems(page, ".jp-OutputArea-output")).toEqual([]);
-    await save(page, join(ws.notebooks, `${name}.ipynb`));
+    await save(page);
     await page.close();
 
     const { page: reopened, view: again } = await reopenUntrusted(name, "04");

@@ -41,18 +41,7 @@ export interface Notebook {
   nbformat_minor: number;
 }
 
-export const KERNELSPEC = { display_name: "TypeScript", language: "typescript", name: "tslab" } as const;
-/**
- * What the TypeScript kernel reports as its language (tslab's own fixed version string). JupyterLab
- * writes it into a notebook when the kernel starts; a notebook that holds the same opens unmodified.
- */
-export const LANGUAGE_INFO = {
-  name: "typescript",
-  version: "3.7.2",
-  mimetype: "text/typescript",
-  file_extension: ".ts",
-  codemirror_mode: { mode: "typescript", name: "javascript", typescript: true },
-} as const;
+export { KERNELSPEC, LANGUAGE_INFO } from "./notebook-kernel.js";
 
 export function sourceOf(cell: Cell): string {
   return Array.isArray(cell.source) ? cell.source.join("") : cell.source;

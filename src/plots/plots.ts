@@ -70,6 +70,15 @@ const size = (o: { width?: number; height?: number }) => ({
 });
 const finite = (v: number) => Number.isFinite(v);
 
+/**
+ * Tick labels of a log axis in one style: below 0.001 as 1e-6, 1e-7 …, above as 0.01, 1, 100
+ * (vega's own format wrote 0.000001 beside 1e-7 on one axis).
+ */
+const LOG_AXIS = {
+  // vega blanks the labels of ticks it leaves unnamed (datum.label is then ""): kept blank
+  labelExpr: "datum.label === '' ? '' : datum.value < 0.001 ? format(datum.value, '~e') : format(datum.value, '~g')",
+} as const;
+
 export function linesSpec(series: readonly Series[], opts: LineOptions = {}): VegaLiteSpec {
   const values = series.flatMap((s) =>
     s.x
@@ -89,6 +98,7 @@ export function linesSpec(series: readonly Series[], opts: LineOptions = {}): Ve
         title: opts.yTitle ?? "y",
         // padding keeps the highest and lowest lines off the plot's border
         scale: opts.logY ? { type: "log", padding: 10 } : { zero: false, padding: 10 },
+        ...(opts.logY ? { axis: LOG_AXIS } : {}),
       },
       ...seriesStyle("series", opts.seriesOrder ?? series.map((s) => s.name), series.length > 1, opts.points),
     },
@@ -331,6 +341,7 @@ export function barsSpec(
               title: opts.yTitle ?? "value",
               stack: null,
               scale: { type: "log", domain: [base, top] },
+              axis: LOG_AXIS,
             },
             y2: { datum: base },
           }
