@@ -143,6 +143,11 @@ await sideBySide([
   },
 ]);
 
+// the browser files test the view's extension installed in .venv: rebuilt here when a source it is
+// built from (labextension/src, the modules of src/ it imports) changed since, else a hash check
+if ((await step("the view's extension, if its sources changed", [join(ROOT, "scripts/build-labextension.mjs")])) !== 0)
+  failed += 1;
+
 const unit = await vitest(
   "vitest",
   "unit",

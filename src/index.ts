@@ -187,12 +187,14 @@ export {
   plotDecisionBoundary,
   barsSpec,
   plotBars,
+  heatmapSpec,
   plotHeatmap,
   liveLossPlot,
   type DecisionOptions,
   type Series,
   type LineOptions,
   type BarOptions,
+  type HeatmapOptions,
 } from "./plots/plots.js";
 export { costAfterEachEpoch, costCurvesSpec, plotCostCurves, type CostCurve } from "./plots/training-curves.js";
 

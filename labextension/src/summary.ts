@@ -1,7 +1,7 @@
-// The view's summary and verdict words: how many steps went right at the first or second try,
-// followed through, were shown or skipped, and for each step that did not go right at once, what
-// was typed and (once the value is on the page) the checker's explanation.
-import type { Attempt, StepResult, StepThrough } from "../../src/view/session.js";
+// The view's summary: how many steps went right at the first or second try, followed through,
+// were shown or skipped, and for each step that did not go right at once, what was typed and (once
+// the value is on the page) the checker's explanation. Verdict marks are src/render/verdict-words.ts's.
+import type { StepResult, StepThrough } from "../../src/view/session.js";
 import { VERDICT_WORDS } from "../../src/render/verdict-words.js";
 import { el } from "./dom.js";
 import { texHtml } from "./tex.js";
