@@ -67,6 +67,9 @@ export function mountStepThrough(host: HTMLElement, data: unknown, opts: MountOp
   return { session };
 }
 
+/** How long after a change the progress is saved (see View.saveSoon). */
+const SAVE_AFTER_MS = 200;
+
 /** Set an element's text only when it differs (a new text node costs a layout). */
 function setText(node: Element, text: string): void {
   if (node.textContent !== text) node.textContent = text;
@@ -220,7 +223,24 @@ class View {
     else if (redraw === "numbers") this.renderNumbers();
     else this.renderStep();
     this.root.dataset[name] = (performance.now() - started).toFixed(2);
-    this.save(this.s.progress());
+    this.saveSoon();
+  }
+
+  private savePending = false;
+
+  /**
+   * Keep the progress with the notebook a moment after a change, once it is on the screen:
+   * JupyterLab's update of the output's metadata (a shared-model change, the notebook marked
+   * modified) took longer than the change itself. Changes within SAVE_AFTER_MS are saved once,
+   * with the progress as it is then.
+   */
+  private saveSoon(): void {
+    if (this.savePending) return;
+    this.savePending = true;
+    setTimeout(() => {
+      this.savePending = false;
+      this.save(this.s.progress());
+    }, SAVE_AFTER_MS);
   }
 
   private move(f: () => void): void {
@@ -265,7 +285,7 @@ class View {
     }
     this.renderStep();
     this.root.dataset.bptCheckMs = (performance.now() - t).toFixed(2);
-    this.save(this.s.progress());
+    this.saveSoon();
   }
 
   renderAll(): void {
