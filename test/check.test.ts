@@ -207,6 +207,20 @@ describe("partial answer sets", () => {
     expect(r.firstWrong).toBe("dE/dw5");
   });
 
+  it("an update computed from a wrong δ, with ∂E/∂w left unwritten, follows from that δ (it was called rounding)", () => {
+    // δ_o1 as a_o1 − t_o1 (the a(1 − a) factor forgotten), then w5+ = 0.4 − 0.5 · 0.7414 · 0.5933
+    const r = checkHandCalculation(classic, { a_h1: "0.5933", delta_o1: "0.7414", "w5+": "0.1801" });
+    expect(r.rows.map((x) => [x.key, x.verdict])).toEqual([
+      ["a_h1", "correct"],
+      ["delta_o1", "wrong"],
+      ["w5+", "follows"],
+    ]);
+    expect(row(r, "w5+").followsFrom).toEqual(["delta_o1"]);
+    expect(row(r, "w5+").explanation).toBe(
+      "should be 0.3589, but from your earlier values it is 0.1801: follows from your value of delta_o1",
+    );
+  });
+
   it("a single right answer", () => {
     const r = checkHandCalculation(classic, { "w8+": "0.5614" });
     expect(r.summary).toEqual({ correct: 1, rounding: 0, followThrough: 0, wrong: 0, tooFewPlaces: 0, total: 1 });

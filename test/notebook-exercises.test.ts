@@ -18,7 +18,7 @@ import {
 } from "../src/index.js";
 import { exerciseHint, judgeExercise } from "../src/exercises/notebook-exercises.js";
 import { withoutAnswer } from "../src/exercises/notebook-check.js";
-import { errorBundle } from "../src/render/exercise.js";
+import { errorBundle, exerciseBundle } from "../src/render/exercise.js";
 
 const NOTEBOOKS = join(import.meta.dirname, "..", "notebooks");
 const shown = () => {
@@ -87,6 +87,63 @@ describe("checkExercise", () => {
     expect(text).toContain("Not answered yet: z_h2");
     expect(text).not.toContain("0.46"); // z_h1's value, 0.4600
     expect(text).not.toContain("should be");
+  });
+
+  it("03 is judged as traced networks: w11 from the student's own wrong δ6 follows from it", () => {
+    // δ6 written as a − y (the a(1 − a) factor forgotten): −0.1824; then w11 = 0.4 − 0.5 · (−0.1824) · 2
+    const report = judgeExercise("03", { a6: "0.8176", delta6: "-0.1824", w11: "0.5824" });
+    expect(report.rows.map((r) => [r.key, r.verdict])).toEqual([
+      ["a6", "correct"],
+      ["delta6", "wrong"],
+      ["w11", "follows"],
+    ]);
+    expect(report.rows[2].followsFrom).toEqual(["delta6"]);
+    expect(report.rows[1].diagnosis?.mistake).toBe("forgot-activation-derivative");
+    // shown to the student: the exercise's own keys, no answer
+    const out = shown();
+    checkExercise("03", { a6: "0.8176", delta6: "-0.1824", w11: "0.5824" });
+    vi.restoreAllMocks();
+    const text = out.join("");
+    expect(text).toContain(
+      "w11 = 0.5824: → follows from an earlier error. From your earlier values it is 0.5824: follows from your value of delta6.",
+    );
+    expect(text).not.toMatch(/0\.4272|0\.0272/);
+  });
+
+  it("03: the right answers, worked by hand in doubles, are all correct; the quantities are typeset as math", () => {
+    const s = (z: number) => 1 / (1 + Math.exp(-z));
+    const a = s(0.4);
+    const a6 = s(0.4 * 2 - 0.6 * -1 + 0.1),
+      delta6 = (a6 - 1) * a6 * (1 - a6);
+    const h = s(0.4 * 1 - 0.6 * 0.5 + 0.1),
+      o = s(-1 * h - 0.2);
+    const dw11 = (o - 1) * o * (1 - o) * -1 * h * (1 - h) * 1;
+    const hand = { a, dz: a - 1, dzBce: a, dzSse: a * a * (1 - a), a6, delta6, w11: 0.4 - 0.5 * delta6 * 2, dw11 };
+    const answers = Object.fromEntries(Object.entries(hand).map(([k, v]) => [k, v.toFixed(4)]));
+    const report = judgeExercise("03", answers);
+    expect(report.rows.map((r) => [r.key, r.verdict])).toEqual(Object.keys(hand).map((k) => [k, "correct"]));
+    const symbols = Object.fromEntries(report.rows.map((r) => [r.key, r.symbol]));
+    // the trace's symbol, and the key beside it upright (dz, dzBce and dzSse are each a δ)
+    expect(symbols).toMatchObject({
+      a: "a_{1}^{(1)}\\;(\\texttt{a})",
+      dz: "\\delta_{1}^{(1)}\\;(\\texttt{dz})",
+      dzBce: "\\delta_{1}^{(1)}\\;(\\texttt{dzBce})",
+      w11: "{w_{11}^{(1)}}^{+}\\;(\\texttt{w11})",
+      dw11: "\\frac{\\partial L}{\\partial w_{11}^{(1)}}\\;(\\texttt{dw11})",
+    });
+    // a key is never typeset as a product of italic letters (d·z·B·c·e)
+    const html = String(exerciseBundle({ rows: report.rows, notes: [] })["text/html"]);
+    expect(html).not.toMatch(/mathnormal[^"]*">B</);
+    expect(html).toContain(`<span class="mord text"><span class="mord texttt">dzBce</span>`);
+  });
+
+  it("03: fewer places than asked get a request for 4 places, not a verdict", () => {
+    const report = judgeExercise("03", { a: "0.60", a6: "0.8176" });
+    expect(report.rows.map((r) => [r.key, r.verdict])).toEqual([
+      ["a", "too few places"],
+      ["a6", "correct"],
+    ]);
+    expect(report.rows[0].explanation).toMatch(/^give 4 decimal places/);
   });
 
   it("names a classic mistake where the checker recognises it", () => {

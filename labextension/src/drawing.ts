@@ -43,26 +43,28 @@ export function drawing(layout: Layout, kind: "network" | "graph"): SVGElement {
   return picture;
 }
 
-/** Light up what the current step uses; write what the student has seen. */
+/** Light up what the current step uses; write what the student has seen (only texts that changed are set). */
 export function paintDrawing(host: HTMLElement, s: StepThrough, step: ViewStep): void {
   const uses = step.uses;
+  const texts = new Map<Element, string>();
   for (const g of host.querySelectorAll<SVGElement>("[data-unit]")) {
     g.classList.toggle("bpt-on", uses.units.includes(g.dataset.unit!));
-    for (const t of g.querySelectorAll(".bpt-node-value, .bpt-node-grad")) t.textContent = "";
+    for (const t of g.querySelectorAll(".bpt-node-value, .bpt-node-grad")) texts.set(t, "");
   }
   for (const e of host.querySelectorAll<SVGElement>("[data-edge]"))
     e.classList.toggle("bpt-on", uses.edges.includes(e.dataset.edge!));
-  for (const t of host.querySelectorAll<SVGElement>("[data-edge-grad]")) t.textContent = "";
+  for (const t of host.querySelectorAll<SVGElement>("[data-edge-grad]")) texts.set(t, "");
   for (const x of s.steps) {
     if (!x.mark || !s.revealed(x.id)) continue;
     const text = x.mark.kind === "value" ? short(x.value) : `∇ ${short(x.value)}`;
     if (x.mark.on === "edge") {
       const t = host.querySelector(`[data-edge-grad="${CSS.escape(x.mark.key)}"]`);
-      if (t) t.textContent = text;
+      if (t) texts.set(t, text);
     } else {
       const g = host.querySelector(`[data-unit="${CSS.escape(x.mark.key)}"]`);
       const t = g?.querySelector(x.mark.kind === "value" ? ".bpt-node-value" : ".bpt-node-grad");
-      if (t) t.textContent = text;
+      if (t) texts.set(t, text);
     }
   }
+  for (const [t, text] of texts) if (t.textContent !== text) t.textContent = text;
 }

@@ -46,6 +46,22 @@ function isParsedSpec(x: unknown): x is NetworkSpec {
   );
 }
 
+/**
+ * The exact trace of a parsed spec in one notation, kept as long as the spec object lives: the
+ * step-through view judges every answer against the one spec it holds, and this trace (with the
+ * key resolver built on its steps, see keys.ts) is most of a check's time. Traces are not changed
+ * by the checker, and a parsed spec is not changed after parsing.
+ */
+const exactTraces = new WeakMap<NetworkSpec, Map<NotationPreset, ReturnType<typeof traceNetwork>>>();
+
+function exactTraceOf(spec: NetworkSpec, preset: NotationPreset): ReturnType<typeof traceNetwork> {
+  let byPreset = exactTraces.get(spec);
+  if (!byPreset) exactTraces.set(spec, (byPreset = new Map()));
+  let trace = byPreset.get(preset);
+  if (!trace) byPreset.set(preset, (trace = traceNetwork(spec, { precision: "exact", notation: preset })));
+  return trace;
+}
+
 /** Check a student's hand calculation of one example's forward pass, backward pass and update. */
 export function checkHandCalculation(spec: unknown, answers: AnswersInput, options: CheckOptions = {}): CheckReport {
   const parsed = isParsedSpec(spec) ? spec : parseSpec(spec);
@@ -58,7 +74,7 @@ export function checkHandCalculation(spec: unknown, answers: AnswersInput, optio
       "give the example as input/target",
     );
   }
-  const exactTrace = traceNetwork(parsed, { precision: "exact", notation: preset });
+  const exactTrace = exactTraceOf(parsed, preset);
   const steps = new Map<string, Step>(exactTrace.steps.map((s) => [s.id, s]));
   const exact = new Map<string, string>(exactTrace.steps.map((s) => [s.id, s.value]));
   const { pending, unknownKeys } = resolveNetworkAnswers(parsed, exactTrace.steps, preset, answers, options.places);

@@ -304,8 +304,20 @@ function notationsFor(spec: NetworkSpec, preset: NotationPreset): Notation[] {
   return notations;
 }
 
-/** A resolver for one spec's trace (single example) in one notation. */
+/** Resolvers by the steps they were built on (one trace's array: a trace the checker keeps, keeps its resolvers). */
+const resolvers = new WeakMap<readonly Step[], Map<string, KeyResolver>>();
+
+/** A resolver for one spec's trace (single example) in one notation; built once per trace, spec and notation. */
 export function keyResolver(spec: NetworkSpec, steps: readonly Step[], preset: NotationPreset): KeyResolver {
+  let bySpec = resolvers.get(steps);
+  if (!bySpec) resolvers.set(steps, (bySpec = new Map()));
+  const key = `${preset} ${JSON.stringify(spec.raw)}`;
+  let resolver = bySpec.get(key);
+  if (!resolver) bySpec.set(key, (resolver = buildKeyResolver(spec, steps, preset)));
+  return resolver;
+}
+
+function buildKeyResolver(spec: NetworkSpec, steps: readonly Step[], preset: NotationPreset): KeyResolver {
   const table = new SpellingTable();
   const notations = notationsFor(spec, preset);
   const primary = notations[0];

@@ -46,6 +46,9 @@ const refused = new WeakSet<Judged>();
 
 const RANK: Record<Verdict, number> = { correct: 0, rounding: 1, follows: 2, wrong: 3, "too few places": 4 };
 
+/** The dp:N chains of a parsed spec, by N (see NetworkJudge.chain). */
+const chains = new WeakMap<NetworkSpec, Map<number, ReadonlyMap<string, string>>>();
+
 export interface JudgeContext {
   spec: NetworkSpec;
   preset: NotationPreset;
@@ -64,7 +67,6 @@ export class NetworkJudge {
   readonly followTolerance = new Map<string, number>();
   private readonly rows = new Map<Pending, CheckRow>();
   private readonly rootMemo = new Map<string, string[]>();
-  private readonly chains = new Map<number, Map<string, string>>();
   private readonly bound: (id: string, d: number) => number;
 
   constructor(private readonly ctx: JudgeContext) {
@@ -94,12 +96,15 @@ export class NetworkJudge {
     return row;
   }
 
-  /** The wrong answers (keys as typed) a step's value in the student's calculation carries. */
+  /**
+   * The wrong answers (keys as typed) a step's value in the student's calculation carries: an
+   * unwritten step carries what it was computed from (their δ for a ∂E/∂w taken as δ · a).
+   */
   roots(id: string): string[] {
     let r = this.rootMemo.get(id);
     if (!r) {
       const p = this.ctx.overriding.get(id);
-      if (!p) r = this.inputRoots(this.ctx.deps.get(id)?.map((x) => x.id) ?? []);
+      if (!p) r = this.inputRoots(this.ctx.student.implied.get(id) ?? this.ctx.deps.get(id)?.map((x) => x.id) ?? []);
       else {
         const row = this.judge(p);
         r = row.verdict === "wrong" ? [p.key] : row.verdict === "follows" ? (row.followsFrom ?? []) : [];
@@ -113,12 +118,14 @@ export class NetworkJudge {
     return [...new Set(ids.flatMap((x) => (this.ctx.steps.has(x) ? this.roots(x) : [])))];
   }
 
-  /** The dp:N chain: every written quantity rounded to d decimals. */
-  private chain(d: number): Map<string, string> {
-    let c = this.chains.get(d);
+  /** The dp:N chain: every written quantity rounded to d decimals (kept with the spec object: it depends on nothing else). */
+  private chain(d: number): ReadonlyMap<string, string> {
+    let bySpec = chains.get(this.ctx.spec);
+    if (!bySpec) chains.set(this.ctx.spec, (bySpec = new Map()));
+    let c = bySpec.get(d);
     if (!c) {
-      const t = traceNetwork(this.ctx.spec, { precision: `dp:${Math.min(d, 99)}`, notation: this.ctx.preset });
-      this.chains.set(d, (c = new Map(t.steps.map((s) => [s.id, s.value]))));
+      const t = traceNetwork(this.ctx.spec, { precision: `dp:${Math.min(d, 99)}` });
+      bySpec.set(d, (c = new Map(t.steps.map((s) => [s.id, s.value]))));
     }
     return c;
   }

@@ -50,6 +50,8 @@ export class StudentCalculation {
   /** every step's value as the student has it: their number, or the step done right from theirs */
   readonly pinned: Readonly<Record<string, string>>;
   private readonly replaced: Readonly<Record<string, string>>;
+  /** unwritten steps taken from the student's own δ (see above): id → the ids of the factors used */
+  readonly implied: ReadonlyMap<string, readonly string[]>;
 
   constructor(
     readonly spec: NetworkSpec,
@@ -65,7 +67,8 @@ export class StudentCalculation {
     let overrides: Record<string, string> = { ...answered };
     let now = run(overrides);
     // an unwritten ∂E/∂w, from their own δ and a where they wrote δ (see above)
-    const implied = this.impliedProducts(overrides, now.values);
+    const { values: implied, ways } = this.impliedProducts(overrides, now.values);
+    this.implied = ways;
     if (Object.keys(implied).length) {
       overrides = { ...overrides, ...implied };
       now = run(overrides);
@@ -84,19 +87,22 @@ export class StudentCalculation {
   private impliedProducts(
     overrides: Record<string, string>,
     values: ReadonlyMap<string, string>,
-  ): Record<string, string> {
+  ): { values: Record<string, string>; ways: Map<string, readonly string[]> } {
     const valueNow = (id: string) => overrides[id] ?? values.get(id) ?? givenValue(this.spec, id)?.toString();
     const implied: Record<string, string> = {};
+    const ways = new Map<string, readonly string[]>();
     for (const step of this.steps.values()) {
       if (step.id in this.answered) continue;
       for (const way of productWays(step)) {
         if (!(way[0] in this.answered)) continue;
         const factors = way.map(valueNow);
-        if (factors.every((f) => f !== undefined))
+        if (factors.every((f) => f !== undefined)) {
           implied[step.id] = factors.reduce((p, f) => p.times(f!), new D(1)).toString();
+          ways.set(step.id, way);
+        }
       }
     }
-    return implied;
+    return { values: implied, ways };
   }
 
   /** A step's or a given number's value in the student's calculation. */

@@ -14,11 +14,18 @@ import { AnswerError } from "../engine/errors.js";
 import { closest } from "../engine/suggest.js";
 import { checkHandCalculation, summarise, type CheckReport } from "../checking/check.js";
 import { checkGraphCalculation, checkNumbers } from "../checking/simple.js";
+import { checkNetworkParts } from "./network-parts.js";
 import type { AnswerPrecision, ExerciseQuestion, ExerciseSet } from "./notebook-exercises/types.js";
 import { EXERCISES_01_TO_08 } from "./notebook-exercises/notebooks-01-08.js";
 import { EXERCISES_09_TO_15 } from "./notebook-exercises/notebooks-09-15.js";
 
-export type { AnswerPrecision, ExerciseJudge, ExerciseQuestion, ExerciseSet } from "./notebook-exercises/types.js";
+export type {
+  AnswerPrecision,
+  ExerciseJudge,
+  ExerciseQuestion,
+  ExerciseSet,
+  NetworkPart,
+} from "./notebook-exercises/types.js";
 export { CONFUSION_15 } from "./notebook-exercises/notebooks-09-15.js";
 
 export const NOTEBOOK_EXERCISES: readonly ExerciseSet[] = [...EXERCISES_01_TO_08, ...EXERCISES_09_TO_15];
@@ -83,17 +90,18 @@ export function judgeExercise(id: string, answers: Readonly<Record<string, strin
       }),
     ),
   );
+  const typed = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, String(v)]));
   switch (j.kind) {
     case "numbers":
       return noRoundingWhereExact(checkNumbers(expected!, given, { places }));
     case "network":
       return checkHandCalculation(j.spec, given, { places, ...(j.notation ? { notation: j.notation } : {}) });
+    case "networks":
+      return checkNetworkParts(j.parts, typed, places);
     case "graph":
       return checkGraphCalculation(j.expression, j.values, given, { places });
     case "custom":
-      return Object.keys(given).length
-        ? j.check(Object.fromEntries(Object.entries(given).map(([k, v]) => [k, String(v)])))
-        : checkNumbers({}, {});
+      return Object.keys(given).length ? j.check(typed) : checkNumbers({}, {});
   }
 }
 

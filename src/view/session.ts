@@ -357,7 +357,7 @@ export class StepThrough {
   lossCurve(givenId: string): LossCurve | undefined {
     const given = this.givens.find((g) => g.id === givenId);
     if (this.kind !== "network" || !given) return undefined;
-    return lossCurve(this.spec!, this.parsed!, given, this.trace as NetworkTrace);
+    return lossCurve(this.parsed!, given, this.trace as NetworkTrace);
   }
 
   /** Back to the problem's own numbers. */

@@ -5,12 +5,23 @@ import { floatArith } from "../../engine/numeric.js";
 import { descend } from "../../engine/descent.js";
 import { parameterCount } from "../../engine/spec.js";
 import { perceptronPredict, trainPerceptron } from "../../engine/perceptron.js";
-import { traceNetwork } from "../../engine/network.js";
 import { initWeights } from "../../engine/init.js";
 import { forwardBatch, matrixNet } from "../../engine/matrix.js";
 import { resolveActivation } from "../../engine/activations.js";
 import { dp, q, sf, type ExerciseSet } from "./types.js";
-import { activation, chain03, classic, neuron03, num, perceptronNet, sigmoid, XOR_INPUTS } from "./worked-numbers.js";
+import { activation, chain03, classic, neuron03, num, perceptronNet, XOR_INPUTS } from "./worked-numbers.js";
+
+/** Notebook 03's single neuron with z = 0.4 (w = 0.4, x = 1, b = 0), label y and a loss. */
+const neuronAt04 = (y: number, loss: string) => ({
+  layers: [1, 1],
+  activations: ["sigmoid"],
+  loss,
+  weights: [[[0.4]]],
+  biases: [[0]],
+  input: [1],
+  target: [y],
+  learningRate: 0.5,
+});
 
 export const EXERCISES_01_TO_08: readonly ExerciseSet[] = [
   {
@@ -96,23 +107,26 @@ export const EXERCISES_01_TO_08: readonly ExerciseSet[] = [
         "Forward through both neurons, then δ⁽²⁾ = (a⁽²⁾ − y) a⁽²⁾(1 − a⁽²⁾), δ⁽¹⁾ = w⁽²⁾ δ⁽²⁾ a⁽¹⁾(1 − a⁽¹⁾), ∂L/∂w₁₁ = δ⁽¹⁾ x₁.",
       ),
     ],
+    // one sigmoid neuron (z = 0.4 as w = 0.4, x = 1, b = 0) with each loss and label, then the
+    // squared-error neuron and the chain above with new numbers: traced and judged as networks, so
+    // w11 computed from the student's own δ follows from it
     judge: {
-      kind: "numbers",
-      expected: () => {
-        const s = sigmoid(0.4);
-        const one = traceNetwork({ ...neuron03, input: [2, -1] }),
-          two = traceNetwork({ ...chain03, weights: [[[0.4, -0.6]], [[-1]]] });
-        return {
-          a: s,
-          dz: s - 1,
-          dzBce: s,
-          dzSse: s * s * (1 - s),
-          a6: num(one.forward.a[1][0]),
-          delta6: num(one.backward.delta[1]![0]),
-          w11: num(one.update.weights[0][0][0]),
-          dw11: num(two.backward.dW[0][0][0]),
-        };
-      },
+      kind: "networks",
+      parts: [
+        { spec: neuronAt04(1, "bce"), notation: "paren", keys: { a: "a_1^(1)", dz: "delta_1^(1)" } },
+        { spec: neuronAt04(0, "bce"), notation: "paren", keys: { dzBce: "delta_1^(1)" } },
+        { spec: neuronAt04(0, "half_sse"), notation: "paren", keys: { dzSse: "delta_1^(1)" } },
+        {
+          spec: { ...neuron03, input: [2, -1] },
+          notation: "paren",
+          keys: { a6: "a_1^(1)", delta6: "delta_1^(1)", w11: "w_11^(1)+" },
+        },
+        {
+          spec: { ...chain03, weights: [[[0.4, -0.6]], [[-1]]] },
+          notation: "paren",
+          keys: { dw11: "dL/dw_11^(1)" },
+        },
+      ],
     },
   },
   {

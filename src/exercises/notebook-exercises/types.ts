@@ -16,11 +16,24 @@ export interface ExerciseQuestion {
   hint: string;
 }
 
+/**
+ * One of several small networks an exercise asks about, traced and judged by the network checker
+ * (so a value computed from the student's own wrong earlier value gets follow-through credit):
+ * its spec, and which of its quantities each of the exercise's keys names.
+ */
+export interface NetworkPart {
+  spec: Record<string, unknown>;
+  notation?: NotationPreset;
+  /** the exercise's key → the checker's key in this network ("delta6" → "delta_1^(1)") */
+  keys: Readonly<Record<string, string>>;
+}
+
 /** How an exercise set's answers are judged: the checker for named numbers, a network or a graph. */
 export type ExerciseJudge =
   /** expected values as numbers, or as decimal strings where a double cannot hold them exactly (0.75, not 0.6 / 0.8) */
   | { kind: "numbers"; expected: () => Record<string, number | string> }
   | { kind: "network"; spec: Record<string, unknown>; notation?: NotationPreset }
+  | { kind: "networks"; parts: readonly NetworkPart[] }
   | { kind: "graph"; expression: string; values: Readonly<Record<string, number>> }
   | { kind: "custom"; check: (answers: Readonly<Record<string, string>>) => CheckReport };
 
