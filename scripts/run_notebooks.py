@@ -9,6 +9,10 @@ import re
 import sys
 import time
 
+# nbformat's validator imports jsonschema, whose IRI format check builds a grammar when imported
+# (rfc3987_syntax: about 3 s of CPU for each process). Notebooks have no IRI fields: left out.
+sys.modules.setdefault("rfc3987_syntax", None)
+
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
