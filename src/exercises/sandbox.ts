@@ -4,7 +4,8 @@
 // namespace (SysV and POSIX shared memory die with it), and a filesystem holding only the
 // runtime, read-only (the system's /usr, the Python the venv was made from, the venv,
 // node_modules, dist/ and the runner script, at their own paths) plus private tmpfs scratch
-// folders. Not the project, the key, other submissions or the grades: they are not mounted.
+// folders (as root, with a file limit: SCRATCH_FILES). Not the project, the key, other
+// submissions or the grades: they are not mounted.
 // As root, bwrap builds the namespaces and the run drops to an unprivileged uid with no
 // capabilities (setpriv); as another user bwrap makes a user namespace for it. Either way no
 // process inside may make a user namespace of its own (where it would be uid 0 with every
