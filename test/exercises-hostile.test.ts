@@ -361,8 +361,10 @@ process.kill(process.pid, "SIGKILL");`,
       );
       execFileSync("mkfifo", [join(c.subs, "eve.ipynb")]);
 
+      // the notebook limit counts a restarted kernel's start too: 90 s leaves the looper and the timer
+      // (a cell timed out, a restart, a replay) their time on a loaded machine, where 60 s did not
       const g = await gradeProcess(
-        [c.subs, "--out", c.graded, "--jobs", "2", "--cell-timeout", "10", "--timeout", "60", "--memory", "1024"],
+        [c.subs, "--out", c.graded, "--jobs", "2", "--cell-timeout", "10", "--timeout", "90", "--memory", "1024"],
         c.keyPath,
       );
       const rows = Object.fromEntries(
