@@ -1,8 +1,10 @@
 // Builds the step-through view's JupyterLab extension (labextension/) and installs it into the
 // project's .venv, where `jupyter labextension list` shows it enabled: a prebuilt extension is
 // copied into .venv/share/jupyter/labextensions/, no JupyterLab rebuild. Run by `npm install`
-// (scripts/setup.mjs) after dist/ is built, since the extension bundles the compiled engine and
-// checker from dist/. Skipped when nothing it is built from has changed (a hash of its inputs).
+// (scripts/setup.mjs). The extension is built from the TypeScript sources: its tsc compiles
+// labextension/src and the modules of src/ they import (engine, checker, view state) into
+// labextension/lib, and JupyterLab's builder bundles that; dist/ plays no part. Skipped when
+// nothing it is built from has changed (a hash of its inputs).
 //
 //   node scripts/build-labextension.mjs                 build if needed, then install into .venv
 //   node scripts/build-labextension.mjs --force         build even if up to date
@@ -12,6 +14,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeF
 import { execFileSync } from "node:child_process";
 import { join, relative } from "node:path";
 import { ROOT, VENV } from "./paths.mjs";
+import { extensionInputs } from "./import-graph.mjs";
 
 const prefixAt = process.argv.indexOf("--prefix");
 const PREFIX = prefixAt > 0 && process.argv[prefixAt + 1] ? process.argv[prefixAt + 1] : VENV;
@@ -28,15 +31,15 @@ function files(dir) {
   );
 }
 
-/** What the bundle is made of: the extension's sources and the compiled engine, checker and view state. */
+/** What the bundle is made of: the extension's sources, its styles and settings, and every module of src/ they import. */
 function inputsHash() {
   const h = createHash("sha256");
   const inputs = [
-    ...["src", "style"].flatMap((d) => files(join(EXT, d))),
+    ...extensionInputs(),
+    ...files(join(EXT, "style")),
     join(EXT, "package.json"),
     join(EXT, "package-lock.json"),
     join(EXT, "tsconfig.json"),
-    ...["engine", "checking", "view"].flatMap((d) => files(join(ROOT, "dist", d))),
   ].sort();
   for (const f of inputs) h.update(relative(ROOT, f)).update(readFileSync(f));
   return h.digest("hex");

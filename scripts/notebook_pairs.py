@@ -12,11 +12,27 @@ import json
 import os
 import sys
 
+# jsonschema (under nbformat) imports rfc3987_syntax for its "iri" format check, and that module
+# builds a parser as it is imported: about 3 s of CPU in every process, here for nothing (no
+# notebook schema uses the format). None in sys.modules makes the import fail, and jsonschema then
+# leaves that one format unchecked, as it does wherever the package is not installed.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+
 import jupytext
 import nbformat
 from jupytext.cli import jupytext as jupytext_cli
 
 FIX = "npm run notebooks"
+# what the TypeScript kernels report (tslab, and the site's kernel: src/exercises/notebook-kernel.ts):
+# JupyterLab writes it into a notebook as its kernel starts, so a notebook holding anything else
+# shows as modified the moment it is opened
+LANGUAGE_INFO = {
+    "name": "typescript",
+    "version": "3.7.2",
+    "mimetype": "text/typescript",
+    "file_extension": ".ts",
+    "codemirror_mode": {"mode": "typescript", "name": "javascript", "typescript": True},
+}
 
 
 def inputs(nb):
@@ -67,6 +83,9 @@ def check(folder):
                             f"run `{FIX}` to copy {fresh} into it.")
         if has_outputs(nb):
             problems.append(f"{rel_ipynb} was saved with outputs; notebooks in the repository stay output-free. run `{FIX}` to clear them.")
+        if nb.metadata.get("language_info") != LANGUAGE_INFO:
+            problems.append(f"{rel_ipynb}'s language_info is not what the TypeScript kernel reports, so it opens marked as modified. "
+                            f"run `{FIX}` to set it.")
     return problems
 
 
@@ -77,11 +96,12 @@ def sync(folder):
         # jupytext --sync reads the newer of the two files' inputs and writes both
         jupytext_cli(["--sync", "--quiet", target])
         nb = nbformat.read(ipynb, as_version=4)
-        if has_outputs(nb):
+        if has_outputs(nb) or nb.metadata.get("language_info") != LANGUAGE_INFO:
             for c in nb.cells:
                 if c.cell_type == "code":
                     c.outputs = []
                     c.execution_count = None
+            nb.metadata["language_info"] = LANGUAGE_INFO
             nbformat.write(nb, ipynb)
             # the text file must not look older than the notebook, or jupytext treats it as outdated
             os.utime(md)

@@ -1,5 +1,5 @@
-// `npm test`: build dist/ and check the code (types, layout, lint), run the vitest suite, the
-// heavy end-to-end files one at a time, and every notebook headless; then print the time each
+// `npm test`: build dist/ and check the code (types, layout, lint), run the vitest suite, every
+// notebook headless, and the heavy end-to-end files one at a time; then print the time each
 // part took and one closing line that counts them all, `tests: N passed, M failed`. Every part
 // runs even when an earlier one failed (a failing unit test does not hide a broken notebook), but
 // nothing runs after a failed build; the exit code is non-zero if any part failed.
@@ -17,14 +17,17 @@ import { missingBrowser } from "./browser.mjs";
 
 const ARTIFACTS = join(ROOT, "test-artifacts");
 const TSC = join(ROOT, "node_modules/typescript/bin/tsc");
-// The files that start JupyterLab, chromium or grading kernels run one at a time, after the rest:
+// The files that start JupyterLab, chromium or grading kernels run after the rest, one at a time:
 // on two cores, side by side they starve each other's kernels past the time limits they test.
-// They are known by name: *browser.test.ts, *-e2e.test.ts, *-hostile.test.ts.
+// They are known by name: *browser.test.ts, *-e2e.test.ts, *-hostile.test.ts. The two JupyterLab
+// files are the exception, run side by side before the others: they share one JupyterLab, test no
+// time limit, and spend more of their time waiting on the browser than computing.
 const HEAVY_NAME = /(^|-)browser\.test\.ts$|-e2e\.test\.ts$|-hostile\.test\.ts$/;
 const HEAVY = readdirSync(join(ROOT, "test"))
   .filter((f) => HEAVY_NAME.test(f))
   .sort()
   .map((f) => `test/${f}`);
+const LAB_FILES = ["test/browser.test.ts", "test/step-through-browser.test.ts"].filter((f) => HEAVY.includes(f));
 const skipNotebooks = process.argv.includes("--skip-notebooks");
 
 /** [part, seconds], in the order the parts ran; heavy files and notebooks indented under theirs */
@@ -122,6 +125,8 @@ mkdirSync(ARTIFACTS, { recursive: true });
 const [build] = await sideBySide([
   { title: "build", args: [TSC, "-p", "tsconfig.json"] },
   { title: "type-check the tests", args: [TSC, "-p", "tsconfig.test.json"] },
+  // the view's extension with the modules of src/ it is built from, in its own settings (DOM, no Node)
+  { title: "type-check the view's extension", args: [TSC, "-p", "labextension/tsconfig.json", "--noEmit"] },
 ]);
 if (build !== 0) {
   console.log("\nthe build failed (the TypeScript errors are above), so no test ran.\ntests: 0 passed, 1 failed");
@@ -141,25 +146,18 @@ await sideBySide([
   },
 ]);
 
+// the browser files test the view's extension installed in .venv: rebuilt here when a source it is
+// built from (labextension/src, the modules of src/ it imports) changed since, else a hash check
+if ((await step("the view's extension, if its sources changed", [join(ROOT, "scripts/build-labextension.mjs")])) !== 0)
+  failed += 1;
+
 const unit = await vitest(
   "vitest",
   "unit",
   HEAVY.map((f) => `--exclude=${f}`),
 );
 failed += unit.failedHere;
-// without a browser the browser tests are skipped, and this says why; in CI (CI set) they fail instead
-const noBrowser = missingBrowser();
-if (noBrowser && !process.env.CI) console.log(`\n== the browser tests are skipped: ${noBrowser}`);
-if (HEAVY.length > 0) {
-  const heavy = await vitest("vitest: end-to-end files, one at a time", "end-to-end", [
-    "--no-file-parallelism",
-    ...HEAVY,
-  ]);
-  failed += heavy.failedHere;
-  for (const f of heavy.files)
-    timings.push([`  ${f.name.slice(ROOT.length + 1)}`, Math.max(0, (f.endTime - f.startTime) / 1000)]);
-}
-
+// the notebooks before the end-to-end files, which reuse what they executed
 if (!skipNotebooks) {
   const notebooks = await run([join(ROOT, "scripts/run-notebooks.mjs")], { buffered: true });
   console.log("\n== notebooks");
@@ -171,6 +169,24 @@ if (!skipNotebooks) {
     failed += Number(counts[2]);
   }
   if (notebooks.code !== 0 && (!counts || Number(counts[2]) === 0)) failed += 1;
+  // the browser files open these executed copies instead of running the same notebooks again
+  // (helpers/jupyter.ts executedNotebook); only a clean run's copies, or they execute their own
+  if (notebooks.code === 0) process.env.BPT_EXECUTED_NOTEBOOKS = join(ARTIFACTS, "notebooks");
+}
+
+// without a browser the browser tests are skipped, and this says why; in CI (CI set) they fail instead
+const noBrowser = missingBrowser();
+if (noBrowser && !process.env.CI) console.log(`\n== the browser tests are skipped: ${noBrowser}`);
+const rest = HEAVY.filter((f) => !LAB_FILES.includes(f));
+for (const [title, name, files, args] of [
+  ["vitest: the JupyterLab files, side by side", "jupyterlab", LAB_FILES, ["--maxWorkers=2"]],
+  ["vitest: the other end-to-end files, one at a time", "end-to-end", rest, ["--no-file-parallelism"]],
+]) {
+  if (files.length === 0) continue;
+  const heavy = await vitest(title, name, [...args, ...files]);
+  failed += heavy.failedHere;
+  for (const f of heavy.files)
+    timings.push([`  ${f.name.slice(ROOT.length + 1)}`, Math.max(0, (f.endTime - f.startTime) / 1000)]);
 }
 
 printTimings((Date.now() - started) / 1000);

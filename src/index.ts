@@ -142,9 +142,8 @@ export type { Diagnosis, MistakeId } from "./checking/mistakes.js";
 export { display, liveDisplay, escapeHtml, type MimeBundle, type LiveDisplay } from "./render/display.js";
 export { katexHtml, survivingHtml, texForMathJax, mathBundle, showMath, showMarkdown } from "./render/math.js";
 export { tableBundle, showTable, type TableOptions } from "./render/table.js";
+export { shortValue, stepLine } from "./render/step-line.js";
 export {
-  shortValue,
-  stepLine,
   derivationBundle,
   showDerivation,
   graphStepsBundle,
@@ -188,12 +187,14 @@ export {
   plotDecisionBoundary,
   barsSpec,
   plotBars,
+  heatmapSpec,
   plotHeatmap,
   liveLossPlot,
   type DecisionOptions,
   type Series,
   type LineOptions,
   type BarOptions,
+  type HeatmapOptions,
 } from "./plots/plots.js";
 export { costAfterEachEpoch, costCurvesSpec, plotCostCurves, type CostCurve } from "./plots/training-curves.js";
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import {
   browserTestsPossible,
-  executeNotebook,
+  executedNotebook,
   exportHtml,
   launchChromium,
   openNotebook,
@@ -36,11 +36,12 @@ describe.skipIf(why !== undefined)(`in JupyterLab and chromium${why ? ` (skipped
 
   beforeAll(async () => {
     ws = scratchWorkspace();
-    // executed copies (unsigned, so untrusted when opened), made while JupyterLab and the browser
-    // start; one after the other (two kernels starting at once can pick the same ports)
+    // executed copies (unsigned, so untrusted when opened): the notebook run's, or made here while
+    // JupyterLab and the browser start, one after the other (two kernels starting at once can pick
+    // the same ports)
     const executed = (async () => {
       for (const nb of ["04-computation-graphs", "05-two-layer-hand-calculation"])
-        await executeNotebook(`${nb}.ipynb`, `${nb}-saved.ipynb`, ws.notebooks, ws.home);
+        await executedNotebook(`${nb}.ipynb`, `${nb}-saved.ipynb`, ws.notebooks, ws.home);
     })();
     executed.catch(() => undefined); // reported by the await below, not as unhandled meanwhile
     [lab, browser] = await Promise.all([startJupyterLab(ws.notebooks, ws.home), launchChromium()]);
@@ -57,6 +58,8 @@ describe.skipIf(why !== undefined)(`in JupyterLab and chromium${why ? ` (skipped
   async function runLive(name: string): Promise<Page> {
     const page = await context.newPage();
     await openNotebook(page, lab, `${name}.ipynb`);
+    // opened and its kernel started, nothing run yet: no "modified" mark on its tab
+    expect(await page.locator(".lm-TabBar-tab.jp-mod-dirty").count()).toBe(0);
     await runAllCells(page);
     await screenshot(page, `${name}-live-end`);
     await page.locator(".jp-OutputArea-output .katex-display").first().scrollIntoViewIfNeeded();
@@ -72,6 +75,8 @@ describe.skipIf(why !== undefined)(`in JupyterLab and chromium${why ? ` (skipped
     const first = await page.locator(".jp-OutputArea-output svg:has(g.graph)").first().textContent(); // the Graphviz drawing, not the step-through view's
     expect(first).toContain("-12");
     expect(first).toContain("1 × (-4) = -4");
+    // the step-through view comes up in a live run (the view's own test opens executed copies)
+    expect(await page.locator("[data-bpt-view] [data-bpt-counter]").first().textContent()).toBe("Step 1 of 6");
     expect(await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').count()).toBe(
       0,
     );
@@ -84,6 +89,7 @@ describe.skipIf(why !== undefined)(`in JupyterLab and chromium${why ? ` (skipped
     expect(await page.locator(".jp-OutputArea-output .katex").count()).toBeGreaterThan(100);
     expect(await page.locator(".jp-OutputArea-output svg g.graph").count()).toBe(2);
     expect(await page.locator(".jp-OutputArea-output .vega-embed").count()).toBeGreaterThanOrEqual(1);
+    expect(await page.locator("[data-bpt-view] [data-bpt-counter]").first().textContent()).toBe("Step 1 of 43");
     const text = await visibleOutputText(page);
     expect(text).toContain("0.3775");
     expect(text).toContain("0.291027924");

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../src/cli/program.js";
-import { assignExample, EXAMPLE } from "./helpers/assign.js";
+import { assignExample, EXAMPLE, gradeAssigned } from "./helpers/assign.js";
 import { answerTooBig, jsonDepth } from "../src/exercises/untrusted.js";
 import { bwrapArgs, namespacesUnavailable, SCRATCH_FILES } from "../src/exercises/sandbox.js";
 import { noNewUserNamespaces } from "../src/exercises/seccomp.js";
@@ -328,20 +328,7 @@ describe("gradebook round trips, validation and bounds (issues 18 and 21)", () =
     const graded = join(out, "graded");
     mkdirSync(graded);
     writeFileSync(join(graded, "overrides.csv"), "student,score,comment\nS0002,9,graded by hand\n");
-    const r = await runCli([
-      "grade",
-      subs,
-      "--key",
-      join(out, "key", "key.json"),
-      "--out",
-      graded,
-      "--quiet",
-      "--students",
-      "S0001",
-      "--canvas-column",
-      "Backprop 1 (87568490)",
-    ]);
-    expect(r.code, r.stderr).toBe(0);
+    await gradeAssigned(out, subs, graded, "--students", "S0001", "--canvas-column", "Backprop 1 (87568490)");
     // ids, SIS ids and sections carried through; S0002 (not graded: --students) still gets the override; S0003 stays empty
     expect(readFileSync(join(graded, "canvas.csv"), "utf8").split("\n")).toEqual([
       "Student,ID,SIS User ID,SIS Login ID,Section,Backprop 1 (87568490)",
@@ -357,17 +344,7 @@ describe("gradebook round trips, validation and bounds (issues 18 and 21)", () =
       "S0003,,,,,,12,not graded yet",
     ]);
     // a second run on the rest merges into the same gradebook; --missing-zero writes 0 for no submission
-    const rest = await runCli([
-      "grade",
-      subs,
-      "--key",
-      join(out, "key", "key.json"),
-      "--out",
-      graded,
-      "--quiet",
-      "--missing-zero",
-    ]);
-    expect(rest.code, rest.stderr).toBe(0);
+    await gradeAssigned(out, subs, graded, "--missing-zero");
     expect(readFileSync(join(graded, "canvas.csv"), "utf8").split("\n").slice(2, 5)).toEqual([
       '"Lovelace, Ada",4101,S0001,ada.lovelace,Section A,0',
       '"Turing, Alan",4102,S0002,alan.turing,Section B,9',
@@ -383,8 +360,7 @@ describe("gradebook round trips, validation and bounds (issues 18 and 21)", () =
     mkdirSync(subs);
     writeFileSync(join(subs, "M-101.ipynb"), "not json");
     const graded = join(out, "graded");
-    const r = await runCli(["grade", subs, "--key", join(out, "key", "key.json"), "--out", graded, "--quiet"]);
-    expect(r.code, r.stderr).toBe(0);
+    await gradeAssigned(out, subs, graded);
     expect(readFileSync(join(graded, "moodle.csv"), "utf8").split("\n")).toEqual([
       "ID number,Email address,Full name,backprop-1 (Real),backprop-1 (Feedback)",
       "M-101,ada@uni.example,Ada Lovelace,0,notebook is not valid JSON",
@@ -496,8 +472,7 @@ describe("gradebook round trips, validation and bounds (issues 18 and 21)", () =
     const graded = join(out, "graded");
     mkdirSync(graded);
     writeFileSync(join(graded, "overrides.csv"), 'student,score,comment\nada,1,"\u001b[2K\u001b[1Aada,12,12,\r"\n');
-    const r = await runCli(["grade", subs, "--key", join(out, "key", "key.json"), "--out", graded, "--quiet"]);
-    expect(r.code, r.stderr).toBe(0);
+    await gradeAssigned(out, subs, graded);
     for (const f of ["grades.csv", "canvas.csv", "moodle.csv"]) {
       const text = readFileSync(join(graded, f), "utf8");
       // eslint-disable-next-line no-control-regex

@@ -5,7 +5,16 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { barsSpec, functionsSpec, graphBundle, graphTrace, tableBundle, vegaLiteSvg } from "../src/index.js";
+import {
+  barsSpec,
+  functionsSpec,
+  graphBundle,
+  graphTrace,
+  heatmapSpec,
+  linesSpec,
+  tableBundle,
+  vegaLiteSvg,
+} from "../src/index.js";
 
 const MD = join(import.meta.dirname, "..", "notebooks", "md");
 const sources = readdirSync(MD)
@@ -63,6 +72,38 @@ describe("tables and plots", () => {
       expect(Math.min(a, b)).toBeGreaterThanOrEqual(-0.5);
       expect(Math.max(a, b)).toBeLessThanOrEqual(260 + 0.5);
     }
+  });
+
+  it("a log axis writes its ticks in one style: 1e-6 and 1e-7 below 0.001, 0.01 and 1 above", async () => {
+    // a gradient-norm curve falling from 1 to 1e-7 over eight layers, as notebook 12 draws one
+    const x = Array.from({ length: 8 }, (_, i) => i + 1);
+    const svg = await vegaLiteSvg(
+      linesSpec([{ name: "mean |dL/dW|", x, y: x.map((i) => 10 ** (1 - i)) }], { logY: true }),
+    );
+    const ticks = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)]
+      .map((m) => m[1])
+      .filter((t) => /^[\d.e+-]+$/.test(t));
+    expect(ticks).toEqual(expect.arrayContaining(["1e-7", "1e-6", "0.01", "1"]));
+    expect(ticks.filter((t) => /^0\.000/.test(t))).toEqual([]); // never 0.000001 beside 1e-7
+  });
+
+  it("a confusion matrix writes its class names level, its axis title right under them (15's iris matrix)", async () => {
+    const species = ["setosa", "versicolor", "virginica"];
+    const spec = heatmapSpec(
+      [
+        [15, 0, 0],
+        [0, 14, 1],
+        [0, 2, 13],
+      ],
+      species,
+      species,
+      { rowTitle: "true species", colTitle: "predicted species" },
+    );
+    const svg = await vegaLiteSvg(spec);
+    const textY = (t: string) => Number(new RegExp(`translate\\([-\\d.]+,([-\\d.]+)\\)[^>]*>${t}<`).exec(svg)?.[1]);
+    // the labels' row and the title under it: at most two lines of 11 px text apart, not a label's length
+    expect(textY("predicted species") - textY("versicolor")).toBeLessThan(30);
+    expect(spec.width).toBe(spec.height); // square cells, wide enough for "versicolor"
   });
 
   it("function plots name their quantities on the axes", () => {

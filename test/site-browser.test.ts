@@ -18,6 +18,7 @@ import {
   closeInSite,
   errorsIn,
   launchSiteBrowser,
+  loadApp,
   openInSite,
   plainText,
   runAllInSite,
@@ -30,8 +31,7 @@ import {
   waitForOpen,
   type SavedNotebook,
 } from "./helpers/site.js";
-import { assignExample } from "./helpers/assign.js";
-import { runCli } from "../src/cli/program.js";
+import { assignExample, gradeAssigned } from "./helpers/assign.js";
 import type { AnswerKey } from "../src/exercises/assign.js";
 import { metaOf, toLines, type Notebook } from "../src/exercises/notebook.js";
 
@@ -59,8 +59,7 @@ describe.skipIf(why !== undefined)(`the course as a static site${why ? ` (skippe
   /** The app loaded in the page (the first test does it from the landing page; a test run alone does it here). */
   async function ensureApp() {
     if (await page.evaluate(() => "jupyterapp" in window)) return;
-    await page.goto(`${url}/lab/index.html`);
-    await page.waitForFunction(() => "jupyterapp" in window, undefined, { timeout: 90_000 });
+    await loadApp(page, url);
   }
 
   beforeAll(async () => {
@@ -90,6 +89,8 @@ describe.skipIf(why !== undefined)(`the course as a static site${why ? ` (skippe
     await page.goto(`${url}/`);
     await waitForOpen(page, "notebooks/00-index.ipynb", 90_000);
     expect(await page.locator(".jp-KernelName").first().textContent()).toBe("TypeScript");
+    // opened and its kernel started, nothing changed by the student: no "modified" mark on its tab
+    expect(await page.locator(".lm-TabBar-tab.jp-mod-dirty").count()).toBe(0);
     await shot("00-index");
     await closeInSite(page);
   }, 120_000);
@@ -196,14 +197,28 @@ describe.skipIf(why !== undefined)(`the course as a static site${why ? ` (skippe
     await ensureApp();
     const names = readdirSync(join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb") && !/^0[45]-/.test(f));
     const failures: Record<string, string[]> = {};
-    for (const name of names) {
-      await openInSite(page, `notebooks/${name}`);
-      const nb = await runAllInSite(page);
-      const errors = errorsIn(nb);
-      const unrun = nb.cells.filter((c) => c.cell_type === "code" && c.execution_count == null).length;
-      if (errors.length || unrun) failures[name] = [...errors, ...(unrun ? [`${unrun} cells not run`] : [])];
-      await closeInSite(page);
-    }
+    // two tabs, two copies of the app, one notebook each at a time: a notebook's kernel is a worker
+    // of its tab, so the two run on the machine's two cores (as two students' tabs would)
+    const second = await browser.context.newPage();
+    second.on("pageerror", (e) => pageErrors.push(e.message));
+    await loadApp(second, url);
+    const queue = [...names];
+    await Promise.all(
+      [page, second].map(async (tab) => {
+        for (let name = queue.shift(); name; name = queue.shift()) {
+          await openInSite(tab, `notebooks/${name}`);
+          try {
+            const nb = await runAllInSite(tab);
+            const errors = errorsIn(nb);
+            const unrun = nb.cells.filter((c) => c.cell_type === "code" && c.execution_count == null).length;
+            if (errors.length || unrun) failures[name] = [...errors, ...(unrun ? [`${unrun} cells not run`] : [])];
+          } finally {
+            await closeInSite(tab); // the next test uses the first tab: nothing left open in it
+          }
+        }
+      }),
+    );
+    await second.close();
     expect(failures).toEqual({});
   }, 900_000);
 
@@ -244,18 +259,7 @@ describe.skipIf(why !== undefined)(`the course as a static site${why ? ` (skippe
       writeFileSync(join(fromLab, `${id}.ipynb`), JSON.stringify(lab));
     }
     const grade = async (subs: string, graded: string) => {
-      const r = await runCli([
-        "grade",
-        subs,
-        "--key",
-        join(out, "key", "key.json"),
-        "--out",
-        graded,
-        "--jobs",
-        "2",
-        "--quiet",
-      ]);
-      expect(r.code, r.stderr).toBe(0);
+      await gradeAssigned(out, subs, graded, "--jobs", "2");
       return readFileSync(join(graded, "grades.csv"), "utf8").trim().split("\n");
     };
     const site = await grade(fromSite, join(out, "graded-site"));

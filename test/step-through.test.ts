@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { traceNetwork } from "../src/engine/network.js";
 import { graphTrace } from "../src/engine/graph.js";
-import { StepThrough, displayValue } from "../src/view/session.js";
+import { StepThrough } from "../src/view/session.js";
 import {
   graphPayload,
   networkPayload,
@@ -596,11 +596,6 @@ describe("symbol marks and shown values", () => {
     expect(markSymbols("\\exp(x) + \\max(x, 1)", syms)).toBe(
       "\\exp(\\htmlData{ref=2}{x}) + \\max(\\htmlData{ref=2}{x}, 1)",
     );
-  });
-
-  it("cuts exact values to 8 decimals and leaves short ones alone", () => {
-    expect(displayValue("0.08216704056423077884641903355410638770526")).toBe("0.08216704…");
-    expect(displayValue("-4")).toBe("-4");
   });
 });
 

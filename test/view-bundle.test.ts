@@ -1,60 +1,41 @@
-// The step-through view bundles the engine and checker into a browser extension: every module it
-// reaches from src/ must be free of Node's built-ins (node:fs, node:util …), or the extension
-// fails to build. Follows the relative imports from labextension/src's own files, whatever they import.
+// The step-through view's extension is built from src/'s sources (labextension/tsconfig.json
+// compiles what its files import; webpack bundles it for the browser): every module it reaches in
+// src/ must be free of Node's built-ins (node:fs, node:util …), or the extension fails to build.
+// The modules are derived from the extension's own imports (scripts/import-graph.mjs, the reader
+// the build hashes its inputs with), whatever they are.
 import { describe, expect, it } from "vitest";
-import { readdirSync, readFileSync } from "node:fs";
-import { builtinModules } from "node:module";
-import { dirname, join, relative, resolve } from "node:path";
+import { relative } from "node:path";
+import { EXTENSION, extensionInputs, importsOf, reachable, SRC, sourceFiles } from "../scripts/import-graph.mjs";
 
-const SRC = join(import.meta.dirname, "..", "src");
-const EXTENSION = join(import.meta.dirname, "..", "labextension", "src");
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"|import\(\s*"([^"]+)"\s*\)/g;
-
-/** The project's modules the extension's files import (its `../../dist/x.js` is built from `src/x.ts`). */
-function entries(): string[] {
-  return readdirSync(EXTENSION)
-    .filter((f) => f.endsWith(".ts"))
-    .flatMap((f) =>
-      [...readFileSync(join(EXTENSION, f), "utf8").matchAll(IMPORT)]
-        .map((m) => m[1] ?? m[2])
-        .filter((spec) => /^\.\.\/\.\.\/(dist|src)\//.test(spec))
-        .map((spec) =>
-          relative(SRC, resolve(EXTENSION, spec.replace(/^\.\.\/\.\.\/dist\//, "../../src/")).replace(/\.js$/, ".ts")),
-        ),
-    );
-}
-const NODE = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-
-/** Every module reachable from the entries, each with the Node built-ins it imports. */
-function reach(): Map<string, string[]> {
-  const seen = new Map<string, string[]>();
-  const todo = entries().map((e) => join(SRC, e));
-  while (todo.length) {
-    const file = todo.pop()!;
-    if (seen.has(file)) continue;
-    const text = readFileSync(file, "utf8");
-    const builtins: string[] = [];
-    for (const m of text.matchAll(IMPORT)) {
-      const spec = m[1] ?? m[2];
-      if (spec.startsWith(".")) todo.push(join(dirname(file), spec.replace(/\.js$/, ".ts")));
-      else if (NODE.has(spec) || NODE.has(spec.split("/")[0])) builtins.push(spec);
-    }
-    seen.set(file, builtins);
-  }
-  return seen;
-}
+const underSrc = (files: Iterable<string>) =>
+  [...files].filter((f) => f.startsWith(SRC + "/")).map((f) => relative(SRC, f));
 
 describe("what the view's extension bundles", () => {
-  it("reaches the engine and the checker, and no Node built-in", () => {
-    const modules = reach();
-    const names = [...modules.keys()].map((f) => relative(SRC, f));
-    expect(entries()).toEqual(expect.arrayContaining(["view/session.ts", "view/payload.ts", "view/whatif.ts"]));
+  it("reaches the engine and the checker through src/'s sources, and no Node built-in", () => {
+    const modules = reachable(sourceFiles(EXTENSION));
+    const names = underSrc(modules.keys());
     expect(names).toEqual(
-      expect.arrayContaining(["engine/network.ts", "checking/check.ts", "checking/simple.ts", "engine/errors.ts"]),
+      expect.arrayContaining(["view/session.ts", "view/payload.ts", "engine/network.ts", "checking/check.ts"]),
     );
     const withNode = [...modules]
-      .filter(([, b]) => b.length > 0)
-      .map(([f, b]) => `${relative(SRC, f)}: ${b.join(", ")}`);
+      .filter(([, builtins]) => builtins.length > 0)
+      .map(([f, builtins]) => `${relative(SRC, f)}: ${builtins.join(", ")}`);
     expect(withNode).toEqual([]);
+  });
+
+  it("imports src/ only as sources, never the compiled dist/", () => {
+    const outside = sourceFiles(EXTENSION).flatMap((f) =>
+      importsOf(f)
+        .local.filter((to) => !to.startsWith(SRC + "/") && !to.startsWith(EXTENSION + "/"))
+        .map((to) => `${relative(EXTENSION, f)} -> ${relative(EXTENSION, to)}`),
+    );
+    expect(outside).toEqual([]);
+  });
+
+  it("is built from what its files reach: the build's inputs are the extension's files and those modules", () => {
+    const inputs = extensionInputs();
+    expect(inputs).toEqual(expect.arrayContaining(sourceFiles(EXTENSION)));
+    expect(underSrc(inputs)).toEqual(underSrc(reachable(sourceFiles(EXTENSION)).keys()).sort());
+    expect(underSrc(inputs)).toContain("engine/numeric.ts");
   });
 });

@@ -1,12 +1,13 @@
 // The view's drawing: units (or a graph's nodes, with their gate) and edges, the current step's
 // units and edges lit, and each value and gradient written beside its unit or edge once the
 // student has it on the page (answered right, or shown). Nothing is written before that.
-import type { Layout } from "../../dist/view/layout.js";
-import { displayValue, type StepThrough, type ViewStep } from "../../dist/view/session.js";
+import type { Layout } from "../../src/view/layout.js";
+import type { StepThrough, ViewStep } from "../../src/view/session.js";
+import { shortText } from "../../src/render/step-line.js";
 import { svg } from "./dom.js";
 
 const R = 22;
-const short = (v: string) => displayValue(v, 4);
+const short = (v: string) => shortText(v, 4);
 
 export function drawing(layout: Layout, kind: "network" | "graph"): SVGElement {
   const { width, height, nodes, edges } = layout;

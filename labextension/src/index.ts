@@ -5,8 +5,8 @@
 // (reopened, untrusted, or a teacher's copy) and the view takes it up again when it is drawn.
 import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
 import { Widget } from "@lumino/widgets";
-import { STEP_THROUGH_MIME } from "../../dist/view/payload.js";
-import type { Progress } from "../../dist/view/progress.js";
+import { STEP_THROUGH_MIME } from "../../src/view/payload.js";
+import type { Progress } from "../../src/view/progress.js";
 import { mountStepThrough, type MountedView } from "./view.js";
 
 class StepThroughRenderer extends Widget implements IRenderMime.IRenderer {

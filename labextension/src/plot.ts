@@ -1,6 +1,6 @@
 // The what-if plot: the loss against the edited weight, the edited value marked, and the gradient
 // drawn as the curve's tangent there. Plain SVG, sized for the givens' column.
-import type { LossCurve } from "../../dist/view/whatif.js";
+import type { LossCurve } from "../../src/view/whatif.js";
 import { el, svg } from "./dom.js";
 
 const W = 340,

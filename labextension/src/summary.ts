@@ -1,17 +1,10 @@
-// The view's summary and verdict words: how many steps went right at the first or second try,
-// followed through, were shown or skipped, and for each step that did not go right at once, what
-// was typed and (once the value is on the page) the checker's explanation.
-import type { Attempt, StepResult, StepThrough } from "../../dist/view/session.js";
+// The view's summary: how many steps went right at the first or second try, followed through,
+// were shown or skipped, and for each step that did not go right at once, what was typed and (once
+// the value is on the page) the checker's explanation. Verdict marks are src/render/verdict-words.ts's.
+import type { StepResult, StepThrough } from "../../src/view/session.js";
+import { VERDICT_WORDS } from "../../src/render/verdict-words.js";
 import { el } from "./dom.js";
 import { texHtml } from "./tex.js";
-
-export const VERDICT_WORDS: Record<Attempt["verdict"], { mark: string; word: string }> = {
-  correct: { mark: "✓", word: "Correct" },
-  rounding: { mark: "≈", word: "Right, up to rounding" },
-  follows: { mark: "→", word: "Follows from your earlier value" },
-  wrong: { mark: "✗", word: "Wrong" },
-  "too few places": { mark: "…", word: "More places" },
-};
 
 export const RESULT_WORDS: Record<StepResult, string> = {
   "first-try": "right at the first try",

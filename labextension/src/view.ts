@@ -1,18 +1,20 @@
-// The step-through view's DOM: draws a StepThrough session (dist/view/session.js, the state and
+// The step-through view's DOM: draws a StepThrough session (src/view/session.ts, the state and
 // its rules) and turns clicks and keys into its method calls. Everything a user or a spec supplies
 // reaches the page as text nodes or through KaTeX, never as HTML. The student's progress goes to
 // `save` after every change (the renderer keeps it in the output's metadata, so the notebook file
 // carries it) and comes back as `saved` when the notebook is opened again.
-import { readPayload } from "../../dist/view/payload.js";
-import { StepThrough, displayValue, type ViewStep } from "../../dist/view/session.js";
-import type { Progress } from "../../dist/view/progress.js";
-import { markSymbols } from "../../dist/view/marks.js";
-import { NOTATION_PRESETS, type NotationPreset } from "../../dist/engine/notation.js";
+import { readPayload } from "../../src/view/payload.js";
+import { StepThrough, type ViewStep } from "../../src/view/session.js";
+import { rightHandSides, shortText, shortValue } from "../../src/render/step-line.js";
+import { VERDICT_WORDS, verdictLabel } from "../../src/render/verdict-words.js";
+import type { Progress } from "../../src/view/progress.js";
+import { markSymbols } from "../../src/view/marks.js";
+import { NOTATION_PRESETS, type NotationPreset } from "../../src/engine/notation.js";
 import { texHtml } from "./tex.js";
 import { el } from "./dom.js";
 import { drawing, paintDrawing } from "./drawing.js";
 import { lossPlot } from "./plot.js";
-import { summaryParts, VERDICT_WORDS } from "./summary.js";
+import { summaryParts } from "./summary.js";
 
 export interface MountedView {
   session: StepThrough | undefined;
@@ -27,9 +29,8 @@ export interface MountOptions {
 
 /** A step as the board shows it: symbol = formula, = the numbers (once the student has seen them), = the value or a box. */
 function stepTex(s: ViewStep, marked: string, numbers: string | undefined, value: string | undefined): string {
-  const parts = [marked, numbers ?? ""].filter((p, i, all) => p !== "" && p !== s.symbol && all.indexOf(p) === i);
-  if (value !== undefined && parts.at(-1) === s.value) parts.pop();
-  const rows = [...parts, value ?? "\\boxed{\\;?\\;}"];
+  const sides = rightHandSides(s, { formula: marked, numbers: numbers ?? "", value });
+  const rows = value === undefined ? [...sides, "\\boxed{\\;?\\;}"] : sides;
   return `\\begin{aligned} ${s.symbol} &= ${rows.join(" \\\\ &= ")} \\end{aligned}`;
 }
 
@@ -38,7 +39,7 @@ function oldToNew(before: string, after: string): string {
   const d = Number(after) - Number(before);
   const places = Math.max(...[before, after].map((v) => (v.split(".")[1] ?? "").length));
   const diff = `${d >= 0 ? "+" : "−"}${Math.abs(d).toFixed(Math.min(places, 8))}`;
-  return `${displayValue(before)} → ${displayValue(after)} (${diff})`;
+  return `${shortText(before)} → ${shortText(after)} (${diff})`;
 }
 
 /** Build the view inside `host` for a payload found in a notebook; a bad payload gets one line. */
@@ -348,7 +349,7 @@ class View {
     const curve = this.lastEdited && this.s.edits.has(this.lastEdited) ? this.s.lossCurve(this.lastEdited) : undefined;
     if (curve) {
       const seen = this.s.revealed(curve.gradientId)
-        ? ` = ${displayValue(this.s.baseValues.get(curve.gradientId)!)} at the problem's own value`
+        ? ` = ${shortText(this.s.baseValues.get(curve.gradientId)!)} at the problem's own value`
         : "";
       this.plot.append(lossPlot(curve, seen));
     }
@@ -384,7 +385,7 @@ class View {
     const s = this.s;
     const x = s.steps.find((t) => t.id === id)!;
     if (!s.revealed(id)) return s.changed.has(id) ? "? (changed by what-if)" : "?";
-    return s.changed.has(id) ? oldToNew(s.baseValues.get(id)!, x.value) : displayValue(x.value);
+    return s.changed.has(id) ? oldToNew(s.baseValues.get(id)!, x.value) : shortText(x.value);
   }
 
   /** Everything that depends on the current step: the card, the highlights, the table's values, the summary. */
@@ -421,8 +422,8 @@ class View {
     const numbers = s.inputsSeen(step) ? step.substituted : undefined;
     const value = revealed
       ? s.changed.has(step.id)
-        ? `${displayValue(s.baseValues.get(step.id)!)} \\to ${displayValue(step.value)}`
-        : displayValue(step.value)
+        ? `${shortValue(s.baseValues.get(step.id)!)} \\to ${shortValue(step.value)}`
+        : shortValue(step.value)
       : undefined;
     const marked = markSymbols(
       step.formula,
@@ -507,9 +508,8 @@ class View {
         document.createTextNode(`: you wrote ${last.typed}; ${last.nudge ?? "look again"}. One more try, or Show.`),
       );
     } else {
-      const w = VERDICT_WORDS[last.verdict];
       line.append(
-        el("strong", {}, `${w.mark} ${w.word}`),
+        el("strong", {}, verdictLabel(last.verdict, { capital: true })),
         document.createTextNode(`: you wrote ${last.typed}; ${last.explanation}. Enter or Next goes on.`),
       );
     }

@@ -4,6 +4,7 @@
 // never returns is stopped by Kernel › Restart; Interrupt only drops the cells still waiting
 // (JupyterLite does not tell a kernel about it, and a worker cannot be stopped midway and kept).
 import type { DisplayContent, FromWorker, ToWorker } from "../worker/protocol.js";
+import { LANGUAGE_INFO } from "../../src/exercises/notebook-kernel.js";
 
 /** The part of @jupyterlite/services' BaseKernel this kernel uses. */
 export interface BaseKernelLike {
@@ -31,13 +32,9 @@ export interface KernelUrls {
   files: string;
 }
 
-const LANGUAGE_INFO = {
-  name: "typescript",
-  version: "5.9",
-  mimetype: "text/typescript",
-  file_extension: ".ts",
-  codemirror_mode: { mode: "typescript", name: "javascript", typescript: true },
-};
+// the language tslab reports too: JupyterLab writes a kernel's language_info into the notebook as the
+// kernel starts, and a different one would mark every notebook modified the moment it opens
+export { LANGUAGE_INFO };
 
 /** The kernel class, built on the site's own BaseKernel (a shared module of the running app). */
 export function typeScriptKernel(Base: BaseKernelClass, urls: KernelUrls): BaseKernelClass {

@@ -1,7 +1,7 @@
 // A check report as a plain-text table for a terminal: each quantity in readable symbols
 // (∂E_total/∂w_5, not LaTeX), the numbers right-aligned, the verdict and why in words.
 import type { CheckReport } from "../checking/check.js";
-import { exactShown, LABEL, MARK, summaryLine } from "../render/check-report.js";
+import { exactShown, rowVerdict, summaryLine } from "../render/check-report.js";
 import { texToPlain } from "./plain-tex.js";
 
 /** Columns a string takes in a terminal: combining accents (the hat of ŷ) take none. */
@@ -16,13 +16,7 @@ export function checkReportText(report: CheckReport): string {
   if (report.note) return `${report.note}\n`;
   const header = ["quantity", "your value", "exact", "verdict", "why"];
   const alignRight = [false, true, true, false, false];
-  const rows = report.rows.map((r) => [
-    texToPlain(r.symbol),
-    r.typed,
-    exactShown(r),
-    `${MARK[r.verdict]} ${LABEL[r.verdict]}${r.isFirstWrong ? " (first error)" : ""}`,
-    r.explanation,
-  ]);
+  const rows = report.rows.map((r) => [texToPlain(r.symbol), r.typed, exactShown(r), rowVerdict(r), r.explanation]);
   const widths = header.map((h, c) => Math.max(columns(h), ...rows.map((row) => columns(row[c]))));
   const line = (cells: string[]) =>
     cells

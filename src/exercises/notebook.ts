@@ -41,7 +41,7 @@ export interface Notebook {
   nbformat_minor: number;
 }
 
-export const KERNELSPEC = { display_name: "TypeScript", language: "typescript", name: "tslab" } as const;
+export { KERNELSPEC, LANGUAGE_INFO } from "./notebook-kernel.js";
 
 export function sourceOf(cell: Cell): string {
   return Array.isArray(cell.source) ? cell.source.join("") : cell.source;

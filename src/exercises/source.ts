@@ -15,6 +15,7 @@ import {
   sourceOf,
   toLines,
   KERNELSPEC,
+  LANGUAGE_INFO,
   type Cell,
   type ExerciseCellMeta,
   type Notebook,
@@ -227,6 +228,11 @@ export function studentNotebook(src: Notebook, a: Authoring, params: VariantPara
     }
     cells.push(copy);
   });
-  const metadata = { ...src.metadata, kernelspec: KERNELSPEC, backprop_tutor: { assignment: a.assignment } };
+  const metadata = {
+    ...src.metadata,
+    kernelspec: KERNELSPEC,
+    language_info: LANGUAGE_INFO,
+    backprop_tutor: { assignment: a.assignment },
+  };
   return { cells, metadata, nbformat: 4, nbformat_minor: 5 };
 }

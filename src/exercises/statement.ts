@@ -5,7 +5,7 @@
 import { resolveActivation } from "../engine/activations.js";
 import { resolveLoss } from "../engine/losses.js";
 import { traceNetwork } from "../engine/network.js";
-import { codeCell, KERNELSPEC, toLines, type Cell, type Notebook } from "./notebook.js";
+import { codeCell, KERNELSPEC, LANGUAGE_INFO, toLines, type Cell, type Notebook } from "./notebook.js";
 import { graphKeyValues } from "./graph.js";
 import { BEGIN, END } from "./source.js";
 import type { AssignmentDeclaration, Question } from "./declaration.js";
@@ -167,7 +167,7 @@ export function declaredSource(decl: AssignmentDeclaration, sample: VariantParam
     );
   return {
     cells,
-    metadata: { kernelspec: KERNELSPEC, backprop_tutor: { assignment: decl.assignment } },
+    metadata: { kernelspec: KERNELSPEC, language_info: LANGUAGE_INFO, backprop_tutor: { assignment: decl.assignment } },
     nbformat: 4,
     nbformat_minor: 5,
   };

@@ -70,8 +70,6 @@ export function variantSeed(secret: string, assignment: string, studentId: strin
   return createHmac("sha256", secret).update(`${assignment}\u0000${studentId}`).digest();
 }
 
-export const CLASSIC_NAMES = CLASSIC.network!.spec.names as NonNullable<NetworkParams["names"]>;
-
 /** Sigmoid and tanh units are kept off their flat tails: σ'(3) = 0.045, tanh'(2) = 0.071. */
 export const Z_MAX = 3;
 const Z_LIMIT: Readonly<Record<string, number>> = { sigmoid: Z_MAX, tanh: 2 };

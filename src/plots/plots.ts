@@ -70,6 +70,15 @@ const size = (o: { width?: number; height?: number }) => ({
 });
 const finite = (v: number) => Number.isFinite(v);
 
+/**
+ * Tick labels of a log axis in one style: below 0.001 as 1e-6, 1e-7 …, above as 0.01, 1, 100
+ * (vega's own format wrote 0.000001 beside 1e-7 on one axis).
+ */
+const LOG_AXIS = {
+  // vega blanks the labels of ticks it leaves unnamed (datum.label is then ""): kept blank
+  labelExpr: "datum.label === '' ? '' : datum.value < 0.001 ? format(datum.value, '~e') : format(datum.value, '~g')",
+} as const;
+
 export function linesSpec(series: readonly Series[], opts: LineOptions = {}): VegaLiteSpec {
   const values = series.flatMap((s) =>
     s.x
@@ -89,6 +98,7 @@ export function linesSpec(series: readonly Series[], opts: LineOptions = {}): Ve
         title: opts.yTitle ?? "y",
         // padding keeps the highest and lowest lines off the plot's border
         scale: opts.logY ? { type: "log", padding: 10 } : { zero: false, padding: 10 },
+        ...(opts.logY ? { axis: LOG_AXIS } : {}),
       },
       ...seriesStyle("series", opts.seriesOrder ?? series.map((s) => s.name), series.length > 1, opts.points),
     },
@@ -331,6 +341,7 @@ export function barsSpec(
               title: opts.yTitle ?? "value",
               stack: null,
               scale: { type: "log", domain: [base, top] },
+              axis: LOG_AXIS,
             },
             y2: { datum: base },
           }
@@ -348,31 +359,36 @@ export async function plotBars(
   display(await plotBundle(barsSpec(bars, opts), opts.title ?? "bars"));
 }
 
-/** A matrix as coloured cells with their numbers (a confusion matrix, a digit image). */
-export async function plotHeatmap(
+export interface HeatmapOptions {
+  title?: string;
+  numbers?: boolean;
+  rowTitle?: string;
+  colTitle?: string;
+  scheme?: string;
+  size?: number;
+}
+
+/** A matrix as coloured cells (a confusion matrix, an image), its numbers written in when small. */
+export function heatmapSpec(
   matrix: readonly (readonly number[])[],
   rowLabels: readonly string[],
   colLabels: readonly string[],
-  opts: {
-    title?: string;
-    numbers?: boolean;
-    rowTitle?: string;
-    colTitle?: string;
-    scheme?: string;
-    size?: number;
-  } = {},
-): Promise<void> {
+  opts: HeatmapOptions = {},
+): VegaLiteSpec {
   const values = matrix.flatMap((row, i) =>
     row.map((v, j) => ({ row: rowLabels[i] ?? String(i), col: colLabels[j] ?? String(j), v, ri: i, cj: j })),
   );
-  const cell = opts.size ?? (matrix.length > 12 ? 8 : 32);
+  // columns wide enough for their labels written level (turned upright, "versicolor" pushed the axis
+  // title far below the matrix); cells stay square
+  const longest = Math.max(0, ...colLabels.map((l) => l.length));
+  const cell = opts.size ?? (matrix.length > 12 ? 8 : Math.max(32, 7 * longest + 12));
   const enc = {
     x: {
       field: "col",
       type: "ordinal",
       sort: { field: "cj" },
       title: opts.colTitle ?? null,
-      axis: matrix.length > 12 ? null : {},
+      axis: matrix.length > 12 ? null : { labelAngle: 0 },
     },
     y: {
       field: "row",
@@ -382,7 +398,7 @@ export async function plotHeatmap(
       axis: matrix.length > 12 ? null : {},
     },
   };
-  const spec: VegaLiteSpec = {
+  return {
     ...(opts.title ? { title: opts.title } : {}),
     width: cell * (colLabels.length || matrix[0]?.length || 1),
     height: cell * matrix.length,
@@ -400,7 +416,15 @@ export async function plotHeatmap(
         : []),
     ],
   };
-  display(await plotBundle(spec, opts.title ?? "heat map"));
+}
+
+export async function plotHeatmap(
+  matrix: readonly (readonly number[])[],
+  rowLabels: readonly string[],
+  colLabels: readonly string[],
+  opts: HeatmapOptions = {},
+): Promise<void> {
+  display(await plotBundle(heatmapSpec(matrix, rowLabels, colLabels, opts), opts.title ?? "heat map"));
 }
 
 export interface LiveLossOptions {

@@ -3,24 +3,15 @@
 // renders them with KaTeX. Everything a student typed is escaped.
 import { katexHtml } from "./math.js";
 import { escapeHtml } from "./display.js";
-import type { CheckReport, CheckRow, Verdict } from "../checking/check.js";
+import type { CheckReport, CheckRow } from "../checking/check.js";
 import { shown } from "../checking/verdict.js";
 import { D } from "../engine/numeric.js";
+import { verdictLabel } from "./verdict-words.js";
 
-export const LABEL: Record<Verdict, string> = {
-  correct: "correct",
-  rounding: "rounding",
-  follows: "follows from an earlier error",
-  wrong: "wrong",
-  "too few places": "too few decimal places",
-};
-export const MARK: Record<Verdict, string> = {
-  correct: "✓",
-  rounding: "≈",
-  follows: "→",
-  wrong: "✗",
-  "too few places": "…",
-};
+/** A row's verdict in words, with "(first error)" on the first wrong one: "✗ wrong (first error)". */
+export function rowVerdict(row: CheckRow): string {
+  return `${verdictLabel(row.verdict)}${row.isFirstWrong ? " (first error)" : ""}`;
+}
 
 /** Exact values with four more digits than the student wrote, rounded as the explanations round them; … when there are more. */
 export function exactShown(row: CheckRow): string {
@@ -42,7 +33,7 @@ export function checkReportMarkdown(report: CheckReport): string {
     "| quantity | your value | exact | verdict | why |",
     "| --- | ---: | ---: | --- | --- |",
     ...report.rows.map((r) => {
-      const verdict = `${MARK[r.verdict]} ${LABEL[r.verdict]}${r.isFirstWrong ? " (first error)" : ""}`;
+      const verdict = rowVerdict(r);
       return `| $${r.symbol}$ | ${escapeMarkdown(r.typed)} | ${exactShown(r)} | ${r.isFirstWrong ? `**${verdict}**` : verdict} | ${escapeMarkdown(r.explanation)} |`;
     }),
     "",
@@ -72,7 +63,7 @@ export function checkReportHtml(report: CheckReport, options: HtmlOptions = {}):
     const cls = `bt-check-${r.verdict}${r.isFirstWrong ? " bt-check-first" : ""}`;
     return (
       `<tr class="${cls}"><td>${math(r.symbol)}</td><td style="text-align:right">${escapeHtml(r.typed)}</td><td style="text-align:right">${escapeHtml(exactShown(r))}</td>` +
-      `<td>${MARK[r.verdict]} ${escapeHtml(LABEL[r.verdict])}${r.isFirstWrong ? " <strong>(first error)</strong>" : ""}</td><td>${escapeHtml(r.explanation)}</td></tr>`
+      `<td>${escapeHtml(verdictLabel(r.verdict))}${r.isFirstWrong ? " <strong>(first error)</strong>" : ""}</td><td>${escapeHtml(r.explanation)}</td></tr>`
     );
   });
   const notes = [

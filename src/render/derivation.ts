@@ -5,6 +5,7 @@ import type { NetworkTrace, Step } from "../engine/trace.js";
 import { gradientKey, type GraphStep, type GraphTrace } from "../engine/graph.js";
 import { display, escapeHtml, type MimeBundle } from "./display.js";
 import { alignedTex, katexHtml, survivingHtml, texForMathJax } from "./math.js";
+import { stepLine } from "./step-line.js";
 
 export type DerivationPart = "forward" | "loss" | "output" | "hidden" | "update";
 
@@ -19,24 +20,6 @@ interface Group {
   title: string;
   lines: string[];
   plain: string[];
-}
-
-/** What a line shows: a step, or any step-like record (graph steps have the same four fields). */
-type LineStep = Pick<Step, "symbol" | "formula" | "substituted" | "value">;
-
-/** A value as a hand calculation shows it: long exact values cut to `decimals` places with "…". */
-export function shortValue(value: string, decimals = 8): string {
-  const m = /^(-?\d+)\.(\d+)$/.exec(value);
-  if (!m || m[2].length <= decimals) return value;
-  return `${m[1]}.${m[2].slice(0, decimals)}\\ldots`;
-}
-
-/** One aligned line: symbol &= formula = numbers = value, without repeating what is the same. */
-export function stepLine(s: LineStep, decimals = 8): string {
-  const parts = [s.formula, s.substituted].filter((p, i, all) => p !== "" && p !== s.symbol && all.indexOf(p) === i);
-  const value = shortValue(s.value, decimals);
-  if (parts.at(-1) === s.value) parts.pop();
-  return `${s.symbol} &= ${[...parts, value].join(" = ")}`;
 }
 
 function plainLine(s: Step): string {

@@ -4,14 +4,10 @@ import type { CheckRow, Verdict } from "../checking/check.js";
 import { asSentence, TutorError } from "../engine/errors.js";
 import { escapeHtml, type MimeBundle } from "./display.js";
 import { katexHtml, survivingHtml, texForMathJax } from "./math.js";
+import { verdictLabel } from "./verdict-words.js";
 
-const LABEL: Record<Verdict, string> = {
-  correct: "✓ correct",
-  rounding: "≈ rounding",
-  follows: "→ follows from an earlier error",
-  wrong: "✗ not right yet",
-  "too few places": "… more decimal places",
-};
+/** In an exercise the student tries again, so a wrong answer is "not right yet". */
+const label = (v: Verdict) => verdictLabel(v, { tryAgain: true });
 const COLOUR: Record<Verdict, string> = {
   correct: "#1e7b34",
   rounding: "#8a6d00",
@@ -32,7 +28,7 @@ function tableHtml(view: ExerciseView, math: (tex: string) => string): string {
     .map(
       (r) =>
         `<tr><td style="${CELL}">${math(r.symbol)}</td><td style="${CELL};text-align:right;white-space:nowrap">${escapeHtml(r.typed)}</td>` +
-        `<td style="${CELL};color:${COLOUR[r.verdict]};white-space:nowrap">${escapeHtml(LABEL[r.verdict])}</td><td style="${CELL}">${escapeHtml(r.explanation)}</td></tr>`,
+        `<td style="${CELL};color:${COLOUR[r.verdict]};white-space:nowrap">${escapeHtml(label(r.verdict))}</td><td style="${CELL}">${escapeHtml(r.explanation)}</td></tr>`,
     )
     .join("");
   const head = ["quantity", "your value", "verdict", "why"].map((h) => `<th style="${CELL}">${h}</th>`).join("");
@@ -44,7 +40,7 @@ function tableHtml(view: ExerciseView, math: (tex: string) => string): string {
 
 export function exerciseBundle(view: ExerciseView): MimeBundle {
   const plain = [
-    ...view.rows.map((r) => `${r.key} = ${r.typed}: ${LABEL[r.verdict]}. ${asSentence(r.explanation)}`),
+    ...view.rows.map((r) => `${r.key} = ${r.typed}: ${label(r.verdict)}. ${asSentence(r.explanation)}`),
     ...view.notes,
   ].join("\n");
   return {

@@ -3,7 +3,7 @@
 import { Decimal } from "decimal.js";
 import type { NetworkTrace, Step } from "../engine/trace.js";
 import { display, type MimeBundle } from "./display.js";
-import { shortValue } from "./derivation.js";
+import { shortValue } from "./step-line.js";
 import { tableBundle } from "./table.js";
 import { stepId } from "../engine/step-id.js";
 

@@ -5,7 +5,7 @@
 // Verdicts are earned once, against the problem's own numbers: a what-if edit never re-judges.
 // The view (labextension/) draws this state and calls its methods; nothing here touches a page.
 import { traceNetwork } from "../engine/network.js";
-import { graphTrace, type GraphTrace } from "../engine/graph.js";
+import { graphAnswerKey, graphTrace, type GraphTrace } from "../engine/graph.js";
 import { parseSpec, type NetworkSpec } from "../engine/spec.js";
 import { isTutorError, SpecError } from "../engine/errors.js";
 import { notationFor, type NotationPreset } from "../engine/notation.js";
@@ -72,12 +72,6 @@ export interface Summary {
   counts: Record<StepResult, number>;
   /** the steps that did not go right at the first try (wrong once, follows, shown, skipped), in calculation order */
   lines: SummaryLine[];
-}
-
-/** Long values (exact traces) as a hand calculation writes them: 8 decimals and an ellipsis. */
-export function displayValue(value: string, decimals = 8): string {
-  const m = /^(-?\d+)\.(\d+)$/.exec(value);
-  return m && m[2].length > decimals ? `${m[1]}.${m[2].slice(0, decimals)}…` : value;
 }
 
 const message = (e: unknown): string => (isTutorError(e) ? e.message : `unexpected: ${String(e)}`);
@@ -484,8 +478,6 @@ function networkSteps(trace: NetworkTrace, spec: NetworkSpec, uses: Map<string, 
 
 /** A graph's steps: each node's value forward, then each gradient backward; keys as the graph checker reads them. */
 function graphSteps(trace: GraphTrace, uses: Map<string, Uses>): ViewStep[] {
-  const nameOf = new Map(trace.nodes.map((n) => [n.id, n.name ?? n.id]));
-  const out = nameOf.get(trace.output)!;
   return trace.steps.map((s) => ({
     id: s.id,
     phase: s.phase,
@@ -497,7 +489,7 @@ function graphSteps(trace: GraphTrace, uses: Map<string, Uses>): ViewStep[] {
     formula: s.formula,
     substituted: s.substituted,
     value: s.value,
-    key: s.phase === "forward" ? nameOf.get(s.node)! : `d${out}/d${nameOf.get(s.node)!}`,
+    key: graphAnswerKey(trace, s.node, s.phase === "forward" ? "value" : "grad"),
     uses: uses.get(s.id)!,
     mark: { on: "unit", key: s.node, kind: s.phase === "forward" ? "value" : "gradient" },
   }));

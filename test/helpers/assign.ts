@@ -19,3 +19,13 @@ export async function assignExample(out: string, secret: string, roster = join(E
   ]);
   expect(assigned.code, assigned.stderr).toBe(0);
 }
+
+/**
+ * `grade` the notebooks in `subs` against the key `assign` wrote into `out` (out/key/key.json), into
+ * `graded`, quietly; `more` adds flags (`--students`, `--jobs` …). It must succeed.
+ */
+export async function gradeAssigned(out: string, subs: string, graded: string, ...more: string[]) {
+  const r = await runCli(["grade", subs, "--key", join(out, "key", "key.json"), "--out", graded, "--quiet", ...more]);
+  expect(r.code, r.stderr).toBe(0);
+  return r;
+}

@@ -243,7 +243,13 @@ async function stopLab(proc: ChildProcess): Promise<void> {
   });
 }
 
-export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+/**
+ * Debian's chromium, headless, in a fresh profile removed on close. `serviceWorkers: "block"` keeps
+ * a page's service worker from answering requests itself (JupyterLite's would, out of a route's sight).
+ */
+export async function launchChromium(
+  options: { serviceWorkers?: "allow" | "block" } = {},
+): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const userDataDir = mkdtempSync(join(tmpdir(), "bpt-chromium-"));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
@@ -257,6 +263,7 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
       "--no-first-run",
     ],
     viewport: { width: 1280, height: 1000 },
+    serviceWorkers: options.serviceWorkers ?? "allow",
   });
   return {
     context,
@@ -334,6 +341,26 @@ export function executeNotebook(src: string, out: string, cwd: string, home: str
         error ? reject(new Error(`nbconvert could not execute ${src}: ${stderr || error.message}`)) : resolve(),
     );
   });
+}
+
+/**
+ * `name` (a notebook of notebooks/) executed, as `out` in `dir`. `npm test` runs every notebook
+ * headless before the browser files and names that run's folder of executed copies in
+ * BPT_EXECUTED_NOTEBOOKS (set only when every notebook passed); a file run on its own executes
+ * the notebook here the same way (nbconvert on the tslab kernel). Either way the copy is unsigned.
+ */
+export async function executedNotebook(name: string, out: string, dir: string, home: string): Promise<void> {
+  const executed = process.env.BPT_EXECUTED_NOTEBOOKS;
+  if (executed && existsSync(join(executed, name))) cpSync(join(executed, name), join(dir, out));
+  else await executeNotebook(name, out, dir, home);
+}
+
+/**
+ * Sign a notebook for the lab whose home is `home` (`jupyter trust`): JupyterLab then shows its
+ * outputs as it shows those of a notebook it ran and saved itself.
+ */
+export function trustNotebook(path: string, home: string): void {
+  execFileSync(join(VENV, "bin", "jupyter"), ["trust", path], { env: jupyterEnv(home), stdio: "pipe" });
 }
 
 export function exportHtml(notebook: string, cwd: string, home: string): string {

@@ -2,11 +2,10 @@
 // on 127.0.0.1 (no Jupyter, no Python), a browser whose every request to another origin is
 // refused and recorded, and the steps a student takes in the site (open a notebook, run all).
 import { createServer, type Server } from "node:http";
-import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { createReadStream, existsSync, statSync } from "node:fs";
 import { extname, join, normalize } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { CHROMIUM, ROOT } from "./jupyter.js";
+import type { BrowserContext, Page } from "playwright-core";
+import { launchChromium, ROOT } from "./jupyter.js";
 
 export const SITE = join(ROOT, "site");
 
@@ -47,25 +46,11 @@ export async function serveStatic(dir: string, port: number): Promise<{ url: str
   return { url: `http://127.0.0.1:${port}`, server };
 }
 
-/** Chromium with every request to an origin other than `origin` refused; `foreign` lists them. */
+/** Chromium (launchChromium's) with every request to an origin other than `origin` refused; `foreign` lists them. */
 export async function launchSiteBrowser(
   origin: string,
 ): Promise<{ context: BrowserContext; foreign: string[]; close(): Promise<void> }> {
-  const userDataDir = mkdtempSync(join(tmpdir(), "bpt-site-chromium-"));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-    viewport: { width: 1280, height: 1000 },
-    // JupyterLite's service worker would answer some requests itself, out of the route's sight
-    serviceWorkers: "block",
-  });
+  const { context, close } = await launchChromium({ serviceWorkers: "block" });
   const foreign: string[] = [];
   await context.route(
     (url) => !url.href.startsWith(origin + "/"),
@@ -74,14 +59,7 @@ export async function launchSiteBrowser(
       return route.abort("blockedbyclient");
     },
   );
-  return {
-    context,
-    foreign,
-    async close() {
-      await context.close().catch(() => undefined);
-      rmSync(userDataDir, { recursive: true, force: true });
-    },
-  };
+  return { context, foreign, close };
 }
 
 /** Open a notebook of the course in the site's JupyterLab and wait until its kernel is idle. */
@@ -211,6 +189,20 @@ export async function waitForOpen(page: Page, path: string, timeoutMs = 60_000):
     },
     path,
     { timeout: timeoutMs },
+  );
+}
+
+/** Load the app in `page` (its lab page) and wait until it has restored: its commands are all there then. */
+export async function loadApp(page: Page, url: string): Promise<void> {
+  await page.goto(`${url}/lab/index.html`);
+  await page.waitForFunction(
+    () => {
+      const app = (window as unknown as Partial<{ jupyterapp: { commands: { hasCommand(id: string): boolean } } }>)
+        .jupyterapp;
+      return app?.commands.hasCommand("docmanager:open") && app.commands.hasCommand("notebook:run-all-cells");
+    },
+    undefined,
+    { timeout: 90_000 },
   );
 }
 
