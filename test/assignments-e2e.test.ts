@@ -1,7 +1,7 @@
 // End to end on the real tslab kernel for a declared assignment (exercises/tanh-softmax): the
 // notebook written from assignment.json runs as released, and `grade` gives the teacher's key full
-// marks, costs a planted slip exactly its own share, and names a decimal comma. About 1-3 minutes
-// (three kernels one after another, in the sandbox).
+// marks, costs a planted slip exactly its own share, and names a decimal comma. Three kernels
+// side by side, in the sandbox.
 import { describe, expect, it } from "vitest";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -48,7 +48,7 @@ describe.skipIf(!hasKernel)("a declared assignment, assigned and graded on the t
         "--out",
         join(out, "graded"),
         "--jobs",
-        "1",
+        "3",
         "--quiet",
       ]);
       expect(g.code, g.stderr).toBe(0);

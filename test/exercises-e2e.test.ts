@@ -127,7 +127,7 @@ describe.skipIf(!hasKernel)("the notebook limit", () => {
     const slow = submit(join(out, "release", "ada", "backprop-1.ipynb"), key.students[0].answers);
     const at = slow.cells.findIndex((c) => metaOf(c)?.kind === "answer");
     for (let i = 0; i < 3; i++)
-      slow.cells.splice(at + 1, 0, codeCell("{ const t = Date.now(); while (Date.now() - t < 4000) {} }"));
+      slow.cells.splice(at + 1, 0, codeCell("{ const t = Date.now(); while (Date.now() - t < 2000) {} }"));
     mkdirSync(join(out, "submissions"));
     writeFileSync(join(out, "submissions", "ada.ipynb"), JSON.stringify(slow));
     const started = Date.now();
@@ -141,7 +141,7 @@ describe.skipIf(!hasKernel)("the notebook limit", () => {
       "--cell-timeout",
       "5",
       "--timeout",
-      "8",
+      "4",
       "--quiet",
     ]);
     const seconds = (Date.now() - started) / 1000;
@@ -152,7 +152,7 @@ describe.skipIf(!hasKernel)("the notebook limit", () => {
         .split("\n"),
     ).toEqual([
       "student,forward,output,hidden,graph,total,max,notes",
-      "ada,0,0,0,0,0,12,the notebook did not finish within 8 s",
+      "ada,0,0,0,0,0,12,the notebook did not finish within 4 s",
       "alan,0,0,0,0,0,12,no submission (missing file)",
       "grace,0,0,0,0,0,12,no submission (missing file)",
     ]);

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { runCli } from "../src/cli/program.js";
 import { assignExample, EXAMPLE, gradeAssigned } from "./helpers/assign.js";
 import { answerTooBig, jsonDepth } from "../src/exercises/untrusted.js";
-import { bwrapArgs, namespacesUnavailable } from "../src/exercises/sandbox.js";
+import { bwrapArgs, namespacesUnavailable, SCRATCH_FILES } from "../src/exercises/sandbox.js";
 import { noNewUserNamespaces } from "../src/exercises/seccomp.js";
 import { safeCell } from "../src/exercises/gradebook.js";
 import { printable } from "../src/exercises/submissions.js";
@@ -500,4 +500,23 @@ describe.skipIf(namespacesUnavailable() !== undefined)("the sandbox closes neste
     );
     expect(node.stdout, node.stderr).toContain("thread ok");
   });
+
+  // issue 21: tmpfs's own file limit is millions (half the machine's memory pages), and empty
+  // files cost the kernel memory only: gigabytes before "no space left on device"
+  it.skipIf(process.getuid?.() !== 0)(
+    "as root each scratch folder holds at most SCRATCH_FILES files, and the run keeps no capability",
+    () => {
+      // (one more than the bound at most: without it the fill would take the machine's memory)
+      const fill = `for (const d of ["/tmp", "/dev/shm", "."]) { let i = 0, why = "no error"; try { while (i <= ${SCRATCH_FILES}) fs.closeSync(fs.openSync(d + "/f" + i, "w")), i++; } catch (e) { why = e.code; } console.log(d, i, why); }`;
+      const script = `${process.execPath} -e '${fill}'; grep -E '^Cap(Eff|Prm|Bnd)' /proc/self/status`;
+      const r = spawnSync("bwrap", bwrapArgs({ PATH: "/usr/bin:/bin" }, ["/bin/sh", "-c", script], 0), {
+        encoding: "utf8",
+        input: noNewUserNamespaces(),
+      });
+      expect(r.status, r.stderr).toBe(0);
+      // the folder itself is one of the files
+      for (const d of ["/tmp", "/dev/shm", "."]) expect(r.stdout).toContain(`${d} ${SCRATCH_FILES - 1} ENOSPC\n`);
+      for (const set of ["CapEff", "CapPrm", "CapBnd"]) expect(r.stdout).toMatch(new RegExp(`^${set}:\\s+0+$`, "m"));
+    },
+  );
 });

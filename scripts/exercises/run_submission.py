@@ -74,7 +74,7 @@ class CappedClient(NotebookClient):
         return out
 
 
-# what all the cells' text together may come to in the result (the grader reads at most 64 MB)
+# what all the cells' text together may come to in the result, as JSON writes it (the grader reads at most 64 MB)
 RESULT_TEXT_BUDGET = 8 * 2**20
 
 KERNEL_STDERR = os.path.join(os.environ.get("TMPDIR", "/tmp"), "kernel-stderr.txt")
@@ -235,9 +235,14 @@ async def run(args: argparse.Namespace, out: Any) -> dict[str, Any]:
         entry = {"index": i, **status.get(i, {"status": "skipped", "reason": "not reached"})}
         meta = c.get("metadata", {}).get("backprop_tutor")
         entry["meta"] = {k: meta[k] for k in ("kind", "id") if isinstance(meta, dict) and isinstance(meta.get(k), str) and len(meta[k]) <= 100}
-        text = cell_text(c)[: min(args.max_output, budget)]
-        budget -= len(text)
-        entry["truncated"] = i in client.truncated or len(text) < len(cell_text(c)[: args.max_output])
+        full = cell_text(c)[: args.max_output]
+        left = max(budget, 0)
+        text = full[:left]
+        # the budget is of the result as written: JSON writes a character outside ASCII as up to 12 bytes
+        if len(json.dumps(text)) > left:
+            text = text[: left // 12]
+        budget -= len(json.dumps(text))
+        entry["truncated"] = i in client.truncated or len(text) < len(full)
         entry["text"] = text
         cells.append(entry)
     return {"cells": cells, "restarts": restarts, "kernelStartRetries": len(start_failures)}

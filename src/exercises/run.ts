@@ -229,8 +229,9 @@ function supervise(
     });
     const fd3 = child.stdio[3] as NodeJS.ReadableStream;
     fd3.on("data", (d: Buffer) => {
-      if (run.channel.length < MAX_RESULT_BYTES) run.channel += d.toString();
-      else run.overflow = true;
+      // past the bound nothing more is kept (the rest is read and dropped, so the runner is not blocked)
+      if (run.overflow || run.channel.length + d.length > MAX_RESULT_BYTES) run.overflow = true;
+      else run.channel += d.toString();
       if (readyAt === undefined && run.channel.startsWith("ready\n")) readyAt = Date.now();
     });
     const stopWatchdog =

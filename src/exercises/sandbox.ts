@@ -4,7 +4,8 @@
 // namespace (SysV and POSIX shared memory die with it), and a filesystem holding only the
 // runtime, read-only (the system's /usr, the Python the venv was made from, the venv,
 // node_modules, dist/ and the runner script, at their own paths) plus private tmpfs scratch
-// folders. Not the project, the key, other submissions or the grades: they are not mounted.
+// folders (as root, with a file limit: SCRATCH_FILES). Not the project, the key, other
+// submissions or the grades: they are not mounted.
 // As root, bwrap builds the namespaces and the run drops to an unprivileged uid with no
 // capabilities (setpriv); as another user bwrap makes a user namespace for it. Either way no
 // process inside may make a user namespace of its own (where it would be uid 0 with every
@@ -29,6 +30,14 @@ export const SANDBOX_UID = 65534;
 export const SCRATCH = join(ROOT, "submission");
 /** Sizes of the private tmpfs folders (charged to the student's memory limit where a cgroup holds it). */
 const SCRATCH_BYTES = 256 * 2 ** 20;
+/**
+ * Files and folders each tmpfs folder may hold (as root). tmpfs's own default is half the machine's
+ * memory pages, millions, each costing the kernel about a kilobyte: a student filling a folder with
+ * empty files would take gigabytes (or their whole memory limit) before "no space left on device".
+ */
+export const SCRATCH_FILES = 65536;
+/** The private tmpfs folders, in the order they are mounted. */
+const TMPFS = ["/dev/shm", "/tmp", SCRATCH] as const;
 
 export interface SandboxChoice {
   /** null: student code runs unconfined (--unsafe-no-sandbox) */
@@ -114,14 +123,16 @@ export function bwrapArgs(
   // the filter is read from this descriptor (seccomp.ts noNewUserNamespaces)
   args.push("--seccomp", String(seccompFd));
   args.push("--die-with-parent", "--new-session", "--hostname", "grading");
-  // as root bwrap needs no user namespace; the run keeps only what setpriv needs to drop to the sandbox uid
-  if (root)
-    args.push("--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP");
-  else args.push("--unshare-user", "--disable-userns");
+  // as root bwrap needs no user namespace; the run keeps only what setpriv needs to drop to the
+  // sandbox uid, and what the remount of the tmpfs folders before that drop needs
+  if (root) {
+    args.push("--cap-drop", "ALL");
+    for (const cap of ["SETUID", "SETGID", "SETPCAP", "SYS_ADMIN"]) args.push("--cap-add", `CAP_${cap}`);
+  } else args.push("--unshare-user", "--disable-userns");
   // /proc, /dev and the empty tmpfs folders first: bwrap mounts in order, so a project cloned under /tmp
   // (CI, mktemp) would otherwise have its runtime hidden under the fresh /tmp
   args.push("--proc", "/proc", "--dev", "/dev");
-  for (const dir of ["/dev/shm", "/tmp"]) args.push("--perms", "1777", "--size", String(SCRATCH_BYTES), "--tmpfs", dir);
+  for (const dir of TMPFS.slice(0, 2)) args.push("--perms", "1777", "--size", String(SCRATCH_BYTES), "--tmpfs", dir);
   for (const d of parentsOf([...binds.map(([, inside]) => inside), ...links.map(([, at]) => at), SCRATCH]))
     args.push("--perms", "0755", "--dir", d);
   for (const [host, inside] of binds) args.push("--ro-bind", host, inside);
@@ -130,6 +141,11 @@ export function bwrapArgs(
   args.push("--remount-ro", "/", "--chdir", SCRATCH, "--clearenv");
   for (const [k, v] of Object.entries(env)) args.push("--setenv", k, v);
   if (root) {
+    // bwrap 0.8 gives a tmpfs no file limit: a remount sets one, before any student code and
+    // before setpriv takes every capability away
+    const mount = `${onPath("mount") ?? "mount"} -o remount,nr_inodes=${SCRATCH_FILES}`;
+    const remount = `for d in "$1" "$2" "$3"; do ${mount} "$d" || exit 1; done; shift 3; exec "$@"`;
+    args.push("/bin/sh", "-c", remount, "sh", ...TMPFS);
     args.push("setpriv", `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_UID}`, "--clear-groups");
     args.push("--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--");
   }
@@ -141,6 +157,7 @@ export function namespacesUnavailable(): string | undefined {
   const bwrap = onPath("bwrap");
   if (!bwrap) return "bubblewrap (bwrap) is not installed: `apt-get install bubblewrap` (Debian/Ubuntu)";
   if (isRoot() && !onPath("setpriv")) return "setpriv (util-linux) is not installed";
+  if (isRoot() && !onPath("mount")) return "mount (util-linux) is not installed";
   const filter = noNewUserNamespaces();
   if (!filter)
     return `no seccomp filter for this machine's architecture (${process.arch}): nested user namespaces could not be closed`;
