@@ -5,8 +5,8 @@
 // carries it) and comes back as `saved` when the notebook is opened again.
 import { readPayload } from "../../src/view/payload.js";
 import { StepThrough, type ViewStep } from "../../src/view/session.js";
-import { rightHandSides, shortText, shortValue } from "../../src/render/step-line.js";
-import { VERDICT_WORDS, verdictLabel } from "../../src/render/verdict-words.js";
+import { shortText, shortValue } from "../../src/render/step-line.js";
+import { VERDICT_WORDS } from "../../src/render/verdict-words.js";
 import type { Progress } from "../../src/view/progress.js";
 import { markSymbols } from "../../src/view/marks.js";
 import { NOTATION_PRESETS, type NotationPreset } from "../../src/engine/notation.js";
@@ -15,6 +15,7 @@ import { el } from "./dom.js";
 import { drawing, paintDrawing } from "./drawing.js";
 import { lossPlot } from "./plot.js";
 import { summaryParts } from "./summary.js";
+import { oldToNew, sourceTip, stepTex, verdictLine } from "./words.js";
 
 export interface MountedView {
   session: StepThrough | undefined;
@@ -25,21 +26,6 @@ export interface MountOptions {
   saved?: unknown;
   /** keep the progress with the notebook */
   save?: (progress: Progress) => void;
-}
-
-/** A step as the board shows it: symbol = formula, = the numbers (once the student has seen them), = the value or a box. */
-function stepTex(s: ViewStep, marked: string, numbers: string | undefined, value: string | undefined): string {
-  const sides = rightHandSides(s, { formula: marked, numbers: numbers ?? "", value });
-  const rows = value === undefined ? [...sides, "\\boxed{\\;?\\;}"] : sides;
-  return `\\begin{aligned} ${s.symbol} &= ${rows.join(" \\\\ &= ")} \\end{aligned}`;
-}
-
-/** "0.5933 → 0.6012 (+0.0079)": a what-if change, with the difference. */
-function oldToNew(before: string, after: string): string {
-  const d = Number(after) - Number(before);
-  const places = Math.max(...[before, after].map((v) => (v.split(".")[1] ?? "").length));
-  const diff = `${d >= 0 ? "+" : "−"}${Math.abs(d).toFixed(Math.min(places, 8))}`;
-  return `${shortText(before)} → ${shortText(after)} (${diff})`;
 }
 
 /** Build the view inside `host` for a payload found in a notebook; a bad payload gets one line. */
@@ -559,30 +545,8 @@ class View {
   }
 
   private renderFeedback(step: ViewStep): void {
-    const s = this.s;
-    const last = s.attempts(step.id).at(-1);
-    this.feedback.replaceChildren();
-    if (!last) {
-      if (s.revealed(step.id))
-        this.feedback.append(el("span", { class: "bpt-verdict", "data-verdict": "shown" }, "Shown without an answer."));
-      return;
-    }
-    const line = el("span", { class: `bpt-verdict bpt-${last.verdict}`, "data-verdict": last.verdict });
-    if (!s.revealed(step.id)) {
-      // the first wrong answer: not yet, and what to look at, without the value
-      line.dataset.verdict = "not-yet";
-      line.classList.add("bpt-notyet");
-      line.append(
-        el("strong", {}, "✗ Not yet"),
-        document.createTextNode(`: you wrote ${last.typed}; ${last.nudge ?? "look again"}. One more try, or Show.`),
-      );
-    } else {
-      line.append(
-        el("strong", {}, verdictLabel(last.verdict, { capital: true })),
-        document.createTextNode(`: you wrote ${last.typed}; ${last.explanation}. Enter or Next goes on.`),
-      );
-    }
-    this.feedback.append(line);
+    const line = verdictLine(this.s, step);
+    this.feedback.replaceChildren(...(line ? [line] : []));
   }
 
   /** what the summary was last drawn from: it is rebuilt only when that changes */
@@ -604,17 +568,8 @@ class View {
     if (!marked) return;
     const id = marked.dataset.refId ?? this.refs[Number(marked.dataset.ref)];
     if (!id) return;
-    const step = this.s.steps.findIndex((x) => x.id === id);
-    let text: string;
-    if (step >= 0) {
-      const x = this.s.steps[step];
-      const value = this.s.revealed(id) ? this.valueText(id) : "not on the page yet (answer or show it there)";
-      text = `${x.key}: step ${step + 1}, ${x.heading}; ${value}`;
-    } else {
-      const g = this.s.givens.find((x) => x.id === id);
-      if (!g) return;
-      text = `${g.what} = ${g.value}: given${this.s.edits.has(id) ? ` (what-if; was ${this.s.baseGiven(id)})` : ""}`;
-    }
+    const text = sourceTip(this.s, id, (x) => this.valueText(x));
+    if (text === undefined) return;
     this.tip.textContent = text;
     this.tip.classList.add("bpt-tip-on");
     // above the symbol, so the tip never covers the line it explains
