@@ -23,9 +23,12 @@ export function drawing(layout: Layout, kind: "network" | "graph"): SVGElement {
     );
   }
   for (const e of edges) {
-    // an edge's gradient sits a third of the way along, where edges into one unit are still apart
-    const x = e.from.x + (e.to.x - e.from.x) / 3,
-      y = e.from.y + (e.to.y - e.from.y) / 3 - 4;
+    // an edge's gradient sits a third of the way along, where edges into one unit are still apart,
+    // and clear of the unit it leaves ("∇ 0.0822" is about 56 px wide: its middle at least R + 32 out)
+    const length = Math.hypot(e.to.x - e.from.x, e.to.y - e.from.y) || 1;
+    const along = Math.min(Math.max(length / 3, R + 32), length / 2) / length;
+    const x = e.from.x + (e.to.x - e.from.x) * along,
+      y = e.from.y + (e.to.y - e.from.y) * along - 4;
     picture.append(svg("text", { x, y, "text-anchor": "middle", class: "bpt-edge-grad", "data-edge-grad": e.key }));
   }
   for (const n of nodes) {
