@@ -3,7 +3,9 @@
 // edit of w5 painted (with its loss plot), each from the event to the end of the next frame
 // (bench/view-measure.ts). By default the view runs alone in a page (its own code and CSS bundled
 // by esbuild from labextension/src, served on 127.0.0.1): quick, and the figures are the view's.
-// With --lab they are taken on 05's own view in JupyterLab after Run All (bench/view-lab.ts).
+// With --lab they are taken on 05's own view in JupyterLab after Run All (bench/view-lab.ts), with
+// JupyterLab's default windowing as a student has it (BENCH_WINDOWING=none: every cell attached, as
+// the browser tests have it).
 // A benchmark, not a test: the targets (issue 17, on a quiet machine) are Next < 50 ms, check
 // < 80 ms, edit < 100 ms; the load average before and after is printed with every figure.
 // Each figure: the median, 90th percentile and first of N runs, painted, and the part spent in the
