@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../src/cli/program.js";
+import { gradeAssigned } from "./helpers/assign.js";
 import type { AnswerKey } from "../src/exercises/assign.js";
 import { metaOf, toLines, type Notebook } from "../src/exercises/notebook.js";
 import { ROOT } from "../src/exercises/paths.js";
@@ -40,18 +41,7 @@ describe.skipIf(!hasKernel)("a declared assignment, assigned and graded on the t
       submit("ada", () => {});
       submit("alan", (x) => (x.z_h1 = (Number(x.z_h1) + 0.0137).toFixed(4)));
       submit("grace", (x) => (x.z_h1 = x.z_h1.replace(".", ",")));
-      const g = await runCli([
-        "grade",
-        join(out, "subs"),
-        "--key",
-        join(out, "key", "key.json"),
-        "--out",
-        join(out, "graded"),
-        "--jobs",
-        "3",
-        "--quiet",
-      ]);
-      expect(g.code, g.stderr).toBe(0);
+      await gradeAssigned(out, join(out, "subs"), join(out, "graded"), "--jobs", "3");
       expect(
         readFileSync(join(out, "graded", "grades.csv"), "utf8")
           .trim()

@@ -17,8 +17,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { Decimal } from "decimal.js";
-import { runCli } from "../src/cli/program.js";
-import { assignExample } from "./helpers/assign.js";
+import { assignExample, gradeAssigned } from "./helpers/assign.js";
 import type { AnswerKey } from "../src/exercises/assign.js";
 import { codeCell, metaOf, sourceOf, toLines, type Notebook } from "../src/exercises/notebook.js";
 import { ROOT } from "../src/exercises/paths.js";
@@ -79,21 +78,8 @@ describe.skipIf(!hasKernel)("assign → submit → grade, on the tslab kernel", 
     writeFileSync(join(subs, "grace.ipynb"), JSON.stringify(grace));
 
     const started = Date.now();
-    const graded = await runCli([
-      "grade",
-      subs,
-      "--key",
-      join(out, "key", "key.json"),
-      "--out",
-      join(out, "graded"),
-      "--jobs",
-      "3",
-      "--cell-timeout",
-      "5",
-      "--quiet",
-    ]);
+    await gradeAssigned(out, subs, join(out, "graded"), "--jobs", "3", "--cell-timeout", "5");
     const seconds = (Date.now() - started) / 1000;
-    expect(graded.code, graded.stderr).toBe(0);
     expect(
       readFileSync(join(out, "graded", "grades.csv"), "utf8")
         .trim()
@@ -131,21 +117,8 @@ describe.skipIf(!hasKernel)("the notebook limit", () => {
     mkdirSync(join(out, "submissions"));
     writeFileSync(join(out, "submissions", "ada.ipynb"), JSON.stringify(slow));
     const started = Date.now();
-    const graded = await runCli([
-      "grade",
-      join(out, "submissions"),
-      "--key",
-      join(out, "key", "key.json"),
-      "--out",
-      join(out, "graded"),
-      "--cell-timeout",
-      "5",
-      "--timeout",
-      "4",
-      "--quiet",
-    ]);
+    await gradeAssigned(out, join(out, "submissions"), join(out, "graded"), "--cell-timeout", "5", "--timeout", "4");
     const seconds = (Date.now() - started) / 1000;
-    expect(graded.code, graded.stderr).toBe(0);
     expect(
       readFileSync(join(out, "graded", "grades.csv"), "utf8")
         .trim()
