@@ -3,7 +3,6 @@
 // JupyterLab on a free loopback port, chromium), after Run All. Prints one JSON line with the
 // arrays of milliseconds; bench/view.mjs bundles this file, runs it and reports.
 import { rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Page } from "playwright-core";
 import {
   launchChromium,
@@ -15,13 +14,9 @@ import {
 import { measure, type MeasureInput } from "./view-measure.js";
 
 const input = JSON.parse(process.argv[2]) as MeasureInput;
-const ws = scratchWorkspace();
-// the browser tests attach every cell (windowing "none", so that outputs out of view are in the
-// page); a student's JupyterLab keeps its default, which this measures unless BENCH_WINDOWING names
-// another mode
-const tracker = join(ws.home, "settings", "@jupyterlab", "notebook-extension", "tracker.jupyterlab-settings");
-if (process.env.BENCH_WINDOWING) writeFileSync(tracker, JSON.stringify({ windowingMode: process.env.BENCH_WINDOWING }));
-else rmSync(tracker, { force: true });
+// a student's JupyterLab keeps its default windowing (the browser tests attach every cell), unless
+// BENCH_WINDOWING names a mode
+const ws = scratchWorkspace(process.env.BENCH_WINDOWING);
 const lab = await startJupyterLab(ws.notebooks, ws.home);
 const browser = await launchChromium();
 try {

@@ -78,7 +78,10 @@ function sharedLabDir(): string | undefined {
  * with dist/ and assets/ linked beside it so `../dist/index` resolves as it does in the repo.
  * In a run with a shared JupyterLab it lies under that lab's root, and `home` is the lab's.
  */
-export function scratchWorkspace(): { dir: string; notebooks: string; home: string } {
+export function scratchWorkspace(
+  // the tests attach every cell ("none"), so that outputs out of view are in the page
+  windowing: string | undefined = "none",
+): { dir: string; notebooks: string; home: string } {
   const shared = sharedLabDir();
   const dir = mkdtempSync(shared ? join(shared, LAB_ROOT, "ws-") : join(tmpdir(), "bpt-e2e-"));
   const notebooks = join(dir, "notebooks");
@@ -87,19 +90,20 @@ export function scratchWorkspace(): { dir: string; notebooks: string; home: stri
     if (f.endsWith(".ipynb")) cpSync(join(ROOT, "notebooks", f), join(notebooks, f));
   for (const d of ["dist", "assets", "node_modules"]) symlinkSync(join(ROOT, d), join(dir, d));
   const home = shared ? join(shared, LAB_HOME) : join(dir, "home");
-  writeLabSettings(home);
+  writeLabSettings(home, windowing);
   return { dir, notebooks, home };
 }
 
-/** Every cell rendered (no windowing, so outputs out of view are in the page), no news pop-up. */
-function writeLabSettings(home: string): void {
+/** No news pop-up; the notebook's windowing as given (JupyterLab's own default when undefined). */
+function writeLabSettings(home: string, windowing: string | undefined): void {
   const settings = join(home, "settings");
   mkdirSync(join(settings, "@jupyterlab", "notebook-extension"), { recursive: true });
   mkdirSync(join(settings, "@jupyterlab", "apputils-extension"), { recursive: true });
-  writeFileSync(
-    join(settings, "@jupyterlab", "notebook-extension", "tracker.jupyterlab-settings"),
-    JSON.stringify({ windowingMode: "none" }),
-  );
+  if (windowing !== undefined)
+    writeFileSync(
+      join(settings, "@jupyterlab", "notebook-extension", "tracker.jupyterlab-settings"),
+      JSON.stringify({ windowingMode: windowing }),
+    );
   writeFileSync(
     join(settings, "@jupyterlab", "apputils-extension", "notification.jupyterlab-settings"),
     JSON.stringify({ fetchNews: "false", checkForUpdates: false }),
