@@ -1,5 +1,7 @@
-// The command line, run as a user runs it: the built dist/cli/main.js in a child process. Exit
-// codes: 0 done, 1 bad input, 2 bad command line, 3 internal error.
+// The command line: runProgram, in this process, with what a user's shell gives it (piped output),
+// and the built dist/cli/main.js in a child process where the started program itself is under test
+// (exit codes, the help with no arguments, the stack trace with --debug). Exit codes: 0 done,
+// 1 bad input, 2 bad command line, 3 internal error.
 import { beforeAll, describe, expect, it } from "vitest";
 import { scratchDir } from "./helpers/scratch.js";
 import { spawnSync } from "node:child_process";
@@ -16,9 +18,29 @@ const classicPath = join(root, "examples/classic.json");
 const classic = JSON.parse(readFileSync(classicPath, "utf8"));
 const tmp = scratchDir("bt-cli-");
 
-function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
+type Run = { code: number; stdout: string; stderr: string };
+
+/** The program as a user starts it: the built dist/cli/main.js in a child process. */
+function cliProcess(...args: string[]): Run {
   const r = spawnSync(process.execPath, [main, ...args], { cwd: root, encoding: "utf8", timeout: 60_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * The same program in this process: main.js is runProgram with stdout and stderr piped (neither a
+ * terminal), so the output and exit code are the same without a Node start per call (half a
+ * second each). The tests marked "as started" check that with cliProcess.
+ */
+async function cli(...args: string[]): Promise<Run> {
+  let stdout = "",
+    stderr = "";
+  const code = await runProgram(args, {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    stderrIsTTY: false,
+    stdoutIsTTY: false,
+  });
+  return { code, stdout, stderr };
 }
 
 /** A spec file: the classic example with one change, or the given text. */
@@ -67,8 +89,8 @@ beforeAll(() => {
 }, 180_000);
 
 describe("trace", () => {
-  it("classic example in exact: loss 0.29837110876… and w5+ 0.358916479717…", () => {
-    const r = cli("trace", classicPath, "--precision", "exact");
+  it("as started: classic example in exact: loss 0.29837110876… and w5+ 0.358916479717…", async () => {
+    const r = cliProcess("trace", classicPath, "--precision", "exact");
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     const t = JSON.parse(r.stdout);
@@ -78,15 +100,15 @@ describe("trace", () => {
     expect(t.steps.find((s: { key: string }) => s.key === "w5+").value.startsWith("0.358916479717")).toBe(true);
   });
 
-  it("exact is the default, and the JSON is pretty-printed", () => {
-    const r = cli("trace", classicPath);
+  it("exact is the default, and the JSON is pretty-printed", async () => {
+    const r = await cli("trace", classicPath);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).precision).toBe("exact");
     expect(r.stdout).toContain('\n  "precision": "exact"');
   });
 
-  it("dp:4 markdown: a table of steps by phase with the slide values", () => {
-    const r = cli("trace", classicPath, "--precision", "dp:4", "--format", "markdown");
+  it("dp:4 markdown: a table of steps by phase with the slide values", async () => {
+    const r = await cli("trace", classicPath, "--precision", "dp:4", "--format", "markdown");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("0.3775");
     expect(r.stdout).toContain("0.5933");
@@ -98,8 +120,8 @@ describe("trace", () => {
     expect(r.stdout).toMatch(/\| `w5\+` \|.*\| 0\.3589 \|/);
   });
 
-  it("--notation and --option=value", () => {
-    const r = cli("trace", classicPath, "--notation=bracket", "--format=json", "--precision=float");
+  it("--notation and --option=value", async () => {
+    const r = await cli("trace", classicPath, "--notation=bracket", "--format=json", "--precision=float");
     expect(r.code).toBe(0);
     const t = JSON.parse(r.stdout);
     expect(t.notation).toBe("bracket");
@@ -108,8 +130,8 @@ describe("trace", () => {
 });
 
 describe("train", () => {
-  it("classic, 1 epoch: the loss before and after the update, the final parameters and outputs", () => {
-    const r = cli("train", classicPath, "--epochs", "1");
+  it("classic, 1 epoch: the loss before and after the update, the final parameters and outputs", async () => {
+    const r = await cli("train", classicPath, "--epochs", "1");
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(""); // no progress when stderr is not a terminal
     const t = JSON.parse(r.stdout);
@@ -123,8 +145,8 @@ describe("train", () => {
     expect(t.final.outputs).toHaveLength(1);
   });
 
-  it("markdown with --every: loss table, named parameters, outputs", () => {
-    const r = cli(
+  it("markdown with --every: loss table, named parameters, outputs", async () => {
+    const r = await cli(
       "train",
       classicPath,
       "--epochs",
@@ -156,21 +178,21 @@ describe("train", () => {
     learningRate: 0.1,
   };
 
-  it('the spec\'s "optimizer" and "epochs" are the defaults: adam for 1 epoch moves w from 1 to 1.1', () => {
-    const r = cli("train", specFile("adam.json", JSON.stringify({ ...line, optimizer: "adam", epochs: 1 })));
+  it('the spec\'s "optimizer" and "epochs" are the defaults: adam for 1 epoch moves w from 1 to 1.1', async () => {
+    const r = await cli("train", specFile("adam.json", JSON.stringify({ ...line, optimizer: "adam", epochs: 1 })));
     expect(r.code, r.stderr).toBe(0);
     const t = JSON.parse(r.stdout);
     expect([t.optimizer, t.epochs, t.optimizerConfig.biasCorrection]).toEqual(["adam", 1, true]);
     expect(Number(t.final.weights[0][0][0])).toBeCloseTo(1.1, 8);
     // the command line overrides the spec
-    expect(JSON.parse(cli("train", join(tmp, "adam.json"), "--optimizer", "sgd").stdout).final.weights).toEqual([
-      [["1.2"]],
-    ]);
+    expect(JSON.parse((await cli("train", join(tmp, "adam.json"), "--optimizer", "sgd")).stdout).final.weights).toEqual(
+      [[["1.2"]]],
+    );
   });
 
-  it("--no-bias-correction: the optimizer notes' Adam, w = 1 + 0.1·0.2/√(0.004 + 1e-8)", () => {
+  it("--no-bias-correction: the optimizer notes' Adam, w = 1 + 0.1·0.2/√(0.004 + 1e-8)", async () => {
     const path = specFile("adam-slide.json", JSON.stringify(line));
-    const r = cli(
+    const r = await cli(
       "train",
       path,
       "--epochs",
@@ -185,12 +207,14 @@ describe("train", () => {
     expect(r.stdout).toContain(
       "optimizer: adam (without bias correction, as the lecture notes on optimizers write it)",
     );
-    const t = JSON.parse(cli("train", path, "--epochs", "1", "--optimizer", "adam", "--no-bias-correction").stdout);
+    const t = JSON.parse(
+      (await cli("train", path, "--epochs", "1", "--optimizer", "adam", "--no-bias-correction")).stdout,
+    );
     expect(Number(t.final.weights[0][0][0])).toBeCloseTo(1 + 0.02 / Math.sqrt(0.004 + 1e-8), 12);
   });
 
-  it("--steps: the full trace of the kept epochs only", () => {
-    const r = cli("train", classicPath, "--epochs", "300", "--every", "100", "--steps");
+  it("--steps: the full trace of the kept epochs only", async () => {
+    const r = await cli("train", classicPath, "--epochs", "300", "--every", "100", "--steps");
     expect(r.code, r.stderr).toBe(0);
     const t = JSON.parse(r.stdout);
     expect(t.history.map((h: { epoch: number; traces: unknown[] }) => [h.epoch, h.traces.length])).toEqual([
@@ -201,13 +225,13 @@ describe("train", () => {
     ]);
     expect(t.history[0].traces[0].steps[0].key).toBe("z_h1");
     expect(t.history[0].traces[0].steps[0].value).toBe("0.3775");
-    const md = cli("train", classicPath, "--epochs", "2", "--steps", "--format", "markdown").stdout;
+    const md = (await cli("train", classicPath, "--epochs", "2", "--steps", "--format", "markdown")).stdout;
     expect(md).toContain("## Steps of epoch 2");
     expect(md).toContain("### Backward pass");
   });
 
-  it("options reach the trainer: --optimizer, --learning-rate, --batch", () => {
-    const r = cli(
+  it("options reach the trainer: --optimizer, --learning-rate, --batch", async () => {
+    const r = await cli(
       "train",
       classicPath,
       "--epochs",
@@ -228,8 +252,8 @@ describe("train", () => {
 });
 
 describe("graph", () => {
-  it('"(x + y) * z" with x=-2 y=5 z=-4: f = -12, gradients -4, -4, 3', () => {
-    const r = cli("graph", "(x + y) * z", "x=-2", "y=5", "z=-4");
+  it('"(x + y) * z" with x=-2 y=5 z=-4: f = -12, gradients -4, -4, 3', async () => {
+    const r = await cli("graph", "(x + y) * z", "x=-2", "y=5", "z=-4");
     expect(r.code).toBe(0);
     const g = JSON.parse(r.stdout);
     const byLabel = (l: string) => g.nodes.find((n: { label: string; id: string }) => n.label === l || n.id === l);
@@ -238,62 +262,62 @@ describe("graph", () => {
     expect(Number(byLabel("x").grad)).toBe(-4);
     expect(Number(byLabel("y").grad)).toBe(-4);
     expect(Number(byLabel("z").grad)).toBe(3);
-    const md = cli("graph", "(x + y) * z", "x=-2", "y=5", "z=-4", "--format", "markdown");
+    const md = await cli("graph", "(x + y) * z", "x=-2", "y=5", "z=-4", "--format", "markdown");
     expect(md.code).toBe(0);
     expect(md.stdout).toContain("-12");
     expect(md.stdout).toContain("| edge | upstream | local | product |");
   });
 
-  it("a value that is not a number is an input error naming the input", () => {
-    const r = cli("graph", "(x + y) * z", "x=-2", "y=abc", "z=-4");
+  it("a value that is not a number is an input error naming the input", async () => {
+    const r = await cli("graph", "(x + y) * z", "x=-2", "y=abc", "z=-4");
     expect(r.code).toBe(1);
     expect(expectOneCleanLine(r.stderr)).toBe(
       'backprop-tutor: y: expected a number, got "abc". write e.g. y=-2 or y=0.5.',
     );
   });
 
-  it("a value without = is a usage error", () => {
-    const r = cli("graph", "(x + y) * z", "x", "y=5");
+  it("a value without = is a usage error", async () => {
+    const r = await cli("graph", "(x + y) * z", "x", "y=5");
     expect(r.code).toBe(2);
     expectOneCleanLine(r.stderr);
   });
 });
 
 describe("help and version", () => {
-  it("--help lists the commands; each command has its own help", () => {
-    const r = cli("--help");
+  it("--help lists the commands; each command has its own help", async () => {
+    const r = await cli("--help");
     expect(r.code).toBe(0);
     for (const c of ["trace", "train", "graph"]) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, "m"));
-    const t = cli("train", "--help");
+    const t = await cli("train", "--help");
     expect(t.code).toBe(0);
     expect(t.stdout).toContain("usage: backprop-tutor train SPEC.json [--epochs N]");
     expect(t.stdout).toContain("--learning-rate X");
-    expect(cli("help", "graph").stdout).toContain('usage: backprop-tutor graph "EXPR"');
+    expect((await cli("help", "graph")).stdout).toContain('usage: backprop-tutor graph "EXPR"');
   });
 
-  it("trace --help states the default notation the trace really uses: the spec's names, else bracket", () => {
-    expect(cli("trace", "--help").stdout).toMatch(
+  it("trace --help states the default notation the trace really uses: the spec's names, else bracket", async () => {
+    expect((await cli("trace", "--help")).stdout).toMatch(
       /--notation \S+ +symbols in formulas \(default: the spec's names if it has them, else bracket\)/,
     );
-    expect(JSON.parse(cli("trace", classicPath).stdout).notation).toBe("names");
+    expect(JSON.parse((await cli("trace", classicPath)).stdout).notation).toBe("names");
     const unnamed = specFile("unnamed.json", (s) => delete s.names);
-    expect(JSON.parse(cli("trace", unnamed).stdout).notation).toBe("bracket");
+    expect(JSON.parse((await cli("trace", unnamed)).stdout).notation).toBe("bracket");
   });
 
-  it("--version prints package.json's version", () => {
+  it("--version prints package.json's version", async () => {
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-    const r = cli("--version");
+    const r = await cli("--version");
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe(pkg.version);
   });
 
-  it("no arguments: the help on stderr, exit code 2", () => {
-    const r = cli();
+  it("as started: no arguments: the help on stderr, exit code 2", async () => {
+    const r = cliProcess();
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("usage: backprop-tutor COMMAND");
   });
 
-  it("main.js starts with a shebang", () => {
+  it("main.js starts with a shebang", async () => {
     expect(readFileSync(main, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
   });
 });
@@ -463,8 +487,8 @@ describe("bad input: exit code 1, one line naming the place", () => {
       /^backprop-tutor: epoch 2, weights\[0\]\[0\]\[0\]: became NaN at update 2\. log of 0 in bce/,
     ],
   ];
-  it.each(cases)("%s", (_name, args, message) => {
-    const r = cli(...args());
+  it.each(cases)("%s", async (_name, args, message) => {
+    const r = await cli(...args());
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toBe("");
     const line = expectOneCleanLine(r.stderr);
@@ -596,8 +620,8 @@ describe("bad command line: exit code 2, one line", () => {
       'backprop-tutor: graph: missing the expression. write backprop-tutor graph "EXPR" name=value ... [options], e.g. backprop-tutor graph "(x + y) * z" x=-2 y=5 z=-4.',
     ],
   ];
-  it.each(cases)("%s", (_name, args, message) => {
-    const r = cli(...args);
+  it.each(cases)("%s", async (_name, args, message) => {
+    const r = await cli(...args);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stdout).toBe("");
     expect(expectOneCleanLine(r.stderr)).toBe(message);
@@ -605,11 +629,11 @@ describe("bad command line: exit code 2, one line", () => {
 });
 
 describe("--debug", () => {
-  it("shows the stack trace after the message", () => {
+  it("as started: shows the stack trace after the message", async () => {
     const path = specFile("debug.json", (s) => (s.weights[0][1][0] = "abc"));
-    const plain = cli("trace", path);
+    const plain = cliProcess("trace", path);
     expect(plain.stderr).not.toMatch(STACK_LINE);
-    const r = cli("trace", path, "--debug");
+    const r = cliProcess("trace", path, "--debug");
     expect(r.code).toBe(1);
     expect(r.stderr.split("\n")[0]).toBe(plain.stderr.trimEnd());
     expect(r.stderr).toMatch(STACK_LINE);
@@ -685,7 +709,7 @@ describe("in process", () => {
     expect(JSON.parse(io.out).precision).toBe("float");
   });
 
-  it("the JSON diagnosis agrees with JSON.parse on valid and invalid text", () => {
+  it("the JSON diagnosis agrees with JSON.parse on valid and invalid text", async () => {
     for (const ok of ['{"a": [1, -2.5e3, "x\\n", true, null, {}]}', " [ ] ", '"\\u00e9"'])
       expect(diagnoseJson(ok)).toBeUndefined();
     for (const bad of ["{", "[1 2]", "[1,]", '{"a" 1}', "NaN", "[.5]", "[01]", '"a\nb"', "{} {}", "// c\n{}"]) {
