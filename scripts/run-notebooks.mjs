@@ -1,5 +1,6 @@
 // Executes every notebook in notebooks/ headless on the tslab kernel (nbclient from .venv),
-// two at a time, and fails on any cell error, naming the notebook, the cell and the error.
+// two at a time in one Python process, each on a fresh kernel, and fails on any cell error, naming
+// the notebook, the cell and the error.
 //
 //   node scripts/run-notebooks.mjs                 all notebooks
 //   node scripts/run-notebooks.mjs 05 04-comp      only those whose names contain the words
@@ -45,36 +46,6 @@ const names = readdirSync(NOTEBOOKS)
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
 if (names.length === 0) fail(only.length ? `no notebook matches ${only.join(", ")}` : "no notebooks in notebooks/");
 mkdirSync(EXECUTED, { recursive: true });
-
-function runOne(name) {
-  return new Promise((resolve) => {
-    const out = join(EXECUTED, name);
-    const child = spawn(
-      VENV_PYTHON,
-      [join(ROOT, "scripts", "run_notebooks.py"), join(NOTEBOOKS, name), NOTEBOOKS, String(CELL_TIMEOUT), out],
-      { env: jupyterEnv(), stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stdout = "",
-      stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => {
-      const line = stdout
-        .trim()
-        .split("\n")
-        .reverse()
-        .find((l) => l.startsWith("{"));
-      if (line) resolve({ name, ...JSON.parse(line) });
-      else
-        resolve({
-          name,
-          ok: false,
-          ename: "RunnerError",
-          evalue: `exit ${code}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`,
-        });
-    });
-  });
-}
 
 // The exercises' answers must not appear earlier in the notebook (issue 12): checked on the executed copy.
 const { answersShownEarlier, exerciseCellIndex, viewAnswersShown, NOTEBOOK_EXERCISES } = await import(
@@ -123,31 +94,69 @@ const lastTimes = (() => {
 const queue = [...names].sort((a, b) => (lastTimes[b] ?? 0) - (lastTimes[a] ?? 0));
 const results = [];
 const started = Date.now();
-await Promise.all(
-  Array.from({ length: jobs }, async () => {
-    for (let name = queue.shift(); name; name = queue.shift()) {
-      const r = await runOne(name);
-      if (r.ok) {
-        const leaks = answerLeaks(name);
-        if (leaks.length)
-          Object.assign(r, { ok: false, ename: "AnswerShown", evalue: leaks.join("\n        "), cell: null });
-      }
-      results.push(r);
-      if (r.ok) console.log(`  ok    ${name}  ${r.seconds.toFixed(1)} s`);
-      else {
-        const where =
-          r.cell !== undefined && r.cell !== null
-            ? `cell ${r.cell}`
-            : r.ename === "AnswerShown"
-              ? "gives an answer away before it is asked"
-              : "before any cell";
-        const message = r.evalue.startsWith(r.ename) ? r.evalue : `${r.ename}: ${r.evalue}`;
-        console.log(`  FAIL  ${name}  ${where}: ${message}`);
-        if (r.source) console.log(`        the cell begins: ${r.source}`);
-      }
+
+/** A notebook's result: the leak check above added to a run that passed; then its line printed. */
+function report(name, r) {
+  if (r.ok) {
+    const leaks = answerLeaks(name);
+    if (leaks.length)
+      Object.assign(r, { ok: false, ename: "AnswerShown", evalue: leaks.join("\n        "), cell: null });
+  }
+  results.push(r);
+  if (r.ok) console.log(`  ok    ${name}  ${r.seconds.toFixed(1)} s`);
+  else {
+    const where =
+      r.cell !== undefined && r.cell !== null
+        ? `cell ${r.cell}`
+        : r.ename === "AnswerShown"
+          ? "gives an answer away before it is asked"
+          : "before any cell";
+    const message = r.evalue.startsWith(r.ename) ? r.evalue : `${r.ename}: ${r.evalue}`;
+    console.log(`  FAIL  ${name}  ${where}: ${message}`);
+    if (r.source) console.log(`        the cell begins: ${r.source}`);
+  }
+}
+
+// one Python process runs them all, `jobs` at a time (each on a fresh kernel), a JSON line each as it ends
+await new Promise((resolve) => {
+  const child = spawn(
+    VENV_PYTHON,
+    [
+      join(ROOT, "scripts", "run_notebooks.py"),
+      NOTEBOOKS,
+      String(CELL_TIMEOUT),
+      String(jobs),
+      ...queue.flatMap((name) => [join(NOTEBOOKS, name), join(EXECUTED, name)]),
+    ],
+    { env: jupyterEnv(), stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let pending = "",
+    stderr = "";
+  child.stdout.on("data", (d) => {
+    pending += d;
+    for (let nl = pending.indexOf("\n"); nl >= 0; nl = pending.indexOf("\n")) {
+      const line = pending.slice(0, nl).trim();
+      pending = pending.slice(nl + 1);
+      if (!line.startsWith("{")) continue;
+      const r = JSON.parse(line);
+      const name = r.notebook.slice(NOTEBOOKS.length + 1);
+      if (r.error) Object.assign(r, { ename: "NotANotebook", evalue: r.error });
+      report(name, { name, ...r });
     }
-  }),
-);
+  });
+  child.stderr.on("data", (d) => (stderr += d));
+  child.on("close", (code) => {
+    // notebooks the runner never reported (it crashed): each a failure, with the runner's last words
+    for (const name of names.filter((n) => !results.some((r) => r.name === n)))
+      report(name, {
+        name,
+        ok: false,
+        ename: "RunnerError",
+        evalue: `exit ${code}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`,
+      });
+    resolve();
+  });
+});
 
 if (html) {
   for (const r of results) {

@@ -1,9 +1,15 @@
-"""Execute one notebook headless on the tslab kernel and report as one JSON line.
+"""Execute notebooks headless on the tslab kernel, JOBS at a time, each on a fresh kernel, and report
+each as one JSON line when it ends: {"notebook", "ok", "seconds"}, and where it failed, the cell,
+ename, evalue and the cell's first lines.
 
-Called by scripts/run-notebooks.mjs (which runs several of these at once and prints the summary).
+    run_notebooks.py CWD CELL_TIMEOUT JOBS NOTEBOOK OUT [NOTEBOOK OUT ...]
+
+Called by scripts/run-notebooks.mjs (which prints the summary): one Python process for all of
+them, since each start pays for importing nbclient and nbformat (most of a second of CPU).
 The notebook runs with its own folder as the working directory, as in JupyterLab, so its
 `import ... from "../dist/index"` resolves. Outputs are never written back into notebooks/.
 """
+import asyncio
 import json
 import re
 import sys
@@ -37,34 +43,32 @@ def error_text(cell) -> str:
     return " ".join(lines[:2])
 
 
-def main() -> int:
-    path, cwd, timeout = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    out = sys.argv[4] if len(sys.argv) > 4 else ""
+async def execute(path: str, cwd: str, timeout: int, out: str) -> dict:
+    """Run one notebook on a fresh kernel; the result as a dict (see the module's docstring)."""
     started = time.time()
     result = {"notebook": path, "ok": True}
     try:
         nb = nbformat.read(path, as_version=4)
     except Exception as e:  # not JSON, not a notebook
-        print(json.dumps({**result, "ok": False, "error": f"cannot be read as a notebook: {e}"}))
-        return 1
+        return {**result, "ok": False, "error": f"cannot be read as a notebook: {e}"}
     current = {"index": None}
 
     def on_cell_start(cell, cell_index, **_):
         current["index"] = cell_index
 
-    def run():
+    async def run():
         client = NotebookClient(nb, timeout=timeout, startup_timeout=120, kernel_name="tslab", resources={"metadata": {"path": cwd}})
         client.on_cell_start = on_cell_start
-        client.execute()
+        await client.async_execute()
 
     try:
         try:
-            run()
+            await run()
         except RuntimeError as e:
             # a kernel that never came up (two starting at once can collide on ports): one more try
             if current["index"] is not None or "didn't respond" not in str(e):
                 raise
-            run()
+            await run()
     except CellExecutionError as e:
         cell = nb.cells[current["index"]] if current["index"] is not None else None
         message = error_text(cell) if cell else ""
@@ -81,9 +85,26 @@ def main() -> int:
     result["seconds"] = round(time.time() - started, 2)
     if out:
         nbformat.write(nb, out)
-    print(json.dumps(result))
-    return 0 if result["ok"] else 1
+    return result
+
+
+async def main() -> int:
+    cwd, timeout, jobs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    pairs = sys.argv[4:]
+    queue = [(pairs[i], pairs[i + 1]) for i in range(0, len(pairs), 2)]
+    failed = 0
+
+    async def worker():
+        nonlocal failed
+        while queue:
+            path, out = queue.pop(0)
+            result = await execute(path, cwd, timeout, out)
+            failed += not result["ok"]
+            print(json.dumps(result), flush=True)
+
+    await asyncio.gather(*(worker() for _ in range(jobs)))
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(asyncio.run(main()))
