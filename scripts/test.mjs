@@ -1,14 +1,17 @@
 // `npm test`: build dist/ and check the code (types, layout, lint), run the vitest suite, every
-// notebook headless, and the heavy end-to-end files one at a time; then print the time each
-// part took and one closing line that counts them all, `tests: N passed, M failed`. Every part
-// runs even when an earlier one failed (a failing unit test does not hide a broken notebook), but
-// nothing runs after a failed build; the exit code is non-zero if any part failed.
+// notebook headless, and the end-to-end files; then print the time each part took and one
+// closing line that counts them all, `tests: N passed, M failed`. Every part runs even when an
+// earlier one failed (a failing unit test does not hide a broken notebook), but nothing runs after
+// a failed build; the exit code is non-zero if any part failed.
 //
 //   npm test                        everything
 //   npm test -- --skip-notebooks    all but the notebooks (the closing line counts the rest)
 //
-// The times go to test-artifacts/test-timings.json as well (per heavy file and per notebook in
-// the vitest and notebook reports beside it).
+// The parts run as soon as what they need is done and the machine has room for them: each says
+// how many of the machine's two cores it keeps busy, and parts run side by side while their cores
+// add up to two. A part's output is shown when it ends. The times go to
+// test-artifacts/test-timings.json as well (per end-to-end file and per notebook in the vitest and
+// notebook reports beside it).
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -16,90 +19,252 @@ import { ROOT } from "./paths.mjs";
 import { missingBrowser } from "./browser.mjs";
 
 const ARTIFACTS = join(ROOT, "test-artifacts");
+const CACHE = join(ROOT, "node_modules", ".cache", "backprop-tutor");
 const TSC = join(ROOT, "node_modules/typescript/bin/tsc");
-// The files that start JupyterLab, chromium or grading kernels run after the rest, one at a time:
-// on two cores, side by side they starve each other's kernels past the time limits they test.
-// They are known by name: *browser.test.ts, *-e2e.test.ts, *-hostile.test.ts. The two JupyterLab
-// files are the exception, run side by side before the others: they share one JupyterLab, test no
-// time limit, and spend more of their time waiting on the browser than computing.
+const VITEST = join(ROOT, "node_modules/vitest/vitest.mjs");
+const CORES = 2;
+const skipNotebooks = process.argv.includes("--skip-notebooks");
+
+// The files that start JupyterLab, chromium or grading kernels are parts of their own (the unit
+// run leaves them out), known by name: *browser.test.ts, *-e2e.test.ts, *-hostile.test.ts.
 const HEAVY_NAME = /(^|-)browser\.test\.ts$|-e2e\.test\.ts$|-hostile\.test\.ts$/;
 const HEAVY = readdirSync(join(ROOT, "test"))
   .filter((f) => HEAVY_NAME.test(f))
   .sort()
   .map((f) => `test/${f}`);
+// the two JupyterLab files share one JupyterLab (test/helpers/shared-lab.ts): one vitest run
 const LAB_FILES = ["test/browser.test.ts", "test/step-through-browser.test.ts"].filter((f) => HEAVY.includes(f));
-const skipNotebooks = process.argv.includes("--skip-notebooks");
 
-/** [part, seconds], in the order the parts ran; heavy files and notebooks indented under theirs */
+/** [part, seconds] in the order the parts ended; end-to-end files indented under their part */
 const timings = [];
 let passed = 0,
   failed = 0,
   skipped = 0;
+const started = Date.now();
+const since = () => ((Date.now() - started) / 1000).toFixed(0).padStart(4);
 
-/** Run node with `args`; its output is shown as it comes, or (buffered) once it is done. */
-function run(args, { buffered = false } = {}) {
+/** Run node with `args`, its output kept for when it ends. */
+function run(args, env = {}) {
   return new Promise((resolve) => {
-    const started = Date.now();
+    const t = Date.now();
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
-      stdio: buffered ? ["ignore", "pipe", "pipe"] : "inherit",
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
-    child.stdout?.on("data", (d) => (output += d));
-    child.stderr?.on("data", (d) => (output += d));
-    child.on("close", (code) => resolve({ code: code ?? 1, output, seconds: (Date.now() - started) / 1000 }));
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("close", (code) => resolve({ code: code ?? 1, output, seconds: (Date.now() - t) / 1000 }));
   });
 }
 
-async function step(title, args) {
-  console.log(`\n== ${title}`);
-  const r = await run(args);
-  timings.push([title, r.seconds]);
-  return r.code;
-}
-
-/** Checks that do not depend on each other, two at a time (the machine has two cores), shown in order. */
-async function sideBySide(checks) {
-  const results = await Promise.all(checks.map((c) => run(c.args, { buffered: true })));
-  checks.forEach((c, i) => {
-    const r = results[i];
-    console.log(`\n== ${c.title}`);
-    process.stdout.write(r.output);
-    timings.push([c.title, r.seconds]);
+/** A check that passes or fails as a whole (a compiler, a formatter, a linter). */
+function check(args, onFail) {
+  return async () => {
+    const r = await run(args);
     if (r.code !== 0) {
-      if (c.onFail) console.log(c.onFail);
+      if (onFail) r.output += `${onFail}\n`;
       failed += 1;
     }
-  });
-  return results.map((r) => r.code);
+    return r;
+  };
 }
 
-async function vitest(title, name, args) {
-  const report = join(ARTIFACTS, `vitest-${name}.json`);
-  rmSync(report, { force: true });
-  const code = await step(title, [
-    join(ROOT, "node_modules/vitest/vitest.mjs"),
-    "run",
-    "--reporter=default",
-    "--reporter=json",
-    `--outputFile.json=${report}`,
-    ...args,
-  ]);
-  let failedHere = 0;
-  if (existsSync(report)) {
-    const r = JSON.parse(readFileSync(report, "utf8"));
-    passed += r.numPassedTests;
-    skipped += r.numPendingTests + r.numTodoTests;
-    // a test file that fails to load counts no test; count it as one failure so it cannot pass unseen
-    failedHere =
-      r.numFailedTests + r.testResults.filter((f) => f.status === "failed" && f.assertionResults.length === 0).length;
-    return { failedHere: code !== 0 && failedHere === 0 ? 1 : failedHere, files: r.testResults };
+/** A vitest run over `files` (or all but the heavy ones), its counts added to the closing line. */
+function vitest(name, args, env = {}) {
+  return async () => {
+    const report = join(ARTIFACTS, `vitest-${name}.json`);
+    rmSync(report, { force: true });
+    const r = await run(
+      [VITEST, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...args],
+      env,
+    );
+    let failedHere = r.code !== 0 ? 1 : 0;
+    r.files = [];
+    if (existsSync(report)) {
+      const j = JSON.parse(readFileSync(report, "utf8"));
+      passed += j.numPassedTests;
+      skipped += j.numPendingTests + j.numTodoTests;
+      // a test file that fails to load counts no test; count it as one failure so it cannot pass unseen
+      const counted =
+        j.numFailedTests + j.testResults.filter((f) => f.status === "failed" && f.assertionResults.length === 0).length;
+      if (r.code !== 0 || counted > 0) failedHere = Math.max(counted, failedHere);
+      r.files = j.testResults;
+    }
+    failed += failedHere;
+    return r;
+  };
+}
+
+async function notebooks() {
+  const r = await run([join(ROOT, "scripts/run-notebooks.mjs")]);
+  const counts = /^notebooks: (\d+) passed, (\d+) failed$/m.exec(r.output);
+  if (counts) {
+    passed += Number(counts[1]);
+    failed += Number(counts[2]);
   }
-  return { failedHere: code !== 0 ? 1 : 0, files: [] };
+  if (r.code !== 0 && (!counts || Number(counts[2]) === 0)) failed += 1;
+  // the JupyterLab files open these executed copies instead of running the same notebooks again
+  // (helpers/jupyter.ts executedNotebook); only a clean run's copies, or they execute their own
+  if (r.code === 0) executedNotebooks = join(ARTIFACTS, "notebooks");
+  return r;
+}
+let executedNotebooks;
+
+const cached = (name) => join(CACHE, name);
+// without a browser the browser tests are skipped, and this says why; in CI (CI set) they fail instead
+const noBrowser = missingBrowser();
+const heavyRest = HEAVY.filter((f) => !LAB_FILES.includes(f));
+
+/**
+ * The parts, in the order they are started when several could be: each with the parts it needs
+ * (`after`) and the cores it keeps busy. The checks that time their limits (grading kernels under
+ * a cell limit) take both cores, so nothing else runs beside them.
+ */
+const parts = [
+  // tsc -b: composite and incremental, its build info in dist/ (a second run rebuilds what changed)
+  { title: "build", cores: 1, job: check([TSC, "-b", "tsconfig.json"]) },
+  // the tests against dist/'s declarations (tsconfig.test.json references src/)
+  {
+    title: "type-check the tests",
+    after: ["build"],
+    cores: 1,
+    job: check([TSC, "-p", "tsconfig.test.json"]),
+  },
+  // the view's extension with the modules of src/ it is built from, in its own settings (DOM, no Node)
+  {
+    title: "type-check the view's extension",
+    cores: 1,
+    job: check([
+      TSC,
+      "-p",
+      "labextension/tsconfig.json",
+      "--noEmit",
+      "--incremental",
+      "--tsBuildInfoFile",
+      cached("labextension.tsbuildinfo"),
+    ]),
+  },
+  // the code is kept in Prettier's layout (.prettierrc.json) and passes the linter (eslint.config.mjs);
+  // both remember the files they passed, by content, until those change
+  {
+    title: "formatting (Prettier)",
+    cores: 1,
+    job: check(
+      [
+        join(ROOT, "node_modules/prettier/bin/prettier.cjs"),
+        "--check",
+        "--log-level=warn",
+        "--cache",
+        "--cache-strategy=content",
+        "--cache-location",
+        cached("prettier"),
+        ".",
+      ],
+      "these files are not formatted: run `npm run format`",
+    ),
+  },
+  {
+    title: "lint (ESLint)",
+    cores: 1,
+    job: check(
+      [
+        join(ROOT, "node_modules/eslint/bin/eslint.js"),
+        "--cache",
+        "--cache-strategy=content",
+        "--cache-location",
+        cached("eslint"),
+        ".",
+      ],
+      "the linter found the problems above (`npm run lint` shows them again)",
+    ),
+  },
+  // the browser files test the view's extension installed in .venv: rebuilt here when a source it is
+  // built from (labextension/src, the modules of src/ it imports) changed since, else a hash check
+  {
+    title: "the view's extension, if its sources changed",
+    cores: 1,
+    job: check([join(ROOT, "scripts/build-labextension.mjs")]),
+  },
+  {
+    title: "notebooks",
+    skip: skipNotebooks,
+    after: ["build"],
+    cores: 2,
+    job: notebooks,
+  },
+  {
+    title: "vitest",
+    after: ["build"],
+    cores: 2,
+    job: vitest(
+      "unit",
+      HEAVY.map((f) => `--exclude=${f}`),
+    ),
+  },
+  {
+    title: "vitest: the JupyterLab files, side by side",
+    files: LAB_FILES,
+    after: ["build", "notebooks", "the view's extension, if its sources changed"],
+    cores: 2,
+    job: () =>
+      vitest(
+        "jupyterlab",
+        ["--maxWorkers=2", ...LAB_FILES],
+        executedNotebooks ? { BPT_EXECUTED_NOTEBOOKS: executedNotebooks } : {},
+      )(),
+  },
+  ...heavyRest.map((f) => ({
+    title: `vitest: ${f}`,
+    files: [f],
+    after: ["build"],
+    cores: 2,
+    job: vitest(f.replace(/^test\/|\.test\.ts$/g, ""), [f]),
+  })),
+].filter((p) => !p.skip && (!p.files || p.files.length > 0));
+
+/** Start every part whose needs are met while it fits; resolves when all have ended. */
+function schedule() {
+  const done = new Set(parts.filter((p) => p.skip).map((p) => p.title));
+  const waiting = [...parts];
+  let free = CORES,
+    running = 0;
+  return new Promise((finish) => {
+    const startWhatFits = () => {
+      for (const p of [...waiting]) {
+        if (!(p.after ?? []).every((a) => done.has(a) || !parts.some((q) => q.title === a))) continue;
+        if (p.cores > free && running > 0) continue;
+        waiting.splice(waiting.indexOf(p), 1);
+        free -= p.cores;
+        running += 1;
+        console.log(`${since()} s  started  ${p.title}`);
+        p.job().then((r) => ended(p, r));
+      }
+      if (running === 0 && waiting.length === 0) finish();
+    };
+    const ended = (p, r) => {
+      free += p.cores;
+      running -= 1;
+      done.add(p.title);
+      results.push([p, r]);
+      console.log(`${since()} s  ${r.code === 0 ? "passed " : "FAILED "}  ${p.title} (${r.seconds.toFixed(1)} s)`);
+      timings.push([p.title, r.seconds]);
+      for (const f of r.files ?? [])
+        if (p.files && p.files.length > 1)
+          timings.push([`  ${f.name.slice(ROOT.length + 1)}`, Math.max(0, (f.endTime - f.startTime) / 1000)]);
+      if (p.title === "build" && r.code !== 0) {
+        // nothing can run on a broken build: the rest is not started
+        waiting.length = 0;
+      }
+      startWhatFits();
+    };
+    startWhatFits();
+  });
 }
 
 function printTimings(total) {
-  console.log("\n== time per part");
+  console.log("\n== time per part (in the order they ended)");
   const width = Math.max(...timings.map(([t]) => t.length), 5);
   for (const [title, seconds] of timings) console.log(`  ${title.padEnd(width)}  ${seconds.toFixed(1).padStart(6)} s`);
   console.log(`  ${"total".padEnd(width)}  ${total.toFixed(1).padStart(6)} s`);
@@ -117,78 +282,22 @@ function printTimings(total) {
   );
 }
 
-const started = Date.now();
 mkdirSync(ARTIFACTS, { recursive: true });
-
-// the build and the tests' type-check side by side (vitest strips types without checking them:
-// the tests are type-checked here, as strictly as src/)
-const [build] = await sideBySide([
-  { title: "build", args: [TSC, "-p", "tsconfig.json"] },
-  { title: "type-check the tests", args: [TSC, "-p", "tsconfig.test.json"] },
-  // the view's extension with the modules of src/ it is built from, in its own settings (DOM, no Node)
-  { title: "type-check the view's extension", args: [TSC, "-p", "labextension/tsconfig.json", "--noEmit"] },
-]);
-if (build !== 0) {
+mkdirSync(CACHE, { recursive: true });
+if (noBrowser && !process.env.CI) console.log(`the browser tests are skipped: ${noBrowser}\n`);
+const results = [];
+await schedule();
+// each part's output, in the order of the list above (the build's first: nothing runs after a failed one)
+for (const p of parts) {
+  const found = results.find(([q]) => q === p);
+  if (!found) continue;
+  console.log(`\n== ${p.title}`);
+  process.stdout.write(found[1].output);
+}
+if (results.some(([p, r]) => p.title === "build" && r.code !== 0)) {
   console.log("\nthe build failed (the TypeScript errors are above), so no test ran.\ntests: 0 passed, 1 failed");
   process.exit(1);
 }
-// the code is kept in Prettier's layout (.prettierrc.json) and passes the linter (eslint.config.mjs)
-await sideBySide([
-  {
-    title: "formatting (Prettier)",
-    args: [join(ROOT, "node_modules/prettier/bin/prettier.cjs"), "--check", "--log-level=warn", "."],
-    onFail: "these files are not formatted: run `npm run format`",
-  },
-  {
-    title: "lint (ESLint)",
-    args: [join(ROOT, "node_modules/eslint/bin/eslint.js"), "."],
-    onFail: "the linter found the problems above (`npm run lint` shows them again)",
-  },
-]);
-
-// the browser files test the view's extension installed in .venv: rebuilt here when a source it is
-// built from (labextension/src, the modules of src/ it imports) changed since, else a hash check
-if ((await step("the view's extension, if its sources changed", [join(ROOT, "scripts/build-labextension.mjs")])) !== 0)
-  failed += 1;
-
-const unit = await vitest(
-  "vitest",
-  "unit",
-  HEAVY.map((f) => `--exclude=${f}`),
-);
-failed += unit.failedHere;
-// the notebooks before the end-to-end files, which reuse what they executed
-if (!skipNotebooks) {
-  const notebooks = await run([join(ROOT, "scripts/run-notebooks.mjs")], { buffered: true });
-  console.log("\n== notebooks");
-  process.stdout.write(notebooks.output);
-  timings.push(["notebooks", notebooks.seconds]);
-  const counts = /^notebooks: (\d+) passed, (\d+) failed$/m.exec(notebooks.output);
-  if (counts) {
-    passed += Number(counts[1]);
-    failed += Number(counts[2]);
-  }
-  if (notebooks.code !== 0 && (!counts || Number(counts[2]) === 0)) failed += 1;
-  // the browser files open these executed copies instead of running the same notebooks again
-  // (helpers/jupyter.ts executedNotebook); only a clean run's copies, or they execute their own
-  if (notebooks.code === 0) process.env.BPT_EXECUTED_NOTEBOOKS = join(ARTIFACTS, "notebooks");
-}
-
-// without a browser the browser tests are skipped, and this says why; in CI (CI set) they fail instead
-const noBrowser = missingBrowser();
-if (noBrowser && !process.env.CI) console.log(`\n== the browser tests are skipped: ${noBrowser}`);
-const rest = HEAVY.filter((f) => !LAB_FILES.includes(f));
-for (const [title, name, files, args] of [
-  ["vitest: the JupyterLab files, side by side", "jupyterlab", LAB_FILES, ["--maxWorkers=2"]],
-  ["vitest: the other end-to-end files, one at a time", "end-to-end", rest, ["--no-file-parallelism"]],
-]) {
-  if (files.length === 0) continue;
-  const heavy = await vitest(title, name, [...args, ...files]);
-  failed += heavy.failedHere;
-  for (const f of heavy.files)
-    timings.push([`  ${f.name.slice(ROOT.length + 1)}`, Math.max(0, (f.endTime - f.startTime) / 1000)]);
-}
-
 printTimings((Date.now() - started) / 1000);
 console.log(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(failed ? 1 : 0);
