@@ -27,6 +27,7 @@ import {
   serveStatic,
   setCellSource,
   showCell,
+  stillKernelSpinner,
   uploadToSite,
   waitForOpen,
   type SavedNotebook,
@@ -75,6 +76,7 @@ describe.skipIf(why !== undefined)(`the course as a static site${why ? ` (skippe
     ({ server } = await serveStatic(site, 0));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await launchSiteBrowser(url);
+    await stillKernelSpinner(browser.context);
     page = await browser.context.newPage();
     page.on("pageerror", (e) => pageErrors.push(e.message));
   }, 300_000);
