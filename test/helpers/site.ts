@@ -137,8 +137,21 @@ interface LiteWindow {
         get(path: string, opts: object): Promise<{ content: unknown }>;
         save(path: string, m: object): Promise<unknown>;
       };
+      sessions: { startNew(options: object): Promise<LiteSession> };
     };
   };
+}
+
+/** A kernel session started without a notebook widget (@jupyterlab/services' session and kernel connections). */
+interface LiteSession {
+  kernel: {
+    info: Promise<unknown>;
+    requestExecute(content: { code: string; stop_on_error: boolean }): {
+      onIOPub: (msg: { header: { msg_type: string }; content: Record<string, unknown> }) => void;
+      done: Promise<{ content: { status: string; execution_count?: number | null } }>;
+    };
+  } | null;
+  shutdown(): Promise<void>;
 }
 
 /** The open notebook as it would be saved, and its kernel's status. */
@@ -193,6 +206,50 @@ export async function runAllInSite(page: Page, timeoutMs = 180_000): Promise<Sav
       throw new Error(`the notebook was still running after ${timeoutMs / 1000} s (${e.message.split("\n")[0]})`);
     });
   return (await currentNotebook(page)).nb;
+}
+
+/**
+ * Run every code cell of the site's notebook `path`, top to bottom, on a kernel of the site started for
+ * that notebook (its own worker; the files it reads are found beside it, as when it is open), stopping
+ * at the first cell that fails as Run All does. No notebook is opened, so nothing is drawn: for the
+ * tests that ask only whether every cell runs without an error. Returns the notebook as it would be
+ * saved, each output with its kind, stream text and error; the MIME bundles' content is left out.
+ */
+export async function runInSiteKernel(page: Page, path: string): Promise<SavedNotebook> {
+  return page.evaluate(async (path) => {
+    const services = (window as unknown as LiteWindow).jupyterapp.serviceManager;
+    const nb = (await services.contents.get(path, { content: true, type: "notebook" })).content as SavedNotebook;
+    const name = path.split("/").pop()!;
+    const session = await services.sessions.startNew({ path, name, type: "notebook", kernel: { name: "tslab" } });
+    try {
+      const kernel = session.kernel!;
+      await kernel.info;
+      for (const cell of nb.cells) {
+        if (cell.cell_type !== "code") continue;
+        const outputs: SavedOutput[] = [];
+        const future = kernel.requestExecute({ code: [cell.source].flat().join(""), stop_on_error: true });
+        future.onIOPub = ({ header, content }) => {
+          const kind = header.msg_type;
+          if (kind === "stream")
+            outputs.push({ output_type: kind, name: String(content.name), text: String(content.text) });
+          else if (kind === "error")
+            outputs.push({ output_type: kind, ename: String(content.ename), evalue: String(content.evalue) });
+          else if (kind === "display_data" || kind === "execute_result")
+            outputs.push({
+              output_type: kind,
+              data: Object.fromEntries(Object.keys(content.data ?? {}).map((m) => [m, ""])),
+            });
+        };
+        const reply = await future.done;
+        cell.outputs = outputs;
+        cell.execution_count = reply.content.execution_count ?? null;
+        if (reply.content.status !== "ok") break;
+      }
+    } finally {
+      await session.shutdown();
+    }
+    return nb;
+  }, path);
 }
 
 /** Add a code cell at the end of the open notebook, run it, and return its outputs. */
