@@ -2,9 +2,9 @@
 // file server on 127.0.0.1, with every request to another origin refused (and failing the test).
 // 05 and 04 run all cells with no error output and show KaTeX math, Graphviz drawings, the live
 // vega-lite plot and the step-through view, which steps and judges; checkExercise answers in a
-// cell; every other notebook runs with no error output; a notebook completed in the site is
-// graded by `grade` with the same marks as the same answers saved from JupyterLab.
-// Screenshots: test-artifacts/site/.
+// cell; every other notebook runs with no error output (on a kernel of the site, nothing drawn);
+// a notebook completed in the site is graded by `grade` with the same marks as the same answers
+// saved from JupyterLab. SITE_DIR=<a built site> skips the build. Screenshots: test-artifacts/site/.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
