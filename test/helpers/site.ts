@@ -62,6 +62,23 @@ export async function launchSiteBrowser(
   return { context, foreign, close };
 }
 
+/**
+ * Stop the status bar's kernel spinner (a CSS animation, decoration only) in every page of `context`:
+ * for as long as a kernel is busy its frames kept 15-20 % of a core busy in chromium's compositors,
+ * measured, and the tests read the kernel's status from the app, not from the spinner.
+ */
+export async function stillKernelSpinner(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const still = () => {
+      const style = document.createElement("style");
+      style.textContent = ".jp-KernelStatus-spinner { animation: none !important; }";
+      document.head.append(style);
+    };
+    if (document.head) still();
+    else document.addEventListener("DOMContentLoaded", still, { once: true });
+  });
+}
+
 /** Open a notebook of the course in the site's JupyterLab and wait until its kernel is idle. */
 export async function openSiteNotebook(page: Page, siteUrl: string, name: string): Promise<void> {
   await page.goto(`${siteUrl}/lab/index.html?path=notebooks/${encodeURIComponent(name)}`);
@@ -92,6 +109,16 @@ export interface SavedOutput {
   evalue?: string;
 }
 
+/** The open notebook's live cells (JupyterLab's cell models), as the waits read them. */
+interface LiveCells extends Iterable<LiveCell> {
+  get(index: number): LiveCell | undefined;
+}
+interface LiveCell {
+  type: string;
+  executionCount?: number | null;
+  outputs: { length: number; get(index: number): { type: string; toJSON(): { name?: string } } };
+}
+
 interface LiteWindow {
   jupyterapp: {
     commands: { execute(id: string, args?: object): Promise<unknown> };
@@ -99,7 +126,10 @@ interface LiteWindow {
       currentWidget: {
         context: { model: { toJSON(): SavedNotebook }; path: string };
         sessionContext: { session?: { kernel?: { status: string } | null } | null };
-        content: { activeCellIndex: number; model: { sharedModel: { insertCell(i: number, cell: object): void } } };
+        content: {
+          activeCellIndex: number;
+          model: { sharedModel: { insertCell(i: number, cell: object): void }; cells: LiveCells };
+        };
       } | null;
     };
     serviceManager: {
@@ -107,8 +137,21 @@ interface LiteWindow {
         get(path: string, opts: object): Promise<{ content: unknown }>;
         save(path: string, m: object): Promise<unknown>;
       };
+      sessions: { startNew(options: object): Promise<LiteSession> };
     };
   };
+}
+
+/** A kernel session started without a notebook widget (@jupyterlab/services' session and kernel connections). */
+interface LiteSession {
+  kernel: {
+    info: Promise<unknown>;
+    requestExecute(content: { code: string; stop_on_error: boolean }): {
+      onIOPub: (msg: { header: { msg_type: string }; content: Record<string, unknown> }) => void;
+      done: Promise<{ content: { status: string; execution_count?: number | null } }>;
+    };
+  } | null;
+  shutdown(): Promise<void>;
 }
 
 /** The open notebook as it would be saved, and its kernel's status. */
@@ -139,15 +182,74 @@ export async function runAllInSite(page: Page, timeoutMs = 180_000): Promise<Sav
   await page.evaluate(
     async () => void (await (window as unknown as LiteWindow).jupyterapp.commands.execute("notebook:run-all-cells")),
   );
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await page.waitForTimeout(250);
-    const { nb, status } = await currentNotebook(page);
-    const code = nb.cells.filter((c) => c.cell_type === "code");
-    const ran = code.every((c) => c.execution_count != null);
-    if (status === "idle" && (ran || errorsIn(nb).length > 0)) return nb;
-    if (Date.now() > deadline) throw new Error(`the notebook was still running after ${timeoutMs / 1000} s`);
-  }
+  // polled in the page, on the live model: the saved form (megabytes of outputs) is made once, at the end
+  await page
+    .waitForFunction(
+      () => {
+        const w = (window as unknown as LiteWindow).jupyterapp.shell.currentWidget!;
+        if (w.sessionContext.session?.kernel?.status !== "idle") return false;
+        let ran = true;
+        for (const cell of w.content.model.cells) {
+          if (cell.type !== "code") continue;
+          if (cell.executionCount == null) ran = false;
+          for (let i = 0; i < cell.outputs.length; i++) {
+            const o = cell.outputs.get(i);
+            if (o.type === "error" || (o.type === "stream" && o.toJSON().name === "stderr")) return true;
+          }
+        }
+        return ran;
+      },
+      undefined,
+      { polling: 250, timeout: timeoutMs },
+    )
+    .catch((e: Error) => {
+      throw new Error(`the notebook was still running after ${timeoutMs / 1000} s (${e.message.split("\n")[0]})`);
+    });
+  return (await currentNotebook(page)).nb;
+}
+
+/**
+ * Run every code cell of the site's notebook `path`, top to bottom, on a kernel of the site started for
+ * that notebook (its own worker; the files it reads are found beside it, as when it is open), stopping
+ * at the first cell that fails as Run All does. No notebook is opened, so nothing is drawn: for the
+ * tests that ask only whether every cell runs without an error. Returns the notebook as it would be
+ * saved, each output with its kind, stream text and error; the MIME bundles' content is left out.
+ */
+export async function runInSiteKernel(page: Page, path: string): Promise<SavedNotebook> {
+  return page.evaluate(async (path) => {
+    const services = (window as unknown as LiteWindow).jupyterapp.serviceManager;
+    const nb = (await services.contents.get(path, { content: true, type: "notebook" })).content as SavedNotebook;
+    const name = path.split("/").pop()!;
+    const session = await services.sessions.startNew({ path, name, type: "notebook", kernel: { name: "tslab" } });
+    try {
+      const kernel = session.kernel!;
+      await kernel.info;
+      for (const cell of nb.cells) {
+        if (cell.cell_type !== "code") continue;
+        const outputs: SavedOutput[] = [];
+        const future = kernel.requestExecute({ code: [cell.source].flat().join(""), stop_on_error: true });
+        future.onIOPub = ({ header, content }) => {
+          const kind = header.msg_type;
+          if (kind === "stream")
+            outputs.push({ output_type: kind, name: String(content.name), text: String(content.text) });
+          else if (kind === "error")
+            outputs.push({ output_type: kind, ename: String(content.ename), evalue: String(content.evalue) });
+          else if (kind === "display_data" || kind === "execute_result")
+            outputs.push({
+              output_type: kind,
+              data: Object.fromEntries(Object.keys(content.data ?? {}).map((m) => [m, ""])),
+            });
+        };
+        const reply = await future.done;
+        cell.outputs = outputs;
+        cell.execution_count = reply.content.execution_count ?? null;
+        if (reply.content.status !== "ok") break;
+      }
+    } finally {
+      await session.shutdown();
+    }
+    return nb;
+  }, path);
 }
 
 /** Add a code cell at the end of the open notebook, run it, and return its outputs. */
@@ -163,14 +265,26 @@ export async function runNewCell(page: Page, source: string): Promise<SavedOutpu
     },
     { source, at: before },
   );
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    await page.waitForTimeout(200);
-    const { nb, status } = await currentNotebook(page);
-    const cell = nb.cells[before];
-    if (status === "idle" && cell?.execution_count != null) return cell.outputs ?? [];
-    if (Date.now() > deadline) throw new Error(`the new cell did not run within 60 s: ${JSON.stringify(cell)}`);
-  }
+  // polled in the page, on the live model; the cell's saved form is read once it has run
+  const ran = await page
+    .waitForFunction(
+      (at) => {
+        const w = (window as unknown as LiteWindow).jupyterapp.shell.currentWidget!;
+        const cell = w.content.model.cells.get(at);
+        return (
+          w.sessionContext.session?.kernel?.status === "idle" && cell?.type === "code" && cell.executionCount != null
+        );
+      },
+      before,
+      { polling: 200, timeout: 60_000 },
+    )
+    .then(
+      () => true,
+      () => false,
+    );
+  const cell = (await currentNotebook(page)).nb.cells[before];
+  if (!ran) throw new Error(`the new cell did not run within 60 s: ${JSON.stringify(cell)}`);
+  return cell.outputs ?? [];
 }
 
 /** The text/plain of outputs, joined. */
