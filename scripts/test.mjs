@@ -116,6 +116,8 @@ const cached = (name) => join(CACHE, name);
 // without a browser the browser tests are skipped, and this says why; in CI (CI set) they fail instead
 const noBrowser = missingBrowser();
 const heavyRest = HEAVY.filter((f) => !LAB_FILES.includes(f));
+const SITE_TEST = "test/site-browser.test.ts";
+const SITE_DIR = join(ROOT, ".tmp", "site-for-tests");
 
 /**
  * The parts, in the order they are started when several could be: each with the parts it needs
@@ -215,12 +217,19 @@ const parts = [
         executedNotebooks ? { BPT_EXECUTED_NOTEBOOKS: executedNotebooks } : {},
       )(),
   },
+  // the static site the site test opens, built in a gap (one core, no browser) and handed to it
+  {
+    title: "build the static site",
+    files: HEAVY.filter((f) => f === SITE_TEST),
+    cores: 1,
+    job: check([join(ROOT, "scripts/build-site.mjs"), "--out", SITE_DIR]),
+  },
   ...heavyRest.map((f) => ({
     title: `vitest: ${f}`,
     files: [f],
-    after: ["build"],
+    after: f === SITE_TEST ? ["build", "build the static site"] : ["build"],
     cores: 2,
-    job: vitest(f.replace(/^test\/|\.test\.ts$/g, ""), [f]),
+    job: vitest(f.replace(/^test\/|\.test\.ts$/g, ""), [f], f === SITE_TEST ? { SITE_DIR } : {}),
   })),
 ].filter((p) => !p.skip && (!p.files || p.files.length > 0));
 

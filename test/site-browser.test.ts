@@ -67,7 +67,7 @@ describe.skipIf(why !== undefined)(`the course as a static site${why ? ` (skippe
   beforeAll(async () => {
     mkdirSync(join(ROOT, ".tmp"), { recursive: true });
     dir = mkdtempSync(join(ROOT, ".tmp", "site-test-"));
-    // SITE_DIR: a site already built by `npm run site` (quicker when working on the tests)
+    // SITE_DIR: a site already built (npm test builds it in a gap, `npm run site` by hand)
     const site = process.env.SITE_DIR ?? join(dir, "site");
     if (!process.env.SITE_DIR)
       execFileSync(process.execPath, [join(ROOT, "scripts", "build-site.mjs"), "--out", site], {
