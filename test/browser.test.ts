@@ -1,7 +1,8 @@
 // End to end, in a real JupyterLab and a real browser: the two headline notebooks run cell by
 // cell and show KaTeX math, the Graphviz drawings and the vega-lite plots, with no raw TeX on
 // screen; the same notebooks saved with outputs and reopened (untrusted) still show math and
-// plots; and their nbconvert HTML export shows them too. Screenshots: test-artifacts/browser/.
+// plots; and their nbconvert HTML export shows them too. Screenshots: test-artifacts/browser/
+// (the exports' top; BPT_SCREENSHOTS=full takes them top to bottom).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rmSync } from "node:fs";
 import { join } from "node:path";

@@ -374,9 +374,15 @@ export async function visibleOutputText(page: Page, selector = ".jp-OutputArea-o
   return (await page.locator(selector).allInnerTexts()).join("\n");
 }
 
+/**
+ * What the page shows on screen, as test-artifacts/browser/NAME.png. A JupyterLab page is the size
+ * of the window (the notebook scrolls inside it), so this is all of it; a long page (an nbconvert
+ * export) is taken top to bottom only with BPT_SCREENSHOTS=full, as encoding a PNG that tall costs
+ * the run seconds of CPU for a picture read only when someone looks into an export.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: process.env.BPT_SCREENSHOTS === "full" });
 }
 
 /**
