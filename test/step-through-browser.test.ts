@@ -149,32 +149,49 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
     if (ws) rmSync(ws.dir, { recursive: true, force: true });
   }, 30_000);
 
-  /** axe-core's serious and critical violations inside `selector` (each with the nodes it found). */
-  async function axeProblems(page: Page, selector: string): Promise<string[]> {
+  /**
+   * axe-core's serious and critical violations inside `selector` (each with the nodes it found) and,
+   * of those, the ones inside each of `within` (parts of it): one axe run, as each run walks the
+   * whole page, every cell of a long notebook attached.
+   */
+  async function axeProblems(page: Page, selector: string, within: string[] = []): Promise<Record<string, string[]>> {
     if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE });
-    const result = await page.evaluate(async (sel) => {
-      type Axe = {
-        run(
-          c: unknown,
-          o: unknown,
-        ): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
-      };
-      const axe = (window as unknown as { axe: Axe }).axe;
-      // the "..." actions menu of a vega-lite plot is JupyterLab's own vega renderer (vega-embed's
-      // <details> without a summary name), not the tutor's: left out of what this test judges
-      const r = await axe.run(
-        { include: [[sel]], exclude: [[".vega-embed > details"]] },
-        { resultTypes: ["violations"] },
-      );
-      return r.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
-      }));
-    }, selector);
-    return result
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.impact} ${v.id}: ${v.nodes.join(" | ")}`);
+    return page.evaluate(
+      async ({ sel, within }) => {
+        type Axe = {
+          run(
+            c: unknown,
+            o: unknown,
+          ): Promise<{
+            violations: { id: string; impact: string; nodes: { target: string[]; element?: Element }[] }[];
+          }>;
+        };
+        const axe = (window as unknown as { axe: Axe }).axe;
+        // the "..." actions menu of a vega-lite plot is JupyterLab's own vega renderer (vega-embed's
+        // <details> without a summary name), not the tutor's: left out of what this test judges
+        const r = await axe.run(
+          { include: [[sel]], exclude: [[".vega-embed > details"]] },
+          { resultTypes: ["violations"], elementRef: true },
+        );
+        const serious = r.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+        const inside = (part: string | undefined) =>
+          serious
+            .map((v) => ({ ...v, nodes: v.nodes.filter((n) => part === undefined || n.element?.closest(part)) }))
+            .filter((v) => v.nodes.length > 0)
+            .map(
+              (v) =>
+                `${v.impact} ${v.id}: ${v.nodes
+                  .slice(0, 3)
+                  .map((n) => n.target.join(" "))
+                  .join(" | ")}`,
+            );
+        // a part outside what was scanned would be judged on nothing
+        const missing = within.filter((part) => !document.querySelector(`${sel} ${part}`));
+        if (missing.length > 0) throw new Error(`not inside ${sel}: ${missing.join(", ")}`);
+        return Object.fromEntries([[sel, inside(undefined)], ...within.map((part) => [part, inside(part)])]);
+      },
+      { sel: selector, within },
+    );
   }
 
   it("05: stepped to the end unanswered nothing unrevealed shows; two tries; 4 places wanted; what-if keeps verdicts; 3 answers survive save and reload, untrusted too; axe finds nothing serious", async () => {
@@ -242,10 +259,11 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
     await line.locator("[data-ref]").first().hover();
     expect(await view.locator("[data-bpt-tip]").textContent()).toMatch(/step \d+|given/);
     await screenshot(page, "view-05-shown");
-    expect(await axeProblems(page, "[data-bpt-view]")).toEqual([]);
+    const axe = await axeProblems(page, ".jp-OutputArea-output", ["[data-bpt-view]"]);
+    expect(axe["[data-bpt-view]"]).toEqual([]);
     // and on every output of the notebook (tables, folded derivations, drawings, the loss plot): a second
     // notebook's outputs besides 04's
-    expect(await axeProblems(page, ".jp-OutputArea-output")).toEqual([]);
+    expect(axe[".jp-OutputArea-output"]).toEqual([]);
 
     // what if w5 = 0.41: verdicts stay as earned; each changed revealed value reads old → new
     const summaryBefore = await view.locator("[data-bpt-summary] summary").textContent();
@@ -352,7 +370,7 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
     expect(await view.locator('tr[data-id="backward.x"] [data-bpt-value]').textContent()).toBe("-4 → 0.5 (+4.5)");
     expect(await view.locator('tr[data-id="backward.z"]').getAttribute("class")).not.toContain("bpt-changed");
     await screenshot(page, "view-04-edited");
-    expect(await axeProblems(page, ".jp-OutputArea-output")).toEqual([]);
+    expect((await axeProblems(page, ".jp-OutputArea-output"))[".jp-OutputArea-output"]).toEqual([]);
     await save(page);
 
     const { view: again } = await reopenUntrusted(name, "04");
