@@ -1,7 +1,8 @@
 // End to end, in a real JupyterLab and a real browser: the two headline notebooks run cell by
 // cell and show KaTeX math, the Graphviz drawings and the vega-lite plots, with no raw TeX on
 // screen; the same notebooks saved with outputs and reopened (untrusted) still show math and
-// plots; and their nbconvert HTML export shows them too. Screenshots: test-artifacts/browser/.
+// plots; and their nbconvert HTML export shows them too. Screenshots: test-artifacts/browser/
+// (the exports' top; BPT_SCREENSHOTS=full takes them top to bottom).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -11,7 +12,7 @@ import {
   executedNotebook,
   exportHtml,
   launchChromium,
-  openNotebook,
+  openInLab,
   runAllCells,
   scratchWorkspace,
   screenshot,
@@ -33,6 +34,10 @@ describe.skipIf(why !== undefined)(`in JupyterLab and chromium${why ? ` (skipped
   let lab: Lab;
   let browser: Awaited<ReturnType<typeof launchChromium>>;
   let context: BrowserContext;
+  /** the one JupyterLab page of this file: each test opens its notebook in it (openInLab) */
+  let page: Page;
+  /** both notebooks' HTML exports, made by one nbconvert run when a test first needs them */
+  let exports: Promise<string[]> | undefined;
 
   beforeAll(async () => {
     ws = scratchWorkspace();
@@ -46,6 +51,7 @@ describe.skipIf(why !== undefined)(`in JupyterLab and chromium${why ? ` (skipped
     executed.catch(() => undefined); // reported by the await below, not as unhandled meanwhile
     [lab, browser] = await Promise.all([startJupyterLab(ws.notebooks, ws.home), launchChromium()]);
     context = browser.context;
+    page = context.pages()[0] ?? (await context.newPage());
     await executed;
   }, 240_000);
 
@@ -56,8 +62,7 @@ describe.skipIf(why !== undefined)(`in JupyterLab and chromium${why ? ` (skipped
   }, 30_000);
 
   async function runLive(name: string): Promise<Page> {
-    const page = await context.newPage();
-    await openNotebook(page, lab, `${name}.ipynb`);
+    await openInLab(page, lab, `${name}.ipynb`, { kernel: true });
     // opened and its kernel started, nothing run yet: no "modified" mark on its tab
     expect(await page.locator(".lm-TabBar-tab.jp-mod-dirty").count()).toBe(0);
     await runAllCells(page);
@@ -81,7 +86,6 @@ describe.skipIf(why !== undefined)(`in JupyterLab and chromium${why ? ` (skipped
       0,
     );
     expect(await visibleOutputText(page)).not.toMatch(RAW_TEX);
-    await page.close();
   }, 180_000);
 
   it("05: runs every cell; the derivation in KaTeX, the network drawings and the live vega-lite loss plot render", async () => {
@@ -97,13 +101,12 @@ describe.skipIf(why !== undefined)(`in JupyterLab and chromium${why ? ` (skipped
     expect(await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').count()).toBe(
       0,
     );
-    await page.close();
   }, 180_000);
 
   for (const name of ["04-computation-graphs", "05-two-layer-hand-calculation"]) {
     it(`${name}: saved with outputs and reopened untrusted, math (MathJax from the TeX fallback) and plots still show`, async () => {
-      const page = await context.newPage();
-      await openNotebook(page, lab, `${name}-saved.ipynb`);
+      // its saved outputs only: no kernel
+      await openInLab(page, lab, `${name}-saved.ipynb`, { kernel: false });
       await page.waitForTimeout(3000);
       await screenshot(page, `${name}-untrusted`);
       expect(await page.locator(".jp-OutputArea-output mjx-container").count()).toBeGreaterThan(3);
@@ -115,11 +118,16 @@ describe.skipIf(why !== undefined)(`in JupyterLab and chromium${why ? ` (skipped
           await page.locator('.jp-OutputArea-output img[src^="data:image/svg+xml"]').count(),
         ).toBeGreaterThanOrEqual(4);
       expect(await visibleOutputText(page)).not.toMatch(/\\frac/);
-      await page.close();
     }, 120_000);
 
     it(`${name}: the nbconvert HTML export shows KaTeX, the drawings and the plots`, async () => {
-      const html = exportHtml(join(ws.notebooks, `${name}-saved.ipynb`), ws.notebooks, ws.home);
+      const names = ["04-computation-graphs", "05-two-layer-hand-calculation"];
+      exports ??= exportHtml(
+        names.map((n) => join(ws.notebooks, `${n}-saved.ipynb`)),
+        ws.notebooks,
+        ws.home,
+      );
+      const html = (await exports)[names.indexOf(name)];
       const page = await context.newPage();
       await page.goto(`file://${html}`);
       await page.waitForTimeout(1000);

@@ -7,16 +7,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { BrowserContext, Locator, Page } from "playwright-core";
+import type { BrowserContext, Dialog, Locator, Page } from "playwright-core";
 import {
   browserTestsPossible,
   launchChromium,
   executedNotebook,
-  openNotebook,
+  openInLab,
   scratchWorkspace,
   screenshot,
   startJupyterLab,
-  trustNotebook,
+  trustNotebooks,
   ROOT,
   type Lab,
 } from "./helpers/jupyter.js";
@@ -82,51 +82,62 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
   let lab: Lab;
   let browser: Awaited<ReturnType<typeof launchChromium>>;
   let context: BrowserContext;
+  /**
+   * The one JupyterLab page of this file: each test opens its notebooks in it (openInLab), with no
+   * kernel (the view needs none, and browser.test.ts runs these notebooks live).
+   */
+  let page: Page;
+  /** the page's uncaught errors since the last openWithView */
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     ws = scratchWorkspace();
-    lab = await startJupyterLab(ws.notebooks, ws.home);
+    const notebooks = ["05-two-layer-hand-calculation", "04-computation-graphs"];
+    const [started] = await Promise.all([
+      startJupyterLab(ws.notebooks, ws.home),
+      (async () => {
+        for (const name of notebooks) await executedNotebook(`${name}.ipynb`, `${name}.ipynb`, ws.notebooks, ws.home);
+      })(),
+    ]);
+    lab = started;
+    // executed copies signed for the lab, as JupyterLab shows a notebook after a run; a signature is
+    // of the content: made distinct first, so that browser.test.ts's untrusted copy of the same
+    // executed notebook (the lab is shared) does not become trusted with this one
+    const paths = notebooks.map((name) => join(ws.notebooks, `${name}.ipynb`));
+    for (const path of paths) {
+      const nb = JSON.parse(readFileSync(path, "utf8")) as { metadata: Record<string, unknown> };
+      nb.metadata.opened_by_view_test = true;
+      writeFileSync(path, JSON.stringify(nb));
+    }
+    trustNotebooks(paths, ws.home);
     browser = await launchChromium();
     context = browser.context;
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on("pageerror", (e) => pageErrors.push(e.message));
   }, 240_000);
 
   /**
-   * Open the notebook as JupyterLab shows it after a run (an executed copy, signed for the lab:
-   * the view needs no kernel, and browser.test.ts runs these notebooks live) and find its first
-   * step-through view (its first render timed).
+   * Open the notebook as JupyterLab shows it after a run (the executed copy, signed) and find its
+   * first step-through view (its first render timed).
    */
-  async function openWithView(
-    name: string,
-    label: string,
-  ): Promise<{ page: Page; view: Locator; pageErrors: string[] }> {
-    await executedNotebook(`${name}.ipynb`, `${name}.ipynb`, ws.notebooks, ws.home);
-    // a signature is of the content: made distinct first, so that browser.test.ts's untrusted copy
-    // of the same executed notebook (the lab is shared) does not become trusted with this one
-    const path = join(ws.notebooks, `${name}.ipynb`);
-    const nb = JSON.parse(readFileSync(path, "utf8")) as { metadata: Record<string, unknown> };
-    nb.metadata.opened_by_view_test = true;
-    writeFileSync(path, JSON.stringify(nb));
-    trustNotebook(path, ws.home);
-    const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on("pageerror", (e) => pageErrors.push(e.message));
-    await openNotebook(page, lab, `${name}.ipynb`);
+  async function openWithView(name: string, label: string): Promise<{ view: Locator }> {
+    pageErrors.length = 0;
+    await openInLab(page, lab, `${name}.ipynb`, { kernel: false });
     const view = page.locator("[data-bpt-view]").first();
     await view.waitFor({ timeout: 30_000 });
     timings[`${label} first render, opened`] = (await view.getAttribute("data-bpt-render-ms")) ?? undefined;
     timings[`${label} tables typeset after it`] = (await view.getAttribute("data-bpt-tables-ms")) ?? undefined;
     await view.scrollIntoViewIfNeeded();
-    return { page, view, pageErrors };
+    return { view };
   }
 
   /** The saved notebook reopened untrusted (no kernel run): its first view. */
-  async function reopenUntrusted(name: string, label: string): Promise<{ page: Page; view: Locator }> {
-    const page = await context.newPage();
-    await openNotebook(page, lab, untrustedCopy(ws.notebooks, name));
+  async function reopenUntrusted(name: string, label: string): Promise<{ view: Locator }> {
+    await openInLab(page, lab, untrustedCopy(ws.notebooks, name), { kernel: false });
     const view = page.locator("[data-bpt-view]").first();
     await view.waitFor({ timeout: 30_000 });
     timings[`${label} first render, reopened`] = (await view.getAttribute("data-bpt-render-ms")) ?? undefined;
-    return { page, view };
+    return { view };
   }
 
   afterAll(async () => {
@@ -138,37 +149,54 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
     if (ws) rmSync(ws.dir, { recursive: true, force: true });
   }, 30_000);
 
-  /** axe-core's serious and critical violations inside `selector` (each with the nodes it found). */
-  async function axeProblems(page: Page, selector: string): Promise<string[]> {
+  /**
+   * axe-core's serious and critical violations inside `selector` (each with the nodes it found) and,
+   * of those, the ones inside each of `within` (parts of it): one axe run, as each run walks the
+   * whole page, every cell of a long notebook attached.
+   */
+  async function axeProblems(page: Page, selector: string, within: string[] = []): Promise<Record<string, string[]>> {
     if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE });
-    const result = await page.evaluate(async (sel) => {
-      type Axe = {
-        run(
-          c: unknown,
-          o: unknown,
-        ): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
-      };
-      const axe = (window as unknown as { axe: Axe }).axe;
-      // the "..." actions menu of a vega-lite plot is JupyterLab's own vega renderer (vega-embed's
-      // <details> without a summary name), not the tutor's: left out of what this test judges
-      const r = await axe.run(
-        { include: [[sel]], exclude: [[".vega-embed > details"]] },
-        { resultTypes: ["violations"] },
-      );
-      return r.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
-      }));
-    }, selector);
-    return result
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.impact} ${v.id}: ${v.nodes.join(" | ")}`);
+    return page.evaluate(
+      async ({ sel, within }) => {
+        type Axe = {
+          run(
+            c: unknown,
+            o: unknown,
+          ): Promise<{
+            violations: { id: string; impact: string; nodes: { target: string[]; element?: Element }[] }[];
+          }>;
+        };
+        const axe = (window as unknown as { axe: Axe }).axe;
+        // the "..." actions menu of a vega-lite plot is JupyterLab's own vega renderer (vega-embed's
+        // <details> without a summary name), not the tutor's: left out of what this test judges
+        const r = await axe.run(
+          { include: [[sel]], exclude: [[".vega-embed > details"]] },
+          { resultTypes: ["violations"], elementRef: true },
+        );
+        const serious = r.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+        const inside = (part: string | undefined) =>
+          serious
+            .map((v) => ({ ...v, nodes: v.nodes.filter((n) => part === undefined || n.element?.closest(part)) }))
+            .filter((v) => v.nodes.length > 0)
+            .map(
+              (v) =>
+                `${v.impact} ${v.id}: ${v.nodes
+                  .slice(0, 3)
+                  .map((n) => n.target.join(" "))
+                  .join(" | ")}`,
+            );
+        // a part outside what was scanned would be judged on nothing
+        const missing = within.filter((part) => !document.querySelector(`${sel} ${part}`));
+        if (missing.length > 0) throw new Error(`not inside ${sel}: ${missing.join(", ")}`);
+        return Object.fromEntries([[sel, inside(undefined)], ...within.map((part) => [part, inside(part)])]);
+      },
+      { sel: selector, within },
+    );
   }
 
   it("05: stepped to the end unanswered nothing unrevealed shows; two tries; 4 places wanted; what-if keeps verdicts; 3 answers survive save and reload, untrusted too; axe finds nothing serious", async () => {
     const name = "05-two-layer-hand-calculation";
-    const { page, view, pageErrors } = await openWithView(name, "05");
+    const { view } = await openWithView(name, "05");
     const { counter, line, input, feedback } = parts(view);
     await expect.poll(() => counter.textContent()).toBe("Step 1 of 43");
     await screenshot(page, "view-05-start");
@@ -231,10 +259,11 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
     await line.locator("[data-ref]").first().hover();
     expect(await view.locator("[data-bpt-tip]").textContent()).toMatch(/step \d+|given/);
     await screenshot(page, "view-05-shown");
-    expect(await axeProblems(page, "[data-bpt-view]")).toEqual([]);
+    const axe = await axeProblems(page, ".jp-OutputArea-output", ["[data-bpt-view]"]);
+    expect(axe["[data-bpt-view]"]).toEqual([]);
     // and on every output of the notebook (tables, folded derivations, drawings, the loss plot): a second
     // notebook's outputs besides 04's
-    expect(await axeProblems(page, ".jp-OutputArea-output")).toEqual([]);
+    expect(axe[".jp-OutputArea-output"]).toEqual([]);
 
     // what if w5 = 0.41: verdicts stay as earned; each changed revealed value reads old → new
     const summaryBefore = await view.locator("[data-bpt-summary] summary").textContent();
@@ -274,14 +303,13 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
 
     // saved, then reopened (as saved, and as an untrusted copy): the answers are there
     await save(page);
-    await page.close();
     for (const [file, label] of [
       [`${name}.ipynb`, "reopened"],
       [untrustedCopy(ws.notebooks, name), "untrusted"],
     ]) {
-      const again = await context.newPage();
-      await openNotebook(again, lab, file);
-      const v = again.locator("[data-bpt-view]").first();
+      // the notebook closed, and read again from the server (as a reload reads it)
+      await openInLab(page, lab, file, { kernel: false });
+      const v = page.locator("[data-bpt-view]").first();
       await v.waitFor({ timeout: 30_000 });
       timings[`05 first render, ${label}`] = (await v.getAttribute("data-bpt-render-ms")) ?? undefined;
       expect(await v.locator("[data-bpt-summary] summary").textContent(), label).toBe(summaryBefore);
@@ -297,17 +325,16 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
       expect(await parts(v).counter.textContent()).toBe("Step 16 of 43");
       if (label === "untrusted")
         await expect
-          .poll(() => again.locator(".jp-OutputArea-output mjx-container").count(), { timeout: 20_000 })
+          .poll(() => page.locator(".jp-OutputArea-output mjx-container").count(), { timeout: 20_000 })
           .toBeGreaterThan(0);
       await v.scrollIntoViewIfNeeded();
-      await screenshot(again, `view-05-${label}`);
-      await again.close();
+      await screenshot(page, `view-05-${label}`);
     }
   }, 600_000);
 
   it("04: the (x + y) z graph judged with two tries, z edited as what-if, saved and reopened untrusted; axe on the notebook's outputs", async () => {
     const name = "04-computation-graphs";
-    const { page, view } = await openWithView(name, "04");
+    const { view } = await openWithView(name, "04");
     const { counter, line, input, feedback } = parts(view);
     expect(await counter.textContent()).toBe("Step 1 of 6");
     expect(await view.locator(".bpt-input-label").textContent()).toBe("Your value for q:");
@@ -343,11 +370,10 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
     expect(await view.locator('tr[data-id="backward.x"] [data-bpt-value]').textContent()).toBe("-4 → 0.5 (+4.5)");
     expect(await view.locator('tr[data-id="backward.z"]').getAttribute("class")).not.toContain("bpt-changed");
     await screenshot(page, "view-04-edited");
-    expect(await axeProblems(page, ".jp-OutputArea-output")).toEqual([]);
+    expect((await axeProblems(page, ".jp-OutputArea-output"))[".jp-OutputArea-output"]).toEqual([]);
     await save(page);
-    await page.close();
 
-    const { page: reopened, view: again } = await reopenUntrusted(name, "04");
+    const { view: again } = await reopenUntrusted(name, "04");
     expect(await parts(again).counter.textContent()).toBe("Step 6 of 6");
     expect(await again.locator('tr[data-key="q"] .bpt-answer').textContent()).toBe("✓ 3");
     expect(await again.locator('[data-bpt-given="given.z"]').inputValue()).toBe("0.5"); // the what-if edit too
@@ -359,8 +385,7 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
       .poll(() => parts(again).feedback.locator("[data-verdict]").getAttribute("data-verdict"))
       .toBe("correct");
     await again.scrollIntoViewIfNeeded();
-    await screenshot(reopened, "view-04-untrusted");
-    await reopened.close();
+    await screenshot(page, "view-04-untrusted");
   }, 300_000);
 
   it("an old or hand-edited payload shows one line; hostile names stay text; non-numbers get the checker's messages", async () => {
@@ -408,13 +433,13 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
       ],
     };
     writeFileSync(join(ws.notebooks, "view-bad-input.ipynb"), JSON.stringify(nb));
-    const page = await context.newPage();
     const dialogs: string[] = [];
-    page.on("dialog", (d) => {
+    const onDialog = (d: Dialog) => {
       dialogs.push(d.message());
       void d.dismiss();
-    });
-    await openNotebook(page, lab, "view-bad-input.ipynb");
+    };
+    page.on("dialog", onDialog);
+    await openInLab(page, lab, "view-bad-input.ipynb", { kernel: false });
     const views = page.locator("[data-bpt-view]");
     await expect.poll(() => views.count()).toBe(3);
     expect(await views.nth(0).locator("[data-bpt-message]").textContent()).toBe(
@@ -444,6 +469,6 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
     await view.scrollIntoViewIfNeeded();
     await screenshot(page, "view-bad-input");
     expect(dialogs).toEqual([]);
-    await page.close();
+    page.off("dialog", onDialog);
   }, 120_000);
 });

@@ -198,6 +198,8 @@ async function spawnLab(
     "--MappingKernelManager.default_kernel_name=tslab",
     `--LabApp.user_settings_dir=${join(home, "settings")}`,
     "--LabApp.news_url=",
+    // window.jupyterapp: openInLab opens notebooks through the app's commands
+    "--LabApp.expose_app_in_browser=True",
     "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
   ];
@@ -294,6 +296,62 @@ export async function openNotebook(page: Page, lab: Lab, name: string): Promise<
     .waitFor({ timeout: 60_000 });
 }
 
+/** What the tests call on JupyterLab's app (exposed by --LabApp.expose_app_in_browser). */
+interface LabApp {
+  started: Promise<void>;
+  restored: Promise<void>;
+  shell: { widgets(area: "main"): Iterable<{ dispose(): void }> };
+  commands: { execute(id: string, args: Record<string, unknown>): Promise<unknown> };
+}
+
+/**
+ * Open a notebook in the JupyterLab already loaded in `page` (loaded here on the first call), after
+ * closing whatever the page had open: a JupyterLab page costs several CPU-seconds to load, a
+ * notebook in a loaded one only its own rendering. The notebook is read from the server, as on a
+ * reload. With `kernel: false` no kernel is started for it (the tests that only look at saved
+ * outputs need none, and a tslab kernel costs seconds to start); else it waits, as openNotebook
+ * does, until the kernel is idle.
+ */
+export async function openInLab(page: Page, lab: Lab, name: string, options: { kernel: boolean }): Promise<void> {
+  if (!(await page.evaluate(() => "jupyterapp" in window))) {
+    const workspace = `e2e-${process.pid}-${++workspaces}`;
+    await page.goto(`${lab.url}/lab/workspaces/${workspace}?token=${lab.token}&reset`);
+    await page.waitForFunction(() => "jupyterapp" in window, undefined, { timeout: 60_000, polling: 250 });
+  }
+  const path = [...(lab.path ? lab.path.split(sep) : []), name].join("/");
+  await page.evaluate(
+    async ({ path, kernel }) => {
+      const app = (window as unknown as { jupyterapp: LabApp }).jupyterapp;
+      await app.started;
+      await app.restored;
+      // disposed, not closed: no "save changes?" dialog (each test saves what it means to keep)
+      for (const widget of [...app.shell.widgets("main")]) widget.dispose();
+      const noKernel = { kernelPreference: { shouldStart: false, canStart: false } };
+      const panel = (await app.commands.execute("docmanager:open", {
+        path,
+        factory: "Notebook",
+        ...(kernel ? {} : noKernel),
+      })) as { context: { ready: Promise<void> }; sessionContext: { ready: Promise<void> } };
+      await panel.context.ready;
+      await panel.sessionContext.ready;
+    },
+    { path, kernel: options.kernel },
+  );
+  // one notebook in the page: the tests' locators find its outputs and no other's
+  await expectOneNotebook(page);
+  if (options.kernel)
+    await page
+      .locator(".jp-StatusBar-Widget", { hasText: /TypeScript \| Idle/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
+}
+
+async function expectOneNotebook(page: Page): Promise<void> {
+  await page.locator(".jp-NotebookPanel").first().waitFor({ timeout: 60_000 });
+  const panels = await page.locator(".jp-NotebookPanel").count();
+  if (panels !== 1) throw new Error(`${panels} notebooks open in the page, expected only the one just opened`);
+}
+
 /** Run > Run All Cells, then wait until no cell is queued or running. */
 export async function runAllCells(page: Page, timeoutMs = 120_000): Promise<void> {
   await page.locator(".lm-MenuBar-itemLabel", { hasText: /^Run$/ }).click();
@@ -316,9 +374,15 @@ export async function visibleOutputText(page: Page, selector = ".jp-OutputArea-o
   return (await page.locator(selector).allInnerTexts()).join("\n");
 }
 
+/**
+ * What the page shows on screen, as test-artifacts/browser/NAME.png. A JupyterLab page is the size
+ * of the window (the notebook scrolls inside it), so this is all of it; a long page (an nbconvert
+ * export) is taken top to bottom only with BPT_SCREENSHOTS=full, as encoding a PNG that tall costs
+ * the run seconds of CPU for a picture read only when someone looks into an export.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: process.env.BPT_SCREENSHOTS === "full" });
 }
 
 /**
@@ -360,18 +424,25 @@ export async function executedNotebook(name: string, out: string, dir: string, h
 }
 
 /**
- * Sign a notebook for the lab whose home is `home` (`jupyter trust`): JupyterLab then shows its
- * outputs as it shows those of a notebook it ran and saved itself.
+ * Sign notebooks for the lab whose home is `home` (`jupyter trust`): JupyterLab then shows their
+ * outputs as it shows those of a notebook it ran and saved itself. One call signs them all (each
+ * call is a Python start of a few CPU-seconds).
  */
-export function trustNotebook(path: string, home: string): void {
-  execFileSync(join(VENV, "bin", "jupyter"), ["trust", path], { env: jupyterEnv(home), stdio: "pipe" });
+export function trustNotebooks(paths: string[], home: string): void {
+  execFileSync(join(VENV, "bin", "jupyter"), ["trust", ...paths], { env: jupyterEnv(home), stdio: "pipe" });
 }
 
-export function exportHtml(notebook: string, cwd: string, home: string): string {
-  execFileSync(join(VENV, "bin", "jupyter"), ["nbconvert", "--to", "html", "--log-level=ERROR", notebook], {
-    cwd,
-    env: jupyterEnv(home),
-    stdio: "pipe",
-  });
-  return notebook.replace(/\.ipynb$/, ".html");
+/** The nbconvert HTML export of each notebook, beside it, in one nbconvert run: the HTML files' paths. */
+export function exportHtml(notebooks: string[], cwd: string, home: string): Promise<string[]> {
+  return new Promise((resolve, reject) =>
+    execFile(
+      join(VENV, "bin", "jupyter"),
+      ["nbconvert", "--to", "html", "--log-level=ERROR", ...notebooks],
+      { cwd, env: jupyterEnv(home) },
+      (error, _stdout, stderr) =>
+        error
+          ? reject(new Error(`nbconvert could not export ${notebooks.join(", ")}: ${stderr || error.message}`))
+          : resolve(notebooks.map((n) => n.replace(/\.ipynb$/, ".html"))),
+    ),
+  );
 }
