@@ -188,8 +188,9 @@ describe.skipIf(skipWhy !== undefined)(
     afterAll(() => new Promise<void>((r) => listener.close(() => r())));
 
     it("attacks on the grader, the machine and classmates get nothing, and honest students keep their exact marks", async () => {
-      // graded in this order, two at a time: the symlinker, which waits out the notebook limit, first,
-      // and the honest students (ada, bob, grace) beside the attacks. Attacks that leave the kernel
+      // graded in this order, three at a time: the symlinker, which waits out the notebook limit, first,
+      // and the honest students (ada, bob, grace) beside the attacks on the other two slots (with two,
+      // everyone else queued on one slot behind each other while the symlinker waited). Attacks that leave the kernel
       // running share a notebook (prober, scribbler), each asserted on its own; those that end or
       // stop the kernel have one each
       const roster = ["symlinker", "ada", "hog", "bob", "forker", "grace", "prober", "looper", "crasher"];
@@ -364,7 +365,7 @@ process.kill(process.pid, "SIGKILL");`,
       // the notebook limit counts a restarted kernel's start too: 90 s leaves the looper and the timer
       // (a cell timed out, a restart, a replay) their time on a loaded machine, where 60 s did not
       const g = await gradeProcess(
-        [c.subs, "--out", c.graded, "--jobs", "2", "--cell-timeout", "10", "--timeout", "90", "--memory", "1024"],
+        [c.subs, "--out", c.graded, "--jobs", "3", "--cell-timeout", "10", "--timeout", "90", "--memory", "1024"],
         c.keyPath,
       );
       const rows = Object.fromEntries(
@@ -543,7 +544,8 @@ describe.skipIf(skipWhy !== undefined)("interrupted, failed and resumed gradings
       expect(row).toMatch(
         /^\w+,3,4,3,2,12,12,$|not graded \(the machine's fault, not the student's\): grading was interrupted/,
       );
-    const again = await gradeProcess([c.subs, "--out", c.graded, "--jobs", "2", "--quiet"], c.keyPath);
+    // the whole class at once: nothing here depends on the order
+    const again = await gradeProcess([c.subs, "--out", c.graded, "--jobs", "3", "--quiet"], c.keyPath);
     expect(again.code, again.stderr).toBe(0);
     expect(readFileSync(join(c.graded, "grades.csv"), "utf8").trim().split("\n")).toEqual([
       "student,forward,output,hidden,graph,total,max,notes",
