@@ -125,6 +125,14 @@ const SITE_DIR = join(ROOT, ".tmp", "site-for-tests");
  * a cell limit) take both cores, so nothing else runs beside them.
  */
 const parts = [
+  // the static site the site test opens, built first, beside the build (one core, no browser,
+  // ~10 s of CPU), and handed to it
+  {
+    title: "build the static site",
+    files: HEAVY.filter((f) => f === SITE_TEST),
+    cores: 1,
+    job: check([join(ROOT, "scripts/build-site.mjs"), "--out", SITE_DIR]),
+  },
   // tsc -b: composite and incremental, its build info in dist/ (a second run rebuilds what changed)
   { title: "build", cores: 1, job: check([TSC, "-b", "tsconfig.json"]) },
   // the tests against dist/'s declarations (tsconfig.test.json references src/)
@@ -216,13 +224,6 @@ const parts = [
         ["--maxWorkers=2", ...LAB_FILES],
         executedNotebooks ? { BPT_EXECUTED_NOTEBOOKS: executedNotebooks } : {},
       )(),
-  },
-  // the static site the site test opens, built in a gap (one core, no browser) and handed to it
-  {
-    title: "build the static site",
-    files: HEAVY.filter((f) => f === SITE_TEST),
-    cores: 1,
-    job: check([join(ROOT, "scripts/build-site.mjs"), "--out", SITE_DIR]),
   },
   ...heavyRest.map((f) => ({
     title: `vitest: ${f}`,
