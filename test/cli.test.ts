@@ -89,7 +89,7 @@ beforeAll(() => {
 }, 180_000);
 
 describe("trace", () => {
-  it("as started: classic example in exact: loss 0.29837110876… and w5+ 0.358916479717…", async () => {
+  it("as started: classic example in exact: loss 0.29837110876… and w5+ 0.358916479717…", () => {
     const r = cliProcess("trace", classicPath, "--precision", "exact");
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
@@ -311,13 +311,13 @@ describe("help and version", () => {
     expect(r.stdout.trim()).toBe(pkg.version);
   });
 
-  it("as started: no arguments: the help on stderr, exit code 2", async () => {
+  it("as started: no arguments: the help on stderr, exit code 2", () => {
     const r = cliProcess();
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("usage: backprop-tutor COMMAND");
   });
 
-  it("main.js starts with a shebang", async () => {
+  it("main.js starts with a shebang", () => {
     expect(readFileSync(main, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
   });
 });
@@ -629,7 +629,7 @@ describe("bad command line: exit code 2, one line", () => {
 });
 
 describe("--debug", () => {
-  it("as started: shows the stack trace after the message", async () => {
+  it("as started: shows the stack trace after the message", () => {
     const path = specFile("debug.json", (s) => (s.weights[0][1][0] = "abc"));
     const plain = cliProcess("trace", path);
     expect(plain.stderr).not.toMatch(STACK_LINE);
@@ -709,7 +709,7 @@ describe("in process", () => {
     expect(JSON.parse(io.out).precision).toBe("float");
   });
 
-  it("the JSON diagnosis agrees with JSON.parse on valid and invalid text", async () => {
+  it("the JSON diagnosis agrees with JSON.parse on valid and invalid text", () => {
     for (const ok of ['{"a": [1, -2.5e3, "x\\n", true, null, {}]}', " [ ] ", '"\\u00e9"'])
       expect(diagnoseJson(ok)).toBeUndefined();
     for (const bad of ["{", "[1 2]", "[1,]", '{"a" 1}', "NaN", "[.5]", "[01]", '"a\nb"', "{} {}", "// c\n{}"]) {

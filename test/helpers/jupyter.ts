@@ -289,7 +289,11 @@ export async function openNotebook(page: Page, lab: Lab, name: string): Promise<
   const workspace = `e2e-${process.pid}-${++workspaces}`;
   await page.goto(`${lab.url}/lab/workspaces/${workspace}/tree/${path}?token=${lab.token}&reset`);
   await page.locator(".jp-NotebookPanel").first().waitFor({ timeout: 60_000 });
-  // the status bar says "TypeScript | Idle" once the kernel has started
+  await kernelIdle(page);
+}
+
+/** The status bar says "TypeScript | Idle" once the notebook's kernel has started. */
+async function kernelIdle(page: Page): Promise<void> {
   await page
     .locator(".jp-StatusBar-Widget", { hasText: /TypeScript \| Idle/ })
     .first()
@@ -339,11 +343,7 @@ export async function openInLab(page: Page, lab: Lab, name: string, options: { k
   );
   // one notebook in the page: the tests' locators find its outputs and no other's
   await expectOneNotebook(page);
-  if (options.kernel)
-    await page
-      .locator(".jp-StatusBar-Widget", { hasText: /TypeScript \| Idle/ })
-      .first()
-      .waitFor({ timeout: 60_000 });
+  if (options.kernel) await kernelIdle(page);
 }
 
 async function expectOneNotebook(page: Page): Promise<void> {
