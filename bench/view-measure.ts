@@ -1,8 +1,11 @@
 // What `npm run bench:view` does to a step-through view already on a page, timed from the event to
 // the next paint: Next, a check to its verdict, a what-if edit. "Painted" is the end of the frame
-// after the change (requestAnimationFrame, then a task): the time a student waits to see it. One
-// self-contained function (no imports, nothing from outside it), so it also runs in JupyterLab's
-// page through playwright's evaluate (bench/view-lab.ts).
+// after the change (requestAnimationFrame, then a task): the time a student waits to see it. Each
+// is timed from a settled page (SETTLE_MS after the one before, as a student reads a step before
+// going on); "next, back to back" clicks Next again as soon as the last one is painted, while
+// chromium still rasters the last frame (on 2 cores the two compete). One self-contained function
+// (no imports, nothing from outside it), so it also runs in JupyterLab's page through playwright's
+// evaluate (bench/view-lab.ts).
 
 export interface MeasureInput {
   /** each step's right answer at the view's precision, in step order */
@@ -10,15 +13,18 @@ export interface MeasureInput {
   /** the given to edit (data-bpt-given) and the values to set it to in turn */
   edit: { given: string; values: string[] };
   rounds: number;
-  /** the figures to take (default all): "next", "check", "what-if edit" */
+  /** the figures to take (default all): "next", "next, back to back", "check", "what-if edit" */
   only?: string[];
 }
 
 /** Arrays of milliseconds by figure, painted, and (under "script: …") the part spent in the view's script. */
 export async function measure(view: HTMLElement, input: MeasureInput): Promise<Record<string, number[]>> {
   const painted = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-  const out: Record<string, number[]> = { next: [], check: [], "what-if edit": [] };
-  const timed = async (name: string, act: () => void) => {
+  const out: Record<string, number[]> = { next: [], "next, back to back": [], check: [], "what-if edit": [] };
+  // past the view's save of the progress (200 ms after the changes pause) and the last frame's raster
+  const SETTLE_MS = 300;
+  const timed = async (name: string, act: () => void, settle = true) => {
+    if (settle) await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     const t = performance.now();
     act();
     (out[`script: ${name}`] ??= []).push(performance.now() - t);
@@ -32,7 +38,17 @@ export async function measure(view: HTMLElement, input: MeasureInput): Promise<R
   };
   const wanted = (name: string) => !input.only || input.only.includes(name);
   const next = find<HTMLButtonElement>("[data-bpt-next]");
-  for (let i = 0; wanted("next") && i < input.rounds; i++) await timed("next", () => next.click());
+  // Next from the first step to the last, both ways (the steps' costs differ: the forward pass's
+  // rows are in the trace table's visible part, the backward pass's further down)
+  for (const [name, settle] of [
+    ["next", true],
+    ["next, back to back", false],
+  ] as const) {
+    if (!wanted(name)) continue;
+    find<HTMLButtonElement>("tr:nth-child(1) .bpt-goto").click();
+    await painted();
+    for (let i = 1; i < input.answers.length; i++) await timed(name, () => next.click(), settle);
+  }
   // checks in calculation order, each step answered right (later ones judged with the earlier)
   const box = find<HTMLInputElement>("[data-bpt-input]");
   const check = find<HTMLButtonElement>("[data-bpt-check]");

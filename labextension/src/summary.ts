@@ -15,12 +15,17 @@ export const RESULT_WORDS: Record<StepResult, string> = {
   open: "not yet answered",
 };
 
-/** The summary's heading line and its list; `go(i)` moves to step i. */
-export function summaryParts(s: StepThrough, go: (index: number) => void): HTMLElement[] {
+/** The summary's heading line. */
+export function summaryHeading(s: StepThrough): string {
   const sum = s.summary();
   const c = sum.counts;
   const counts = `${c["first-try"]} at the first try, ${c["second-try"]} at the second, ${c.follows} follow-through, ${c.shown} shown, ${c.skipped} skipped`;
-  const head = el("summary", {}, `Summary: ${sum.answered} of ${sum.total} steps answered (${counts})`);
+  return `Summary: ${sum.answered} of ${sum.total} steps answered (${counts})`;
+}
+
+/** The summary's list: a line per step that did not go right at once; `go(i)` moves to step i. */
+export function summaryList(s: StepThrough, go: (index: number) => void): HTMLElement {
+  const sum = s.summary();
   const list = el("ul");
   for (const l of sum.lines) {
     const li = el("li", { "data-result": l.result });
@@ -39,8 +44,9 @@ export function summaryParts(s: StepThrough, go: (index: number) => void): HTMLE
     li.append(button, document.createTextNode(" "), sym, document.createTextNode(text));
     list.append(li);
   }
+  if (sum.lines.length) return list;
   const none = sum.answered
     ? "Everything so far was right at the first try."
     : "Type a value for a step and press Check (or Enter); Show reveals it without judging.";
-  return [head, sum.lines.length ? list : el("p", {}, none)];
+  return el("p", {}, none);
 }

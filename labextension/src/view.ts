@@ -14,7 +14,7 @@ import { texHtml } from "./tex.js";
 import { el } from "./dom.js";
 import { drawing, paintDrawing } from "./drawing.js";
 import { lossPlot } from "./plot.js";
-import { summaryParts } from "./summary.js";
+import { summaryHeading, summaryList } from "./summary.js";
 import { oldToNew, sourceTip, stepTex, verdictLine } from "./words.js";
 
 export interface MountedView {
@@ -53,8 +53,9 @@ export function mountStepThrough(host: HTMLElement, data: unknown, opts: MountOp
   return { session };
 }
 
-/** How long after a change the progress is saved (see View.saveSoon). */
+/** The progress is saved once changes pause this long, and at most this long after a change (see View.saveSoon). */
 const SAVE_AFTER_MS = 200;
+const SAVE_WITHIN_MS = 2000;
 
 /** Set an element's text only when it differs (a new text node costs a layout). */
 function setText(node: Element, text: string): void {
@@ -92,6 +93,7 @@ class View {
   private readonly plot = el("div", { class: "bpt-plot-box" });
   private readonly traceTable = el("table", { class: "bpt-table bpt-trace", "data-bpt-trace": "" });
   private readonly summary = el("details", { class: "bpt-summary", "data-bpt-summary": "" });
+  private readonly summaryHead = el("summary");
   /** the step the card shows: its box empties when the step changes */
   private shownIndex = -1;
   /** the given edited last, for the loss plot */
@@ -164,6 +166,7 @@ class View {
       else this.check();
     });
     root.addEventListener("keydown", (e) => this.key(e));
+    this.summary.addEventListener("toggle", () => this.renderSummary());
     root.addEventListener("mouseover", (e) => this.hover(e.target));
     root.addEventListener("focusin", (e) => this.hover(e.target));
     root.addEventListener("mouseout", () => this.unhover());
@@ -213,7 +216,9 @@ class View {
     this.saveSoon();
   }
 
-  private savePending = false;
+  /** the pending save's timer, and when the first change it will save was made */
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private unsavedSince: number | undefined;
 
   /**
    * The card keeps the tallest height it has had: a step with a shorter line would move everything
@@ -232,18 +237,21 @@ class View {
   }
 
   /**
-   * Keep the progress with the notebook a moment after a change, once it is on the screen:
+   * Keep the progress with the notebook once the changes pause, with the progress as it is then:
    * JupyterLab's update of the output's metadata (a shared-model change, the notebook marked
-   * modified) took longer than the change itself. Changes within SAVE_AFTER_MS are saved once,
-   * with the progress as it is then.
+   * modified) took longer than a change itself, so it waits until SAVE_AFTER_MS pass without a
+   * change (a student clicking through steps is not slowed by saves in between), and never longer
+   * than SAVE_WITHIN_MS after the first unsaved change.
    */
   private saveSoon(): void {
-    if (this.savePending) return;
-    this.savePending = true;
-    setTimeout(() => {
-      this.savePending = false;
+    const now = performance.now();
+    this.unsavedSince ??= now;
+    clearTimeout(this.saveTimer);
+    const wait = Math.min(SAVE_AFTER_MS, Math.max(0, this.unsavedSince + SAVE_WITHIN_MS - now));
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = this.unsavedSince = undefined;
       this.save(this.s.progress());
-    }, SAVE_AFTER_MS);
+    }, wait);
   }
 
   private move(f: () => void): void {
@@ -555,10 +563,14 @@ class View {
   private renderSummary(): void {
     const atEnd = this.s.index === this.s.steps.length - 1 && this.s.revealed(this.s.current.id);
     if (atEnd) this.summary.open = true;
-    const from = JSON.stringify([this.s.summary(), this.s.steps.map((x) => this.s.revealed(x.id))]);
-    if (from === this.summaryDrawn && this.summary.firstChild) return;
+    setText(this.summaryHead, summaryHeading(this.s));
+    // the list (a typeset symbol a line) is built only while it is open: rebuilt closed, it cost
+    // every Next in 05 ~4 ms for nothing on the screen
+    const from = JSON.stringify([this.summary.open, this.s.summary(), this.s.steps.map((x) => this.s.revealed(x.id))]);
+    if (from === this.summaryDrawn) return;
     this.summaryDrawn = from;
-    this.summary.replaceChildren(...summaryParts(this.s, (i) => this.move(() => this.s.go(i))));
+    const list = this.summary.open ? [summaryList(this.s, (i) => this.move(() => this.s.go(i)))] : [];
+    this.summary.replaceChildren(this.summaryHead, ...list);
   }
 
   /** Hovering (or focusing) a symbol: say where its value came from and light up its row and unit. */
