@@ -55,4 +55,10 @@ export default tseslint.config(
     rules: { "no-fallthrough": "off" },
   },
   { files: ["**/*.mjs", "**/*.js"], languageOptions: { globals: node } },
+  {
+    // CommonJS on purpose: the kernel's startup snapshot entry (Node's --build-snapshot runs a script)
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { ...node, require: "readonly", module: "writable" } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
 );

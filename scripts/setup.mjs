@@ -2,13 +2,15 @@
 //   1. builds src/ to dist/ (the notebooks and the CLI import the compiled engine),
 //   2. creates .venv with the pinned JupyterLab, nbclient and nbconvert (requirements.txt),
 //   3. registers the tslab TypeScript kernel inside .venv (never in the user's Jupyter),
-//      pointing at this project's own tslab so it works without node_modules/.bin on PATH,
+//      pointing at this project's own tslab so it works without node_modules/.bin on PATH, and
+//      builds its startup snapshot (src/exercises/kernel-snapshot.ts),
 //   4. says how to get the browser for the browser tests if there is none. It installs no system
 //      package: `npm run setup:browser` does that (scripts/setup-browser.mjs), and `.ci/run` in CI.
 // Each step is skipped when already done, so re-running is cheap.
 import { existsSync, readFileSync, writeFileSync, readdirSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { ROOT, VENV_PYTHON, KERNELS_DIR } from "./paths.mjs";
 import { missingBrowser } from "./browser.mjs";
 
@@ -55,10 +57,23 @@ for (const name of readdirSync(KERNELS_DIR)) {
   if (!existsSync(specPath)) continue;
   const spec = JSON.parse(readFileSync(specPath, "utf8"));
   // The spec tslab writes starts the bare command `tslab`, found only when node_modules/.bin
-  // is on PATH. Point it at this project's copy, run by this Node, so JupyterLab finds it anywhere.
-  if (spec.argv[0] === "tslab") spec.argv.splice(0, 1, process.execPath, join(ROOT, "node_modules/tslab/bin/tslab"));
+  // is on PATH. Point it at this project's copy, run by this Node, so JupyterLab finds it anywhere,
+  // through scripts/kernel/start.sh, which starts it from the startup snapshot below when there is one.
+  if (spec.argv[0] === "tslab")
+    spec.argv.splice(
+      0,
+      1,
+      "/bin/sh",
+      join(ROOT, "scripts/kernel/start.sh"),
+      process.execPath,
+      join(ROOT, "node_modules/tslab/bin/tslab"),
+    );
   writeFileSync(specPath, JSON.stringify(spec, null, 2) + "\n");
 }
+// the kernel's startup snapshot (TypeScript and its libraries loaded ahead: ~1 s a kernel start, not ~4)
+const { ensureKernelSnapshot } = await import(pathToFileURL(join(ROOT, "dist/exercises/kernel-snapshot.js")).href);
+const snapshot = ensureKernelSnapshot();
+console.log("error" in snapshot ? `[setup] ${snapshot.error}` : "[setup] the kernel's startup snapshot is ready");
 
 // 3b. the step-through view's JupyterLab extension (labextension/), built and copied into .venv;
 // skipped when up to date. Kept in its own script (scripts/build-labextension.mjs).

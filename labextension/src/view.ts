@@ -219,7 +219,6 @@ class View {
   /** the pending save's timer, and when the first change it will save was made */
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private unsavedSince: number | undefined;
-
   /**
    * The card keeps the tallest height it has had: a step with a shorter line would move everything
    * below the view, and in a notebook every cell under it was repainted (1400 paint operations a

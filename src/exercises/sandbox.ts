@@ -21,6 +21,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, lstatSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join, sep } from "node:path";
 import { TutorError } from "../engine/errors.js";
+import { KERNEL_DIR } from "./kernel-snapshot.js";
 import { ROOT, RUNNER, VENV } from "./paths.js";
 import { noNewUserNamespaces } from "./seccomp.js";
 
@@ -93,6 +94,8 @@ function runtimeMounts(): Mounts {
   }
   bind(join(ROOT, "dist"));
   bind(RUNNER);
+  // the kernel spec's command (start.sh) and what names its snapshot
+  bind(KERNEL_DIR);
   return { binds: [...binds], links };
 }
 
