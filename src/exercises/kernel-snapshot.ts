@@ -38,6 +38,7 @@ export function ensureKernelSnapshot(nodeOptions = ""): { path: string } | { err
     NODE_OPTIONS: nodeOptions,
     BPT_SNAPSHOT_TS: join(ROOT, "node_modules", "@tslab", "typescript-for-tslab", "lib", "typescript.js"),
     BPT_SNAPSHOT_TYPES: join(ROOT, "node_modules", "@types"),
+    BPT_SNAPSHOT_ENGINE: join(ROOT, "dist", "index.d.ts"),
   };
   const node = (args: string[]) => spawnSync(process.execPath, args, { env, encoding: "utf8", timeout: 120_000 });
   const built = node(["--snapshot-blob", partial, "--build-snapshot", join(KERNEL_DIR, "snapshot.cjs")]);
