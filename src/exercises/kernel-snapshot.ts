@@ -62,6 +62,9 @@ export function ensureKernelSnapshot(nodeOptions = ""): { path: string } | { err
 const KEEP = 4;
 
 function pruneSnapshots(dir: string): void {
+  // a build cut short (its grading interrupted) leaves its partial file; one still being written is minutes young
+  for (const f of readdirSync(dir).filter((f) => f.endsWith(".partial")))
+    if (Date.now() - statSync(join(dir, f)).mtimeMs > 600_000) rmSync(join(dir, f), { force: true });
   const blobs = readdirSync(dir)
     .filter((f) => f.endsWith(".blob"))
     .map((f) => ({ file: join(dir, f), used: statSync(join(dir, f)).mtimeMs }))
