@@ -267,6 +267,16 @@ describe.skipIf(why !== undefined)(`the step-through view in JupyterLab${why ? `
 
     // what if w5 = 0.41: verdicts stay as earned; each changed revealed value reads old → new
     const summaryBefore = await view.locator("[data-bpt-summary] summary").textContent();
+    // the summary's list is built once it is opened (not at every step while it is closed): the step
+    // answered wrong twice is there, with both tries, as shown
+    const summary = view.locator("[data-bpt-summary]");
+    expect(await summary.locator("li").count()).toBe(0);
+    await summary.locator("summary").click();
+    const twice = summary.locator("li").filter({ hasText: "✗ 0.0820, ✗ 0.0830" });
+    await expect.poll(() => twice.count()).toBe(1);
+    expect(await twice.getAttribute("data-result")).toBe("shown");
+    await summary.locator("summary").click();
+    await expect.poll(() => summary.locator("li").count()).toBe(0);
     const edited = traceNetwork(
       {
         ...classic,
