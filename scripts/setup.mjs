@@ -72,8 +72,11 @@ for (const name of readdirSync(KERNELS_DIR)) {
 }
 // the kernel's startup snapshot (TypeScript and its libraries loaded ahead: ~1 s a kernel start, not ~4)
 const { ensureKernelSnapshot } = await import(pathToFileURL(join(ROOT, "dist/exercises/kernel-snapshot.js")).href);
-const snapshot = ensureKernelSnapshot();
-console.log("error" in snapshot ? `[setup] ${snapshot.error}` : "[setup] the kernel's startup snapshot is ready");
+// and for graded kernels at grade's default memory limit (their heap limit is a V8 flag: a snapshot of its own)
+const { DEFAULT_LIMITS, kernelNodeOptions } = await import(pathToFileURL(join(ROOT, "dist/exercises/run.js")).href);
+const snapshots = ["", kernelNodeOptions(DEFAULT_LIMITS.memoryMb)].map((options) => ensureKernelSnapshot(options));
+for (const s of snapshots) if ("error" in s) console.log(`[setup] ${s.error}`);
+if (snapshots.every((s) => "path" in s)) console.log("[setup] the kernel's startup snapshots are ready");
 
 // 3b. the step-through view's JupyterLab extension (labextension/), built and copied into .venv;
 // skipped when up to date. Kept in its own script (scripts/build-labextension.mjs).

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KERNEL_LAUNCHER, ensureKernelSnapshot, kernelSnapshotPath } from "../src/exercises/kernel-snapshot.js";
 import { KERNEL_SPEC, ROOT } from "../src/exercises/paths.js";
+import { DEFAULT_LIMITS, kernelNodeOptions } from "../src/exercises/run.js";
 
 // tslab's own converter, on cells a student could write: a Node API, a type error, a module of the
 // project; prints what it made of each (the JavaScript, the diagnostics) and where TypeScript read
@@ -42,8 +43,9 @@ function runProbe(snapshot?: string): { out: unknown; error: unknown; cached: st
 }
 
 describe("the kernel's startup snapshot", () => {
-  it("npm install built it, and the kernel spec starts tslab through start.sh", () => {
+  it("npm install built it (for JupyterLab's kernels and grade's default limits), and the kernel spec starts tslab through start.sh", () => {
     expect(existsSync(kernelSnapshotPath())).toBe(true);
+    expect(existsSync(kernelSnapshotPath(kernelNodeOptions(DEFAULT_LIMITS.memoryMb)))).toBe(true);
     const argv = JSON.parse(readFileSync(KERNEL_SPEC, "utf8")).argv as string[];
     expect(argv.slice(0, 4)).toEqual([
       "/bin/sh",

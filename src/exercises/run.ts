@@ -78,7 +78,7 @@ export function killAllRuns(resume = false): void {
 }
 
 /** V8's own heap limit below the whole-student one, so that a runaway array says "out of memory". */
-function kernelNodeOptions(memoryMb: number): string {
+export function kernelNodeOptions(memoryMb: number): string {
   return `--max-old-space-size=${Math.max(64, Math.round(memoryMb * 0.75))}`;
 }
 
