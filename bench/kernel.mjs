@@ -15,7 +15,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const NOTEBOOK = join(ROOT, "notebooks", "05-two-layer-hand-calculation.ipynb");
 const { ensureKernelSnapshot } = await import(join(ROOT, "dist", "exercises", "kernel-snapshot.js"));
 
-const made = ensureKernelSnapshot();
+const made = await ensureKernelSnapshot();
 if ("error" in made) throw new Error(made.error);
 
 // the probe: a converter as tslab's kernel makes one, then every code cell of the notebook

@@ -74,7 +74,10 @@ for (const name of readdirSync(KERNELS_DIR)) {
 const { ensureKernelSnapshot } = await import(pathToFileURL(join(ROOT, "dist/exercises/kernel-snapshot.js")).href);
 // and for graded kernels at grade's default memory limit (their heap limit is a V8 flag: a snapshot of its own)
 const { DEFAULT_LIMITS, kernelNodeOptions } = await import(pathToFileURL(join(ROOT, "dist/exercises/run.js")).href);
-const snapshots = ["", kernelNodeOptions(DEFAULT_LIMITS.memoryMb)].map((options) => ensureKernelSnapshot(options));
+const snapshots = [
+  await ensureKernelSnapshot(),
+  await ensureKernelSnapshot(kernelNodeOptions(DEFAULT_LIMITS.memoryMb)),
+];
 for (const s of snapshots) if ("error" in s) console.log(`[setup] ${s.error}`);
 if (snapshots.every((s) => "path" in s)) console.log("[setup] the kernel's startup snapshots are ready");
 

@@ -55,8 +55,8 @@ describe("the kernel's startup snapshot", () => {
     ]);
   });
 
-  it("holds the standard library and @types/node, parsed, and a kernel from it compiles cells exactly as plain tslab", () => {
-    const made = ensureKernelSnapshot();
+  it("holds the standard library and @types/node, parsed, and a kernel from it compiles cells exactly as plain tslab", async () => {
+    const made = await ensureKernelSnapshot();
     if ("error" in made) throw new Error(made.error);
     const check = spawnSync(process.execPath, ["--snapshot-blob", made.path, "check-snapshot"], { encoding: "utf8" });
     expect(Number(/^(\d+) files$/m.exec(check.stdout)?.[1])).toBeGreaterThan(100);

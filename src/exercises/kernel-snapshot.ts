@@ -3,7 +3,7 @@
 // CPU instead of ~4 (every notebook opened, every student graded). scripts/kernel/start.sh, the
 // kernel spec's command, uses the snapshot made for its Node, its TypeScript and its NODE_OPTIONS,
 // or starts tslab plainly when there is none: a missing snapshot is slower, never broken.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ROOT } from "./paths.js";
@@ -22,8 +22,9 @@ export function kernelSnapshotPath(nodeOptions = ""): string {
 /**
  * Build the snapshot for these NODE_OPTIONS unless it is there (~4 s of CPU, once), and check that
  * this Node loads it. Returns its path, or why there is none (the kernel then starts without it).
+ * The build runs in a child process: a grader waiting for it still answers Ctrl-C.
  */
-export function ensureKernelSnapshot(nodeOptions = ""): { path: string } | { error: string } {
+export async function ensureKernelSnapshot(nodeOptions = ""): Promise<{ path: string } | { error: string }> {
   let path: string;
   try {
     path = kernelSnapshotPath(nodeOptions);
@@ -40,16 +41,17 @@ export function ensureKernelSnapshot(nodeOptions = ""): { path: string } | { err
     BPT_SNAPSHOT_TYPES: join(ROOT, "node_modules", "@types"),
     BPT_SNAPSHOT_ENGINE: join(ROOT, "dist", "index.d.ts"),
   };
-  const node = (args: string[]) => spawnSync(process.execPath, args, { env, encoding: "utf8", timeout: 120_000 });
-  const built = node(["--snapshot-blob", partial, "--build-snapshot", join(KERNEL_DIR, "snapshot.cjs")]);
-  const checked = built.status === 0 ? node(["--snapshot-blob", partial, "check-snapshot"]) : built;
-  if (checked.status !== 0 || !/^\d+ files$/m.test(checked.stdout)) {
+  const node = (args: string[]) =>
+    new Promise<{ ok: boolean; out: string; why: string }>((done) =>
+      execFile(process.execPath, args, { env, encoding: "utf8", timeout: 120_000 }, (error, stdout, stderr) =>
+        done({ ok: !error, out: stdout, why: stderr || stdout || error?.message || "" }),
+      ),
+    );
+  const built = await node(["--snapshot-blob", partial, "--build-snapshot", join(KERNEL_DIR, "snapshot.cjs")]);
+  const checked = built.ok ? await node(["--snapshot-blob", partial, "check-snapshot"]) : built;
+  if (!checked.ok || !/^\d+ files$/m.test(checked.out)) {
     rmSync(partial, { force: true });
-    const why = (checked.stderr || checked.stdout || checked.error?.message || "")
-      .trim()
-      .split("\n")
-      .slice(-3)
-      .join(" ");
+    const why = checked.why.trim().split("\n").slice(-3).join(" ");
     return { error: `the kernel's startup snapshot was not built (${why}); kernels start without it, ~3 s slower` };
   }
   // a grading beside this one may have built it too: whichever rename lands, the file is whole

@@ -82,20 +82,24 @@ export function kernelNodeOptions(memoryMb: number): string {
   return `--max-old-space-size=${Math.max(64, Math.round(memoryMb * 0.75))}`;
 }
 
-/** NODE_OPTIONS whose kernel snapshot was looked for in this process (built once each, then reused). */
-const snapshotsSought = new Set<string>();
+/** The kernel snapshot sought for each NODE_OPTIONS in this process (built once each, then reused). */
+const snapshotsSought = new Map<string, Promise<void>>();
 
 /**
  * The kernel's startup snapshot for this heap limit (V8 loads a snapshot only under the flags it was
  * made with), built here, outside any sandbox, before the first run that needs it; without it the
  * kernels start plainly, ~3 s slower each.
  */
-function ensureSnapshotFor(memoryMb: number): void {
+function ensureSnapshotFor(memoryMb: number): Promise<void> {
   const options = kernelNodeOptions(memoryMb);
-  if (snapshotsSought.has(options)) return;
-  snapshotsSought.add(options);
-  const made = ensureKernelSnapshot(options);
-  if ("error" in made) process.emitWarning(made.error);
+  let sought = snapshotsSought.get(options);
+  if (!sought) {
+    sought = ensureKernelSnapshot(options).then((made) => {
+      if ("error" in made) process.emitWarning(made.error);
+    });
+    snapshotsSought.set(options, sought);
+  }
+  return sought;
 }
 
 /** The runner's environment: only what it needs (no variable of the grader's, a key path say, reaches the kernel). */
@@ -123,7 +127,7 @@ async function commandFor(
   limits: RunLimits,
   sandbox: SandboxChoice,
 ): Promise<{ argv: string[]; cleanup: () => Promise<void> }> {
-  ensureSnapshotFor(limits.memoryMb);
+  await ensureSnapshotFor(limits.memoryMb);
   const runner = [
     join(VENV, "bin", "python"),
     RUNNER,
