@@ -1,7 +1,7 @@
 // The view's summary: how many steps went right at the first or second try, followed through,
 // were shown or skipped, and for each step that did not go right at once, what was typed and (once
 // the value is on the page) the checker's explanation. Verdict marks are src/render/verdict-words.ts's.
-import type { StepResult, StepThrough } from "../../src/view/session.js";
+import type { StepResult, StepThrough, Summary } from "../../src/view/session.js";
 import { VERDICT_WORDS } from "../../src/render/verdict-words.js";
 import { el } from "./dom.js";
 import { texHtml } from "./tex.js";
@@ -16,16 +16,14 @@ export const RESULT_WORDS: Record<StepResult, string> = {
 };
 
 /** The summary's heading line. */
-export function summaryHeading(s: StepThrough): string {
-  const sum = s.summary();
+export function summaryHeading(sum: Summary): string {
   const c = sum.counts;
   const counts = `${c["first-try"]} at the first try, ${c["second-try"]} at the second, ${c.follows} follow-through, ${c.shown} shown, ${c.skipped} skipped`;
   return `Summary: ${sum.answered} of ${sum.total} steps answered (${counts})`;
 }
 
 /** The summary's list: a line per step that did not go right at once; `go(i)` moves to step i. */
-export function summaryList(s: StepThrough, go: (index: number) => void): HTMLElement {
-  const sum = s.summary();
+export function summaryList(s: StepThrough, sum: Summary, go: (index: number) => void): HTMLElement {
   const list = el("ul");
   for (const l of sum.lines) {
     const li = el("li", { "data-result": l.result });
