@@ -17,7 +17,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { Decimal } from "decimal.js";
-import { assignExample, gradeAssigned } from "./helpers/assign.js";
+import { assignExample, gradeAssigned, GRADES_HEADER } from "./helpers/assign.js";
 import type { AnswerKey } from "../src/exercises/assign.js";
 import { codeCell, metaOf, sourceOf, toLines, type Notebook } from "../src/exercises/notebook.js";
 import { ROOT } from "../src/exercises/paths.js";
@@ -85,7 +85,7 @@ describe.skipIf(!hasKernel)("assign → submit → grade, on the tslab kernel", 
         .trim()
         .split("\n"),
     ).toEqual([
-      "student,forward,output,hidden,graph,total,max,notes",
+      GRADES_HEADER,
       "ada,3,4,3,2,12,12,",
       "alan,3,3,3,2,11,12,output: wrong w5+ (added-gradient)",
       `grace,0,4,3,2,9,12,"forward: test cell edited; test ""output"": metadata tampered with (points 4 → 40); ignored, graded as released; cell ${answerAt + 2} timed out (did not finish within 5 s) and was skipped; if it has no long loop itself, code an earlier cell left running (a setTimeout, setInterval or promise) kept the kernel busy"`,
@@ -124,7 +124,7 @@ describe.skipIf(!hasKernel)("the notebook limit", () => {
         .trim()
         .split("\n"),
     ).toEqual([
-      "student,forward,output,hidden,graph,total,max,notes",
+      GRADES_HEADER,
       "ada,0,0,0,0,0,12,the notebook did not finish within 4 s",
       "alan,0,0,0,0,0,12,no submission (missing file)",
       "grace,0,0,0,0,0,12,no submission (missing file)",

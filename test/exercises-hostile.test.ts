@@ -30,7 +30,7 @@ import {
 } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
-import { assignExample } from "./helpers/assign.js";
+import { assignExample, gradeLines, GRADES_HEADER } from "./helpers/assign.js";
 import type { AnswerKey } from "../src/exercises/assign.js";
 import { codeCell, metaOf, sourceOf, toLines, type Notebook } from "../src/exercises/notebook.js";
 import { ROOT } from "../src/exercises/paths.js";
@@ -599,15 +599,15 @@ process.kill(process.pid, "SIGKILL");`,
         expect(leftCgroups(first.pid)).toEqual([]);
         expect(readdirSync(tmp)).toEqual([]);
         // nobody got a 0 for the interruption
-        for (const row of readFileSync(join(c.graded, "grades.csv"), "utf8").trim().split("\n").slice(1))
+        for (const row of gradeLines(c.graded).slice(1))
           expect(row).toMatch(
             /^\w+,3,4,3,2,12,12,$|not graded \(the machine's fault, not the student's\): grading was interrupted/,
           );
         // the whole class at once: nothing here depends on the order
         const again = await gradeProcess([c.subs, "--out", c.graded, "--jobs", "3", "--quiet"], c.keyPath);
         expect(again.code, again.stderr).toBe(0);
-        expect(readFileSync(join(c.graded, "grades.csv"), "utf8").trim().split("\n")).toEqual([
-          "student,forward,output,hidden,graph,total,max,notes",
+        expect(gradeLines(c.graded)).toEqual([
+          GRADES_HEADER,
           "ada,3,4,3,2,12,12,",
           "alan,3,4,3,2,12,12,",
           "grace,3,4,3,2,12,12,",
@@ -644,7 +644,7 @@ process.kill(process.pid, "SIGKILL");`,
         const ok = await gradeAsNpx([c.subs, "--out", c.graded, "--quiet", "--cell-timeout", "2.5"], c.keyPath);
         expect(ok.code, ok.stderr).toBe(0);
         expect(ok.seen).toEqual([]);
-        expect(readFileSync(join(c.graded, "grades.csv"), "utf8").trim().split("\n")[1]).toBe("ada,3,4,3,2,12,12,");
+        expect(gradeLines(c.graded)[1]).toBe("ada,3,4,3,2,12,12,");
         // issue 21: a re-grade the machine fails keeps the earlier result in every gradebook (it was
         // moved to history first, and ada vanished from canvas.csv and moodle.csv)
         const regrade = await gradeProcess([c.subs, "--out", c.graded, "--quiet", "--regrade", "ada"], c.keyPath, {
@@ -652,7 +652,7 @@ process.kill(process.pid, "SIGKILL");`,
         });
         expect(regrade.code).toBe(1);
         expect(regrade.stderr).toContain("ada: not graded, the machine's fault");
-        expect(readFileSync(join(c.graded, "grades.csv"), "utf8").trim().split("\n")[1]).toBe("ada,3,4,3,2,12,12,");
+        expect(gradeLines(c.graded)[1]).toBe("ada,3,4,3,2,12,12,");
         expect(readFileSync(join(c.graded, "canvas.csv"), "utf8").trim().split("\n")[2]).toBe("ada,,ada,,,12");
         expect(readFileSync(join(c.graded, "moodle.csv"), "utf8").trim().split("\n")[1]).toBe("ada,,12,");
         // issue 21: a result over 64 MB (once "not graded, the machine's fault"). The runner bounds what
@@ -675,9 +675,7 @@ out.write("result " + json.dumps({"cells": [cell], "restarts": 0}) + "\\n")
           BACKPROP_TUTOR_RUNNER: bloated,
         });
         expect(big.code, big.stderr).toBe(0);
-        expect(readFileSync(join(c.graded, "grades.csv"), "utf8").trim().split("\n")[1]).toBe(
-          "ada,0,0,0,0,0,12,the notebook's results came to more than 64 MB",
-        );
+        expect(gradeLines(c.graded)[1]).toBe("ada,0,0,0,0,0,12,the notebook's results came to more than 64 MB");
       },
       180_000,
     );

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../src/cli/program.js";
-import { assignExample, EXAMPLE, gradeAssigned } from "./helpers/assign.js";
+import { assignExample, EXAMPLE, gradeAssigned, gradeLines, GRADES_HEADER } from "./helpers/assign.js";
 import { answerTooBig, jsonDepth } from "../src/exercises/untrusted.js";
 import { bwrapArgs, namespacesUnavailable, SCRATCH_FILES } from "../src/exercises/sandbox.js";
 import { noNewUserNamespaces } from "../src/exercises/seccomp.js";
@@ -66,8 +66,8 @@ describe("files a student may have made in the submissions folder", () => {
     const r = await runCli(["grade", c.subs, "--key", c.key, "--out", c.graded, "--quiet"]);
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(r.code, r.stderr).toBe(0);
-    expect(readFileSync(join(c.graded, "grades.csv"), "utf8").trim().split("\n")).toEqual([
-      "student,forward,output,hidden,graph,total,max,notes",
+    expect(gradeLines(c.graded)).toEqual([
+      GRADES_HEADER,
       "ada,0,0,0,0,0,12,no submission (missing file)",
       "alan,0,0,0,0,0,12,no submission (missing file)",
       "grace,0,0,0,0,0,12,grace/backprop-1.ipynb is a symbolic link: not followed (student folders may hold only real files; copy the notebook itself in)",
@@ -200,7 +200,7 @@ describe("the teacher's tools", () => {
       "2026-12-01T23:00Z",
     ]);
     expect(r.code, r.stderr).toBe(0);
-    expect(readFileSync(join(c.graded, "grades.csv"), "utf8").trim().split("\n").slice(1)).toEqual([
+    expect(gradeLines(c.graded).slice(1)).toEqual([
       "ada,0,0,0,0,0,12,notebook is not valid JSON",
       'alan,0,0,0,0,0,12,"notebook is not valid JSON; late: handed in 2026-12-01T23:00:01.000Z, due 2026-12-01T23:00:00.000Z (nbgrader\'s timestamp.txt)"',
       "grace,0,0,0,0,0,12,no submission (missing file)",
@@ -338,7 +338,7 @@ describe("gradebook round trips, validation and bounds (issues 18 and 21)", () =
       '"Hopper, Grace",4103,S0003,grace.hopper,Section A,',
       "",
     ]);
-    expect(readFileSync(join(graded, "grades.csv"), "utf8").trim().split("\n").slice(1)).toEqual([
+    expect(gradeLines(graded).slice(1)).toEqual([
       "S0001,0,0,0,0,0,12,notebook is not valid JSON",
       "S0002,,,,,9,12,score set by the teacher to 9: graded by hand; not graded yet",
       "S0003,,,,,,12,not graded yet",
@@ -384,7 +384,7 @@ describe("gradebook round trips, validation and bounds (issues 18 and 21)", () =
     expect(a.stderr + b.stderr).toMatch(
       /another grade \(process \d+\) is writing to this --out folder: waiting for it to finish/,
     );
-    expect(readFileSync(join(c.graded, "grades.csv"), "utf8").trim().split("\n").slice(1)).toEqual([
+    expect(gradeLines(c.graded).slice(1)).toEqual([
       "ada,0,0,0,0,0,12,notebook is not valid JSON",
       "alan,0,0,0,0,0,12,notebook is not valid JSON",
       "grace,0,0,0,0,0,12,notebook is not valid JSON",

@@ -4,6 +4,7 @@
 // resumability: skip, --force, and grades.csv never silently overwritten.
 import { describe, expect, it } from "vitest";
 import { scratchDir } from "./helpers/scratch.js";
+import { GRADES_HEADER } from "./helpers/assign.js";
 import { readFileSync, writeFileSync, mkdirSync, readdirSync, existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { traceNetwork } from "../src/index.js";
@@ -166,7 +167,7 @@ describe("grading submissions that are never run", () => {
     expect(first.code).toBe(0);
     const csv = readFileSync(join(out, "graded", "grades.csv"), "utf8");
     expect(csv.trim().split("\n")).toEqual([
-      "student,forward,output,hidden,graph,total,max,notes",
+      GRADES_HEADER,
       "ada,0,0,0,0,0,12,notebook is not valid JSON",
       "alan,0,0,0,0,0,12,no submission (missing file)",
       "grace,0,0,0,0,0,12,no notebook in grace/",
@@ -323,7 +324,7 @@ describe("late submissions, per-student re-grading and files that match no stude
         .trim()
         .split("\n");
     expect(rows()).toEqual([
-      "student,forward,output,hidden,graph,total,max,notes",
+      GRADES_HEADER,
       "ada,0,0,0,0,0,12,notebook is not valid JSON",
       "alan,0,0,0,0,0,12,notebook is not valid JSON",
       "grace,0,0,0,0,0,12,no submission (missing file)",

@@ -33,7 +33,7 @@ import {
   waitForOpen,
   type SavedNotebook,
 } from "./helpers/site.js";
-import { assignExample, gradeAssigned } from "./helpers/assign.js";
+import { assignExample, gradeAssigned, GRADES_HEADER } from "./helpers/assign.js";
 import type { AnswerKey } from "../src/exercises/assign.js";
 import { metaOf, toLines, type Notebook } from "../src/exercises/notebook.js";
 
@@ -277,7 +277,7 @@ describe.skipIf(why !== undefined)(`the course as a static site${why ? ` (skippe
     const lab = await grade(fromLab, join(out, "graded-lab"));
     expect(site).toEqual(lab);
     expect(site).toEqual([
-      "student,forward,output,hidden,graph,total,max,notes",
+      GRADES_HEADER,
       "ada,3,4,3,2,12,12,",
       "alan,3,3,3,2,11,12,output: wrong w5+ (added-gradient)",
       "grace,0,0,0,0,0,12,no submission (missing file)",
