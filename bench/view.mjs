@@ -14,7 +14,9 @@
 //   node bench/view.mjs [--rounds N] [--port P] [--view DIR] [--lab]   (npm run bench:view builds dist/ first)
 //   --view DIR: another copy of labextension/src (two folders below the root) to compare with
 //   BENCH_ONLY=next|check|"what-if edit"; BENCH_TRACE=FILE (a chromium trace: layout and paint by
-//   event, in the page or in JupyterLab); in the page only: BENCH_PROFILE=FILE (a .cpuprofile)
+//   event, in the page or in JupyterLab; in JupyterLab BENCH_TRACE_CATEGORIES=… replaces its
+//   categories, e.g. adding disabled-by-default-blink.debug for CSS selector statistics); in the
+//   page only: BENCH_PROFILE=FILE (a .cpuprofile)
 import { createServer } from "node:http";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, mkdtempSync, writeFileSync } from "node:fs";
